@@ -1,0 +1,67 @@
+import { sql } from "drizzle-orm";
+import { bigint, check, index, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { merchants, ruleVersions } from "./merchants";
+import { queues } from "./queues";
+import { users } from "./users";
+
+export const orderStatus = pgEnum("order_status", ["pending", "paid", "refunded"]);
+
+/** Largest single order: ¥1,000,000 (SPEC: Units). */
+export const MAX_ORDER_FEN = 100_000_000;
+
+export const orders = pgTable(
+  "orders",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    /** The order number customers see. */
+    orderNo: text("order_no").notNull(),
+    customerId: bigint("customer_id", { mode: "number" })
+      .notNull()
+      .references(() => users.id),
+    merchantId: bigint("merchant_id", { mode: "number" })
+      .notNull()
+      .references(() => merchants.id),
+    queueId: bigint("queue_id", { mode: "number" })
+      .notNull()
+      .references(() => queues.id),
+    ruleVersionId: bigint("rule_version_id", { mode: "number" })
+      .notNull()
+      .references(() => ruleVersions.id),
+    amountFen: bigint("amount_fen", { mode: "number" }).notNull(),
+    pointsUsed: bigint("points_used", { mode: "number" }).notNull().default(0),
+    cashFen: bigint("cash_fen", { mode: "number" }).notNull(),
+    // The shares are fixed when the order is created, from its rule version, so the
+    // postings at payment and any later refund use exactly the same figures.
+    rebateFen: bigint("rebate_fen", { mode: "number" }).notNull(),
+    platformFeeFen: bigint("platform_fee_fen", { mode: "number" }).notNull(),
+    pointsEarned: bigint("points_earned", { mode: "number" }).notNull(),
+    poolFen: bigint("pool_fen", { mode: "number" }).notNull(),
+    status: orderStatus("status").notNull().default("pending"),
+    idempotencyKey: text("idempotency_key").notNull(),
+    /** Hash of the request payload: the same key with another payload is a conflict. */
+    requestHash: text("request_hash").notNull(),
+    provider: text("provider").notNull(),
+    providerRef: text("provider_ref"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    paidAt: timestamp("paid_at", { withTimezone: true }),
+    refundedAt: timestamp("refunded_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("orders_order_no_key").on(t.orderNo),
+    uniqueIndex("orders_customer_idempotency_key").on(t.customerId, t.idempotencyKey),
+    index("orders_merchant_created_idx").on(t.merchantId, t.createdAt),
+    index("orders_customer_created_idx").on(t.customerId, t.createdAt),
+    check("orders_amount_range", sql`${t.amountFen} > 0 and ${t.amountFen} <= 100000000`),
+    check(
+      "orders_cash_split",
+      sql`${t.pointsUsed} >= 0 and ${t.cashFen} >= 0 and ${t.cashFen} + ${t.pointsUsed} = ${t.amountFen}`,
+    ),
+    check(
+      "orders_shares",
+      sql`${t.rebateFen} >= 0 and ${t.rebateFen} <= ${t.cashFen} and ${t.platformFeeFen} >= 0 and ${t.pointsEarned} >= 0 and ${t.poolFen} >= 0 and ${t.platformFeeFen} + ${t.pointsEarned} + ${t.poolFen} = ${t.rebateFen}`,
+    ),
+    check("orders_paid_at", sql`(${t.status} = 'pending') = (${t.paidAt} is null)`),
+  ],
+);
+
+export type Order = typeof orders.$inferSelect;

@@ -1,0 +1,90 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  check,
+  index,
+  pgEnum,
+  pgTable,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import { ledgerTransactions } from "./ledger";
+import { merchants, ruleVersions } from "./merchants";
+import { orders } from "./orders";
+import { queues } from "./queues";
+import { users } from "./users";
+
+export const entryStatus = pgEnum("entry_status", ["waiting", "paid", "left", "cancelled"]);
+export const payoutKind = pgEnum("payout_kind", ["fifo", "draw"]);
+
+export const queueEntries = pgTable(
+  "queue_entries",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    queueId: bigint("queue_id", { mode: "number" })
+      .notNull()
+      .references(() => queues.id),
+    orderId: bigint("order_id", { mode: "number" })
+      .notNull()
+      .references(() => orders.id),
+    customerId: bigint("customer_id", { mode: "number" })
+      .notNull()
+      .references(() => users.id),
+    merchantId: bigint("merchant_id", { mode: "number" })
+      .notNull()
+      .references(() => merchants.id),
+    ruleVersionId: bigint("rule_version_id", { mode: "number" })
+      .notNull()
+      .references(() => ruleVersions.id),
+    /** Assigned under the queue lock from queues.next_position, so it follows commit order. */
+    position: bigint("position", { mode: "number" }).notNull(),
+    targetFen: bigint("target_fen", { mode: "number" }).notNull(),
+    status: entryStatus("status").notNull().default("waiting"),
+    paidKind: payoutKind("paid_kind"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    settledAt: timestamp("settled_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("queue_entries_queue_position_key").on(t.queueId, t.position),
+    // The drain and position lookups walk only waiting entries, in position order.
+    index("queue_entries_waiting_idx")
+      .on(t.queueId, t.position)
+      .where(sql`${t.status} = 'waiting'`),
+    index("queue_entries_customer_idx").on(t.customerId, t.id),
+    index("queue_entries_order_idx").on(t.orderId),
+    check("queue_entries_target_positive", sql`${t.targetFen} > 0`),
+    check("queue_entries_paid_kind", sql`(${t.status} = 'paid') = (${t.paidKind} is not null)`),
+    check("queue_entries_settled_at", sql`(${t.status} = 'waiting') = (${t.settledAt} is null)`),
+  ],
+);
+
+/** I4: exactly one payout per paid entry, enforced by the unique key on queue_entry_id. */
+export const payouts = pgTable(
+  "payouts",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    queueEntryId: bigint("queue_entry_id", { mode: "number" })
+      .notNull()
+      .references(() => queueEntries.id),
+    queueId: bigint("queue_id", { mode: "number" })
+      .notNull()
+      .references(() => queues.id),
+    customerId: bigint("customer_id", { mode: "number" })
+      .notNull()
+      .references(() => users.id),
+    amountFen: bigint("amount_fen", { mode: "number" }).notNull(),
+    kind: payoutKind("kind").notNull(),
+    transactionId: bigint("transaction_id", { mode: "number" })
+      .notNull()
+      .references(() => ledgerTransactions.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("payouts_queue_entry_key").on(t.queueEntryId),
+    index("payouts_queue_created_idx").on(t.queueId, t.id),
+    check("payouts_amount_positive", sql`${t.amountFen} > 0`),
+  ],
+);
+
+export type QueueEntry = typeof queueEntries.$inferSelect;
+export type Payout = typeof payouts.$inferSelect;

@@ -1,0 +1,49 @@
+import { z } from "zod";
+
+/**
+ * The one validated reader of process.env. Everything else imports `env`.
+ *
+ * Secrets have development defaults only outside production builds' real deployments:
+ * `npm start` (scripts/start.ts) generates and persists real random secrets under .data/
+ * before starting Next, so the defaults below are only reached by tests and `next dev`.
+ */
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().url().optional(),
+  /** Max connections in this process's pool. */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  AUTH_SECRET: z.string().min(16).default("dev-only-auth-secret-change-me-please"),
+  CRON_SECRET: z.string().min(16).default("dev-only-cron-secret-change-me"),
+  /** HMAC key the dev payment provider signs its webhooks with. */
+  PAYMENT_DEV_SECRET: z.string().min(16).default("dev-only-payment-secret-change-me"),
+  /** How the server reaches itself (the dev provider posts its webhook here). */
+  APP_INTERNAL_URL: z.string().url().optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+});
+
+export type Env = z.infer<typeof schema>;
+
+function load(): Env {
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+export const env: Env = load();
+
+/** The database URL, or a clear error when none was configured. */
+export function databaseUrl(): string {
+  if (!env.DATABASE_URL) {
+    throw new Error(
+      "DATABASE_URL is not set. Use `npm start` (starts the embedded Postgres) or set DATABASE_URL.",
+    );
+  }
+  return env.DATABASE_URL;
+}
+
+export function internalUrl(): string {
+  return env.APP_INTERNAL_URL ?? `http://localhost:${env.PORT}`;
+}

@@ -1,0 +1,44 @@
+/**
+ * Typed domain errors. Domain functions throw these; the action and route wrappers map them to
+ * `{ error }` results and HTTP status codes, so no handler maps errors by hand.
+ */
+export type DomainErrorCode =
+  | "invalid_input"
+  | "unauthenticated"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "insufficient_funds"
+  | "not_allowed"
+  | "unavailable";
+
+const STATUS: Record<DomainErrorCode, number> = {
+  invalid_input: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  insufficient_funds: 422,
+  not_allowed: 422,
+  unavailable: 503,
+};
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    /** The form field the message belongs next to, when there is one. */
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = "DomainError";
+  }
+
+  get status(): number {
+    return STATUS[this.code];
+  }
+}
+
+export function isDomainError(e: unknown): e is DomainError {
+  return e instanceof DomainError;
+}
