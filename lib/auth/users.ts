@@ -1,0 +1,162 @@
+import { eq, or } from "drizzle-orm";
+import { z } from "zod";
+import type { Db, Tx } from "@/db";
+import { users, type User } from "@/db/schema";
+import { DomainError } from "@/lib/errors";
+import { openCustomerAccounts } from "@/lib/ledger/accounts";
+import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, verifyPassword } from "./password";
+
+export type Role = User["role"];
+export const ROLES = ["customer", "merchant", "operator"] as const satisfies readonly Role[];
+
+/** A mainland mobile number. It doubles as the login name. */
+export const PHONE_RE = /^1[3-9]\d{9}$/;
+/** A login name after lower-casing. */
+export const USERNAME_RE = /^[a-z0-9_]{3,32}$/;
+
+const IDENTIFIER_MESSAGE = "请输入手机号，或 3–32 位的小写字母、数字或下划线用户名";
+
+/** The login name as typed: trimmed and lower-cased, then a phone number or a user name. */
+export const identifierSchema = z
+  .string({ error: "请输入手机号或用户名" })
+  .trim()
+  .toLowerCase()
+  .min(1, "请输入手机号或用户名")
+  // Eleven digits is someone typing a phone number: a typo must not become a user name.
+  .refine((s) => !/^\d{11}$/.test(s) || PHONE_RE.test(s), "手机号格式不正确")
+  .refine((s) => /^\d{11}$/.test(s) || PHONE_RE.test(s) || USERNAME_RE.test(s), IDENTIFIER_MESSAGE);
+
+export const passwordSchema = z
+  .string({ error: "请输入密码" })
+  .min(1, "请输入密码")
+  .min(PASSWORD_MIN, `密码至少 ${PASSWORD_MIN} 位`)
+  .max(PASSWORD_MAX, `密码最多 ${PASSWORD_MAX} 位`);
+
+/** Characters, as Postgres `length()` counts them (code points, not UTF-16 units). */
+function charLength(s: string): number {
+  return [...s].length;
+}
+
+export const displayNameSchema = z
+  .string()
+  .trim()
+  .refine((s) => charLength(s) <= 64, "昵称最多 64 个字")
+  // Control characters have no business in a name shown to other people.
+  .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), "昵称含有不可见字符");
+
+type Executor = Db | Tx;
+
+export type NewUser = Pick<User, "id" | "username" | "role" | "displayName">;
+
+/** Splits a validated identifier into the username and, for phone numbers, the phone. */
+export function parseIdentifier(raw: string): { username: string; phone: string | null } {
+  const parsed = identifierSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new DomainError("invalid_input", parsed.error.issues[0]?.message ?? IDENTIFIER_MESSAGE, "identifier");
+  }
+  const id = parsed.data;
+  return PHONE_RE.test(id) ? { username: id, phone: id } : { username: id, phone: null };
+}
+
+/** 138****1234: a phone number shown in the top bar should not be shown in full. */
+function maskPhone(phone: string): string {
+  return `${phone.slice(0, 3)}****${phone.slice(7)}`;
+}
+
+function checkPassword(password: string): void {
+  const parsed = passwordSchema.safeParse(password);
+  if (!parsed.success) {
+    throw new DomainError("invalid_input", parsed.error.issues[0]?.message ?? "密码无效", "password");
+  }
+}
+
+function checkDisplayName(raw: string | undefined, fallback: string): string {
+  const parsed = displayNameSchema.safeParse(raw ?? "");
+  if (!parsed.success) {
+    throw new DomainError("invalid_input", parsed.error.issues[0]?.message ?? "昵称无效", "displayName");
+  }
+  return parsed.data === "" ? fallback : parsed.data;
+}
+
+async function insertUser(
+  tx: Tx,
+  values: { username: string; phone: string | null; password: string; role: Role; displayName: string },
+): Promise<NewUser> {
+  const passwordHash = await hashPassword(values.password);
+  // ON CONFLICT DO NOTHING covers both unique indexes (username, phone) and a concurrent
+  // registration of the same name, without aborting the caller's transaction.
+  const [row] = await tx
+    .insert(users)
+    .values({
+      username: values.username,
+      phone: values.phone,
+      passwordHash,
+      role: values.role,
+      displayName: values.displayName,
+    })
+    .onConflictDoNothing()
+    .returning({ id: users.id, username: users.username, role: users.role, displayName: users.displayName });
+  if (!row) throw new DomainError("conflict", "该用户名已被注册 / name taken", "identifier");
+  // Every user can shop, so every user gets customer accounts, in this same transaction.
+  await openCustomerAccounts(tx, row.id);
+  return row;
+}
+
+/** Registers a customer by phone or user name and opens their ledger accounts in the same transaction. */
+export async function registerCustomer(
+  tx: Tx,
+  input: { identifier: string; password: string; displayName?: string },
+): Promise<NewUser> {
+  const { username, phone } = parseIdentifier(input.identifier);
+  checkPassword(input.password);
+  const displayName = checkDisplayName(input.displayName, phone ? maskPhone(phone) : username);
+  return insertUser(tx, { username, phone, password: input.password, role: "customer", displayName });
+}
+
+/** Creates a user with any role (seed and operator tooling); they get customer accounts too. */
+export async function createUserWithRole(
+  tx: Tx,
+  input: { username: string; password: string; role: Role; displayName: string; phone?: string | null },
+): Promise<NewUser> {
+  const { username, phone: phoneFromName } = parseIdentifier(input.username);
+  const phone = input.phone ?? phoneFromName;
+  if (phone !== null && !PHONE_RE.test(phone)) {
+    throw new DomainError("invalid_input", "手机号格式不正确", "phone");
+  }
+  checkPassword(input.password);
+  const displayName = checkDisplayName(input.displayName, username);
+  return insertUser(tx, { username, phone, password: input.password, role: input.role, displayName });
+}
+
+export type LoginUser = Pick<User, "id" | "role" | "displayName" | "passwordHash">;
+
+/** The user an identifier (user name or phone, any case) logs in as, or null. */
+export async function findUserForLogin(ex: Executor, identifier: string): Promise<LoginUser | null> {
+  const id = identifier.trim().toLowerCase();
+  if (id === "" || id.length > 64) return null;
+  const [row] = await ex
+    .select({ id: users.id, role: users.role, displayName: users.displayName, passwordHash: users.passwordHash })
+    .from(users)
+    .where(or(eq(users.username, id), eq(users.phone, id)))
+    .limit(1);
+  return row ?? null;
+}
+
+/**
+ * Checks a login. Unknown names verify against a dummy hash, so timing does not reveal which
+ * names exist. Returns the user without the hash, or null.
+ */
+export async function verifyCredentials(
+  ex: Executor,
+  identifier: string,
+  password: string,
+): Promise<Omit<LoginUser, "passwordHash"> | null> {
+  if (password.length === 0 || password.length > PASSWORD_MAX) {
+    await verifyPassword(null, "");
+    return null;
+  }
+  const user = await findUserForLogin(ex, identifier);
+  const ok = await verifyPassword(user?.passwordHash ?? null, password);
+  if (!user || !ok) return null;
+  return { id: user.id, role: user.role, displayName: user.displayName };
+}
