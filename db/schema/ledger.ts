@@ -104,7 +104,12 @@ export const ledgerTransactions = pgTable(
     reason: text("reason"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("ledger_transactions_order_idx").on(t.orderId)],
+  (t) => [
+    index("ledger_transactions_order_idx").on(t.orderId),
+    // I7 in the database: an order's payment and its refund are each posted at most once.
+    uniqueIndex("ledger_transactions_order_paid_once").on(t.orderId).where(sql`${t.kind} = 'order_paid'`),
+    uniqueIndex("ledger_transactions_order_refund_once").on(t.orderId).where(sql`${t.kind} = 'order_refund'`),
+  ],
 );
 
 /** One leg. `amount` is the signed change to the account, in the account's asset unit. */

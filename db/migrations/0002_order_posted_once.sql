@@ -1,0 +1,2 @@
+CREATE UNIQUE INDEX "ledger_transactions_order_paid_once" ON "ledger_transactions" USING btree ("order_id") WHERE "ledger_transactions"."kind" = 'order_paid';--> statement-breakpoint
+CREATE UNIQUE INDEX "ledger_transactions_order_refund_once" ON "ledger_transactions" USING btree ("order_id") WHERE "ledger_transactions"."kind" = 'order_refund';

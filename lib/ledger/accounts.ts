@@ -1,0 +1,84 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Tx } from "@/db";
+import { accounts } from "@/db/schema";
+
+type AccountKind = (typeof accounts.$inferSelect)["kind"];
+
+/**
+ * Customer accounts. The points reserve is kept per customer: it backs exactly that customer's
+ * points in fen, stays guarded (never negative) and is no platform-wide hot row.
+ */
+export const CUSTOMER_KINDS = [
+  { kind: "wallet", asset: "CNY" },
+  { kind: "withdrawals_pending", asset: "CNY" },
+  { kind: "points_reserve", asset: "CNY" },
+  { kind: "points_locked", asset: "PTS" },
+  { kind: "points_available", asset: "PTS" },
+] as const;
+
+export type CustomerAccountKind = (typeof CUSTOMER_KINDS)[number]["kind"];
+export type CustomerAccounts = Record<CustomerAccountKind, number>;
+
+/** Opens every ledger account a user needs as a customer. Idempotent. */
+export async function openCustomerAccounts(tx: Tx, userId: number): Promise<void> {
+  await tx
+    .insert(accounts)
+    .values(CUSTOMER_KINDS.map((k) => ({ kind: k.kind, asset: k.asset, userId })))
+    .onConflictDoNothing();
+}
+
+/** Opens a merchant's settlement account. Idempotent. */
+export async function openMerchantAccounts(tx: Tx, merchantId: number): Promise<void> {
+  await tx
+    .insert(accounts)
+    .values({ kind: "merchant_settlement", asset: "CNY", merchantId })
+    .onConflictDoNothing();
+}
+
+/** Opens a queue's pool account. Idempotent. */
+export async function openPoolAccount(tx: Tx, queueId: number): Promise<void> {
+  await tx.insert(accounts).values({ kind: "pool", asset: "CNY", queueId }).onConflictDoNothing();
+}
+
+/** The account ids of one customer, by kind. */
+export async function customerAccounts(tx: Tx, userId: number): Promise<CustomerAccounts> {
+  const rows = await tx
+    .select({ id: accounts.id, kind: accounts.kind })
+    .from(accounts)
+    .where(eq(accounts.userId, userId));
+  const out: Partial<Record<AccountKind, number>> = {};
+  for (const r of rows) out[r.kind] = r.id;
+  for (const k of CUSTOMER_KINDS) {
+    if (out[k.kind] === undefined) throw new Error(`user ${userId} has no ${k.kind} account`);
+  }
+  return out as CustomerAccounts;
+}
+
+/** Wallet account ids for many customers, keyed by user id. */
+export async function walletAccounts(tx: Tx, userIds: number[]): Promise<Map<number, number>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await tx
+    .select({ id: accounts.id, userId: accounts.userId })
+    .from(accounts)
+    .where(and(eq(accounts.kind, "wallet"), inArray(accounts.userId, userIds)));
+  return new Map(rows.map((r) => [r.userId!, r.id]));
+}
+
+export type PlatformAccounts = { world: number; platformFees: number; pointsIssued: number };
+
+let platformCache: PlatformAccounts | undefined;
+
+/** The three platform-wide accounts created by the migrations. They never change, so cache them. */
+export async function platformAccounts(tx: Tx): Promise<PlatformAccounts> {
+  if (platformCache) return platformCache;
+  const rows = await tx.execute<{ id: number; kind: string }>(
+    sql`select id, kind from accounts where kind in ('world','platform_fees','points_issued') and user_id is null and merchant_id is null and queue_id is null`,
+  );
+  const by = new Map(rows.rows.map((r) => [r.kind, Number(r.id)]));
+  const world = by.get("world");
+  const platformFees = by.get("platform_fees");
+  const pointsIssued = by.get("points_issued");
+  if (!world || !platformFees || !pointsIssued) throw new Error("platform accounts are missing: run the migrations");
+  platformCache = { world, platformFees, pointsIssued };
+  return platformCache;
+}

@@ -1,0 +1,145 @@
+import { sql } from "drizzle-orm";
+import type { Db, Tx } from "@/db";
+
+export type InvariantResult = { id: string; title: string; violations: number; examples: string[] };
+
+type Check = { id: string; title: string; query: ReturnType<typeof sql> };
+
+// Each query returns one row per violation, with a short description in `what`.
+const CHECKS: Check[] = [
+  {
+    id: "I1",
+    title: "every transaction balances for each asset",
+    query: sql`
+      select 'tx ' || transaction_id || ' ' || asset || ' off by ' || sum(amount) as what
+      from ledger_entries group by transaction_id, asset having sum(amount) <> 0
+      union all
+      select 'tx ' || t.id || ' has no entries' from ledger_transactions t
+      where not exists (select 1 from ledger_entries e where e.transaction_id = t.id)`,
+  },
+  {
+    id: "I2",
+    title: "every kept balance equals the sum of its entries",
+    query: sql`
+      select 'account ' || a.id || ' (' || a.kind || ') balance ' || a.balance || ' <> entries ' || coalesce(s.total, 0) as what
+      from accounts a
+      left join (select account_id, sum(amount) as total from ledger_entries group by account_id) s on s.account_id = a.id
+      where a.kind not in ('world','platform_fees','points_issued') and a.balance <> coalesce(s.total, 0)`,
+  },
+  {
+    id: "I3",
+    title: "no guarded account is negative",
+    query: sql`
+      select 'account ' || id || ' (' || kind || ') is ' || balance as what from accounts
+      where kind not in ('world','platform_fees','points_issued') and balance < 0
+      union all
+      select 'constraint accounts_balance_guard is missing'
+      where not exists (select 1 from pg_constraint where conname = 'accounts_balance_guard' and convalidated)`,
+  },
+  {
+    id: "I4",
+    title: "every paid entry has exactly one payout, of its target, from its pool to its customer",
+    query: sql`
+      select 'entry ' || e.id || ' is paid without a payout' as what from queue_entries e
+      where e.status = 'paid' and not exists (select 1 from payouts p where p.queue_entry_id = e.id)
+      union all
+      select 'payout ' || p.id || ' for entry ' || p.queue_entry_id || ' does not match it' from payouts p
+      join queue_entries e on e.id = p.queue_entry_id
+      where e.status <> 'paid' or p.amount_fen <> e.target_fen or p.queue_id <> e.queue_id
+         or p.customer_id <> e.customer_id or p.kind <> e.paid_kind
+      union all
+      select 'entry ' || queue_entry_id || ' has ' || count(*) || ' payouts' from payouts
+      group by queue_entry_id having count(*) > 1
+      union all
+      -- The ledger side: each payout transaction takes exactly its payouts from the queue's pool and
+      -- gives each customer's wallet exactly that customer's payouts.
+      select 'payout tx ' || x.transaction_id || ' pool leg ' || coalesce(x.pool_leg, 0) || ' <> -' || x.paid
+      from (
+        select p.transaction_id, sum(p.amount_fen) as paid,
+          (select sum(le.amount) from ledger_entries le join accounts a on a.id = le.account_id
+            where le.transaction_id = p.transaction_id and a.kind = 'pool' and a.queue_id = min(p.queue_id)) as pool_leg
+        from payouts p group by p.transaction_id
+      ) x where coalesce(x.pool_leg, 0) <> -x.paid
+      union all
+      select 'payout tx ' || y.transaction_id || ' wallet of user ' || y.customer_id || ' got ' || coalesce(y.wallet_leg, 0) || ' <> ' || y.paid
+      from (
+        select p.transaction_id, p.customer_id, sum(p.amount_fen) as paid,
+          (select sum(le.amount) from ledger_entries le join accounts a on a.id = le.account_id
+            where le.transaction_id = p.transaction_id and a.kind = 'wallet' and a.user_id = p.customer_id) as wallet_leg
+        from payouts p group by p.transaction_id, p.customer_id
+      ) y where coalesce(y.wallet_leg, 0) <> y.paid
+      union all
+      select 'constraint payouts_queue_entry_key is missing'
+      where not exists (select 1 from pg_indexes where indexname = 'payouts_queue_entry_key')`,
+  },
+  {
+    id: "I5",
+    title: "FIFO: no waiting entry sits ahead of an entry paid in order",
+    query: sql`
+      select 'queue ' || w.queue_id || ': entry at position ' || w.min_waiting || ' waits behind paid position ' || p.max_paid as what
+      from (select queue_id, min(position) as min_waiting from queue_entries where status = 'waiting' group by queue_id) w
+      join (select queue_id, max(position) as max_paid from queue_entries where status = 'paid' and paid_kind = 'fifo' group by queue_id) p
+        on p.queue_id = w.queue_id
+      where w.min_waiting < p.max_paid`,
+  },
+  {
+    id: "I6",
+    title: "no auto queue's pool covers its head once drains have run",
+    query: sql`
+      select 'queue ' || q.id || ' pool ' || a.balance || ' covers head ' || h.target_fen as what
+      from queues q
+      join accounts a on a.queue_id = q.id and a.kind = 'pool'
+      join lateral (
+        select target_fen from queue_entries e where e.queue_id = q.id and e.status = 'waiting'
+        order by position limit 1
+      ) h on true
+      where q.payout_mode = 'auto' and a.balance >= h.target_fen`,
+  },
+  {
+    id: "I7",
+    title: "an order is paid once",
+    query: sql`
+      select 'order ' || order_id || ' has ' || count(*) || ' payment postings' as what
+      from ledger_transactions where kind = 'order_paid' group by order_id having count(*) > 1
+      union all
+      select 'order ' || o.id || ' is ' || o.status || ' but its payment posting count is wrong' from orders o
+      where (o.status <> 'pending') <> exists (select 1 from ledger_transactions t where t.kind = 'order_paid' and t.order_id = o.id)
+      union all
+      select 'constraint orders_customer_idempotency_key is missing'
+      where not exists (select 1 from pg_indexes where indexname = 'orders_customer_idempotency_key')`,
+  },
+  {
+    id: "I8",
+    title: "ledger rows are never updated or deleted (append-only triggers in place)",
+    query: sql`
+      select 'table ' || t.tbl || ' lacks its append-only trigger' as what
+      from (values ('ledger_transactions'), ('ledger_entries'), ('payouts'), ('audit_log')) as t(tbl)
+      where not exists (
+        select 1 from pg_trigger g join pg_class c on c.oid = g.tgrelid
+        where c.relname = t.tbl and g.tgname = t.tbl || '_append_only' and g.tgenabled <> 'D'
+      )`,
+  },
+];
+
+/** Checks SPEC invariants I1–I8 against the database. */
+export async function verifyLedger(conn: Db | Tx): Promise<InvariantResult[]> {
+  const out: InvariantResult[] = [];
+  for (const c of CHECKS) {
+    const res = await conn.execute<{ what: string }>(c.query);
+    out.push({
+      id: c.id,
+      title: c.title,
+      violations: res.rows.length,
+      examples: res.rows.slice(0, 5).map((r) => r.what),
+    });
+  }
+  return out;
+}
+
+/** Sum of every asset over all entries; both must be zero. */
+export async function trialBalance(conn: Db | Tx): Promise<{ asset: string; total: number }[]> {
+  const res = await conn.execute<{ asset: string; total: number }>(
+    sql`select asset::text, coalesce(sum(amount), 0)::bigint as total from ledger_entries group by asset order by asset`,
+  );
+  return res.rows.map((r) => ({ asset: r.asset, total: Number(r.total) }));
+}

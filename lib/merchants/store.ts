@@ -1,0 +1,99 @@
+import { and, eq, sql } from "drizzle-orm";
+import { db, type Tx } from "@/db";
+import { merchants, queues, ruleVersions, type Merchant, type RuleVersion } from "@/db/schema";
+import { DomainError } from "@/lib/errors";
+import { openMerchantAccounts, openPoolAccount } from "@/lib/ledger";
+import type { RuleSettings } from "@/lib/rules/settings";
+
+export type Store = { merchant: Merchant; rule: RuleVersion; queueId: number };
+
+/** An approved store with the rule version that applies to new orders. */
+export async function approvedStore(tx: Tx | typeof db, where: { slug: string } | { merchantId: number }): Promise<Store> {
+  const cond = "slug" in where ? eq(merchants.slug, where.slug) : eq(merchants.id, where.merchantId);
+  const rows = await tx
+    .select({ merchant: merchants, rule: ruleVersions })
+    .from(merchants)
+    .innerJoin(
+      ruleVersions,
+      and(eq(ruleVersions.merchantId, merchants.id), eq(ruleVersions.version, merchants.ruleVersion)),
+    )
+    .where(cond)
+    .limit(1);
+  const row = rows[0];
+  if (!row || row.merchant.status !== "approved" || row.merchant.queueId === null) {
+    throw new DomainError("not_found", "商家不存在或尚未通过审核 / store not found or not approved");
+  }
+  return { merchant: row.merchant, rule: row.rule, queueId: row.merchant.queueId };
+}
+
+export type QueueGauge = {
+  queueId: number;
+  payoutMode: "auto" | "manual";
+  poolFen: number;
+  headTargetFen: number | null;
+  waitingCount: number;
+  waitingFen: number;
+};
+
+/** The pool against the head entry's target, and the size of the waiting queue. */
+export async function queueGauge(queueId: number): Promise<QueueGauge> {
+  const res = await db.execute<{
+    payout_mode: "auto" | "manual";
+    pool: number;
+    head: number | null;
+    n: number;
+    total: number;
+  }>(sql`
+    select q.payout_mode,
+           (select balance from accounts where queue_id = q.id and kind = 'pool') as pool,
+           (select target_fen from queue_entries where queue_id = q.id and status = 'waiting' order by position limit 1) as head,
+           (select count(*)::bigint from queue_entries where queue_id = q.id and status = 'waiting') as n,
+           (select coalesce(sum(target_fen), 0)::bigint from queue_entries where queue_id = q.id and status = 'waiting') as total
+    from queues q where q.id = ${queueId}`);
+  const r = res.rows[0];
+  if (!r) throw new DomainError("not_found", `队列不存在 / queue ${queueId} not found`);
+  return {
+    queueId,
+    payoutMode: r.payout_mode,
+    poolFen: Number(r.pool ?? 0),
+    headTargetFen: r.head === null ? null : Number(r.head),
+    waitingCount: Number(r.n),
+    waitingFen: Number(r.total),
+  };
+}
+
+/**
+ * Creates a store with its own queue, pool and settlement account, and rule version 1.
+ * `approved` stores are open for orders at once (the seed); others wait for an operator.
+ */
+export async function createStore(
+  tx: Tx,
+  args: { ownerUserId: number; slug: string; name: string; rules: RuleSettings; approved: boolean },
+): Promise<Merchant> {
+  const [queue] = await tx
+    .insert(queues)
+    .values({ name: args.name, payoutMode: args.rules.payoutMode })
+    .returning();
+  if (!queue) throw new Error("queue not created");
+  await openPoolAccount(tx, queue.id);
+  const [merchant] = await tx
+    .insert(merchants)
+    .values({
+      ownerUserId: args.ownerUserId,
+      slug: args.slug,
+      name: args.name,
+      status: args.approved ? "approved" : "pending",
+      queueId: queue.id,
+      ruleVersion: 1,
+    })
+    .returning();
+  if (!merchant) throw new Error("merchant not created");
+  await openMerchantAccounts(tx, merchant.id);
+  await tx.insert(ruleVersions).values({
+    merchantId: merchant.id,
+    version: 1,
+    createdByUserId: args.ownerUserId,
+    ...args.rules,
+  });
+  return merchant;
+}

@@ -1,0 +1,96 @@
+import { createHash, randomBytes } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import type { Tx } from "@/db";
+import { orders, type Order } from "@/db/schema";
+import { DomainError } from "@/lib/errors";
+import { approvedStore } from "@/lib/merchants/store";
+import { computeShares } from "@/lib/rules/shares";
+
+// Crockford-like alphabet without 0/O/1/I/L, so an order number read aloud is unambiguous.
+const ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+export function newOrderNo(now = new Date()): string {
+  const ymd = now.toISOString().slice(2, 10).replaceAll("-", "");
+  const bytes = randomBytes(8);
+  let tail = "";
+  for (const b of bytes) tail += ALPHABET[b % ALPHABET.length];
+  return `FL${ymd}${tail}`;
+}
+
+export type CreateOrderInput = {
+  customerId: number;
+  merchantId: number;
+  amountFen: number;
+  pointsUsed?: number;
+  idempotencyKey: string;
+  provider: string;
+};
+
+export type CreateOrderResult = { order: Order; replayed: boolean };
+
+function requestHash(input: CreateOrderInput): string {
+  const canonical = JSON.stringify([input.merchantId, input.amountFen, input.pointsUsed ?? 0, input.provider]);
+  return createHash("sha256").update(canonical).digest("hex");
+}
+
+/**
+ * Creates a pending order with its shares fixed from the store's current rule version.
+ * The same idempotency key with the same payload returns the first order; with another payload
+ * it is a conflict. Nothing moves in the ledger until the payment is confirmed.
+ */
+export async function createPendingOrder(tx: Tx, input: CreateOrderInput): Promise<CreateOrderResult> {
+  const pointsUsed = input.pointsUsed ?? 0;
+  const hash = requestHash(input);
+  const existing = await findByKey(tx, input.customerId, input.idempotencyKey);
+  if (existing) return replay(existing, hash);
+
+  const store = await approvedStore(tx, { merchantId: input.merchantId });
+  if (pointsUsed < 0 || pointsUsed > input.amountFen) {
+    throw new DomainError("invalid_input", "使用积分不能超过订单金额", "points");
+  }
+  const cashFen = input.amountFen - pointsUsed;
+  const shares = computeShares(cashFen, store.rule);
+  const inserted = await tx
+    .insert(orders)
+    .values({
+      orderNo: newOrderNo(),
+      customerId: input.customerId,
+      merchantId: store.merchant.id,
+      queueId: store.queueId,
+      ruleVersionId: store.rule.id,
+      amountFen: input.amountFen,
+      pointsUsed,
+      cashFen,
+      rebateFen: shares.rebateFen,
+      platformFeeFen: shares.platformFeeFen,
+      pointsEarned: shares.pointsEarned,
+      poolFen: shares.poolFen,
+      idempotencyKey: input.idempotencyKey,
+      requestHash: hash,
+      provider: input.provider,
+    })
+    .onConflictDoNothing({ target: [orders.customerId, orders.idempotencyKey] })
+    .returning();
+  const order = inserted[0];
+  if (order) return { order, replayed: false };
+  // A concurrent request with the same key won the insert.
+  const winner = await findByKey(tx, input.customerId, input.idempotencyKey);
+  if (!winner) throw new Error("idempotent order vanished");
+  return replay(winner, hash);
+}
+
+async function findByKey(tx: Tx, customerId: number, key: string): Promise<Order | undefined> {
+  const rows = await tx
+    .select()
+    .from(orders)
+    .where(and(eq(orders.customerId, customerId), eq(orders.idempotencyKey, key)))
+    .limit(1);
+  return rows[0];
+}
+
+function replay(order: Order, hash: string): CreateOrderResult {
+  if (order.requestHash !== hash) {
+    throw new DomainError("conflict", "该请求已用不同内容提交过 / idempotency key reused with a different request");
+  }
+  return { order, replayed: true };
+}

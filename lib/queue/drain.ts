@@ -1,0 +1,83 @@
+import { sql } from "drizzle-orm";
+import type { Tx } from "@/db";
+import { inTransaction } from "@/db/transaction";
+import { post, walletAccounts } from "@/lib/ledger";
+import { lockQueue } from "./lock";
+
+/** Entries paid per database transaction: bounds lock time and statement size. */
+export const DRAIN_BATCH = 1000;
+
+export type DrainBatchResult = { paid: number; paidFen: number; more: boolean };
+
+/**
+ * Pays the longest prefix of the waiting queue that the pool covers, up to `limit` entries, in
+ * strict FIFO order: it stops at the first entry that does not fit and never skips the head.
+ */
+export async function drainBatch(tx: Tx, queueId: number, limit = DRAIN_BATCH): Promise<DrainBatchResult> {
+  const pool = await lockQueue(tx, queueId);
+  if (pool.balanceFen <= 0) return { paid: 0, paidFen: 0, more: false };
+
+  const res = await tx.execute<{ id: number; customer_id: number; target_fen: number }>(sql`
+    select id, customer_id, target_fen from (
+      select id, customer_id, target_fen, position,
+             sum(target_fen) over (order by position rows unbounded preceding) as running
+      from (
+        select id, customer_id, target_fen, position from queue_entries
+        where queue_id = ${queueId} and status = 'waiting'
+        order by position limit ${limit}
+      ) w
+    ) r
+    where running <= ${pool.balanceFen}
+    order by position`);
+  const due = res.rows.map((r) => ({
+    id: Number(r.id),
+    customerId: Number(r.customer_id),
+    targetFen: Number(r.target_fen),
+  }));
+  if (due.length === 0) return { paid: 0, paidFen: 0, more: false };
+
+  const ids = due.map((d) => d.id);
+  const marked = await tx.execute(sql`
+    update queue_entries set status = 'paid', paid_kind = 'fifo', settled_at = now()
+    where id = any(${ids}::bigint[]) and status = 'waiting'`);
+  // Under the queue lock nothing else can have settled these entries; if it did, stop rather than
+  // pay an entry twice (the unique payout key would refuse it anyway).
+  if (marked.rowCount !== due.length) throw new Error(`drain of queue ${queueId} lost its lock`);
+
+  const wallets = await walletAccounts(tx, [...new Set(due.map((d) => d.customerId))]);
+  const paidFen = due.reduce((s, d) => s + d.targetFen, 0);
+  const txId = await post(tx, {
+    kind: "queue_payout",
+    queueId,
+    legs: [
+      { accountId: pool.poolAccountId, asset: "CNY", amount: -paidFen },
+      ...due.map((d) => {
+        const wallet = wallets.get(d.customerId);
+        if (wallet === undefined) throw new Error(`customer ${d.customerId} has no wallet`);
+        return { accountId: wallet, asset: "CNY" as const, amount: d.targetFen };
+      }),
+    ],
+  });
+
+  await tx.execute(sql`
+    insert into payouts (queue_entry_id, queue_id, customer_id, amount_fen, kind, transaction_id)
+    select e.id, ${queueId}, e.customer_id, e.target_fen, 'fifo', ${txId}
+    from unnest(${ids}::bigint[], ${due.map((d) => d.customerId)}::bigint[], ${due.map((d) => d.targetFen)}::bigint[])
+      as e(id, customer_id, target_fen)`);
+
+  return { paid: due.length, paidFen, more: due.length === limit };
+}
+
+export type DrainResult = { paid: number; paidFen: number; batches: number };
+
+/** Drains a queue until the pool no longer covers its head, one bounded transaction per batch. */
+export async function drainQueue(queueId: number, limit = DRAIN_BATCH): Promise<DrainResult> {
+  const total: DrainResult = { paid: 0, paidFen: 0, batches: 0 };
+  for (;;) {
+    const r = await inTransaction((tx) => drainBatch(tx, queueId, limit));
+    total.paid += r.paid;
+    total.paidFen += r.paidFen;
+    if (r.paid > 0) total.batches += 1;
+    if (!r.more) return total;
+  }
+}

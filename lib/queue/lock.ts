@@ -1,0 +1,29 @@
+import { sql } from "drizzle-orm";
+import type { Tx } from "@/db";
+import { DomainError } from "@/lib/errors";
+
+export type LockedPool = { poolAccountId: number; balanceFen: number };
+
+/**
+ * Takes the queue's mutex: its pool account row, `FOR NO KEY UPDATE`, in a statement of its own.
+ * Plain FOR UPDATE would deadlock with the KEY SHARE locks that foreign-key checks take; a separate
+ * statement means that, under READ COMMITTED, every later statement of this transaction sees all
+ * that was committed before the lock was won.
+ */
+export async function lockQueue(tx: Tx, queueId: number): Promise<LockedPool> {
+  const res = await tx.execute<{ id: number; balance: number }>(sql`
+    select id, balance from accounts where queue_id = ${queueId} and kind = 'pool' for no key update`);
+  const row = res.rows[0];
+  if (!row) throw new DomainError("not_found", `队列不存在 / queue ${queueId} not found`);
+  return { poolAccountId: Number(row.id), balanceFen: Number(row.balance) };
+}
+
+/** Target of the waiting entry at the head of the queue, or null when none waits. */
+export async function headTarget(tx: Tx, queueId: number): Promise<number | null> {
+  const res = await tx.execute<{ target_fen: number }>(sql`
+    select target_fen from queue_entries
+    where queue_id = ${queueId} and status = 'waiting'
+    order by position limit 1`);
+  const row = res.rows[0];
+  return row ? Number(row.target_fen) : null;
+}
