@@ -1,0 +1,82 @@
+import { eq } from "drizzle-orm";
+import { headers } from "next/headers";
+import { forbidden, redirect } from "next/navigation";
+import { cache } from "react";
+import { auth } from "@/auth";
+import { db } from "@/db";
+import { merchants, users, type Merchant } from "@/db/schema";
+import { DomainError } from "@/lib/errors";
+import { loginPath } from "./next-path";
+import type { Role } from "./users";
+
+export type { Role } from "./users";
+
+/** Who is asking. Ids come from the session (re-checked against the database), never from input. */
+export type Viewer = { userId: number; role: Role; displayName: string };
+
+/** The request header proxy.ts sets to the requested path, so a page can build `/login?next=…`. */
+export const PATH_HEADER = "x-freeline-path";
+
+/**
+ * The signed-in user, or null. Cached per request. The JWT alone is not trusted: the user must
+ * still exist, and the role and name are read fresh from the database.
+ */
+export const getViewer = cache(async (): Promise<Viewer | null> => {
+  const session = await auth();
+  const userId = Number(session?.user?.id);
+  if (!Number.isSafeInteger(userId) || userId <= 0) return null;
+  const [row] = await db
+    .select({ role: users.role, displayName: users.displayName })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
+  return row ? { userId, role: row.role, displayName: row.displayName } : null;
+});
+
+function allowedRoles(role?: Role | readonly Role[]): readonly Role[] | null {
+  if (role === undefined) return null;
+  return typeof role === "string" ? [role] : role;
+}
+
+/** Whether a viewer holds one of the roles (any role when none are given). */
+export function hasRole(viewer: Viewer, role?: Role | readonly Role[]): boolean {
+  const roles = allowedRoles(role);
+  return roles === null || roles.includes(viewer.role);
+}
+
+/**
+ * For pages (and other render-time code): the viewer, or a redirect to the login page when
+ * anonymous, or the 403 page when signed in with the wrong role.
+ * `next` defaults to the path proxy.ts recorded for this request.
+ */
+export async function requireViewer(role?: Role | readonly Role[], opts?: { next?: string }): Promise<Viewer> {
+  const viewer = await getViewer();
+  if (!viewer) {
+    const next = opts?.next ?? (await headers()).get(PATH_HEADER);
+    redirect(loginPath(next));
+  }
+  if (!hasRole(viewer, role)) forbidden();
+  return viewer;
+}
+
+/**
+ * The approved merchant the user owns. Throws DomainError("forbidden") when there is none, so
+ * actions and route handlers can map it; pages use requireMerchant() instead.
+ */
+export async function approvedMerchantOf(userId: number): Promise<Merchant> {
+  const [merchant] = await db.select().from(merchants).where(eq(merchants.ownerUserId, userId)).limit(1);
+  if (!merchant || merchant.status !== "approved") {
+    throw new DomainError("forbidden", "商家尚未通过审核 / merchant not approved");
+  }
+  return merchant;
+}
+
+/** For merchant pages: the signed-in merchant and their approved store, or login / 403. */
+export async function requireMerchant(opts?: { next?: string }): Promise<{ viewer: Viewer; merchant: Merchant }> {
+  const viewer = await requireViewer("merchant", opts);
+  const merchant = await approvedMerchantOf(viewer.userId).catch((e: unknown) => {
+    if (e instanceof DomainError && e.code === "forbidden") forbidden();
+    throw e;
+  });
+  return { viewer, merchant };
+}

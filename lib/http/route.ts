@@ -1,0 +1,150 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { unstable_rethrow } from "next/navigation";
+import type { NextRequest } from "next/server";
+import { z } from "zod";
+import { getViewer, type Viewer } from "@/lib/auth/session";
+import { env } from "@/lib/env";
+import { isDomainError, type DomainErrorCode } from "@/lib/errors";
+
+/**
+ * Route handlers, after dub's withWorkspace: one wrapper authenticates and maps typed errors to
+ * status codes, so no handler does either by hand.
+ */
+
+export type Via = "operator-session" | "customer-session" | "merchant-session" | "cron-secret" | "public";
+
+export type RouteContext<P> = {
+  /** The signed-in user, when the request came with a session (also for "public" routes). */
+  viewer: Viewer | null;
+  /** Which of the allowed ways let this request in. */
+  via: Via;
+  params: P;
+};
+
+type Params = Record<string, string | string[] | undefined>;
+
+export type AuthedHandler<P> = (req: NextRequest, ctx: RouteContext<P>) => Promise<Response | unknown> | Response | unknown;
+
+/** Turns bigint into numbers (exact within 2^53) or strings, so Response.json never throws on them. */
+export function toJsonSafe(value: unknown): unknown {
+  if (typeof value === "bigint") {
+    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+      ? Number(value)
+      : value.toString();
+  }
+  if (Array.isArray(value)) return value.map(toJsonSafe);
+  if (value instanceof Date) return value.toISOString();
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = toJsonSafe(v);
+    return out;
+  }
+  return value;
+}
+
+/** Response.json with bigint made safe. */
+export function json(data: unknown, init?: ResponseInit): Response {
+  return Response.json(toJsonSafe(data), init);
+}
+
+export function errorResponse(status: number, code: DomainErrorCode | "internal", message: string, extra?: object): Response {
+  return json({ error: { code, message, ...extra } }, { status });
+}
+
+function sha256(s: string): Buffer {
+  return createHash("sha256").update(s, "utf8").digest();
+}
+
+/** Constant-time comparison: both sides are hashed first, so lengths are always equal. */
+export function secretMatches(given: string, expected: string): boolean {
+  return timingSafeEqual(sha256(given), sha256(expected));
+}
+
+function bearer(req: Request): string | null {
+  const h = req.headers.get("authorization");
+  if (!h) return null;
+  const m = /^Bearer\s+(.+)$/i.exec(h.trim());
+  return m ? m[1]!.trim() : "";
+}
+
+const SESSION_VIA = {
+  customer: "customer-session",
+  merchant: "merchant-session",
+  operator: "operator-session",
+} as const satisfies Record<Viewer["role"], Via>;
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * A cookie-authenticated write must come from our own pages. Auth.js cookies are SameSite=Lax,
+ * which already keeps cross-site POSTs cookie-less; this Origin check is a second lock.
+ */
+function crossSite(req: NextRequest): boolean {
+  if (SAFE_METHODS.has(req.method)) return false;
+  const origin = req.headers.get("origin");
+  if (!origin) return false;
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+  try {
+    return new URL(origin).host !== host;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Wraps a route handler. `allow` lists who may call it; the first that matches wins:
+ * cron secret (Authorization: Bearer <CRON_SECRET>), then a session of an allowed role, then
+ * "public". 401 when nobody is authenticated, 403 when someone is but not allowed.
+ * The handler may return a Response or any JSON-able value (bigint included).
+ */
+export function withAuth<P extends Params = Params>(
+  opts: { allow: readonly Via[] },
+  handler: AuthedHandler<P>,
+): (req: NextRequest, ctx: { params: Promise<P> }) => Promise<Response> {
+  const allow = new Set(opts.allow);
+  return async (req, routeCtx) => {
+    try {
+      let via: Via | null = null;
+      let viewer: Viewer | null = null;
+
+      const token = allow.has("cron-secret") ? bearer(req) : null;
+      if (token !== null) {
+        // A presented secret must be right: never fall through to weaker ways.
+        if (!secretMatches(token, env.CRON_SECRET)) {
+          return errorResponse(401, "unauthenticated", "invalid credentials");
+        }
+        via = "cron-secret";
+      }
+
+      if (via === null) {
+        viewer = await getViewer();
+        const sessionVia = viewer ? SESSION_VIA[viewer.role] : null;
+        if (sessionVia && allow.has(sessionVia)) {
+          if (crossSite(req)) return errorResponse(403, "forbidden", "cross-site request refused");
+          via = sessionVia;
+        } else if (allow.has("public")) {
+          via = "public";
+        } else if (viewer) {
+          return errorResponse(403, "forbidden", "not allowed");
+        } else {
+          const headers = allow.has("cron-secret") ? { "WWW-Authenticate": "Bearer" } : undefined;
+          return json({ error: { code: "unauthenticated", message: "sign in required" } }, { status: 401, headers });
+        }
+      }
+
+      const params = ((await routeCtx?.params) ?? {}) as P;
+      const result = await handler(req, { viewer, via, params });
+      return result instanceof Response ? result : json(result ?? null);
+    } catch (e) {
+      unstable_rethrow(e);
+      if (isDomainError(e)) return errorResponse(e.status, e.code, e.message, e.field ? { field: e.field } : undefined);
+      if (e instanceof z.ZodError) {
+        return errorResponse(400, "invalid_input", "invalid input", {
+          issues: e.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
+        });
+      }
+      console.error(`[route] ${req.method} ${req.nextUrl?.pathname ?? req.url} failed:`, e);
+      return errorResponse(500, "internal", "internal error");
+    }
+  };
+}
