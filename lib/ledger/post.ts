@@ -65,7 +65,7 @@ export async function post(tx: Tx, posting: Posting): Promise<number> {
 
   await tx.execute(sql`
     select id from accounts
-    where id = any(${ids}::bigint[]) and kind not in ('world','platform_fees','points_issued')
+    where id = any(${sql.param(ids)}::bigint[]) and kind not in ('world','platform_fees','points_issued')
     order by id
     for no key update`);
 
@@ -78,7 +78,7 @@ export async function post(tx: Tx, posting: Posting): Promise<number> {
         returning id
       ),
       legs as (
-        select * from unnest(${ids}::bigint[], ${assets}::asset[], ${amounts}::bigint[]) as l(account_id, asset, amount)
+        select * from unnest(${sql.param(ids)}::bigint[], ${sql.param(assets)}::asset[], ${sql.param(amounts)}::bigint[]) as l(account_id, asset, amount)
       ),
       e as (
         insert into ledger_entries (transaction_id, account_id, asset, amount)

@@ -39,7 +39,7 @@ export async function drainBatch(tx: Tx, queueId: number, limit = DRAIN_BATCH): 
   const ids = due.map((d) => d.id);
   const marked = await tx.execute(sql`
     update queue_entries set status = 'paid', paid_kind = 'fifo', settled_at = now()
-    where id = any(${ids}::bigint[]) and status = 'waiting'`);
+    where id = any(${sql.param(ids)}::bigint[]) and status = 'waiting'`);
   // Under the queue lock nothing else can have settled these entries; if it did, stop rather than
   // pay an entry twice (the unique payout key would refuse it anyway).
   if (marked.rowCount !== due.length) throw new Error(`drain of queue ${queueId} lost its lock`);
@@ -62,7 +62,7 @@ export async function drainBatch(tx: Tx, queueId: number, limit = DRAIN_BATCH): 
   await tx.execute(sql`
     insert into payouts (queue_entry_id, queue_id, customer_id, amount_fen, kind, transaction_id)
     select e.id, ${queueId}, e.customer_id, e.target_fen, 'fifo', ${txId}
-    from unnest(${ids}::bigint[], ${due.map((d) => d.customerId)}::bigint[], ${due.map((d) => d.targetFen)}::bigint[])
+    from unnest(${sql.param(ids)}::bigint[], ${sql.param(due.map((d) => d.customerId))}::bigint[], ${sql.param(due.map((d) => d.targetFen))}::bigint[])
       as e(id, customer_id, target_fen)`);
 
   return { paid: due.length, paidFen, more: due.length === limit };

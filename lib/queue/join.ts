@@ -29,7 +29,7 @@ export async function appendEntries(
     insert into queue_entries (queue_id, order_id, customer_id, merchant_id, rule_version_id, position, target_fen)
     select ${args.queueId}, ${args.orderId}, ${args.customerId}, ${args.merchantId}, ${args.ruleVersionId},
            c.first + u.ord - 1, u.target
-    from c, unnest(${args.unitsFen}::bigint[]) with ordinality as u(target, ord)
+    from c, unnest(${sql.param(args.unitsFen)}::bigint[]) with ordinality as u(target, ord)
     returning id, position, target_fen`);
   return res.rows
     .map((r) => ({ id: Number(r.id), position: Number(r.position), targetFen: Number(r.target_fen) }))

@@ -6,7 +6,8 @@ export const PLATFORM_RULES = {
   platformFeeBps: { default: 1000, min: 0, max: 10000 },
   pointsBps: { default: 2500, min: 0, max: 10000 },
   freeBps: { default: 10000, min: 1, max: 10000 },
-  unitCapFen: { default: 10000, min: 0, max: 100_000_000 },
+  // 0 means "no split"; otherwise at least ¥10, so one order never becomes more than 100,000 entries.
+  unitCapFen: { default: 10000, min: 0, max: 100_000_000, minSplit: 1000 },
   minOrderFen: { default: 1000, min: 0, max: 100_000_000 },
   exitCompBps: { default: 1000, min: 0, max: 10000 },
   releaseBpsPerDay: { default: 200, min: 1, max: 10000 },
@@ -61,6 +62,10 @@ export const ruleSettingsSchema = z
     exitCompBps: ranged("exitCompBps"),
     releaseBpsPerDay: ranged("releaseBpsPerDay"),
     pointsExpiryDays: ranged("pointsExpiryDays"),
+  })
+  .refine((r) => r.unitCapFen === 0 || r.unitCapFen >= PLATFORM_RULES.unitCapFen.minSplit, {
+    message: "unit cap must be 0 (no split) or at least ¥10",
+    path: ["unitCapFen"],
   })
   .refine((r) => r.platformFeeBps + r.pointsBps <= 10000, {
     message: "platform fee and points together cannot exceed the rebate",

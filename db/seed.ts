@@ -1,0 +1,96 @@
+// The demo seed. An entry point like a script: it composes the domain functions (so demo data
+// goes through the same rules and ledger as real data) on a connection of its own.
+import { eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/node-postgres";
+import { createUserWithRole } from "@/lib/auth/users";
+import { createStore } from "@/lib/merchants/store";
+import { createPendingOrder } from "@/lib/orders/create";
+import { markOrderPaid } from "@/lib/orders/pay";
+import { drainBatch } from "@/lib/queue/drain";
+import { DEFAULT_RULES, type RuleSettings } from "@/lib/rules/settings";
+import { createPool } from "./index";
+import * as schema from "./schema";
+
+/** Demo accounts; the README lists the same. */
+export const DEMO_USERS = {
+  customer: { username: "demo", password: "demo-pass-2026", displayName: "演示顾客" },
+  guest: { username: "guest", password: "guest-pass-2026", displayName: "路过的顾客" },
+  operator: { username: "ops", password: "operator-pass-2026", displayName: "平台运营" },
+} as const;
+
+export const DEMO_STORES: {
+  slug: string;
+  name: string;
+  owner: string;
+  password: string;
+  rules: RuleSettings;
+}[] = [
+  { slug: "tea-house", name: "清风茶舍", owner: "tea", password: "merchant-pass-2026", rules: DEFAULT_RULES },
+  {
+    slug: "noodle-bar",
+    name: "老街面馆",
+    owner: "noodle",
+    password: "merchant-pass-2026",
+    rules: { ...DEFAULT_RULES, rebateBps: 3000, unitCapFen: 5000 },
+  },
+  {
+    slug: "book-cafe",
+    name: "拾页书咖",
+    owner: "book",
+    password: "merchant-pass-2026",
+    rules: { ...DEFAULT_RULES, rebateBps: 1500, minOrderFen: 500, payoutMode: "manual" },
+  },
+];
+
+/** Loads the demo data into an empty database. Does nothing when it is already there. */
+export async function seedDemo(connectionString: string): Promise<{ seeded: boolean }> {
+  const pool = createPool(connectionString, 2);
+  const db = drizzle(pool, { schema });
+  try {
+    const existing = await db
+      .select({ id: schema.users.id })
+      .from(schema.users)
+      .where(eq(schema.users.username, DEMO_USERS.operator.username));
+    if (existing.length > 0) return { seeded: false };
+
+    await db.transaction(async (tx) => {
+      await tx.execute("select pg_advisory_xact_lock(727275)");
+      await createUserWithRole(tx, { ...DEMO_USERS.operator, role: "operator" });
+      await createUserWithRole(tx, { ...DEMO_USERS.customer, role: "customer" });
+      const guest = await createUserWithRole(tx, { ...DEMO_USERS.guest, role: "customer" });
+      const stores = [];
+      for (const s of DEMO_STORES) {
+        const owner = await createUserWithRole(tx, {
+          username: s.owner,
+          password: s.password,
+          role: "merchant",
+          displayName: s.name,
+        });
+        stores.push(await createStore(tx, { ownerUserId: owner.id, slug: s.slug, name: s.name, rules: s.rules, approved: true }));
+      }
+      // A little history at two stores so their queues and pools are not empty.
+      const activity: [number, number][] = [
+        [1, 8800],
+        [1, 12500],
+        [1, 4200],
+        [2, 6600],
+        [2, 15000],
+      ];
+      for (const [i, [storeIdx, amountFen]] of activity.entries()) {
+        const store = stores[storeIdx]!;
+        const { order } = await createPendingOrder(tx, {
+          customerId: guest.id,
+          merchantId: store.id,
+          amountFen,
+          idempotencyKey: `seed-${i}`,
+          provider: "dev",
+        });
+        const paid = await markOrderPaid(tx, { orderNo: order.orderNo, amountFen: order.cashFen, providerRef: `seed-${i}` });
+        if (paid.drainDue) await drainBatch(tx, paid.queueId);
+      }
+    });
+    return { seeded: true };
+  } finally {
+    await pool.end();
+  }
+}

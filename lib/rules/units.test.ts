@@ -1,0 +1,43 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_RULES } from "./settings";
+import { exitCompensation, queueUnits } from "./units";
+
+describe("queueUnits", () => {
+  it("splits ¥350 into 100 + 100 + 100 + 50 at the defaults", () => {
+    expect(queueUnits(35_000, DEFAULT_RULES)).toEqual([10_000, 10_000, 10_000, 5_000]);
+  });
+
+  it("gives no entry below the minimum order", () => {
+    expect(queueUnits(999, DEFAULT_RULES)).toEqual([]);
+    expect(queueUnits(1000, DEFAULT_RULES)).toEqual([1000]);
+  });
+
+  it("units sum to the target, each at most the cap, only the last smaller", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.oneof(fc.constant(0), fc.integer({ min: 1000, max: 1_000_000 })),
+        (cash, freeBps, unitCapFen) => {
+          const units = queueUnits(cash, { freeBps, unitCapFen, minOrderFen: 0 });
+          const target = Math.floor((cash * freeBps) / 10_000);
+          expect(units.reduce((a, b) => a + b, 0)).toBe(target);
+          for (const u of units) expect(u).toBeGreaterThan(0);
+          if (unitCapFen > 0) {
+            for (const u of units) expect(u).toBeLessThanOrEqual(unitCapFen);
+            for (const u of units.slice(0, -1)) expect(u).toBe(unitCapFen);
+          } else {
+            expect(units.length).toBeLessThanOrEqual(1);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("exit compensation is floor(T × bps / 10000)", () => {
+    expect(exitCompensation(10_000, 1000)).toBe(1000);
+    expect(exitCompensation(999, 1000)).toBe(99);
+  });
+});

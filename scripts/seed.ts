@@ -1,0 +1,5 @@
+import { seedDemo } from "@/db/seed";
+import { databaseUrl } from "@/lib/env";
+
+const { seeded } = await seedDemo(databaseUrl());
+console.log(seeded ? "demo data loaded" : "demo data already present");
