@@ -1,3 +1,8 @@
+import type { Role } from "./users";
+
+/** The request header proxy.ts sets to the requested path, so a page can build `/login?next=…`. */
+export const PATH_HEADER = "x-freeline-path";
+
 /**
  * The `next` redirect target, if it is a same-site relative path; otherwise null.
  * Refuses "//evil.com", "/\\evil.com" (browsers read the backslash as a slash), absolute URLs and
@@ -22,4 +27,16 @@ export function safeNextPath(raw: unknown): string | null {
 export function loginPath(next?: string | null): string {
   const safe = safeNextPath(next);
   return safe && safe !== "/" ? `/login?next=${encodeURIComponent(safe)}` : "/login";
+}
+
+/** Where each role lands after signing in when no `next` was given. */
+export function homePathFor(role: Role): string {
+  switch (role) {
+    case "merchant":
+      return "/merchant/queue";
+    case "operator":
+      return "/operator/payouts";
+    default:
+      return "/me";
+  }
 }

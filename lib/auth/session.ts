@@ -6,16 +6,13 @@ import { auth } from "@/auth";
 import { db } from "@/db";
 import { merchants, users, type Merchant } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
-import { loginPath } from "./next-path";
+import { loginPath, PATH_HEADER } from "./next-path";
 import type { Role } from "./users";
 
 export type { Role } from "./users";
 
 /** Who is asking. Ids come from the session (re-checked against the database), never from input. */
 export type Viewer = { userId: number; role: Role; displayName: string };
-
-/** The request header proxy.ts sets to the requested path, so a page can build `/login?next=…`. */
-export const PATH_HEADER = "x-freeline-path";
 
 /**
  * The signed-in user, or null. Cached per request. The JWT alone is not trusted: the user must

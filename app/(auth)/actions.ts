@@ -1,0 +1,75 @@
+"use server";
+
+import { AuthError, CredentialsSignin } from "next-auth";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { signIn, signOut } from "@/auth";
+import { db } from "@/db";
+import { validatedAction } from "@/lib/auth/action";
+import { homePathFor, safeNextPath } from "@/lib/auth/next-path";
+import { PASSWORD_MAX } from "@/lib/auth/password";
+import {
+  displayNameSchema,
+  findUserForLogin,
+  identifierSchema,
+  passwordSchema,
+  registerCustomer,
+} from "@/lib/auth/users";
+import { DomainError } from "@/lib/errors";
+
+const WRONG_CREDENTIALS = "用户名或密码错误";
+
+/**
+ * Signs in through Auth.js without letting it redirect, so a wrong password comes back as a
+ * field error. Inside an action signIn can also throw Next's redirect: anything that is not an
+ * AuthError is re-thrown untouched.
+ */
+async function signInWithPassword(identifier: string, password: string): Promise<void> {
+  try {
+    await signIn("credentials", { identifier, password, redirect: false });
+  } catch (e) {
+    if (e instanceof CredentialsSignin) throw new DomainError("unauthenticated", WRONG_CREDENTIALS, "password");
+    if (e instanceof AuthError) {
+      console.error("[auth] sign-in failed:", e);
+      throw new DomainError("unavailable", "登录暂时不可用，请稍后再试");
+    }
+    throw e;
+  }
+}
+
+const loginSchema = z.object({
+  identifier: z.string().trim().min(1, "请输入手机号或用户名").max(64, WRONG_CREDENTIALS),
+  password: z.string().min(1, "请输入密码").max(PASSWORD_MAX, WRONG_CREDENTIALS),
+  next: z.string().optional(),
+});
+
+export const login = validatedAction(loginSchema, "public", async (data) => {
+  await signInWithPassword(data.identifier, data.password);
+  const next = safeNextPath(data.next);
+  if (next) redirect(next);
+  const user = await findUserForLogin(db, data.identifier);
+  redirect(user ? homePathFor(user.role) : "/");
+});
+
+const registerSchema = z
+  .object({
+    identifier: identifierSchema,
+    password: passwordSchema,
+    confirm: z.string().min(1, "请再次输入密码"),
+    displayName: displayNameSchema.optional(),
+    next: z.string().optional(),
+  })
+  .refine((d) => d.password === d.confirm, { message: "两次输入的密码不一致", path: ["confirm"] });
+
+export const register = validatedAction(registerSchema, "public", async (data) => {
+  await db.transaction((tx) =>
+    registerCustomer(tx, { identifier: data.identifier, password: data.password, displayName: data.displayName }),
+  );
+  await signInWithPassword(data.identifier, data.password);
+  redirect(safeNextPath(data.next) ?? "/me");
+});
+
+/** Ends the session and goes home. */
+export async function logout(): Promise<void> {
+  await signOut({ redirectTo: "/" });
+}

@@ -1,0 +1,75 @@
+"use client";
+
+import { useActionState } from "react";
+import { Button, Field, FormError } from "@/app/_components";
+import { register } from "../actions";
+
+const t = {
+  identifier: "手机号或用户名",
+  identifierHint: "手机号（11 位），或 3–32 位小写字母、数字、下划线",
+  displayName: "昵称（可选）",
+  displayNameHint: "显示在页面顶部，不填则使用用户名",
+  password: "密码",
+  passwordHint: "至少 8 位",
+  confirm: "确认密码",
+  submit: "注册并登录",
+  pending: "正在注册…",
+};
+
+export function RegisterForm({ next }: { next: string | null }) {
+  const [state, action, pending] = useActionState(register, null);
+  const err = state && !state.ok ? state : null;
+  const fieldError = (name: string) => err?.fieldErrors?.[name] ?? null;
+  const hasFieldErrors = !!err?.fieldErrors && Object.keys(err.fieldErrors).length > 0;
+
+  return (
+    <form action={action} className="space-y-4" noValidate>
+      {next ? <input type="hidden" name="next" value={next} /> : null}
+      <Field
+        name="identifier"
+        label={t.identifier}
+        hint={t.identifierHint}
+        autoComplete="username"
+        autoCapitalize="none"
+        autoCorrect="off"
+        spellCheck={false}
+        required
+        maxLength={32}
+        defaultValue={err?.values?.identifier ?? ""}
+        error={fieldError("identifier")}
+      />
+      <Field
+        name="displayName"
+        label={t.displayName}
+        hint={t.displayNameHint}
+        autoComplete="nickname"
+        maxLength={64}
+        defaultValue={err?.values?.displayName ?? ""}
+        error={fieldError("displayName")}
+      />
+      <Field
+        name="password"
+        type="password"
+        label={t.password}
+        hint={t.passwordHint}
+        autoComplete="new-password"
+        required
+        minLength={8}
+        maxLength={128}
+        error={fieldError("password")}
+      />
+      <Field
+        name="confirm"
+        type="password"
+        label={t.confirm}
+        autoComplete="new-password"
+        required
+        error={fieldError("confirm")}
+      />
+      {err && !hasFieldErrors ? <FormError>{err.error}</FormError> : null}
+      <Button type="submit" size="lg" pending={pending} pendingText={t.pending}>
+        {t.submit}
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,61 @@
+import type { ComponentProps, ReactNode } from "react";
+import { cn } from "./cn";
+
+const INPUT =
+  "block h-11 w-full rounded-xl border border-line bg-surface px-3 text-ink placeholder:text-muted/70 " +
+  "focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-200 " +
+  "aria-[invalid=true]:border-danger aria-[invalid=true]:focus:ring-red-100 disabled:bg-canvas";
+
+/** A bare text input with the house style. */
+export function Input({ className, ...rest }: ComponentProps<"input">) {
+  return <input className={cn(INPUT, className)} {...rest} />;
+}
+
+export type FieldProps = Omit<ComponentProps<"input">, "id"> & {
+  name: string;
+  label: ReactNode;
+  /** Shown under the input when there is no error. */
+  hint?: ReactNode;
+  /** Shown under the input, announced, and linked with aria-describedby. */
+  error?: string | null;
+  id?: string;
+};
+
+/**
+ * A labelled input with its hint and error. The error is tied to the input with
+ * aria-describedby and aria-invalid, so screen readers read it with the field.
+ */
+export function Field({ name, label, hint, error, id, className, ...rest }: FieldProps) {
+  const inputId = id ?? `f-${name}`;
+  const hintId = `${inputId}-hint`;
+  const errorId = `${inputId}-error`;
+  const describedBy = [error ? errorId : null, hint ? hintId : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className={cn("space-y-1.5", className)}>
+      <label htmlFor={inputId} className="block text-sm font-medium text-ink">
+        {label}
+      </label>
+      <Input id={inputId} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...rest} />
+      {error ? (
+        <p id={errorId} className="text-sm text-danger" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {hint ? (
+        <p id={hintId} className="text-xs text-muted">
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** A message for the whole form (not tied to one field). */
+export function FormError({ children }: { children?: ReactNode }) {
+  if (!children) return null;
+  return (
+    <p role="alert" className="rounded-xl bg-red-50 px-3 py-2 text-sm text-danger">
+      {children}
+    </p>
+  );
+}

@@ -1,0 +1,10 @@
+export { Badge, type BadgeTone } from "./badge";
+export { Button, ButtonLink, buttonClass, type ButtonProps } from "./button";
+export { Card } from "./card";
+export { cn } from "./cn";
+export { EmptyState } from "./empty-state";
+export { Field, FormError, Input, type FieldProps } from "./field";
+export { Money } from "./money";
+export { PageHeader } from "./page-header";
+export { ProgressBar } from "./progress-bar";
+export { Skeleton } from "./skeleton";
