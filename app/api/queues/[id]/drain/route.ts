@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { db } from "@/db";
+import { recordAudit } from "@/lib/audit/record";
+import { withAuth } from "@/lib/http/route";
+import { drainQueue } from "@/lib/queue/drain";
+
+const params = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+
+/** Drains one queue. An operator's session or the cron secret; nobody else. */
+export const POST = withAuth<{ id: string }>({ allow: ["operator-session", "cron-secret"] }, async (_req, ctx) => {
+  const { id } = params.parse(ctx.params);
+  const result = await drainQueue(id);
+  if (ctx.viewer && ctx.via === "operator-session") {
+    await recordAudit(db, {
+      actorUserId: ctx.viewer.userId,
+      action: "queue.drain",
+      subjectType: "queue",
+      subjectId: id,
+      details: result,
+    });
+  }
+  return { queueId: id, ...result };
+});

@@ -1,0 +1,83 @@
+import { sql } from "drizzle-orm";
+import { db } from "@/db";
+
+export type EntryProgress = {
+  id: number;
+  queueId: number;
+  queueName: string;
+  orderNo: string;
+  targetFen: number;
+  status: "waiting" | "paid" | "left" | "cancelled";
+  paidKind: "fifo" | "draw" | null;
+  createdAt: Date;
+  settledAt: Date | null;
+  /** For waiting entries: waiting entries ahead + 1. */
+  position: number | null;
+  /** Sum of the targets of the waiting entries ahead. */
+  aheadFen: number | null;
+  /** aheadFen + target − pool, at least 0. */
+  neededFen: number | null;
+  poolFen: number;
+  /** 0..10000: how much of (ahead + target) the pool already holds. */
+  progressBps: number;
+};
+
+type Row = {
+  id: number;
+  queue_id: number;
+  queue_name: string;
+  order_no: string;
+  target_fen: number;
+  status: EntryProgress["status"];
+  paid_kind: EntryProgress["paidKind"];
+  created_at: Date;
+  settled_at: Date | null;
+  ahead_n: number | null;
+  ahead_fen: number | null;
+  pool: number;
+};
+
+/** A customer's entries, newest first, with each waiting entry's place and what it still needs. */
+export async function customerEntries(customerId: number, opts: { limit?: number; orderId?: number } = {}): Promise<EntryProgress[]> {
+  const limit = Math.min(opts.limit ?? 100, 500);
+  const res = await db.execute<Row>(sql`
+    select e.id, e.queue_id, q.name as queue_name, o.order_no, e.target_fen, e.status, e.paid_kind,
+           e.created_at, e.settled_at, p.balance as pool, a.ahead_n, a.ahead_fen
+    from queue_entries e
+    join queues q on q.id = e.queue_id
+    join orders o on o.id = e.order_id
+    join accounts p on p.queue_id = e.queue_id and p.kind = 'pool'
+    left join lateral (
+      select count(*)::bigint as ahead_n, coalesce(sum(w.target_fen), 0)::bigint as ahead_fen
+      from queue_entries w
+      where w.queue_id = e.queue_id and w.status = 'waiting' and w.position < e.position
+    ) a on e.status = 'waiting'
+    where e.customer_id = ${customerId} ${opts.orderId !== undefined ? sql`and e.order_id = ${opts.orderId}` : sql``}
+    order by e.id desc
+    limit ${limit}`);
+  return res.rows.map(toProgress);
+}
+
+function toProgress(r: Row): EntryProgress {
+  const target = Number(r.target_fen);
+  const pool = Number(r.pool);
+  const waiting = r.status === "waiting";
+  const aheadFen = waiting ? Number(r.ahead_fen ?? 0) : null;
+  const span = aheadFen === null ? 0 : aheadFen + target;
+  return {
+    id: Number(r.id),
+    queueId: Number(r.queue_id),
+    queueName: r.queue_name,
+    orderNo: r.order_no,
+    targetFen: target,
+    status: r.status,
+    paidKind: r.paid_kind,
+    createdAt: new Date(r.created_at),
+    settledAt: r.settled_at ? new Date(r.settled_at) : null,
+    position: waiting ? Number(r.ahead_n ?? 0) + 1 : null,
+    aheadFen,
+    neededFen: waiting ? Math.max(0, span - pool) : null,
+    poolFen: pool,
+    progressBps: !waiting ? (r.status === "paid" ? 10_000 : 0) : span === 0 ? 0 : Math.min(10_000, Math.floor((pool * 10_000) / span)),
+  };
+}
