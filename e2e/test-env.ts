@@ -1,0 +1,12 @@
+// Shared by playwright.config.ts (the webServer's environment) and the specs (e.g. to call the
+// cron routes with the cron secret). Fixed test-only values: never used outside e2e runs.
+export const E2E_PORT = 3100;
+export const E2E_BASE_URL = `http://localhost:${E2E_PORT}`;
+
+export const E2E_SECRETS = {
+  AUTH_SECRET: "e2e-auth-secret-0123456789abcdef0123456789",
+  CRON_SECRET: "e2e-cron-secret-0123456789abcdef",
+  PAYMENT_DEV_SECRET: "e2e-payment-dev-secret-0123456789abcdef",
+} as const;
+
+export const { AUTH_SECRET, CRON_SECRET, PAYMENT_DEV_SECRET } = E2E_SECRETS;

@@ -1,0 +1,242 @@
+// `npm test`: the one test command. `npm test -- --unit-only` skips the build and the browser.
+//
+// 1. A Postgres server: DATABASE_URL's server when set (CI: the local Postgres 15), else the
+//    embedded one (db/embedded.ts).
+// 2. Vitest (unit + integration) against a fresh migrated database `freeline_test_<ts>`.
+// 3. `next build`, then Playwright against another fresh database `freeline_e2e_<ts>`, migrated and
+//    seeded here: Playwright's webServer starts before its globalSetup, so it cannot do it.
+// 4. Drops both databases and prints `N passed, M failed` as the last line.
+//
+// A standalone node process: it reads process.env only to build its children's environment.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/db/embedded";
+import { runMigrations } from "@/db/migrate";
+import { E2E_SECRETS } from "@/e2e/test-env";
+import { env } from "@/lib/env";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+process.chdir(root); // runMigrations and the tools resolve paths from the project root
+
+const args = process.argv.slice(2);
+const unknown = args.filter((a) => a !== "--unit-only");
+if (unknown.length > 0) {
+  console.error(`unknown argument(s): ${unknown.join(" ")}\nusage: npm test [-- --unit-only]`);
+  process.exit(2);
+}
+const unitOnly = args.includes("--unit-only");
+
+const stamp = Date.now();
+const testDb = `freeline_test_${stamp}`;
+const e2eDb = `freeline_e2e_${stamp}`;
+const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "freeline-test-"));
+
+let passed = 0;
+let failed = 0;
+const notes: string[] = [];
+let embedded: EmbeddedPostgres | undefined;
+let adminUrl: string | undefined;
+const created: string[] = [];
+let current: ChildProcess | undefined;
+
+function header(title: string): void {
+  console.log(`\n=== ${title} ${"=".repeat(Math.max(0, 70 - title.length))}`);
+}
+
+async function phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const t0 = Date.now();
+  try {
+    return await fn();
+  } finally {
+    console.log(`[test] ${name}: ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  }
+}
+
+/** Runs a project binary with inherited stdio; resolves to its exit code. */
+function run(bin: string, binArgs: string[], childEnv: Record<string, string>): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(path.join(root, "node_modules", ".bin", bin), binArgs, {
+      stdio: "inherit",
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...childEnv },
+    });
+    current = child;
+    child.on("error", (err) => {
+      console.error(`[test] could not run ${bin}: ${err.message}`);
+      resolve(127);
+    });
+    child.on("close", (code, signal) => {
+      current = undefined;
+      resolve(code ?? (signal ? 128 : 1));
+    });
+  });
+}
+
+function urlFor(serverUrl: string, database: string): string {
+  const u = new URL(serverUrl);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
+  client.on("error", () => {});
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function createDatabase(name: string): Promise<string> {
+  await admin((c) => c.query(`create database ${c.escapeIdentifier(name)}`));
+  created.push(name);
+  const url = urlFor(adminUrl!, name);
+  await runMigrations(url);
+  return url;
+}
+
+function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Counts a tool's result; a non-zero exit with no failing test still counts as one failure. */
+function tally(tool: string, code: number, ok: number, bad: number, missingReport: boolean): void {
+  passed += ok;
+  failed += bad;
+  if (code !== 0 && bad === 0) {
+    failed += 1;
+    notes.push(`${tool} exited with code ${code}${missingReport ? " before writing its report" : ""} (counted as 1 failure)`);
+  }
+}
+
+async function runVitest(url: string): Promise<void> {
+  header("unit and integration tests (vitest)");
+  const report = path.join(outDir, "vitest.json");
+  const code = await phase("vitest", () =>
+    run("vitest", ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], {
+      DATABASE_URL: url,
+      NODE_ENV: "test",
+    }),
+  );
+  const r = readJson<{ numPassedTests: number; numFailedTests: number }>(report);
+  tally("vitest", code, r?.numPassedTests ?? 0, r?.numFailedTests ?? 0, !r);
+  console.log(`[test] vitest: ${r?.numPassedTests ?? 0} passed, ${r?.numFailedTests ?? 0} failed`);
+}
+
+async function runE2e(): Promise<void> {
+  header("e2e database (migrate + seed)");
+  const url = await phase("e2e database", async () => {
+    const u = await createDatabase(e2eDb);
+    const { seedDemo } = await import("@/db/seed");
+    await seedDemo(u);
+    return u;
+  });
+
+  const appEnv = { DATABASE_URL: url, NODE_ENV: "production", AUTH_TRUST_HOST: "true", ...E2E_SECRETS };
+
+  if (interrupted) return;
+  header("production build (next build)");
+  const buildCode = await phase("next build", () => run("next", ["build"], appEnv));
+  if (buildCode !== 0) {
+    failed += 1;
+    notes.push(`next build failed (exit ${buildCode}); the browser tests did not run (counted as 1 failure)`);
+    return;
+  }
+
+  if (interrupted) return;
+  header("browser tests (playwright)");
+  const report = path.join(outDir, "playwright.json");
+  const code = await phase("playwright", () =>
+    run("playwright", ["test", "--reporter=list,json"], {
+      DATABASE_URL: url,
+      NODE_ENV: "test",
+      PLAYWRIGHT_JSON_OUTPUT_FILE: report,
+    }),
+  );
+  const r = readJson<{ stats: { expected: number; unexpected: number; flaky: number } }>(report);
+  const ok = (r?.stats.expected ?? 0) + (r?.stats.flaky ?? 0);
+  const bad = r?.stats.unexpected ?? 0;
+  tally("playwright", code, ok, bad, !r);
+  console.log(`[test] playwright: ${ok} passed, ${bad} failed`);
+}
+
+async function cleanup(): Promise<void> {
+  if (adminUrl && created.length > 0) {
+    await admin(async (c) => {
+      for (const name of created) {
+        await c.query(`drop database if exists ${c.escapeIdentifier(name)} with (force)`).catch((err: Error) => {
+          console.error(`[test] could not drop ${name}: ${err.message}`);
+        });
+      }
+    }).catch((err: Error) => console.error(`[test] could not drop the test databases: ${err.message}`));
+  }
+  await embedded?.stop();
+  fs.rmSync(outDir, { recursive: true, force: true });
+}
+
+function summary(): void {
+  for (const note of notes) console.log(`[test] note: ${note}`);
+  console.log(`${passed} passed, ${failed} failed`);
+}
+
+let interrupted = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    console.error(`\n[test] ${signal}: stopping`);
+    current?.kill(signal);
+    void (async () => {
+      // Give the child a moment to shut its own children (Playwright's web server) down.
+      for (let i = 0; i < 100 && current; i++) await new Promise((r) => setTimeout(r, 100));
+      await cleanup();
+      notes.push(`interrupted by ${signal}`);
+      failed = Math.max(failed, 1);
+      summary();
+      process.exit(130);
+    })();
+  });
+}
+
+const started = Date.now();
+try {
+  header("database server");
+  await phase("database server", async () => {
+    if (env.DATABASE_URL) {
+      adminUrl = urlFor(env.DATABASE_URL, "postgres");
+      console.log(`[test] using DATABASE_URL's server (${new URL(env.DATABASE_URL).host})`);
+    } else {
+      embedded = await startEmbeddedPostgres({ handleSignals: false });
+      adminUrl = embedded.urlFor("postgres");
+      console.log(`[test] using the embedded Postgres on port ${embedded.port}`);
+    }
+    await admin((c) => c.query("select 1"));
+  });
+
+  header(`test database ${testDb}`);
+  const testUrl = await phase("test database (create + migrate)", () => createDatabase(testDb));
+
+  await runVitest(testUrl);
+  if (!unitOnly && !interrupted) await runE2e();
+  else if (unitOnly) console.log("\n[test] --unit-only: skipping next build and the browser tests");
+} catch (err) {
+  failed += 1;
+  notes.push(`set-up failed: ${(err as Error).message}`);
+  console.error(err);
+}
+
+if (!interrupted) {
+  await cleanup();
+  console.log(`\n[test] total: ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  summary();
+  process.exit(failed > 0 ? 1 : 0);
+}
