@@ -1,0 +1,48 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { db } from "@/db";
+import { inTransaction } from "@/db/transaction";
+import { validatedAction } from "@/lib/auth/action";
+import { DomainError } from "@/lib/errors";
+import { approvedStore } from "@/lib/merchants/store";
+import { parseYuan } from "@/lib/money/parse";
+import { createPendingOrder } from "@/lib/orders/create";
+import { customerOrder } from "@/lib/orders/view";
+import { confirmDevPayment } from "@/lib/payments/dev";
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,40}$/, "商家不存在");
+const orderNo = z.string().regex(/^FL\d{6}[2-9A-Z]{8}$/, "订单号不正确");
+
+const createOrderSchema = z.object({
+  slug,
+  amount: z.string().max(32, "金额格式不正确"),
+  idempotencyKey: z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, "请刷新页面后重试"),
+});
+
+/** Creates a pending order at a store and sends the customer to pay it. */
+export const createOrderAction = validatedAction(createOrderSchema, "any", async (input, { viewer }) => {
+  const amount = parseYuan(input.amount);
+  if (!amount.ok) throw new DomainError("invalid_input", amount.message, "amount");
+  const store = await approvedStore(db, { slug: input.slug });
+  const { order } = await inTransaction((tx) =>
+    createPendingOrder(tx, {
+      customerId: viewer.userId,
+      merchantId: store.merchant.id,
+      amountFen: amount.fen,
+      idempotencyKey: input.idempotencyKey,
+      provider: "dev",
+    }),
+  );
+  redirect(order.status === "pending" ? `/pay/${order.orderNo}` : `/orders/${order.orderNo}`);
+});
+
+/** Confirms the simulated payment through the dev provider's signed webhook. */
+export const confirmPaymentAction = validatedAction(z.object({ orderNo }), "any", async (input, { viewer }) => {
+  const order = await customerOrder(viewer.userId, input.orderNo);
+  if (order.status === "pending") {
+    await confirmDevPayment({ orderNo: order.orderNo, cashFen: order.cashFen });
+  }
+  redirect(`/orders/${order.orderNo}`);
+});

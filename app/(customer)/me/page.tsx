@@ -1,0 +1,117 @@
+import Link from "next/link";
+import { Badge, Card, EmptyState, Money, ProgressBar } from "@/app/_components";
+import { requireViewer } from "@/lib/auth/session";
+import { customerBalances, customerHistory } from "@/lib/customers/summary";
+import { formatFen } from "@/lib/money/format";
+import { customerEntries } from "@/lib/queue/position";
+import { ACCOUNT_LABEL, ENTRY_STATUS, TX_KIND_LABEL } from "../_ui/labels";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "我的 · Freeline" };
+
+const dateTime = new Intl.DateTimeFormat("zh-CN", { dateStyle: "short", timeStyle: "short", timeZone: "Asia/Shanghai" });
+
+export default async function MePage() {
+  const viewer = await requireViewer(undefined, { next: "/me" });
+  const [balances, entries, history] = await Promise.all([
+    customerBalances(viewer.userId),
+    customerEntries(viewer.userId),
+    customerHistory(viewer.userId),
+  ]);
+  const waiting = entries.filter((e) => e.status === "waiting");
+  const settled = entries.filter((e) => e.status !== "waiting");
+
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-semibold text-ink">{viewer.displayName}</h1>
+
+      <div className="grid grid-cols-2 gap-3">
+        <Card title="钱包">
+          <p className="text-2xl font-semibold" data-testid="wallet-balance">
+            <Money fen={balances.walletFen} />
+          </p>
+          <p className="mt-1 text-xs text-muted">免单到账的金额，可申请提现</p>
+        </Card>
+        <Card title="积分">
+          <p className="text-2xl font-semibold" data-testid="points-available">{balances.pointsAvailable}</p>
+          <p className="mt-1 text-xs text-muted" data-testid="points-locked">
+            可用 · 另有 {balances.pointsLocked} 待释放
+          </p>
+        </Card>
+      </div>
+
+      <Card title="我的排队">
+        {waiting.length === 0 ? (
+          <EmptyState
+            title="没有排队中的订单"
+            description="在任意商家下单满门槛即可加入该店的免单队列。"
+            action={<Link className="font-medium text-brand-700 underline" href="/">去逛逛</Link>}
+          />
+        ) : (
+          <ul className="space-y-4" data-testid="waiting-entries">
+            {waiting.map((e) => (
+              <li key={e.id} className="space-y-1" data-testid={`entry-${e.id}`}>
+                <div className="flex items-baseline justify-between text-sm">
+                  <span className="font-medium">{e.queueName}</span>
+                  <span>
+                    第 <strong data-testid="entry-position">{e.position}</strong> 位
+                  </span>
+                </div>
+                <ProgressBar
+                  value={e.progressBps}
+                  max={10_000}
+                  label={`${e.queueName} 排队进度`}
+                  valueText={`还差 ${formatFen(e.neededFen ?? 0)}`}
+                />
+                <p className="text-xs text-muted">
+                  免单金额 <Money fen={e.targetFen} /> · 前方 <Money fen={e.aheadFen ?? 0} /> · 还差{" "}
+                  <Money fen={e.neededFen ?? 0} />
+                </p>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+
+      {settled.length > 0 ? (
+        <Card title="已结束的排队">
+          <ul className="divide-y divide-line text-sm">
+            {settled.map((e) => (
+              <li key={e.id} className="flex items-center justify-between py-2">
+                <span>
+                  {e.queueName} · <Money fen={e.targetFen} />
+                </span>
+                <Badge tone={ENTRY_STATUS[e.status]!.tone}>
+                  {e.paidKind === "draw" ? "抽奖免单" : ENTRY_STATUS[e.status]!.label}
+                </Badge>
+              </li>
+            ))}
+          </ul>
+        </Card>
+      ) : null}
+
+      <Card title="钱包与积分明细">
+        {history.length === 0 ? (
+          <EmptyState title="还没有记录" description="下单、免单到账和积分变化都会记在这里。" />
+        ) : (
+          <ul className="divide-y divide-line text-sm" data-testid="history">
+            {history.map((h, i) => (
+              <li key={`${h.transactionId}-${h.account}-${i}`} className="flex items-center justify-between gap-3 py-2">
+                <span className="min-w-0">
+                  <span className="block">{TX_KIND_LABEL[h.kind] ?? h.kind}{h.reason ? `：${h.reason}` : ""}</span>
+                  <span className="block text-xs text-muted">
+                    {ACCOUNT_LABEL[h.account]} · {dateTime.format(h.createdAt)}
+                    {h.orderNo ? ` · ${h.orderNo}` : ""}
+                  </span>
+                </span>
+                <span className={`shrink-0 tabular-nums ${h.amount > 0 ? "text-green-700" : "text-ink"}`}>
+                  {h.account.startsWith("points") ? `${h.amount > 0 ? "+" : ""}${h.amount} 分` : <Money fen={h.amount} signed />}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+    </div>
+  );
+}

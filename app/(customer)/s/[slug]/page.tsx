@@ -1,0 +1,123 @@
+import { randomUUID } from "node:crypto";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { db } from "@/db";
+import { Badge, Card, Money, ProgressBar } from "@/app/_components";
+import { getViewer } from "@/lib/auth/session";
+import { loginPath } from "@/lib/auth/next-path";
+import { isDomainError } from "@/lib/errors";
+import { approvedStore, queueGauge } from "@/lib/merchants/store";
+import { formatFen } from "@/lib/money/format";
+import { computeShares } from "@/lib/rules/shares";
+import { bpsPercent } from "../../_ui/format";
+import { RiskNotice } from "../../_ui/risk-notice";
+import { OrderForm } from "./order-form";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ slug: string }> };
+
+async function load(slug: string) {
+  try {
+    return await approvedStore(db, { slug });
+  } catch (e) {
+    if (isDomainError(e) && e.code === "not_found") notFound();
+    throw e;
+  }
+}
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const { slug } = await params;
+  try {
+    const store = await approvedStore(db, { slug });
+    return { title: `${store.merchant.name} · Freeline` };
+  } catch {
+    return { title: "Freeline" };
+  }
+}
+
+export default async function StorePage({ params }: Props) {
+  const { slug } = await params;
+  if (!/^[a-z0-9][a-z0-9-]{1,40}$/.test(slug)) notFound();
+  const [store, viewer] = await Promise.all([load(slug), getViewer()]);
+  const gauge = await queueGauge(store.queueId);
+  const r = store.rule;
+  const example = computeShares(10_000, r);
+
+  return (
+    <div className="space-y-4">
+      <header>
+        <h1 className="text-2xl font-semibold text-ink">{store.merchant.name}</h1>
+        <p className="mt-1 text-sm text-muted">排队免单 · 绿色积分</p>
+      </header>
+
+      <Card title="免单池">
+        {gauge.headTargetFen === null ? (
+          <p className="text-sm text-muted">
+            现在没有人排队。池中 <Money fen={gauge.poolFen} />，下一位排队的顾客最先受益。
+          </p>
+        ) : (
+          <div className="space-y-2">
+            <ProgressBar
+              value={Math.min(gauge.poolFen, gauge.headTargetFen)}
+              max={gauge.headTargetFen}
+              label="免单池对队首的覆盖"
+              valueText={`池中 ${formatFen(gauge.poolFen)}，队首需要 ${formatFen(gauge.headTargetFen)}`}
+            />
+            <p className="text-sm text-ink" data-testid="pool-gauge">
+              池中 <Money fen={gauge.poolFen} /> / 队首 <Money fen={gauge.headTargetFen} />
+            </p>
+            <p className="text-sm text-muted">
+              排队中 {gauge.waitingCount} 笔，共 <Money fen={gauge.waitingFen} />
+              {gauge.payoutMode === "manual" ? (
+                <Badge tone="neutral" className="ml-2">人工派发</Badge>
+              ) : null}
+            </p>
+          </div>
+        )}
+      </Card>
+
+      <Card title="下单">
+        {viewer ? (
+          <OrderForm slug={slug} idempotencyKey={randomUUID()} />
+        ) : (
+          <p className="text-sm">
+            <Link className="font-medium text-brand-700 underline" href={loginPath(`/s/${slug}`)}>
+              登录
+            </Link>{" "}
+            或{" "}
+            <Link className="font-medium text-brand-700 underline" href={`/register?next=${encodeURIComponent(`/s/${slug}`)}`}>
+              注册
+            </Link>{" "}
+            后即可下单。
+          </p>
+        )}
+      </Card>
+
+      <Card title="规则摘要">
+        <ul className="list-disc space-y-1 pl-5 text-sm text-ink">
+          <li>
+            每笔订单的 {bpsPercent(r.rebateBps)} 为商家让利：其中 {bpsPercent(r.platformFeeBps)} 为平台服务费，
+            {bpsPercent(r.pointsBps)} 以绿色积分返给您，其余进入本店免单池。
+          </li>
+          <li>
+            满 <Money fen={r.minOrderFen} /> 的订单按实付金额的 {bpsPercent(r.freeBps)} 加入免单队列
+            {r.unitCapFen > 0 ? (
+              <>
+                ，大单按每份不超过 <Money fen={r.unitCapFen} /> 拆分排队
+              </>
+            ) : null}
+            。
+          </li>
+          <li>免单池够付队首时，队首的整笔金额退回您的钱包，严格按先后顺序。</li>
+          <li>
+            例：¥100.00 的订单，让利 <Money fen={example.rebateFen} />，积分 {example.pointsEarned}，进入免单池{" "}
+            <Money fen={example.poolFen} />。每项按分向下取整，余数归商家。
+          </li>
+        </ul>
+        <RiskNotice className="mt-3" />
+      </Card>
+    </div>
+  );
+}
