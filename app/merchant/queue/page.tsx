@@ -1,0 +1,279 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { z } from "zod";
+import { Badge, Card, cn, EmptyState, Money, PageHeader, ProgressBar, type BadgeTone } from "@/app/_components";
+import { requireMerchant } from "@/lib/auth/session";
+import { queueGauge } from "@/lib/merchants/store";
+import { formatFen } from "@/lib/money/format";
+import { QUEUE_PAGE_SIZE, queueTable, type QueueRow } from "@/lib/queue/table";
+
+export const metadata: Metadata = { title: "排队队列 · Freeline 商家" };
+
+const t = {
+  title: "排队队列",
+  description: "奖池够付队首时，队首订单全额免单。队列严格按先后顺序。",
+  gauge: "奖池与队首",
+  gaugeLabel: "奖池对队首的进度",
+  pool: "池中",
+  head: "队首",
+  short: (fen: string) => `还差 ${fen}`,
+  readyAuto: "奖池已够付队首，系统会自动派发。",
+  readyManual: "奖池已够付队首，等待平台运营派发。",
+  noneWaiting: "现在没有人排队",
+  noneWaitingBody: (pool: string) => `奖池 ${pool}。下一笔满门槛的订单将排在第 1 位。`,
+  waitingCount: "排队笔数",
+  waitingFen: "排队金额",
+  mode: { auto: "自动派发", manual: "人工派发" },
+  modeHint: { auto: "奖池够付队首时自动免单", manual: "由平台运营执行派发" },
+  entries: "队列条目",
+  filter: "筛选",
+  filters: { waiting: "排队中", all: "全部" },
+  cols: { position: "位置", target: "免单金额", customer: "顾客", orderNo: "订单号", time: "时间", status: "状态" },
+  emptyWaiting: "没有排队中的条目",
+  emptyAll: "还没有订单进入队列",
+  emptyBody: "顾客付款满门槛后，订单会出现在这里。",
+  pageEmpty: "这一页没有条目",
+  backToFirst: "回到第一页",
+  prev: "上一页",
+  next: "下一页",
+  pageOf: (page: number, pages: number, total: number) => `第 ${page} / ${pages} 页，共 ${total} 条`,
+  pagination: "分页",
+};
+
+const STATUS: Record<QueueRow["status"], { label: string; tone: BadgeTone }> = {
+  waiting: { label: "排队中", tone: "brand" },
+  paid: { label: "已免单", tone: "success" },
+  left: { label: "已退出", tone: "neutral" },
+  cancelled: { label: "已取消", tone: "warn" },
+};
+
+function statusOf(row: QueueRow): { label: string; tone: BadgeTone } {
+  if (row.status === "paid" && row.paidKind === "draw") return { label: "抽奖免单", tone: "success" };
+  return STATUS[row.status];
+}
+
+const dateTime = new Intl.DateTimeFormat("zh-CN", { dateStyle: "short", timeStyle: "short", timeZone: "Asia/Shanghai" });
+
+/** `?status=` and `?page=`: anything unexpected falls back to the default rather than erroring. */
+const querySchema = z.object({
+  status: z.enum(["waiting", "all"]).catch("waiting"),
+  page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
+});
+type Query = z.output<typeof querySchema>;
+
+function href(q: Query): string {
+  const params = new URLSearchParams();
+  if (q.status !== "waiting") params.set("status", q.status);
+  if (q.page !== 1) params.set("page", String(q.page));
+  const s = params.toString();
+  return s ? `/merchant/queue?${s}` : "/merchant/queue";
+}
+
+export default async function MerchantQueuePage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { merchant } = await requireMerchant({ next: "/merchant/queue" });
+  const query = querySchema.parse(await searchParams);
+  // An approved store always has a queue; requireMerchant only lets approved stores through.
+  const queueId = merchant.queueId!;
+  const [gauge, table] = await Promise.all([queueGauge(queueId), queueTable(queueId, query)]);
+  const pages = Math.max(1, Math.ceil(table.total / QUEUE_PAGE_SIZE));
+
+  return (
+    <div className="space-y-4">
+      <PageHeader
+        title={t.title}
+        description={t.description}
+        actions={
+          <Badge tone={gauge.payoutMode === "auto" ? "brand" : "warn"}>
+            <span data-testid="payout-mode" title={t.modeHint[gauge.payoutMode]}>
+              {t.mode[gauge.payoutMode]}
+            </span>
+          </Badge>
+        }
+      />
+
+      <Gauge gauge={gauge} />
+
+      <Card
+        title={t.entries}
+        actions={
+          <div role="group" aria-label={t.filter} className="flex gap-1 rounded-xl bg-canvas p-1 text-sm">
+            {(["waiting", "all"] as const).map((s) => (
+              <Link
+                key={s}
+                href={href({ status: s, page: 1 })}
+                aria-current={query.status === s ? "page" : undefined}
+                className={cn(
+                  "rounded-lg px-3 py-1",
+                  query.status === s ? "bg-surface font-medium text-brand-700 shadow-sm" : "text-muted hover:text-ink",
+                )}
+              >
+                {t.filters[s]}
+              </Link>
+            ))}
+          </div>
+        }
+      >
+        {table.total === 0 ? (
+          <EmptyState title={query.status === "waiting" ? t.emptyWaiting : t.emptyAll} description={t.emptyBody} />
+        ) : table.rows.length === 0 ? (
+          <EmptyState
+            title={t.pageEmpty}
+            action={
+              <Link href={href({ ...query, page: 1 })} className="font-medium text-brand-700 underline">
+                {t.backToFirst}
+              </Link>
+            }
+          />
+        ) : (
+          <>
+            <EntryList rows={table.rows} />
+            <EntryTable rows={table.rows} />
+            <Pager query={query} pages={pages} total={table.total} />
+          </>
+        )}
+      </Card>
+    </div>
+  );
+}
+
+function Gauge({ gauge }: { gauge: Awaited<ReturnType<typeof queueGauge>> }) {
+  const head = gauge.headTargetFen;
+  return (
+    <div className="grid gap-3 sm:grid-cols-3">
+      <Card title={t.gauge} className="sm:col-span-2" data-testid="queue-gauge">
+        {head === null ? (
+          <EmptyState title={t.noneWaiting} description={t.noneWaitingBody(formatFen(gauge.poolFen))} className="py-6" />
+        ) : (
+          <div className="space-y-2">
+            <p className="text-lg font-semibold">
+              {t.pool} <Money fen={gauge.poolFen} /> <span className="text-muted">/</span> {t.head} <Money fen={head} />
+            </p>
+            <ProgressBar
+              value={gauge.poolFen}
+              max={head}
+              label={t.gaugeLabel}
+              valueText={`${formatFen(gauge.poolFen)} / ${formatFen(head)}`}
+            />
+            <p className="text-sm text-muted">
+              {gauge.poolFen >= head
+                ? gauge.payoutMode === "auto"
+                  ? t.readyAuto
+                  : t.readyManual
+                : t.short(formatFen(head - gauge.poolFen))}
+            </p>
+          </div>
+        )}
+      </Card>
+      <div className="grid grid-cols-2 gap-3 sm:grid-cols-1">
+        <Card>
+          <p className="text-sm text-muted">{t.waitingCount}</p>
+          <p className="mt-1 text-2xl font-semibold tabular-nums" data-testid="waiting-count">
+            {gauge.waitingCount}
+          </p>
+        </Card>
+        <Card>
+          <p className="text-sm text-muted">{t.waitingFen}</p>
+          <p className="mt-1 text-2xl font-semibold" data-testid="waiting-fen">
+            <Money fen={gauge.waitingFen} />
+          </p>
+        </Card>
+      </div>
+    </div>
+  );
+}
+
+/** Phones: one compact block per entry. */
+function EntryList({ rows }: { rows: QueueRow[] }) {
+  return (
+    <ol className="divide-y divide-line sm:hidden" data-testid="queue-list">
+      {rows.map((r) => {
+        const s = statusOf(r);
+        return (
+          <li key={r.id} className="flex items-start justify-between gap-3 py-2.5">
+            <div className="min-w-0">
+              <p className="font-medium">
+                <span className="mr-2 tabular-nums text-muted">#{r.position}</span>
+                <Money fen={r.targetFen} />
+                <span className="ml-2 text-sm font-normal">{r.customerName}</span>
+              </p>
+              <p className="truncate text-xs text-muted">
+                {r.orderNo} · {dateTime.format(r.createdAt)}
+              </p>
+            </div>
+            <Badge tone={s.tone} className="shrink-0">
+              {s.label}
+            </Badge>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+/** Wider screens: a table. */
+function EntryTable({ rows }: { rows: QueueRow[] }) {
+  const th = "px-2 py-2 text-left font-medium";
+  return (
+    <div className="hidden overflow-x-auto sm:block">
+      <table className="w-full text-sm" data-testid="queue-table">
+        <thead className="border-b border-line text-muted">
+          <tr>
+            <th scope="col" className={th}>{t.cols.position}</th>
+            <th scope="col" className={cn(th, "text-right")}>{t.cols.target}</th>
+            <th scope="col" className={th}>{t.cols.customer}</th>
+            <th scope="col" className={th}>{t.cols.orderNo}</th>
+            <th scope="col" className={th}>{t.cols.time}</th>
+            <th scope="col" className={th}>{t.cols.status}</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-line">
+          {rows.map((r) => {
+            const s = statusOf(r);
+            return (
+              <tr key={r.id} data-testid={`entry-row-${r.position}`}>
+                <td className="px-2 py-2 tabular-nums">{r.position}</td>
+                <td className="px-2 py-2 text-right">
+                  <Money fen={r.targetFen} />
+                </td>
+                <td className="max-w-[10rem] truncate px-2 py-2">{r.customerName}</td>
+                <td className="px-2 py-2 font-mono text-xs">{r.orderNo}</td>
+                <td className="whitespace-nowrap px-2 py-2 text-muted">{dateTime.format(r.createdAt)}</td>
+                <td className="px-2 py-2">
+                  <Badge tone={s.tone}>{s.label}</Badge>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Pager({ query, pages, total }: { query: Query; pages: number; total: number }) {
+  const link = "rounded-lg px-3 py-1.5 font-medium text-brand-700 ring-1 ring-inset ring-brand-200 hover:bg-brand-50";
+  const off = "rounded-lg px-3 py-1.5 text-muted/60 ring-1 ring-inset ring-line";
+  return (
+    <nav aria-label={t.pagination} className="mt-3 flex items-center justify-between gap-2 text-sm">
+      {query.page > 1 ? (
+        <Link href={href({ ...query, page: Math.min(query.page - 1, pages) })} className={link} rel="prev">
+          {t.prev}
+        </Link>
+      ) : (
+        <span className={off} aria-disabled="true">{t.prev}</span>
+      )}
+      <span className="text-muted">{t.pageOf(query.page, pages, total)}</span>
+      {query.page < pages ? (
+        <Link href={href({ ...query, page: query.page + 1 })} className={link} rel="next">
+          {t.next}
+        </Link>
+      ) : (
+        <span className={off} aria-disabled="true">{t.next}</span>
+      )}
+    </nav>
+  );
+}

@@ -1,0 +1,139 @@
+import type { Metadata } from "next";
+import { Badge, Card, EmptyState, Money, PageHeader } from "@/app/_components";
+import { requireViewer } from "@/lib/auth/session";
+import { payoutHistory, readyQueues } from "@/lib/queue/ready";
+import { PayoutRunner, RunAllButton, RunQueueButton, RunStatus } from "./run-buttons";
+
+export const metadata: Metadata = { title: "免单派发 · Freeline 运营" };
+
+const HISTORY_LIMIT = 50;
+
+const t = {
+  title: "免单派发",
+  description: "奖池够付队首的队列。派发严格按队列顺序，只付奖池覆盖得到的条目。",
+  ready: "待派发队列",
+  readyEmpty: "没有待派发的队列",
+  readyEmptyBody: "奖池够付队首时，队列会出现在这里。",
+  readyCols: { queue: "队列", mode: "模式", pool: "奖池", head: "队首金额", waiting: "排队笔数", run: "操作" },
+  mode: { auto: "自动", manual: "人工" },
+  history: "最近派发",
+  historyNote: `最近 ${HISTORY_LIMIT} 笔`,
+  historyEmpty: "还没有派发记录",
+  historyCols: { time: "时间", queue: "队列", customer: "顾客", position: "位置", amount: "金额", kind: "方式" },
+  kind: { fifo: "顺序", draw: "抽奖" },
+};
+
+const dateTime = new Intl.DateTimeFormat("zh-CN", {
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hour12: false,
+  timeZone: "Asia/Shanghai",
+});
+
+const th = "px-2 py-1.5 text-left font-medium whitespace-nowrap";
+const thNum = "px-2 py-1.5 text-right font-medium whitespace-nowrap";
+const td = "px-2 py-1.5 whitespace-nowrap";
+const tdNum = "px-2 py-1.5 text-right whitespace-nowrap tabular-nums";
+
+export default async function OperatorPayoutsPage() {
+  await requireViewer("operator", { next: "/operator/payouts" });
+  const [ready, history] = await Promise.all([readyQueues(), payoutHistory({ limit: HISTORY_LIMIT })]);
+
+  return (
+    <div className="space-y-4">
+      <PageHeader title={t.title} description={t.description} />
+
+      <PayoutRunner>
+        <Card title={`${t.ready}（${ready.length}）`} actions={<RunAllButton disabled={ready.length === 0} />}>
+          <div className="mb-3">
+            <RunStatus />
+          </div>
+          {ready.length === 0 ? (
+            <EmptyState title={t.readyEmpty} description={t.readyEmptyBody} className="py-6" />
+          ) : (
+            <div className="overflow-x-auto">
+              <table className="w-full text-sm" data-testid="ready-queues">
+                <thead className="border-b border-line text-muted">
+                  <tr>
+                    <th scope="col" className={th}>{t.readyCols.queue}</th>
+                    <th scope="col" className={th}>{t.readyCols.mode}</th>
+                    <th scope="col" className={thNum}>{t.readyCols.pool}</th>
+                    <th scope="col" className={thNum}>{t.readyCols.head}</th>
+                    <th scope="col" className={thNum}>{t.readyCols.waiting}</th>
+                    <th scope="col" className={thNum}>{t.readyCols.run}</th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-line">
+                  {ready.map((q) => (
+                    <tr key={q.queueId} data-testid={`ready-queue-${q.queueId}`}>
+                      <td className={td}>
+                        <span className="font-medium">{q.name}</span>
+                        <span className="ml-1.5 text-xs text-muted">#{q.queueId}</span>
+                      </td>
+                      <td className={td}>
+                        <Badge tone={q.payoutMode === "auto" ? "brand" : "warn"}>{t.mode[q.payoutMode]}</Badge>
+                      </td>
+                      <td className={tdNum}>
+                        <Money fen={q.poolFen} />
+                      </td>
+                      <td className={tdNum}>
+                        <Money fen={q.headTargetFen} />
+                      </td>
+                      <td className={tdNum}>{q.waitingCount}</td>
+                      <td className="px-2 py-1 text-right">
+                        <div className="flex justify-end">
+                          <RunQueueButton queueId={q.queueId} />
+                        </div>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </Card>
+      </PayoutRunner>
+
+      <Card title={t.history} actions={<span className="text-xs text-muted">{t.historyNote}</span>}>
+        {history.length === 0 ? (
+          <EmptyState title={t.historyEmpty} className="py-6" />
+        ) : (
+          <div className="overflow-x-auto">
+            <table className="w-full text-sm" data-testid="payout-history">
+              <thead className="border-b border-line text-muted">
+                <tr>
+                  <th scope="col" className={th}>{t.historyCols.time}</th>
+                  <th scope="col" className={th}>{t.historyCols.queue}</th>
+                  <th scope="col" className={th}>{t.historyCols.customer}</th>
+                  <th scope="col" className={thNum}>{t.historyCols.position}</th>
+                  <th scope="col" className={thNum}>{t.historyCols.amount}</th>
+                  <th scope="col" className={th}>{t.historyCols.kind}</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-line">
+                {history.map((p) => (
+                  <tr key={p.id}>
+                    <td className={`${td} text-muted tabular-nums`}>{dateTime.format(p.createdAt)}</td>
+                    <td className={td}>{p.queueName}</td>
+                    <td className={`${td} max-w-[12rem] truncate`}>{p.customerName}</td>
+                    <td className={tdNum}>{p.position}</td>
+                    <td className={tdNum}>
+                      <Money fen={p.amountFen} />
+                    </td>
+                    <td className={td}>
+                      <Badge tone={p.kind === "draw" ? "warn" : "success"}>{t.kind[p.kind]}</Badge>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+    </div>
+  );
+}

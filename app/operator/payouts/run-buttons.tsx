@@ -1,0 +1,103 @@
+"use client";
+
+import { createContext, useActionState, useContext, type ReactNode } from "react";
+import { useFormStatus } from "react-dom";
+import { Button } from "@/app/_components";
+import type { ActionState } from "@/lib/auth/action";
+import { formatFen } from "@/lib/money/format";
+import { runAllPayoutsAction, runQueuePayoutAction } from "../actions";
+
+const t = {
+  runQueue: "运行派发",
+  runAll: "全部运行",
+  running: "派发中…",
+  paid: (n: number, fen: number) => `已派发 ${n} 笔，共 ${formatFen(fen)}`,
+  nothing: "没有可派发的条目",
+  failed: (n: number) => `${n} 个队列派发失败，请稍后重试或查看服务器日志。`,
+};
+
+type RunResult = { paid: number; paidFen: number; queueId?: number; queues?: number; failed?: number };
+type RunState = ActionState<RunResult>;
+
+type Runner = { state: RunState; dispatch: (formData: FormData) => void; pending: boolean };
+
+const RunnerContext = createContext<Runner | null>(null);
+
+function useRunner(): Runner {
+  const runner = useContext(RunnerContext);
+  if (!runner) throw new Error("payout buttons must sit inside <PayoutRunner>");
+  return runner;
+}
+
+/**
+ * Holds one result for every run button on the page, so the message stays when a drained queue's
+ * row (and its button) disappears after the page revalidates.
+ */
+export function PayoutRunner({ children }: { children: ReactNode }) {
+  const [state, dispatch, pending] = useActionState<RunState, FormData>(
+    // Neither action reads the previous state.
+    (_prev, formData) => (formData.get("intent") === "all" ? runAllPayoutsAction(null, formData) : runQueuePayoutAction(null, formData)),
+    null,
+  );
+  return <RunnerContext value={{ state, dispatch, pending }}>{children}</RunnerContext>;
+}
+
+/** The result of the last run: a status line, or an alert when it failed. */
+export function RunStatus() {
+  const { state } = useRunner();
+  const failed = state?.ok ? (state.failed ?? 0) : 0;
+  return (
+    <div className="space-y-2">
+      <div role="status" aria-live="polite" data-testid="run-status">
+        {state?.ok ? (
+          <p className={`rounded-xl px-3 py-2 text-sm ${state.paid > 0 ? "bg-green-50 text-green-800" : "bg-gray-100 text-ink"}`}>
+            {state.paid > 0 ? t.paid(state.paid, state.paidFen) : t.nothing}
+          </p>
+        ) : null}
+      </div>
+      {state && !state.ok ? (
+        <p role="alert" className="rounded-xl bg-red-50 px-3 py-2 text-sm text-danger" data-testid="run-error">
+          {state.error}
+        </p>
+      ) : null}
+      {failed > 0 ? (
+        <p role="alert" className="rounded-xl bg-red-50 px-3 py-2 text-sm text-danger">
+          {t.failed(failed)}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function SubmitButton({ testId, label, variant, disabled }: { testId: string; label: string; variant: "primary" | "secondary"; disabled?: boolean }) {
+  // This form's own submission: only the clicked button spins; the others are just disabled.
+  const { pending } = useFormStatus();
+  return (
+    <Button type="submit" size="sm" variant={variant} pending={pending} pendingText={t.running} disabled={disabled} data-testid={testId}>
+      {label}
+    </Button>
+  );
+}
+
+/** Pays out one queue. */
+export function RunQueueButton({ queueId }: { queueId: number }) {
+  const { dispatch, pending } = useRunner();
+  return (
+    <form action={dispatch}>
+      <input type="hidden" name="intent" value="queue" />
+      <input type="hidden" name="queueId" value={queueId} />
+      <SubmitButton testId={`run-queue-${queueId}`} label={t.runQueue} variant="secondary" disabled={pending} />
+    </form>
+  );
+}
+
+/** Pays out every ready queue. */
+export function RunAllButton({ disabled }: { disabled?: boolean }) {
+  const { dispatch, pending } = useRunner();
+  return (
+    <form action={dispatch}>
+      <input type="hidden" name="intent" value="all" />
+      <SubmitButton testId="run-all" label={t.runAll} variant="primary" disabled={disabled || pending} />
+    </form>
+  );
+}
