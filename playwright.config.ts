@@ -1,0 +1,65 @@
+import { defineConfig } from "@playwright/test";
+import { env } from "./lib/env";
+import { E2E_BASE_URL, E2E_PORT, E2E_SECRETS } from "./e2e/test-env";
+
+// `npm test` (scripts/test.ts) prepares a fresh migrated and seeded database and runs Playwright
+// with DATABASE_URL pointing at it. The webServer starts before globalSetup, so the database
+// cannot be prepared here. Running `npm run test:e2e` alone needs `next build` and DATABASE_URL
+// set to a migrated, seeded database that the run may change.
+if (!env.DATABASE_URL) {
+  throw new Error(
+    "playwright: DATABASE_URL is not set. Run `npm test` (it prepares a database), or point " +
+      "DATABASE_URL at a migrated and seeded database.",
+  );
+}
+
+export default defineConfig({
+  testDir: "e2e",
+  testMatch: "**/*.e2e.ts",
+  fullyParallel: false,
+  workers: 1,
+  // No retries: a flaky journey is a bug to fix, and a retry would hide a double payment.
+  retries: 0,
+  forbidOnly: true,
+  reporter: [["list"]],
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  use: {
+    // localhost, not 127.0.0.1: the auth cookies are issued for the host the app sees.
+    baseURL: E2E_BASE_URL,
+    headless: true,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      // No browser downloads on these machines: Debian's chromium (apt-get install chromium).
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  webServer: {
+    command: `node node_modules/next/dist/bin/next start -p ${E2E_PORT}`,
+    url: `${E2E_BASE_URL}/`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      DATABASE_URL: env.DATABASE_URL,
+      NODE_ENV: "production",
+      PORT: String(E2E_PORT),
+      AUTH_TRUST_HOST: "true",
+      APP_INTERNAL_URL: E2E_BASE_URL,
+      NEXT_TELEMETRY_DISABLED: "1",
+      ...E2E_SECRETS,
+    },
+  },
+});
