@@ -44,7 +44,9 @@ export function PayoutRunner({ children }: { children: ReactNode }) {
 
 /** The result of the last run: a status line, or an alert when it failed. */
 export function RunStatus() {
-  const { state } = useRunner();
+  const { state: last, pending } = useRunner();
+  // While a new run is on its way, the previous result would be stale.
+  const state = pending ? null : last;
   const failed = state?.ok ? (state.failed ?? 0) : 0;
   return (
     <div className="space-y-2">
@@ -57,7 +59,7 @@ export function RunStatus() {
       </div>
       {state && !state.ok ? (
         <p role="alert" className="rounded-xl bg-red-50 px-3 py-2 text-sm text-danger" data-testid="run-error">
-          {state.error}
+          {state.fieldErrors?.queueId ?? state.error}
         </p>
       ) : null}
       {failed > 0 ? (
@@ -73,7 +75,7 @@ function SubmitButton({ testId, label, variant, disabled }: { testId: string; la
   // This form's own submission: only the clicked button spins; the others are just disabled.
   const { pending } = useFormStatus();
   return (
-    <Button type="submit" size="sm" variant={variant} pending={pending} pendingText={t.running} disabled={disabled} data-testid={testId}>
+    <Button type="submit" size="sm" variant={variant} pending={pending} pendingText={t.running} disabled={disabled} data-testid={testId} className="whitespace-nowrap">
       {label}
     </Button>
   );
