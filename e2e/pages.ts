@@ -1,0 +1,46 @@
+import { expect, type Page } from "@playwright/test";
+
+let seq = 0;
+/** A user name no earlier run has taken (each run also starts on a fresh database). */
+export function uniqueUser(prefix: string): string {
+  seq += 1;
+  return `${prefix}${Date.now().toString(36)}${seq}`.toLowerCase().slice(0, 32);
+}
+
+/** The page's own content, not the top bar (which has its own logout button). */
+export const main = (page: Page) => page.locator("main");
+
+export async function register(page: Page, username: string, password: string, next = "/me"): Promise<void> {
+  await page.goto(`/register?next=${encodeURIComponent(next)}`);
+  await page.fill('input[name="identifier"]', username);
+  await page.fill('input[name="password"]', password);
+  await page.fill('input[name="confirm"]', password);
+  await main(page).locator('button[type="submit"]').click();
+  await page.waitForURL((url) => url.pathname === next);
+}
+
+export async function login(page: Page, username: string, password: string, next = "/me"): Promise<void> {
+  await page.goto(`/login?next=${encodeURIComponent(next)}`);
+  await page.fill('input[name="identifier"]', username);
+  await page.fill('input[name="password"]', password);
+  await main(page).locator('button[type="submit"]').click();
+  await page.waitForURL((url) => url.pathname === next);
+}
+
+export async function logout(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "退出登录" }).click();
+  await expect(page.getByRole("link", { name: "登录" })).toBeVisible();
+}
+
+/** Orders at a store and pays through the simulated provider; returns the order number. */
+export async function orderAndPay(page: Page, slug: string, yuan: string): Promise<string> {
+  await page.goto(`/s/${slug}`);
+  await page.fill('input[name="amount"]', yuan);
+  await main(page).getByRole("button", { name: "下单并支付" }).click();
+  await page.waitForURL(/\/pay\/FL/);
+  await expect(page.getByText("模拟支付")).toBeVisible();
+  await main(page).getByRole("button", { name: "确认支付（模拟）" }).click();
+  await page.waitForURL(/\/orders\/FL/);
+  await expect(page.getByRole("heading", { name: "支付成功" })).toBeVisible();
+  return (await page.getByTestId("order-no").innerText()).trim();
+}
