@@ -227,7 +227,7 @@ try {
 
   await runVitest(testUrl);
   if (!unitOnly && !interrupted) await runE2e();
-  else if (unitOnly) console.log("\n[test] --unit-only: skipping next build and the browser tests");
+  else if (unitOnly && !interrupted) console.log("\n[test] --unit-only: skipping next build and the browser tests");
 } catch (err) {
   failed += 1;
   notes.push(`set-up failed: ${(err as Error).message}`);
