@@ -11,11 +11,13 @@ const t = {
   register: "注册",
   logout: "退出登录",
   nav: "主导航",
+  me: { href: "/me", label: "我的" },
+  // Merchants and operators have customer accounts too, so they also get 我的.
   roleLinks: {
-    customer: { href: "/me", label: "我的" },
+    customer: null,
     merchant: { href: "/merchant/queue", label: "商家" },
     operator: { href: "/operator/payouts", label: "运营" },
-  } satisfies Record<Role, { href: string; label: string }>,
+  } satisfies Record<Role, { href: string; label: string } | null>,
 };
 
 export const metadata: Metadata = {
@@ -29,6 +31,15 @@ export const viewport: Viewport = {
   viewportFit: "cover",
   themeColor: "#1c7f67",
 };
+
+function RoleLink({ role, className }: { role: Role; className: string }) {
+  const l = t.roleLinks[role];
+  return l ? (
+    <Link href={l.href} className={className}>
+      {l.label}
+    </Link>
+  ) : null;
+}
 
 async function TopBar() {
   const viewer = await getViewer();
@@ -45,8 +56,9 @@ async function TopBar() {
             <span className="hidden max-w-[10rem] truncate text-sm text-muted sm:inline" title={viewer.displayName}>
               {viewer.displayName}
             </span>
-            <Link href={t.roleLinks[viewer.role].href} className={link}>
-              {t.roleLinks[viewer.role].label}
+            <RoleLink role={viewer.role} className={link} />
+            <Link href={t.me.href} className={link}>
+              {t.me.label}
             </Link>
             <form action={logout}>
               <button type="submit" className="rounded-lg px-2.5 py-1.5 text-sm text-muted hover:bg-gray-100">
