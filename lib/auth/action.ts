@@ -45,7 +45,7 @@ const errorMap: z.core.$ZodErrorMap = (issue) => {
 };
 
 /** Form fields whose values are never echoed back. */
-const SECRET_FIELD = /pass|secret|token|key/i;
+const SECRET_FIELD = /pass|confirm|secret|token|key/i;
 
 function formToObject(formData: FormData): { input: Record<string, string>; values: Record<string, string> } {
   const input: Record<string, string> = {};
