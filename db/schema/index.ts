@@ -5,3 +5,6 @@ export * from "./orders";
 export * from "./ledger";
 export * from "./queue-entries";
 export * from "./audit";
+export * from "./points";
+export * from "./withdrawals";
+export * from "./refunds";
