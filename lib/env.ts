@@ -19,6 +19,9 @@ const schema = z.object({
   /** How the server reaches itself (the dev provider posts its webhook here). */
   APP_INTERNAL_URL: z.string().url().optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Platform points policy overrides (defaults in lib/rules/settings.ts): daily release and expiry. */
+  POINTS_RELEASE_BPS_PER_DAY: z.coerce.number().int().min(1).max(10000).optional(),
+  POINTS_EXPIRY_DAYS: z.coerce.number().int().min(0).max(3650).optional(),
 });
 
 export type Env = z.infer<typeof schema>;

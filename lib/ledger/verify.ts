@@ -24,7 +24,13 @@ const CHECKS: Check[] = [
       select 'account ' || a.id || ' (' || a.kind || ') balance ' || a.balance || ' <> entries ' || coalesce(s.total, 0) as what
       from accounts a
       left join (select account_id, sum(amount) as total from ledger_entries group by account_id) s on s.account_id = a.id
-      where a.kind not in ('world','platform_fees','points_issued') and a.balance <> coalesce(s.total, 0)`,
+      where a.kind not in ('world','platform_fees','points_issued') and a.balance <> coalesce(s.total, 0)
+      union all
+      -- Available points are also kept by lot; the lots must add up to the balance.
+      select 'user ' || a.user_id || ' available points ' || a.balance || ' <> lots ' || coalesce(l.total, 0)
+      from accounts a
+      left join (select user_id, sum(remaining) as total from points_lots group by user_id) l on l.user_id = a.user_id
+      where a.kind = 'points_available' and a.balance <> coalesce(l.total, 0)`,
   },
   {
     id: "I3",
