@@ -5,7 +5,10 @@ import { requireMerchant } from "@/lib/auth/session";
 const t = {
   nav: "商家导航",
   area: "商家后台",
-  links: [{ href: "/merchant/queue", label: "排队队列" }],
+  links: [
+    { href: "/merchant/queue", label: "排队队列" },
+    { href: "/merchant/orders", label: "订单与退款" },
+  ],
   storePage: "店铺页",
 };
 

@@ -5,7 +5,12 @@ import { requireViewer } from "@/lib/auth/session";
 const t = {
   nav: "运营导航",
   area: "运营后台",
-  links: [{ href: "/operator/payouts", label: "免单派发" }],
+  links: [
+    { href: "/operator/payouts", label: "免单派发" },
+    { href: "/operator/orders", label: "订单退款" },
+    { href: "/operator/withdrawals", label: "提现审核" },
+    { href: "/operator/points", label: "积分调整" },
+  ],
 };
 
 /** The operator console: operators only. Every page and action below checks again. */
