@@ -18,6 +18,13 @@ const orderNo = z.string().regex(/^FL\d{6}[2-9A-Z]{8}$/, "订单号不正确");
 const createOrderSchema = z.object({
   slug,
   amount: z.string().max(32, "金额格式不正确"),
+  // Points to redeem: a whole number, or empty for none.
+  points: z
+    .string()
+    .trim()
+    .regex(/^\d{0,9}$/, "积分必须是整数")
+    .optional()
+    .transform((v) => (v ? Number(v) : 0)),
   idempotencyKey: z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, "请刷新页面后重试"),
 });
 
@@ -31,6 +38,7 @@ export const createOrderAction = validatedAction(createOrderSchema, "any", async
       customerId: viewer.userId,
       merchantId: store.merchant.id,
       amountFen: amount.fen,
+      pointsUsed: input.points,
       idempotencyKey: input.idempotencyKey,
       provider: "dev",
     }),

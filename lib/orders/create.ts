@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db";
 import { orders, type Order } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
@@ -45,8 +45,18 @@ export async function createPendingOrder(tx: Tx, input: CreateOrderInput): Promi
   if (existing) return replay(existing, hash);
 
   const store = await approvedStore(tx, { merchantId: input.merchantId });
-  if (pointsUsed < 0 || pointsUsed > input.amountFen) {
-    throw new DomainError("invalid_input", "使用积分不能超过订单金额", "points");
+  if (!Number.isSafeInteger(pointsUsed) || pointsUsed < 0) {
+    throw new DomainError("invalid_input", "积分数量不正确", "points");
+  }
+  // Points pay part of an order: at least 1 fen is paid in cash, through the provider.
+  if (pointsUsed >= input.amountFen) {
+    throw new DomainError("invalid_input", "积分只能抵扣部分金额，至少需支付 ¥0.01 现金", "points");
+  }
+  if (pointsUsed > 0) {
+    const held = await availablePoints(tx, input.customerId);
+    if (held < pointsUsed) {
+      throw new DomainError("insufficient_funds", `可用积分不足：您有 ${held} 分`, "points");
+    }
   }
   const cashFen = input.amountFen - pointsUsed;
   const shares = computeShares(cashFen, store.rule);
@@ -77,6 +87,13 @@ export async function createPendingOrder(tx: Tx, input: CreateOrderInput): Promi
   const winner = await findByKey(tx, input.customerId, input.idempotencyKey);
   if (!winner) throw new Error("idempotent order vanished");
   return replay(winner, hash);
+}
+
+async function availablePoints(tx: Tx, customerId: number): Promise<number> {
+  const res = await tx.execute<{ balance: number }>(
+    sql`select balance from accounts where user_id = ${customerId} and kind = 'points_available'`,
+  );
+  return Number(res.rows[0]?.balance ?? 0);
 }
 
 async function findByKey(tx: Tx, customerId: number, key: string): Promise<Order | undefined> {

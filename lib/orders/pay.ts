@@ -3,6 +3,7 @@ import type { Tx } from "@/db";
 import type { Order } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
 import { customerAccounts, platformAccounts, post, type Leg } from "@/lib/ledger";
+import { lockPoints, takeFromLots } from "@/lib/points/lots";
 import { appendEntries, type NewEntry } from "@/lib/queue/join";
 import { headTarget, lockQueue } from "@/lib/queue/lock";
 import { queueUnits } from "@/lib/rules/units";
@@ -53,6 +54,12 @@ export async function markOrderPaid(
   };
 
   const pool = await lockQueue(tx, order.queueId);
+  if (order.pointsUsed > 0) {
+    // Redeemed points are spent from the oldest lots, under the customer's points mutex. If they
+    // were spent elsewhere since checkout, the payment is refused and nothing is posted.
+    await lockPoints(tx, order.customerId);
+    await takeFromLots(tx, order.customerId, order.pointsUsed);
+  }
   const rule = await tx.execute<{ free_bps: number; unit_cap_fen: number; min_order_fen: number; payout_mode: "auto" | "manual"; settlement: number }>(sql`
     select r.free_bps, r.unit_cap_fen, r.min_order_fen, q.payout_mode,
            (select id from accounts where merchant_id = ${order.merchantId} and kind = 'merchant_settlement') as settlement

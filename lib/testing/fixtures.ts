@@ -5,7 +5,8 @@ import { sql } from "drizzle-orm";
 import { db } from "@/db";
 import { inTransaction } from "@/db/transaction";
 import { users, type Merchant } from "@/db/schema";
-import { openCustomerAccounts } from "@/lib/ledger";
+import { customerAccounts, openCustomerAccounts, post } from "@/lib/ledger";
+import { addLot, lockPoints } from "@/lib/points/lots";
 import { createStore } from "@/lib/merchants/store";
 import { createPendingOrder } from "@/lib/orders/create";
 import { markOrderPaid, type PaidOrder } from "@/lib/orders/pay";
@@ -99,4 +100,20 @@ export async function entriesOf(queueId: number) {
     customerId: Number(r.customer_id),
     orderId: Number(r.order_id),
   }));
+}
+
+/** Moves a customer's locked points to available, as the daily release would (test shortcut). */
+export async function releasePointsNow(userId: number, points: number): Promise<void> {
+  await inTransaction(async (tx) => {
+    await lockPoints(tx, userId);
+    const acc = await customerAccounts(tx, userId);
+    await post(tx, {
+      kind: "points_release",
+      legs: [
+        { accountId: acc.points_locked, asset: "PTS", amount: -points },
+        { accountId: acc.points_available, asset: "PTS", amount: points },
+      ],
+    });
+    await addLot(tx, { userId, points, source: "release", expiryDays: 365 });
+  });
 }

@@ -44,6 +44,12 @@ export default async function OrderResultPage({ params }: { params: Promise<{ or
             <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
               <dt className="text-muted">实付</dt>
               <dd><Money fen={order.cashFen} /></dd>
+              {order.pointsUsed > 0 ? (
+                <>
+                  <dt className="text-muted">积分抵扣</dt>
+                  <dd data-testid="points-used">{order.pointsUsed} 分（<Money fen={order.pointsUsed} />）</dd>
+                </>
+              ) : null}
               <dt className="text-muted">获得积分</dt>
               <dd data-testid="points-earned">{order.pointsEarned}（待释放）</dd>
             </dl>

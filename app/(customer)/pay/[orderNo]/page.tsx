@@ -28,6 +28,14 @@ export default async function PayPage({ params }: { params: Promise<{ orderNo: s
           <dd>{order.storeName}</dd>
           <dt className="text-muted">订单号</dt>
           <dd className="font-mono">{order.orderNo}</dd>
+          {order.pointsUsed > 0 ? (
+            <>
+              <dt className="text-muted">积分抵扣</dt>
+              <dd>
+                {order.pointsUsed} 分（<Money fen={order.pointsUsed} />）
+              </dd>
+            </>
+          ) : null}
           <dt className="text-muted">应付金额</dt>
           <dd className="text-lg font-semibold">
             <Money fen={order.cashFen} />

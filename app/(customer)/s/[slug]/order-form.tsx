@@ -1,13 +1,27 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import { Button, Field, FormError } from "@/app/_components";
+import { formatFen } from "@/lib/money/format";
 import { createOrderAction } from "../../actions";
 
-export function OrderForm({ slug, idempotencyKey }: { slug: string; idempotencyKey: string }) {
+export function OrderForm({
+  slug,
+  idempotencyKey,
+  availablePoints,
+}: {
+  slug: string;
+  idempotencyKey: string;
+  availablePoints: number;
+}) {
   const [state, action, pending] = useActionState(createOrderAction, null);
-  const fieldError = state && !state.ok ? (state.fieldErrors?.amount ?? (state.field === "amount" ? state.error : null)) : null;
-  const formError = state && !state.ok && !fieldError ? state.error : null;
+  const [points, setPoints] = useState(state && !state.ok ? (state.values?.points ?? "") : "");
+  const errorFor = (name: string) =>
+    state && !state.ok ? (state.fieldErrors?.[name] ?? (state.field === name ? state.error : null)) : null;
+  const amountError = errorFor("amount");
+  const pointsError = errorFor("points");
+  const formError = state && !state.ok && !amountError && !pointsError ? state.error : null;
+  const pointsNumber = /^\d{1,9}$/.test(points.trim()) ? Number(points.trim()) : 0;
   return (
     <form action={action} className="space-y-3" noValidate>
       <input type="hidden" name="slug" value={slug} />
@@ -19,9 +33,22 @@ export function OrderForm({ slug, idempotencyKey }: { slug: string; idempotencyK
         autoComplete="off"
         placeholder="例如 58.00"
         defaultValue={state && !state.ok ? (state.values?.amount ?? "") : ""}
-        error={fieldError}
+        error={amountError}
         required
       />
+      {availablePoints > 0 ? (
+        <Field
+          name="points"
+          label="使用积分抵扣（可选）"
+          inputMode="numeric"
+          autoComplete="off"
+          placeholder="0"
+          value={points}
+          onChange={(e) => setPoints(e.target.value)}
+          hint={`可用 ${availablePoints} 分（1 分抵 ¥0.01）${pointsNumber > 0 ? `，本单抵扣 ${formatFen(pointsNumber)}` : ""}。抵扣部分不参与排队。`}
+          error={pointsError}
+        />
+      ) : null}
       {formError ? <FormError>{formError}</FormError> : null}
       <Button type="submit" size="lg" pending={pending} pendingText="正在下单…">
         下单并支付

@@ -5,6 +5,7 @@ import { notFound } from "next/navigation";
 import { db } from "@/db";
 import { Badge, Card, Money, ProgressBar } from "@/app/_components";
 import { getViewer } from "@/lib/auth/session";
+import { customerBalances } from "@/lib/customers/summary";
 import { loginPath } from "@/lib/auth/next-path";
 import { isDomainError } from "@/lib/errors";
 import { approvedStore, queueGauge } from "@/lib/merchants/store";
@@ -41,7 +42,10 @@ export default async function StorePage({ params }: Props) {
   const { slug } = await params;
   if (!/^[a-z0-9][a-z0-9-]{1,40}$/.test(slug)) notFound();
   const [store, viewer] = await Promise.all([load(slug), getViewer()]);
-  const gauge = await queueGauge(store.queueId);
+  const [gauge, balances] = await Promise.all([
+    queueGauge(store.queueId),
+    viewer ? customerBalances(viewer.userId) : Promise.resolve(null),
+  ]);
   const r = store.rule;
   const example = computeShares(10_000, r);
 
@@ -80,7 +84,7 @@ export default async function StorePage({ params }: Props) {
 
       <Card title="下单">
         {viewer ? (
-          <OrderForm slug={slug} idempotencyKey={randomUUID()} />
+          <OrderForm slug={slug} idempotencyKey={randomUUID()} availablePoints={balances?.pointsAvailable ?? 0} />
         ) : (
           <p className="text-sm">
             <Link className="font-medium text-brand-700 underline" href={loginPath(`/s/${slug}`)}>
