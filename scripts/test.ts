@@ -167,6 +167,11 @@ async function runE2e(): Promise<void> {
   const bad = r?.stats.unexpected ?? 0;
   tally("playwright", code, ok, bad, !r);
   console.log(`[test] playwright: ${ok} passed, ${bad} failed`);
+
+  // Everything the journeys did through the browser must leave the books straight (SPEC I1–I8).
+  header("ledger:verify on the e2e database");
+  const verifyCode = await phase("ledger:verify", () => run("tsx", ["scripts/ledger-verify.ts"], { DATABASE_URL: url }));
+  tally("ledger:verify", verifyCode, verifyCode === 0 ? 1 : 0, verifyCode === 0 ? 0 : 1, false);
 }
 
 async function cleanup(): Promise<void> {
