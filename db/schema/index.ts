@@ -8,3 +8,6 @@ export * from "./audit";
 export * from "./points";
 export * from "./withdrawals";
 export * from "./refunds";
+export * from "./api-keys";
+export * from "./alliances";
+export * from "./draws";

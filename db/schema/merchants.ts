@@ -28,6 +28,10 @@ export const merchants = pgTable(
     queueId: bigint("queue_id", { mode: "number" }).references(() => queues.id),
     /** The version number in rule_versions that applies to new orders. */
     ruleVersion: integer("rule_version").notNull().default(1),
+    /** The operator's decision on the application, with its reason. */
+    reviewedByUserId: bigint("reviewed_by_user_id", { mode: "number" }).references(() => users.id),
+    reviewedAt: timestamp("reviewed_at", { withTimezone: true }),
+    reviewReason: text("review_reason"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
