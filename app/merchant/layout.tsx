@@ -6,8 +6,12 @@ const t = {
   nav: "商家导航",
   area: "商家后台",
   links: [
+    { href: "/merchant", label: "概览" },
     { href: "/merchant/queue", label: "排队队列" },
     { href: "/merchant/orders", label: "订单与退款" },
+    { href: "/merchant/settings", label: "规则设置" },
+    { href: "/merchant/api-keys", label: "POS 接口" },
+    { href: "/merchant/poster", label: "二维码海报" },
   ],
   storePage: "店铺页",
 };
