@@ -1,0 +1,186 @@
+import { sql } from "drizzle-orm";
+import { db, type Db, type Tx } from "@/db";
+import { DomainError } from "@/lib/errors";
+import { customerAccounts, platformAccounts, post } from "@/lib/ledger";
+import { lockPoints } from "@/lib/points/lots";
+import { exitCompensation } from "@/lib/rules/units";
+import { headTarget, lockQueue } from "./lock";
+
+export type ExitQuote = {
+  entryId: number;
+  queueId: number;
+  queueName: string;
+  targetFen: number;
+  /** The rate of the rule version the entry joined under. */
+  exitCompBps: number;
+  /** floor(T × exit_comp_bps / 10000), before the cap. */
+  fullPoints: number;
+  poolFen: number;
+  /** What leaving now pays: fullPoints capped at what the pool holds. */
+  points: number;
+  /** True when the pool holds less than fullPoints, so the cap applies. */
+  capped: boolean;
+};
+
+export type LeaveResult =
+  | {
+      outcome: "left";
+      entryId: number;
+      queueId: number;
+      /** Points credited to the customer's locked points (0: the pool was empty, nothing posted). */
+      compensationPoints: number;
+      /** True when the queue pays out automatically and its pool now covers the (new) head. */
+      drainDue: boolean;
+    }
+  | {
+      /** A repeated request: the entry had already left. Nothing was posted this time. */
+      outcome: "already_left";
+      entryId: number;
+      queueId: number;
+      compensationPoints: null;
+      drainDue: false;
+    };
+
+type EntryRow = {
+  id: number;
+  queue_id: number;
+  order_id: number;
+  status: "waiting" | "paid" | "left" | "cancelled";
+  target_fen: number;
+  exit_comp_bps: number;
+  queue_name: string;
+  payout_mode: "auto" | "manual";
+};
+
+async function readEntry(conn: Db | Tx, entryId: number, customerId: number): Promise<EntryRow> {
+  const res = await conn.execute<EntryRow>(sql`
+    select e.id, e.queue_id, e.order_id, e.status, e.target_fen, r.exit_comp_bps, q.name as queue_name, q.payout_mode
+    from queue_entries e
+    join rule_versions r on r.id = e.rule_version_id
+    join queues q on q.id = e.queue_id
+    where e.id = ${entryId} and e.customer_id = ${customerId}`);
+  const row = res.rows[0];
+  // Another customer's entry is "not found": its existence is none of this customer's business.
+  if (!row) throw new DomainError("not_found", "排队记录不存在 / entry not found");
+  return row;
+}
+
+/** Why an entry that is not waiting cannot leave, in words a customer understands. */
+function notWaiting(status: EntryRow["status"]): DomainError {
+  switch (status) {
+    case "paid":
+      return new DomainError("not_allowed", "这笔排队已经免单，无需退出 / this entry has already been paid out");
+    case "cancelled":
+      return new DomainError("not_allowed", "这笔订单已退款，排队已取消 / the order was refunded and this entry cancelled");
+    case "left":
+      return new DomainError("not_allowed", "这笔排队已经退出 / you have already left this entry");
+    default:
+      return new DomainError("not_allowed", "这笔排队不能退出 / this entry cannot leave");
+  }
+}
+
+function quoteOf(e: EntryRow, poolFen: number): ExitQuote {
+  const targetFen = Number(e.target_fen);
+  const exitCompBps = Number(e.exit_comp_bps);
+  const fullPoints = exitCompensation(targetFen, exitCompBps);
+  const points = Math.min(fullPoints, Math.max(0, poolFen));
+  return {
+    entryId: Number(e.id),
+    queueId: Number(e.queue_id),
+    queueName: e.queue_name,
+    targetFen,
+    exitCompBps,
+    fullPoints,
+    poolFen,
+    points,
+    capped: points < fullPoints,
+  };
+}
+
+/**
+ * What leaving a waiting entry would pay right now: floor(T × exit_comp_bps / 10000) points, with
+ * the rate of the entry's own rule version, capped at what the pool holds at this moment.
+ */
+export async function exitQuote(entryId: number, customerId: number): Promise<ExitQuote> {
+  const e = await readEntry(db, entryId, customerId);
+  if (e.status !== "waiting") throw notWaiting(e.status);
+  const res = await db.execute<{ balance: number }>(sql`
+    select balance from accounts where queue_id = ${e.queue_id} and kind = 'pool'`);
+  return quoteOf(e, Number(res.rows[0]?.balance ?? 0));
+}
+
+/**
+ * Leaves a waiting entry (退出). Under the queue lock, then the customer's points mutex: the entry
+ * becomes `left`, and the compensation moves from the pool to the customer's points reserve, with
+ * the same number of points issued into their locked points. A repeated request for an entry that
+ * has already left returns `already_left` and posts nothing.
+ *
+ * `expectedPoints` is the figure the customer was shown. When the compensation has changed since
+ * (the pool cap moved), nothing is written and a `conflict` carries the new figure, so the
+ * customer never confirms one amount and receives another.
+ */
+export async function leaveQueue(
+  tx: Tx,
+  args: { entryId: number; customerId: number; expectedPoints?: number },
+): Promise<LeaveResult> {
+  // Read unlocked only to learn the queue; everything is read again once the lock is held.
+  const before = await readEntry(tx, args.entryId, args.customerId);
+  const queueId = Number(before.queue_id);
+  // Every status but waiting is final, so a settled entry needs no lock to answer.
+  if (before.status === "left") {
+    return { outcome: "already_left", entryId: args.entryId, queueId, compensationPoints: null, drainDue: false };
+  }
+  if (before.status !== "waiting") throw notWaiting(before.status);
+  const pool = await lockQueue(tx, queueId);
+  await lockPoints(tx, args.customerId);
+
+  const e = await readEntry(tx, args.entryId, args.customerId);
+  if (e.status === "left") {
+    return { outcome: "already_left", entryId: args.entryId, queueId, compensationPoints: null, drainDue: false };
+  }
+  if (e.status !== "waiting") throw notWaiting(e.status);
+
+  const quote = quoteOf(e, pool.balanceFen);
+  if (args.expectedPoints !== undefined && args.expectedPoints !== quote.points) {
+    throw new DomainError(
+      "conflict",
+      `奖池余额有变，退出补偿现在是 ${quote.points} 积分，请确认后再退出 / the compensation is now ${quote.points} points`,
+    );
+  }
+
+  const marked = await tx.execute(sql`
+    update queue_entries set status = 'left', settled_at = now()
+    where id = ${args.entryId} and status = 'waiting'`);
+  if (marked.rowCount !== 1) throw new Error(`leave of entry ${args.entryId} lost the queue lock`);
+
+  const c = quote.points;
+  if (c > 0) {
+    const platform = await platformAccounts(tx);
+    const customer = await customerAccounts(tx, args.customerId);
+    await post(tx, {
+      kind: "exit_compensation",
+      orderId: Number(e.order_id),
+      queueId,
+      actorUserId: args.customerId,
+      reason: `退出排队 #${args.entryId}`,
+      legs: [
+        // The pool pays the points' value into the reserve that backs them…
+        { accountId: pool.poolAccountId, asset: "CNY", amount: -c },
+        { accountId: customer.points_reserve, asset: "CNY", amount: c },
+        // …and the points are issued into locked points, released like order points.
+        { accountId: platform.pointsIssued, asset: "PTS", amount: -c },
+        { accountId: customer.points_locked, asset: "PTS", amount: c },
+      ],
+    });
+  }
+
+  // Leaving the head can uncover a smaller entry behind it that the pool already covers.
+  const head = e.payout_mode === "auto" ? await headTarget(tx, queueId) : null;
+  return {
+    outcome: "left",
+    entryId: args.entryId,
+    queueId,
+    compensationPoints: c,
+    drainDue: head !== null && pool.balanceFen - c >= head,
+  };
+}
