@@ -1,0 +1,19 @@
+import { eq } from "drizzle-orm";
+import type { Db, Tx } from "@/db";
+import { users } from "@/db/schema";
+import { PASSWORD_MAX, verifyPassword } from "@/lib/auth/password";
+import { DomainError } from "@/lib/errors";
+
+/**
+ * Checks the password a signed-in user re-enters to confirm a money movement, against their
+ * stored hash. Refuses with a field error on `password`. Call it before opening the money
+ * transaction: argon2 is slow on purpose, and no lock should wait on it.
+ */
+export async function confirmPassword(conn: Db | Tx, userId: number, password: string): Promise<void> {
+  const [row] = await conn.select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId)).limit(1);
+  const ok =
+    typeof password === "string" && password.length > 0 && password.length <= PASSWORD_MAX
+      ? await verifyPassword(row?.hash ?? null, password)
+      : false;
+  if (!ok) throw new DomainError("forbidden", "密码不正确 / wrong password", "password");
+}
