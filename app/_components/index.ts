@@ -8,3 +8,4 @@ export { Money } from "./money";
 export { PageHeader } from "./page-header";
 export { ProgressBar } from "./progress-bar";
 export { Skeleton } from "./skeleton";
+export { BarChart } from "./bar-chart";

@@ -1,0 +1,44 @@
+import { sql } from "drizzle-orm";
+import { db } from "@/db";
+
+export type DayFigures = { day: string; orders: number; cashFen: number; rebateFen: number; payoutsFen: number };
+
+/**
+ * A store's last `days` calendar days (Asia/Shanghai), oldest first: paid orders, their cash and
+ * rebate, and what the queue paid out to this store's entries. Refunded orders do not count.
+ */
+export async function merchantDailyFigures(merchantId: number, days = 30): Promise<DayFigures[]> {
+  const res = await db.execute<{ day: string; orders: number; cash: number; rebate: number; payouts: number }>(sql`
+    with bounds as (
+      select (now() at time zone 'Asia/Shanghai')::date as today
+    ),
+    days as (
+      select generate_series(today - ${days - 1}::int, today, interval '1 day')::date as day from bounds
+    ),
+    o as (
+      select (paid_at at time zone 'Asia/Shanghai')::date as day, count(*)::bigint as orders,
+             sum(cash_fen)::bigint as cash, sum(rebate_fen)::bigint as rebate
+      from orders, bounds
+      where merchant_id = ${merchantId} and status = 'paid'
+        and paid_at >= ((today - ${days - 1}::int)::timestamp at time zone 'Asia/Shanghai')
+      group by 1
+    ),
+    p as (
+      select (p.created_at at time zone 'Asia/Shanghai')::date as day, sum(p.amount_fen)::bigint as payouts
+      from payouts p join queue_entries e on e.id = p.queue_entry_id, bounds
+      where e.merchant_id = ${merchantId}
+        and p.created_at >= ((today - ${days - 1}::int)::timestamp at time zone 'Asia/Shanghai')
+      group by 1
+    )
+    select to_char(d.day, 'YYYY-MM-DD') as day, coalesce(o.orders, 0) as orders, coalesce(o.cash, 0) as cash,
+           coalesce(o.rebate, 0) as rebate, coalesce(p.payouts, 0) as payouts
+    from days d left join o on o.day = d.day left join p on p.day = d.day
+    order by d.day`);
+  return res.rows.map((r) => ({
+    day: r.day,
+    orders: Number(r.orders),
+    cashFen: Number(r.cash),
+    rebateFen: Number(r.rebate),
+    payoutsFen: Number(r.payouts),
+  }));
+}
