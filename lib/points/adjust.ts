@@ -1,0 +1,140 @@
+import { sql } from "drizzle-orm";
+import type { Tx } from "@/db";
+import { recordAudit } from "@/lib/audit/record";
+import { DomainError } from "@/lib/errors";
+import { customerAccounts, platformAccounts, post } from "@/lib/ledger";
+import { addLot, lockPoints, takeFromLots } from "./lots";
+import { pointsPolicy } from "./policy";
+
+/** Bounds of one manual adjustment: a signed whole number of points, non-zero, at most this big. */
+export const ADJUST_MAX_POINTS = 1_000_000;
+export const ADJUST_REASON_MIN = 3;
+export const ADJUST_REASON_MAX = 200;
+
+export type AdjustResult = {
+  transactionId: number;
+  points: number;
+  /** The customer's available points after the adjustment. */
+  availableAfter: number;
+  /** True when this request key was already applied: nothing new was posted. */
+  duplicate: boolean;
+};
+
+function checkPoints(points: number): void {
+  if (!Number.isSafeInteger(points) || points === 0) {
+    throw new DomainError("invalid_input", "请输入非零的整数积分，例如 500 或 -200 / a non-zero whole number", "points");
+  }
+  if (Math.abs(points) > ADJUST_MAX_POINTS) {
+    throw new DomainError("invalid_input", `单次调整不超过 ${ADJUST_MAX_POINTS.toLocaleString("en-US")} 分 / too many points`, "points");
+  }
+}
+
+function checkReason(raw: string): string {
+  const reason = (raw ?? "").trim();
+  const length = [...reason].length;
+  if (length < ADJUST_REASON_MIN || length > ADJUST_REASON_MAX) {
+    throw new DomainError(
+      "invalid_input",
+      `请填写调整原因（${ADJUST_REASON_MIN}–${ADJUST_REASON_MAX} 个字）/ a reason is required`,
+      "reason",
+    );
+  }
+  return reason;
+}
+
+/** The previous result of an adjustment sent with the same request key (a resubmitted form). */
+async function alreadyApplied(tx: Tx, userId: number, requestKey: string): Promise<AdjustResult | null> {
+  const res = await tx.execute<{ points: string; transaction_id: string }>(sql`
+    select details->>'points' as points, details->>'transactionId' as transaction_id from audit_log
+    where action = 'points.adjust' and subject_type = 'user' and subject_id = ${String(userId)}
+      and details->>'requestKey' = ${requestKey}
+      and created_at > now() - interval '1 day'
+    limit 1`);
+  const row = res.rows[0];
+  if (!row) return null;
+  const balance = await tx.execute<{ balance: number }>(sql`
+    select balance from accounts where user_id = ${userId} and kind = 'points_available'`);
+  return {
+    transactionId: Number(row.transaction_id),
+    points: Number(row.points),
+    availableAfter: Number(balance.rows[0]?.balance ?? 0),
+    duplicate: true,
+  };
+}
+
+/**
+ * An operator's manual change to a customer's available points, with a required reason.
+ * Adding n points: the platform funds their value (platform fees −n fen → the customer's points
+ * reserve +n) and issues them (points issued −n → available +n) as a new lot that expires under
+ * the platform policy. Taking n points: oldest lots first, every leg reversed; refused when the
+ * customer has fewer available points. The reason is on the ledger transaction, so the customer
+ * sees it in their history, and in the audit log. A repeated `requestKey` applies once.
+ */
+export async function adjustPoints(
+  tx: Tx,
+  args: { userId: number; operatorId: number; points: number; reason: string; requestKey?: string },
+): Promise<AdjustResult> {
+  checkPoints(args.points);
+  const reason = checkReason(args.reason);
+  if (!Number.isSafeInteger(args.userId) || args.userId <= 0) {
+    throw new DomainError("invalid_input", "请先选择顾客 / choose a customer", "userId");
+  }
+
+  const roles = await tx.execute<{ id: number; role: string }>(sql`
+    select id, role from users where id in (${args.operatorId}, ${args.userId})`);
+  const roleOf = new Map(roles.rows.map((r) => [Number(r.id), r.role]));
+  if (roleOf.get(args.operatorId) !== "operator") {
+    throw new DomainError("forbidden", "只有运营人员可以调整积分 / operators only");
+  }
+  if (!roleOf.has(args.userId)) throw new DomainError("not_found", "顾客不存在 / no such customer", "userId");
+  if (args.userId === args.operatorId) {
+    throw new DomainError("forbidden", "不能调整自己的积分 / you cannot adjust your own points", "userId");
+  }
+
+  // The customer's points mutex, before any lot or ledger change.
+  const { available } = await lockPoints(tx, args.userId);
+  if (args.requestKey) {
+    const previous = await alreadyApplied(tx, args.userId, args.requestKey);
+    if (previous) return previous;
+  }
+
+  const n = args.points;
+  if (n < 0) {
+    if (available < -n) {
+      throw new DomainError(
+        "insufficient_funds",
+        `该顾客只有 ${available} 可用积分，不能扣减 ${-n} 分 / the customer has only ${available} available points`,
+        "points",
+      );
+    }
+    await takeFromLots(tx, args.userId, -n);
+  } else {
+    await addLot(tx, { userId: args.userId, points: n, source: "adjustment", expiryDays: pointsPolicy().expiryDays });
+  }
+
+  const acc = await customerAccounts(tx, args.userId);
+  const platform = await platformAccounts(tx);
+  const transactionId = await post(tx, {
+    kind: "points_adjustment",
+    actorUserId: args.operatorId,
+    reason,
+    legs: [
+      // The points' value in fen: the platform funds an increase and takes back a decrease.
+      { accountId: platform.platformFees, asset: "CNY", amount: -n },
+      { accountId: acc.points_reserve, asset: "CNY", amount: n },
+      { accountId: platform.pointsIssued, asset: "PTS", amount: -n },
+      { accountId: acc.points_available, asset: "PTS", amount: n },
+    ],
+  });
+
+  await recordAudit(tx, {
+    actorUserId: args.operatorId,
+    action: "points.adjust",
+    subjectType: "user",
+    subjectId: args.userId,
+    reason,
+    details: { points: n, transactionId, ...(args.requestKey ? { requestKey: args.requestKey } : {}) },
+  });
+
+  return { transactionId, points: n, availableAfter: available + n, duplicate: false };
+}
