@@ -1,7 +1,10 @@
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+import type { Tx } from "@/db";
+import { pgCode, pgConstraint } from "@/db/errors";
+import { paymentRefunds } from "@/db/schema";
 import { env, internalUrl } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
-import { paymentEventSchema, type PaymentEvent, type PaymentProvider } from "./provider";
+import { paymentEventSchema, type PaymentEvent, type PaymentProvider, type RefundReceipt, type RefundRequest } from "./provider";
 
 export const SIGNATURE_HEADER = "x-freeline-signature";
 /** How old a signed webhook may be before it is refused as a replay. */
@@ -45,7 +48,32 @@ export const devProvider: PaymentProvider = {
     if (!parsed.success) throw new DomainError("invalid_input", "webhook body is not a payment event");
     return parsed.data;
   },
+  refund: recordDevRefund,
 };
+
+/**
+ * The dev provider's refund: no money moves anywhere, it only records the refund with a generated
+ * reference, as a real provider's refund receipt would be recorded.
+ */
+async function recordDevRefund(tx: Tx, req: RefundRequest): Promise<RefundReceipt> {
+  const providerRef = `dev_refund_${randomUUID().replaceAll("-", "").slice(0, 20)}`;
+  try {
+    await tx.insert(paymentRefunds).values({
+      orderId: req.orderId,
+      provider: "dev",
+      providerRef,
+      amountFen: req.amountFen,
+      actorUserId: req.actorUserId,
+      reason: req.reason ?? null,
+    });
+  } catch (e) {
+    if (pgCode(e) === "23505" && pgConstraint(e) === "payment_refunds_order_key") {
+      throw new DomainError("conflict", `订单 ${req.orderNo} 已退款，不能重复退款 / order already refunded`);
+    }
+    throw e;
+  }
+  return { providerRef };
+}
 
 export type WebhookReply = { orderNo: string; applied: boolean };
 

@@ -1,0 +1,280 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { db } from "@/db";
+import { inTransaction } from "@/db/transaction";
+import { drainQueue } from "@/lib/queue/drain";
+import { leaveQueue } from "@/lib/queue/leave";
+import {
+  balanceOf,
+  derivedBalance,
+  entriesOf,
+  makeCustomer,
+  makeStore,
+  placePaidOrder,
+  releasePointsNow,
+} from "@/lib/testing/fixtures";
+import { expectLedgerClean } from "@/lib/testing/verify";
+import { createPendingOrder } from "./create";
+import { refundOrder, type RefundActor } from "./refund";
+
+afterAll(expectLedgerClean);
+
+const count = async (q: ReturnType<typeof sql>) => Number((await db.execute<{ n: number }>(q)).rows[0]!.n);
+
+/** Everything a refusal must leave untouched. */
+const writes = async () => ({
+  ledgerEntries: await count(sql`select count(*)::bigint as n from ledger_entries`),
+  refunds: await count(sql`select count(*)::bigint as n from payment_refunds`),
+  audit: await count(sql`select count(*)::bigint as n from audit_log`),
+  lots: await count(sql`select count(*)::bigint as n from points_lots`),
+  refunded: await count(sql`select count(*)::bigint as n from orders where status = 'refunded'`),
+  cancelled: await count(sql`select count(*)::bigint as n from queue_entries where status = 'cancelled'`),
+});
+
+async function snapshot(customerId: number, merchantId: number, queueId: number) {
+  return {
+    reserve: await balanceOf({ userId: customerId }, "points_reserve"),
+    locked: await balanceOf({ userId: customerId }, "points_locked"),
+    available: await balanceOf({ userId: customerId }, "points_available"),
+    wallet: await balanceOf({ userId: customerId }, "wallet"),
+    settlement: await balanceOf({ merchantId }, "merchant_settlement"),
+    pool: await balanceOf({ queueId }, "pool"),
+    world: await derivedBalance("world"),
+    fees: await derivedBalance("platform_fees"),
+    issued: await derivedBalance("points_issued"),
+  };
+}
+
+const refund = (orderId: number, actor: RefundActor, reason?: string) =>
+  inTransaction((tx) => refundOrder(tx, { orderId, actor, reason }));
+
+async function operator(): Promise<RefundActor> {
+  return { userId: await makeCustomer("operator"), role: "operator" };
+}
+
+describe("refunding an order", () => {
+  it("reverses every posting of the purchase exactly, cancels the entries, records the refund", async () => {
+    const store = await makeStore({ payoutMode: "manual" });
+    const customer = await makeCustomer();
+    const before = await snapshot(customer, store.id, store.queueId!);
+    // ¥350.99: T 35099 in units 10000 ×3 + 5099; rebate 7019, fee 701, points 1754, pool 4564.
+    const paid = await placePaidOrder(customer, store.id, 35_099);
+    const mid = await snapshot(customer, store.id, store.queueId!);
+    expect(mid).toEqual({
+      ...before,
+      settlement: before.settlement + 35_099 - 7019,
+      fees: before.fees + 701,
+      reserve: before.reserve + 1754,
+      locked: before.locked + 1754,
+      pool: before.pool + 4564,
+      world: before.world - 35_099,
+      issued: before.issued - 1754,
+    });
+
+    const merchant: RefundActor = { userId: store.ownerUserId, role: "merchant" };
+    const r = await refund(paid.orderId, merchant, "顾客取消");
+    expect(r).toMatchObject({
+      orderId: paid.orderId,
+      refundedFen: 35_099,
+      cancelledEntries: 4,
+      pointsFromLocked: 1754,
+      pointsFromAvailable: 0,
+      pointsReturned: 0,
+      drainDue: false,
+    });
+    expect(r.providerRef).toMatch(/^dev_refund_/);
+
+    expect(await snapshot(customer, store.id, store.queueId!)).toEqual(before);
+    expect((await entriesOf(store.queueId!)).map((e) => e.status)).toEqual(["cancelled", "cancelled", "cancelled", "cancelled"]);
+    const order = await db.execute<{ status: string; refunded_at: Date | null }>(
+      sql`select status, refunded_at from orders where id = ${paid.orderId}`,
+    );
+    expect(order.rows[0]).toMatchObject({ status: "refunded" });
+    expect(order.rows[0]!.refunded_at).not.toBeNull();
+    const pr = await db.execute<{ provider: string; amount_fen: number; actor_user_id: number; reason: string }>(
+      sql`select provider, amount_fen, actor_user_id, reason from payment_refunds where order_id = ${paid.orderId}`,
+    );
+    expect(pr.rows).toEqual([{ provider: "dev", amount_fen: 35_099, actor_user_id: store.ownerUserId, reason: "顾客取消" }]);
+    const audit = await db.execute<{ action: string; actor_user_id: number }>(
+      sql`select action, actor_user_id from audit_log where subject_type = 'order' and subject_id = ${paid.orderNo}`,
+    );
+    expect(audit.rows).toEqual([{ action: "order.refund", actor_user_id: store.ownerUserId }]);
+    await expectLedgerClean();
+  });
+
+  it("takes earned points from locked first, then available, and returns redeemed points as a new lot", async () => {
+    const earn = await makeStore({ payoutMode: "manual" });
+    const store = await makeStore({ payoutMode: "manual" });
+    const customer = await makeCustomer();
+    await placePaidOrder(customer, earn.id, 10_000); // 500 points
+    await releasePointsNow(customer, 500);
+    const before = await snapshot(customer, store.id, store.queueId!);
+    expect(before).toMatchObject({ locked: 0, available: 500, reserve: 500 });
+
+    // ¥20.00 with 300 points: ¥17.00 cash; rebate 340, fee 34, points 85, pool 221.
+    const paid = await placePaidOrder(customer, store.id, 2000, { pointsUsed: 300 });
+    await releasePointsNow(customer, 50); // 35 of the 85 stay locked, 50 are available
+    expect(await snapshot(customer, store.id, store.queueId!)).toMatchObject({ locked: 35, available: 250, reserve: 285 });
+
+    const r = await refund(paid.orderId, await operator(), "重复下单");
+    expect(r).toMatchObject({ refundedFen: 1700, pointsFromLocked: 35, pointsFromAvailable: 50, pointsReturned: 300 });
+    expect(await snapshot(customer, store.id, store.queueId!)).toEqual(before);
+
+    const lots = await db.execute<{ source: string; points: number; remaining: number; days: number }>(sql`
+      select source, points, remaining, round(extract(epoch from (expires_at - released_at)) / 86400)::int as days
+      from points_lots where user_id = ${customer} and source = 'refund'`);
+    expect(lots.rows).toEqual([{ source: "refund", points: 300, remaining: 300, days: 365 }]);
+    await expectLedgerClean();
+  });
+
+  it("refuses, writing nothing, with the reason", async () => {
+    const store = await makeStore({ payoutMode: "manual", unitCapFen: 5000 });
+    const other = await makeStore({ payoutMode: "manual" });
+    const customer = await makeCustomer();
+    const ops = await operator();
+    const merchant: RefundActor = { userId: store.ownerUserId, role: "merchant" };
+
+    // An unpaid order.
+    const { order: pending } = await inTransaction((tx) =>
+      createPendingOrder(tx, { customerId: customer, merchantId: store.id, amountFen: 5000, idempotencyKey: randomUUID(), provider: "dev" }),
+    );
+    // An order with one entry paid out: ¥10 first, so the pool pays it.
+    const small = await placePaidOrder(customer, store.id, 1_000);
+    // An order of two entries, the customer left one of them.
+    const twoUnits = await placePaidOrder(customer, store.id, 10_000);
+    await drainQueue(store.queueId!); // pays the ¥10 entry: pool 130 + 1300 − 1000 = 430
+    const entries = await entriesOf(store.queueId!);
+    const leftOne = entries.find((e) => e.orderId === twoUnits.orderId)!;
+    await inTransaction((tx) => leaveQueue(tx, { entryId: leftOne.id, customerId: customer }));
+    // An order at another store, to test ownership.
+    const elsewhere = await placePaidOrder(customer, other.id, 5_000);
+
+    const before = await writes();
+    const cases: [number, RefundActor, string | undefined, object][] = [
+      [pending.id, ops, "x", { code: "not_allowed", message: expect.stringContaining("尚未支付") }],
+      [small.orderId, ops, "x", { code: "not_allowed", message: expect.stringContaining("免单到账") }],
+      [twoUnits.orderId, merchant, undefined, { code: "not_allowed", message: expect.stringContaining("退出") }],
+      [elsewhere.orderId, merchant, undefined, { code: "not_found" }],
+      [999_999_999, ops, "x", { code: "not_found" }],
+      [elsewhere.orderId, ops, "  ", { code: "invalid_input", field: "reason" }],
+      [elsewhere.orderId, { userId: customer, role: "operator" }, "x", { code: "forbidden" }],
+      [elsewhere.orderId, { userId: customer, role: "merchant" }, "x", { code: "forbidden" }],
+    ];
+    for (const [orderId, actor, reason, expected] of cases) {
+      await expect(refund(orderId, actor, reason)).rejects.toMatchObject(expected);
+    }
+    expect(await writes()).toEqual(before);
+    expect((await entriesOf(store.queueId!)).map((e) => e.status)).toEqual(["paid", "left", "waiting"]);
+
+    // The pool no longer holds the order's share: a ¥100 order (share 1300) behind a ¥20 one, and
+    // the payout of the ¥20 entry took the pool down to 210.
+    const shop = await makeStore({ payoutMode: "manual", unitCapFen: 0 });
+    await placePaidOrder(customer, shop.id, 2_000); // T 2000, pool 260
+    const late = await placePaidOrder(customer, shop.id, 10_000); // T 10000, pool 1560
+    const filler = await makeCustomer();
+    await placePaidOrder(filler, shop.id, 5_000); // T 5000, pool 2210
+    await drainQueue(shop.queueId!); // pays the ¥20 entry only: pool 210
+    expect(await balanceOf({ queueId: shop.queueId! }, "pool")).toBe(210);
+    const before2 = await writes();
+    await expect(refund(late.orderId, ops, "x")).rejects.toMatchObject({
+      code: "not_allowed",
+      message: expect.stringContaining("奖池现有 ¥2.10"),
+    });
+    expect(await writes()).toEqual(before2);
+    expect((await entriesOf(shop.queueId!)).map((e) => e.status)).toEqual(["paid", "waiting", "waiting"]);
+    await expectLedgerClean();
+  });
+
+  it("refuses a refund after the earned points were released and partly spent", async () => {
+    const store = await makeStore({ payoutMode: "manual" });
+    const spendAt = await makeStore({ payoutMode: "manual" });
+    const customer = await makeCustomer();
+    const paid = await placePaidOrder(customer, store.id, 10_000); // 500 points
+    await releasePointsNow(customer, 500);
+    // Spends 450 of them: ¥5.00 with 450 points, ¥0.50 cash earns floor(10 × 25%) = 2 points.
+    await placePaidOrder(customer, spendAt.id, 500, { pointsUsed: 450 });
+    expect(await balanceOf({ userId: customer }, "points_available")).toBe(50);
+    const before = await writes();
+    await expect(refund(paid.orderId, await operator(), "x")).rejects.toMatchObject({
+      code: "not_allowed",
+      message: expect.stringContaining("本单获得 500 积分，顾客现有 52 积分"),
+    });
+    expect(await writes()).toEqual(before);
+    expect((await entriesOf(store.queueId!)).map((e) => e.status)).toEqual(["waiting"]);
+    await expectLedgerClean();
+  });
+
+  it("a double refund is refused, also when both race", async () => {
+    const store = await makeStore({ payoutMode: "manual" });
+    const customer = await makeCustomer();
+    const ops = await operator();
+    const merchant: RefundActor = { userId: store.ownerUserId, role: "merchant" };
+
+    const a = await placePaidOrder(customer, store.id, 10_000);
+    await refund(a.orderId, merchant);
+    const before = await writes();
+    await expect(refund(a.orderId, ops, "again")).rejects.toMatchObject({ code: "not_allowed", message: expect.stringContaining("已经退款") });
+    expect(await writes()).toEqual(before);
+
+    const b = await placePaidOrder(customer, store.id, 10_000);
+    const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => (i % 2 ? refund(b.orderId, merchant) : refund(b.orderId, ops, "race"))));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    for (const r of results) if (r.status === "rejected") expect(r.reason).toMatchObject({ code: "not_allowed" });
+    expect(await count(sql`select count(*)::bigint as n from payment_refunds where order_id = ${b.orderId}`)).toBe(1);
+    expect(await count(sql`select count(*)::bigint as n from ledger_transactions where kind = 'order_refund' and order_id = ${b.orderId}`)).toBe(1);
+    await expectLedgerClean();
+  });
+
+  it("a refund racing a drain of the same order: one of them wins, never both", async () => {
+    const ops = await operator();
+    const outcomes: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const store = await makeStore({ payoutMode: "manual", unitCapFen: 0 });
+      const customer = await makeCustomer();
+      const filler = await makeCustomer();
+      const paid = await placePaidOrder(customer, store.id, 10_000); // head: T 10000, pool 1300
+      for (let k = 0; k < 7; k++) await placePaidOrder(filler, store.id, 10_000); // pool 10400 covers the head
+      const [head] = await entriesOf(store.queueId!);
+
+      const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      const [refunded, drained] = await Promise.allSettled([
+        wait(i % 3 === 0 ? 0 : (i * 7) % 11).then(() => refund(paid.orderId, ops, "race")),
+        wait(i % 3 === 1 ? 0 : (i * 5) % 9).then(() => drainQueue(store.queueId!)),
+      ]);
+      expect(drained.status).toBe("fulfilled");
+      const payouts = await count(sql`select count(*)::bigint as n from payouts where queue_entry_id = ${head!.id}`);
+      const status = (await entriesOf(store.queueId!))[0]!.status;
+      if (refunded.status === "fulfilled") {
+        outcomes.push("refund");
+        expect(status).toBe("cancelled");
+        expect(payouts).toBe(0);
+        expect(await balanceOf({ userId: customer }, "wallet")).toBe(0);
+        // Without the head's share the pool (9100) no longer covers the next ¥100 entry.
+        expect(await balanceOf({ queueId: store.queueId! }, "pool")).toBe(9100);
+      } else {
+        outcomes.push("drain");
+        expect(refunded.reason).toMatchObject({ code: "not_allowed", message: expect.stringContaining("免单到账") });
+        expect(status).toBe("paid");
+        expect(payouts).toBe(1);
+        expect(await balanceOf({ userId: customer }, "wallet")).toBe(10_000);
+        expect(await count(sql`select count(*)::bigint as n from payment_refunds where order_id = ${paid.orderId}`)).toBe(0);
+      }
+    }
+    console.info(`refund vs drain outcomes: ${outcomes.join(", ")}`);
+    await expectLedgerClean();
+  });
+
+  it("cancelling the head of an auto queue makes the drain due when the pool covers the next entry", async () => {
+    const store = await makeStore({ unitCapFen: 0, rebateBps: 5000, platformFeeBps: 0, pointsBps: 0 });
+    const a = await makeCustomer();
+    const b = await makeCustomer();
+    const head = await placePaidOrder(a, store.id, 30_000); // T 30000, pool 15000
+    for (let i = 0; i < 14; i++) await placePaidOrder(b, store.id, 2_000); // T 2000 each, pool 29000: head not covered
+    expect(await balanceOf({ queueId: store.queueId! }, "pool")).toBe(29_000);
+    const r = await refund(head.orderId, await operator(), "test");
+    expect(r.drainDue).toBe(true); // pool 14000 covers the new head (2000)
+    expect(await drainQueue(store.queueId!)).toMatchObject({ paid: 7, paidFen: 14_000 });
+    await expectLedgerClean();
+  });
+});
