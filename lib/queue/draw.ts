@@ -1,0 +1,174 @@
+import { createHash, randomBytes } from "node:crypto";
+import { sql } from "drizzle-orm";
+import type { Tx } from "@/db";
+import { recordAudit } from "@/lib/audit/record";
+import { DomainError } from "@/lib/errors";
+import { post, walletAccounts } from "@/lib/ledger";
+import { headTarget, lockQueue } from "./lock";
+
+/** A single lucky draw pays at most ¥50,000 (SPEC: draws are disclosed and capped). */
+export const DRAW_CAP_FEN = 5_000_000;
+
+/** The audit log keeps the candidate ids themselves up to this many; beyond, their digest only. */
+export const AUDIT_CANDIDATE_IDS = 1_000;
+
+const RANDOM_BYTES = 6;
+const RANDOM_RANGE = 2 ** (8 * RANDOM_BYTES); // 2^48, exact in a double
+
+export type RandomPick = {
+  /** The accepted random value, as drawn: 6 bytes, big-endian, in hex. */
+  randomHex: string;
+  /** index = value mod candidates. */
+  index: number;
+  /** How many draws were thrown away by rejection sampling (almost always 0). */
+  rejected: number;
+};
+
+/**
+ * Picks an index in [0, n) uniformly with a cryptographic random number generator.
+ *
+ * Why this is unbiased: a 48-bit value v is uniform on [0, 2^48). A plain `v mod n` would favour
+ * small indexes whenever n does not divide 2^48, so values at or above the largest multiple of n
+ * (limit = 2^48 − 2^48 mod n) are thrown away and drawn again. Conditioned on acceptance, v is
+ * uniform on [0, limit), and each index i has exactly limit / n values v with v mod n = i, so every
+ * index has probability exactly 1/n. (node's crypto.randomInt does the same internally, but does
+ * not expose the value; keeping it lets anyone re-check index = value mod candidates from the record.)
+ * A rejection happens with probability below n / 2^48, i.e. practically never.
+ */
+export function pickUniform(n: number, source: (size: number) => Buffer = randomBytes): RandomPick {
+  if (!Number.isSafeInteger(n) || n < 1 || n > RANDOM_RANGE) throw new Error(`cannot draw among ${n} candidates`);
+  const limit = RANDOM_RANGE - (RANDOM_RANGE % n);
+  for (let rejected = 0; ; rejected++) {
+    const buf = source(RANDOM_BYTES);
+    if (buf.length !== RANDOM_BYTES) throw new Error("random source returned the wrong number of bytes");
+    const value = buf.readUIntBE(0, RANDOM_BYTES);
+    if (value < limit) return { randomHex: buf.toString("hex"), index: value % n, rejected };
+  }
+}
+
+export type DrawResult = {
+  drawId: number;
+  queueId: number;
+  entryId: number;
+  /** The entry's queue position (its place in the queue's history, not "waiting ahead + 1"). */
+  position: number;
+  customerId: number;
+  amountFen: number;
+  capFen: number;
+  poolBeforeFen: number;
+  candidates: number;
+  randomHex: string;
+  chosenIndex: number;
+  transactionId: number;
+  /** True when the queue pays out automatically and its pool still covers the (new) head. */
+  drainDue: boolean;
+};
+
+/**
+ * Runs one lucky draw on a queue, under its lock: among the waiting entries whose target fits in
+ * the pool and in the cap, in position order, picks one uniformly at random and pays it out in
+ * full (payout kind 'draw'), with a draws record and an audit log entry.
+ */
+export async function runDraw(
+  tx: Tx,
+  args: { queueId: number; operatorId: number; reason?: string | null },
+  source: (size: number) => Buffer = randomBytes,
+): Promise<DrawResult> {
+  const operator = await tx.execute<{ role: string }>(sql`select role from users where id = ${args.operatorId}`);
+  if (operator.rows[0]?.role !== "operator") throw new DomainError("forbidden", "只有平台运营可以抽奖 / operators only");
+
+  const pool = await lockQueue(tx, args.queueId);
+  const limitFen = Math.min(pool.balanceFen, DRAW_CAP_FEN);
+
+  // Position order makes the chosen index meaningful: the record says "the i-th candidate in queue
+  // order". Under the queue lock this list cannot change until we commit.
+  const res = await tx.execute<{ id: number; position: number; customer_id: number; target_fen: number }>(sql`
+    select id, position, customer_id, target_fen from queue_entries
+    where queue_id = ${args.queueId} and status = 'waiting' and target_fen <= ${limitFen}
+    order by position`);
+  const candidates = res.rows.map((r) => ({
+    id: Number(r.id),
+    position: Number(r.position),
+    customerId: Number(r.customer_id),
+    targetFen: Number(r.target_fen),
+  }));
+  if (candidates.length === 0) throw new DomainError("not_allowed", "没有可抽取的条目");
+
+  const pick = pickUniform(candidates.length, source);
+  const chosen = candidates[pick.index]!;
+
+  const marked = await tx.execute(sql`
+    update queue_entries set status = 'paid', paid_kind = 'draw', settled_at = now()
+    where id = ${chosen.id} and status = 'waiting'`);
+  if (marked.rowCount !== 1) throw new Error(`draw on queue ${args.queueId} lost its lock`);
+
+  const wallet = (await walletAccounts(tx, [chosen.customerId])).get(chosen.customerId);
+  if (wallet === undefined) throw new Error(`customer ${chosen.customerId} has no wallet`);
+  const reason = args.reason?.trim() || null;
+  const transactionId = await post(tx, {
+    kind: "draw_payout",
+    queueId: args.queueId,
+    actorUserId: args.operatorId,
+    ...(reason ? { reason } : {}),
+    legs: [
+      { accountId: pool.poolAccountId, asset: "CNY", amount: -chosen.targetFen },
+      { accountId: wallet, asset: "CNY", amount: chosen.targetFen },
+    ],
+  });
+  await tx.execute(sql`
+    insert into payouts (queue_entry_id, queue_id, customer_id, amount_fen, kind, transaction_id)
+    values (${chosen.id}, ${args.queueId}, ${chosen.customerId}, ${chosen.targetFen}, 'draw', ${transactionId})`);
+
+  const drawRow = await tx.execute<{ id: number }>(sql`
+    insert into draws (queue_id, operator_user_id, candidates, random_value, chosen_index, queue_entry_id, amount_fen, cap_fen, reason)
+    values (${args.queueId}, ${args.operatorId}, ${candidates.length}, ${pick.randomHex}, ${pick.index}, ${chosen.id},
+            ${chosen.targetFen}, ${DRAW_CAP_FEN}, ${reason})
+    returning id`);
+  const drawId = Number(drawRow.rows[0]!.id);
+
+  const ids = candidates.map((c) => c.id);
+  await recordAudit(tx, {
+    actorUserId: args.operatorId,
+    action: "queue.draw",
+    subjectType: "queue",
+    subjectId: args.queueId,
+    ...(reason ? { reason } : {}),
+    details: {
+      drawId,
+      candidates: candidates.length,
+      // The ordered candidate list, so the pick can be re-checked: candidateIds[value mod candidates].
+      candidateIds: ids.length <= AUDIT_CANDIDATE_IDS ? ids : null,
+      candidatesSha256: createHash("sha256").update(ids.join(",")).digest("hex"),
+      randomValue: pick.randomHex,
+      rejectedDraws: pick.rejected,
+      chosenIndex: pick.index,
+      entryId: chosen.id,
+      position: chosen.position,
+      customerId: chosen.customerId,
+      amountFen: chosen.targetFen,
+      capFen: DRAW_CAP_FEN,
+      poolBeforeFen: pool.balanceFen,
+      transactionId,
+    },
+  });
+
+  const mode = await tx.execute<{ payout_mode: string }>(sql`select payout_mode from queues where id = ${args.queueId}`);
+  const head = mode.rows[0]?.payout_mode === "auto" ? await headTarget(tx, args.queueId) : null;
+  const poolAfter = pool.balanceFen - chosen.targetFen;
+
+  return {
+    drawId,
+    queueId: args.queueId,
+    entryId: chosen.id,
+    position: chosen.position,
+    customerId: chosen.customerId,
+    amountFen: chosen.targetFen,
+    capFen: DRAW_CAP_FEN,
+    poolBeforeFen: pool.balanceFen,
+    candidates: candidates.length,
+    randomHex: pick.randomHex,
+    chosenIndex: pick.index,
+    transactionId,
+    drainDue: head !== null && poolAfter >= head,
+  };
+}
