@@ -1,0 +1,90 @@
+import { sql } from "drizzle-orm";
+import { db, type Db, type Tx } from "@/db";
+
+type Conn = Db | Tx;
+
+export type AuditLine = {
+  id: number;
+  actorUserId: number | null;
+  /** The actor's display name; null for system actions (cron, webhooks) or no actor. */
+  actorName: string | null;
+  actorUsername: string | null;
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  reason: string | null;
+  details: Record<string, unknown>;
+  createdAt: Date;
+};
+
+export const AUDIT_PAGE_SIZE = 50;
+
+type Row = {
+  id: number;
+  actor_user_id: number | null;
+  actor_name: string | null;
+  actor_username: string | null;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  reason: string | null;
+  details: Record<string, unknown> | null;
+  created_at: Date;
+};
+
+function toLine(r: Row): AuditLine {
+  return {
+    id: Number(r.id),
+    actorUserId: r.actor_user_id === null ? null : Number(r.actor_user_id),
+    actorName: r.actor_name,
+    actorUsername: r.actor_username,
+    action: r.action,
+    subjectType: r.subject_type,
+    subjectId: r.subject_id,
+    reason: r.reason,
+    details: r.details ?? {},
+    createdAt: new Date(r.created_at),
+  };
+}
+
+/** One page of the audit log, newest first, optionally only one action. */
+export async function listAudit(
+  opts: { action?: string; page?: number; pageSize?: number } = {},
+  conn: Conn = db,
+): Promise<{ rows: AuditLine[]; total: number }> {
+  const pageSize = Math.min(Math.max(opts.pageSize ?? AUDIT_PAGE_SIZE, 1), 200);
+  const page = Math.max(1, Math.floor(opts.page ?? 1));
+  const filter = opts.action ? sql`where l.action = ${opts.action}` : sql``;
+  const [rows, count] = await Promise.all([
+    conn.execute<Row>(sql`
+      select l.id, l.actor_user_id, u.display_name as actor_name, u.username as actor_username, l.action,
+             l.subject_type, l.subject_id, l.reason, l.details, l.created_at
+      from audit_log l
+      left join users u on u.id = l.actor_user_id
+      ${filter}
+      order by l.id desc
+      limit ${pageSize} offset ${(page - 1) * pageSize}`),
+    conn.execute<{ n: number }>(sql`select count(*)::bigint as n from audit_log l ${filter}`),
+  ]);
+  return { rows: rows.rows.map(toLine), total: Number(count.rows[0]?.n ?? 0) };
+}
+
+/** Every action name that occurs in the log, for the filter. */
+export async function auditActions(conn: Conn = db): Promise<string[]> {
+  const res = await conn.execute<{ action: string }>(sql`select distinct action from audit_log order by action`);
+  return res.rows.map((r) => r.action);
+}
+
+/** The newest record of one action, or null. */
+export async function latestAudit(action: string, conn: Conn = db): Promise<AuditLine | null> {
+  const res = await conn.execute<Row>(sql`
+    select l.id, l.actor_user_id, u.display_name as actor_name, u.username as actor_username, l.action,
+           l.subject_type, l.subject_id, l.reason, l.details, l.created_at
+    from audit_log l
+    left join users u on u.id = l.actor_user_id
+    where l.action = ${action}
+    order by l.id desc
+    limit 1`);
+  const row = res.rows[0];
+  return row ? toLine(row) : null;
+}

@@ -1,0 +1,374 @@
+// Read-only ledger reports for the operator console: trial balance, account search, account
+// history and the payout export. Nothing here writes; lib/ledger/post.ts stays the only writer.
+import { sql } from "drizzle-orm";
+import { db, type Db, type Tx } from "@/db";
+import type { Account } from "@/db/schema";
+
+type Conn = Db | Tx;
+export type AccountKind = Account["kind"];
+export type AssetCode = Account["asset"];
+
+const DERIVED = new Set<AccountKind>(["world", "platform_fees", "points_issued"]);
+
+/** Whether an account keeps no balance of its own (platform-wide: the sum of its entries is it). */
+export function isDerivedKind(kind: AccountKind): boolean {
+  return DERIVED.has(kind);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Trial balance
+
+export type KindTotal = {
+  kind: AccountKind;
+  asset: AssetCode;
+  accounts: number;
+  /** Sum of every entry on accounts of this kind. */
+  entriesTotal: number;
+  /** Sum of the kept balances (always 0 for derived kinds). */
+  keptTotal: number;
+  derived: boolean;
+};
+
+export type TrialBalance = {
+  /** Per asset, the sum of all entries: double entry means each must be 0. */
+  assets: { asset: AssetCode; total: number; balanced: boolean }[];
+  kinds: KindTotal[];
+};
+
+/**
+ * The trial balance: per asset the sum of every entry (0 when the books balance), and per account
+ * kind the entries' total beside the kept balances' total. One pass over the entries.
+ */
+export async function trialBalanceReport(conn: Conn = db): Promise<TrialBalance> {
+  const res = await conn.execute<{
+    kind: AccountKind;
+    asset: AssetCode;
+    accounts: number;
+    entries_total: number;
+    kept_total: number;
+  }>(sql`
+    select a.kind::text as kind, a.asset::text as asset, count(*)::bigint as accounts,
+           coalesce(sum(s.total), 0)::bigint as entries_total, coalesce(sum(a.balance), 0)::bigint as kept_total
+    from accounts a
+    left join (select account_id, sum(amount) as total from ledger_entries group by account_id) s on s.account_id = a.id
+    group by a.kind, a.asset
+    order by a.asset, a.kind`);
+  const kinds: KindTotal[] = res.rows.map((r) => ({
+    kind: r.kind,
+    asset: r.asset,
+    accounts: Number(r.accounts),
+    entriesTotal: Number(r.entries_total),
+    keptTotal: Number(r.kept_total),
+    derived: isDerivedKind(r.kind),
+  }));
+  const assets = (["CNY", "PTS"] as const).map((asset) => {
+    const total = kinds.filter((k) => k.asset === asset).reduce((s, k) => s + k.entriesTotal, 0);
+    return { asset, total, balanced: total === 0 };
+  });
+  return { assets, kinds };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accounts: search and history
+
+export type AccountOwner =
+  | { type: "platform" }
+  | { type: "user"; userId: number; username: string; displayName: string }
+  | { type: "merchant"; merchantId: number; slug: string; name: string }
+  | { type: "queue"; queueId: number; name: string };
+
+export type AccountSummary = {
+  id: number;
+  kind: AccountKind;
+  asset: AssetCode;
+  /** The kept balance column (0 for derived kinds: see `derived`). */
+  keptBalance: number;
+  derived: boolean;
+  owner: AccountOwner;
+  createdAt: Date;
+};
+
+type AccountRow = {
+  id: number;
+  kind: AccountKind;
+  asset: AssetCode;
+  balance: number;
+  user_id: number | null;
+  merchant_id: number | null;
+  queue_id: number | null;
+  username: string | null;
+  display_name: string | null;
+  slug: string | null;
+  merchant_name: string | null;
+  queue_name: string | null;
+  created_at: Date;
+};
+
+const ACCOUNT_COLUMNS = sql`
+  a.id, a.kind::text as kind, a.asset::text as asset, a.balance, a.user_id, a.merchant_id, a.queue_id,
+  u.username, u.display_name, m.slug, m.name as merchant_name, q.name as queue_name, a.created_at`;
+
+const OWNER_JOINS = sql`
+  left join users u on u.id = a.user_id
+  left join merchants m on m.id = a.merchant_id
+  left join queues q on q.id = a.queue_id`;
+
+function toSummary(r: AccountRow): AccountSummary {
+  let owner: AccountOwner = { type: "platform" };
+  if (r.user_id !== null) {
+    owner = { type: "user", userId: Number(r.user_id), username: r.username ?? "", displayName: r.display_name ?? "" };
+  } else if (r.merchant_id !== null) {
+    owner = { type: "merchant", merchantId: Number(r.merchant_id), slug: r.slug ?? "", name: r.merchant_name ?? "" };
+  } else if (r.queue_id !== null) {
+    owner = { type: "queue", queueId: Number(r.queue_id), name: r.queue_name ?? "" };
+  }
+  return {
+    id: Number(r.id),
+    kind: r.kind,
+    asset: r.asset,
+    keptBalance: Number(r.balance),
+    derived: isDerivedKind(r.kind),
+    owner,
+    createdAt: new Date(r.created_at),
+  };
+}
+
+/** `%text%` for ILIKE, with the user's own % _ \ taken literally. */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export const ACCOUNT_SEARCH_LIMIT = 60;
+const OWNER_MATCH_LIMIT = 20;
+
+/**
+ * Finds accounts for the operator's search box. A number matches an account id or a queue id
+ * (its pool); text matches user names (login or display), merchant slugs and names (their
+ * settlement account and their queue's pool), queue names, and the platform kinds by name
+ * (`world`, `platform_fees`, `points_issued`). Each branch uses an index on accounts.
+ */
+export async function findAccounts(query: string, conn: Conn = db): Promise<AccountSummary[]> {
+  const q = query.trim().slice(0, 64);
+  if (q === "") return [];
+  const n = /^\d{1,15}$/.test(q) ? Number(q) : null;
+  const p = containsPattern(q);
+  const res = await conn.execute<AccountRow>(sql`
+    with hits as (
+      select id from accounts where id = ${n}::bigint
+      union select id from accounts where queue_id = ${n}::bigint
+      union select a.id from accounts a
+        join (select id from users where username ilike ${p} or display_name ilike ${p} order by id limit ${OWNER_MATCH_LIMIT}) hu
+        on a.user_id = hu.id
+      union select a.id from accounts a
+        join (select id, queue_id from merchants where slug ilike ${p} or name ilike ${p} order by id limit ${OWNER_MATCH_LIMIT}) hm
+        on a.merchant_id = hm.id or a.queue_id = hm.queue_id
+      union select a.id from accounts a
+        join (select id from queues where name ilike ${p} order by id limit ${OWNER_MATCH_LIMIT}) hq
+        on a.queue_id = hq.id
+      union select id from accounts
+        where kind::text = ${q.toLowerCase()} and user_id is null and merchant_id is null and queue_id is null
+    )
+    select ${ACCOUNT_COLUMNS}
+    from accounts a join hits h on h.id = a.id
+    ${OWNER_JOINS}
+    order by a.user_id nulls first, a.merchant_id nulls first, a.queue_id nulls first, a.id
+    limit ${ACCOUNT_SEARCH_LIMIT}`);
+  return res.rows.map(toSummary);
+}
+
+/** The three platform-wide accounts, for quick links. */
+export async function platformAccountList(conn: Conn = db): Promise<AccountSummary[]> {
+  const res = await conn.execute<AccountRow>(sql`
+    select ${ACCOUNT_COLUMNS} from accounts a ${OWNER_JOINS}
+    where a.user_id is null and a.merchant_id is null and a.queue_id is null
+    order by a.id`);
+  return res.rows.map(toSummary);
+}
+
+export type AccountHistoryRow = {
+  entryId: number;
+  transactionId: number;
+  txKind: string;
+  /** Signed change to this account, in its asset's unit. */
+  amount: number;
+  /** This account's balance right after the entry: the sum of its entries up to and including it. */
+  balanceAfter: number;
+  reason: string | null;
+  orderNo: string | null;
+  queueId: number | null;
+  actorName: string | null;
+  createdAt: Date;
+};
+
+export type AccountHistory = {
+  account: AccountSummary;
+  entryCount: number;
+  /** Sum of all the account's entries: its balance by the entries (I2 says it equals the kept one). */
+  entriesTotal: number;
+  rows: AccountHistoryRow[];
+  /** Pass as `before` for the next (older) page; null on the last page. */
+  olderCursor: number | null;
+};
+
+export const ACCOUNT_PAGE_SIZE = 50;
+
+/**
+ * One account's details and one page of its entries, newest first, keyset-paged by entry id
+ * (`before`: show entries older than that id). The running balance is the entries' total minus
+ * what came after each row; it costs one sum over the entries newer than the page, no more than
+ * paging there did. One read-only REPEATABLE READ snapshot, so the totals and the page agree.
+ * Returns null for an unknown account.
+ */
+export async function accountHistory(
+  accountId: number,
+  opts: { before?: number; pageSize?: number } = {},
+): Promise<AccountHistory | null> {
+  const pageSize = Math.min(Math.max(opts.pageSize ?? ACCOUNT_PAGE_SIZE, 1), 200);
+  const before = opts.before ?? null;
+  return db.transaction(
+    async (tx) => {
+      const acc = await tx.execute<AccountRow>(sql`select ${ACCOUNT_COLUMNS} from accounts a ${OWNER_JOINS} where a.id = ${accountId}`);
+      const row = acc.rows[0];
+      if (!row) return null;
+
+      const agg = await tx.execute<{ n: number; total: number; newer: number }>(sql`
+        select count(*)::bigint as n, coalesce(sum(amount), 0)::bigint as total,
+               coalesce(sum(amount) filter (where ${before}::bigint is not null and id >= ${before}::bigint), 0)::bigint as newer
+        from ledger_entries where account_id = ${accountId}`);
+      const entryCount = Number(agg.rows[0]!.n);
+      const entriesTotal = Number(agg.rows[0]!.total);
+      const newer = Number(agg.rows[0]!.newer);
+
+      const page = await tx.execute<{
+        id: number;
+        transaction_id: number;
+        amount: number;
+        created_at: Date;
+        kind: string;
+        reason: string | null;
+        order_no: string | null;
+        queue_id: number | null;
+        actor_name: string | null;
+      }>(sql`
+        select e.id, e.transaction_id, e.amount, e.created_at, t.kind::text as kind, t.reason, o.order_no, t.queue_id,
+               au.display_name as actor_name
+        from ledger_entries e
+        join ledger_transactions t on t.id = e.transaction_id
+        left join orders o on o.id = t.order_id
+        left join users au on au.id = t.actor_user_id
+        where e.account_id = ${accountId} ${before !== null ? sql`and e.id < ${before}` : sql``}
+        order by e.id desc
+        limit ${pageSize + 1}`);
+
+      const hasOlder = page.rows.length > pageSize;
+      const slice = page.rows.slice(0, pageSize);
+      let balance = entriesTotal - newer;
+      const rows: AccountHistoryRow[] = slice.map((r) => {
+        const amount = Number(r.amount);
+        const out: AccountHistoryRow = {
+          entryId: Number(r.id),
+          transactionId: Number(r.transaction_id),
+          txKind: r.kind,
+          amount,
+          balanceAfter: balance,
+          reason: r.reason,
+          orderNo: r.order_no,
+          queueId: r.queue_id === null ? null : Number(r.queue_id),
+          actorName: r.actor_name,
+          createdAt: new Date(r.created_at),
+        };
+        balance -= amount;
+        return out;
+      });
+      return {
+        account: toSummary(row),
+        entryCount,
+        entriesTotal,
+        rows,
+        olderCursor: hasOlder && rows.length > 0 ? rows[rows.length - 1]!.entryId : null,
+      };
+    },
+    { isolationLevel: "repeatable read", accessMode: "read only" },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Payout export
+
+export type PayoutExportRow = {
+  payoutId: number;
+  createdAt: Date;
+  queueId: number;
+  queueName: string;
+  entryId: number;
+  position: number;
+  customerId: number;
+  customerName: string;
+  orderNo: string;
+  amountFen: number;
+  kind: "fifo" | "draw";
+  transactionId: number;
+};
+
+export type PayoutExportFilter = {
+  /** Inclusive lower bound on the payout time. */
+  from?: Date;
+  /** Exclusive upper bound on the payout time. */
+  until?: Date;
+};
+
+/** The newest payout id now: an export stops there, so rows written while it streams stay out. */
+export async function lastPayoutId(conn: Conn = db): Promise<number> {
+  const res = await conn.execute<{ id: number | null }>(sql`select max(id) as id from payouts`);
+  return Number(res.rows[0]?.id ?? 0);
+}
+
+/**
+ * One batch of payouts for the CSV export, oldest first, keyset-paged by payout id:
+ * ids in (afterId, upToId], filtered by time.
+ */
+export async function payoutExportBatch(
+  opts: PayoutExportFilter & { afterId: number; upToId: number; limit: number },
+  conn: Conn = db,
+): Promise<PayoutExportRow[]> {
+  const res = await conn.execute<{
+    id: number;
+    created_at: Date;
+    queue_id: number;
+    queue_name: string;
+    entry_id: number;
+    position: number;
+    customer_id: number;
+    customer_name: string;
+    order_no: string;
+    amount_fen: number;
+    kind: "fifo" | "draw";
+    transaction_id: number;
+  }>(sql`
+    select p.id, p.created_at, p.queue_id, q.name as queue_name, p.queue_entry_id as entry_id, e.position,
+           p.customer_id, u.display_name as customer_name, o.order_no, p.amount_fen, p.kind::text as kind, p.transaction_id
+    from payouts p
+    join queues q on q.id = p.queue_id
+    join queue_entries e on e.id = p.queue_entry_id
+    join orders o on o.id = e.order_id
+    join users u on u.id = p.customer_id
+    where p.id > ${opts.afterId} and p.id <= ${opts.upToId}
+      ${opts.from ? sql`and p.created_at >= ${opts.from.toISOString()}::timestamptz` : sql``}
+      ${opts.until ? sql`and p.created_at < ${opts.until.toISOString()}::timestamptz` : sql``}
+    order by p.id
+    limit ${opts.limit}`);
+  return res.rows.map((r) => ({
+    payoutId: Number(r.id),
+    createdAt: new Date(r.created_at),
+    queueId: Number(r.queue_id),
+    queueName: r.queue_name,
+    entryId: Number(r.entry_id),
+    position: Number(r.position),
+    customerId: Number(r.customer_id),
+    customerName: r.customer_name,
+    orderNo: r.order_no,
+    amountFen: Number(r.amount_fen),
+    kind: r.kind,
+    transactionId: Number(r.transaction_id),
+  }));
+}
