@@ -1,0 +1,230 @@
+import { and, eq, ne, sql } from "drizzle-orm";
+import { z } from "zod";
+import { db, type Tx } from "@/db";
+import { pgCode, pgConstraint } from "@/db/errors";
+import { merchants, queues, ruleVersions, users, type Merchant } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
+import { DomainError } from "@/lib/errors";
+import { checkRules } from "@/lib/rules/form";
+import { DEFAULT_RULES, type RuleSettings } from "@/lib/rules/settings";
+import { appendRuleVersion, lockMerchant, RuleValidationError } from "@/lib/rules/versions";
+import { createStore } from "./store";
+
+/** The store address at /s/<slug>; the same rule as the merchants_slug_format CHECK. */
+export const SLUG_RE = /^[a-z0-9][a-z0-9-]{1,40}$/;
+export const STORE_NAME_MAX = 40;
+export const REASON_MAX = 500;
+
+export const storeNameSchema = z
+  .string()
+  .trim()
+  .min(1, "请填写店铺名称")
+  .refine((s) => [...s].length <= STORE_NAME_MAX, `店铺名称最多 ${STORE_NAME_MAX} 个字`)
+  .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), "店铺名称含有不可见字符");
+
+export const slugSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1, "请填写店铺地址")
+  .regex(SLUG_RE, "店铺地址须为 2–41 位小写字母、数字或连字符（-），以字母或数字开头");
+
+export const reviewReasonSchema = z
+  .string()
+  .trim()
+  .refine((s) => [...s].length <= REASON_MAX, `理由最多 ${REASON_MAX} 个字`)
+  .refine((s) => !/[\p{Cc}]/u.test(s.replace(/[\n\r\t]/g, "")), "理由含有不可见字符");
+
+function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new DomainError("invalid_input", r.error.issues[0]?.message ?? "填写有误", field);
+  return r.data;
+}
+
+const SLUG_TAKEN = "该店铺地址已被使用，请换一个";
+
+async function ensureSlugFree(tx: Tx, slug: string, exceptMerchantId?: number): Promise<void> {
+  const cond = exceptMerchantId === undefined ? eq(merchants.slug, slug) : and(eq(merchants.slug, slug), ne(merchants.id, exceptMerchantId));
+  const [taken] = await tx.select({ id: merchants.id }).from(merchants).where(cond).limit(1);
+  if (taken) throw new DomainError("conflict", SLUG_TAKEN, "slug");
+}
+
+/**
+ * A signed-in customer applies for a store: one application per user. The store is created
+ * pending (with its queue, accounts and rule version 1) and gets no orders, and its owner no
+ * merchant role, until an operator approves it. A rejected applicant applies again on the same
+ * row, which goes back to pending with the new details (and a new rule version if the rules differ).
+ */
+export async function applyForStore(
+  tx: Tx,
+  args: { userId: number; name: string; slug: string; rules?: Partial<RuleSettings> },
+): Promise<Merchant> {
+  const name = parseOrThrow(storeNameSchema, args.name, "name");
+  const slug = parseOrThrow(slugSchema, args.slug, "slug");
+  const checked = checkRules({ ...DEFAULT_RULES, ...args.rules });
+  if (!checked.ok) throw new RuleValidationError(checked.fieldErrors);
+  const rules = checked.rules;
+
+  // The user row is the per-applicant mutex: two submissions of one user run one after the other.
+  const userRes = await tx.execute<{ role: string }>(sql`select role from users where id = ${args.userId} for no key update`);
+  const user = userRes.rows[0];
+  if (!user) throw new DomainError("not_found", "用户不存在");
+  if (user.role === "operator") throw new DomainError("not_allowed", "运营账号不能申请开店，请用另一个账号申请");
+
+  const [existing] = await tx.select().from(merchants).where(eq(merchants.ownerUserId, args.userId)).limit(1);
+  try {
+    if (!existing) {
+      await ensureSlugFree(tx, slug);
+      const merchant = await createStore(tx, { ownerUserId: args.userId, slug, name, rules, approved: false });
+      await recordAudit(tx, { actorUserId: args.userId, action: "merchant.apply", subjectType: "merchant", subjectId: merchant.id, details: { slug, name, rebateBps: rules.rebateBps } });
+      return merchant;
+    }
+    if (existing.status === "pending") throw new DomainError("conflict", "您的开店申请正在审核中，请等待运营处理");
+    if (existing.status === "approved") throw new DomainError("conflict", "您已经有一家店铺了");
+
+    // Re-application after a rejection: same row, back to pending. The last decision's fields stay
+    // until the next review, so the operator sees why it was rejected before.
+    const locked = await lockMerchant(tx, existing.id);
+    if (locked.status !== "rejected") throw new DomainError("conflict", "申请状态已变化，请刷新页面");
+    await ensureSlugFree(tx, slug, existing.id);
+    const [merchant] = await tx
+      .update(merchants)
+      .set({ name, slug, status: "pending" })
+      .where(eq(merchants.id, existing.id))
+      .returning();
+    if (!merchant) throw new Error("merchant vanished");
+    if (merchant.queueId !== null) await tx.update(queues).set({ name }).where(eq(queues.id, merchant.queueId));
+    const version = await appendRuleVersion(tx, locked, rules, args.userId);
+    await recordAudit(tx, {
+      actorUserId: args.userId,
+      action: "merchant.reapply",
+      subjectType: "merchant",
+      subjectId: merchant.id,
+      details: { slug, name, rebateBps: rules.rebateBps, ruleVersion: version.version.version },
+    });
+    return { ...merchant, ruleVersion: version.version.version };
+  } catch (e) {
+    // Two applicants racing for one slug: the unique index decides, with the same message.
+    if (pgCode(e) === "23505" && pgConstraint(e) === "merchants_slug_key") throw new DomainError("conflict", SLUG_TAKEN, "slug");
+    throw e;
+  }
+}
+
+export type ReviewDecision = "approve" | "reject";
+
+/**
+ * An operator decides on a pending application. A reason is required to reject (the applicant
+ * sees it) and optional to approve. Approval opens the store and makes its owner a merchant.
+ * Either way the decision is recorded on the merchant and in the audit log.
+ */
+export async function reviewApplication(
+  tx: Tx,
+  args: { merchantId: number; operatorId: number; decision: ReviewDecision; reason: string },
+): Promise<Merchant> {
+  const reason = parseOrThrow(reviewReasonSchema, args.reason ?? "", "reason");
+  if (args.decision === "reject" && reason.length === 0) {
+    throw new DomainError("invalid_input", "驳回时请写明理由，申请人会看到它", "reason");
+  }
+  const [op] = await tx.select({ role: users.role }).from(users).where(eq(users.id, args.operatorId)).limit(1);
+  if (!op || op.role !== "operator") throw new DomainError("forbidden", "只有运营可以审核开店申请");
+
+  const m = await lockMerchant(tx, args.merchantId);
+  if (m.status !== "pending") throw new DomainError("conflict", "该申请已处理过了，请刷新页面");
+
+  const approved = args.decision === "approve";
+  const [merchant] = await tx
+    .update(merchants)
+    .set({
+      status: approved ? "approved" : "rejected",
+      reviewedByUserId: args.operatorId,
+      reviewedAt: sql`now()`,
+      reviewReason: reason || null,
+    })
+    .where(eq(merchants.id, m.id))
+    .returning();
+  if (!merchant) throw new Error("merchant vanished");
+  if (approved) {
+    // Only a customer becomes a merchant; nobody is ever demoted by an approval.
+    await tx
+      .update(users)
+      .set({ role: "merchant" })
+      .where(and(eq(users.id, merchant.ownerUserId), eq(users.role, "customer")));
+  }
+  await recordAudit(tx, {
+    actorUserId: args.operatorId,
+    action: approved ? "merchant.approve" : "merchant.reject",
+    subjectType: "merchant",
+    subjectId: merchant.id,
+    reason: reason || undefined,
+    details: { slug: merchant.slug, name: merchant.name, ruleVersion: merchant.ruleVersion },
+  });
+  return merchant;
+}
+
+/** The user's own application (or store), with the rebate it asks for; null when there is none. */
+export async function applicationOf(userId: number): Promise<(Merchant & { rebateBps: number }) | null> {
+  const [row] = await db
+    .select({ merchant: merchants, rebateBps: ruleVersions.rebateBps })
+    .from(merchants)
+    .innerJoin(ruleVersions, and(eq(ruleVersions.merchantId, merchants.id), eq(ruleVersions.version, merchants.ruleVersion)))
+    .where(eq(merchants.ownerUserId, userId))
+    .limit(1);
+  return row ? { ...row.merchant, rebateBps: row.rebateBps } : null;
+}
+
+export type MerchantAdminRow = {
+  id: number;
+  slug: string;
+  name: string;
+  status: Merchant["status"];
+  ownerUsername: string;
+  ownerDisplayName: string;
+  createdAt: Date;
+  reviewedAt: Date | null;
+  reviewReason: string | null;
+  reviewerUsername: string | null;
+  queueId: number | null;
+  payoutMode: "auto" | "manual" | null;
+  allianceName: string | null;
+  waitingCount: number;
+  ruleVersion: number;
+  rebateBps: number;
+  ruleChangedAt: Date;
+};
+
+/** Every merchant for the operator console: pending first (oldest first), then the rest by name. */
+export async function merchantsForOperator(): Promise<MerchantAdminRow[]> {
+  const res = await db.execute<Record<string, unknown>>(sql`
+    select m.id, m.slug, m.name, m.status, m.created_at, m.reviewed_at, m.review_reason, m.queue_id, m.rule_version,
+           o.username as owner_username, o.display_name as owner_display_name, rv.username as reviewer_username,
+           q.payout_mode, a.name as alliance_name, r.rebate_bps, r.created_at as rule_changed_at,
+           (select count(*) from queue_entries e where e.queue_id = m.queue_id and e.status = 'waiting') as waiting
+    from merchants m
+    join users o on o.id = m.owner_user_id
+    left join users rv on rv.id = m.reviewed_by_user_id
+    left join queues q on q.id = m.queue_id
+    left join alliances a on a.queue_id = m.queue_id
+    join rule_versions r on r.merchant_id = m.id and r.version = m.rule_version
+    order by (m.status = 'pending') desc,
+             case when m.status = 'pending' then m.created_at end asc,
+             m.name asc, m.id asc`);
+  return res.rows.map((r) => ({
+    id: Number(r.id),
+    slug: String(r.slug),
+    name: String(r.name),
+    status: r.status as Merchant["status"],
+    ownerUsername: String(r.owner_username),
+    ownerDisplayName: String(r.owner_display_name),
+    createdAt: new Date(r.created_at as string | Date),
+    reviewedAt: r.reviewed_at ? new Date(r.reviewed_at as string | Date) : null,
+    reviewReason: (r.review_reason as string | null) ?? null,
+    reviewerUsername: (r.reviewer_username as string | null) ?? null,
+    queueId: r.queue_id === null ? null : Number(r.queue_id),
+    payoutMode: (r.payout_mode as "auto" | "manual" | null) ?? null,
+    allianceName: (r.alliance_name as string | null) ?? null,
+    waitingCount: Number(r.waiting ?? 0),
+    ruleVersion: Number(r.rule_version),
+    rebateBps: Number(r.rebate_bps),
+    ruleChangedAt: new Date(r.rule_changed_at as string | Date),
+  }));
+}
