@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { unstable_rethrow } from "next/navigation";
 import type { NextRequest } from "next/server";
 import { z } from "zod";
+import { verifyApiKey, type ApiKeyPrincipal } from "@/lib/api/keys";
 import { getViewer, type Viewer } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { isDomainError, type DomainErrorCode } from "@/lib/errors";
@@ -11,13 +12,15 @@ import { isDomainError, type DomainErrorCode } from "@/lib/errors";
  * status codes, so no handler does either by hand.
  */
 
-export type Via = "operator-session" | "customer-session" | "merchant-session" | "cron-secret" | "public";
+export type Via = "operator-session" | "customer-session" | "merchant-session" | "cron-secret" | "api-key" | "public";
 
 export type RouteContext<P> = {
   /** The signed-in user, when the request came with a session (also for "public" routes). */
   viewer: Viewer | null;
   /** Which of the allowed ways let this request in. */
   via: Via;
+  /** The store a POS API key speaks for (via "api-key"), else null. */
+  apiKey: ApiKeyPrincipal | null;
   params: P;
 };
 
@@ -47,9 +50,17 @@ export function json(data: unknown, init?: ResponseInit): Response {
   return Response.json(toJsonSafe(data), init);
 }
 
-export function errorResponse(status: number, code: DomainErrorCode | "internal", message: string, extra?: object): Response {
-  return json({ error: { code, message, ...extra } }, { status });
-}
+/** Renders an error response. The default shape is `{ error: { code, message, ...extra } }`. */
+export type ErrorRenderer = (
+  status: number,
+  code: DomainErrorCode | "internal",
+  message: string,
+  extra?: object,
+  headers?: HeadersInit,
+) => Response;
+
+export const errorResponse: ErrorRenderer = (status, code, message, extra, headers) =>
+  json({ error: { code, message, ...extra } }, { status, headers });
 
 function sha256(s: string): Buffer {
   return createHash("sha256").update(s, "utf8").digest();
@@ -91,60 +102,71 @@ function crossSite(req: NextRequest): boolean {
   }
 }
 
+const BEARER_CHALLENGE = { "WWW-Authenticate": "Bearer" };
+
 /**
  * Wraps a route handler. `allow` lists who may call it; the first that matches wins:
- * cron secret (Authorization: Bearer <CRON_SECRET>), then a session of an allowed role, then
+ * a bearer token (an API key `fl_…`, or the cron secret), then a session of an allowed role, then
  * "public". 401 when nobody is authenticated, 403 when someone is but not allowed.
  * The handler may return a Response or any JSON-able value (bigint included).
+ * `renderError` changes the error body (the POS API answers with RFC 9457 problem details).
  */
 export function withAuth<P extends Params = Params>(
-  opts: { allow: readonly Via[] },
+  opts: { allow: readonly Via[]; renderError?: ErrorRenderer },
   handler: AuthedHandler<P>,
 ): (req: NextRequest, ctx: { params: Promise<P> }) => Promise<Response> {
   const allow = new Set(opts.allow);
+  const fail = opts.renderError ?? errorResponse;
   return async (req, routeCtx) => {
     try {
       let via: Via | null = null;
       let viewer: Viewer | null = null;
+      let apiKey: ApiKeyPrincipal | null = null;
 
-      const token = allow.has("cron-secret") ? bearer(req) : null;
+      const token = allow.has("cron-secret") || allow.has("api-key") ? bearer(req) : null;
       if (token !== null) {
-        // A presented secret must be right: never fall through to weaker ways.
-        if (!secretMatches(token, env.CRON_SECRET)) {
-          return errorResponse(401, "unauthenticated", "invalid credentials");
+        // A presented credential must be right: never fall through to weaker ways.
+        if (allow.has("api-key") && token.startsWith("fl_")) {
+          apiKey = await verifyApiKey(token);
+          if (!apiKey) return fail(401, "unauthenticated", "invalid or revoked API key", undefined, BEARER_CHALLENGE);
+          via = "api-key";
+        } else if (allow.has("cron-secret") && secretMatches(token, env.CRON_SECRET)) {
+          via = "cron-secret";
+        } else {
+          return fail(401, "unauthenticated", "invalid credentials", undefined, BEARER_CHALLENGE);
         }
-        via = "cron-secret";
       }
 
       if (via === null) {
         viewer = await getViewer();
         const sessionVia = viewer ? SESSION_VIA[viewer.role] : null;
         if (sessionVia && allow.has(sessionVia)) {
-          if (crossSite(req)) return errorResponse(403, "forbidden", "cross-site request refused");
+          if (crossSite(req)) return fail(403, "forbidden", "cross-site request refused");
           via = sessionVia;
         } else if (allow.has("public")) {
           via = "public";
         } else if (viewer) {
-          return errorResponse(403, "forbidden", "not allowed");
+          return fail(403, "forbidden", "not allowed");
         } else {
-          const headers = allow.has("cron-secret") ? { "WWW-Authenticate": "Bearer" } : undefined;
-          return json({ error: { code: "unauthenticated", message: "sign in required" } }, { status: 401, headers });
+          const bearerAllowed = allow.has("cron-secret") || allow.has("api-key");
+          const message = allow.has("api-key") ? "API key required (Authorization: Bearer fl_…)" : "sign in required";
+          return fail(401, "unauthenticated", message, undefined, bearerAllowed ? BEARER_CHALLENGE : undefined);
         }
       }
 
       const params = ((await routeCtx?.params) ?? {}) as P;
-      const result = await handler(req, { viewer, via, params });
+      const result = await handler(req, { viewer, via, apiKey, params });
       return result instanceof Response ? result : json(result ?? null);
     } catch (e) {
       unstable_rethrow(e);
-      if (isDomainError(e)) return errorResponse(e.status, e.code, e.message, e.field ? { field: e.field } : undefined);
+      if (isDomainError(e)) return fail(e.status, e.code, e.message, e.field ? { field: e.field } : undefined);
       if (e instanceof z.ZodError) {
-        return errorResponse(400, "invalid_input", "invalid input", {
+        return fail(400, "invalid_input", "invalid input", {
           issues: e.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
         });
       }
       console.error(`[route] ${req.method} ${req.nextUrl?.pathname ?? req.url} failed:`, e);
-      return errorResponse(500, "internal", "internal error");
+      return fail(500, "internal", "internal error");
     }
   };
 }
