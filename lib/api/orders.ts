@@ -1,0 +1,172 @@
+import { createHash } from "node:crypto";
+import { and, eq, or, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { Tx } from "@/db";
+import { apiIdempotency, MAX_ORDER_FEN, users } from "@/db/schema";
+import { createPendingOrder } from "@/lib/orders/create";
+import { markOrderPaid } from "@/lib/orders/pay";
+import { ApiProblem } from "./problem";
+
+/**
+ * `POST /api/v1/orders`: the body. Amounts are integer fen, the unit a machine cannot get wrong
+ * ("12.34" strings and floats are refused). Unknown fields are refused too, so a typo such as
+ * `amount` instead of `amount_fen` is an error and not a silently different order.
+ */
+export const posOrderSchema = z.strictObject({
+  /** The customer's phone number or user name, as they registered it (any case). */
+  customer: z
+    .string({ error: "customer must be a phone number or user name" })
+    .trim()
+    .toLowerCase()
+    .min(1, "customer must be a phone number or user name")
+    .max(64, "customer must be a phone number or user name"),
+  amount_fen: z
+    .number({ error: "amount_fen must be an integer number of fen" })
+    .int("amount_fen must be an integer number of fen")
+    .positive("amount_fen must be positive")
+    .max(MAX_ORDER_FEN, `amount_fen may be at most ${MAX_ORDER_FEN} (¥1,000,000)`),
+  /** The POS's own reference for the payment (receipt or transaction number), kept on the order. */
+  pos_ref: z
+    .string()
+    .trim()
+    .min(1)
+    .max(128)
+    .regex(/^[\x20-\x7e]+$/, "pos_ref must be printable ASCII")
+    .optional(),
+});
+
+export type PosOrderInput = z.output<typeof posOrderSchema>;
+
+export type PosOrderEntry = { id: number; position: number; target_fen: number };
+
+/** The 201 body, stored as the idempotent response. */
+export type PosOrderResponse = {
+  order_no: string;
+  status: "paid";
+  amount_fen: number;
+  points_earned: number;
+  pos_ref: string | null;
+  /** Queue entries, each with its place in line when the order was confirmed. */
+  entries: PosOrderEntry[];
+  created_at: string;
+};
+
+export type PosOrderResult = {
+  status: number;
+  body: PosOrderResponse;
+  /** True when this is the stored answer to an earlier request with the same key. */
+  replayed: boolean;
+  /** Set on a fresh order whose payment made the pool cover the head of an auto queue. */
+  drainQueueId: number | null;
+};
+
+/**
+ * The body with its fields in the documented order. jsonb keeps keys in its own order, so a replay
+ * rebuilt this way reads exactly like the first answer.
+ */
+function inFieldOrder(b: PosOrderResponse): PosOrderResponse {
+  return {
+    order_no: b.order_no,
+    status: b.status,
+    amount_fen: b.amount_fen,
+    points_earned: b.points_earned,
+    pos_ref: b.pos_ref,
+    entries: b.entries.map((e) => ({ id: e.id, position: e.position, target_fen: e.target_fen })),
+    created_at: b.created_at,
+  };
+}
+
+/** The request as compared for idempotency: after parsing, so spacing, key order and case don't count. */
+function requestHash(input: PosOrderInput): string {
+  const canonical = JSON.stringify(["pos-order/v1", input.customer, input.amount_fen, input.pos_ref ?? null]);
+  return createHash("sha256").update(canonical).digest("hex");
+}
+
+/**
+ * Creates a POS order and confirms it in the same transaction: the customer paid at the counter.
+ * The Idempotency-Key is per store: the first request's response is stored in api_idempotency in
+ * this transaction, a repeat with the same body gets it back (nothing is posted again), and a
+ * repeat with another body is a 409. Concurrent requests with one key serialise on that row's
+ * unique index: the second waits for the first to commit, then replays its response.
+ * Failed requests store nothing, so they may be retried with the same key.
+ */
+export async function createPosOrder(
+  tx: Tx,
+  args: { merchantId: number; idempotencyKey: string; input: PosOrderInput },
+): Promise<PosOrderResult> {
+  const { merchantId, idempotencyKey: key, input } = args;
+  const hash = requestHash(input);
+
+  // Claim the key first. A concurrent holder makes this insert wait until it commits or aborts.
+  const claimed = await tx
+    .insert(apiIdempotency)
+    .values({ merchantId, key, requestHash: hash, status: 0, response: {} })
+    .onConflictDoNothing({ target: [apiIdempotency.merchantId, apiIdempotency.key] })
+    .returning({ key: apiIdempotency.key });
+  if (claimed.length === 0) {
+    const [prior] = await tx
+      .select()
+      .from(apiIdempotency)
+      .where(and(eq(apiIdempotency.merchantId, merchantId), eq(apiIdempotency.key, key)))
+      .limit(1);
+    if (!prior) throw new Error(`idempotency record ${merchantId}/${key} vanished`);
+    if (prior.requestHash !== hash) {
+      throw new ApiProblem(
+        "idempotency_conflict",
+        "this Idempotency-Key was already used with a different request body; use a new key for a new order",
+      );
+    }
+    return { status: prior.status, body: inFieldOrder(prior.response as PosOrderResponse), replayed: true, drainQueueId: null };
+  }
+
+  const [customer] = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(or(eq(users.username, input.customer), eq(users.phone, input.customer)))
+    .limit(1);
+  if (!customer) {
+    throw new ApiProblem("unknown_customer", "no registered customer has this phone number or user name", { field: "customer" });
+  }
+
+  const { order, replayed } = await createPendingOrder(tx, {
+    customerId: customer.id,
+    merchantId,
+    amountFen: input.amount_fen,
+    pointsUsed: 0,
+    // Scoped by store and marked as POS, so it can never meet a key from the web checkout.
+    idempotencyKey: `pos:${merchantId}:${key}`,
+    provider: "pos",
+  });
+  if (replayed) throw new Error(`POS order key ${merchantId}/${key} already had an order without a record`);
+
+  const paid = await markOrderPaid(tx, {
+    orderNo: order.orderNo,
+    amountFen: order.cashFen,
+    providerRef: input.pos_ref ?? `pos:${key}`,
+  });
+
+  // Places in line as SPEC shows them (waiting entries ahead + 1), read under the queue lock that
+  // markOrderPaid holds, so they are exact at commit.
+  const placed = await tx.execute<{ id: number; target_fen: number; ahead: number }>(sql`
+    select e.id, e.target_fen,
+           (select count(*) from queue_entries w
+            where w.queue_id = e.queue_id and w.status = 'waiting' and w.position < e.position) as ahead
+    from queue_entries e
+    where e.order_id = ${order.id}
+    order by e.position`);
+
+  const body: PosOrderResponse = {
+    order_no: order.orderNo,
+    status: "paid",
+    amount_fen: order.amountFen,
+    points_earned: order.pointsEarned,
+    pos_ref: input.pos_ref ?? null,
+    entries: placed.rows.map((r) => ({ id: Number(r.id), position: Number(r.ahead) + 1, target_fen: Number(r.target_fen) })),
+    created_at: order.createdAt.toISOString(),
+  };
+  await tx
+    .update(apiIdempotency)
+    .set({ status: 201, response: body })
+    .where(and(eq(apiIdempotency.merchantId, merchantId), eq(apiIdempotency.key, key)));
+  return { status: 201, body, replayed: false, drainQueueId: paid.drainDue ? paid.queueId : null };
+}

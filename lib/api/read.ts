@@ -1,0 +1,93 @@
+import { sql } from "drizzle-orm";
+import { db } from "@/db";
+import { queueGauge } from "@/lib/merchants/store";
+
+/** `GET /api/v1/queue`: the store's pool against the head of its queue. */
+export type QueueView = {
+  queue_id: number;
+  payout_mode: "auto" | "manual";
+  pool_fen: number;
+  head_target_fen: number | null;
+  /** True when the pool covers the head: an auto queue is about to pay it out. */
+  head_covered: boolean;
+  waiting_count: number;
+  waiting_fen: number;
+};
+
+export async function queueView(queueId: number): Promise<QueueView> {
+  const g = await queueGauge(queueId);
+  return {
+    queue_id: g.queueId,
+    payout_mode: g.payoutMode,
+    pool_fen: g.poolFen,
+    head_target_fen: g.headTargetFen,
+    head_covered: g.headTargetFen !== null && g.poolFen >= g.headTargetFen,
+    waiting_count: g.waitingCount,
+    waiting_fen: g.waitingFen,
+  };
+}
+
+/** `GET /api/v1/entries/{id}`: one queue entry, with what SPEC shows the customer. */
+export type EntryView = {
+  id: number;
+  order_no: string;
+  status: "waiting" | "paid" | "left" | "cancelled";
+  /** For paid entries: `fifo` (the queue reached it) or `draw` (the lucky draw). */
+  paid_kind: "fifo" | "draw" | null;
+  target_fen: number;
+  /** Waiting entries ahead + 1; null unless waiting. */
+  position: number | null;
+  /** Sum of the targets of the waiting entries ahead; null unless waiting. */
+  ahead_fen: number | null;
+  /** ahead + target − pool, at least 0; null unless waiting. */
+  needed_fen: number | null;
+  pool_fen: number;
+  created_at: string;
+  settled_at: string | null;
+};
+
+/** One entry of the store's own orders, or null (another store's entry is as unknown as none). */
+export async function entryOfMerchant(merchantId: number, entryId: number): Promise<EntryView | null> {
+  const res = await db.execute<{
+    id: number;
+    order_no: string;
+    status: EntryView["status"];
+    paid_kind: EntryView["paid_kind"];
+    target_fen: number;
+    created_at: Date | string;
+    settled_at: Date | string | null;
+    pool: number;
+    ahead_n: number | null;
+    ahead_fen: number | null;
+  }>(sql`
+    select e.id, o.order_no, e.status, e.paid_kind, e.target_fen, e.created_at, e.settled_at,
+           p.balance as pool, a.ahead_n, a.ahead_fen
+    from queue_entries e
+    join orders o on o.id = e.order_id
+    join accounts p on p.queue_id = e.queue_id and p.kind = 'pool'
+    left join lateral (
+      select count(*)::bigint as ahead_n, coalesce(sum(w.target_fen), 0)::bigint as ahead_fen
+      from queue_entries w
+      where w.queue_id = e.queue_id and w.status = 'waiting' and w.position < e.position
+    ) a on e.status = 'waiting'
+    where e.id = ${entryId} and e.merchant_id = ${merchantId}`);
+  const r = res.rows[0];
+  if (!r) return null;
+  const waiting = r.status === "waiting";
+  const target = Number(r.target_fen);
+  const pool = Number(r.pool);
+  const aheadFen = waiting ? Number(r.ahead_fen ?? 0) : null;
+  return {
+    id: Number(r.id),
+    order_no: r.order_no,
+    status: r.status,
+    paid_kind: r.paid_kind,
+    target_fen: target,
+    position: waiting ? Number(r.ahead_n ?? 0) + 1 : null,
+    ahead_fen: aheadFen,
+    needed_fen: aheadFen === null ? null : Math.max(0, aheadFen + target - pool),
+    pool_fen: pool,
+    created_at: new Date(r.created_at).toISOString(),
+    settled_at: r.settled_at === null ? null : new Date(r.settled_at).toISOString(),
+  };
+}
