@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { db } from "@/db";
 import { inTransaction } from "@/db/transaction";
 import { customerHistory } from "@/lib/customers/summary";
-import { balanceOf, derivedBalance, makeCustomer } from "@/lib/testing/fixtures";
+import { balanceOf, derivedBalance, makeCustomer, makeStore, placePaidOrder } from "@/lib/testing/fixtures";
 import { expectLedgerClean } from "@/lib/testing/verify";
 import { adjustPoints, ADJUST_MAX_POINTS } from "./adjust";
 import { findPointsCustomer, recentAdjustments } from "./adjust-view";
@@ -155,5 +155,21 @@ describe("manual points adjustments", () => {
     expect(await findPointsCustomer(phone)).toMatchObject({ userId: customer });
     expect(await findPointsCustomer("no_such_user_xyz")).toBeNull();
     expect(await findPointsCustomer("")).toBeNull();
+  });
+
+  it("adjustments racing the same customer's orders take locks in one order: no deadlock, nothing lost", async () => {
+    const store = await makeStore({ payoutMode: "manual" });
+    const customer = await makeCustomer();
+    const operator = await makeCustomer("operator");
+    const work: Promise<unknown>[] = [];
+    for (let i = 0; i < 20; i++) {
+      work.push(placePaidOrder(customer, store.id, 10_000));
+      // No retries: a deadlock would surface here as a failure.
+      work.push(inTransaction((tx) => adjustPoints(tx, { userId: customer, operatorId: operator, points: 10, reason: "并发测试" }), 0));
+    }
+    await Promise.all(work);
+    expect(await balanceOf({ userId: customer }, "points_available")).toBe(200);
+    expect(await balanceOf({ userId: customer }, "points_locked")).toBe(20 * 500);
+    expect(await balanceOf({ userId: customer }, "points_reserve")).toBe(200 + 20 * 500);
   });
 });

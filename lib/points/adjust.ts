@@ -91,7 +91,15 @@ export async function adjustPoints(
     throw new DomainError("forbidden", "不能调整自己的积分 / you cannot adjust your own points", "userId");
   }
 
-  // The customer's points mutex, before any lot or ledger change.
+  // The reserve and both points rows in id order, the order post() locks them in: lockPoints alone
+  // would hold the points rows while post() waits for the reserve (a lower id), and deadlock with
+  // an order being paid by the same customer, which locks reserve then points. Then the customer's
+  // points mutex proper (already held; it returns the balances).
+  await tx.execute(sql`
+    select id from accounts
+    where user_id = ${args.userId} and kind in ('points_reserve', 'points_locked', 'points_available')
+    order by id
+    for no key update`);
   const { available } = await lockPoints(tx, args.userId);
   if (args.requestKey) {
     const previous = await alreadyApplied(tx, args.userId, args.requestKey);
