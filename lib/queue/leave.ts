@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { db, type Db, type Tx } from "@/db";
 import { DomainError } from "@/lib/errors";
 import { customerAccounts, platformAccounts, post } from "@/lib/ledger";
+import { formatFen } from "@/lib/money/format";
 import { lockPoints } from "@/lib/points/lots";
 import { exitCompensation } from "@/lib/rules/units";
 import { headTarget, lockQueue } from "./lock";
@@ -162,7 +163,8 @@ export async function leaveQueue(
       orderId: Number(e.order_id),
       queueId,
       actorUserId: args.customerId,
-      reason: `退出排队 #${args.entryId}`,
+      // Shown in the customer's history beside "退出排队补偿".
+      reason: `${e.queue_name}，免单金额 ${formatFen(quote.targetFen)}`,
       legs: [
         // The pool pays the points' value into the reserve that backs them…
         { accountId: pool.poolAccountId, asset: "CNY", amount: -c },

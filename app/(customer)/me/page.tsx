@@ -5,6 +5,7 @@ import { customerBalances, customerHistory } from "@/lib/customers/summary";
 import { formatFen } from "@/lib/money/format";
 import { customerEntries } from "@/lib/queue/position";
 import { ACCOUNT_LABEL, ENTRY_STATUS, TX_KIND_LABEL } from "../_ui/labels";
+import { LeaveButton } from "./leave-button";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "我的 · Freeline" };
@@ -63,10 +64,13 @@ export default async function MePage() {
                   label={`${e.queueName} 排队进度`}
                   valueText={`还差 ${formatFen(e.neededFen ?? 0)}`}
                 />
-                <p className="text-xs text-muted">
-                  免单金额 <Money fen={e.targetFen} /> · 前方 <Money fen={e.aheadFen ?? 0} /> · 还差{" "}
-                  <Money fen={e.neededFen ?? 0} />
-                </p>
+                <div className="flex items-center justify-between gap-3">
+                  <p className="text-xs text-muted">
+                    免单金额 <Money fen={e.targetFen} /> · 前方 <Money fen={e.aheadFen ?? 0} /> · 还差{" "}
+                    <Money fen={e.neededFen ?? 0} />
+                  </p>
+                  <LeaveButton entryId={e.id} queueName={e.queueName} />
+                </div>
               </li>
             ))}
           </ul>

@@ -1,0 +1,67 @@
+"use server";
+
+import { after } from "next/server";
+import { z } from "zod";
+import { inTransaction } from "@/db/transaction";
+import { validatedAction } from "@/lib/auth/action";
+import { isDomainError } from "@/lib/errors";
+import { drainQueue } from "@/lib/queue/drain";
+import { exitQuote, leaveQueue, type ExitQuote } from "@/lib/queue/leave";
+
+const entryId = z.coerce
+  .number({ error: "排队记录无效" })
+  .int({ error: "排队记录无效" })
+  .positive({ error: "排队记录无效" })
+  .max(Number.MAX_SAFE_INTEGER, { error: "排队记录无效" });
+
+/** What the leave dialog shows before the customer confirms. */
+export type ExitQuoteView = Pick<ExitQuote, "entryId" | "queueName" | "targetFen" | "exitCompBps" | "fullPoints" | "poolFen" | "points" | "capped">;
+
+function view(q: ExitQuote): ExitQuoteView {
+  const { entryId, queueName, targetFen, exitCompBps, fullPoints, poolFen, points, capped } = q;
+  return { entryId, queueName, targetFen, exitCompBps, fullPoints, poolFen, points, capped };
+}
+
+/** The exact compensation for leaving one of the viewer's own waiting entries, right now. */
+export const quoteExitAction = validatedAction(z.object({ entryId }), "any", async (input, { viewer }) => {
+  return { quote: view(await exitQuote(input.entryId, viewer.userId)) };
+});
+
+export type LeaveOutcome =
+  | { outcome: "left"; points: number }
+  | { outcome: "already_left" }
+  /** The compensation changed since it was shown: nothing happened, here is the new figure. */
+  | { outcome: "changed"; message: string; quote: ExitQuoteView };
+
+const leaveSchema = z.object({
+  entryId,
+  expectedPoints: z.coerce.number({ error: "请刷新页面后重试" }).int().min(0).max(Number.MAX_SAFE_INTEGER),
+});
+
+/** Leaves one of the viewer's waiting entries, for exactly the compensation the viewer was shown. */
+export const leaveQueueAction = validatedAction(leaveSchema, "any", async (input, { viewer }): Promise<LeaveOutcome> => {
+  let result;
+  try {
+    result = await inTransaction((tx) =>
+      leaveQueue(tx, { entryId: input.entryId, customerId: viewer.userId, expectedPoints: input.expectedPoints }),
+    );
+  } catch (e) {
+    if (isDomainError(e) && e.code === "conflict") {
+      return { outcome: "changed", message: e.message, quote: view(await exitQuote(input.entryId, viewer.userId)) };
+    }
+    throw e;
+  }
+  if (result.outcome === "already_left") return { outcome: "already_left" };
+  if (result.drainDue) {
+    const queueId = result.queueId;
+    // Leaving the head can make the pool cover the next entry; the sweep is the safety net.
+    after(async () => {
+      try {
+        await drainQueue(queueId);
+      } catch (e) {
+        console.error(`[drain] queue ${queueId} after a leave failed:`, e);
+      }
+    });
+  }
+  return { outcome: "left", points: result.compensationPoints };
+});

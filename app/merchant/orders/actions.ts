@@ -1,0 +1,47 @@
+"use server";
+
+import { after } from "next/server";
+import { z } from "zod";
+import { inTransaction } from "@/db/transaction";
+import { validatedAction } from "@/lib/auth/action";
+import { refundOrder, type RefundResult } from "@/lib/orders/refund";
+import { drainQueue } from "@/lib/queue/drain";
+
+const refundSchema = z.object({
+  orderId: z.coerce
+    .number({ error: "订单无效" })
+    .int({ error: "订单无效" })
+    .positive({ error: "订单无效" })
+    .max(Number.MAX_SAFE_INTEGER, { error: "订单无效" }),
+  reason: z.string().trim().max(200, "原因最多 200 字").optional(),
+});
+
+export type RefundDone = Pick<RefundResult, "orderNo" | "refundedFen" | "cancelledEntries" | "pointsFromLocked" | "pointsFromAvailable" | "pointsReturned">;
+
+/** Refunds one of the merchant's own orders; refusals come back as `{ error }` with the reason. */
+export const merchantRefundAction = validatedAction(refundSchema, "merchant", async (input, { viewer }): Promise<RefundDone> => {
+  const r = await inTransaction((tx) =>
+    refundOrder(tx, { orderId: input.orderId, actor: { userId: viewer.userId, role: "merchant" }, reason: input.reason }),
+  );
+  scheduleDrain(r);
+  return {
+    orderNo: r.orderNo,
+    refundedFen: r.refundedFen,
+    cancelledEntries: r.cancelledEntries,
+    pointsFromLocked: r.pointsFromLocked,
+    pointsFromAvailable: r.pointsFromAvailable,
+    pointsReturned: r.pointsReturned,
+  };
+});
+
+function scheduleDrain(r: RefundResult): void {
+  if (!r.drainDue) return;
+  // Cancelling the head can make the pool cover the next entry; the sweep is the safety net.
+  after(async () => {
+    try {
+      await drainQueue(r.queueId);
+    } catch (e) {
+      console.error(`[drain] queue ${r.queueId} after a refund failed:`, e);
+    }
+  });
+}

@@ -1,0 +1,46 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { after } from "next/server";
+import { z } from "zod";
+import { inTransaction } from "@/db/transaction";
+import { validatedAction } from "@/lib/auth/action";
+import { refundOrder } from "@/lib/orders/refund";
+import { drainQueue } from "@/lib/queue/drain";
+
+const refundSchema = z.object({
+  orderId: z.coerce
+    .number({ error: "订单无效" })
+    .int({ error: "订单无效" })
+    .positive({ error: "订单无效" })
+    .max(Number.MAX_SAFE_INTEGER, { error: "订单无效" }),
+  reason: z.string().trim().min(2, "请填写退款原因（至少 2 个字）").max(200, "原因最多 200 字"),
+});
+
+/**
+ * Refunds any store's order, with a required reason. The refund, its ledger reversal and its audit
+ * record commit together (lib/orders/refund.ts); refusals come back as `{ error }` with the reason.
+ */
+export const operatorRefundAction = validatedAction(refundSchema, "operator", async (input, { viewer }) => {
+  const r = await inTransaction((tx) =>
+    refundOrder(tx, { orderId: input.orderId, actor: { userId: viewer.userId, role: "operator" }, reason: input.reason }),
+  );
+  if (r.drainDue) {
+    // Cancelling the head can make the pool cover the next entry; the sweep is the safety net.
+    after(async () => {
+      try {
+        await drainQueue(r.queueId);
+      } catch (e) {
+        console.error(`[drain] queue ${r.queueId} after a refund failed:`, e);
+      }
+    });
+  }
+  revalidatePath("/operator/orders");
+  return {
+    orderNo: r.orderNo,
+    refundedFen: r.refundedFen,
+    cancelledEntries: r.cancelledEntries,
+    pointsTaken: r.pointsFromLocked + r.pointsFromAvailable,
+    pointsReturned: r.pointsReturned,
+  };
+});
