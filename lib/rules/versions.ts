@@ -188,3 +188,15 @@ export async function currentRules(merchantId: number, conn: Db | Tx = db): Prom
   if (!row) throw new DomainError("not_found", "商家不存在 / merchant not found");
   return row.v;
 }
+
+/** The queue a store's orders join: its payout mode, and the alliance that sets it, if any. */
+export async function storeQueueOf(merchantId: number): Promise<{ queueId: number; payoutMode: RuleSettings["payoutMode"]; allianceName: string | null } | null> {
+  const [row] = await db
+    .select({ queueId: queues.id, payoutMode: queues.payoutMode, allianceName: alliances.name })
+    .from(merchants)
+    .innerJoin(queues, eq(queues.id, merchants.queueId))
+    .leftJoin(alliances, eq(alliances.queueId, queues.id))
+    .where(eq(merchants.id, merchantId))
+    .limit(1);
+  return row ?? null;
+}

@@ -121,6 +121,7 @@ export default async function StorePage({ params }: Props) {
           </li>
         </ul>
         <RiskNotice className="mt-3" />
+        <Link className="mt-2 inline-block text-sm font-medium text-brand-700 underline" href={`/s/${slug}/rules`}>完整规则、示例与历史版本 ›</Link>
       </Card>
     </div>
   );

@@ -1,0 +1,47 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { inTransaction } from "@/db/transaction";
+import { validatedAction } from "@/lib/auth/action";
+import { applyForStore, slugSchema, storeNameSchema } from "@/lib/merchants/onboarding";
+import { checkRules, parsePercent } from "@/lib/rules/form";
+import { DEFAULT_RULES } from "@/lib/rules/settings";
+
+const applySchema = z.object({
+  name: storeNameSchema,
+  slug: slugSchema,
+  // Optional: empty means the platform default.
+  rebateBps: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (!s || s.trim() === "") return undefined;
+      const r = parsePercent(s);
+      if (!r.ok) {
+        ctx.addIssue({ code: "custom", message: r.message });
+        return z.NEVER;
+      }
+      const checked = checkRules({ ...DEFAULT_RULES, rebateBps: r.value });
+      if (!checked.ok) {
+        ctx.addIssue({ code: "custom", message: checked.fieldErrors.rebateBps ?? "让利比例无效" });
+        return z.NEVER;
+      }
+      return r.value;
+    }),
+});
+
+/** A signed-in user applies for a store (or applies again after a rejection). */
+export const applyForStoreAction = validatedAction(applySchema, "any", async (input, { viewer }) => {
+  const merchant = await inTransaction((tx) =>
+    applyForStore(tx, {
+      userId: viewer.userId,
+      name: input.name,
+      slug: input.slug,
+      rules: input.rebateBps === undefined ? undefined : { rebateBps: input.rebateBps },
+    }),
+  );
+  revalidatePath("/apply");
+  revalidatePath("/operator/merchants");
+  return { slug: merchant.slug };
+});

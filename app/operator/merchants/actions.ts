@@ -1,0 +1,28 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { inTransaction } from "@/db/transaction";
+import { validatedAction } from "@/lib/auth/action";
+import { reviewApplication, reviewReasonSchema } from "@/lib/merchants/onboarding";
+
+const reviewSchema = z.object({
+  merchantId: z.coerce
+    .number({ error: "申请编号无效" })
+    .int({ error: "申请编号无效" })
+    .positive({ error: "申请编号无效" })
+    .max(Number.MAX_SAFE_INTEGER, { error: "申请编号无效" }),
+  decision: z.enum(["approve", "reject"], { error: "请选择通过或驳回" }),
+  reason: reviewReasonSchema.optional().default(""),
+});
+
+/** An operator approves or rejects a pending store application (audited in the domain function). */
+export const reviewApplicationAction = validatedAction(reviewSchema, "operator", async (input, { viewer }) => {
+  const merchant = await inTransaction((tx) =>
+    reviewApplication(tx, { merchantId: input.merchantId, operatorId: viewer.userId, decision: input.decision, reason: input.reason }),
+  );
+  revalidatePath("/operator/merchants");
+  revalidatePath("/operator");
+  revalidatePath("/");
+  return { merchantId: merchant.id, status: merchant.status };
+});
