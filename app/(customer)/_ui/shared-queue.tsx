@@ -1,0 +1,33 @@
+import Link from "next/link";
+import { cn } from "@/app/_components";
+import { allianceOfQueue } from "@/lib/merchants/alliances";
+
+/**
+ * For a store in an alliance (异业联盟): "与 X、Y 共享排队", naming the other stores whose orders fill the
+ * same pool and join the same queue. Renders nothing for a store with a queue of its own.
+ * `merchantId` is the store being shown, left out of the list.
+ */
+export async function SharedQueue({ queueId, merchantId, className }: { queueId: number; merchantId?: number; className?: string }) {
+  const alliance = await allianceOfQueue(queueId);
+  if (!alliance) return null;
+  const others = alliance.members.filter((m) => m.merchantId !== merchantId);
+  if (others.length === 0) return null;
+  return (
+    <div className={cn("rounded-xl bg-brand-50 px-3 py-2 text-sm text-ink", className)} data-testid="shared-queue">
+      <p>
+        <span className="font-medium">{alliance.name}</span>
+        <span className="text-muted"> · </span>与{" "}
+        {others.map((m, i) => (
+          <span key={m.merchantId}>
+            {i > 0 ? "、" : null}
+            <Link href={`/s/${m.slug}`} className="font-medium text-brand-700 underline">
+              {m.name}
+            </Link>
+          </span>
+        ))}{" "}
+        共享排队
+      </p>
+      <p className="mt-0.5 text-xs text-muted">这些门店的订单进入同一个免单池和同一条队列，按付款先后排序。</p>
+    </div>
+  );
+}

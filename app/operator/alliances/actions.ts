@@ -1,0 +1,32 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { inTransaction } from "@/db/transaction";
+import { validatedAction } from "@/lib/auth/action";
+import { DomainError } from "@/lib/errors";
+import { ALLIANCE_RULES, formAlliance } from "@/lib/merchants/alliances";
+import { PAYOUT_MODES } from "@/lib/rules/settings";
+
+const formSchema = z.object({
+  name: z.string().trim().min(1, { error: "请填写联盟名称" }).max(ALLIANCE_RULES.nameMaxLength, { error: `最多 ${ALLIANCE_RULES.nameMaxLength} 个字` }),
+  payoutMode: z.enum(PAYOUT_MODES, { error: "请选择派发模式" }),
+});
+
+// Checkboxes repeat the field, which the action helper's one-value-per-field object cannot hold, so
+// the members are read from the FormData itself.
+const membersSchema = z
+  .array(z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER))
+  .min(ALLIANCE_RULES.minMembers)
+  .max(ALLIANCE_RULES.maxMembers);
+
+/** Forms an alliance from the checked stores (audited inside the same transaction). */
+export const formAllianceAction = validatedAction(formSchema, "operator", async ({ name, payoutMode }, { viewer, formData }) => {
+  const members = membersSchema.safeParse([...new Set(formData.getAll("merchantIds").map(String))]);
+  if (!members.success) {
+    throw new DomainError("invalid_input", `请选择 ${ALLIANCE_RULES.minMembers}–${ALLIANCE_RULES.maxMembers} 家门店`, "merchantIds");
+  }
+  const formed = await inTransaction((tx) => formAlliance(tx, { name, merchantIds: members.data, operatorId: viewer.userId, payoutMode }));
+  revalidatePath("/operator/alliances");
+  return { allianceId: formed.alliance.id, name: formed.alliance.name, queueId: formed.queueId, members: formed.members.map((m) => m.name) };
+});

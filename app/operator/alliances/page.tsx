@@ -1,0 +1,98 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Badge, Card, EmptyState, Money, PageHeader } from "@/app/_components";
+import { requireViewer } from "@/lib/auth/session";
+import { allianceCandidates, listAlliances } from "@/lib/merchants/alliances";
+import { AllianceForm } from "./alliance-form";
+
+export const metadata: Metadata = { title: "异业联盟 · Freeline 运营" };
+
+const t = {
+  title: "异业联盟",
+  description: "几家门店共用一条免单队列和一个免单池：任一成员的订单都进入同一队列，按付款先后排序。每笔订单仍按本店的让利规则计算。",
+  list: "联盟",
+  listEmpty: "还没有联盟",
+  listEmptyBody: "在下方选择门店组建第一个联盟。",
+  cols: { name: "联盟", members: "成员门店", mode: "模式", pool: "奖池", waiting: "排队", created: "组建" },
+  mode: { auto: "自动", manual: "人工" },
+  waiting: (n: number) => `${n} 笔`,
+  form: "组建联盟",
+};
+
+const date = new Intl.DateTimeFormat("zh-CN", { dateStyle: "short", timeStyle: "short", timeZone: "Asia/Shanghai" });
+
+const th = "px-2 py-1.5 text-left font-medium whitespace-nowrap";
+const thNum = "px-2 py-1.5 text-right font-medium whitespace-nowrap";
+const td = "px-2 py-1.5 align-top";
+const tdNum = "px-2 py-1.5 text-right align-top whitespace-nowrap tabular-nums";
+
+export default async function OperatorAlliancesPage() {
+  await requireViewer("operator", { next: "/operator/alliances" });
+  const [alliances, candidates] = await Promise.all([listAlliances(), allianceCandidates()]);
+
+  return (
+    <div className="space-y-4">
+      <PageHeader title={t.title} description={t.description} />
+
+      <Card title={`${t.list}（${alliances.length}）`}>
+        {alliances.length === 0 ? (
+          <EmptyState title={t.listEmpty} description={t.listEmptyBody} className="py-6" />
+        ) : (
+          <div className="overflow-x-auto">
+            <table className="w-full text-sm" data-testid="alliances">
+              <thead className="border-b border-line text-muted">
+                <tr>
+                  <th scope="col" className={th}>{t.cols.name}</th>
+                  <th scope="col" className={th}>{t.cols.members}</th>
+                  <th scope="col" className={th}>{t.cols.mode}</th>
+                  <th scope="col" className={thNum}>{t.cols.pool}</th>
+                  <th scope="col" className={thNum}>{t.cols.waiting}</th>
+                  <th scope="col" className={th}>{t.cols.created}</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-line">
+                {alliances.map((a) => (
+                  <tr key={a.id} data-testid={`alliance-${a.id}`}>
+                    <td className={`${td} whitespace-nowrap`}>
+                      <span className="font-medium">{a.name}</span>
+                      <span className="ml-1.5 text-xs text-muted">队列 #{a.queueId}</span>
+                    </td>
+                    <td className={td}>
+                      <ul className="flex flex-wrap gap-x-2 gap-y-0.5">
+                        {a.members.map((m) => (
+                          <li key={m.merchantId}>
+                            <Link href={`/s/${m.slug}`} className="text-brand-700 underline">
+                              {m.name}
+                            </Link>
+                          </li>
+                        ))}
+                      </ul>
+                    </td>
+                    <td className={td}>
+                      <Badge tone={a.payoutMode === "auto" ? "brand" : "warn"}>{t.mode[a.payoutMode]}</Badge>
+                    </td>
+                    <td className={tdNum}>
+                      <Money fen={a.poolFen} />
+                    </td>
+                    <td className={tdNum}>
+                      {t.waiting(a.waitingCount)} · <Money fen={a.waitingFen} />
+                    </td>
+                    <td className={`${td} whitespace-nowrap text-muted`}>
+                      {date.format(a.createdAt)} · {a.createdBy}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+
+      <Card title={t.form}>
+        <AllianceForm
+          candidates={candidates.map((c) => ({ merchantId: c.merchantId, name: c.name, slug: c.slug, poolFen: c.poolFen, waitingCount: c.waitingCount }))}
+        />
+      </Card>
+    </div>
+  );
+}

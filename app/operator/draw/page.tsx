@@ -1,0 +1,190 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { z } from "zod";
+import { Badge, Card, cn, EmptyState, Money, PageHeader } from "@/app/_components";
+import { requireViewer } from "@/lib/auth/session";
+import { formatFen } from "@/lib/money/format";
+import { DRAW_CAP_FEN } from "@/lib/queue/draw";
+import { drawHistory, drawQueues } from "@/lib/queue/draw-view";
+import { DrawPanel } from "./draw-panel";
+
+export const metadata: Metadata = { title: "幸运抽奖 · Freeline 运营" };
+
+const HISTORY_LIMIT = 50;
+
+const t = {
+  title: "幸运抽奖",
+  description: `在奖池够付的排队条目中，用密码学随机数等概率抽取一笔全额免单。单次上限 ${formatFen(DRAW_CAP_FEN)}。抽奖已在规则页公开，每次都有审计记录，并标注为抽奖免单（不算插队）。`,
+  queues: "选择队列",
+  queuesNote: "有排队条目的队列",
+  queuesEmpty: "没有排队中的队列",
+  queuesEmptyBody: "队列里有顾客排队时，才能在这里抽奖。",
+  cols: { queue: "队列", stores: "门店", mode: "模式", pool: "奖池", waiting: "排队", candidates: "候选", pick: "" },
+  oldQueue: "已并入联盟的旧队列",
+  mode: { auto: "自动", manual: "人工" },
+  pick: "选择",
+  picked: "已选",
+  drawOn: (name: string) => `抽奖：${name}`,
+  gone: "这个队列现在没有排队条目。",
+  figures: (pool: string, n: number, sum: string, waiting: number) => `奖池 ${pool} · 候选 ${n} 笔（共 ${sum}）· 排队 ${waiting} 笔`,
+  pickFirst: "请先在上方选择一个队列。",
+  history: "抽奖记录",
+  historyNote: `最近 ${HISTORY_LIMIT} 次`,
+  historyEmpty: "还没有抽奖记录",
+  hcols: { time: "时间", queue: "队列", operator: "运营", candidates: "候选", random: "随机值", index: "序号", winner: "中奖条目", amount: "金额", note: "备注" },
+};
+
+const dateTime = new Intl.DateTimeFormat("zh-CN", {
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hour12: false,
+  timeZone: "Asia/Shanghai",
+});
+
+const querySchema = z.object({ queue: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().catch(undefined) });
+
+const th = "px-2 py-1.5 text-left font-medium whitespace-nowrap";
+const thNum = "px-2 py-1.5 text-right font-medium whitespace-nowrap";
+const td = "px-2 py-1.5 whitespace-nowrap";
+const tdNum = "px-2 py-1.5 text-right whitespace-nowrap tabular-nums";
+
+export default async function OperatorDrawPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requireViewer("operator", { next: "/operator/draw" });
+  const { queue: selectedId } = querySchema.parse(await searchParams);
+  const [queues, history, selectedRows] = await Promise.all([
+    drawQueues(),
+    drawHistory({ limit: HISTORY_LIMIT }),
+    selectedId !== undefined ? drawQueues({ queueId: selectedId }) : Promise.resolve([]),
+  ]);
+  const selected = selectedRows[0];
+
+  return (
+    <div className="space-y-4">
+      <PageHeader title={t.title} description={t.description} />
+
+      <Card title={`${t.queues}（${queues.length}）`} actions={<span className="text-xs text-muted">{t.queuesNote}</span>}>
+        {queues.length === 0 ? (
+          <EmptyState title={t.queuesEmpty} description={t.queuesEmptyBody} className="py-6" />
+        ) : (
+          <div className="overflow-x-auto">
+            <table className="w-full text-sm" data-testid="draw-queues">
+              <thead className="border-b border-line text-muted">
+                <tr>
+                  <th scope="col" className={th}>{t.cols.queue}</th>
+                  <th scope="col" className={th}>{t.cols.stores}</th>
+                  <th scope="col" className={th}>{t.cols.mode}</th>
+                  <th scope="col" className={thNum}>{t.cols.pool}</th>
+                  <th scope="col" className={thNum}>{t.cols.waiting}</th>
+                  <th scope="col" className={thNum}>{t.cols.candidates}</th>
+                  <th scope="col" className={thNum}><span className="sr-only">{t.pick}</span></th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-line">
+                {queues.map((q) => {
+                  const isSelected = q.queueId === selectedId;
+                  return (
+                    <tr key={q.queueId} className={cn(isSelected && "bg-brand-50")} data-testid={`draw-queue-${q.queueId}`}>
+                      <td className={td}>
+                        <span className="font-medium">{q.name}</span>
+                        <span className="ml-1.5 text-xs text-muted">#{q.queueId}</span>
+                      </td>
+                      <td className={`${td} max-w-[16rem] truncate`}>
+                        {q.stores.length > 0 ? q.stores.join("、") : <span className="text-muted">{t.oldQueue}</span>}
+                      </td>
+                      <td className={td}>
+                        <Badge tone={q.payoutMode === "auto" ? "brand" : "warn"}>{t.mode[q.payoutMode]}</Badge>
+                      </td>
+                      <td className={tdNum}>
+                        <Money fen={q.poolFen} />
+                      </td>
+                      <td className={tdNum}>{q.waitingCount}</td>
+                      <td className={tdNum}>{q.candidateCount}</td>
+                      <td className="px-2 py-1 text-right">
+                        {isSelected ? (
+                          <span className="text-xs font-medium text-brand-700">{t.picked}</span>
+                        ) : (
+                          <Link href={`/operator/draw?queue=${q.queueId}`} className="text-sm font-medium text-brand-700 underline" data-testid={`pick-queue-${q.queueId}`}>
+                            {t.pick}
+                          </Link>
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+
+      {selectedId !== undefined ? (
+        <Card title={t.drawOn(selected?.name ?? `#${selectedId}`)} data-testid="draw-card">
+          {selected ? (
+            <div className="space-y-3">
+              <p className="text-sm text-ink" data-testid="draw-figures">
+                {t.figures(formatFen(selected.poolFen), selected.candidateCount, formatFen(selected.candidateFen), selected.waitingCount)}
+              </p>
+              {/* Keyed by queue so switching queues starts a fresh confirm step and result. */}
+              <DrawPanel key={selected.queueId} queueId={selected.queueId} queueName={selected.name} candidateCount={selected.candidateCount} poolFen={selected.poolFen} />
+            </div>
+          ) : (
+            <p className="text-sm text-muted">{t.gone}</p>
+          )}
+        </Card>
+      ) : queues.length > 0 ? (
+        <p className="text-sm text-muted">{t.pickFirst}</p>
+      ) : null}
+
+      <Card title={t.history} actions={<span className="text-xs text-muted">{t.historyNote}</span>}>
+        {history.length === 0 ? (
+          <EmptyState title={t.historyEmpty} className="py-6" />
+        ) : (
+          <div className="overflow-x-auto">
+            <table className="w-full text-sm" data-testid="draw-history">
+              <thead className="border-b border-line text-muted">
+                <tr>
+                  <th scope="col" className={th}>{t.hcols.time}</th>
+                  <th scope="col" className={th}>{t.hcols.queue}</th>
+                  <th scope="col" className={th}>{t.hcols.operator}</th>
+                  <th scope="col" className={thNum}>{t.hcols.candidates}</th>
+                  <th scope="col" className={th}>{t.hcols.random}</th>
+                  <th scope="col" className={thNum}>{t.hcols.index}</th>
+                  <th scope="col" className={th}>{t.hcols.winner}</th>
+                  <th scope="col" className={thNum}>{t.hcols.amount}</th>
+                  <th scope="col" className={th}>{t.hcols.note}</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-line">
+                {history.map((d) => (
+                  <tr key={d.drawId} data-testid={`draw-${d.drawId}`}>
+                    <td className={`${td} text-muted tabular-nums`}>{dateTime.format(d.createdAt)}</td>
+                    <td className={td}>
+                      {d.queueName}
+                      <span className="ml-1.5 text-xs text-muted">#{d.queueId}</span>
+                    </td>
+                    <td className={td}>{d.operatorName}</td>
+                    <td className={tdNum}>{d.candidates}</td>
+                    <td className={`${td} font-mono text-xs`}>{d.randomHex}</td>
+                    <td className={tdNum}>{d.chosenIndex}</td>
+                    <td className={`${td} max-w-[16rem] truncate`}>
+                      #{d.position} · {d.storeName} · {d.customerName}
+                      <span className="ml-1.5 font-mono text-xs text-muted">{d.orderNo}</span>
+                    </td>
+                    <td className={tdNum}>
+                      <Money fen={d.amountFen} />
+                    </td>
+                    <td className={`${td} max-w-[12rem] truncate text-muted`}>{d.reason ?? "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+    </div>
+  );
+}
