@@ -13,6 +13,7 @@ import { formatFen } from "@/lib/money/format";
 import { computeShares } from "@/lib/rules/shares";
 import { bpsPercent } from "../../_ui/format";
 import { RiskNotice } from "../../_ui/risk-notice";
+import { SharedQueue } from "../../_ui/shared-queue";
 import { OrderForm } from "./order-form";
 
 export const dynamic = "force-dynamic";
@@ -54,6 +55,7 @@ export default async function StorePage({ params }: Props) {
       <header>
         <h1 className="text-2xl font-semibold text-ink">{store.merchant.name}</h1>
         <p className="mt-1 text-sm text-muted">排队免单 · 绿色积分</p>
+        <SharedQueue queueId={store.queueId} merchantId={store.merchant.id} className="mt-2" />
       </header>
 
       <Card title="免单池">
