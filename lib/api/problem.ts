@@ -63,7 +63,10 @@ export class ApiProblem extends Error {
 /** The problem body; `status` may differ from the code's usual one only when the caller says so. */
 export function problem(code: ProblemCode, detail: string, extensions?: Record<string, unknown>, status?: number): Problem {
   const p = PROBLEMS[code];
-  return { ...extensions, type: problemTypeOf(code), title: p.title, status: status ?? p.status, detail, code };
+  const body: Problem = { type: problemTypeOf(code), title: p.title, status: status ?? p.status, detail, code };
+  // Extension members follow the standard ones and never replace them.
+  for (const [k, v] of Object.entries(extensions ?? {})) if (!(k in body)) body[k] = v;
+  return body;
 }
 
 export function problemResponse(

@@ -76,6 +76,15 @@ export function withPublicApi<P extends Params = Params>(
   });
 }
 
+/**
+ * Handlers for the methods a route does not serve, so they too answer with a problem (Next's own
+ * 405 has no body). Export them under the other method names.
+ */
+export function methodNotAllowed(allow: readonly string[]): () => Response {
+  return () =>
+    problemResponse("method_not_allowed", `this endpoint accepts ${allow.join(", ")}`, { headers: { allow: allow.join(", ") } });
+}
+
 /** Largest request body the API reads. */
 export const MAX_BODY_BYTES = 16 * 1024;
 

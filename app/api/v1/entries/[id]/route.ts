@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { entryOfMerchant } from "@/lib/api/read";
 import { ApiProblem } from "@/lib/api/problem";
-import { withApiKey } from "@/lib/api/v1";
+import { methodNotAllowed, withApiKey } from "@/lib/api/v1";
 
 export const dynamic = "force-dynamic";
 
@@ -20,3 +20,6 @@ export const GET = withApiKey<{ id: string }>(async (_req, { key, params: raw })
   if (!entry) throw new ApiProblem("not_found", `no entry ${id} among this store's orders`);
   return entry;
 });
+
+const notAllowed = methodNotAllowed(["GET"]);
+export { notAllowed as POST, notAllowed as PUT, notAllowed as PATCH, notAllowed as DELETE };
