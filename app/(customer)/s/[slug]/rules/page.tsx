@@ -147,7 +147,7 @@ export default async function StoreRulesPage({ params }: Props) {
               </p>
               {v.changes.length === 0 ? (
                 <p className="text-muted">
-                  {v.version === 1 ? "开店时的规则" : "规则未变"}：让利 {bpsPercent(v.rules.rebateBps)}，积分 {bpsPercent(v.rules.pointsBps)}，免单目标{" "}
+                  {v.version === 1 ? "初始规则" : "规则未变"}：让利 {bpsPercent(v.rules.rebateBps)}，积分 {bpsPercent(v.rules.pointsBps)}，免单目标{" "}
                   {bpsPercent(v.rules.freeBps)}
                 </p>
               ) : (
