@@ -45,7 +45,11 @@ export default async function OperatorPayoutsPage() {
 
   return (
     <div className="space-y-4">
-      <PageHeader title={t.title} description={t.description} />
+      <PageHeader
+        title={t.title}
+        description={t.description}
+        actions={<a href="/api/operator/payouts.csv" download className="text-sm font-medium text-brand-700 underline" data-testid="payouts-csv">导出全部派发（CSV）</a>}
+      />
 
       <PayoutRunner>
         <Card title={`${t.ready}（${ready.length}）`} actions={<RunAllButton disabled={ready.length === 0} />}>

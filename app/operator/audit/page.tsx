@@ -1,0 +1,202 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { z } from "zod";
+import { Button, Card, EmptyState, PageHeader } from "@/app/_components";
+import { AUDIT_PAGE_SIZE, auditActions, listAudit, type AuditLine } from "@/lib/audit/list";
+import { requireViewer } from "@/lib/auth/session";
+
+export const metadata: Metadata = { title: "审计日志 · Freeline 运营" };
+
+const t = {
+  title: "审计日志",
+  description: "每一次运营操作：谁、做了什么、对象、原因、时间和详情。最新在前。",
+  filter: "操作类型",
+  all: "全部操作",
+  apply: "筛选",
+  empty: "还没有审计记录",
+  emptyFiltered: "没有这类操作的记录",
+  emptyBody: "运营在后台执行的操作会记录在这里。",
+  pageEmpty: "这一页没有记录",
+  backToFirst: "回到第一页",
+  cols: { time: "时间", who: "操作人", action: "操作", subject: "对象", reason: "原因", details: "详情" },
+  system: "系统",
+  noDetails: "—",
+  showDetails: "查看",
+  prev: "上一页",
+  next: "下一页",
+  pageOf: (page: number, pages: number, total: number) => `第 ${page} / ${pages} 页，共 ${total} 条`,
+  pagination: "分页",
+};
+
+/** Names for the actions the console knows; any other action shows its code. */
+const ACTION_LABEL: Record<string, string> = {
+  "queue.drain": "运行派发",
+  "ledger.verify": "账本检查",
+  "payouts.export": "导出派发 CSV",
+};
+
+const dateTime = new Intl.DateTimeFormat("zh-CN", {
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hour12: false,
+  timeZone: "Asia/Shanghai",
+});
+
+/** `?action=` and `?page=`: anything unexpected falls back to the default rather than erroring. */
+const querySchema = z.object({
+  action: z.string().trim().min(1).max(64).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
+});
+type Query = z.output<typeof querySchema>;
+
+function href(q: Query): string {
+  const params = new URLSearchParams();
+  if (q.action) params.set("action", q.action);
+  if (q.page !== 1) params.set("page", String(q.page));
+  const s = params.toString();
+  return s ? `/operator/audit?${s}` : "/operator/audit";
+}
+
+const th = "px-2 py-1.5 text-left font-medium whitespace-nowrap";
+const td = "px-2 py-1.5 whitespace-nowrap";
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requireViewer("operator", { next: "/operator/audit" });
+  const query = querySchema.parse(await searchParams);
+  const [actions, list] = await Promise.all([auditActions(), listAudit({ action: query.action, page: query.page })]);
+  const pages = Math.max(1, Math.ceil(list.total / AUDIT_PAGE_SIZE));
+  // Keep an unknown filter selectable, so the form shows what is applied.
+  const options = query.action && !actions.includes(query.action) ? [query.action, ...actions] : actions;
+
+  return (
+    <div className="space-y-4">
+      <PageHeader title={t.title} description={t.description} />
+      <Card
+        actions={
+          <form method="get" action="/operator/audit" className="flex items-center gap-2">
+            <label htmlFor="audit-action" className="text-sm text-muted">
+              {t.filter}
+            </label>
+            <select
+              id="audit-action"
+              name="action"
+              defaultValue={query.action ?? ""}
+              className="h-8 rounded-lg border border-line bg-surface px-2 text-sm"
+              data-testid="audit-action-filter"
+            >
+              <option value="">{t.all}</option>
+              {options.map((a) => (
+                <option key={a} value={a}>
+                  {ACTION_LABEL[a] ? `${ACTION_LABEL[a]}（${a}）` : a}
+                </option>
+              ))}
+            </select>
+            <Button type="submit" size="sm" variant="secondary">
+              {t.apply}
+            </Button>
+          </form>
+        }
+      >
+        {list.total === 0 ? (
+          <EmptyState title={query.action ? t.emptyFiltered : t.empty} description={t.emptyBody} className="py-6" />
+        ) : list.rows.length === 0 ? (
+          <EmptyState
+            title={t.pageEmpty}
+            action={
+              <Link href={href({ ...query, page: 1 })} className="font-medium text-brand-700 underline">
+                {t.backToFirst}
+              </Link>
+            }
+            className="py-6"
+          />
+        ) : (
+          <>
+            <AuditTable rows={list.rows} />
+            <Pager query={query} pages={pages} total={list.total} />
+          </>
+        )}
+      </Card>
+    </div>
+  );
+}
+
+function AuditTable({ rows }: { rows: AuditLine[] }) {
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full text-sm" data-testid="audit-log">
+        <thead className="border-b border-line text-muted">
+          <tr>
+            <th scope="col" className={th}>{t.cols.time}</th>
+            <th scope="col" className={th}>{t.cols.who}</th>
+            <th scope="col" className={th}>{t.cols.action}</th>
+            <th scope="col" className={th}>{t.cols.subject}</th>
+            <th scope="col" className={th}>{t.cols.reason}</th>
+            <th scope="col" className={th}>{t.cols.details}</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-line">
+          {rows.map((r) => {
+            const hasDetails = Object.keys(r.details).length > 0;
+            return (
+              <tr key={r.id} className="align-top" data-testid={`audit-${r.id}`}>
+                <td className={`${td} text-muted tabular-nums`}>{dateTime.format(r.createdAt)}</td>
+                <td className={`${td} max-w-[10rem] truncate`} title={r.actorUsername ? `@${r.actorUsername}` : undefined}>
+                  {r.actorName ?? <span className="text-muted">{t.system}</span>}
+                </td>
+                <td className={td}>
+                  {ACTION_LABEL[r.action] ?? r.action}
+                  {ACTION_LABEL[r.action] ? <span className="block font-mono text-xs text-muted">{r.action}</span> : null}
+                </td>
+                <td className={`${td} font-mono text-xs`}>
+                  {r.subjectType} #{r.subjectId}
+                </td>
+                <td className="max-w-[16rem] px-2 py-1.5 break-words">{r.reason ?? "—"}</td>
+                <td className="px-2 py-1.5">
+                  {hasDetails ? (
+                    <details>
+                      <summary className="cursor-pointer text-brand-700">{t.showDetails}</summary>
+                      {/* Rendered as text: React escapes it, so stored markup stays inert. */}
+                      <pre className="mt-1 max-h-64 max-w-[28rem] overflow-auto rounded-lg bg-canvas p-2 text-xs whitespace-pre-wrap break-all">
+                        {JSON.stringify(r.details, null, 2)}
+                      </pre>
+                    </details>
+                  ) : (
+                    <span className="text-muted">{t.noDetails}</span>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Pager({ query, pages, total }: { query: Query; pages: number; total: number }) {
+  const link = "rounded-lg px-3 py-1.5 font-medium text-brand-700 ring-1 ring-inset ring-brand-200 hover:bg-brand-50";
+  const off = "rounded-lg px-3 py-1.5 text-muted/60 ring-1 ring-inset ring-line";
+  return (
+    <nav aria-label={t.pagination} className="mt-3 flex items-center justify-between gap-2 text-sm">
+      {query.page > 1 ? (
+        <Link href={href({ ...query, page: Math.min(query.page - 1, pages) })} className={link} rel="prev">
+          {t.prev}
+        </Link>
+      ) : (
+        <span className={off} aria-disabled="true">{t.prev}</span>
+      )}
+      <span className="text-muted">{t.pageOf(query.page, pages, total)}</span>
+      {query.page < pages ? (
+        <Link href={href({ ...query, page: query.page + 1 })} className={link} rel="next">
+          {t.next}
+        </Link>
+      ) : (
+        <span className={off} aria-disabled="true">{t.next}</span>
+      )}
+    </nav>
+  );
+}

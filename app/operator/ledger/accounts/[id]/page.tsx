@@ -1,0 +1,190 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { Badge, Card, EmptyState, PageHeader } from "@/app/_components";
+import { requireViewer } from "@/lib/auth/session";
+import { accountHistory } from "@/lib/ledger/reports";
+import { dateTime, formatAmount, KIND_LABEL, ownerLabel, TX_LABEL } from "../../labels";
+
+export const metadata: Metadata = { title: "账户明细 · Freeline 运营" };
+
+const t = {
+  title: (id: number) => `账户 #${id}`,
+  back: "← 返回账本",
+  details: "账户信息",
+  kind: "类型",
+  asset: "资产",
+  owner: "所属",
+  opened: "开立时间",
+  byEntries: "余额（分录合计）",
+  kept: "记录余额",
+  derived: "平台账户不记余额，余额即分录合计（可为负）。",
+  match: "与分录一致",
+  mismatch: "与分录不一致",
+  count: "分录数",
+  entries: "分录（最新在前）",
+  empty: "这个账户还没有分录",
+  pageEmpty: "这一页没有分录",
+  cols: { time: "时间", tx: "交易", kind: "事件", amount: "变动", balance: "变动后余额", orderNo: "订单号", reason: "原因", actor: "操作人" },
+  newest: "回到最新",
+  older: "更早的分录",
+  pagination: "分页",
+};
+
+const paramsSchema = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+const querySchema = z.object({
+  before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().catch(undefined),
+});
+
+const th = "px-2 py-1.5 text-left font-medium whitespace-nowrap";
+const thNum = "px-2 py-1.5 text-right font-medium whitespace-nowrap";
+const td = "px-2 py-1.5 whitespace-nowrap";
+const tdNum = "px-2 py-1.5 text-right whitespace-nowrap tabular-nums";
+
+export default async function AccountPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const parsed = paramsSchema.safeParse(await params);
+  await requireViewer("operator", { next: parsed.success ? `/operator/ledger/accounts/${parsed.data.id}` : "/operator/ledger" });
+  if (!parsed.success) notFound();
+  const id = parsed.data.id;
+  const { before } = querySchema.parse(await searchParams);
+  const h = await accountHistory(id, { before });
+  if (!h) notFound();
+  const a = h.account;
+  const base = `/operator/ledger/accounts/${id}`;
+
+  return (
+    <div className="space-y-4">
+      <PageHeader
+        title={t.title(id)}
+        description={`${KIND_LABEL[a.kind]} · ${ownerLabel(a.owner)}`}
+        actions={
+          <Link href="/operator/ledger" className="text-sm font-medium text-brand-700 underline">
+            {t.back}
+          </Link>
+        }
+      />
+
+      <Card title={t.details} data-testid="account-details">
+        <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-3">
+          <div>
+            <dt className="text-muted">{t.kind}</dt>
+            <dd>
+              {KIND_LABEL[a.kind]} <span className="font-mono text-xs text-muted">{a.kind}</span>
+            </dd>
+          </div>
+          <div>
+            <dt className="text-muted">{t.asset}</dt>
+            <dd>{a.asset}</dd>
+          </div>
+          <div>
+            <dt className="text-muted">{t.owner}</dt>
+            <dd className="break-all">{ownerLabel(a.owner)}</dd>
+          </div>
+          <div>
+            <dt className="text-muted">{t.byEntries}</dt>
+            <dd className="text-lg font-semibold tabular-nums" data-testid="account-balance">
+              {formatAmount(a.asset, h.entriesTotal)}
+            </dd>
+          </div>
+          <div>
+            <dt className="text-muted">{t.kept}</dt>
+            <dd>
+              {a.derived ? (
+                <span className="text-muted">{t.derived}</span>
+              ) : (
+                <span className="flex items-center gap-2">
+                  <span className="tabular-nums">{formatAmount(a.asset, a.keptBalance)}</span>
+                  <Badge tone={a.keptBalance === h.entriesTotal ? "success" : "danger"}>
+                    {a.keptBalance === h.entriesTotal ? t.match : t.mismatch}
+                  </Badge>
+                </span>
+              )}
+            </dd>
+          </div>
+          <div>
+            <dt className="text-muted">{t.count}</dt>
+            <dd className="tabular-nums" data-testid="account-entry-count">{h.entryCount}</dd>
+          </div>
+          <div>
+            <dt className="text-muted">{t.opened}</dt>
+            <dd className="tabular-nums">{dateTime.format(a.createdAt)}</dd>
+          </div>
+        </dl>
+      </Card>
+
+      <Card title={t.entries}>
+        {h.entryCount === 0 ? (
+          <EmptyState title={t.empty} className="py-6" />
+        ) : h.rows.length === 0 ? (
+          <EmptyState
+            title={t.pageEmpty}
+            action={
+              <Link href={base} className="font-medium text-brand-700 underline">
+                {t.newest}
+              </Link>
+            }
+            className="py-6"
+          />
+        ) : (
+          <>
+            <div className="overflow-x-auto">
+              <table className="w-full text-sm" data-testid="account-entries">
+                <thead className="border-b border-line text-muted">
+                  <tr>
+                    <th scope="col" className={th}>{t.cols.time}</th>
+                    <th scope="col" className={th}>{t.cols.tx}</th>
+                    <th scope="col" className={th}>{t.cols.kind}</th>
+                    <th scope="col" className={thNum}>{t.cols.amount}</th>
+                    <th scope="col" className={thNum}>{t.cols.balance}</th>
+                    <th scope="col" className={th}>{t.cols.orderNo}</th>
+                    <th scope="col" className={th}>{t.cols.reason}</th>
+                    <th scope="col" className={th}>{t.cols.actor}</th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-line">
+                  {h.rows.map((r) => (
+                    <tr key={r.entryId} data-testid={`entry-${r.entryId}`}>
+                      <td className={`${td} text-muted tabular-nums`}>{dateTime.format(r.createdAt)}</td>
+                      <td className={`${td} font-mono text-xs`}>#{r.transactionId}</td>
+                      <td className={td}>{TX_LABEL[r.txKind] ?? r.txKind}</td>
+                      <td className={`${tdNum} ${r.amount < 0 ? "text-danger" : "text-green-700"}`}>{formatAmount(a.asset, r.amount, true)}</td>
+                      <td className={tdNum}>{formatAmount(a.asset, r.balanceAfter)}</td>
+                      <td className={`${td} font-mono text-xs`}>{r.orderNo ?? "—"}</td>
+                      <td className="max-w-[16rem] px-2 py-1.5 break-words">{r.reason ?? "—"}</td>
+                      <td className={`${td} max-w-[10rem] truncate`}>{r.actorName ?? "—"}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <nav aria-label={t.pagination} className="mt-3 flex items-center justify-between gap-2 text-sm">
+              {before !== undefined ? (
+                <Link href={base} className="rounded-lg px-3 py-1.5 font-medium text-brand-700 ring-1 ring-inset ring-brand-200 hover:bg-brand-50">
+                  {t.newest}
+                </Link>
+              ) : (
+                <span />
+              )}
+              {h.olderCursor !== null ? (
+                <Link
+                  href={`${base}?before=${h.olderCursor}`}
+                  rel="next"
+                  className="rounded-lg px-3 py-1.5 font-medium text-brand-700 ring-1 ring-inset ring-brand-200 hover:bg-brand-50"
+                >
+                  {t.older}
+                </Link>
+              ) : null}
+            </nav>
+          </>
+        )}
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,88 @@
+"use client";
+
+import { useActionState } from "react";
+import { Badge, Button } from "@/app/_components";
+import type { ActionState } from "@/lib/auth/action";
+import { runLedgerCheckAction, type LedgerCheck } from "./actions";
+import { dateTime, INVARIANT_LABEL } from "./labels";
+
+const t = {
+  run: "运行不变量检查",
+  running: "检查中…",
+  allClear: "全部通过：没有发现违规。",
+  found: (n: number) => `发现 ${n} 处违规，请查看下方示例。`,
+  checkedAt: (at: string, ms: number) => `检查于 ${at}，用时 ${ms} 毫秒`,
+  cols: { id: "编号", what: "不变量", count: "违规数", examples: "示例（最多 5 条）" },
+  none: "—",
+};
+
+/** The invariant check: a button that runs verifyLedger on the server and the result per invariant. */
+export function CheckPanel() {
+  const [state, run, pending] = useActionState<ActionState<LedgerCheck>, FormData>(runLedgerCheckAction, null);
+  const result = state?.ok ? state : null;
+  const total = result ? result.results.reduce((s, r) => s + r.violations, 0) : 0;
+  return (
+    <div className="space-y-3">
+      <form action={run}>
+        <Button type="submit" size="sm" pending={pending} pendingText={t.running} data-testid="run-ledger-check">
+          {t.run}
+        </Button>
+      </form>
+      {state && !state.ok ? (
+        <p role="alert" className="rounded-xl bg-red-50 px-3 py-2 text-sm text-danger">
+          {state.error}
+        </p>
+      ) : null}
+      {result && !pending ? (
+        <div className="space-y-2" data-testid="ledger-check-result">
+          <p
+            role="status"
+            className={`rounded-xl px-3 py-2 text-sm ${total === 0 ? "bg-green-50 text-green-800" : "bg-red-50 text-danger"}`}
+          >
+            {total === 0 ? t.allClear : t.found(total)}{" "}
+            <span className="text-muted">{t.checkedAt(dateTime.format(new Date(result.checkedAt)), result.ms)}</span>
+          </p>
+          <div className="overflow-x-auto">
+            <table className="w-full text-sm">
+              <thead className="border-b border-line text-muted">
+                <tr>
+                  <th scope="col" className="px-2 py-1.5 text-left font-medium">{t.cols.id}</th>
+                  <th scope="col" className="px-2 py-1.5 text-left font-medium">{t.cols.what}</th>
+                  <th scope="col" className="px-2 py-1.5 text-right font-medium">{t.cols.count}</th>
+                  <th scope="col" className="px-2 py-1.5 text-left font-medium">{t.cols.examples}</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-line">
+                {result.results.map((r) => (
+                  <tr key={r.id} data-testid={`invariant-${r.id}`} className="align-top">
+                    <td className="px-2 py-1.5 font-mono">{r.id}</td>
+                    <td className="px-2 py-1.5">
+                      {INVARIANT_LABEL[r.id] ?? r.title}
+                      <span className="block text-xs text-muted">{r.title}</span>
+                    </td>
+                    <td className="px-2 py-1.5 text-right">
+                      <Badge tone={r.violations === 0 ? "success" : "danger"}>
+                        <span data-testid={`invariant-${r.id}-count`} className="tabular-nums">{r.violations}</span>
+                      </Badge>
+                    </td>
+                    <td className="px-2 py-1.5">
+                      {r.examples.length === 0 ? (
+                        <span className="text-muted">{t.none}</span>
+                      ) : (
+                        <ul className="space-y-0.5 font-mono text-xs break-all">
+                          {r.examples.map((e, i) => (
+                            <li key={i}>{e}</li>
+                          ))}
+                        </ul>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </div>
+      ) : null}
+    </div>
+  );
+}
