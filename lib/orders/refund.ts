@@ -173,7 +173,7 @@ export async function refundOrder(
   }
   if (pool.balanceFen < o.poolFen) {
     throw refused(
-      `奖池现有 ${formatFen(pool.balanceFen)}，不足以退回本单进入奖池的 ${formatFen(o.poolFen)}（已用于免单派发），不能退款`,
+      `奖池现有 ${formatFen(pool.balanceFen)}，不足以退回本单进入奖池的 ${formatFen(o.poolFen)}（已用于免单派发或退出补偿），不能退款`,
     );
   }
   const settlementDebit = o.cashFen - o.rebateFen + o.pointsUsed;
