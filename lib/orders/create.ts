@@ -44,6 +44,9 @@ export async function createPendingOrder(tx: Tx, input: CreateOrderInput): Promi
   const existing = await findByKey(tx, input.customerId, input.idempotencyKey);
   if (existing) return replay(existing, hash);
 
+  // A share lock on the store row makes this wait for any change of its queue or rules in flight
+  // (an alliance being formed, a new rule version), then read the committed result.
+  await tx.execute(sql`select 1 from merchants where id = ${input.merchantId} for share`);
   const store = await approvedStore(tx, { merchantId: input.merchantId });
   if (!Number.isSafeInteger(pointsUsed) || pointsUsed < 0) {
     throw new DomainError("invalid_input", "积分数量不正确", "points");

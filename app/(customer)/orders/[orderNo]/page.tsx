@@ -65,7 +65,9 @@ export default async function OrderResultPage({ params }: { params: Promise<{ or
                       <Money fen={e.targetFen} />
                       {e.position !== null ? <span className="ml-2 text-muted">第 {e.position} 位</span> : null}
                     </span>
-                    <Badge tone={ENTRY_STATUS[e.status]!.tone}>{ENTRY_STATUS[e.status]!.label}</Badge>
+                    <Badge tone={ENTRY_STATUS[e.status]!.tone}>
+                      {e.paidKind === "draw" ? "抽奖免单" : ENTRY_STATUS[e.status]!.label}
+                    </Badge>
                   </li>
                 ))}
               </ul>
