@@ -3,14 +3,15 @@ import type { Tx } from "@/db";
 import { DomainError } from "@/lib/errors";
 
 /**
- * The customer's points mutex: their points_available account row. Every change to available
- * points (and so to their lots) happens while holding it, taken before any ledger posting.
+ * The customer's points mutex: their points rows (reserve, locked, available), locked in id order —
+ * the order post() uses — so it never deadlocks with a posting that touches the same rows. Every change
+ * to available points (and so to their lots) happens while holding it, taken before any posting.
  * Returns the current balances.
  */
 export async function lockPoints(tx: Tx, userId: number): Promise<{ available: number; locked: number }> {
   const res = await tx.execute<{ kind: string; balance: number }>(sql`
     select kind, balance from accounts
-    where user_id = ${userId} and kind in ('points_available', 'points_locked')
+    where user_id = ${userId} and kind in ('points_reserve', 'points_locked', 'points_available')
     order by id
     for no key update`);
   const by = new Map(res.rows.map((r) => [r.kind, Number(r.balance)]));
