@@ -14,6 +14,7 @@ const t = {
   storesTitle: "参与门店",
   emptyTitle: "暂时还没有参与的门店",
   emptyBody: "门店通过审核后会显示在这里。",
+  apply: "我是商家：申请入驻",
 };
 
 export default async function HomePage() {
@@ -58,6 +59,13 @@ export default async function HomePage() {
         )}
       </Card>
       {/* ───── end of store list ───── */}
+      {viewer?.role === "operator" ? null : (
+        <p className="text-center text-sm">
+          <Link href="/apply" className="text-brand-700 underline">
+            {t.apply}
+          </Link>
+        </p>
+      )}
     </div>
   );
 }
