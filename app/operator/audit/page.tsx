@@ -31,8 +31,21 @@ const t = {
 /** Names for the actions the console knows; any other action shows its code. */
 const ACTION_LABEL: Record<string, string> = {
   "queue.drain": "运行派发",
+  "queue.draw": "幸运抽奖",
   "ledger.verify": "账本检查",
   "payouts.export": "导出派发 CSV",
+  "merchant.apply": "商家申请",
+  "merchant.reapply": "商家重新申请",
+  "merchant.approve": "批准商家",
+  "merchant.reject": "驳回商家",
+  "rules.change": "修改规则",
+  "alliance.form": "组建联盟",
+  "order.refund": "订单退款",
+  "withdrawal.approve": "批准提现",
+  "withdrawal.reject": "驳回提现",
+  "points.adjust": "积分调整",
+  "points.release": "积分释放",
+  "points.expire": "积分过期",
 };
 
 const dateTime = new Intl.DateTimeFormat("zh-CN", {

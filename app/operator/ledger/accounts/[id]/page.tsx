@@ -16,6 +16,7 @@ const t = {
   kind: "类型",
   asset: "资产",
   owner: "所属",
+  siblings: "同一所属的其他账户",
   opened: "开立时间",
   byEntries: "余额（分录合计）",
   kept: "记录余额",
@@ -58,6 +59,9 @@ export default async function AccountPage({
   if (!h) notFound();
   const a = h.account;
   const base = `/operator/ledger/accounts/${id}`;
+  // The search that lists this owner's other accounts.
+  const siblings =
+    a.owner.type === "user" ? a.owner.username : a.owner.type === "merchant" ? a.owner.slug : a.owner.type === "queue" ? String(a.owner.queueId) : null;
 
   return (
     <div className="space-y-4">
@@ -85,7 +89,14 @@ export default async function AccountPage({
           </div>
           <div>
             <dt className="text-muted">{t.owner}</dt>
-            <dd className="break-all">{ownerLabel(a.owner)}</dd>
+            <dd className="break-all">
+              {ownerLabel(a.owner)}
+              {siblings ? (
+                <Link href={`/operator/ledger?q=${encodeURIComponent(siblings)}`} className="ml-2 text-brand-700 underline">
+                  {t.siblings}
+                </Link>
+              ) : null}
+            </dd>
           </div>
           <div>
             <dt className="text-muted">{t.byEntries}</dt>
