@@ -32,12 +32,18 @@ export default async function MePage() {
             <Money fen={balances.walletFen} />
           </p>
           <p className="mt-1 text-xs text-muted">免单到账的金额，可申请提现</p>
+          <Link className="mt-2 inline-block text-sm font-medium text-brand-700 underline" href="/me/wallet">
+            提现与明细 ›
+          </Link>
         </Card>
         <Card title="积分">
           <p className="text-2xl font-semibold" data-testid="points-available">{balances.pointsAvailable}</p>
           <p className="mt-1 text-xs text-muted" data-testid="points-locked">
             可用 · 另有 {balances.pointsLocked} 待释放
           </p>
+          <Link className="mt-2 inline-block text-sm font-medium text-brand-700 underline" href="/me/points">
+            释放与到期 ›
+          </Link>
         </Card>
       </div>
 
