@@ -49,7 +49,7 @@ export async function expireForCustomer(tx: Tx, userId: number, now: Date = new 
 }
 
 /** Customers per database transaction in the expiry job (as the release job; docs/points.md). */
-export const EXPIRE_BATCH = 100;
+export const EXPIRE_BATCH = 50;
 /** The job stops starting new batches after this long and reports `done: false`; call it again. */
 export const EXPIRE_BUDGET_MS = 50_000;
 

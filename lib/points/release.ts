@@ -61,7 +61,7 @@ export async function releaseForCustomer(
 }
 
 /** Customers per database transaction in the daily job (see docs/points.md for the measurements). */
-export const RELEASE_BATCH = 100;
+export const RELEASE_BATCH = 50;
 /** The job stops starting new batches after this long and reports `done: false`; call it again. */
 export const RELEASE_BUDGET_MS = 50_000;
 
