@@ -1,6 +1,6 @@
 import { defineConfig } from "@playwright/test";
 import { env } from "./lib/env";
-import { E2E_BASE_URL, E2E_PORT, E2E_SECRETS } from "./e2e/test-env";
+import { E2E_BASE_URL, E2E_POLICY, E2E_PORT, E2E_SECRETS } from "./e2e/test-env";
 
 // `npm test` (scripts/test.ts) prepares a fresh migrated and seeded database and runs Playwright
 // with DATABASE_URL pointing at it. The webServer starts before globalSetup, so the database
@@ -60,6 +60,7 @@ export default defineConfig({
       APP_INTERNAL_URL: E2E_BASE_URL,
       NEXT_TELEMETRY_DISABLED: "1",
       ...E2E_SECRETS,
+      ...E2E_POLICY,
     },
   },
 });

@@ -40,6 +40,7 @@ export const DEMO_STORES: {
     password: "merchant-pass-2026",
     rules: { ...DEFAULT_RULES, rebateBps: 1500, minOrderFen: 500, payoutMode: "manual" },
   },
+  { slug: "fruit-stand", name: "街角鲜果", owner: "fruit", password: "merchant-pass-2026", rules: DEFAULT_RULES },
 ];
 
 /** Loads the demo data into an empty database. Does nothing when it is already there. */
@@ -68,8 +69,8 @@ export async function seedDemo(connectionString: string): Promise<{ seeded: bool
         });
         stores.push(await createStore(tx, { ownerUserId: owner.id, slug: s.slug, name: s.name, rules: s.rules, approved: true }));
       }
-      // A little history at the noodle bar so one queue and pool are not empty. The tea house and
-      // the book cafe (manual payouts) start empty: the browser journeys rely on that.
+      // A little history at the noodle bar so one queue and pool are not empty. The tea house, the
+      // book cafe (manual payouts) and the fruit stand start empty: the browser journeys rely on that.
       const activity: [number, number][] = [
         [1, 8800],
         [1, 12500],

@@ -10,3 +10,9 @@ export const E2E_SECRETS = {
 } as const;
 
 export const { AUTH_SECRET, CRON_SECRET, PAYMENT_DEV_SECRET } = E2E_SECRETS;
+
+/**
+ * The e2e server releases locked points in full each day, so a journey can redeem points after one
+ * call of the release job instead of fifty days of 2%.
+ */
+export const E2E_POLICY = { POINTS_RELEASE_BPS_PER_DAY: "10000" } as const;

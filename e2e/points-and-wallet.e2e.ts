@@ -1,0 +1,90 @@
+import { expect, test } from "@playwright/test";
+import { login, main, orderAndPay, register, uniqueUser } from "./pages";
+import { CRON_SECRET } from "./test-env";
+
+const PASSWORD = "wallet-pass-2026";
+
+// One journey through every customer money event of issue 3, at the fruit stand (empty at seed).
+// The e2e server releases locked points in full (e2e/test-env.ts E2E_POLICY).
+test("redeem points, leave the queue, get freed, withdraw, operator approves", async ({ browser, request }) => {
+  const carol = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  const carolName = uniqueUser("carol");
+
+  await test.step("an order earns 500 locked points, and the daily release makes them available", async () => {
+    await register(carol, carolName, PASSWORD, "/s/fruit-stand");
+    await orderAndPay(carol, "fruit-stand", "100");
+    const res = await request.post("/api/cron/release", { headers: { authorization: `Bearer ${CRON_SECRET}` } });
+    expect(res.status()).toBe(200);
+    await carol.goto("/me");
+    await expect(carol.getByTestId("points-available")).toHaveText("500");
+  });
+
+  await test.step("redeem 300 points at checkout: only the cash joins the queue", async () => {
+    await carol.goto("/s/fruit-stand");
+    await carol.fill('input[name="amount"]', "50");
+    await carol.fill('input[name="points"]', "300");
+    await expect(main(carol)).toContainText("本单抵扣 ¥3.00");
+    await main(carol).getByRole("button", { name: "下单并支付" }).click();
+    await carol.waitForURL(/\/pay\/FL/);
+    await expect(main(carol)).toContainText("¥47.00");
+    await main(carol).getByRole("button", { name: "确认支付（模拟）" }).click();
+    await carol.waitForURL(/\/orders\/FL/);
+    await expect(carol.getByTestId("points-used")).toContainText("300");
+    await expect(carol.getByTestId("order-entries")).toContainText("¥47.00");
+    await carol.goto("/me");
+    await expect(carol.getByTestId("points-available")).toHaveText("200");
+  });
+
+  await test.step("leave the ¥47 entry, seeing the exact compensation first", async () => {
+    const entry = carol.getByTestId("waiting-entries").locator("li").filter({ hasText: "¥47.00" });
+    await entry.locator('[data-testid^="leave-"]').first().click();
+    // floor(4700 × 10%) = 470 points, well within the pool.
+    await expect(carol.getByTestId("exit-points")).toHaveText("470");
+    await carol.getByTestId("confirm-leave").click();
+    await expect(carol.getByTestId("leave-result")).toBeVisible();
+    await carol.reload();
+    await expect(carol.getByTestId("waiting-entries").locator("li")).toHaveCount(1);
+    await expect(carol.getByTestId("history")).toContainText("退出排队补偿");
+  });
+
+  await test.step("another customer's order frees carol's ¥100 entry", async () => {
+    const dave = await browser.newPage();
+    await register(dave, uniqueUser("dave"), PASSWORD, "/s/fruit-stand");
+    await orderAndPay(dave, "fruit-stand", "700");
+    await dave.close();
+    await expect(async () => {
+      await carol.goto("/me");
+      await expect(carol.getByTestId("wallet-balance")).toHaveText("¥100.00", { timeout: 1000 });
+    }).toPass({ timeout: 15_000 });
+  });
+
+  await test.step("withdraw ¥60 with the password re-entered; an operator approves", async () => {
+    await carol.goto("/me/wallet");
+    await carol.fill('input[name="amount"]', "60");
+    await carol.fill('input[name="password"]', "not-my-password");
+    await main(carol).getByRole("button", { name: "申请提现" }).click();
+    await expect(main(carol)).toContainText("密码");
+    await expect(carol.getByTestId("wallet-balance")).toHaveText("¥100.00");
+    await carol.fill('input[name="password"]', PASSWORD);
+    await main(carol).getByRole("button", { name: "申请提现" }).click();
+    await expect(carol.getByTestId("withdraw-done")).toBeVisible();
+    await carol.reload();
+    await expect(carol.getByTestId("wallet-balance")).toHaveText("¥40.00");
+    await expect(carol.getByTestId("pending-withdrawals")).toHaveText("¥60.00");
+
+    const ops = await browser.newPage();
+    await login(ops, "ops", "operator-pass-2026", "/operator/withdrawals");
+    const row = ops.getByTestId("pending-withdrawals").locator("tr").filter({ hasText: carolName });
+    await row.locator('[data-testid^="approve-"]').click();
+    await row.getByRole("button", { name: "确认打款 ¥60.00" }).click();
+    await expect(ops.getByTestId("decision-status")).toContainText("已批准");
+    await ops.close();
+
+    await carol.reload();
+    await expect(carol.getByTestId("wallet-balance")).toHaveText("¥40.00");
+    await expect(carol.getByTestId("pending-withdrawals")).toHaveText("¥0.00");
+    await expect(carol.getByTestId("withdrawal-history")).toContainText("¥60.00");
+    await carol.goto("/me");
+    await expect(carol.getByTestId("history")).toContainText("提现已打款");
+  });
+});
