@@ -1,6 +1,7 @@
 // Shared by playwright.config.ts (the webServer's environment) and the specs (e.g. to call the
 // cron routes with the cron secret). Fixed test-only values: never used outside e2e runs.
-export const E2E_PORT = 3100;
+// npm test picks a free port and passes it as E2E_PORT, so two suites on one machine do not collide.
+export const E2E_PORT = Number(process.env.E2E_PORT) || 3100;
 export const E2E_BASE_URL = `http://localhost:${E2E_PORT}`;
 
 export const E2E_SECRETS = {

@@ -10,6 +10,7 @@
 // A standalone node process: it reads process.env only to build its children's environment.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -73,6 +74,19 @@ function run(bin: string, binArgs: string[], childEnv: Record<string, string>): 
       resolve(code ?? (signal ? 128 : 1));
     });
   });
+}
+
+/** The first port from `start` on that nothing listens on (another suite may be running). */
+async function freePort(start: number): Promise<number> {
+  for (let port = start; port < start + 100; port++) {
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = net.createServer();
+      srv.once("error", () => resolve(false));
+      srv.listen(port, () => srv.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`no free port in ${start}..${start + 99}`);
 }
 
 function urlFor(serverUrl: string, database: string): string {
@@ -155,8 +169,10 @@ async function runE2e(): Promise<void> {
   if (interrupted) return;
   header("browser tests (playwright)");
   const report = path.join(outDir, "playwright.json");
+  const port = await freePort(3100);
   const code = await phase("playwright", () =>
     run("playwright", ["test", "--reporter=list,json"], {
+      E2E_PORT: String(port),
       DATABASE_URL: url,
       NODE_ENV: "test",
       PLAYWRIGHT_JSON_OUTPUT_FILE: report,
