@@ -1,0 +1,37 @@
+import { sql } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { db } from "@/db";
+import { entriesOf, makeCustomer, makeStore, placePaidOrder } from "@/lib/testing/fixtures";
+import { expectLedgerClean } from "@/lib/testing/verify";
+import { sweepReadyQueues } from "./sweep";
+
+afterAll(expectLedgerClean);
+
+describe("sweep", () => {
+  it("two racing sweeps drain every ready auto queue, each entry exactly once, and skip manual ones", async () => {
+    // Orders placed with drain: false leave auto queues ready, as if the after() drain was lost.
+    const stores = await Promise.all(Array.from({ length: 6 }, () => makeStore({ unitCapFen: 0 })));
+    const manual = await makeStore({ unitCapFen: 0, payoutMode: "manual" });
+    const customer = await makeCustomer();
+    for (const s of [...stores, manual]) {
+      await placePaidOrder(customer, s.id, 1_000, { drain: false }); // a ¥10 entry at the head
+      for (let i = 0; i < 3; i++) await placePaidOrder(customer, s.id, 5_000, { drain: false }); // pool 130 + 3 × 650
+    }
+    const [a, b] = await Promise.all([sweepReadyQueues(), sweepReadyQueues()]);
+    expect(a.failed + b.failed).toBe(0);
+    // Each auto queue paid its ¥10 head (pool 2080 covers 1000, not the next 5000).
+    expect(a.paid + b.paid).toBeGreaterThanOrEqual(6);
+    for (const s of stores) {
+      expect((await entriesOf(s.queueId!)).map((e) => e.status)).toEqual(["paid", "waiting", "waiting", "waiting"]);
+    }
+    expect((await entriesOf(manual.queueId!)).every((e) => e.status === "waiting")).toBe(true);
+    const payouts = await db.execute<{ n: number }>(
+      sql`select count(*)::bigint as n from payouts where queue_id = any(${sql.param(stores.map((s) => s.queueId!))}::bigint[])`,
+    );
+    expect(Number(payouts.rows[0]!.n)).toBe(6);
+    // Nothing is left for a third sweep among these queues.
+    const again = await sweepReadyQueues();
+    expect(again.failed).toBe(0);
+    await expectLedgerClean();
+  });
+});

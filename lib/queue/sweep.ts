@@ -1,0 +1,53 @@
+import { sql } from "drizzle-orm";
+import { inTransaction } from "@/db/transaction";
+import { drainBatch } from "./drain";
+
+export type SweepResult = { queues: number; paid: number; paidFen: number; failed: number };
+
+/**
+ * The safety net: drains every `auto` queue whose pool covers its head. Queues are chosen with
+ * SKIP LOCKED on their pool row, so a second sweep (or a drain running for a payment) is skipped
+ * rather than waited for; inside a queue nothing is ever skipped: drainBatch pays its FIFO prefix.
+ * Walks queues in id order, one batch per transaction, until none is ready.
+ */
+export async function sweepReadyQueues(): Promise<SweepResult> {
+  const out: SweepResult = { queues: 0, paid: 0, paidFen: 0, failed: 0 };
+  let after = 0;
+  let current = 0;
+  for (;;) {
+    let picked: number | null = null;
+    try {
+      const r = await inTransaction(async (tx) => {
+        const res = await tx.execute<{ queue_id: number }>(sql`
+          select a.queue_id from accounts a
+          join queues q on q.id = a.queue_id
+          where a.kind = 'pool' and q.payout_mode = 'auto' and a.queue_id > ${after}
+            and a.balance >= (
+              select e.target_fen from queue_entries e
+              where e.queue_id = a.queue_id and e.status = 'waiting'
+              order by e.position limit 1)
+          order by a.queue_id
+          limit 1
+          for no key update of a skip locked`);
+        const row = res.rows[0];
+        if (!row) return null;
+        picked = Number(row.queue_id);
+        return { queueId: picked, ...(await drainBatch(tx, picked)) };
+      });
+      if (!r) return out;
+      if (r.queueId !== current) {
+        out.queues += 1;
+        current = r.queueId;
+      }
+      out.paid += r.paid;
+      out.paidFen += r.paidFen;
+      // Stay on this queue while its batches are full; then move past it.
+      after = r.more ? r.queueId - 1 : r.queueId;
+    } catch (e) {
+      if (picked === null) throw e;
+      out.failed += 1;
+      console.error(`[sweep] drain of queue ${picked} failed:`, e);
+      after = picked;
+    }
+  }
+}
