@@ -105,7 +105,7 @@ export default async function StorePage({ params }: Props) {
         <ul className="list-disc space-y-1 pl-5 text-sm text-ink">
           <li>
             每笔订单的 {bpsPercent(r.rebateBps)} 为商家让利：其中 {bpsPercent(r.platformFeeBps)} 为平台服务费，
-            {bpsPercent(r.pointsBps)} 以绿色积分返给您，其余进入本店免单池。
+            {bpsPercent(r.pointsBps)} 以绿色积分返给您，其余进入本店（或本店所在联盟）的免单池。
           </li>
           <li>
             满 <Money fen={r.minOrderFen} /> 的订单按实付金额的 {bpsPercent(r.freeBps)} 加入免单队列

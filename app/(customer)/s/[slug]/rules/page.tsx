@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { Card } from "@/app/_components";
 import { db } from "@/db";
 import { isDomainError } from "@/lib/errors";
+import { formatLongDateTime } from "@/lib/format/datetime";
 import { approvedStore } from "@/lib/merchants/store";
 import { formatFen } from "@/lib/money/format";
 import { pointsPolicy } from "@/lib/points/policy";
@@ -20,8 +21,6 @@ export const dynamic = "force-dynamic";
 type Props = { params: Promise<{ slug: string }> };
 
 const SLUG_RE = /^[a-z0-9][a-z0-9-]{1,40}$/;
-const date = new Intl.DateTimeFormat("zh-CN", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Shanghai" });
-
 async function load(slug: string) {
   if (!SLUG_RE.test(slug)) notFound();
   try {
@@ -71,7 +70,7 @@ export default async function StoreRulesPage({ params }: Props) {
         </p>
         <h1 className="mt-1 text-2xl font-semibold text-ink">{store.merchant.name} 的规则</h1>
         <p className="mt-1 text-sm text-muted" data-testid="rule-version">
-          当前第 {r.version} 版，{date.format(r.createdAt)} 起适用于新订单。
+          当前第 {r.version} 版，{formatLongDateTime(r.createdAt)} 起适用于新订单。
         </p>
       </header>
 
@@ -81,7 +80,7 @@ export default async function StoreRulesPage({ params }: Props) {
         <ul className="list-disc space-y-1 pl-5 text-sm" data-testid="current-rules">
           <li>
             每笔订单实付金额的 <strong data-testid="rebate-rate">{bpsPercent(r.rebateBps)}</strong> 是商家让利。让利中 {bpsPercent(r.platformFeeBps)}{" "}
-            为平台服务费，{bpsPercent(r.pointsBps)} 以绿色积分返给您（1 分 = ¥0.01），其余进入本店免单池。
+            为平台服务费，{bpsPercent(r.pointsBps)} 以绿色积分返给您（1 分 = ¥0.01），其余进入本店（或本店所在联盟）的免单池。
           </li>
           <li>
             实付满 {formatFen(r.minOrderFen)} 的订单加入免单队列，目标金额为实付金额的 {bpsPercent(r.freeBps)}
@@ -143,7 +142,7 @@ export default async function StoreRulesPage({ params }: Props) {
           {history.map((v) => (
             <li key={v.id} className="py-2" data-testid={`rule-version-${v.version}`}>
               <p className="font-medium">
-                第 {v.version} 版 <span className="font-normal text-muted">· {date.format(v.createdAt)}</span>
+                第 {v.version} 版 <span className="font-normal text-muted">· {formatLongDateTime(v.createdAt)}</span>
               </p>
               {v.changes.length === 0 ? (
                 <p className="text-muted">
