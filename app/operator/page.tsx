@@ -4,6 +4,7 @@ import type { ReactNode } from "react";
 import { Badge, Card, EmptyState, Money, PageHeader } from "@/app/_components";
 import { latestAudit } from "@/lib/audit/list";
 import { requireViewer } from "@/lib/auth/session";
+import { formatMonthDayTime } from "@/lib/format/datetime";
 import { merchantApplications, pendingWithdrawals } from "@/lib/operator/overview";
 import { readyQueues } from "@/lib/queue/ready";
 
@@ -41,15 +42,6 @@ const t = {
 };
 
 const READY_SHOWN = 8;
-
-const dateTime = new Intl.DateTimeFormat("zh-CN", {
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  hour12: false,
-  timeZone: "Asia/Shanghai",
-});
 
 function Stat({ label, value, href, cta, testId, children }: { label: string; value: ReactNode; href: string; cta: string; testId: string; children?: ReactNode }) {
   return (
@@ -93,7 +85,7 @@ export default async function OperatorOverview() {
               </p>
               <p className="text-muted">
                 {t.oldestWithdrawal(withdrawals.oldest.userName)} · <Money fen={withdrawals.oldest.amountFen} /> · {t.since}{" "}
-                {dateTime.format(withdrawals.oldest.createdAt)}
+                {formatMonthDayTime(withdrawals.oldest.createdAt)}
               </p>
             </>
           ) : (
@@ -104,7 +96,7 @@ export default async function OperatorOverview() {
           {applications.oldest ? (
             <p className="text-muted">
               {t.oldestApplication}
-              {applications.oldest.name}（{applications.oldest.slug}）· {t.since} {dateTime.format(applications.oldest.createdAt)}
+              {applications.oldest.name}（{applications.oldest.slug}）· {t.since} {formatMonthDayTime(applications.oldest.createdAt)}
             </p>
           ) : (
             <p className="text-muted">{t.applicationsEmpty}</p>
@@ -125,7 +117,7 @@ export default async function OperatorOverview() {
                 </Badge>
               </p>
               <p className="mt-2 text-sm text-muted">
-                {t.ledgerWhen(dateTime.format(lastCheck.createdAt), lastCheck.actorName ?? t.system)}
+                {t.ledgerWhen(formatMonthDayTime(lastCheck.createdAt), lastCheck.actorName ?? t.system)}
               </p>
             </>
           ) : (

@@ -1,14 +1,13 @@
 import Link from "next/link";
 import { Badge, ButtonLink, Card, PageHeader } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
+import { formatLongDateTime } from "@/lib/format/datetime";
 import { applicationOf } from "@/lib/merchants/onboarding";
 import { percentInput, percentText } from "@/lib/rules/form";
 import { ApplyForm } from "./apply-form";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "申请开店 · Freeline" };
-
-const dateTime = new Intl.DateTimeFormat("zh-CN", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Shanghai" });
 
 /** Apply for a store, see the application's status and, after a rejection, the reason and apply again. */
 export default async function ApplyPage() {
@@ -37,7 +36,7 @@ export default async function ApplyPage() {
             <dt className="text-muted">让利比例</dt>
             <dd>{percentText(app.rebateBps)}</dd>
             <dt className="text-muted">提交时间</dt>
-            <dd>{dateTime.format(app.createdAt)}</dd>
+            <dd>{formatLongDateTime(app.createdAt)}</dd>
           </dl>
           {app.status === "pending" ? (
             <p className="mt-3 rounded-lg bg-brand-50 p-3 text-sm text-brand-800" data-testid="application-status">
@@ -48,7 +47,7 @@ export default async function ApplyPage() {
           {app.status === "approved" ? (
             <div className="mt-3 space-y-3" data-testid="application-status">
               <p className="rounded-lg bg-green-50 p-3 text-sm text-green-800">
-                已通过审核{app.reviewedAt ? `（${dateTime.format(app.reviewedAt)}）` : ""}，店铺已开通。
+                已通过审核{app.reviewedAt ? `（${formatLongDateTime(app.reviewedAt)}）` : ""}，店铺已开通。
                 {app.reviewReason ? <span className="mt-1 block">运营备注：{app.reviewReason}</span> : null}
               </p>
               <div className="flex flex-wrap gap-3">
@@ -62,7 +61,7 @@ export default async function ApplyPage() {
           {app.status === "rejected" ? (
             <div className="mt-3 space-y-4">
               <div role="alert" className="rounded-lg bg-red-50 p-3 text-sm text-red-800" data-testid="application-status">
-                申请未通过{app.reviewedAt ? `（${dateTime.format(app.reviewedAt)}）` : ""}。
+                申请未通过{app.reviewedAt ? `（${formatLongDateTime(app.reviewedAt)}）` : ""}。
                 <span className="mt-1 block" data-testid="rejection-reason">
                   理由：{app.reviewReason}
                 </span>

@@ -3,6 +3,7 @@ import { headers } from "next/headers";
 import { Badge, Card, EmptyState, PageHeader } from "@/app/_components";
 import { listApiKeys, type ApiKeySummary } from "@/lib/api/keys";
 import { requireMerchant } from "@/lib/auth/session";
+import { formatShortDateTime } from "@/lib/format/datetime";
 import { CreateKeyForm } from "./create-key-form";
 import { RevokeKeyButton } from "./revoke-key-button";
 
@@ -25,8 +26,6 @@ const t = {
   spec: "接口文档（OpenAPI 3.1）",
   example: "示例：顾客在收银台付款 ¥58.00 后记录订单",
 };
-
-const dateTime = new Intl.DateTimeFormat("zh-CN", { dateStyle: "short", timeStyle: "short", timeZone: "Asia/Shanghai" });
 
 async function origin(): Promise<string> {
   const h = await headers();
@@ -95,12 +94,12 @@ function KeyTable({ keys }: { keys: ApiKeySummary[] }) {
             <tr key={k.id} className={k.revokedAt ? "text-muted" : undefined}>
               <td className={`${td} font-medium`}>{k.name}</td>
               <td className={`${td} font-mono text-xs`}>fl_{k.prefix}_…</td>
-              <td className={td}>{dateTime.format(k.createdAt)}</td>
-              <td className={td}>{k.lastUsedAt ? dateTime.format(k.lastUsedAt) : t.never}</td>
+              <td className={td}>{formatShortDateTime(k.createdAt)}</td>
+              <td className={td}>{k.lastUsedAt ? formatShortDateTime(k.lastUsedAt) : t.never}</td>
               <td className={td}>
                 {k.revokedAt ? (
                   <Badge tone="neutral">
-                    <span title={t.revokedAt(dateTime.format(k.revokedAt))}>{t.revoked}</span>
+                    <span title={t.revokedAt(formatShortDateTime(k.revokedAt))}>{t.revoked}</span>
                   </Badge>
                 ) : (
                   <Badge tone="success">{t.active}</Badge>

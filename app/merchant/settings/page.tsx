@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Card, PageHeader } from "@/app/_components";
 import { requireMerchant } from "@/lib/auth/session";
+import { formatLongDateTime } from "@/lib/format/datetime";
 import { pointsPolicy } from "@/lib/points/policy";
 import { MERCHANT_RULE_KEYS, percentText, RULE_LABEL, ruleValueText, type MerchantRules } from "@/lib/rules/form";
 import { currentRules, ruleHistory, settingsOf, storeQueueOf } from "@/lib/rules/versions";
@@ -9,8 +10,6 @@ import { SettingsForm } from "./settings-form";
 
 export const metadata: Metadata = { title: "规则设置 · Freeline 商家" };
 export const dynamic = "force-dynamic";
-
-const dateTime = new Intl.DateTimeFormat("zh-CN", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Shanghai" });
 
 /** The store's rules: edit within the platform's ranges (a new version for new orders), and the version history. */
 export default async function MerchantSettingsPage() {
@@ -57,7 +56,7 @@ export default async function MerchantSettingsPage() {
           {history.map((v) => (
             <li key={v.id} className="py-2">
               <p className="font-medium">
-                第 {v.version} 版 <span className="font-normal text-muted">· {dateTime.format(v.createdAt)}</span>
+                第 {v.version} 版 <span className="font-normal text-muted">· {formatLongDateTime(v.createdAt)}</span>
                 {v.version === current.version ? <span className="ml-2 text-xs text-brand-700">当前</span> : null}
               </p>
               {v.changes.length === 0 ? (

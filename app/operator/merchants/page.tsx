@@ -2,14 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Badge, Card, EmptyState, PageHeader } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
+import { formatShortDateTime } from "@/lib/format/datetime";
 import { merchantsForOperator, type MerchantAdminRow } from "@/lib/merchants/onboarding";
 import { PAYOUT_MODE_LABEL, percentText } from "@/lib/rules/form";
 import { ReviewForm } from "./review-form";
 
 export const metadata: Metadata = { title: "商家 · Freeline 运营" };
 export const dynamic = "force-dynamic";
-
-const dateTime = new Intl.DateTimeFormat("zh-CN", { dateStyle: "short", timeStyle: "short", timeZone: "Asia/Shanghai" });
 
 const STATUS: Record<MerchantAdminRow["status"], { label: string; tone: "brand" | "success" | "danger" }> = {
   pending: { label: "待审核", tone: "brand" },
@@ -38,7 +37,7 @@ export default async function OperatorMerchantsPage() {
                   <p className="text-base font-medium">{r.name}</p>
                   <p className="font-mono text-muted">/s/{r.slug}</p>
                   <p>
-                    申请人 {r.ownerDisplayName}（{r.ownerUsername}）· 提交于 {dateTime.format(r.createdAt)}
+                    申请人 {r.ownerDisplayName}（{r.ownerUsername}）· 提交于 {formatShortDateTime(r.createdAt)}
                   </p>
                   <p>让利 {percentText(r.rebateBps)} · 规则 v{r.ruleVersion}</p>
                   {r.reviewReason ? (
@@ -95,10 +94,10 @@ export default async function OperatorMerchantsPage() {
                   </td>
                   <td className="py-2 pr-3">
                     v{r.ruleVersion} · 让利 {percentText(r.rebateBps)}
-                    <span className="block text-xs text-muted">{dateTime.format(r.ruleChangedAt)}</span>
+                    <span className="block text-xs text-muted">{formatShortDateTime(r.ruleChangedAt)}</span>
                   </td>
                   <td className="py-2 text-xs text-muted">
-                    {r.reviewedAt ? `${r.reviewerUsername ?? ""} ${dateTime.format(r.reviewedAt)}` : "—"}
+                    {r.reviewedAt ? `${r.reviewerUsername ?? ""} ${formatShortDateTime(r.reviewedAt)}` : "—"}
                     {r.status === "rejected" && r.reviewReason ? <span className="block">理由：{r.reviewReason}</span> : null}
                   </td>
                 </tr>

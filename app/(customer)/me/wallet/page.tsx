@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Badge, Card, EmptyState, Money, PageHeader, type BadgeTone } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
 import { customerBalances } from "@/lib/customers/summary";
+import { formatShortDateTime } from "@/lib/format/datetime";
 import { formatFen } from "@/lib/money/format";
 import { customerWithdrawals, withdrawalsToday, type WithdrawalStatus } from "@/lib/wallet/history";
 import { WITHDRAWAL_RULES } from "@/lib/wallet/rules";
@@ -46,8 +47,6 @@ const RULES = [
   "提交时需再次输入登录密码。申请后金额转入“提现中”，由平台审核打款；如被驳回，金额全额退回钱包，并注明原因。",
   "只有钱包中的免单金额可以提现；积分不可转让、不可提现。",
 ];
-
-const dateTime = new Intl.DateTimeFormat("zh-CN", { dateStyle: "short", timeStyle: "short", timeZone: "Asia/Shanghai" });
 
 export default async function WalletPage() {
   const viewer = await requireViewer(undefined, { next: "/me/wallet" });
@@ -114,9 +113,9 @@ export default async function WalletPage() {
                     <Money fen={w.amountFen} />
                   </span>
                   <span className="block text-xs text-muted">
-                    {dateTime.format(w.createdAt)}
+                    {formatShortDateTime(w.createdAt)}
                     {w.feeFen > 0 ? ` · ${t.fee(w.feeFen)}` : ""}
-                    {w.decidedAt ? ` · 处理于 ${dateTime.format(w.decidedAt)}` : ""}
+                    {w.decidedAt ? ` · 处理于 ${formatShortDateTime(w.decidedAt)}` : ""}
                   </span>
                   {w.status === "rejected" && w.reason ? (
                     <span className="block text-xs text-ink">驳回原因：{w.reason}</span>
