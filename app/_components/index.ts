@@ -1,4 +1,5 @@
 export { Badge, type BadgeTone } from "./badge";
+export { BarChart } from "./bar-chart";
 export { Button, ButtonLink, buttonClass, type ButtonProps } from "./button";
 export { Card } from "./card";
 export { cn } from "./cn";
@@ -6,6 +7,8 @@ export { EmptyState } from "./empty-state";
 export { Field, FormError, Input, type FieldProps } from "./field";
 export { Money } from "./money";
 export { PageHeader } from "./page-header";
+export { Pager, pagerLinkClass } from "./pager";
 export { ProgressBar } from "./progress-bar";
+export { SearchForm } from "./search-form";
 export { Skeleton } from "./skeleton";
-export { BarChart } from "./bar-chart";
+export { Table, Th, td, tdNum, th, thNum } from "./table";

@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
-import { Badge, buttonClass, Card, cn, EmptyState, Input, Money, PageHeader, type BadgeTone } from "@/app/_components";
+import { Badge, buttonClass, Card, cn, EmptyState, Money, PageHeader, Pager, SearchForm, Table, type BadgeTone } from "@/app/_components";
+import { pagedHref, pageParam } from "@/app/_components/paging";
 import { requireMerchant } from "@/lib/auth/session";
+import { formatShortDateTime } from "@/lib/format/datetime";
 import { ORDERS_PAGE_SIZE, normalizeOrderNo, storeOrders, type EntryCounts, type OrderListRow } from "@/lib/orders/store-orders";
 import { paymentProvider } from "@/lib/payments";
 import { RefundButton } from "./refund-button";
@@ -25,10 +27,6 @@ const t = {
   pageEmpty: "这一页没有订单",
   backToFirst: "回到第一页",
   cols: { orderNo: "订单号", time: "下单时间", amount: "金额", cash: "现金", points: "积分抵扣", status: "状态", entries: "排队", action: "操作" },
-  prev: "上一页",
-  next: "下一页",
-  pageOf: (page: number, pages: number, total: number) => `第 ${page} / ${pages} 页，共 ${total} 笔`,
-  pagination: "分页",
   noEntries: "未入队",
   pointsUnit: (n: number) => `${n} 积分`,
 };
@@ -49,20 +47,14 @@ function entriesSummary(e: EntryCounts): string {
   return `${total} 笔：${parts.join(" · ")}`;
 }
 
-const dateTime = new Intl.DateTimeFormat("zh-CN", { dateStyle: "short", timeStyle: "short", timeZone: "Asia/Shanghai" });
-
 const querySchema = z.object({
   q: z.string().max(64).catch("").transform(normalizeOrderNo),
-  page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
+  page: pageParam,
 });
 type Query = z.output<typeof querySchema>;
 
 function href(q: Query): string {
-  const params = new URLSearchParams();
-  if (q.q) params.set("q", q.q);
-  if (q.page !== 1) params.set("page", String(q.page));
-  const s = params.toString();
-  return s ? `/merchant/orders?${s}` : "/merchant/orders";
+  return pagedHref("/merchant/orders", q);
 }
 
 export default async function MerchantOrdersPage({
@@ -80,31 +72,19 @@ export default async function MerchantOrdersPage({
     <div className="space-y-4">
       <PageHeader title={t.title} description={t.description} />
 
-      <form role="search" action="/merchant/orders" className="flex flex-wrap items-end gap-2">
-        <div className="min-w-0 flex-1 space-y-1.5">
-          <label htmlFor="order-search" className="block text-sm font-medium">
-            {t.search}
-          </label>
-          <Input
-            id="order-search"
-            name="q"
-            defaultValue={query.q}
-            placeholder={t.searchPlaceholder}
-            autoComplete="off"
-            spellCheck={false}
-            className="font-mono uppercase"
-            data-testid="order-search"
-          />
-        </div>
-        <button type="submit" className={buttonClass("primary", "md")}>
-          {t.searchButton}
-        </button>
-        {query.q ? (
-          <Link href="/merchant/orders" className={buttonClass("ghost", "md")}>
-            {t.clear}
-          </Link>
-        ) : null}
-      </form>
+      <SearchForm
+        action="/merchant/orders"
+        label={t.search}
+        submit={t.searchButton}
+        input={{ id: "order-search", name: "q", defaultValue: query.q, placeholder: t.searchPlaceholder, className: "font-mono uppercase", "data-testid": "order-search" }}
+        extra={
+          query.q ? (
+            <Link href="/merchant/orders" className={buttonClass("ghost", "md")}>
+              {t.clear}
+            </Link>
+          ) : null
+        }
+      />
 
       <Card title={query.q ? t.found(total, query.q) : t.orders}>
         {total === 0 ? (
@@ -126,7 +106,7 @@ export default async function MerchantOrdersPage({
           <>
             <OrderList rows={rows} />
             <OrderTable rows={rows} />
-            <Pager query={query} pages={pages} total={total} />
+            <Pager page={query.page} pages={pages} total={total} unit="笔" href={(page) => href({ ...query, page })} />
           </>
         )}
       </Card>
@@ -171,7 +151,7 @@ function OrderList({ rows }: { rows: OrderListRow[] }) {
           </p>
           <div className="flex items-center justify-between gap-2">
             <p className="text-xs text-muted">
-              {dateTime.format(r.createdAt)} · {entriesSummary(r.entries)}
+              {formatShortDateTime(r.createdAt)} · {entriesSummary(r.entries)}
             </p>
             <Refund row={r} place="list" />
           </div>
@@ -188,67 +168,42 @@ function OrderTable({ rows }: { rows: OrderListRow[] }) {
   const td = "px-2 py-2 whitespace-nowrap";
   const tdNum = "px-2 py-2 text-right whitespace-nowrap tabular-nums";
   return (
-    <div className="hidden overflow-x-auto sm:block">
-      <table className="w-full text-sm" data-testid="order-table">
-        <thead className="border-b border-line text-muted">
-          <tr>
-            <th scope="col" className={th}>{t.cols.orderNo}</th>
-            <th scope="col" className={th}>{t.cols.time}</th>
-            <th scope="col" className={thNum}>{t.cols.amount}</th>
-            <th scope="col" className={thNum}>{t.cols.cash}</th>
-            <th scope="col" className={thNum}>{t.cols.points}</th>
-            <th scope="col" className={th}>{t.cols.status}</th>
-            <th scope="col" className={th}>{t.cols.entries}</th>
-            <th scope="col" className={thNum}>{t.cols.action}</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-line">
-          {rows.map((r) => (
-            <tr key={r.id} data-testid={`order-row-${r.orderNo}`}>
-              <td className={cn(td, "font-mono text-xs")}>{r.orderNo}</td>
-              <td className={cn(td, "text-muted")}>{dateTime.format(r.createdAt)}</td>
-              <td className={tdNum}>
-                <Money fen={r.amountFen} />
-              </td>
-              <td className={tdNum}>
-                <Money fen={r.cashFen} />
-              </td>
-              <td className={tdNum}>{r.pointsUsed}</td>
-              <td className={td}>
-                <Badge tone={STATUS[r.status].tone}>{STATUS[r.status].label}</Badge>
-              </td>
-              <td className={cn(td, "text-muted")}>{entriesSummary(r.entries)}</td>
-              <td className="px-2 py-1 text-right">
-                <Refund row={r} place="table" />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-function Pager({ query, pages, total }: { query: Query; pages: number; total: number }) {
-  const link = "rounded-lg px-3 py-1.5 font-medium text-brand-700 ring-1 ring-inset ring-brand-200 hover:bg-brand-50";
-  const off = "rounded-lg px-3 py-1.5 text-muted/60 ring-1 ring-inset ring-line";
-  return (
-    <nav aria-label={t.pagination} className="mt-3 flex items-center justify-between gap-2 text-sm">
-      {query.page > 1 ? (
-        <Link href={href({ ...query, page: Math.min(query.page - 1, pages) })} className={link} rel="prev">
-          {t.prev}
-        </Link>
-      ) : (
-        <span className={off} aria-disabled="true">{t.prev}</span>
-      )}
-      <span className="text-muted">{t.pageOf(query.page, pages, total)}</span>
-      {query.page < pages ? (
-        <Link href={href({ ...query, page: query.page + 1 })} className={link} rel="next">
-          {t.next}
-        </Link>
-      ) : (
-        <span className={off} aria-disabled="true">{t.next}</span>
-      )}
-    </nav>
+    <Table
+      wrapperClassName="hidden sm:block"
+      data-testid="order-table"
+      head={
+        <>
+          <th scope="col" className={th}>{t.cols.orderNo}</th>
+          <th scope="col" className={th}>{t.cols.time}</th>
+          <th scope="col" className={thNum}>{t.cols.amount}</th>
+          <th scope="col" className={thNum}>{t.cols.cash}</th>
+          <th scope="col" className={thNum}>{t.cols.points}</th>
+          <th scope="col" className={th}>{t.cols.status}</th>
+          <th scope="col" className={th}>{t.cols.entries}</th>
+          <th scope="col" className={thNum}>{t.cols.action}</th>
+        </>
+      }
+    >
+      {rows.map((r) => (
+        <tr key={r.id} data-testid={`order-row-${r.orderNo}`}>
+          <td className={cn(td, "font-mono text-xs")}>{r.orderNo}</td>
+          <td className={cn(td, "text-muted")}>{formatShortDateTime(r.createdAt)}</td>
+          <td className={tdNum}>
+            <Money fen={r.amountFen} />
+          </td>
+          <td className={tdNum}>
+            <Money fen={r.cashFen} />
+          </td>
+          <td className={tdNum}>{r.pointsUsed}</td>
+          <td className={td}>
+            <Badge tone={STATUS[r.status].tone}>{STATUS[r.status].label}</Badge>
+          </td>
+          <td className={cn(td, "text-muted")}>{entriesSummary(r.entries)}</td>
+          <td className="px-2 py-1 text-right">
+            <Refund row={r} place="table" />
+          </td>
+        </tr>
+      ))}
+    </Table>
   );
 }

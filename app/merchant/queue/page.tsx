@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
-import { Badge, Card, cn, EmptyState, Money, PageHeader, ProgressBar, type BadgeTone } from "@/app/_components";
+import { Badge, Card, cn, EmptyState, Money, PageHeader, Pager, ProgressBar, Table, type BadgeTone } from "@/app/_components";
+import { pagedHref, pageParam } from "@/app/_components/paging";
 import { requireMerchant } from "@/lib/auth/session";
+import { formatShortDateTime } from "@/lib/format/datetime";
 import { queueGauge } from "@/lib/merchants/store";
 import { formatFen } from "@/lib/money/format";
 import { QUEUE_PAGE_SIZE, queueTable, type QueueRow } from "@/lib/queue/table";
@@ -34,10 +36,6 @@ const t = {
   emptyBody: "顾客付款满门槛后，订单会出现在这里。",
   pageEmpty: "这一页没有条目",
   backToFirst: "回到第一页",
-  prev: "上一页",
-  next: "下一页",
-  pageOf: (page: number, pages: number, total: number) => `第 ${page} / ${pages} 页，共 ${total} 条`,
-  pagination: "分页",
 };
 
 const STATUS: Record<QueueRow["status"], { label: string; tone: BadgeTone }> = {
@@ -52,21 +50,15 @@ function statusOf(row: QueueRow): { label: string; tone: BadgeTone } {
   return STATUS[row.status];
 }
 
-const dateTime = new Intl.DateTimeFormat("zh-CN", { dateStyle: "short", timeStyle: "short", timeZone: "Asia/Shanghai" });
-
 /** `?status=` and `?page=`: anything unexpected falls back to the default rather than erroring. */
 const querySchema = z.object({
   status: z.enum(["waiting", "all"]).catch("waiting"),
-  page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
+  page: pageParam,
 });
 type Query = z.output<typeof querySchema>;
 
 function href(q: Query): string {
-  const params = new URLSearchParams();
-  if (q.status !== "waiting") params.set("status", q.status);
-  if (q.page !== 1) params.set("page", String(q.page));
-  const s = params.toString();
-  return s ? `/merchant/queue?${s}` : "/merchant/queue";
+  return pagedHref("/merchant/queue", { status: q.status === "waiting" ? undefined : q.status, page: q.page });
 }
 
 export default async function MerchantQueuePage({
@@ -132,7 +124,7 @@ export default async function MerchantQueuePage({
           <>
             <EntryList rows={table.rows} />
             <EntryTable rows={table.rows} />
-            <Pager query={query} pages={pages} total={table.total} />
+            <Pager page={query.page} pages={pages} total={table.total} href={(page) => href({ ...query, page })} />
           </>
         )}
       </Card>
@@ -201,7 +193,7 @@ function EntryList({ rows }: { rows: QueueRow[] }) {
                 <span className="ml-2 text-sm font-normal">{r.customerName}</span>
               </p>
               <p className="truncate text-xs text-muted">
-                {r.orderNo} · {dateTime.format(r.createdAt)}
+                {r.orderNo} · {formatShortDateTime(r.createdAt)}
               </p>
             </div>
             <Badge tone={s.tone} className="shrink-0">
@@ -218,62 +210,37 @@ function EntryList({ rows }: { rows: QueueRow[] }) {
 function EntryTable({ rows }: { rows: QueueRow[] }) {
   const th = "px-2 py-2 text-left font-medium";
   return (
-    <div className="hidden overflow-x-auto sm:block">
-      <table className="w-full text-sm" data-testid="queue-table">
-        <thead className="border-b border-line text-muted">
-          <tr>
-            <th scope="col" className={th}>{t.cols.position}</th>
-            <th scope="col" className={cn(th, "text-right")}>{t.cols.target}</th>
-            <th scope="col" className={th}>{t.cols.customer}</th>
-            <th scope="col" className={th}>{t.cols.orderNo}</th>
-            <th scope="col" className={th}>{t.cols.time}</th>
-            <th scope="col" className={th}>{t.cols.status}</th>
+    <Table
+      wrapperClassName="hidden sm:block"
+      data-testid="queue-table"
+      head={
+        <>
+          <th scope="col" className={th}>{t.cols.position}</th>
+          <th scope="col" className={cn(th, "text-right")}>{t.cols.target}</th>
+          <th scope="col" className={th}>{t.cols.customer}</th>
+          <th scope="col" className={th}>{t.cols.orderNo}</th>
+          <th scope="col" className={th}>{t.cols.time}</th>
+          <th scope="col" className={th}>{t.cols.status}</th>
+        </>
+      }
+    >
+      {rows.map((r) => {
+        const s = statusOf(r);
+        return (
+          <tr key={r.id} data-testid={`entry-row-${r.position}`}>
+            <td className="px-2 py-2 tabular-nums">{r.position}</td>
+            <td className="px-2 py-2 text-right">
+              <Money fen={r.targetFen} />
+            </td>
+            <td className="max-w-[10rem] truncate px-2 py-2">{r.customerName}</td>
+            <td className="px-2 py-2 font-mono text-xs">{r.orderNo}</td>
+            <td className="whitespace-nowrap px-2 py-2 text-muted">{formatShortDateTime(r.createdAt)}</td>
+            <td className="px-2 py-2">
+              <Badge tone={s.tone}>{s.label}</Badge>
+            </td>
           </tr>
-        </thead>
-        <tbody className="divide-y divide-line">
-          {rows.map((r) => {
-            const s = statusOf(r);
-            return (
-              <tr key={r.id} data-testid={`entry-row-${r.position}`}>
-                <td className="px-2 py-2 tabular-nums">{r.position}</td>
-                <td className="px-2 py-2 text-right">
-                  <Money fen={r.targetFen} />
-                </td>
-                <td className="max-w-[10rem] truncate px-2 py-2">{r.customerName}</td>
-                <td className="px-2 py-2 font-mono text-xs">{r.orderNo}</td>
-                <td className="whitespace-nowrap px-2 py-2 text-muted">{dateTime.format(r.createdAt)}</td>
-                <td className="px-2 py-2">
-                  <Badge tone={s.tone}>{s.label}</Badge>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-function Pager({ query, pages, total }: { query: Query; pages: number; total: number }) {
-  const link = "rounded-lg px-3 py-1.5 font-medium text-brand-700 ring-1 ring-inset ring-brand-200 hover:bg-brand-50";
-  const off = "rounded-lg px-3 py-1.5 text-muted/60 ring-1 ring-inset ring-line";
-  return (
-    <nav aria-label={t.pagination} className="mt-3 flex items-center justify-between gap-2 text-sm">
-      {query.page > 1 ? (
-        <Link href={href({ ...query, page: Math.min(query.page - 1, pages) })} className={link} rel="prev">
-          {t.prev}
-        </Link>
-      ) : (
-        <span className={off} aria-disabled="true">{t.prev}</span>
-      )}
-      <span className="text-muted">{t.pageOf(query.page, pages, total)}</span>
-      {query.page < pages ? (
-        <Link href={href({ ...query, page: query.page + 1 })} className={link} rel="next">
-          {t.next}
-        </Link>
-      ) : (
-        <span className={off} aria-disabled="true">{t.next}</span>
-      )}
-    </nav>
+        );
+      })}
+    </Table>
   );
 }

@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Badge, Card, EmptyState, Money, PageHeader } from "@/app/_components";
+import { Badge, Card, EmptyState, Money, PageHeader, Table, Th } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
+import { formatShortDateTime } from "@/lib/format/datetime";
 import { allianceCandidates, listAlliances } from "@/lib/merchants/alliances";
 import { AllianceForm } from "./alliance-form";
 
@@ -19,10 +20,6 @@ const t = {
   form: "组建联盟",
 };
 
-const date = new Intl.DateTimeFormat("zh-CN", { dateStyle: "short", timeStyle: "short", timeZone: "Asia/Shanghai" });
-
-const th = "px-2 py-1.5 text-left font-medium whitespace-nowrap";
-const thNum = "px-2 py-1.5 text-right font-medium whitespace-nowrap";
 const td = "px-2 py-1.5 align-top";
 const tdNum = "px-2 py-1.5 text-right align-top whitespace-nowrap tabular-nums";
 
@@ -38,53 +35,51 @@ export default async function OperatorAlliancesPage() {
         {alliances.length === 0 ? (
           <EmptyState title={t.listEmpty} description={t.listEmptyBody} className="py-6" />
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-sm" data-testid="alliances">
-              <thead className="border-b border-line text-muted">
-                <tr>
-                  <th scope="col" className={th}>{t.cols.name}</th>
-                  <th scope="col" className={th}>{t.cols.members}</th>
-                  <th scope="col" className={th}>{t.cols.mode}</th>
-                  <th scope="col" className={thNum}>{t.cols.pool}</th>
-                  <th scope="col" className={thNum}>{t.cols.waiting}</th>
-                  <th scope="col" className={th}>{t.cols.created}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-line">
-                {alliances.map((a) => (
-                  <tr key={a.id} data-testid={`alliance-${a.id}`}>
-                    <td className={`${td} whitespace-nowrap`}>
-                      <span className="font-medium">{a.name}</span>
-                      <span className="ml-1.5 text-xs text-muted">队列 #{a.queueId}</span>
-                    </td>
-                    <td className={td}>
-                      <ul className="flex flex-wrap gap-x-2 gap-y-0.5">
-                        {a.members.map((m) => (
-                          <li key={m.merchantId}>
-                            <Link href={`/s/${m.slug}`} className="text-brand-700 underline">
-                              {m.name}
-                            </Link>
-                          </li>
-                        ))}
-                      </ul>
-                    </td>
-                    <td className={td}>
-                      <Badge tone={a.payoutMode === "auto" ? "brand" : "warn"}>{t.mode[a.payoutMode]}</Badge>
-                    </td>
-                    <td className={tdNum}>
-                      <Money fen={a.poolFen} />
-                    </td>
-                    <td className={tdNum}>
-                      {t.waiting(a.waitingCount)} · <Money fen={a.waitingFen} />
-                    </td>
-                    <td className={`${td} whitespace-nowrap text-muted`}>
-                      {date.format(a.createdAt)} · {a.createdBy}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            data-testid="alliances"
+            head={
+              <>
+                <Th>{t.cols.name}</Th>
+                <Th>{t.cols.members}</Th>
+                <Th>{t.cols.mode}</Th>
+                <Th num>{t.cols.pool}</Th>
+                <Th num>{t.cols.waiting}</Th>
+                <Th>{t.cols.created}</Th>
+              </>
+            }
+          >
+            {alliances.map((a) => (
+              <tr key={a.id} data-testid={`alliance-${a.id}`}>
+                <td className={`${td} whitespace-nowrap`}>
+                  <span className="font-medium">{a.name}</span>
+                  <span className="ml-1.5 text-xs text-muted">队列 #{a.queueId}</span>
+                </td>
+                <td className={td}>
+                  <ul className="flex flex-wrap gap-x-2 gap-y-0.5">
+                    {a.members.map((m) => (
+                      <li key={m.merchantId}>
+                        <Link href={`/s/${m.slug}`} className="text-brand-700 underline">
+                          {m.name}
+                        </Link>
+                      </li>
+                    ))}
+                  </ul>
+                </td>
+                <td className={td}>
+                  <Badge tone={a.payoutMode === "auto" ? "brand" : "warn"}>{t.mode[a.payoutMode]}</Badge>
+                </td>
+                <td className={tdNum}>
+                  <Money fen={a.poolFen} />
+                </td>
+                <td className={tdNum}>
+                  {t.waiting(a.waitingCount)} · <Money fen={a.waitingFen} />
+                </td>
+                <td className={`${td} whitespace-nowrap text-muted`}>
+                  {formatShortDateTime(a.createdAt)} · {a.createdBy}
+                </td>
+              </tr>
+            ))}
+          </Table>
         )}
       </Card>
 

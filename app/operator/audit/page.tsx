@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
-import { Button, Card, EmptyState, PageHeader } from "@/app/_components";
+import { Button, Card, EmptyState, PageHeader, Pager, Table, td, Th } from "@/app/_components";
+import { pagedHref, pageParam } from "@/app/_components/paging";
 import { AUDIT_PAGE_SIZE, auditActions, listAudit, type AuditLine } from "@/lib/audit/list";
 import { requireViewer } from "@/lib/auth/session";
+import { formatDateTime } from "@/lib/format/datetime";
 
 export const metadata: Metadata = { title: "审计日志 · Freeline 运营" };
 
@@ -22,10 +24,6 @@ const t = {
   system: "系统",
   noDetails: "—",
   showDetails: "查看",
-  prev: "上一页",
-  next: "下一页",
-  pageOf: (page: number, pages: number, total: number) => `第 ${page} / ${pages} 页，共 ${total} 条`,
-  pagination: "分页",
 };
 
 /** Names for the actions the console knows; any other action shows its code. */
@@ -48,34 +46,16 @@ const ACTION_LABEL: Record<string, string> = {
   "points.expire": "积分过期",
 };
 
-const dateTime = new Intl.DateTimeFormat("zh-CN", {
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-  hour12: false,
-  timeZone: "Asia/Shanghai",
-});
-
 /** `?action=` and `?page=`: anything unexpected falls back to the default rather than erroring. */
 const querySchema = z.object({
   action: z.string().trim().min(1).max(64).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
+  page: pageParam,
 });
 type Query = z.output<typeof querySchema>;
 
 function href(q: Query): string {
-  const params = new URLSearchParams();
-  if (q.action) params.set("action", q.action);
-  if (q.page !== 1) params.set("page", String(q.page));
-  const s = params.toString();
-  return s ? `/operator/audit?${s}` : "/operator/audit";
+  return pagedHref("/operator/audit", q);
 }
-
-const th = "px-2 py-1.5 text-left font-medium whitespace-nowrap";
-const td = "px-2 py-1.5 whitespace-nowrap";
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireViewer("operator", { next: "/operator/audit" });
@@ -129,7 +109,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         ) : (
           <>
             <AuditTable rows={list.rows} />
-            <Pager query={query} pages={pages} total={list.total} />
+            <Pager page={query.page} pages={pages} total={list.total} href={(page) => href({ ...query, page })} />
           </>
         )}
       </Card>
@@ -139,77 +119,51 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
 
 function AuditTable({ rows }: { rows: AuditLine[] }) {
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-sm" data-testid="audit-log">
-        <thead className="border-b border-line text-muted">
-          <tr>
-            <th scope="col" className={th}>{t.cols.time}</th>
-            <th scope="col" className={th}>{t.cols.who}</th>
-            <th scope="col" className={th}>{t.cols.action}</th>
-            <th scope="col" className={th}>{t.cols.subject}</th>
-            <th scope="col" className={th}>{t.cols.reason}</th>
-            <th scope="col" className={th}>{t.cols.details}</th>
+    <Table
+      data-testid="audit-log"
+      head={
+        <>
+          <Th>{t.cols.time}</Th>
+          <Th>{t.cols.who}</Th>
+          <Th>{t.cols.action}</Th>
+          <Th>{t.cols.subject}</Th>
+          <Th>{t.cols.reason}</Th>
+          <Th>{t.cols.details}</Th>
+        </>
+      }
+    >
+      {rows.map((r) => {
+        const hasDetails = Object.keys(r.details).length > 0;
+        return (
+          <tr key={r.id} className="align-top" data-testid={`audit-${r.id}`}>
+            <td className={`${td} text-muted tabular-nums`}>{formatDateTime(r.createdAt, { seconds: true })}</td>
+            <td className={`${td} max-w-[10rem] truncate`} title={r.actorUsername ? `@${r.actorUsername}` : undefined}>
+              {r.actorName ?? <span className="text-muted">{t.system}</span>}
+            </td>
+            <td className={td}>
+              {ACTION_LABEL[r.action] ?? r.action}
+              {ACTION_LABEL[r.action] ? <span className="block font-mono text-xs text-muted">{r.action}</span> : null}
+            </td>
+            <td className={`${td} font-mono text-xs`}>
+              {r.subjectType} #{r.subjectId}
+            </td>
+            <td className="max-w-[16rem] px-2 py-1.5 break-words">{r.reason ?? "—"}</td>
+            <td className="px-2 py-1.5">
+              {hasDetails ? (
+                <details>
+                  <summary className="cursor-pointer text-brand-700">{t.showDetails}</summary>
+                  {/* Rendered as text: React escapes it, so stored markup stays inert. */}
+                  <pre className="mt-1 max-h-64 max-w-[28rem] overflow-auto rounded-lg bg-canvas p-2 text-xs whitespace-pre-wrap break-all">
+                    {JSON.stringify(r.details, null, 2)}
+                  </pre>
+                </details>
+              ) : (
+                <span className="text-muted">{t.noDetails}</span>
+              )}
+            </td>
           </tr>
-        </thead>
-        <tbody className="divide-y divide-line">
-          {rows.map((r) => {
-            const hasDetails = Object.keys(r.details).length > 0;
-            return (
-              <tr key={r.id} className="align-top" data-testid={`audit-${r.id}`}>
-                <td className={`${td} text-muted tabular-nums`}>{dateTime.format(r.createdAt)}</td>
-                <td className={`${td} max-w-[10rem] truncate`} title={r.actorUsername ? `@${r.actorUsername}` : undefined}>
-                  {r.actorName ?? <span className="text-muted">{t.system}</span>}
-                </td>
-                <td className={td}>
-                  {ACTION_LABEL[r.action] ?? r.action}
-                  {ACTION_LABEL[r.action] ? <span className="block font-mono text-xs text-muted">{r.action}</span> : null}
-                </td>
-                <td className={`${td} font-mono text-xs`}>
-                  {r.subjectType} #{r.subjectId}
-                </td>
-                <td className="max-w-[16rem] px-2 py-1.5 break-words">{r.reason ?? "—"}</td>
-                <td className="px-2 py-1.5">
-                  {hasDetails ? (
-                    <details>
-                      <summary className="cursor-pointer text-brand-700">{t.showDetails}</summary>
-                      {/* Rendered as text: React escapes it, so stored markup stays inert. */}
-                      <pre className="mt-1 max-h-64 max-w-[28rem] overflow-auto rounded-lg bg-canvas p-2 text-xs whitespace-pre-wrap break-all">
-                        {JSON.stringify(r.details, null, 2)}
-                      </pre>
-                    </details>
-                  ) : (
-                    <span className="text-muted">{t.noDetails}</span>
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-function Pager({ query, pages, total }: { query: Query; pages: number; total: number }) {
-  const link = "rounded-lg px-3 py-1.5 font-medium text-brand-700 ring-1 ring-inset ring-brand-200 hover:bg-brand-50";
-  const off = "rounded-lg px-3 py-1.5 text-muted/60 ring-1 ring-inset ring-line";
-  return (
-    <nav aria-label={t.pagination} className="mt-3 flex items-center justify-between gap-2 text-sm">
-      {query.page > 1 ? (
-        <Link href={href({ ...query, page: Math.min(query.page - 1, pages) })} className={link} rel="prev">
-          {t.prev}
-        </Link>
-      ) : (
-        <span className={off} aria-disabled="true">{t.prev}</span>
-      )}
-      <span className="text-muted">{t.pageOf(query.page, pages, total)}</span>
-      {query.page < pages ? (
-        <Link href={href({ ...query, page: query.page + 1 })} className={link} rel="next">
-          {t.next}
-        </Link>
-      ) : (
-        <span className={off} aria-disabled="true">{t.next}</span>
-      )}
-    </nav>
+        );
+      })}
+    </Table>
   );
 }

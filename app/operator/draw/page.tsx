@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
-import { Badge, Card, cn, EmptyState, Money, PageHeader } from "@/app/_components";
+import { Badge, Card, cn, EmptyState, Money, PageHeader, Table, td, tdNum, Th } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
+import { formatDateTime } from "@/lib/format/datetime";
 import { formatFen } from "@/lib/money/format";
 import { DRAW_CAP_FEN } from "@/lib/queue/draw";
 import { drawHistory, drawQueues } from "@/lib/queue/draw-view";
@@ -34,23 +35,7 @@ const t = {
   hcols: { time: "时间", queue: "队列", operator: "运营", candidates: "候选", random: "随机值", index: "序号", winner: "中奖条目", amount: "金额", note: "备注" },
 };
 
-const dateTime = new Intl.DateTimeFormat("zh-CN", {
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-  hour12: false,
-  timeZone: "Asia/Shanghai",
-});
-
 const querySchema = z.object({ queue: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().catch(undefined) });
-
-const th = "px-2 py-1.5 text-left font-medium whitespace-nowrap";
-const thNum = "px-2 py-1.5 text-right font-medium whitespace-nowrap";
-const td = "px-2 py-1.5 whitespace-nowrap";
-const tdNum = "px-2 py-1.5 text-right whitespace-nowrap tabular-nums";
 
 export default async function OperatorDrawPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireViewer("operator", { next: "/operator/draw" });
@@ -66,58 +51,56 @@ export default async function OperatorDrawPage({ searchParams }: { searchParams:
     <div className="space-y-4">
       <PageHeader title={t.title} description={t.description} />
 
-      <Card title={`${t.queues}（${queues.length}）`} actions={<span className="text-xs text-muted">{t.queuesNote}</span>}>
+      <Card title={`${t.queues}（${queues.length}）`} note={t.queuesNote}>
         {queues.length === 0 ? (
           <EmptyState title={t.queuesEmpty} description={t.queuesEmptyBody} className="py-6" />
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-sm" data-testid="draw-queues">
-              <thead className="border-b border-line text-muted">
-                <tr>
-                  <th scope="col" className={th}>{t.cols.queue}</th>
-                  <th scope="col" className={th}>{t.cols.stores}</th>
-                  <th scope="col" className={th}>{t.cols.mode}</th>
-                  <th scope="col" className={thNum}>{t.cols.pool}</th>
-                  <th scope="col" className={thNum}>{t.cols.waiting}</th>
-                  <th scope="col" className={thNum}>{t.cols.candidates}</th>
-                  <th scope="col" className={thNum}><span className="sr-only">{t.pick}</span></th>
+          <Table
+            data-testid="draw-queues"
+            head={
+              <>
+                <Th>{t.cols.queue}</Th>
+                <Th>{t.cols.stores}</Th>
+                <Th>{t.cols.mode}</Th>
+                <Th num>{t.cols.pool}</Th>
+                <Th num>{t.cols.waiting}</Th>
+                <Th num>{t.cols.candidates}</Th>
+                <Th num><span className="sr-only">{t.pick}</span></Th>
+              </>
+            }
+          >
+            {queues.map((q) => {
+              const isSelected = q.queueId === selectedId;
+              return (
+                <tr key={q.queueId} className={cn(isSelected && "bg-brand-50")} data-testid={`draw-queue-${q.queueId}`}>
+                  <td className={td}>
+                    <span className="font-medium">{q.name}</span>
+                    <span className="ml-1.5 text-xs text-muted">#{q.queueId}</span>
+                  </td>
+                  <td className={`${td} max-w-[16rem] truncate`}>
+                    {q.stores.length > 0 ? q.stores.join("、") : <span className="text-muted">{t.oldQueue}</span>}
+                  </td>
+                  <td className={td}>
+                    <Badge tone={q.payoutMode === "auto" ? "brand" : "warn"}>{t.mode[q.payoutMode]}</Badge>
+                  </td>
+                  <td className={tdNum}>
+                    <Money fen={q.poolFen} />
+                  </td>
+                  <td className={tdNum}>{q.waitingCount}</td>
+                  <td className={tdNum}>{q.candidateCount}</td>
+                  <td className="px-2 py-1 text-right">
+                    {isSelected ? (
+                      <span className="text-xs font-medium text-brand-700">{t.picked}</span>
+                    ) : (
+                      <Link href={`/operator/draw?queue=${q.queueId}`} className="text-sm font-medium text-brand-700 underline" data-testid={`pick-queue-${q.queueId}`}>
+                        {t.pick}
+                      </Link>
+                    )}
+                  </td>
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-line">
-                {queues.map((q) => {
-                  const isSelected = q.queueId === selectedId;
-                  return (
-                    <tr key={q.queueId} className={cn(isSelected && "bg-brand-50")} data-testid={`draw-queue-${q.queueId}`}>
-                      <td className={td}>
-                        <span className="font-medium">{q.name}</span>
-                        <span className="ml-1.5 text-xs text-muted">#{q.queueId}</span>
-                      </td>
-                      <td className={`${td} max-w-[16rem] truncate`}>
-                        {q.stores.length > 0 ? q.stores.join("、") : <span className="text-muted">{t.oldQueue}</span>}
-                      </td>
-                      <td className={td}>
-                        <Badge tone={q.payoutMode === "auto" ? "brand" : "warn"}>{t.mode[q.payoutMode]}</Badge>
-                      </td>
-                      <td className={tdNum}>
-                        <Money fen={q.poolFen} />
-                      </td>
-                      <td className={tdNum}>{q.waitingCount}</td>
-                      <td className={tdNum}>{q.candidateCount}</td>
-                      <td className="px-2 py-1 text-right">
-                        {isSelected ? (
-                          <span className="text-xs font-medium text-brand-700">{t.picked}</span>
-                        ) : (
-                          <Link href={`/operator/draw?queue=${q.queueId}`} className="text-sm font-medium text-brand-700 underline" data-testid={`pick-queue-${q.queueId}`}>
-                            {t.pick}
-                          </Link>
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+              );
+            })}
+          </Table>
         )}
       </Card>
 
@@ -139,50 +122,48 @@ export default async function OperatorDrawPage({ searchParams }: { searchParams:
         <p className="text-sm text-muted">{t.pickFirst}</p>
       ) : null}
 
-      <Card title={t.history} actions={<span className="text-xs text-muted">{t.historyNote}</span>}>
+      <Card title={t.history} note={t.historyNote}>
         {history.length === 0 ? (
           <EmptyState title={t.historyEmpty} className="py-6" />
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-sm" data-testid="draw-history">
-              <thead className="border-b border-line text-muted">
-                <tr>
-                  <th scope="col" className={th}>{t.hcols.time}</th>
-                  <th scope="col" className={th}>{t.hcols.queue}</th>
-                  <th scope="col" className={th}>{t.hcols.operator}</th>
-                  <th scope="col" className={thNum}>{t.hcols.candidates}</th>
-                  <th scope="col" className={th}>{t.hcols.random}</th>
-                  <th scope="col" className={thNum}>{t.hcols.index}</th>
-                  <th scope="col" className={th}>{t.hcols.winner}</th>
-                  <th scope="col" className={thNum}>{t.hcols.amount}</th>
-                  <th scope="col" className={th}>{t.hcols.note}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-line">
-                {history.map((d) => (
-                  <tr key={d.drawId} data-testid={`draw-${d.drawId}`}>
-                    <td className={`${td} text-muted tabular-nums`}>{dateTime.format(d.createdAt)}</td>
-                    <td className={td}>
-                      {d.queueName}
-                      <span className="ml-1.5 text-xs text-muted">#{d.queueId}</span>
-                    </td>
-                    <td className={td}>{d.operatorName}</td>
-                    <td className={tdNum}>{d.candidates}</td>
-                    <td className={`${td} font-mono text-xs`}>{d.randomHex}</td>
-                    <td className={tdNum}>{d.chosenIndex}</td>
-                    <td className={`${td} max-w-[16rem] truncate`}>
-                      #{d.position} · {d.storeName} · {d.customerName}
-                      <span className="ml-1.5 font-mono text-xs text-muted">{d.orderNo}</span>
-                    </td>
-                    <td className={tdNum}>
-                      <Money fen={d.amountFen} />
-                    </td>
-                    <td className={`${td} max-w-[12rem] truncate text-muted`}>{d.reason ?? "—"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            data-testid="draw-history"
+            head={
+              <>
+                <Th>{t.hcols.time}</Th>
+                <Th>{t.hcols.queue}</Th>
+                <Th>{t.hcols.operator}</Th>
+                <Th num>{t.hcols.candidates}</Th>
+                <Th>{t.hcols.random}</Th>
+                <Th num>{t.hcols.index}</Th>
+                <Th>{t.hcols.winner}</Th>
+                <Th num>{t.hcols.amount}</Th>
+                <Th>{t.hcols.note}</Th>
+              </>
+            }
+          >
+            {history.map((d) => (
+              <tr key={d.drawId} data-testid={`draw-${d.drawId}`}>
+                <td className={`${td} text-muted tabular-nums`}>{formatDateTime(d.createdAt, { seconds: true })}</td>
+                <td className={td}>
+                  {d.queueName}
+                  <span className="ml-1.5 text-xs text-muted">#{d.queueId}</span>
+                </td>
+                <td className={td}>{d.operatorName}</td>
+                <td className={tdNum}>{d.candidates}</td>
+                <td className={`${td} font-mono text-xs`}>{d.randomHex}</td>
+                <td className={tdNum}>{d.chosenIndex}</td>
+                <td className={`${td} max-w-[16rem] truncate`}>
+                  #{d.position} · {d.storeName} · {d.customerName}
+                  <span className="ml-1.5 font-mono text-xs text-muted">{d.orderNo}</span>
+                </td>
+                <td className={tdNum}>
+                  <Money fen={d.amountFen} />
+                </td>
+                <td className={`${td} max-w-[12rem] truncate text-muted`}>{d.reason ?? "—"}</td>
+              </tr>
+            ))}
+          </Table>
         )}
       </Card>
     </div>

@@ -1,10 +1,11 @@
 "use client";
 
 import { useActionState } from "react";
-import { Badge, Button } from "@/app/_components";
+import { Badge, Button, Table } from "@/app/_components";
 import type { ActionState } from "@/lib/auth/action";
+import { formatDateTime } from "@/lib/format/datetime";
 import { runLedgerCheckAction, type LedgerCheck } from "./actions";
-import { dateTime, INVARIANT_LABEL } from "./labels";
+import { INVARIANT_LABEL } from "./labels";
 
 const t = {
   run: "运行不变量检查",
@@ -40,47 +41,44 @@ export function CheckPanel() {
             className={`rounded-xl px-3 py-2 text-sm ${total === 0 ? "bg-green-50 text-green-800" : "bg-red-50 text-danger"}`}
           >
             {total === 0 ? t.allClear : t.found(total)}{" "}
-            <span className="text-muted">{t.checkedAt(dateTime.format(new Date(result.checkedAt)), result.ms)}</span>
+            <span className="text-muted">{t.checkedAt(formatDateTime(new Date(result.checkedAt), { seconds: true }), result.ms)}</span>
           </p>
-          <div className="overflow-x-auto">
-            <table className="w-full text-sm">
-              <thead className="border-b border-line text-muted">
-                <tr>
-                  <th scope="col" className="px-2 py-1.5 text-left font-medium">{t.cols.id}</th>
-                  <th scope="col" className="px-2 py-1.5 text-left font-medium">{t.cols.what}</th>
-                  <th scope="col" className="px-2 py-1.5 text-right font-medium">{t.cols.count}</th>
-                  <th scope="col" className="px-2 py-1.5 text-left font-medium">{t.cols.examples}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-line">
-                {result.results.map((r) => (
-                  <tr key={r.id} data-testid={`invariant-${r.id}`} className="align-top">
-                    <td className="px-2 py-1.5 font-mono">{r.id}</td>
-                    <td className="px-2 py-1.5">
-                      {INVARIANT_LABEL[r.id] ?? r.title}
-                      <span className="block text-xs text-muted">{r.title}</span>
-                    </td>
-                    <td className="px-2 py-1.5 text-right">
-                      <Badge tone={r.violations === 0 ? "success" : "danger"}>
-                        <span data-testid={`invariant-${r.id}-count`} className="tabular-nums">{r.violations}</span>
-                      </Badge>
-                    </td>
-                    <td className="px-2 py-1.5">
-                      {r.examples.length === 0 ? (
-                        <span className="text-muted">{t.none}</span>
-                      ) : (
-                        <ul className="space-y-0.5 font-mono text-xs break-all">
-                          {r.examples.map((e, i) => (
-                            <li key={i}>{e}</li>
-                          ))}
-                        </ul>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            head={
+              <>
+                <th scope="col" className="px-2 py-1.5 text-left font-medium">{t.cols.id}</th>
+                <th scope="col" className="px-2 py-1.5 text-left font-medium">{t.cols.what}</th>
+                <th scope="col" className="px-2 py-1.5 text-right font-medium">{t.cols.count}</th>
+                <th scope="col" className="px-2 py-1.5 text-left font-medium">{t.cols.examples}</th>
+              </>
+            }
+          >
+            {result.results.map((r) => (
+              <tr key={r.id} data-testid={`invariant-${r.id}`} className="align-top">
+                <td className="px-2 py-1.5 font-mono">{r.id}</td>
+                <td className="px-2 py-1.5">
+                  {INVARIANT_LABEL[r.id] ?? r.title}
+                  <span className="block text-xs text-muted">{r.title}</span>
+                </td>
+                <td className="px-2 py-1.5 text-right">
+                  <Badge tone={r.violations === 0 ? "success" : "danger"}>
+                    <span data-testid={`invariant-${r.id}-count`} className="tabular-nums">{r.violations}</span>
+                  </Badge>
+                </td>
+                <td className="px-2 py-1.5">
+                  {r.examples.length === 0 ? (
+                    <span className="text-muted">{t.none}</span>
+                  ) : (
+                    <ul className="space-y-0.5 font-mono text-xs break-all">
+                      {r.examples.map((e, i) => (
+                        <li key={i}>{e}</li>
+                      ))}
+                    </ul>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </Table>
         </div>
       ) : null}
     </div>

@@ -66,14 +66,3 @@ export function ownerLabel(owner: AccountOwner): string {
       return `${owner.name}（队列 #${owner.queueId}）`;
   }
 }
-
-export const dateTime = new Intl.DateTimeFormat("zh-CN", {
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-  hour12: false,
-  timeZone: "Asia/Shanghai",
-});

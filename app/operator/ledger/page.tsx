@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
-import { Badge, Button, Card, EmptyState, Input, PageHeader } from "@/app/_components";
+import { Badge, Button, Card, EmptyState, Input, PageHeader, Table, td, tdNum, Th } from "@/app/_components";
 import { latestAudit } from "@/lib/audit/list";
 import { requireViewer } from "@/lib/auth/session";
+import { formatDateTime } from "@/lib/format/datetime";
 import { findAccounts, platformAccountList, trialBalanceReport, type AccountSummary } from "@/lib/ledger/reports";
 import { CheckPanel } from "./check-panel";
-import { dateTime, formatAmount, KIND_LABEL, ownerLabel } from "./labels";
+import { formatAmount, KIND_LABEL, ownerLabel } from "./labels";
 
 export const metadata: Metadata = { title: "账本 · Freeline 运营" };
 
@@ -46,11 +47,6 @@ const t = {
 
 const querySchema = z.object({ q: z.string().trim().max(64).optional().catch(undefined) });
 
-const th = "px-2 py-1.5 text-left font-medium whitespace-nowrap";
-const thNum = "px-2 py-1.5 text-right font-medium whitespace-nowrap";
-const td = "px-2 py-1.5 whitespace-nowrap";
-const tdNum = "px-2 py-1.5 text-right whitespace-nowrap tabular-nums";
-
 export default async function LedgerPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireViewer("operator", { next: "/operator/ledger" });
   const { q } = querySchema.parse(await searchParams);
@@ -66,7 +62,7 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
     <div className="space-y-4">
       <PageHeader title={t.title} description={t.description} />
 
-      <Card title={t.trial} actions={<span className="text-xs text-muted">{t.trialNote}</span>} data-testid="trial-balance">
+      <Card title={t.trial} note={t.trialNote} data-testid="trial-balance">
         <div className="mb-4 grid gap-3 sm:grid-cols-2">
           {trial.assets.map((a) => (
             <div key={a.asset} className="rounded-xl bg-canvas px-3 py-2" data-testid={`trial-${a.asset}`}>
@@ -81,42 +77,39 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
         {trial.kinds.length === 0 ? (
           <EmptyState title={t.noEntries} className="py-6" />
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-sm">
-              <thead className="border-b border-line text-muted">
-                <tr>
-                  <th scope="col" className={th}>{t.kindCols.kind}</th>
-                  <th scope="col" className={th}>{t.kindCols.asset}</th>
-                  <th scope="col" className={thNum}>{t.kindCols.accounts}</th>
-                  <th scope="col" className={thNum}>{t.kindCols.entries}</th>
-                  <th scope="col" className={thNum}>{t.kindCols.kept}</th>
-                  <th scope="col" className={th}>{t.kindCols.match}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-line">
-                {trial.kinds.map((k) => (
-                  <tr key={`${k.asset}-${k.kind}`} data-testid={`kind-${k.kind}`}>
-                    <td className={td}>
-                      {KIND_LABEL[k.kind]} <span className="font-mono text-xs text-muted">{k.kind}</span>
-                    </td>
-                    <td className={td}>{k.asset}</td>
-                    <td className={tdNum}>{k.accounts}</td>
-                    <td className={tdNum}>{formatAmount(k.asset, k.entriesTotal)}</td>
-                    <td className={tdNum}>{k.derived ? <span className="text-muted">{t.derived}</span> : formatAmount(k.asset, k.keptTotal)}</td>
-                    <td className={td}>
-                      {k.derived ? (
-                        <span className="text-muted">—</span>
-                      ) : (
-                        <Badge tone={k.keptTotal === k.entriesTotal ? "success" : "danger"}>
-                          {k.keptTotal === k.entriesTotal ? t.match : t.mismatch}
-                        </Badge>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            head={
+              <>
+                <Th>{t.kindCols.kind}</Th>
+                <Th>{t.kindCols.asset}</Th>
+                <Th num>{t.kindCols.accounts}</Th>
+                <Th num>{t.kindCols.entries}</Th>
+                <Th num>{t.kindCols.kept}</Th>
+                <Th>{t.kindCols.match}</Th>
+              </>
+            }
+          >
+            {trial.kinds.map((k) => (
+              <tr key={`${k.asset}-${k.kind}`} data-testid={`kind-${k.kind}`}>
+                <td className={td}>
+                  {KIND_LABEL[k.kind]} <span className="font-mono text-xs text-muted">{k.kind}</span>
+                </td>
+                <td className={td}>{k.asset}</td>
+                <td className={tdNum}>{k.accounts}</td>
+                <td className={tdNum}>{formatAmount(k.asset, k.entriesTotal)}</td>
+                <td className={tdNum}>{k.derived ? <span className="text-muted">{t.derived}</span> : formatAmount(k.asset, k.keptTotal)}</td>
+                <td className={td}>
+                  {k.derived ? (
+                    <span className="text-muted">—</span>
+                  ) : (
+                    <Badge tone={k.keptTotal === k.entriesTotal ? "success" : "danger"}>
+                      {k.keptTotal === k.entriesTotal ? t.match : t.mismatch}
+                    </Badge>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </Table>
         )}
       </Card>
 
@@ -124,7 +117,7 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
         <p className="mb-1 text-sm text-muted">{t.checkNote}</p>
         <p className="mb-3 text-sm" data-testid="last-ledger-check">
           {last
-            ? t.lastCheck(dateTime.format(last.createdAt), last.actorName ?? t.systemActor, lastViolations)
+            ? t.lastCheck(formatDateTime(last.createdAt, { seconds: true }), last.actorName ?? t.systemActor, lastViolations)
             : t.neverChecked}
         </p>
         <CheckPanel />
@@ -178,31 +171,29 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
 
 function AccountTable({ accounts, testId }: { accounts: AccountSummary[]; testId: string }) {
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-sm" data-testid={testId}>
-        <thead className="border-b border-line text-muted">
-          <tr>
-            <th scope="col" className={th}>{t.cols.id}</th>
-            <th scope="col" className={th}>{t.cols.kind}</th>
-            <th scope="col" className={th}>{t.cols.owner}</th>
-            <th scope="col" className={thNum}>{t.cols.balance}</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-line">
-          {accounts.map((a) => (
-            <tr key={a.id}>
-              <td className={td}>
-                <Link href={`/operator/ledger/accounts/${a.id}`} className="font-medium text-brand-700 underline" data-testid={`account-link-${a.id}`}>
-                  #{a.id}
-                </Link>
-              </td>
-              <td className={td}>{KIND_LABEL[a.kind]}</td>
-              <td className={`${td} max-w-[20rem] truncate`}>{ownerLabel(a.owner)}</td>
-              <td className={tdNum}>{a.derived ? <span className="text-muted">{t.derivedShort}</span> : formatAmount(a.asset, a.keptBalance)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table
+      data-testid={testId}
+      head={
+        <>
+          <Th>{t.cols.id}</Th>
+          <Th>{t.cols.kind}</Th>
+          <Th>{t.cols.owner}</Th>
+          <Th num>{t.cols.balance}</Th>
+        </>
+      }
+    >
+      {accounts.map((a) => (
+        <tr key={a.id}>
+          <td className={td}>
+            <Link href={`/operator/ledger/accounts/${a.id}`} className="font-medium text-brand-700 underline" data-testid={`account-link-${a.id}`}>
+              #{a.id}
+            </Link>
+          </td>
+          <td className={td}>{KIND_LABEL[a.kind]}</td>
+          <td className={`${td} max-w-[20rem] truncate`}>{ownerLabel(a.owner)}</td>
+          <td className={tdNum}>{a.derived ? <span className="text-muted">{t.derivedShort}</span> : formatAmount(a.asset, a.keptBalance)}</td>
+        </tr>
+      ))}
+    </Table>
   );
 }

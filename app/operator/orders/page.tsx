@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { z } from "zod";
-import { Badge, buttonClass, Card, EmptyState, Input, Money, PageHeader, type BadgeTone } from "@/app/_components";
+import { Badge, Card, EmptyState, Money, PageHeader, SearchForm, Table, type BadgeTone } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
+import { formatDateTime } from "@/lib/format/datetime";
 import { normalizeOrderNo, orderByNo, type OrderDetail, type OrderEntry } from "@/lib/orders/store-orders";
 import { paymentProvider } from "@/lib/payments";
 import { OperatorRefundForm } from "./refund-form";
@@ -54,17 +55,6 @@ const ENTRY_STATUS: Record<OrderEntry["status"], { label: string; tone: BadgeTon
   cancelled: { label: "已取消", tone: "warn" },
 };
 
-const dateTime = new Intl.DateTimeFormat("zh-CN", {
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-  hour12: false,
-  timeZone: "Asia/Shanghai",
-});
-
 const querySchema = z.object({ no: z.string().max(64).catch("").transform(normalizeOrderNo) });
 
 export default async function OperatorOrdersPage({
@@ -81,26 +71,12 @@ export default async function OperatorOrdersPage({
     <div className="space-y-4">
       <PageHeader title={t.title} description={t.description} />
 
-      <form role="search" action="/operator/orders" className="flex flex-wrap items-end gap-2">
-        <div className="min-w-0 flex-1 space-y-1.5">
-          <label htmlFor="order-no" className="block text-sm font-medium">
-            {t.search}
-          </label>
-          <Input
-            id="order-no"
-            name="no"
-            defaultValue={no}
-            placeholder={t.searchPlaceholder}
-            autoComplete="off"
-            spellCheck={false}
-            className="font-mono uppercase"
-            data-testid="order-no"
-          />
-        </div>
-        <button type="submit" className={buttonClass("primary", "md")}>
-          {t.searchButton}
-        </button>
-      </form>
+      <SearchForm
+        action="/operator/orders"
+        label={t.search}
+        submit={t.searchButton}
+        input={{ id: "order-no", name: "no", defaultValue: no, placeholder: t.searchPlaceholder, className: "font-mono uppercase", "data-testid": "order-no" }}
+      />
 
       {!no ? (
         <EmptyState title={t.start} description={t.startBody} />
@@ -143,8 +119,8 @@ function OrderCard({ order: o }: { order: OrderDetail }) {
             {o.provider}
             {simulated ? <span className="text-muted">（{t.simulated}）</span> : null}
           </Field>
-          <Field label={t.fields.created}>{dateTime.format(o.createdAt)}</Field>
-          <Field label={t.fields.paid}>{o.paidAt ? dateTime.format(o.paidAt) : "—"}</Field>
+          <Field label={t.fields.created}>{formatDateTime(o.createdAt, { seconds: true })}</Field>
+          <Field label={t.fields.paid}>{o.paidAt ? formatDateTime(o.paidAt, { seconds: true }) : "—"}</Field>
           <Field label={t.fields.amount}>
             <Money fen={o.amountFen} />
           </Field>
@@ -166,39 +142,37 @@ function OrderCard({ order: o }: { order: OrderDetail }) {
         {o.entryList.length === 0 ? (
           <p className="text-sm text-muted">{t.noEntries}</p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-sm" data-testid="order-entries">
-              <thead className="border-b border-line text-muted">
-                <tr>
-                  <th scope="col" className="px-2 py-1.5 text-left font-medium">{t.entryCols.position}</th>
-                  <th scope="col" className="px-2 py-1.5 text-right font-medium">{t.entryCols.target}</th>
-                  <th scope="col" className="px-2 py-1.5 text-left font-medium">{t.entryCols.status}</th>
-                  <th scope="col" className="px-2 py-1.5 text-left font-medium">{t.entryCols.settled}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-line">
-                {o.entryList.map((e) => (
-                  <tr key={e.id}>
-                    <td className="px-2 py-1.5 tabular-nums">{e.position}</td>
-                    <td className="px-2 py-1.5 text-right">
-                      <Money fen={e.targetFen} />
-                    </td>
-                    <td className="px-2 py-1.5">
-                      <Badge tone={ENTRY_STATUS[e.status].tone}>{ENTRY_STATUS[e.status].label}</Badge>
-                    </td>
-                    <td className="px-2 py-1.5 text-muted tabular-nums">{e.settledAt ? dateTime.format(e.settledAt) : "—"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            data-testid="order-entries"
+            head={
+              <>
+                <th scope="col" className="px-2 py-1.5 text-left font-medium">{t.entryCols.position}</th>
+                <th scope="col" className="px-2 py-1.5 text-right font-medium">{t.entryCols.target}</th>
+                <th scope="col" className="px-2 py-1.5 text-left font-medium">{t.entryCols.status}</th>
+                <th scope="col" className="px-2 py-1.5 text-left font-medium">{t.entryCols.settled}</th>
+              </>
+            }
+          >
+            {o.entryList.map((e) => (
+              <tr key={e.id}>
+                <td className="px-2 py-1.5 tabular-nums">{e.position}</td>
+                <td className="px-2 py-1.5 text-right">
+                  <Money fen={e.targetFen} />
+                </td>
+                <td className="px-2 py-1.5">
+                  <Badge tone={ENTRY_STATUS[e.status].tone}>{ENTRY_STATUS[e.status].label}</Badge>
+                </td>
+                <td className="px-2 py-1.5 text-muted tabular-nums">{e.settledAt ? formatDateTime(e.settledAt, { seconds: true }) : "—"}</td>
+              </tr>
+            ))}
+          </Table>
         )}
       </Card>
 
       {o.refund ? (
         <Card title={t.refundRecord} data-testid="refund-record">
           <dl className="grid gap-x-6 text-sm sm:grid-cols-3 sm:gap-y-3">
-            <Field label={t.refundFields.time}>{dateTime.format(o.refund.createdAt)}</Field>
+            <Field label={t.refundFields.time}>{formatDateTime(o.refund.createdAt, { seconds: true })}</Field>
             <Field label={t.refundFields.by}>
               {o.refund.actorName} <span className="text-muted">（{t.role[o.refund.actorRole] ?? o.refund.actorRole}）</span>
             </Field>

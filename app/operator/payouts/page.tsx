@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
-import { Badge, Card, EmptyState, Money, PageHeader } from "@/app/_components";
+import { Badge, Card, EmptyState, Money, PageHeader, Table, td, tdNum, Th } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
+import { formatDateTime } from "@/lib/format/datetime";
 import { payoutHistory, readyQueues } from "@/lib/queue/ready";
 import { PayoutRunner, RunAllButton, RunQueueButton, RunStatus } from "./run-buttons";
 
@@ -23,22 +24,6 @@ const t = {
   kind: { fifo: "顺序", draw: "抽奖" },
 };
 
-const dateTime = new Intl.DateTimeFormat("zh-CN", {
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-  hour12: false,
-  timeZone: "Asia/Shanghai",
-});
-
-const th = "px-2 py-1.5 text-left font-medium whitespace-nowrap";
-const thNum = "px-2 py-1.5 text-right font-medium whitespace-nowrap";
-const td = "px-2 py-1.5 whitespace-nowrap";
-const tdNum = "px-2 py-1.5 text-right whitespace-nowrap tabular-nums";
-
 export default async function OperatorPayoutsPage() {
   await requireViewer("operator", { next: "/operator/payouts" });
   const [ready, history] = await Promise.all([readyQueues(), payoutHistory({ limit: HISTORY_LIMIT })]);
@@ -59,83 +44,79 @@ export default async function OperatorPayoutsPage() {
           {ready.length === 0 ? (
             <EmptyState title={t.readyEmpty} description={t.readyEmptyBody} className="py-6" />
           ) : (
-            <div className="overflow-x-auto">
-              <table className="w-full text-sm" data-testid="ready-queues">
-                <thead className="border-b border-line text-muted">
-                  <tr>
-                    <th scope="col" className={th}>{t.readyCols.queue}</th>
-                    <th scope="col" className={th}>{t.readyCols.mode}</th>
-                    <th scope="col" className={thNum}>{t.readyCols.pool}</th>
-                    <th scope="col" className={thNum}>{t.readyCols.head}</th>
-                    <th scope="col" className={thNum}>{t.readyCols.waiting}</th>
-                    <th scope="col" className={thNum}>{t.readyCols.run}</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-line">
-                  {ready.map((q) => (
-                    <tr key={q.queueId} data-testid={`ready-queue-${q.queueId}`}>
-                      <td className={td}>
-                        <span className="font-medium">{q.name}</span>
-                        <span className="ml-1.5 text-xs text-muted">#{q.queueId}</span>
-                      </td>
-                      <td className={td}>
-                        <Badge tone={q.payoutMode === "auto" ? "brand" : "warn"}>{t.mode[q.payoutMode]}</Badge>
-                      </td>
-                      <td className={tdNum}>
-                        <Money fen={q.poolFen} />
-                      </td>
-                      <td className={tdNum}>
-                        <Money fen={q.headTargetFen} />
-                      </td>
-                      <td className={tdNum}>{q.waitingCount}</td>
-                      <td className="px-2 py-1 text-right">
-                        <div className="flex justify-end">
-                          <RunQueueButton queueId={q.queueId} />
-                        </div>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table
+              data-testid="ready-queues"
+              head={
+                <>
+                  <Th>{t.readyCols.queue}</Th>
+                  <Th>{t.readyCols.mode}</Th>
+                  <Th num>{t.readyCols.pool}</Th>
+                  <Th num>{t.readyCols.head}</Th>
+                  <Th num>{t.readyCols.waiting}</Th>
+                  <Th num>{t.readyCols.run}</Th>
+                </>
+              }
+            >
+              {ready.map((q) => (
+                <tr key={q.queueId} data-testid={`ready-queue-${q.queueId}`}>
+                  <td className={td}>
+                    <span className="font-medium">{q.name}</span>
+                    <span className="ml-1.5 text-xs text-muted">#{q.queueId}</span>
+                  </td>
+                  <td className={td}>
+                    <Badge tone={q.payoutMode === "auto" ? "brand" : "warn"}>{t.mode[q.payoutMode]}</Badge>
+                  </td>
+                  <td className={tdNum}>
+                    <Money fen={q.poolFen} />
+                  </td>
+                  <td className={tdNum}>
+                    <Money fen={q.headTargetFen} />
+                  </td>
+                  <td className={tdNum}>{q.waitingCount}</td>
+                  <td className="px-2 py-1 text-right">
+                    <div className="flex justify-end">
+                      <RunQueueButton queueId={q.queueId} />
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </Table>
           )}
         </Card>
       </PayoutRunner>
 
-      <Card title={t.history} actions={<span className="text-xs text-muted">{t.historyNote}</span>}>
+      <Card title={t.history} note={t.historyNote}>
         {history.length === 0 ? (
           <EmptyState title={t.historyEmpty} className="py-6" />
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-sm" data-testid="payout-history">
-              <thead className="border-b border-line text-muted">
-                <tr>
-                  <th scope="col" className={th}>{t.historyCols.time}</th>
-                  <th scope="col" className={th}>{t.historyCols.queue}</th>
-                  <th scope="col" className={th}>{t.historyCols.customer}</th>
-                  <th scope="col" className={thNum}>{t.historyCols.position}</th>
-                  <th scope="col" className={thNum}>{t.historyCols.amount}</th>
-                  <th scope="col" className={th}>{t.historyCols.kind}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-line">
-                {history.map((p) => (
-                  <tr key={p.id}>
-                    <td className={`${td} text-muted tabular-nums`}>{dateTime.format(p.createdAt)}</td>
-                    <td className={td}>{p.queueName}</td>
-                    <td className={`${td} max-w-[12rem] truncate`}>{p.customerName}</td>
-                    <td className={tdNum}>{p.position}</td>
-                    <td className={tdNum}>
-                      <Money fen={p.amountFen} />
-                    </td>
-                    <td className={td}>
-                      <Badge tone={p.kind === "draw" ? "warn" : "success"}>{t.kind[p.kind]}</Badge>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            data-testid="payout-history"
+            head={
+              <>
+                <Th>{t.historyCols.time}</Th>
+                <Th>{t.historyCols.queue}</Th>
+                <Th>{t.historyCols.customer}</Th>
+                <Th num>{t.historyCols.position}</Th>
+                <Th num>{t.historyCols.amount}</Th>
+                <Th>{t.historyCols.kind}</Th>
+              </>
+            }
+          >
+            {history.map((p) => (
+              <tr key={p.id}>
+                <td className={`${td} text-muted tabular-nums`}>{formatDateTime(p.createdAt, { seconds: true })}</td>
+                <td className={td}>{p.queueName}</td>
+                <td className={`${td} max-w-[12rem] truncate`}>{p.customerName}</td>
+                <td className={tdNum}>{p.position}</td>
+                <td className={tdNum}>
+                  <Money fen={p.amountFen} />
+                </td>
+                <td className={td}>
+                  <Badge tone={p.kind === "draw" ? "warn" : "success"}>{t.kind[p.kind]}</Badge>
+                </td>
+              </tr>
+            ))}
+          </Table>
         )}
       </Card>
     </div>

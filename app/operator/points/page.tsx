@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Metadata } from "next";
-import { Badge, Button, Card, EmptyState, Input, Money, PageHeader } from "@/app/_components";
+import { Badge, Button, Card, EmptyState, Input, Money, PageHeader, Table, td, Th } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
+import { formatDateTime } from "@/lib/format/datetime";
 import { findPointsCustomer, recentAdjustments, type AdjustmentLine } from "@/lib/points/adjust-view";
 import { AdjustForm } from "./adjust-form";
 
@@ -31,55 +32,39 @@ const t = {
   self: "这是你自己的账户：运营人员不能调整自己的积分。",
 };
 
-const dateTime = new Intl.DateTimeFormat("zh-CN", {
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  hour12: false,
-  timeZone: "Asia/Shanghai",
-});
-
-const th = "px-2 py-1.5 text-left font-medium whitespace-nowrap";
-const thNum = "px-2 py-1.5 text-right font-medium whitespace-nowrap";
-const td = "px-2 py-1.5 whitespace-nowrap";
-
 function signed(n: number): string {
   return `${n > 0 ? "+" : ""}${n}`;
 }
 
 function AdjustmentsTable({ rows, testId, showCustomer }: { rows: AdjustmentLine[]; testId: string; showCustomer: boolean }) {
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-sm" data-testid={testId}>
-        <thead className="border-b border-line text-muted">
-          <tr>
-            <th scope="col" className={th}>{t.cols.time}</th>
-            {showCustomer ? <th scope="col" className={th}>{t.cols.customer}</th> : null}
-            <th scope="col" className={thNum}>{t.cols.points}</th>
-            <th scope="col" className={th}>{t.cols.reason}</th>
-            <th scope="col" className={th}>{t.cols.operator}</th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-line">
-          {rows.map((a) => (
-            <tr key={a.transactionId}>
-              <td className={`${td} text-muted tabular-nums`}>{dateTime.format(a.createdAt)}</td>
-              {showCustomer ? (
-                <td className={`${td} max-w-[12rem] truncate`} title={`${a.customerName} (${a.username})`}>
-                  <span className="font-medium">{a.customerName}</span>
-                  <span className="ml-1.5 text-xs text-muted">{a.username}</span>
-                </td>
-              ) : null}
-              <td className={`${td} text-right tabular-nums ${a.points > 0 ? "text-green-700" : "text-ink"}`}>{signed(a.points)}</td>
-              <td className="min-w-[10rem] px-2 py-1.5">{a.reason}</td>
-              <td className={`${td} max-w-[8rem] truncate text-muted`}>{a.operatorName ?? ""}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table
+      data-testid={testId}
+      head={
+        <>
+          <Th>{t.cols.time}</Th>
+          {showCustomer ? <Th>{t.cols.customer}</Th> : null}
+          <Th num>{t.cols.points}</Th>
+          <Th>{t.cols.reason}</Th>
+          <Th>{t.cols.operator}</Th>
+        </>
+      }
+    >
+      {rows.map((a) => (
+        <tr key={a.transactionId}>
+          <td className={`${td} text-muted tabular-nums`}>{formatDateTime(a.createdAt)}</td>
+          {showCustomer ? (
+            <td className={`${td} max-w-[12rem] truncate`} title={`${a.customerName} (${a.username})`}>
+              <span className="font-medium">{a.customerName}</span>
+              <span className="ml-1.5 text-xs text-muted">{a.username}</span>
+            </td>
+          ) : null}
+          <td className={`${td} text-right tabular-nums ${a.points > 0 ? "text-green-700" : "text-ink"}`}>{signed(a.points)}</td>
+          <td className="min-w-[10rem] px-2 py-1.5">{a.reason}</td>
+          <td className={`${td} max-w-[8rem] truncate text-muted`}>{a.operatorName ?? ""}</td>
+        </tr>
+      ))}
+    </Table>
   );
 }
 
@@ -159,7 +144,7 @@ export default async function OperatorPointsPage({ searchParams }: { searchParam
         </Card>
       ) : null}
 
-      <Card title={t.recent} actions={<span className="text-xs text-muted">{t.recentNote}</span>}>
+      <Card title={t.recent} note={t.recentNote}>
         {recent.length === 0 ? (
           <EmptyState title={t.recentEmpty} className="py-6" />
         ) : (

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
-import { Badge, Card, EmptyState, Money, PageHeader, type BadgeTone } from "@/app/_components";
+import { Badge, Card, EmptyState, Money, PageHeader, Table, td, tdNum, Th, type BadgeTone } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
+import { formatDateTime } from "@/lib/format/datetime";
 import { decidedWithdrawals, pendingWithdrawals, pendingWithdrawalTotals, type WithdrawalStatus } from "@/lib/wallet/history";
 import { DecisionButtons, DecisionProvider, DecisionStatus } from "./decision-buttons";
 
@@ -30,21 +31,6 @@ const STATUS: Record<WithdrawalStatus, { label: string; tone: BadgeTone }> = {
   paid: { label: "已打款", tone: "success" },
   rejected: { label: "已驳回", tone: "danger" },
 };
-
-const dateTime = new Intl.DateTimeFormat("zh-CN", {
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  hour12: false,
-  timeZone: "Asia/Shanghai",
-});
-
-const th = "px-2 py-1.5 text-left font-medium whitespace-nowrap";
-const thNum = "px-2 py-1.5 text-right font-medium whitespace-nowrap";
-const td = "px-2 py-1.5 whitespace-nowrap";
-const tdNum = "px-2 py-1.5 text-right whitespace-nowrap tabular-nums";
 
 function Customer({ name, username }: { name: string; username: string }) {
   return (
@@ -83,87 +69,85 @@ export default async function OperatorWithdrawalsPage() {
           {pending.length === 0 ? (
             <EmptyState title={t.pendingEmpty} description={t.pendingEmptyBody} className="py-6" />
           ) : (
-            <div className="overflow-x-auto">
-              <table className="w-full text-sm" data-testid="pending-withdrawals">
-                <thead className="border-b border-line text-muted">
-                  <tr>
-                    <th scope="col" className={th}>{t.cols.id}</th>
-                    <th scope="col" className={th}>{t.cols.time}</th>
-                    <th scope="col" className={th}>{t.cols.customer}</th>
-                    <th scope="col" className={thNum}>{t.cols.amount}</th>
-                    <th scope="col" className={thNum}>{t.cols.fee}</th>
-                    <th scope="col" className={thNum}>{t.cols.net}</th>
-                    <th scope="col" className={thNum}>{t.cols.actions}</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-line">
-                  {pending.map((w) => (
-                    <tr key={w.id} data-testid={`pending-withdrawal-${w.id}`} className="align-top">
-                      <td className={`${td} text-muted`}>#{w.id}</td>
-                      <td className={`${td} text-muted tabular-nums`}>{dateTime.format(w.createdAt)}</td>
-                      <td className={td}>
-                        <Customer name={w.customerName} username={w.username} />
-                      </td>
-                      <td className={tdNum}>
-                        <Money fen={w.amountFen} />
-                      </td>
-                      <td className={tdNum}>
-                        <Money fen={w.feeFen} />
-                      </td>
-                      <td className={tdNum}>
-                        <Money fen={w.amountFen - w.feeFen} />
-                      </td>
-                      <td className="px-2 py-1">
-                        <DecisionButtons withdrawalId={w.id} amountFen={w.amountFen} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              {totals.count > pending.length ? <p className="mt-2 text-xs text-muted">{t.more}</p> : null}
-            </div>
-          )}
-        </Card>
-      </DecisionProvider>
-
-      <Card title={t.history} actions={<span className="text-xs text-muted">{t.historyNote}</span>}>
-        {history.length === 0 ? (
-          <EmptyState title={t.historyEmpty} className="py-6" />
-        ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-sm" data-testid="withdrawal-history">
-              <thead className="border-b border-line text-muted">
-                <tr>
-                  <th scope="col" className={th}>{t.historyCols.decided}</th>
-                  <th scope="col" className={th}>{t.historyCols.id}</th>
-                  <th scope="col" className={th}>{t.historyCols.customer}</th>
-                  <th scope="col" className={thNum}>{t.historyCols.amount}</th>
-                  <th scope="col" className={th}>{t.historyCols.status}</th>
-                  <th scope="col" className={th}>{t.historyCols.by}</th>
-                  <th scope="col" className={th}>{t.historyCols.reason}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-line">
-                {history.map((w) => (
-                  <tr key={w.id} data-testid={`decided-withdrawal-${w.id}`}>
-                    <td className={`${td} text-muted tabular-nums`}>{w.decidedAt ? dateTime.format(w.decidedAt) : ""}</td>
+            <>
+              <Table
+                data-testid="pending-withdrawals"
+                head={
+                  <>
+                    <Th>{t.cols.id}</Th>
+                    <Th>{t.cols.time}</Th>
+                    <Th>{t.cols.customer}</Th>
+                    <Th num>{t.cols.amount}</Th>
+                    <Th num>{t.cols.fee}</Th>
+                    <Th num>{t.cols.net}</Th>
+                    <Th num>{t.cols.actions}</Th>
+                  </>
+                }
+              >
+                {pending.map((w) => (
+                  <tr key={w.id} data-testid={`pending-withdrawal-${w.id}`} className="align-top">
                     <td className={`${td} text-muted`}>#{w.id}</td>
+                    <td className={`${td} text-muted tabular-nums`}>{formatDateTime(w.createdAt)}</td>
                     <td className={td}>
                       <Customer name={w.customerName} username={w.username} />
                     </td>
                     <td className={tdNum}>
                       <Money fen={w.amountFen} />
                     </td>
-                    <td className={td}>
-                      <Badge tone={STATUS[w.status].tone}>{STATUS[w.status].label}</Badge>
+                    <td className={tdNum}>
+                      <Money fen={w.feeFen} />
                     </td>
-                    <td className={`${td} max-w-[8rem] truncate`}>{w.decidedByName ?? ""}</td>
-                    <td className="min-w-[10rem] px-2 py-1.5 text-muted">{w.reason ?? ""}</td>
+                    <td className={tdNum}>
+                      <Money fen={w.amountFen - w.feeFen} />
+                    </td>
+                    <td className="px-2 py-1">
+                      <DecisionButtons withdrawalId={w.id} amountFen={w.amountFen} />
+                    </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
+              </Table>
+              {totals.count > pending.length ? <p className="mt-2 text-xs text-muted">{t.more}</p> : null}
+            </>
+          )}
+        </Card>
+      </DecisionProvider>
+
+      <Card title={t.history} note={t.historyNote}>
+        {history.length === 0 ? (
+          <EmptyState title={t.historyEmpty} className="py-6" />
+        ) : (
+          <Table
+            data-testid="withdrawal-history"
+            head={
+              <>
+                <Th>{t.historyCols.decided}</Th>
+                <Th>{t.historyCols.id}</Th>
+                <Th>{t.historyCols.customer}</Th>
+                <Th num>{t.historyCols.amount}</Th>
+                <Th>{t.historyCols.status}</Th>
+                <Th>{t.historyCols.by}</Th>
+                <Th>{t.historyCols.reason}</Th>
+              </>
+            }
+          >
+            {history.map((w) => (
+              <tr key={w.id} data-testid={`decided-withdrawal-${w.id}`}>
+                <td className={`${td} text-muted tabular-nums`}>{w.decidedAt ? formatDateTime(w.decidedAt) : ""}</td>
+                <td className={`${td} text-muted`}>#{w.id}</td>
+                <td className={td}>
+                  <Customer name={w.customerName} username={w.username} />
+                </td>
+                <td className={tdNum}>
+                  <Money fen={w.amountFen} />
+                </td>
+                <td className={td}>
+                  <Badge tone={STATUS[w.status].tone}>{STATUS[w.status].label}</Badge>
+                </td>
+                <td className={`${td} max-w-[8rem] truncate`}>{w.decidedByName ?? ""}</td>
+                <td className="min-w-[10rem] px-2 py-1.5 text-muted">{w.reason ?? ""}</td>
+              </tr>
+            ))}
+          </Table>
         )}
       </Card>
     </div>

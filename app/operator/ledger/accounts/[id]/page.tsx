@@ -2,10 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
-import { Badge, Card, EmptyState, PageHeader } from "@/app/_components";
+import { Badge, Card, EmptyState, PageHeader, pagerLinkClass, Table, td, tdNum, Th } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
+import { formatDateTime } from "@/lib/format/datetime";
 import { accountHistory } from "@/lib/ledger/reports";
-import { dateTime, formatAmount, KIND_LABEL, ownerLabel, TX_LABEL } from "../../labels";
+import { formatAmount, KIND_LABEL, ownerLabel, TX_LABEL } from "../../labels";
 
 export const metadata: Metadata = { title: "账户明细 · Freeline 运营" };
 
@@ -37,11 +38,6 @@ const paramsSchema = z.object({ id: z.coerce.number().int().positive().max(Numbe
 const querySchema = z.object({
   before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().catch(undefined),
 });
-
-const th = "px-2 py-1.5 text-left font-medium whitespace-nowrap";
-const thNum = "px-2 py-1.5 text-right font-medium whitespace-nowrap";
-const td = "px-2 py-1.5 whitespace-nowrap";
-const tdNum = "px-2 py-1.5 text-right whitespace-nowrap tabular-nums";
 
 export default async function AccountPage({
   params,
@@ -125,7 +121,7 @@ export default async function AccountPage({
           </div>
           <div>
             <dt className="text-muted">{t.opened}</dt>
-            <dd className="tabular-nums">{dateTime.format(a.createdAt)}</dd>
+            <dd className="tabular-nums">{formatDateTime(a.createdAt, { seconds: true })}</dd>
           </div>
         </dl>
       </Card>
@@ -145,39 +141,37 @@ export default async function AccountPage({
           />
         ) : (
           <>
-            <div className="overflow-x-auto">
-              <table className="w-full text-sm" data-testid="account-entries">
-                <thead className="border-b border-line text-muted">
-                  <tr>
-                    <th scope="col" className={th}>{t.cols.time}</th>
-                    <th scope="col" className={th}>{t.cols.tx}</th>
-                    <th scope="col" className={th}>{t.cols.kind}</th>
-                    <th scope="col" className={thNum}>{t.cols.amount}</th>
-                    <th scope="col" className={thNum}>{t.cols.balance}</th>
-                    <th scope="col" className={th}>{t.cols.orderNo}</th>
-                    <th scope="col" className={th}>{t.cols.reason}</th>
-                    <th scope="col" className={th}>{t.cols.actor}</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-line">
-                  {h.rows.map((r) => (
-                    <tr key={r.entryId} data-testid={`entry-${r.entryId}`}>
-                      <td className={`${td} text-muted tabular-nums`}>{dateTime.format(r.createdAt)}</td>
-                      <td className={`${td} font-mono text-xs`}>#{r.transactionId}</td>
-                      <td className={td}>{TX_LABEL[r.txKind] ?? r.txKind}</td>
-                      <td className={`${tdNum} ${r.amount < 0 ? "text-danger" : "text-green-700"}`}>{formatAmount(a.asset, r.amount, true)}</td>
-                      <td className={tdNum}>{formatAmount(a.asset, r.balanceAfter)}</td>
-                      <td className={`${td} font-mono text-xs`}>{r.orderNo ?? "—"}</td>
-                      <td className="max-w-[16rem] px-2 py-1.5 break-words">{r.reason ?? "—"}</td>
-                      <td className={`${td} max-w-[10rem] truncate`}>{r.actorName ?? "—"}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table
+              data-testid="account-entries"
+              head={
+                <>
+                  <Th>{t.cols.time}</Th>
+                  <Th>{t.cols.tx}</Th>
+                  <Th>{t.cols.kind}</Th>
+                  <Th num>{t.cols.amount}</Th>
+                  <Th num>{t.cols.balance}</Th>
+                  <Th>{t.cols.orderNo}</Th>
+                  <Th>{t.cols.reason}</Th>
+                  <Th>{t.cols.actor}</Th>
+                </>
+              }
+            >
+              {h.rows.map((r) => (
+                <tr key={r.entryId} data-testid={`entry-${r.entryId}`}>
+                  <td className={`${td} text-muted tabular-nums`}>{formatDateTime(r.createdAt, { seconds: true })}</td>
+                  <td className={`${td} font-mono text-xs`}>#{r.transactionId}</td>
+                  <td className={td}>{TX_LABEL[r.txKind] ?? r.txKind}</td>
+                  <td className={`${tdNum} ${r.amount < 0 ? "text-danger" : "text-green-700"}`}>{formatAmount(a.asset, r.amount, true)}</td>
+                  <td className={tdNum}>{formatAmount(a.asset, r.balanceAfter)}</td>
+                  <td className={`${td} font-mono text-xs`}>{r.orderNo ?? "—"}</td>
+                  <td className="max-w-[16rem] px-2 py-1.5 break-words">{r.reason ?? "—"}</td>
+                  <td className={`${td} max-w-[10rem] truncate`}>{r.actorName ?? "—"}</td>
+                </tr>
+              ))}
+            </Table>
             <nav aria-label={t.pagination} className="mt-3 flex items-center justify-between gap-2 text-sm">
               {before !== undefined ? (
-                <Link href={base} className="rounded-lg px-3 py-1.5 font-medium text-brand-700 ring-1 ring-inset ring-brand-200 hover:bg-brand-50">
+                <Link href={base} className={pagerLinkClass}>
                   {t.newest}
                 </Link>
               ) : (
@@ -187,7 +181,7 @@ export default async function AccountPage({
                 <Link
                   href={`${base}?before=${h.olderCursor}`}
                   rel="next"
-                  className="rounded-lg px-3 py-1.5 font-medium text-brand-700 ring-1 ring-inset ring-brand-200 hover:bg-brand-50"
+                  className={pagerLinkClass}
                 >
                   {t.older}
                 </Link>
