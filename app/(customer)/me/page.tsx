@@ -1,16 +1,16 @@
 import Link from "next/link";
-import { Badge, Card, EmptyState, Money, ProgressBar } from "@/app/_components";
+import { Card, EmptyState, Money, ProgressBar } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
 import { customerBalances, customerHistory } from "@/lib/customers/summary";
+import { formatShortDateTime } from "@/lib/format/datetime";
 import { formatFen } from "@/lib/money/format";
 import { customerEntries } from "@/lib/queue/position";
-import { ACCOUNT_LABEL, ENTRY_STATUS, TX_KIND_LABEL } from "../_ui/labels";
+import { EntryStatusBadge } from "../_ui/entry-status";
+import { ACCOUNT_LABEL, TX_KIND_LABEL } from "../_ui/labels";
 import { LeaveButton } from "./leave-button";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "我的 · Freeline" };
-
-const dateTime = new Intl.DateTimeFormat("zh-CN", { dateStyle: "short", timeStyle: "short", timeZone: "Asia/Shanghai" });
 
 export default async function MePage() {
   const viewer = await requireViewer(undefined, { next: "/me" });
@@ -91,9 +91,7 @@ export default async function MePage() {
                 <span>
                   {e.queueName} · <Money fen={e.targetFen} />
                 </span>
-                <Badge tone={ENTRY_STATUS[e.status]!.tone}>
-                  {e.paidKind === "draw" ? "抽奖免单" : ENTRY_STATUS[e.status]!.label}
-                </Badge>
+                <EntryStatusBadge status={e.status} paidKind={e.paidKind} />
               </li>
             ))}
           </ul>
@@ -110,7 +108,7 @@ export default async function MePage() {
                 <span className="min-w-0">
                   <span className="block">{TX_KIND_LABEL[h.kind] ?? h.kind}{h.reason ? `：${h.reason}` : ""}</span>
                   <span className="block text-xs text-muted">
-                    {ACCOUNT_LABEL[h.account]} · {dateTime.format(h.createdAt)}
+                    {ACCOUNT_LABEL[h.account]} · {formatShortDateTime(h.createdAt)}
                     {h.orderNo ? ` · ${h.orderNo}` : ""}
                   </span>
                 </span>

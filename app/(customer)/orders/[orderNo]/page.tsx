@@ -1,11 +1,11 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { Badge, Card, EmptyState, Money } from "@/app/_components";
+import { Card, EmptyState, Money } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
 import { isDomainError } from "@/lib/errors";
 import { customerOrder } from "@/lib/orders/view";
 import { customerEntries } from "@/lib/queue/position";
-import { ENTRY_STATUS } from "../../_ui/labels";
+import { EntryStatusBadge } from "../../_ui/entry-status";
 import { RiskNotice } from "../../_ui/risk-notice";
 
 export const dynamic = "force-dynamic";
@@ -65,9 +65,7 @@ export default async function OrderResultPage({ params }: { params: Promise<{ or
                       <Money fen={e.targetFen} />
                       {e.position !== null ? <span className="ml-2 text-muted">第 {e.position} 位</span> : null}
                     </span>
-                    <Badge tone={ENTRY_STATUS[e.status]!.tone}>
-                      {e.paidKind === "draw" ? "抽奖免单" : ENTRY_STATUS[e.status]!.label}
-                    </Badge>
+                    <EntryStatusBadge status={e.status} paidKind={e.paidKind} />
                   </li>
                 ))}
               </ul>
