@@ -11,4 +11,5 @@ export { Pager, pagerLinkClass } from "./pager";
 export { ProgressBar } from "./progress-bar";
 export { SearchForm } from "./search-form";
 export { Skeleton } from "./skeleton";
+export { StatusPage } from "./status-page";
 export { Table, Th, td, tdNum, th, thNum } from "./table";
