@@ -1,3 +1,4 @@
+export { AreaNav, areaNavLinkClass } from "./area-nav";
 export { Badge, type BadgeTone } from "./badge";
 export { BarChart } from "./bar-chart";
 export { Button, ButtonLink, buttonClass, type ButtonProps } from "./button";

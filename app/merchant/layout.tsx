@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { AreaNav, areaNavLinkClass } from "@/app/_components";
 import { requireMerchant } from "@/lib/auth/session";
 
 const t = {
@@ -19,22 +20,22 @@ const t = {
 /** The merchant area: only the owner of an approved store gets past this. */
 export default async function MerchantLayout({ children }: { children: ReactNode }) {
   const { merchant } = await requireMerchant();
-  const link = "shrink-0 rounded-lg px-3 py-1.5 text-sm font-medium text-brand-800 hover:bg-brand-50";
   return (
     <div className="space-y-4">
-      <nav aria-label={t.nav} className="-mx-1 flex items-center gap-1 overflow-x-auto border-b border-line pb-2">
-        <span className="mr-2 shrink-0 px-1 text-sm text-muted">
-          {t.area} · <span className="font-medium text-ink">{merchant.name}</span>
-        </span>
-        {t.links.map((l) => (
-          <Link key={l.href} href={l.href} className={link}>
-            {l.label}
+      <AreaNav
+        label={t.nav}
+        area={
+          <>
+            {t.area} · <span className="font-medium text-ink">{merchant.name}</span>
+          </>
+        }
+        links={t.links}
+        end={
+          <Link href={`/s/${merchant.slug}`} className={`${areaNavLinkClass} ml-auto text-muted`}>
+            {t.storePage} ›
           </Link>
-        ))}
-        <Link href={`/s/${merchant.slug}`} className={`${link} ml-auto text-muted`}>
-          {t.storePage} ›
-        </Link>
-      </nav>
+        }
+      />
       {children}
     </div>
   );

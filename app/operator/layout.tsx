@@ -1,5 +1,5 @@
-import Link from "next/link";
 import type { ReactNode } from "react";
+import { AreaNav } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
 
 const t = {
@@ -24,14 +24,7 @@ export default async function OperatorLayout({ children }: { children: ReactNode
   await requireViewer("operator");
   return (
     <div className="space-y-4">
-      <nav aria-label={t.nav} className="-mx-1 flex items-center gap-1 overflow-x-auto border-b border-line pb-2">
-        <span className="mr-2 shrink-0 px-1 text-sm text-muted">{t.area}</span>
-        {t.links.map((l) => (
-          <Link key={l.href} href={l.href} className="shrink-0 rounded-lg px-3 py-1.5 text-sm font-medium text-brand-800 hover:bg-brand-50">
-            {l.label}
-          </Link>
-        ))}
-      </nav>
+      <AreaNav label={t.nav} area={t.area} links={t.links} />
       {children}
     </div>
   );
