@@ -1,8 +1,8 @@
 "use client";
 
-import { useActionState } from "react";
-import { Button, Field, FormError } from "@/app/_components";
+import { Field } from "@/app/_components";
 import { register } from "../actions";
+import { AuthForm } from "../auth-form";
 
 const t = {
   identifier: "手机号或用户名",
@@ -17,59 +17,57 @@ const t = {
 };
 
 export function RegisterForm({ next }: { next: string | null }) {
-  const [state, action, pending] = useActionState(register, null);
-  const err = state && !state.ok ? state : null;
-  const fieldError = (name: string) => err?.fieldErrors?.[name] ?? null;
-  const hasFieldErrors = !!err?.fieldErrors && Object.keys(err.fieldErrors).length > 0;
-
   return (
-    <form action={action} className="space-y-4" noValidate>
-      {next ? <input type="hidden" name="next" value={next} /> : null}
-      <Field
-        name="identifier"
-        label={t.identifier}
-        hint={t.identifierHint}
-        autoComplete="username"
-        autoCapitalize="none"
-        autoCorrect="off"
-        spellCheck={false}
-        required
-        maxLength={32}
-        defaultValue={err?.values?.identifier ?? ""}
-        error={fieldError("identifier")}
-      />
-      <Field
-        name="displayName"
-        label={t.displayName}
-        hint={t.displayNameHint}
-        autoComplete="nickname"
-        maxLength={64}
-        defaultValue={err?.values?.displayName ?? ""}
-        error={fieldError("displayName")}
-      />
-      <Field
-        name="password"
-        type="password"
-        label={t.password}
-        hint={t.passwordHint}
-        autoComplete="new-password"
-        required
-        minLength={8}
-        maxLength={128}
-        error={fieldError("password")}
-      />
-      <Field
-        name="confirm"
-        type="password"
-        label={t.confirm}
-        autoComplete="new-password"
-        required
-        error={fieldError("confirm")}
-      />
-      {err && !hasFieldErrors ? <FormError>{err.error}</FormError> : null}
-      <Button type="submit" size="lg" pending={pending} pendingText={t.pending}>
-        {t.submit}
-      </Button>
-    </form>
+    <AuthForm
+      action={register}
+      next={next}
+      submit={t.submit}
+      pendingText={t.pending}
+      fields={({ fieldError, values }) => (
+        <>
+          <Field
+            name="identifier"
+            label={t.identifier}
+            hint={t.identifierHint}
+            autoComplete="username"
+            autoCapitalize="none"
+            autoCorrect="off"
+            spellCheck={false}
+            required
+            maxLength={32}
+            defaultValue={values?.identifier ?? ""}
+            error={fieldError("identifier")}
+          />
+          <Field
+            name="displayName"
+            label={t.displayName}
+            hint={t.displayNameHint}
+            autoComplete="nickname"
+            maxLength={64}
+            defaultValue={values?.displayName ?? ""}
+            error={fieldError("displayName")}
+          />
+          <Field
+            name="password"
+            type="password"
+            label={t.password}
+            hint={t.passwordHint}
+            autoComplete="new-password"
+            required
+            minLength={8}
+            maxLength={128}
+            error={fieldError("password")}
+          />
+          <Field
+            name="confirm"
+            type="password"
+            label={t.confirm}
+            autoComplete="new-password"
+            required
+            error={fieldError("confirm")}
+          />
+        </>
+      )}
+    />
   );
 }
