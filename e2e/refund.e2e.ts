@@ -1,0 +1,196 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { login, main, orderAndPay, register, uniqueUser } from "./pages";
+
+const PASSWORD = "refund-pass-2026";
+
+/**
+ * Opens a new store of our own (the seeded stores belong to other journeys): a new user applies at
+ * /apply and `ops` approves. Returns the applicant's page, now the store's merchant.
+ */
+async function openStore(browser: Browser, ops: Page, slug: string, storeName: string): Promise<Page> {
+  // Its own context, so the merchant can open a second tab with the same session.
+  const merchant = await (await browser.newContext()).newPage();
+  await register(merchant, uniqueUser("refundshop"), PASSWORD, "/apply");
+  await merchant.fill('input[name="name"]', storeName);
+  await merchant.fill('input[name="slug"]', slug);
+  await main(merchant).getByRole("button", { name: "提交申请" }).click();
+  await expect(merchant.getByTestId("application-status")).toContainText("审核中");
+
+  await ops.goto("/operator/merchants");
+  await ops.getByTestId(`application-${slug}`).getByRole("button", { name: "通过" }).click();
+  await expect(ops.getByTestId(`merchant-${slug}`)).toContainText("已通过");
+  return merchant;
+}
+
+/** A new customer who orders and pays once at the store; returns their page and the order number. */
+async function customerOrders(browser: Browser, prefix: string, slug: string, yuan: string): Promise<{ page: Page; name: string; orderNo: string }> {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  const name = uniqueUser(prefix);
+  await register(page, name, PASSWORD, `/s/${slug}`);
+  const orderNo = await orderAndPay(page, slug, yuan);
+  return { page, name, orderNo };
+}
+
+// One journey: refunds that the rules allow go through; the others are refused with their reason.
+test.describe.configure({ mode: "serial" });
+
+test("refunds: a merchant refunds a waiting order, is refused for a refunded or freed one, and an operator refunds by number with a reason", async ({ browser }) => {
+  const ops = await browser.newPage();
+  await login(ops, "ops", "operator-pass-2026", "/operator");
+  const slug = `refund-${Date.now().toString(36)}`;
+  const storeName = `退款小店 ${slug.slice(-5)}`;
+  const merchant = await openStore(browser, ops, slug, storeName);
+  // A second tab of the merchant's, left open on the order list from before the first refund.
+  const staleTab = await merchant.context().newPage();
+
+  const rose = await customerOrders(browser, "refrose", slug, "50");
+
+  await test.step("before: rose's ¥50 order waits at the head and its 250 points are locked", async () => {
+    await rose.page.goto("/me");
+    await expect(rose.page.getByTestId("entry-position")).toHaveText("1");
+    await expect(rose.page.getByTestId("points-locked")).toContainText("另有 250 待释放");
+  });
+
+  await test.step("the merchant refunds rose's order from /merchant/orders", async () => {
+    await staleTab.goto("/merchant/orders");
+    await merchant.goto("/merchant/orders");
+    const row = merchant.getByTestId(`order-row-${rose.orderNo}`);
+    await expect(row).toContainText("已支付");
+    await expect(row).toContainText("1 笔：排队中 1");
+    await merchant.getByTestId(`refund-table-${rose.orderNo}`).click();
+    const dialog = merchant.getByRole("dialog");
+    await expect(dialog).toContainText(`退款订单 ${rose.orderNo}？`);
+    await expect(dialog).toContainText("退回现金 ¥50.00");
+    await expect(dialog).toContainText("取消本单的 1 笔排队");
+    await expect(dialog).toContainText("收回本单获得的 250 积分");
+    await dialog.locator('textarea[name="reason"]').fill("顾客取消");
+    await merchant.getByTestId("confirm-refund").click();
+    await expect(merchant.getByTestId("refund-result")).toHaveText(`订单 ${rose.orderNo} 已退款：退回 ¥50.00，取消 1 笔排队，收回 250 积分。`);
+    await dialog.getByRole("button", { name: "完成" }).click();
+    await expect(row).toContainText("已退款");
+    await expect(row).toContainText("已取消 1");
+    await expect(merchant.getByTestId(`refund-table-${rose.orderNo}`)).toHaveCount(0);
+  });
+
+  await test.step("rose sees the entry cancelled and the points gone, and the order page says 订单已退款", async () => {
+    await rose.page.goto("/me");
+    await expect(rose.page.getByText("没有排队中的订单")).toBeVisible();
+    await expect(main(rose.page).getByText("已取消", { exact: true })).toHaveCount(1);
+    await expect(rose.page.getByTestId("points-available")).toHaveText("0");
+    await expect(rose.page.getByTestId("points-locked")).toContainText("另有 0 待释放");
+    await expect(rose.page.getByTestId("history")).toContainText("订单退款：顾客取消");
+    await expect(rose.page.getByTestId("wallet-balance")).toHaveText("¥0.00");
+
+    await rose.page.goto(`/orders/${rose.orderNo}`);
+    await expect(rose.page.getByRole("heading", { name: "订单已退款" })).toBeVisible();
+    await expect(rose.page.getByTestId("order-entries")).toContainText("已取消");
+  });
+
+  await test.step("refunding it again from the stale tab is refused with the reason, and nothing changes", async () => {
+    await staleTab.getByTestId(`refund-table-${rose.orderNo}`).click();
+    await staleTab.getByTestId("confirm-refund").click();
+    await expect(staleTab.getByTestId("refund-error")).toHaveText(`订单 ${rose.orderNo} 已经退款，不能重复退款`);
+    await expect(staleTab.getByTestId("refund-result")).toHaveCount(0);
+    await staleTab.close();
+
+    await rose.page.goto("/me");
+    await expect(rose.page.getByTestId("points-available")).toHaveText("0");
+    await expect(rose.page.getByTestId("points-locked")).toContainText("另有 0 待释放");
+    // One refund posting, not two.
+    await expect(rose.page.getByTestId("history").locator("li").filter({ hasText: "订单退款" })).toHaveCount(1);
+    await rose.page.close();
+  });
+
+  // Pool now ¥0. Paul's ¥10 (pool ¥1.30) waits at the head; Quinn's ¥100 adds ¥13.00 and the
+  // automatic drain pays Paul's entry, leaving ¥4.30 against Quinn's ¥100 entry.
+  const paul = await customerOrders(browser, "refpaul", slug, "10");
+  const quinn = await customerOrders(browser, "refquinn", slug, "100");
+
+  await test.step("an order whose entry was already paid is refused with the reason, and nothing changes", async () => {
+    await expect(async () => {
+      await paul.page.goto("/me");
+      await expect(paul.page.getByTestId("wallet-balance")).toHaveText("¥10.00", { timeout: 1000 });
+    }).toPass({ timeout: 15_000 });
+    await expect(paul.page.getByTestId("points-locked")).toContainText("另有 50 待释放");
+
+    await merchant.goto("/merchant/orders");
+    const row = merchant.getByTestId(`order-row-${paul.orderNo}`);
+    await expect(row).toContainText("1 笔：已免单 1");
+    await merchant.getByTestId(`refund-table-${paul.orderNo}`).click();
+    const dialog = merchant.getByRole("dialog");
+    await expect(dialog).toContainText("本单已有 1 笔排队结束（免单或退出），按规则不能退款");
+    await merchant.getByTestId("confirm-refund").click();
+    await expect(merchant.getByTestId("refund-error")).toHaveText(`订单 ${paul.orderNo} 已有 1 笔排队免单到账，不能退款`);
+    await dialog.getByRole("button", { name: "取消" }).click();
+
+    await merchant.reload();
+    await expect(row).toContainText("已支付");
+    await paul.page.reload();
+    await expect(paul.page.getByTestId("wallet-balance")).toHaveText("¥10.00");
+    await expect(paul.page.getByTestId("points-locked")).toContainText("另有 50 待释放");
+    await expect(paul.page.getByTestId("history")).not.toContainText("订单退款");
+    await paul.page.close();
+  });
+
+  // Sara's ¥20 joins behind Quinn's ¥100: the pool (¥6.90) holds her order's ¥2.60 but not Quinn's ¥13.00.
+  const sara = await customerOrders(browser, "refsara", slug, "20");
+
+  await test.step("an operator's refund needs a reason; a refund the pool cannot cover is refused with the reason", async () => {
+    await ops.goto(`/operator/orders`);
+    await ops.getByTestId("order-no").fill(quinn.orderNo.toLowerCase());
+    await main(ops).getByRole("button", { name: "查找" }).click();
+    await ops.waitForURL(/\/operator\/orders\?no=/);
+    await expect(ops.getByTestId("order-status")).toHaveText("已支付");
+    await ops.getByTestId("refund-reason").fill("顾客投诉");
+    await ops.getByTestId("confirm-refund").click();
+    await expect(ops.getByTestId("refund-error")).toContainText("不足以退回本单进入奖池的 ¥13.00");
+    await ops.reload();
+    await expect(ops.getByTestId("order-status")).toHaveText("已支付");
+    await quinn.page.goto("/me");
+    await expect(quinn.page.getByTestId("entry-position")).toHaveText("1");
+    await expect(quinn.page.getByTestId("points-locked")).toContainText("另有 500 待释放");
+    await quinn.page.close();
+  });
+
+  await test.step("the operator refunds sara's order by its number, with a required reason", async () => {
+    await ops.goto(`/operator/orders?no=${sara.orderNo}`);
+    await expect(ops.getByTestId("order-detail")).toContainText(storeName);
+    await expect(ops.getByTestId("order-detail")).toContainText(sara.name);
+    // No reason: the form does not submit, and the order stays paid.
+    const reason = ops.getByTestId("refund-reason");
+    await expect(reason).toHaveAttribute("required", "");
+    await ops.getByTestId("confirm-refund").click();
+    expect(await reason.evaluate((el: HTMLTextAreaElement) => el.validity.valueMissing)).toBe(true);
+    await expect(ops.getByTestId("refund-result")).toHaveCount(0);
+    await expect(ops.getByTestId("order-status")).toHaveText("已支付");
+
+    await reason.fill("重复下单");
+    await ops.getByTestId("confirm-refund").click();
+    await expect(ops.getByTestId("refund-result")).toHaveText(`订单 ${sara.orderNo} 已退款：退回 ¥20.00，取消 1 笔排队，收回 100 积分。`);
+    await expect(ops.getByTestId("order-status")).toHaveText("已退款");
+    await expect(ops.getByTestId("order-entries")).toContainText("已取消");
+    await expect(ops.getByTestId("refund-record")).toContainText("重复下单");
+    await expect(ops.getByTestId("refund-record")).toContainText("运营");
+    await expect(ops.getByTestId("refund-record")).toContainText("¥20.00");
+
+    await sara.page.goto("/me");
+    await expect(sara.page.getByText("没有排队中的订单")).toBeVisible();
+    await expect(main(sara.page).getByText("已取消", { exact: true })).toHaveCount(1);
+    await expect(sara.page.getByTestId("points-locked")).toContainText("另有 0 待释放");
+    await expect(sara.page.getByTestId("history")).toContainText("订单退款：重复下单");
+    await sara.page.goto(`/orders/${sara.orderNo}`);
+    await expect(sara.page.getByRole("heading", { name: "订单已退款" })).toBeVisible();
+    await sara.page.close();
+  });
+
+  await test.step("the merchant's order list shows both refunds", async () => {
+    await merchant.goto("/merchant/orders");
+    await expect(merchant.getByTestId(`order-row-${rose.orderNo}`)).toContainText("已退款");
+    await expect(merchant.getByTestId(`order-row-${sara.orderNo}`)).toContainText("已退款");
+    await expect(merchant.getByTestId(`order-row-${paul.orderNo}`)).toContainText("已支付");
+    await expect(merchant.getByTestId(`order-row-${quinn.orderNo}`)).toContainText("已支付");
+  });
+
+  await merchant.context().close();
+  await ops.close();
+});
