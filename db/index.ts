@@ -1,6 +1,7 @@
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { databaseUrl, env } from "@/lib/env";
+import { describeConnectionError } from "./errors";
 import * as schema from "./schema";
 
 // int8 (bigint) columns hold fen, points and ids. Every value the app stores is far below 2^53
@@ -23,17 +24,35 @@ export const SESSION_LIMITS = {
   idle_in_transaction_session_timeout: 30_000,
 } as const;
 
-export function createPool(connectionString: string, max = env.DATABASE_POOL_MAX): pg.Pool {
+export type SessionLimits = Record<keyof typeof SESSION_LIMITS, number>;
+
+/** Gives up connecting after this long, so a dead database answers 503 instead of hanging. */
+export const CONNECT_TIMEOUT_MS = 5_000;
+
+export function createPool(
+  connectionString: string,
+  max = env.DATABASE_POOL_MAX,
+  // Tests pass shorter limits to exercise the timeouts quickly.
+  limits: SessionLimits = SESSION_LIMITS,
+): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
     max,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     idleTimeoutMillis: 30_000,
-    ...SESSION_LIMITS,
+    ...limits,
   });
   // Without this handler a Postgres restart emits 'error' on an idle client and kills the process.
   pool.on("error", (err) => {
     console.error("[db] idle client error:", err.message);
+  });
+  // pg-pool listens for a client's errors only while it sits idle. A backend that dies while its
+  // client is checked out (pg_terminate_backend, a Postgres restart mid-transaction) fails the
+  // running query AND then emits 'error' on the client; with no listener that is an uncaught
+  // exception that kills the process (seen in db/resilience.test.ts). The query's own error
+  // reaches the caller (and its log); the pool discards the broken client on release.
+  pool.on("connect", (client) => {
+    client.on("error", () => {});
   });
   return pool;
 }
@@ -55,6 +74,25 @@ export const db: Db = new Proxy({} as Db, {
     return Reflect.get(handle().db, prop, receiver);
   },
 });
+
+/**
+ * Connects once with a single client and returns null, or one clear sentence saying what is wrong
+ * (wrong password, unknown database, unreachable host...). The client is always closed, also
+ * when authentication fails half-way, so a bad password cannot leak server connections.
+ */
+export async function checkDatabaseConnection(connectionString: string, timeoutMs = CONNECT_TIMEOUT_MS): Promise<string | null> {
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: timeoutMs });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    await client.query("select 1");
+    return null;
+  } catch (e) {
+    return describeConnectionError(e, connectionString);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
 
 export function pool(): pg.Pool {
   return handle().pool;

@@ -14,6 +14,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { checkDatabaseConnection } from "@/db";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/db/embedded";
 import { runMigrations } from "@/db/migrate";
 import { seedDemo } from "@/db/seed";
@@ -34,6 +35,11 @@ let child: ChildProcess | undefined;
 let shuttingDown = false;
 
 const log = (m: string) => console.log(`[start] ${m}`);
+
+/** A start-up problem whose message already says what to fix: printed without a stack. */
+class StartupError extends Error {
+  override name = "StartupError";
+}
 
 async function phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
   const t0 = Date.now();
@@ -152,6 +158,11 @@ async function main(): Promise<void> {
     secrets = localSecrets();
   }
 
+  // One connection attempt first, so bad credentials or an unreachable host give one clear
+  // sentence and exit 1, instead of a stack trace from the migrator or a hang.
+  const dbProblem = await checkDatabaseConnection(databaseUrl);
+  if (dbProblem) throw new StartupError(`cannot use the database: ${dbProblem}`);
+
   await phase("migrations", () => runMigrations(databaseUrl));
   const seeded: unknown = await phase("demo seed", () => seedDemo(databaseUrl));
   if (seeded && typeof seeded === "object" && "seeded" in seeded) {
@@ -199,7 +210,7 @@ async function main(): Promise<void> {
 main().catch(async (err: unknown) => {
   console.error(`\n[start] failed: ${err instanceof Error ? err.message : String(err)}`);
   // Our own start-up errors say what to do; anything else gets its stack.
-  if (err instanceof Error && err.name !== "EmbeddedPgError" && !err.message.includes("next build failed")) {
+  if (err instanceof Error && !["EmbeddedPgError", "StartupError"].includes(err.name) && !err.message.includes("next build failed")) {
     console.error(err.stack);
   }
   await shutdown(1);

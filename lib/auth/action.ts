@@ -1,5 +1,6 @@
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
+import { UNAVAILABLE_MESSAGE, unavailableReason } from "@/db/errors";
 import { isDomainError } from "@/lib/errors";
 import { getViewer, hasRole, type Role, type Viewer } from "./session";
 
@@ -105,6 +106,13 @@ export function validatedAction<S extends z.ZodType, A extends Access, T extends
           ...(e.field ? { field: e.field, fieldErrors: { [e.field]: e.message } } : {}),
           values,
         });
+      }
+      const unavailable = unavailableReason(e);
+      if (unavailable) {
+        // Database down, restarting, or a lock/statement timeout: rolled back (or, if the connection
+        // broke during COMMIT, unknown), so the user retries; idempotency keys make that safe.
+        console.error(`[action] database unavailable (${unavailable}):`, e instanceof Error ? e.message : e);
+        return fail(UNAVAILABLE_MESSAGE, { values });
       }
       console.error("[action] unexpected error:", e);
       return fail(GENERIC_ERROR, { values });

