@@ -1,0 +1,402 @@
+// `npm run bench`: Freeline measured against the database's own limit, in one run.
+//
+//   npm run bench                 full run (about 6–8 minutes on 2 cores)
+//   npm run bench -- --smoke      tiny sizes, a few seconds a phase (checks that every phase works)
+//   npm run bench -- --skip-build reuse the existing .next build
+//   npm run bench -- --cpu-prof   also write a V8 CPU profile of the server and print its top functions
+//   npm run bench -- --keep-db    do not drop the bench database at the end
+//
+// It creates a fresh database `freeline_bench_<ts>` on DATABASE_URL's server (default: the local
+// postgres://postgres@127.0.0.1:5432), migrates it, seeds 100 stores and 10,000 customers with
+// set-based SQL, runs `next build` and `next start` on a free port, runs the phases below, prints a
+// table, writes bench-results.json, and drops the database. See docs/performance.md.
+//
+// Sessions: seeded customers cannot log in (no password); the bench mints each one's Auth.js session
+// cookie with next-auth's own `encode` and the AUTH_SECRET it hands the server. That is exactly the
+// cookie a login would set, without 10,000 argon2 hashes.
+//
+// A standalone node process: it reads process.env to configure itself and its children.
+import { randomBytes, randomUUID } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { closeAgent, multipart, percentile, request, runLoad, type RunResult } from "./bench/load";
+import { freePort, runToEnd, startServer, summariseCpuProfiles, type Server } from "./bench/server";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+process.chdir(root);
+
+const argv = process.argv.slice(2);
+const smoke = argv.includes("--smoke");
+const skipBuild = argv.includes("--skip-build");
+const cpuProf = argv.includes("--cpu-prof");
+const keepDb = argv.includes("--keep-db");
+
+const SIZES = smoke
+  ? { stores: 10, customers: 500, loadS: 3, warmS: 1, drainEntries: 2_000, drainCover: 1_000, positionEntries: 20_000, positionS: 3 }
+  : { stores: 100, customers: 10_000, loadS: 15, warmS: 3, drainEntries: 100_000, drainCover: 50_000, positionEntries: 1_000_000, positionS: 10 };
+const CONCURRENCY = 32;
+
+const log = (m: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}`);
+const load = () => os.loadavg().map((x) => x.toFixed(2)).join(" ");
+
+const serverUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const dbName = `freeline_bench_${Date.now()}`;
+const adminUrl = new URL(serverUrl);
+adminUrl.pathname = "/postgres";
+const benchUrl = new URL(serverUrl);
+benchUrl.pathname = `/${dbName}`;
+
+const secrets = {
+  AUTH_SECRET: randomBytes(32).toString("base64url"),
+  CRON_SECRET: randomBytes(32).toString("base64url"),
+  PAYMENT_DEV_SECRET: randomBytes(32).toString("base64url"),
+};
+// Set before the app's modules load: lib/env.ts reads process.env once, at import.
+Object.assign(process.env, secrets, { DATABASE_URL: benchUrl.toString(), DATABASE_POOL_MAX: process.env.DATABASE_POOL_MAX ?? "10" });
+
+const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "freeline-bench-"));
+const serverLog = path.join(outDir, "server.log");
+
+let server: Server | undefined;
+let dbCreated = false;
+
+type Phase = { name: string; r: RunResult };
+const phases: Phase[] = [];
+
+function show(name: string, r: RunResult): void {
+  phases.push({ name, r });
+  log(
+    `${name}: ${r.perSecond.toFixed(1)}/s  p50 ${r.p50.toFixed(1)} ms  p95 ${r.p95.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  ` +
+      `(${r.ok} ok, ${r.errors} errors, load ${load()})`,
+  );
+  for (const e of r.firstErrors) log(`  error: ${e.slice(0, 300)}`);
+}
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  log(`${smoke ? "SMOKE run" : "full run"}; machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; load ${load()}`);
+  log(`database ${dbName} on ${adminUrl.host}; logs in ${outDir}`);
+
+  const admin = new pg.Client({ connectionString: adminUrl.toString(), connectionTimeoutMillis: 10_000 });
+  await admin.connect();
+  await admin.query(`create database ${dbName}`);
+  dbCreated = true;
+  const ver = await admin.query<{ server_version: string }>(`show server_version`);
+  await admin.end();
+
+  const { runMigrations } = await import("@/db/migrate");
+  await runMigrations(benchUrl.toString());
+  const { db, pool: appPool } = await import("@/db");
+  const seed = await import("./bench/seed");
+  const { referenceOrder, referencePool, ORDER_FEN } = await import("./bench/reference");
+  const { drainQueue } = await import("@/lib/queue/drain");
+  const { customerEntries } = await import("@/lib/queue/position");
+  const { signDevWebhook, SIGNATURE_HEADER } = await import("@/lib/payments/dev");
+  const { encode } = await import("next-auth/jwt");
+
+  const raw = new pg.Pool({ connectionString: benchUrl.toString(), max: 4 });
+  raw.on("error", () => {});
+  let t = Date.now();
+  await seed.seedUsers(raw, SIZES.stores, SIZES.customers);
+  const stores = await seed.seedStores(db, raw, SIZES.stores);
+  const [drainStore] = await seed.seedStores(db, raw, 1, SIZES.stores + 1, "bench-drain");
+  const [posStore] = await seed.seedStores(db, raw, 1, SIZES.stores + 2, "bench-position");
+  const customers = await seed.loadCustomers(raw);
+  const platform = await seed.loadPlatform(raw);
+  log(`seeded ${stores.length} stores, ${customers.length} customers in ${((Date.now() - t) / 1000).toFixed(1)} s (Postgres ${ver.rows[0]?.server_version})`);
+
+  // --- build and start -------------------------------------------------------------------------
+  const appEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...secrets,
+    DATABASE_URL: benchUrl.toString(),
+    AUTH_TRUST_HOST: "true",
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  if (!skipBuild || !fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
+    t = Date.now();
+    log("next build ...");
+    const code = await runToEnd(root, "next", ["build"], appEnv, path.join(outDir, "build.log"));
+    if (code !== 0) throw new Error(`next build failed (exit ${code}); see ${path.join(outDir, "build.log")}`);
+    log(`next build: ${((Date.now() - t) / 1000).toFixed(0)} s`);
+  } else {
+    log("--skip-build: using the existing .next build");
+  }
+  const port = await freePort();
+  const profDir = path.join(outDir, "cpu-prof");
+  const serverEnv: NodeJS.ProcessEnv = {
+    ...appEnv,
+    PORT: String(port),
+    APP_INTERNAL_URL: `http://localhost:${port}`,
+  };
+  server = await startServer(root, port, serverEnv, serverLog, cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : []);
+  const base = server.url;
+  const origin = base.origin;
+  log(`next start on ${origin}; RSS so far ${server.peakRssMb().toFixed(0)} MB`);
+
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, ".next/server/server-reference-manifest.json"), "utf8")) as {
+    node: Record<string, { filename?: string; exportedName?: string }>;
+  };
+  const actionId = Object.entries(manifest.node).find(
+    ([, v]) => v.filename === "app/(customer)/actions.ts" && v.exportedName === "createOrderAction",
+  )?.[0];
+  if (!actionId) throw new Error("createOrderAction not found in .next/server/server-reference-manifest.json");
+
+  const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
+
+  // --- 1. reference ----------------------------------------------------------------------------
+  const refPool = referencePool(benchUrl.toString(), CONCURRENCY);
+  const refOrder = referenceOrder(refPool, platform);
+  const ref = await runLoad({ concurrency: CONCURRENCY, seconds: SIZES.loadS, warmupSeconds: SIZES.warmS }, () =>
+    refOrder(pick(stores), pick(customers)),
+  );
+  show("reference, 100 stores (pg, 32 clients)", ref);
+
+  // --- 2a. POS API -----------------------------------------------------------------------------
+  const posOrder = async (store: (typeof stores)[number]) => {
+    const c = pick(customers);
+    const body = JSON.stringify({ customer: c.username, amount_fen: ORDER_FEN });
+    const res = await request(base, "POST", "/api/v1/orders", {
+      authorization: `Bearer ${store.apiKey}`,
+      "idempotency-key": randomUUID(),
+      "content-type": "application/json",
+    }, body);
+    if (res.status !== 201) throw new Error(`POS ${res.status}: ${res.body.slice(0, 200)}`);
+  };
+  const pos = await runLoad({ concurrency: CONCURRENCY, seconds: SIZES.loadS, warmupSeconds: SIZES.warmS }, () => posOrder(pick(stores)));
+  show("app, POS API, 100 stores", pos);
+
+  // --- 2b. server action + dev webhook ----------------------------------------------------------
+  const sessionCustomers = customers.slice(0, Math.min(customers.length, 2_000));
+  const cookies = await Promise.all(
+    sessionCustomers.map(async (c) => {
+      const jwt = await encode({
+        token: { sub: String(c.id), uid: c.id, role: "customer", name: c.username },
+        secret: secrets.AUTH_SECRET,
+        salt: "authjs.session-token",
+      });
+      return `authjs.session-token=${jwt}`;
+    }),
+  );
+  const actionOrder = async () => {
+    const store = pick(stores);
+    const cookie = pick(cookies);
+    // React 19's encodeReply of (prevState = null, formData): the form's fields under "_1_", then
+    // the root "0" last (the server reads the referenced fields in order; a JS object would put "0" first).
+    const form = multipart([
+      ["_1_slug", store.slug],
+      ["_1_amount", (ORDER_FEN / 100).toFixed(2)],
+      ["_1_points", ""],
+      ["_1_idempotencyKey", randomUUID()],
+      ["0", '[null,"$K1"]'],
+    ]);
+    const a = await request(base, "POST", `/s/${store.slug}`, {
+      "next-action": actionId,
+      accept: "text/x-component",
+      origin,
+      cookie,
+      "content-type": form.contentType,
+    }, form.body);
+    const redirect = String(a.headers["x-action-redirect"] ?? "");
+    const m = /\/pay\/(FL\w+)/.exec(redirect);
+    if (!m) throw new Error(`action ${a.status}: no redirect to /pay (${redirect}) ${a.body.slice(0, 200)}`);
+    const event = JSON.stringify({
+      type: "payment.succeeded",
+      eventId: randomUUID(),
+      orderNo: m[1],
+      amountFen: ORDER_FEN,
+      providerRef: `bench_${randomUUID().slice(0, 8)}`,
+    });
+    const w = await request(base, "POST", "/api/payments/dev/webhook", {
+      "content-type": "application/json",
+      [SIGNATURE_HEADER]: signDevWebhook(event),
+    }, event);
+    if (w.status !== 200) throw new Error(`webhook ${w.status}: ${w.body.slice(0, 200)}`);
+  };
+  const act = await runLoad({ concurrency: CONCURRENCY, seconds: SIZES.loadS, warmupSeconds: SIZES.warmS }, actionOrder);
+  show("app, server action + webhook, 100 stores", act);
+
+  // --- 3. hot store ------------------------------------------------------------------------------
+  const hot = stores[0]!;
+  const refHot = await runLoad({ concurrency: CONCURRENCY, seconds: SIZES.loadS, warmupSeconds: SIZES.warmS }, () =>
+    refOrder(hot, pick(customers)),
+  );
+  show("reference, 1 store (pg, 32 clients)", refHot);
+  const posHot = await runLoad({ concurrency: CONCURRENCY, seconds: SIZES.loadS, warmupSeconds: SIZES.warmS }, () => posOrder(hot));
+  show("app, POS API, 1 store", posHot);
+  await refPool.end();
+
+  // --- 6. store page -----------------------------------------------------------------------------
+  const page = await runLoad({ concurrency: CONCURRENCY, seconds: SIZES.loadS, warmupSeconds: SIZES.warmS }, async () => {
+    const res = await request(base, "GET", `/s/${pick(stores).slug}`, { accept: "text/html" });
+    if (res.status !== 200) throw new Error(`store page ${res.status}`);
+  });
+  show("store page /s/[slug], 32 clients", page);
+  const rssMb = server.peakRssMb();
+  await server.stop();
+  server = undefined;
+  closeAgent();
+
+  // --- 4. drain ----------------------------------------------------------------------------------
+  t = Date.now();
+  await seed.seedQueue(raw, drainStore!, { entries: SIZES.drainEntries, perOrder: 10, poolCoversEntries: SIZES.drainCover });
+  log(`drain: seeded ${SIZES.drainEntries} waiting entries, pool covers ${SIZES.drainCover}, in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  const explainDrain = await explain(raw, `
+    select id, customer_id, target_fen from (
+      select id, customer_id, target_fen, position,
+             sum(target_fen) over (order by position rows unbounded preceding) as running
+      from (select id, customer_id, target_fen, position from queue_entries
+            where queue_id = ${drainStore!.queueId} and status = 'waiting' order by position limit 1000) w
+    ) r where running <= ${SIZES.drainCover * 10_000} order by position`);
+  t = performance.now();
+  const drained = await drainQueue(drainStore!.queueId);
+  const drainS = (performance.now() - t) / 1000;
+  const drainPerS = drained.paid / drainS;
+  log(`drain: ${drained.paid} payouts in ${drained.batches} batches, ${drainS.toFixed(2)} s = ${drainPerS.toFixed(0)} payouts/s (load ${load()})`);
+
+  // --- 5. position lookup ---------------------------------------------------------------------------
+  t = Date.now();
+  await seed.seedQueue(raw, posStore!, { entries: SIZES.positionEntries, perOrder: 10, poolCoversEntries: 0 });
+  log(`position: seeded ${SIZES.positionEntries} waiting entries in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  const posOrders = (
+    await raw.query<{ id: number; customer_id: number }>(`select id, customer_id from orders where queue_id = $1`, [posStore!.queueId])
+  ).rows.map((r) => ({ id: Number(r.id), customerId: Number(r.customer_id) }));
+  const mid = posOrders[Math.floor(posOrders.length / 2)]!;
+  const explainPosition = await explain(raw, positionSql(mid.customerId, mid.id));
+  // One client, back to back: the latency a customer opening their order page sees.
+  const lookups: number[] = [];
+  const lookupEnd = performance.now() + SIZES.positionS * 1000;
+  await customerEntries(mid.customerId, { orderId: mid.id }); // warm
+  while (performance.now() < lookupEnd) {
+    const o = pick(posOrders);
+    const s = performance.now();
+    const rows = await customerEntries(o.customerId, { orderId: o.id });
+    lookups.push(performance.now() - s);
+    if (rows.length === 0 || rows[0]!.position === null) throw new Error("position lookup returned no waiting entry");
+  }
+  lookups.sort((a, b) => a - b);
+  const posP50 = percentile(lookups, 50);
+  const posP95 = percentile(lookups, 95);
+  log(`position: ${lookups.length} lookups (one order's 10 entries each), p50 ${posP50.toFixed(1)} ms, p95 ${posP95.toFixed(1)} ms (load ${load()})`);
+
+  await raw.end();
+  await appPool().end();
+
+  // --- results -----------------------------------------------------------------------------------
+  const r2 = (x: number) => Math.round(x * 100) / 100;
+  const results = {
+    "orders.app_per_s": r2(pos.perSecond),
+    "orders.reference_per_s": r2(ref.perSecond),
+    "orders.ratio": r2(pos.perSecond / ref.perSecond),
+    "orders.p99_ms": r2(pos.p99),
+    "hot_store.ratio": r2(posHot.perSecond / refHot.perSecond),
+    "drain.payouts_per_s": r2(drainPerS),
+    "position.p95_ms": r2(posP95),
+    "store_page.p95_ms": r2(page.p95),
+    rss_mb: r2(rssMb),
+  };
+  fs.writeFileSync(path.join(root, "bench-results.json"), `${JSON.stringify(results, null, 2)}\n`);
+
+  const rows: [string, string, string, string][] = [
+    ["figure", "value", "target", "met"],
+    ["orders.reference_per_s (pg, 100 stores)", ref.perSecond.toFixed(0), "", ""],
+    ["orders.app_per_s (POS API, 100 stores)", pos.perSecond.toFixed(0), "", ""],
+    ["orders.ratio", results["orders.ratio"].toFixed(2), ">= 0.6", yes(results["orders.ratio"] >= 0.6)],
+    ["orders.p50_ms / p99_ms (POS API)", `${pos.p50.toFixed(0)} / ${pos.p99.toFixed(0)}`, "", ""],
+    ["server action + webhook orders/s (ratio)", `${act.perSecond.toFixed(0)} (${(act.perSecond / ref.perSecond).toFixed(2)})`, "", ""],
+    ["server action + webhook p50 / p99 ms", `${act.p50.toFixed(0)} / ${act.p99.toFixed(0)}`, "", ""],
+    ["hot store: reference / app orders/s", `${refHot.perSecond.toFixed(0)} / ${posHot.perSecond.toFixed(0)}`, "", ""],
+    ["hot_store.ratio", results["hot_store.ratio"].toFixed(2), ">= 0.6", yes(results["hot_store.ratio"] >= 0.6)],
+    ["drain.payouts_per_s", drainPerS.toFixed(0), ">= 10000", yes(drainPerS >= 10_000)],
+    ["position p50 / p95 ms (1M waiting)", `${posP50.toFixed(1)} / ${posP95.toFixed(1)}`, "p95 <= 5", yes(posP95 <= 5)],
+    ["store page req/s / p95 ms", `${page.perSecond.toFixed(0)} / ${page.p95.toFixed(1)}`, "p95 <= 50", yes(page.p95 <= 50)],
+    ["rss_mb (next-server VmHWM)", rssMb.toFixed(0), "<= 300", yes(rssMb <= 300)],
+  ];
+  const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(w[i]!)).join(" | ")} |`;
+  console.log("");
+  console.log(line(rows[0]!));
+  console.log(`|${w.map((n) => "-".repeat(n + 2)).join("|")}|`);
+  for (const r of rows.slice(1)) console.log(line(r));
+  console.log("");
+  console.log(
+    `The load generator shares the machine's ${os.cpus().length} cores with Next and Postgres, so absolute figures understate ` +
+      `what a dedicated server does: the ratios to the reference (measured in this same run, same machine) are what count.`,
+  );
+  console.log(`Load average at the end: ${load()}. ${smoke ? "SMOKE sizes: figures are not meaningful." : ""}`);
+  console.log(`Wrote bench-results.json. Total ${((Date.now() - t0) / 1000).toFixed(0)} s.`);
+  console.log("\nEXPLAIN (ANALYZE, BUFFERS), position lookup for one order (10 entries) mid-queue:\n" + explainPosition);
+  console.log("\nEXPLAIN (ANALYZE, BUFFERS), drain batch selection (first batch):\n" + explainDrain);
+  if (cpuProf) {
+    await new Promise((r) => setTimeout(r, 500));
+    console.log("\nServer CPU profile, top functions by self time:\n" + summariseCpuProfiles(profDir));
+  }
+}
+
+function yes(b: boolean): string {
+  return b ? "yes" : "NO";
+}
+
+/** The SQL of lib/queue/position.ts customerEntries for one order, for EXPLAIN. */
+function positionSql(customerId: number, orderId: number): string {
+  return `
+    select e.id, e.queue_id, q.name as queue_name, o.order_no, e.target_fen, e.status, e.paid_kind,
+           e.created_at, e.settled_at, p.balance as pool, a.ahead_n, a.ahead_fen
+    from queue_entries e
+    join queues q on q.id = e.queue_id
+    join orders o on o.id = e.order_id
+    join accounts p on p.queue_id = e.queue_id and p.kind = 'pool'
+    left join lateral (
+      select count(*)::bigint as ahead_n, coalesce(sum(w.target_fen), 0)::bigint as ahead_fen
+      from queue_entries w
+      where w.queue_id = e.queue_id and w.status = 'waiting' and w.position < e.position
+    ) a on e.status = 'waiting'
+    where e.customer_id = ${customerId} and e.order_id = ${orderId}
+    order by e.id desc
+    limit 100`;
+}
+
+async function explain(pool: pg.Pool, q: string): Promise<string> {
+  const r = await pool.query<{ "QUERY PLAN": string }>(`explain (analyze, buffers) ${q}`);
+  return r.rows.map((x) => `    ${x["QUERY PLAN"]}`).join("\n");
+}
+
+async function cleanup(): Promise<void> {
+  if (server) await server.stop().catch(() => {});
+  closeAgent();
+  if (dbCreated && !keepDb) {
+    const admin = new pg.Client({ connectionString: adminUrl.toString(), connectionTimeoutMillis: 10_000 });
+    try {
+      await admin.connect();
+      await admin.query(`drop database if exists ${dbName} with (force)`);
+      log(`dropped ${dbName}`);
+    } catch (e) {
+      console.error(`[bench] could not drop ${dbName}: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      await admin.end().catch(() => {});
+    }
+  } else if (dbCreated) {
+    log(`--keep-db: ${benchUrl.toString()} kept`);
+  }
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    log(`${signal}: cleaning up`);
+    void cleanup().then(() => process.exit(130));
+  });
+}
+
+main()
+  .then(cleanup)
+  .then(() => process.exit(0))
+  .catch(async (e: unknown) => {
+    console.error(`[bench] failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    console.error(`[bench] server log: ${serverLog}`);
+    await cleanup();
+    process.exit(1);
+  });
