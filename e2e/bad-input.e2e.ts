@@ -21,7 +21,10 @@ test.describe("bad input gets a clear message next to the field and changes noth
       await main(page).getByRole("button", { name: "下单并支付" }).click();
       // The message sits next to the field and is tied to it for screen readers.
       const error = main(page).locator("#f-amount-error");
-      await expect(error, `message for ${JSON.stringify(typed)}`).toContainText(message);
+      // Generous timeouts: on a loaded 2-core machine an action round trip can take seconds.
+      await expect(error, `message for ${JSON.stringify(typed)}`).toContainText(message, { timeout: 20_000 });
+      // The form keeps what was typed, so the next case starts from a settled form.
+      await expect(amount).toHaveValue(typed);
       await expect(amount).toHaveAttribute("aria-invalid", "true");
       await expect(amount).toHaveAttribute("aria-describedby", /f-amount-error/);
       await expect(page).toHaveURL(/\/s\/noodle-bar/);
