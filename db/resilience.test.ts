@@ -92,6 +92,25 @@ describe("session limits", () => {
     }
   });
 
+  it("a transaction left idle while holding the queue lock is ended by idle_in_transaction_session_timeout, freeing the queue", async () => {
+    const store = await makeStore({ payoutMode: "manual" });
+    // A "hung instance": takes the queue lock, then never commits (limit shortened from 30s).
+    const hung = testPool(url, { ...SESSION_LIMITS, idle_in_transaction_session_timeout: 300 });
+    const client = await hung.connect();
+    await client.query("begin");
+    await client.query("select 1 from accounts where queue_id = $1 and kind = 'pool' for no key update", [store.queueId]);
+    const t0 = Date.now();
+    // Another instance, with the app's real limits, gets the lock once the server ends that session.
+    const db = drizzle(testPool(url), { schema });
+    const { lockQueue } = await import("@/lib/queue/lock");
+    const locked = await db.transaction((tx) => lockQueue(tx, store.queueId!));
+    expect(locked.balanceFen).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    const err = await client.query("select 1").catch((e: unknown) => e);
+    expect(unavailableReason(err)).toBe("connection");
+    client.release(err as Error);
+  });
+
   it("a statement beyond statement_timeout is a 503 with Retry-After", async () => {
     const db = drizzle(testPool(url, { ...SESSION_LIMITS, statement_timeout: 200 }), { schema });
     const res = await call(route(() => db.execute(sql`select pg_sleep(2)`)));
@@ -256,9 +275,11 @@ describe.runIf(throwawayAvailable())("a throwaway Postgres of our own", () => {
     expect(down).toEqual([503, 503, 503]);
 
     await pgx.start();
+    const back = Date.now();
     // Nothing is reset by hand: the same pool, the same handler.
     let status = 0;
     await waitFor(async () => (status = (await call(handler)).status) === 200, 15_000);
     expect(status).toBe(200);
+    console.log(`[resilience] served again ${Date.now() - back} ms after Postgres accepted connections`);
   }, 60_000);
 });
