@@ -11,7 +11,7 @@ import { env } from "@/lib/env";
 import { makeStore } from "@/lib/testing/fixtures";
 import { startThrowawayPostgres, throwawayAvailable, type Throwaway } from "@/lib/testing/throwaway-postgres";
 import { RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, unavailableReason } from "./errors";
-import { SESSION_LIMITS, type SessionLimits, checkDatabaseConnection, createPool, pool as appPool } from "./index";
+import { CONNECT_TIMEOUT_MS, SESSION_LIMITS, type SessionLimits, checkDatabaseConnection, createPool, pool as appPool } from "./index";
 import * as schema from "./schema";
 
 // The wrappers ask the session who is calling; these tests call them anonymously or with the
@@ -117,6 +117,25 @@ describe("session limits", () => {
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("5");
     expect(await res.json()).toMatchObject({ error: { code: "unavailable", reason: "statement_timeout" } });
+  });
+});
+
+describe("pool exhausted", () => {
+  it("a request that cannot get a connection within the connect timeout is a 503, not a hang", async () => {
+    const p = testPool(url, SESSION_LIMITS, 1);
+    const held = await p.connect(); // the only connection, busy elsewhere
+    try {
+      const db = drizzle(p, { schema });
+      const t0 = Date.now();
+      const res = await call(route(() => db.execute(sql`select 1`)));
+      const waited = Date.now() - t0;
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("5");
+      expect(waited).toBeGreaterThanOrEqual(CONNECT_TIMEOUT_MS - 100);
+      expect(waited).toBeLessThan(CONNECT_TIMEOUT_MS + 2_000);
+    } finally {
+      held.release();
+    }
   });
 });
 

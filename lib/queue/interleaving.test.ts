@@ -7,6 +7,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { db, type Tx } from "@/db";
 import { inTransaction } from "@/db/transaction";
+import { unavailableReason } from "@/db/errors";
 import type { Order } from "@/db/schema";
 import { isDomainError } from "@/lib/errors";
 import { createPendingOrder } from "@/lib/orders/create";
@@ -345,6 +346,33 @@ describe("interleavings on one queue", () => {
 
     expect(await ledgerTxs("order_paid", p.id)).toBe(1);
     expect((await entriesOf(q.queueId)).length).toBe(1);
+    await expectLedgerClean();
+  });
+
+  it("a drain that waits past lock_timeout gives up cleanly: rolled back, retryable, nothing paid twice", async () => {
+    const q = await queue();
+    const x = await makeCustomer();
+    const o1 = await placePaidOrder(x, q.merchantId, 10_000, { drain: false });
+    const [e1] = await entriesOf(q.queueId);
+    const s = await sessions("A", "B");
+
+    await s.A.begin();
+    await s.A.step("leave entry 1", leave(e1!.id, x)); // holds the queue lock and does not commit yet
+    await s.B.begin();
+    await s.B.step("set lock_timeout 200ms", (tx) => tx.execute(sql`set local lock_timeout = '200ms'`));
+    const d = s.B.run("drain", drain(q.queueId));
+    expect(await d.blocks()).toEqual(["A"]);
+    const err = await d.givesUp();
+    expect(unavailableReason(err)).toBe("lock_timeout"); // a 503 with Retry-After at the edge
+    await s.B.rollback();
+    await s.A.commit();
+    // The retry, after A's commit, finds the entry left: nothing to pay.
+    await s.B.begin();
+    expect(await s.B.step("drain again", drain(q.queueId))).toEqual({ paid: 0, paidFen: 0, more: false });
+    await s.B.commit();
+
+    expect(await payoutsOf(e1!.id)).toBe(0);
+    expect(await ledgerTxs("exit_compensation", o1.orderId)).toBe(1);
     await expectLedgerClean();
   });
 

@@ -54,12 +54,12 @@ export class Step<T> {
   }
 
   /** The step's outcome once it has run; fails the schedule if it blocks (or hangs) instead. */
-  private async settle(): Promise<Settled<T>> {
+  private async settle(mayBlock = false): Promise<Settled<T>> {
     const deadline = Date.now() + STEP_TIMEOUT_MS;
     for (;;) {
       const s = await Promise.race([this.promise, sleep(POLL_MS).then(() => undefined)]);
       if (s) return s;
-      const blockers = await this.session.scheduler.blockersOf(this.session);
+      const blockers = mayBlock ? null : await this.session.scheduler.blockersOf(this.session);
       if (blockers) throw new Error(`${this.name} blocked on ${blockers.join(", ") || "?"} but was expected to complete`);
       if (Date.now() > deadline) throw new Error(`${this.name} did not complete within ${STEP_TIMEOUT_MS} ms`);
     }
@@ -74,8 +74,17 @@ export class Step<T> {
   }
 
   /** Waits for the step to fail without blocking and returns its error. */
-  async fails(): Promise<unknown> {
-    const s = await this.settle();
+  fails(): Promise<unknown> {
+    return this.failure(false);
+  }
+
+  /** For a blocked step: waits, still blocked, until it fails on its own (lock_timeout); returns the error. */
+  givesUp(): Promise<unknown> {
+    return this.failure(true);
+  }
+
+  private async failure(mayBlock: boolean): Promise<unknown> {
+    const s = await this.settle(mayBlock);
     if (s.ok) throw new Error(`${this.name} was expected to fail but returned ${JSON.stringify(s.value)}`);
     this.session.scheduler.trace.push(`${this.name} -> error: ${errorText(s.error)}`);
     return s.error;
