@@ -63,7 +63,8 @@ test("redeem points, leave the queue, get freed, withdraw, operator approves", a
     await carol.fill('input[name="amount"]', "60");
     await carol.fill('input[name="password"]', "not-my-password");
     await main(carol).getByRole("button", { name: "申请提现" }).click();
-    await expect(main(carol)).toContainText("密码");
+    // Wait for the refusal itself (the label also says 密码), next to the password field.
+    await expect(carol.locator("#f-password-error")).toBeVisible({ timeout: 20_000 });
     await expect(carol.getByTestId("wallet-balance")).toHaveText("¥100.00");
     await carol.fill('input[name="password"]', PASSWORD);
     await main(carol).getByRole("button", { name: "申请提现" }).click();
