@@ -1,0 +1,129 @@
+// Outage drill against a real production server: `npx tsx lib/testing/outage-drill.ts [appDir]`,
+// where appDir holds a `next build` of this app (default: the current directory).
+//
+// Starts a throwaway Postgres (never the machine's shared one), migrates it, runs `next start` on
+// a free port, then: every probe answers; Postgres stops immediately (SIGQUIT, like a crash); the
+// probes must answer 503 with Retry-After while the app process stays up; Postgres starts again;
+// the same app process must serve again by itself. Prints what each probe answered and exits 1 on
+// any failure. The shared database and other engineers' servers are untouched.
+import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+import { runMigrations } from "@/db/migrate";
+import { startThrowawayPostgres } from "./throwaway-postgres";
+
+const appDir = path.resolve(process.argv[2] ?? ".");
+const CRON_SECRET = "outage-drill-cron-secret-0123456789";
+
+/** `info`: printed, not asserted (pages render app/error.tsx; their status is not ours to set here). */
+type Probe = { name: string; method: string; path: string; headers?: Record<string, string>; info?: boolean };
+const PROBES: Probe[] = [
+  { name: "health", method: "GET", path: "/api/health" },
+  { name: "cron sweep (withAuth)", method: "POST", path: "/api/cron/sweep", headers: { authorization: `Bearer ${CRON_SECRET}` } },
+  { name: "home page (info only)", method: "GET", path: "/", info: true },
+  { name: "POS API (problem details)", method: "GET", path: "/api/v1/queue", headers: { authorization: `Bearer fl_drill000_${"0".repeat(32)}` /* well-formed, unknown: looked up in the database */ } },
+];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function probe(base: string, p: Probe) {
+  const t0 = Date.now();
+  const res = await fetch(base + p.path, { method: p.method, headers: p.headers, signal: AbortSignal.timeout(15_000) });
+  const body = (await res.text()).replace(/\s+/g, " ");
+  return { status: res.status, retryAfter: res.headers.get("retry-after"), ms: Date.now() - t0, body: res.headers.get("content-type")?.includes("html") ? "(html)" : body.slice(0, 160) };
+}
+
+async function main(): Promise<number> {
+  const failures: string[] = [];
+  const pgx = await startThrowawayPostgres();
+  let app: ChildProcess | undefined;
+  let appExited = false;
+  try {
+    await runMigrations(pgx.url());
+    const port = await freePort();
+    const base = `http://localhost:${port}`;
+    app = spawn(path.join(appDir, "node_modules", ".bin", "next"), ["start", "-p", String(port)], {
+      cwd: appDir,
+      stdio: ["ignore", "inherit", "inherit"],
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        DATABASE_URL: pgx.url(),
+        CRON_SECRET,
+        AUTH_TRUST_HOST: "true",
+        APP_INTERNAL_URL: base,
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
+    });
+    app.on("exit", () => (appExited = true));
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      try {
+        if ((await probe(base, PROBES[0]!)).status === 200) break;
+      } catch {
+        /* not listening yet */
+      }
+      if (appExited || Date.now() > deadline) throw new Error("next start did not come up");
+      await sleep(300);
+    }
+
+    const round = async (phase: string, expectUp: boolean) => {
+      for (const p of PROBES) {
+        const r = await probe(base, p);
+        console.log(`[drill] ${phase.padEnd(8)} ${p.name.padEnd(26)} ${r.status} retry-after=${r.retryAfter ?? "-"} ${r.ms}ms ${r.body}`);
+        const ok = p.info || (expectUp ? r.status < 500 : r.status === 503 && r.retryAfter === "5");
+        if (!ok) failures.push(`${phase} ${p.name}: ${r.status} retry-after=${r.retryAfter}`);
+      }
+    };
+
+    await round("up", true);
+    await pgx.stop("immediate");
+    await sleep(500);
+    await round("down", false);
+    await round("down", false);
+    if (appExited) failures.push("the app process died while Postgres was down");
+    await pgx.start();
+    const back = Date.now();
+    let recoveredMs = -1;
+    while (Date.now() - back < 30_000) {
+      const r = await probe(base, PROBES[1]!).catch(() => undefined);
+      if (r && r.status === 200) {
+        recoveredMs = Date.now() - back;
+        break;
+      }
+      await sleep(100);
+    }
+    console.log(`[drill] serving again ${recoveredMs} ms after Postgres accepted connections (same app process: ${!appExited})`);
+    if (recoveredMs < 0) failures.push("did not recover within 30 s");
+    await round("again", true);
+  } finally {
+    if (app && !appExited) {
+      const exited = new Promise((r) => app!.once("exit", r));
+      app.kill("SIGTERM");
+      await Promise.race([exited, sleep(10_000)]);
+      if (!appExited) app.kill("SIGKILL");
+    }
+    await pgx.destroy();
+  }
+  console.log(failures.length === 0 ? "[drill] passed" : `[drill] FAILED:\n  ${failures.join("\n  ")}`);
+  return failures.length === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error("[drill] error:", err);
+    process.exit(1);
+  },
+);
