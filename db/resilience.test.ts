@@ -79,7 +79,7 @@ describe("session limits", () => {
       const { lockQueue } = await import("@/lib/queue/lock");
       const t0 = Date.now();
       const err = await db.transaction((tx) => lockQueue(tx, store.queueId!)).catch((e: unknown) => e);
-      expect(Date.now() - t0).toBeLessThan(3_000);
+      expect(Date.now() - t0).toBeLessThan(5_000); // the 300 ms limit, not the 10 s default
       expect(unavailableReason(err)).toBe("lock_timeout");
 
       const res = await call(route(() => db.transaction((tx) => lockQueue(tx, store.queueId!))));
@@ -132,7 +132,7 @@ describe("pool exhausted", () => {
       expect(res.status).toBe(503);
       expect(res.headers.get("retry-after")).toBe("5");
       expect(waited).toBeGreaterThanOrEqual(CONNECT_TIMEOUT_MS - 100);
-      expect(waited).toBeLessThan(CONNECT_TIMEOUT_MS + 2_000);
+      expect(waited).toBeLessThan(CONNECT_TIMEOUT_MS + 5_000);
     } finally {
       held.release();
     }
