@@ -5,6 +5,7 @@
 //   npm run bench -- --skip-build reuse the existing .next build
 //   npm run bench -- --cpu-prof   also write a V8 CPU profile of the server and print its top functions
 //   npm run bench -- --keep-db    do not drop the bench database at the end
+//   npm run bench -- --only=pos   run only some phases (ref, pos, action, hot, page, drain, position)
 //
 // It creates a fresh database `freeline_bench_<ts>` on DATABASE_URL's server (default: the local
 // postgres://postgres@127.0.0.1:5432), migrates it, seeds 100 stores and 10,000 customers with
@@ -33,10 +34,14 @@ const smoke = argv.includes("--smoke");
 const skipBuild = argv.includes("--skip-build");
 const cpuProf = argv.includes("--cpu-prof");
 const keepDb = argv.includes("--keep-db");
+// --only=pos,page: run only these phases (ref, pos, action, hot, page, drain, position), e.g. to
+// take a CPU profile of one path; skipped figures come out as null.
+const only = argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
+const want = (phase: string) => !only || only.includes(phase);
 
 const SIZES = smoke
   ? { stores: 10, customers: 500, loadS: 3, warmS: 1, drainEntries: 2_000, drainCover: 1_000, positionEntries: 20_000, positionS: 3 }
-  : { stores: 100, customers: 10_000, loadS: 15, warmS: 3, drainEntries: 100_000, drainCover: 50_000, positionEntries: 1_000_000, positionS: 10 };
+  : { stores: 100, customers: 10_000, loadS: 15, warmS: 3, drainEntries: 100_000, drainCover: 50_000, positionEntries: 1_000_000, positionS: 20 };
 const CONCURRENCY = 32;
 
 const log = (m: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}`);
@@ -67,6 +72,7 @@ type Phase = { name: string; r: RunResult };
 const phases: Phase[] = [];
 
 function show(name: string, r: RunResult): void {
+  if (r === SKIPPED) return;
   phases.push({ name, r });
   log(
     `${name}: ${r.perSecond.toFixed(1)}/s  p50 ${r.p50.toFixed(1)} ms  p95 ${r.p95.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  ` +
@@ -151,7 +157,7 @@ async function main(): Promise<void> {
   // --- 1. reference ----------------------------------------------------------------------------
   const refPool = referencePool(benchUrl.toString(), CONCURRENCY);
   const refOrder = referenceOrder(refPool, platform);
-  const ref = await runLoad({ concurrency: CONCURRENCY, seconds: SIZES.loadS, warmupSeconds: SIZES.warmS }, () =>
+  const ref = !want("ref") ? SKIPPED : await runLoad({ concurrency: CONCURRENCY, seconds: SIZES.loadS, warmupSeconds: SIZES.warmS }, () =>
     refOrder(pick(stores), pick(customers)),
   );
   show("reference, 100 stores (pg, 32 clients)", ref);
@@ -167,7 +173,7 @@ async function main(): Promise<void> {
     }, body);
     if (res.status !== 201) throw new Error(`POS ${res.status}: ${res.body.slice(0, 200)}`);
   };
-  const pos = await runLoad({ concurrency: CONCURRENCY, seconds: SIZES.loadS, warmupSeconds: SIZES.warmS }, () => posOrder(pick(stores)));
+  const pos = !want("pos") ? SKIPPED : await runLoad({ concurrency: CONCURRENCY, seconds: SIZES.loadS, warmupSeconds: SIZES.warmS }, () => posOrder(pick(stores)));
   show("app, POS API, 100 stores", pos);
 
   // --- 2b. server action + dev webhook ----------------------------------------------------------
@@ -217,21 +223,21 @@ async function main(): Promise<void> {
     }, event);
     if (w.status !== 200) throw new Error(`webhook ${w.status}: ${w.body.slice(0, 200)}`);
   };
-  const act = await runLoad({ concurrency: CONCURRENCY, seconds: SIZES.loadS, warmupSeconds: SIZES.warmS }, actionOrder);
+  const act = !want("action") ? SKIPPED : await runLoad({ concurrency: CONCURRENCY, seconds: SIZES.loadS, warmupSeconds: SIZES.warmS }, actionOrder);
   show("app, server action + webhook, 100 stores", act);
 
   // --- 3. hot store ------------------------------------------------------------------------------
   const hot = stores[0]!;
-  const refHot = await runLoad({ concurrency: CONCURRENCY, seconds: SIZES.loadS, warmupSeconds: SIZES.warmS }, () =>
+  const refHot = !want("hot") ? SKIPPED : await runLoad({ concurrency: CONCURRENCY, seconds: SIZES.loadS, warmupSeconds: SIZES.warmS }, () =>
     refOrder(hot, pick(customers)),
   );
   show("reference, 1 store (pg, 32 clients)", refHot);
-  const posHot = await runLoad({ concurrency: CONCURRENCY, seconds: SIZES.loadS, warmupSeconds: SIZES.warmS }, () => posOrder(hot));
+  const posHot = !want("hot") ? SKIPPED : await runLoad({ concurrency: CONCURRENCY, seconds: SIZES.loadS, warmupSeconds: SIZES.warmS }, () => posOrder(hot));
   show("app, POS API, 1 store", posHot);
   await refPool.end();
 
   // --- 6. store page -----------------------------------------------------------------------------
-  const page = await runLoad({ concurrency: CONCURRENCY, seconds: SIZES.loadS, warmupSeconds: SIZES.warmS }, async () => {
+  const page = !want("page") ? SKIPPED : await runLoad({ concurrency: CONCURRENCY, seconds: SIZES.loadS, warmupSeconds: SIZES.warmS }, async () => {
     const res = await request(base, "GET", `/s/${pick(stores).slug}`, { accept: "text/html" });
     if (res.status !== 200) throw new Error(`store page ${res.status}`);
   });
@@ -242,51 +248,61 @@ async function main(): Promise<void> {
   closeAgent();
 
   // --- 4. drain ----------------------------------------------------------------------------------
-  t = Date.now();
-  await seed.seedQueue(raw, drainStore!, { entries: SIZES.drainEntries, perOrder: 10, poolCoversEntries: SIZES.drainCover });
-  log(`drain: seeded ${SIZES.drainEntries} waiting entries, pool covers ${SIZES.drainCover}, in ${((Date.now() - t) / 1000).toFixed(1)} s`);
-  const explainDrain = await explain(raw, `
-    select id, customer_id, target_fen from (
-      select id, customer_id, target_fen, position,
-             sum(target_fen) over (order by position rows unbounded preceding) as running
-      from (select id, customer_id, target_fen, position from queue_entries
-            where queue_id = ${drainStore!.queueId} and status = 'waiting' order by position limit 1000) w
-    ) r where running <= ${SIZES.drainCover * 10_000} order by position`);
-  t = performance.now();
-  const drained = await drainQueue(drainStore!.queueId);
-  const drainS = (performance.now() - t) / 1000;
-  const drainPerS = drained.paid / drainS;
-  log(`drain: ${drained.paid} payouts in ${drained.batches} batches, ${drainS.toFixed(2)} s = ${drainPerS.toFixed(0)} payouts/s (load ${load()})`);
+  let drainPerS = NaN;
+  let explainDrain = "(skipped)";
+  if (want("drain")) {
+    t = Date.now();
+    await seed.seedQueue(raw, drainStore!, { entries: SIZES.drainEntries, perOrder: 10, poolCoversEntries: SIZES.drainCover });
+    log(`drain: seeded ${SIZES.drainEntries} waiting entries, pool covers ${SIZES.drainCover}, in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    explainDrain = await explain(raw, `
+      select id, customer_id, target_fen from (
+        select id, customer_id, target_fen, position,
+               sum(target_fen) over (order by position rows unbounded preceding) as running
+        from (select id, customer_id, target_fen, position from queue_entries
+              where queue_id = ${drainStore!.queueId} and status = 'waiting' order by position limit 1000) w
+      ) r where running <= ${SIZES.drainCover * 10_000} order by position`);
+    t = performance.now();
+    const drained = await drainQueue(drainStore!.queueId);
+    const drainS = (performance.now() - t) / 1000;
+    drainPerS = drained.paid / drainS;
+    log(`drain: ${drained.paid} payouts in ${drained.batches} batches, ${drainS.toFixed(2)} s = ${drainPerS.toFixed(0)} payouts/s (load ${load()})`);
+  }
 
   // --- 5. position lookup ---------------------------------------------------------------------------
-  t = Date.now();
-  await seed.seedQueue(raw, posStore!, { entries: SIZES.positionEntries, perOrder: 10, poolCoversEntries: 0 });
-  log(`position: seeded ${SIZES.positionEntries} waiting entries in ${((Date.now() - t) / 1000).toFixed(1)} s`);
-  const posOrders = (
-    await raw.query<{ id: number; customer_id: number }>(`select id, customer_id from orders where queue_id = $1`, [posStore!.queueId])
-  ).rows.map((r) => ({ id: Number(r.id), customerId: Number(r.customer_id) }));
-  const mid = posOrders[Math.floor(posOrders.length / 2)]!;
-  const explainPosition = await explain(raw, positionSql(mid.customerId, mid.id));
-  // One client, back to back: the latency a customer opening their order page sees.
-  const lookups: number[] = [];
-  const lookupEnd = performance.now() + SIZES.positionS * 1000;
-  await customerEntries(mid.customerId, { orderId: mid.id }); // warm
-  while (performance.now() < lookupEnd) {
-    const o = pick(posOrders);
-    const s = performance.now();
-    const rows = await customerEntries(o.customerId, { orderId: o.id });
-    lookups.push(performance.now() - s);
-    if (rows.length === 0 || rows[0]!.position === null) throw new Error("position lookup returned no waiting entry");
+  let posP50 = NaN;
+  let posP95 = NaN;
+  let explainPosition = "(skipped)";
+  if (want("position")) {
+    t = Date.now();
+    await seed.seedQueue(raw, posStore!, { entries: SIZES.positionEntries, perOrder: 10, poolCoversEntries: 0 });
+    log(`position: seeded ${SIZES.positionEntries} waiting entries in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    const posOrders = (
+      await raw.query<{ id: number; customer_id: number }>(`select id, customer_id from orders where queue_id = $1`, [posStore!.queueId])
+    ).rows.map((r) => ({ id: Number(r.id), customerId: Number(r.customer_id) }));
+    const mid = posOrders[Math.floor(posOrders.length / 2)]!;
+    explainPosition = await explain(raw, positionSql(mid.customerId, mid.id));
+    // One client, back to back: the latency a customer opening their order page sees.
+    const lookups: number[] = [];
+    const lookupEnd = performance.now() + SIZES.positionS * 1000;
+    await customerEntries(mid.customerId, { orderId: mid.id }); // warm
+    while (performance.now() < lookupEnd) {
+      const o = pick(posOrders);
+      const s = performance.now();
+      const rows = await customerEntries(o.customerId, { orderId: o.id });
+      lookups.push(performance.now() - s);
+      if (rows.length === 0 || rows[0]!.position === null) throw new Error("position lookup returned no waiting entry");
+    }
+    lookups.sort((a, b) => a - b);
+    posP50 = percentile(lookups, 50);
+    posP95 = percentile(lookups, 95);
+    log(`position: ${lookups.length} lookups (one order's 10 entries each), p50 ${posP50.toFixed(1)} ms, p95 ${posP95.toFixed(1)} ms (load ${load()})`);
   }
-  lookups.sort((a, b) => a - b);
-  const posP50 = percentile(lookups, 50);
-  const posP95 = percentile(lookups, 95);
-  log(`position: ${lookups.length} lookups (one order's 10 entries each), p50 ${posP50.toFixed(1)} ms, p95 ${posP95.toFixed(1)} ms (load ${load()})`);
 
   await raw.end();
   await appPool().end();
 
   // --- results -----------------------------------------------------------------------------------
+  // NaN (a skipped phase) becomes null in the JSON.
   const r2 = (x: number) => Math.round(x * 100) / 100;
   const results = {
     "orders.app_per_s": r2(pos.perSecond),
@@ -340,6 +356,8 @@ async function main(): Promise<void> {
 function yes(b: boolean): string {
   return b ? "yes" : "NO";
 }
+
+const SKIPPED: RunResult = { ok: 0, errors: 0, seconds: 0, perSecond: NaN, p50: NaN, p95: NaN, p99: NaN, firstErrors: [] };
 
 /** The SQL of lib/queue/position.ts customerEntries for one order, for EXPLAIN. */
 function positionSql(customerId: number, orderId: number): string {

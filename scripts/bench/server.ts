@@ -136,16 +136,22 @@ export function summariseCpuProfiles(dir: string, top = 25): string {
     const byId = new Map(prof.nodes.map((n) => [n.id, n]));
     const self = new Map<string, number>();
     let total = 0;
+    let idle = 0;
     prof.samples.forEach((id, i) => {
       const dt = prof.timeDeltas[i] ?? 0;
       total += dt;
       const n = byId.get(id);
       if (!n) return;
       const u = n.callFrame.url.replace(/^.*node_modules\//, "").replace(/^.*\.next\//, ".next/");
+      if (n.callFrame.functionName === "(idle)") {
+        idle += dt;
+        return;
+      }
       const key = `${n.callFrame.functionName || "(anonymous)"} ${u}:${n.callFrame.lineNumber + 1}`;
       self.set(key, (self.get(key) ?? 0) + dt);
     });
-    lines.push(`${f}: ${(total / 1e6).toFixed(1)} s sampled`);
+    total -= idle;
+    lines.push(`${f}: ${(total / 1e6).toFixed(1)} s on CPU (${(idle / 1e6).toFixed(1)} s idle); share of CPU time:`);
     for (const [k, v] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)) {
       lines.push(`  ${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
     }
