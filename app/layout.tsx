@@ -6,7 +6,8 @@ import { getViewer, type Role } from "@/lib/auth/session";
 import "./globals.css";
 
 const t = {
-  brand: "Freeline 排队免单",
+  brand: "Freeline",
+  tagline: "排队免单",
   login: "登录",
   register: "注册",
   logout: "退出登录",
@@ -43,13 +44,17 @@ function RoleLink({ role, className }: { role: Role; className: string }) {
 
 async function TopBar() {
   const viewer = await getViewer();
-  const link = "rounded-lg px-2.5 py-1.5 text-sm font-medium text-brand-800 hover:bg-brand-50";
+  const link = "shrink-0 whitespace-nowrap rounded-lg px-2 py-1.5 text-sm font-medium text-brand-800 hover:bg-brand-50 sm:px-2.5";
   return (
     <header className="sticky top-0 z-10 border-b border-line bg-surface/95 backdrop-blur">
       <nav aria-label={t.nav} className="mx-auto flex h-14 max-w-5xl items-center gap-2 px-4">
-        <Link href="/" className="mr-auto flex items-center gap-2 font-semibold text-brand-700">
-          <span aria-hidden="true" className="inline-block size-6 rounded-lg bg-brand-600" />
-          {t.brand}
+        <Link href="/" className="mr-auto flex min-w-0 items-center gap-2 font-semibold text-brand-700">
+          <span aria-hidden="true" className="inline-block size-6 shrink-0 rounded-lg bg-brand-600" />
+          {/* On a phone the signed-in links need the room: the brand keeps its name, the tagline waits for wider screens. */}
+          <span className="truncate">
+            {t.brand}
+            <span className="hidden sm:inline"> {t.tagline}</span>
+          </span>
         </Link>
         {viewer ? (
           <>
@@ -61,7 +66,7 @@ async function TopBar() {
               {t.me.label}
             </Link>
             <form action={logout}>
-              <button type="submit" className="rounded-lg px-2.5 py-1.5 text-sm text-muted hover:bg-gray-100">
+              <button type="submit" className="shrink-0 whitespace-nowrap rounded-lg px-2 py-1.5 text-sm text-muted hover:bg-gray-100 sm:px-2.5">
                 {t.logout}
               </button>
             </form>

@@ -23,11 +23,13 @@ export function BarChart({ title, unit, data, kind }: { title: string; unit: str
   const top = 8;
   const plotW = W - left - 4;
   const plotH = H - top - bottom;
-  const max = niceMax(Math.max(0, ...data.map((d) => d.value)));
+  // At least ¥1 or 2 on the axis, so an empty chart still has a readable scale.
+  const max = niceMax(Math.max(kind === "fen" ? 100 : 2, ...data.map((d) => d.value)));
   const fmt = (v: number) => (kind === "fen" ? formatFen(v).replace(/\.00$/, "") : String(v));
   const barW = plotW / Math.max(1, data.length);
   const total = data.reduce((s, d) => s + d.value, 0);
-  const ticks = [0, max / 2, max].map((v) => Math.round(v));
+  // A middle gridline only where it falls on a whole unit (no "2.5 orders").
+  const ticks = Number.isInteger(max / 2) ? [0, max / 2, max] : [0, max];
   return (
     <figure className="space-y-1">
       <figcaption className="flex items-baseline justify-between text-sm">
@@ -64,7 +66,7 @@ export function BarChart({ title, unit, data, kind }: { title: string; unit: str
           );
         })}
         {data.map((d, i) =>
-          i === 0 || i === data.length - 1 || i % 7 === 0 ? (
+          i === 0 || i === data.length - 1 || (i % 7 === 0 && data.length - 1 - i >= 4) ? (
             <text key={`x-${d.label}`} x={left + i * barW + barW / 2} y={H - 6} textAnchor="middle" className="fill-gray-500" fontSize={9}>
               {d.label.slice(5)}
             </text>
