@@ -1,25 +1,8 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { login, main, orderAndPay, register, uniqueUser } from "./pages";
+import { login, main, openStore, orderAndPay, register, uniqueUser } from "./pages";
 
 const PASSWORD = "draw-pass-2026";
 
-/**
- * Opens a new store of our own (the seeded stores belong to other journeys): a new user applies at
- * /apply and `ops` approves. Returns the applicant's page, now the store's merchant.
- */
-async function openStore(browser: Browser, ops: Page, slug: string, storeName: string): Promise<Page> {
-  const merchant = await browser.newPage();
-  await register(merchant, uniqueUser("drawshop"), PASSWORD, "/apply");
-  await merchant.fill('input[name="name"]', storeName);
-  await merchant.fill('input[name="slug"]', slug);
-  await main(merchant).getByRole("button", { name: "提交申请" }).click();
-  await expect(merchant.getByTestId("application-status")).toContainText("审核中");
-
-  await ops.goto("/operator/merchants");
-  await ops.getByTestId(`application-${slug}`).getByRole("button", { name: "通过" }).click();
-  await expect(ops.getByTestId(`merchant-${slug}`)).toContainText("已通过");
-  return merchant;
-}
 
 // One journey: a draw pays an entry behind a head the pool cannot cover, and everyone sees it as a draw.
 test.describe.configure({ mode: "serial" });
@@ -29,7 +12,7 @@ test("lucky draw: among the entries the pool covers, one is drawn, paid, and mar
   await login(ops, "ops", "operator-pass-2026", "/operator");
   const slug = `draw-${Date.now().toString(36)}`;
   const storeName = `抽奖小店 ${slug.slice(-5)}`;
-  const merchant = await openStore(browser, ops, slug, storeName);
+  const merchant = await openStore(browser, ops, { slug, name: storeName, owner: "drawshop", password: PASSWORD });
 
   const headName = uniqueUser("drawhead");
   const luckyName = uniqueUser("drawlucky");

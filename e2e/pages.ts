@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Page } from "@playwright/test";
 
 let seq = 0;
 /** A user name no earlier run has taken (each run also starts on a fresh database). */
@@ -43,4 +43,27 @@ export async function orderAndPay(page: Page, slug: string, yuan: string): Promi
   await page.waitForURL(/\/orders\/FL/);
   await expect(page.getByRole("heading", { name: "支付成功" })).toBeVisible();
   return (await page.getByTestId("order-no").innerText()).trim();
+}
+
+/**
+ * Opens a new store of a journey's own (the seeded stores belong to other journeys): a new user
+ * applies at /apply and `ops` (signed in on `ops`) approves. Returns the applicant's page, now the
+ * store's merchant, in its own browser context so it can open a second tab with the same session.
+ */
+export async function openStore(
+  browser: Browser,
+  ops: Page,
+  opts: { slug: string; name: string; owner: string; password: string },
+): Promise<Page> {
+  const merchant = await (await browser.newContext()).newPage();
+  await register(merchant, uniqueUser(opts.owner), opts.password, "/apply");
+  await merchant.fill('input[name="name"]', opts.name);
+  await merchant.fill('input[name="slug"]', opts.slug);
+  await main(merchant).getByRole("button", { name: "提交申请" }).click();
+  await expect(merchant.getByTestId("application-status")).toContainText("审核中");
+
+  await ops.goto("/operator/merchants");
+  await ops.getByTestId(`application-${opts.slug}`).getByRole("button", { name: "通过" }).click();
+  await expect(ops.getByTestId(`merchant-${opts.slug}`)).toContainText("已通过");
+  return merchant;
 }

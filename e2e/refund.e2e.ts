@@ -1,26 +1,8 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { login, main, orderAndPay, register, uniqueUser } from "./pages";
+import { login, main, openStore, orderAndPay, register, uniqueUser } from "./pages";
 
 const PASSWORD = "refund-pass-2026";
 
-/**
- * Opens a new store of our own (the seeded stores belong to other journeys): a new user applies at
- * /apply and `ops` approves. Returns the applicant's page, now the store's merchant.
- */
-async function openStore(browser: Browser, ops: Page, slug: string, storeName: string): Promise<Page> {
-  // Its own context, so the merchant can open a second tab with the same session.
-  const merchant = await (await browser.newContext()).newPage();
-  await register(merchant, uniqueUser("refundshop"), PASSWORD, "/apply");
-  await merchant.fill('input[name="name"]', storeName);
-  await merchant.fill('input[name="slug"]', slug);
-  await main(merchant).getByRole("button", { name: "提交申请" }).click();
-  await expect(merchant.getByTestId("application-status")).toContainText("审核中");
-
-  await ops.goto("/operator/merchants");
-  await ops.getByTestId(`application-${slug}`).getByRole("button", { name: "通过" }).click();
-  await expect(ops.getByTestId(`merchant-${slug}`)).toContainText("已通过");
-  return merchant;
-}
 
 /** A new customer who orders and pays once at the store; returns their page and the order number. */
 async function customerOrders(browser: Browser, prefix: string, slug: string, yuan: string): Promise<{ page: Page; name: string; orderNo: string }> {
@@ -39,7 +21,7 @@ test("refunds: a merchant refunds a waiting order, is refused for a refunded or 
   await login(ops, "ops", "operator-pass-2026", "/operator");
   const slug = `refund-${Date.now().toString(36)}`;
   const storeName = `退款小店 ${slug.slice(-5)}`;
-  const merchant = await openStore(browser, ops, slug, storeName);
+  const merchant = await openStore(browser, ops, { slug, name: storeName, owner: "refundshop", password: PASSWORD });
   // A second tab of the merchant's, left open on the order list from before the first refund.
   const staleTab = await merchant.context().newPage();
 
