@@ -7,6 +7,7 @@ import { formatFen } from "@/lib/money/format";
 import { customerEntries } from "@/lib/queue/position";
 import { EntryStatusBadge } from "../_ui/entry-status";
 import { ACCOUNT_LABEL, TX_KIND_LABEL } from "../_ui/labels";
+import { SharedQueue } from "../_ui/shared-queue";
 import { LeaveButton } from "./leave-button";
 
 export const dynamic = "force-dynamic";
@@ -81,6 +82,10 @@ export default async function MePage() {
             ))}
           </ul>
         )}
+        {/* Queues shared by an alliance name their stores, once per queue. */}
+        {[...new Set(waiting.map((e) => e.queueId))].map((queueId) => (
+          <SharedQueue key={queueId} queueId={queueId} className="mt-3" />
+        ))}
       </Card>
 
       {settled.length > 0 ? (
