@@ -1,0 +1,350 @@
+import { expect, test, type APIRequestContext, type APIResponse, type Browser, type BrowserContext } from "@playwright/test";
+import { closeDb, manifestActions, routeHandlers, scalar, serverActions, workerUrl, writeFingerprint, type Method } from "./matrix";
+import { login, main, orderAndPay, register, uniqueUser } from "./pages";
+import { CRON_SECRET, E2E_BASE_URL } from "./test-env";
+
+// The authorization matrix (issue 5, item 5): every route handler (app/api/**/route.ts) and every
+// server action (app/**/actions.ts and the build's server-reference manifest), found in the code, for
+// every actor, is allowed only where SPEC.md allows it. A route, method or action the tables below do
+// not list fails the run. Forged ids (another customer's entry, another merchant's order or key) are
+// refused with nothing written. Orders are placed only at the noodle bar.
+test.describe.configure({ mode: "serial" });
+
+const ACTORS = ["anonymous", "customerA", "customerB", "merchantX", "merchantY", "operator", "apiKeyX", "cron"] as const;
+type Actor = (typeof ACTORS)[number];
+
+/** Who may call a route method: actors, "public" (everyone), "nobody" (a signature only), or a fixed status for everyone. */
+type RouteAccess = readonly Actor[] | "public" | "nobody" | { everyone: number };
+
+const CRON: RouteAccess = ["cron"];
+const API_KEY: RouteAccess = ["apiKeyX"];
+const V1_405 = { everyone: 405 } as const;
+
+/** The expected-access table, keyed by route path and method. Every route and method on disk must be here. */
+const ROUTES: Record<string, Partial<Record<Method, RouteAccess>>> = {
+  "/api/cron/expire": { GET: CRON, POST: CRON },
+  "/api/cron/release": { GET: CRON, POST: CRON },
+  "/api/cron/sweep": { GET: CRON, POST: CRON },
+  "/api/health": { GET: "public" },
+  "/api/operator/payouts.csv": { GET: ["operator"] },
+  // Authenticated by the payment provider's signature: none of the actors has it.
+  "/api/payments/[provider]/webhook": { POST: "nobody" },
+  "/api/queues/[id]/drain": { POST: ["operator", "cron"] },
+  // Any other /api/v1 path: a problem-details 404 for everyone.
+  "/api/v1/[...path]": { GET: { everyone: 404 }, POST: { everyone: 404 }, PUT: { everyone: 404 }, PATCH: { everyone: 404 }, DELETE: { everyone: 404 } },
+  "/api/v1/entries/[id]": { GET: API_KEY, POST: V1_405, PUT: V1_405, PATCH: V1_405, DELETE: V1_405 },
+  "/api/v1/openapi.json": { GET: "public", POST: V1_405, PUT: V1_405, PATCH: V1_405, DELETE: V1_405 },
+  "/api/v1/orders": { POST: API_KEY, GET: V1_405, PUT: V1_405, PATCH: V1_405, DELETE: V1_405 },
+  "/api/v1/queue": { GET: API_KEY, POST: V1_405, PUT: V1_405, PATCH: V1_405, DELETE: V1_405 },
+};
+
+/** Query strings that make an allowed call harmless (cron jobs refuse a day long past: authenticated, nothing runs). */
+const HARMLESS_QUERY: Record<string, string> = {
+  "/api/cron/expire": "?now=2000-01-01T00:00:00Z",
+  "/api/cron/release": "?day=2000-01-01",
+};
+
+/** Who may call a server action, by the area of its file (SPEC.md: roles). */
+function expectedActionAccess(file: string): string[] {
+  if (file.startsWith("app/operator/")) return ["operator"];
+  if (file.startsWith("app/merchant/")) return ["merchant"];
+  // Customers' actions: any signed-in user (ownership is checked inside, see the forged-id cases).
+  if (file.startsWith("app/(customer)/")) return ["any", "customer"];
+  if (file.startsWith("app/(auth)/")) return ["public"];
+  return [];
+}
+
+/** Exports of actions files that are not built by validatedAction, and why that is fine. */
+const KNOWN_UNWRAPPED: Record<string, string> = {
+  "app/(auth)/actions.ts#logout": "ends the caller's own session; no input, no data",
+};
+
+/** Plausible forms for each action, sent by actors who must be refused (access is checked before parsing). */
+const SAMPLE_FORMS: Record<string, Record<string, string>> = {
+  runQueuePayoutAction: { queueId: "2" },
+  runAllPayoutsAction: {},
+  formAllianceAction: { name: "矩阵联盟", payoutMode: "auto", members: "2" },
+  runDrawAction: { queueId: "2", reason: "matrix" },
+  runLedgerCheckAction: {},
+  reviewApplicationAction: { merchantId: "1", decision: "reject", reason: "matrix" },
+  operatorRefundAction: { orderId: "1", reason: "matrix" },
+  adjustPointsAction: { userId: "2", delta: "1000", reason: "matrix", requestKey: "matrix-0001-abcd" },
+  approveWithdrawalAction: { withdrawalId: "1" },
+  rejectWithdrawalAction: { withdrawalId: "1", reason: "matrix" },
+  createApiKeyAction: { name: "矩阵密钥" },
+  revokeApiKeyAction: { keyId: "1" },
+  merchantRefundAction: { orderId: "1", reason: "matrix" },
+  changeRulesAction: { rebateBps: "3000" },
+  createOrderAction: { slug: "noodle-bar", amount: "10" },
+  confirmPaymentAction: { orderNo: "FL261125ABCDEFGH" },
+  applyForStoreAction: { name: "矩阵小店", slug: "matrix-shop" },
+  quoteExitAction: { entryId: "1" },
+  leaveQueueAction: { entryId: "1", expectedPoints: "0" },
+  requestWithdrawalAction: { amount: "1", password: "x" },
+  login: {},
+  register: {},
+};
+
+const NOT_SIGNED_IN = "请先登录";
+const NOT_ALLOWED = "没有权限";
+
+const state: {
+  ctx: Partial<Record<Actor, BrowserContext>>;
+  token: string;
+  tokenKeyId: number;
+  queueId: number;
+  bOrderId: number;
+  bOrderNo: string;
+  bEntryId: number;
+  counts: { routes: number; actions: number; forged: number };
+} = { ctx: {}, token: "", tokenKeyId: 0, queueId: 0, bOrderId: 0, bOrderNo: "", bEntryId: 0, counts: { routes: 0, actions: 0, forged: 0 } };
+
+const SESSION: Partial<Record<Actor, [string, string]>> = {
+  merchantX: ["tea", "merchant-pass-2026"],
+  merchantY: ["noodle", "merchant-pass-2026"],
+  operator: ["ops", "operator-pass-2026"],
+};
+
+/** The request context of an actor: its session cookies (if any) and its bearer header (if any). */
+function requester(actor: Actor, browserCtx: BrowserContext): { req: APIRequestContext; headers: Record<string, string> } {
+  const headers: Record<string, string> = { origin: E2E_BASE_URL };
+  if (actor === "apiKeyX") headers.authorization = `Bearer ${state.token}`;
+  if (actor === "cron") headers.authorization = `Bearer ${CRON_SECRET}`;
+  return { req: (state.ctx[actor] ?? browserCtx).request, headers };
+}
+
+async function newContext(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ baseURL: E2E_BASE_URL });
+}
+
+test.afterAll(async () => {
+  for (const c of Object.values(state.ctx)) await c?.close();
+  await closeDb();
+  console.log(
+    `[authorization matrix] routes: ${state.counts.routes} route×method×actor cases; actions: ${state.counts.actions} action×actor calls; forged ids: ${state.counts.forged}`,
+  );
+});
+
+test("the route and action lists are found in the code, and every one is in the tables", () => {
+  const routes = routeHandlers();
+  expect(routes.map((r) => r.route)).toContain("/api/queues/[id]/drain");
+  expect(routes.map((r) => r.route)).toContain("/api/v1/orders");
+  for (const r of routes) {
+    const table = ROUTES[r.route];
+    expect(table, `${r.file}: route ${r.route} is not in the authorization matrix's ROUTES table`).toBeTruthy();
+    expect(Object.keys(table!).sort(), `${r.file}: exported methods vs. the ROUTES table`).toEqual([...r.methods].sort());
+  }
+  for (const route of Object.keys(ROUTES)) expect(routes.map((r) => r.route), `ROUTES lists ${route}, which is not on disk`).toContain(route);
+
+  const actions = serverActions();
+  expect(actions.length).toBeGreaterThan(15);
+  for (const a of actions) {
+    const where = `${a.file}#${a.name}`;
+    if (KNOWN_UNWRAPPED[where]) continue;
+    expect(a.wrapper, `${where} is not wrapped by validatedAction (the only wrapper that checks access)`).toBe("validatedAction");
+    const expected = expectedActionAccess(a.file);
+    expect(expected.length, `${where}: no expected access for this area`).toBeGreaterThan(0);
+    expect(expected, `${where}: access ${a.access} vs. its area`).toContain(a.access);
+  }
+
+  // The build's server actions are exactly the exports above: none declared elsewhere ("use server" inline).
+  const built = manifestActions();
+  const onDisk = new Set(actions.map((a) => `${a.file}#${a.name}`));
+  for (const b of built) expect(onDisk.has(`${b.file}#${b.name}`), `server action ${b.file}#${b.name} is not in an app/**/actions.ts`).toBe(true);
+  const builtSet = new Set(built.map((b) => `${b.file}#${b.name}`));
+  for (const a of onDisk) expect(builtSet.has(a), `${a} is missing from the build's server-reference manifest`).toBe(true);
+  for (const b of built) if (b.name !== "logout") expect(SAMPLE_FORMS[b.name], `no sample form for ${b.name}`).toBeDefined();
+});
+
+test("actors sign in; merchant X creates an API key; customer B has an order and entry at the noodle bar", async ({ browser }) => {
+  for (const actor of ACTORS) state.ctx[actor] = await newContext(browser);
+  for (const actor of ["customerA", "customerB"] as const) {
+    const page = await state.ctx[actor]!.newPage();
+    await register(page, uniqueUser(actor === "customerA" ? "mxa" : "mxb"), "matrix-pass-2026", "/me");
+    await page.close();
+  }
+  for (const [actor, cred] of Object.entries(SESSION)) {
+    const page = await state.ctx[actor as Actor]!.newPage();
+    await login(page, cred[0], cred[1], actor === "operator" ? "/me" : "/merchant/api-keys");
+    if (actor === "merchantX") {
+      await page.getByLabel("名称").fill("矩阵收银台");
+      await main(page).getByRole("button", { name: "创建密钥" }).click();
+      await expect(page.getByTestId("new-api-key")).toContainText("矩阵收银台");
+      state.token = await page.getByTestId("new-api-key-value").inputValue();
+    }
+    await page.close();
+  }
+  expect(state.token).toMatch(/^fl_/);
+  state.tokenKeyId = Number(await scalar("select k.id from api_keys k join users u on u.id = (select owner_user_id from merchants where id = k.merchant_id) where u.username = 'tea' and k.name = '矩阵收银台' order by k.id desc limit 1"));
+  state.queueId = Number(await scalar("select queue_id from merchants where slug = 'noodle-bar'"));
+  expect(state.tokenKeyId).toBeGreaterThan(0);
+  expect(state.queueId).toBeGreaterThan(0);
+
+  const b = await state.ctx.customerB!.newPage();
+  state.bOrderNo = await orderAndPay(b, "noodle-bar", "12");
+  await b.close();
+  state.bOrderId = Number(await scalar("select id from orders where order_no = $1", [state.bOrderNo]));
+  state.bEntryId = Number(await scalar("select id from queue_entries where order_id = $1 and status = 'waiting' order by id limit 1", [state.bOrderId]));
+  expect(state.bEntryId).toBeGreaterThan(0);
+});
+
+function sampleUrl(route: string): string {
+  return route
+    .replace("[id]", route.includes("/entries/") ? String(state.bEntryId) : String(state.queueId))
+    .replace("[provider]", "dev")
+    .replace("[...path]", "no/such/endpoint") + (HARMLESS_QUERY[route] ?? "");
+}
+
+async function call(req: APIRequestContext, method: Method, url: string, headers: Record<string, string>): Promise<APIResponse> {
+  if (method === "GET") return req.get(url, { headers, maxRedirects: 0 });
+  return req.fetch(url, { method, headers: { ...headers, "content-type": "application/json" }, data: "{}", maxRedirects: 0 });
+}
+
+test("every route handler × method × actor: allowed where SPEC allows, 401/403 elsewhere", async ({ browser }) => {
+  test.setTimeout(60_000);
+  const spare = await newContext(browser);
+  const failures: string[] = [];
+  for (const { route, methods } of routeHandlers()) {
+    for (const method of methods) {
+      const access = ROUTES[route]![method]!;
+      for (const actor of ACTORS) {
+        const { req, headers } = requester(actor, spare);
+        const res = await call(req, method, sampleUrl(route), headers);
+        const status = res.status();
+        state.counts.routes++;
+        const where = `${actor} ${method} ${route} → ${status}`;
+        if (status >= 500) failures.push(`${where}: server error`);
+        else if (typeof access === "object" && "everyone" in access) {
+          if (status !== access.everyone) failures.push(`${where}: expected ${access.everyone}`);
+        } else {
+          const allowed = access === "public" || (access !== "nobody" && (access as readonly Actor[]).includes(actor));
+          if (allowed && (status === 401 || status === 403)) failures.push(`${where}: should be allowed`);
+          if (!allowed && actor === "anonymous" && status !== 401) failures.push(`${where}: expected 401`);
+          if (!allowed && actor !== "anonymous" && status !== 401 && status !== 403) failures.push(`${where}: expected 401 or 403`);
+        }
+      }
+    }
+  }
+  await spare.close();
+  expect(failures, failures.join("\n")).toEqual([]);
+});
+
+/** Posts a server action the way React does: Next-Action header, the reply's args [prevState, FormData]. */
+async function callAction(actor: Actor, id: string, url: string, form: Record<string, string>): Promise<{ status: number; body: string }> {
+  const { req, headers } = requester(actor, state.ctx.anonymous!);
+  // Actors without a session carry a forged session cookie: proxy.ts would otherwise redirect them to
+  // /login before the action runs, and the action's own check must hold on its own. (The __Secure- name
+  // passes proxy.ts; on http Auth.js reads the plain name, so the viewer is nobody, without decode errors.)
+  if (actorRole(actor) === "anonymous") headers.cookie = "__Secure-authjs.session-token=forged";
+  // React's reply encoding: the FormData's fields as "_1_<name>", then the root "0" referring to it as
+  // "$K1" (fields first: the server resolves the root as soon as it arrives).
+  // (A FormData, not an object: an object would list the integer-like key "0" first.)
+  const multipart = new FormData();
+  for (const [k, v] of Object.entries(form)) multipart.append(`_1_${k}`, v);
+  multipart.append("0", JSON.stringify([null, "$K1"]));
+  const res = await req.post(url, {
+    headers: { ...headers, "next-action": id, accept: "text/x-component" },
+    multipart,
+    maxRedirects: 0,
+  });
+  return { status: res.status(), body: await res.text() };
+}
+
+/** A public page that imports the action (so the request reaches it without a login redirect), else "/". */
+function actionUrl(workers: string[]): string {
+  const urls = workers.map(workerUrl).filter((u): u is string => u !== null);
+  return urls.find((u) => !/^\/(me|merchant|operator)(\/|$)/.test(u)) ?? "/";
+}
+
+function actorRole(actor: Actor): "anonymous" | "customer" | "merchant" | "operator" {
+  if (actor.startsWith("customer")) return "customer";
+  if (actor.startsWith("merchant")) return "merchant";
+  if (actor === "operator") return "operator";
+  return "anonymous"; // API key and cron secret carry no session: actions treat them as nobody.
+}
+
+test("every server action × actor: refused (nothing written) unless its access allows the actor", async () => {
+  test.setTimeout(60_000);
+  const declared = new Map(serverActions().map((a) => [`${a.file}#${a.name}`, a.access]));
+  const before = await writeFingerprint();
+  const failures: string[] = [];
+  for (const a of manifestActions()) {
+    if (a.name === "logout") continue; // would end the caller's session; see KNOWN_UNWRAPPED
+    const access = declared.get(`${a.file}#${a.name}`) ?? "";
+    const url = actionUrl(a.workers);
+    for (const actor of ACTORS) {
+      const role = actorRole(actor);
+      const allowed = access === "public" || (access === "any" ? role !== "anonymous" : access.split("|").includes(role));
+      // An allowed action whose schema accepts an empty form would really run: its access is checked statically above.
+      if (allowed && ["runAllPayoutsAction", "runLedgerCheckAction"].includes(a.name)) continue;
+      const { status, body } = await callAction(actor, a.id, url, allowed ? {} : SAMPLE_FORMS[a.name] ?? {});
+      state.counts.actions++;
+      const where = `${actor} → ${a.file}#${a.name} via ${url} (${status}): ${body.slice(0, 300)}`;
+      if (status >= 500) failures.push(`${where}: server error`);
+      const refused = body.includes(NOT_SIGNED_IN) || body.includes(NOT_ALLOWED);
+      if (allowed && refused) failures.push(`${where}: should be allowed`);
+      if (!allowed && role === "anonymous" && !body.includes(NOT_SIGNED_IN)) failures.push(`${where}: expected "${NOT_SIGNED_IN}"`);
+      if (!allowed && role !== "anonymous" && !body.includes(NOT_ALLOWED)) failures.push(`${where}: expected "${NOT_ALLOWED}"`);
+    }
+  }
+  expect(failures, failures.join("\n\n")).toEqual([]);
+  expect(await writeFingerprint(), "refused and invalid action calls wrote nothing").toEqual(before);
+});
+
+test("forged ids: another customer's entry, another merchant's order and key are refused, nothing written", async ({ request }) => {
+  const byName = new Map(manifestActions().map((a) => [a.name, a]));
+  const act = async (actor: Actor, name: string, form: Record<string, string>) => {
+    const a = byName.get(name)!;
+    state.counts.forged++;
+    const res = await callAction(actor, a.id, actionUrl(a.workers), form);
+    // The forged form is valid: a refusal must come from the access or ownership check, not validation.
+    expect(res.body, `${actor} ${name}: the form must pass validation`).not.toContain("请检查填写的内容");
+    expect(res.status, `${actor} ${name}`).toBeLessThan(500);
+    return res;
+  };
+  const before = await writeFingerprint();
+  const entry = String(state.bEntryId);
+
+  // Customer A quotes and leaves customer B's entry.
+  const quote = await act("customerA", "quoteExitAction", { entryId: entry });
+  expect(quote.body).toContain('"ok":false');
+  for (const expectedPoints of ["0", "100", "120"]) {
+    const leave = await act("customerA", "leaveQueueAction", { entryId: entry, expectedPoints });
+    expect(leave.body, "A leaving B's entry").toContain('"ok":false');
+  }
+  expect(await scalar("select status from queue_entries where id = $1", [state.bEntryId])).toBe("waiting");
+  // Customer A confirms the payment of customer B's order: not A's order, so not found (no redirect to it).
+  const confirm = await act("customerA", "confirmPaymentAction", { orderNo: state.bOrderNo });
+  expect(confirm.body, "A confirming B's order").toContain("order not found");
+
+  // Merchant X (tea house) refunds merchant Y's (noodle bar) order; a customer and the operator's wrong action too.
+  const refund = await act("merchantX", "merchantRefundAction", { orderId: String(state.bOrderId), reason: "forged" });
+  expect(refund.body, "X refunding Y's order").toContain('"ok":false');
+  for (const actor of ["customerA", "customerB"] as const) {
+    expect((await act(actor, "merchantRefundAction", { orderId: String(state.bOrderId) })).body).toContain(NOT_ALLOWED);
+    expect((await act(actor, "operatorRefundAction", { orderId: String(state.bOrderId) })).body).toContain(NOT_ALLOWED);
+  }
+  expect((await act("merchantY", "operatorRefundAction", { orderId: String(state.bOrderId) })).body).toContain(NOT_ALLOWED);
+  expect(await scalar("select status from orders where id = $1", [state.bOrderId])).toBe("paid");
+
+  // Merchant Y revokes merchant X's API key; customers create keys and change rules.
+  expect((await act("merchantY", "revokeApiKeyAction", { keyId: String(state.tokenKeyId) })).body, "Y revoking X's key").toContain('"ok":false');
+  expect(await scalar("select revoked_at from api_keys where id = $1", [state.tokenKeyId])).toBeNull();
+  for (const actor of ["customerA", "anonymous", "apiKeyX", "cron"] as const) {
+    const who = actorRole(actor) === "anonymous" ? NOT_SIGNED_IN : NOT_ALLOWED;
+    expect((await act(actor, "createApiKeyAction", { name: "forged" })).body).toContain(who);
+    expect((await act(actor, "revokeApiKeyAction", { keyId: String(state.tokenKeyId) })).body).toContain(who);
+    expect((await act(actor, "changeRulesAction", { rebateBps: "5000" })).body).toContain(who);
+  }
+  // The key still works, for its own store only: Y's entry is not X's to read.
+  const queue = await request.get("/api/v1/queue", { headers: { authorization: `Bearer ${state.token}` } });
+  expect(queue.status()).toBe(200);
+  const other = await request.get(`/api/v1/entries/${state.bEntryId}`, { headers: { authorization: `Bearer ${state.token}` } });
+  expect(other.status()).toBe(404);
+
+  expect(await writeFingerprint(), "forged calls wrote nothing").toEqual(before);
+
+  // Customer B can still leave their own entry (the refusals above were about ownership, not breakage).
+  const own = await act("customerB", "quoteExitAction", { entryId: entry });
+  expect(own.body).toContain('"ok":true');
+});
