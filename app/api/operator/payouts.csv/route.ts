@@ -14,9 +14,10 @@ const chinaDay = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "日期格式应为 YYYY-MM-DD" })
   .transform((s, ctx) => {
     const start = new Date(`${s}T00:00:00+08:00`);
-    // 2026-02-30 parses to March 2nd: read the day back to catch it.
-    const back = new Date(start.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-    if (Number.isNaN(start.getTime()) || back !== s) {
+    // 2026-13-01 is an Invalid Date (toISOString would throw); 2026-02-30 parses to March 2nd:
+    // read the day back to catch it.
+    const back = Number.isNaN(start.getTime()) ? null : new Date(start.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+    if (back !== s) {
       ctx.addIssue({ code: "custom", message: "不存在的日期" });
       return z.NEVER;
     }
@@ -25,7 +26,11 @@ const chinaDay = z
 
 const query = z
   .object({ from: chinaDay.optional(), to: chinaDay.optional() })
-  .refine((q) => !q.from || !q.to || q.from.getTime() <= q.to.getTime(), { error: "起始日期晚于结束日期", path: ["from"] });
+  // zod still runs this refine when a field failed its own check, so a bound may be the raw text here.
+  .refine((q) => !(q.from instanceof Date) || !(q.to instanceof Date) || q.from.getTime() <= q.to.getTime(), {
+    error: "起始日期晚于结束日期",
+    path: ["from"],
+  });
 
 const HEADER = [
   "time",
