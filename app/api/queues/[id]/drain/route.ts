@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { db } from "@/db";
 import { recordAudit } from "@/lib/audit/record";
+import { idParam } from "@/lib/http/params";
 import { withAuth } from "@/lib/http/route";
 import { drainQueue } from "@/lib/queue/drain";
 
-const params = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+const params = z.object({ id: idParam("queue id must be a positive integer") });
 
 /** Drains one queue. An operator's session or the cron secret; nobody else. */
 export const POST = withAuth<{ id: string }>({ allow: ["operator-session", "cron-secret"] }, async (_req, ctx) => {

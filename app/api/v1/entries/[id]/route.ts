@@ -1,17 +1,12 @@
 import { z } from "zod";
 import { entryOfMerchant } from "@/lib/api/read";
+import { idParam } from "@/lib/http/params";
 import { ApiProblem } from "@/lib/api/problem";
 import { methodNotAllowed, withApiKey } from "@/lib/api/v1";
 
 export const dynamic = "force-dynamic";
 
-const params = z.object({
-  id: z.coerce
-    .number({ error: "the entry id must be a positive integer" })
-    .int({ error: "the entry id must be a positive integer" })
-    .positive({ error: "the entry id must be a positive integer" })
-    .max(Number.MAX_SAFE_INTEGER, { error: "the entry id must be a positive integer" }),
-});
+const params = z.object({ id: idParam("the entry id must be a positive integer") });
 
 /** GET /api/v1/entries/{id}: one entry of this store's orders; other stores' entries are 404. */
 export const GET = withApiKey<{ id: string }>(async (_req, { key, params: raw }) => {
