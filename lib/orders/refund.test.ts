@@ -5,15 +5,7 @@ import { db } from "@/db";
 import { inTransaction } from "@/db/transaction";
 import { drainQueue } from "@/lib/queue/drain";
 import { leaveQueue } from "@/lib/queue/leave";
-import {
-  balanceOf,
-  derivedBalance,
-  entriesOf,
-  makeCustomer,
-  makeStore,
-  placePaidOrder,
-  releasePointsNow,
-} from "@/lib/testing/fixtures";
+import { balanceOf, balanceSnapshot, derivedBalance, entriesOf, makeCustomer, makeStore, placePaidOrder, releasePointsNow } from "@/lib/testing/fixtures";
 import { expectLedgerClean } from "@/lib/testing/verify";
 import { createPendingOrder } from "./create";
 import { refundOrder, type RefundActor } from "./refund";
@@ -32,19 +24,6 @@ const writes = async () => ({
   cancelled: await count(sql`select count(*)::bigint as n from queue_entries where status = 'cancelled'`),
 });
 
-async function snapshot(customerId: number, merchantId: number, queueId: number) {
-  return {
-    reserve: await balanceOf({ userId: customerId }, "points_reserve"),
-    locked: await balanceOf({ userId: customerId }, "points_locked"),
-    available: await balanceOf({ userId: customerId }, "points_available"),
-    wallet: await balanceOf({ userId: customerId }, "wallet"),
-    settlement: await balanceOf({ merchantId }, "merchant_settlement"),
-    pool: await balanceOf({ queueId }, "pool"),
-    world: await derivedBalance("world"),
-    fees: await derivedBalance("platform_fees"),
-    issued: await derivedBalance("points_issued"),
-  };
-}
 
 const refund = (orderId: number, actor: RefundActor, reason?: string) =>
   inTransaction((tx) => refundOrder(tx, { orderId, actor, reason }));
@@ -57,10 +36,10 @@ describe("refunding an order", () => {
   it("reverses every posting of the purchase exactly, cancels the entries, records the refund", async () => {
     const store = await makeStore({ payoutMode: "manual" });
     const customer = await makeCustomer();
-    const before = await snapshot(customer, store.id, store.queueId!);
+    const before = await balanceSnapshot(customer, store.id, store.queueId!);
     // ¥350.99: T 35099 in units 10000 ×3 + 5099; rebate 7019, fee 701, points 1754, pool 4564.
     const paid = await placePaidOrder(customer, store.id, 35_099);
-    const mid = await snapshot(customer, store.id, store.queueId!);
+    const mid = await balanceSnapshot(customer, store.id, store.queueId!);
     expect(mid).toEqual({
       ...before,
       settlement: before.settlement + 35_099 - 7019,
@@ -85,7 +64,7 @@ describe("refunding an order", () => {
     });
     expect(r.providerRef).toMatch(/^dev_refund_/);
 
-    expect(await snapshot(customer, store.id, store.queueId!)).toEqual(before);
+    expect(await balanceSnapshot(customer, store.id, store.queueId!)).toEqual(before);
     expect((await entriesOf(store.queueId!)).map((e) => e.status)).toEqual(["cancelled", "cancelled", "cancelled", "cancelled"]);
     const order = await db.execute<{ status: string; refunded_at: Date | null }>(
       sql`select status, refunded_at from orders where id = ${paid.orderId}`,
@@ -109,17 +88,17 @@ describe("refunding an order", () => {
     const customer = await makeCustomer();
     await placePaidOrder(customer, earn.id, 10_000); // 500 points
     await releasePointsNow(customer, 500);
-    const before = await snapshot(customer, store.id, store.queueId!);
+    const before = await balanceSnapshot(customer, store.id, store.queueId!);
     expect(before).toMatchObject({ locked: 0, available: 500, reserve: 500 });
 
     // ¥20.00 with 300 points: ¥17.00 cash; rebate 340, fee 34, points 85, pool 221.
     const paid = await placePaidOrder(customer, store.id, 2000, { pointsUsed: 300 });
     await releasePointsNow(customer, 50); // 35 of the 85 stay locked, 50 are available
-    expect(await snapshot(customer, store.id, store.queueId!)).toMatchObject({ locked: 35, available: 250, reserve: 285 });
+    expect(await balanceSnapshot(customer, store.id, store.queueId!)).toMatchObject({ locked: 35, available: 250, reserve: 285 });
 
     const r = await refund(paid.orderId, await operator(), "重复下单");
     expect(r).toMatchObject({ refundedFen: 1700, pointsFromLocked: 35, pointsFromAvailable: 50, pointsReturned: 300 });
-    expect(await snapshot(customer, store.id, store.queueId!)).toEqual(before);
+    expect(await balanceSnapshot(customer, store.id, store.queueId!)).toEqual(before);
 
     const lots = await db.execute<{ source: string; points: number; remaining: number; days: number }>(sql`
       select source, points, remaining, round(extract(epoch from (expires_at - released_at)) / 86400)::int as days

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "@/db";
 import { inTransaction } from "@/db/transaction";
-import { balanceOf, derivedBalance, entriesOf, makeCustomer, makeStore, placePaidOrder } from "@/lib/testing/fixtures";
+import { balanceOf, balanceSnapshot, derivedBalance, entriesOf, makeCustomer, makeStore, placePaidOrder } from "@/lib/testing/fixtures";
 import { expectLedgerClean } from "@/lib/testing/verify";
 import { drainQueue } from "./drain";
 import { exitQuote, leaveQueue } from "./leave";
@@ -21,19 +21,6 @@ const exitTxCount = async (orderId: number) =>
     ).rows[0]!.n,
   );
 
-async function snapshot(customerId: number, merchantId: number, queueId: number) {
-  return {
-    reserve: await balanceOf({ userId: customerId }, "points_reserve"),
-    locked: await balanceOf({ userId: customerId }, "points_locked"),
-    available: await balanceOf({ userId: customerId }, "points_available"),
-    wallet: await balanceOf({ userId: customerId }, "wallet"),
-    settlement: await balanceOf({ merchantId }, "merchant_settlement"),
-    pool: await balanceOf({ queueId }, "pool"),
-    world: await derivedBalance("world"),
-    fees: await derivedBalance("platform_fees"),
-    issued: await derivedBalance("points_issued"),
-  };
-}
 
 const leave = (entryId: number, customerId: number, expectedPoints?: number) =>
   inTransaction((tx) => leaveQueue(tx, { entryId, customerId, expectedPoints }));
@@ -45,7 +32,7 @@ describe("leaving the queue", () => {
     // ¥123.45: T 12345, pool floor(2469 − 246 − 617) = 1606; compensation floor(12345 × 10%) = 1234.
     const paid = await placePaidOrder(customer, store.id, 12_345);
     const [entry] = await entriesOf(store.queueId!);
-    const before = await snapshot(customer, store.id, store.queueId!);
+    const before = await balanceSnapshot(customer, store.id, store.queueId!);
     expect(before.pool).toBe(1606);
 
     const quote = await exitQuote(entry!.id, customer);
@@ -54,7 +41,7 @@ describe("leaving the queue", () => {
     const r = await leave(entry!.id, customer, quote.points);
     expect(r).toEqual({ outcome: "left", entryId: entry!.id, queueId: store.queueId!, compensationPoints: 1234, drainDue: false });
 
-    const after = await snapshot(customer, store.id, store.queueId!);
+    const after = await balanceSnapshot(customer, store.id, store.queueId!);
     expect(after).toEqual({
       ...before,
       pool: before.pool - 1234,
@@ -160,7 +147,7 @@ describe("leaving the queue", () => {
     const customer = await makeCustomer();
     const paid = await placePaidOrder(customer, store.id, 10_000);
     const [entry] = await entriesOf(store.queueId!);
-    const before = await snapshot(customer, store.id, store.queueId!);
+    const before = await balanceSnapshot(customer, store.id, store.queueId!);
 
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => leave(entry!.id, customer, 1000)));
     expect(results.filter((r) => r.status === "rejected")).toEqual([]);
@@ -169,7 +156,7 @@ describe("leaving the queue", () => {
     expect(outcomes.filter((o) => o === "already_left")).toHaveLength(19);
 
     expect(await exitTxCount(paid.orderId)).toBe(1);
-    const after = await snapshot(customer, store.id, store.queueId!);
+    const after = await balanceSnapshot(customer, store.id, store.queueId!);
     expect(after.pool).toBe(before.pool - 1000);
     expect(after.locked).toBe(before.locked + 1000);
     expect(after.reserve).toBe(before.reserve + 1000);

@@ -117,3 +117,18 @@ export async function releasePointsNow(userId: number, points: number): Promise<
     await addLot(tx, { userId, points, source: "release", expiryDays: 365 });
   });
 }
+
+/** Every balance an order's events touch, for before/after comparisons in money-path tests. */
+export async function balanceSnapshot(customerId: number, merchantId: number, queueId: number) {
+  return {
+    reserve: await balanceOf({ userId: customerId }, "points_reserve"),
+    locked: await balanceOf({ userId: customerId }, "points_locked"),
+    available: await balanceOf({ userId: customerId }, "points_available"),
+    wallet: await balanceOf({ userId: customerId }, "wallet"),
+    settlement: await balanceOf({ merchantId }, "merchant_settlement"),
+    pool: await balanceOf({ queueId }, "pool"),
+    world: await derivedBalance("world"),
+    fees: await derivedBalance("platform_fees"),
+    issued: await derivedBalance("points_issued"),
+  };
+}

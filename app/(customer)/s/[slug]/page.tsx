@@ -1,48 +1,31 @@
 import { randomUUID } from "node:crypto";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
-import { db } from "@/db";
 import { Badge, Card, Money, ProgressBar } from "@/app/_components";
 import { getViewer } from "@/lib/auth/session";
 import { customerBalances } from "@/lib/customers/summary";
 import { loginPath } from "@/lib/auth/next-path";
-import { isDomainError } from "@/lib/errors";
-import { approvedStore, queueGauge } from "@/lib/merchants/store";
+import { queueGauge } from "@/lib/merchants/store";
 import { formatFen } from "@/lib/money/format";
 import { computeShares } from "@/lib/rules/shares";
 import { bpsPercent } from "../../_ui/format";
 import { RiskNotice } from "../../_ui/risk-notice";
 import { SharedQueue } from "../../_ui/shared-queue";
 import { OrderForm } from "./order-form";
+import { findStore, storeOr404 } from "./store";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ slug: string }> };
 
-async function load(slug: string) {
-  try {
-    return await approvedStore(db, { slug });
-  } catch (e) {
-    if (isDomainError(e) && e.code === "not_found") notFound();
-    throw e;
-  }
-}
-
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const { slug } = await params;
-  try {
-    const store = await approvedStore(db, { slug });
-    return { title: `${store.merchant.name} · Freeline` };
-  } catch {
-    return { title: "Freeline" };
-  }
+  const store = await findStore((await params).slug);
+  return { title: store ? `${store.merchant.name} · Freeline` : "Freeline" };
 }
 
 export default async function StorePage({ params }: Props) {
   const { slug } = await params;
-  if (!/^[a-z0-9][a-z0-9-]{1,40}$/.test(slug)) notFound();
-  const [store, viewer] = await Promise.all([load(slug), getViewer()]);
+  const [store, viewer] = await Promise.all([storeOr404(slug), getViewer()]);
   const [gauge, balances] = await Promise.all([
     queueGauge(store.queueId),
     viewer ? customerBalances(viewer.userId) : Promise.resolve(null),

@@ -1,11 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { Card } from "@/app/_components";
-import { db } from "@/db";
-import { isDomainError } from "@/lib/errors";
 import { formatLongDateTime } from "@/lib/format/datetime";
-import { approvedStore } from "@/lib/merchants/store";
 import { formatFen } from "@/lib/money/format";
 import { pointsPolicy } from "@/lib/points/policy";
 import { DRAW_CAP_FEN } from "@/lib/queue/draw";
@@ -15,31 +11,15 @@ import { exitCompensation, queueUnits } from "@/lib/rules/units";
 import { ruleHistory, storeQueueOf } from "@/lib/rules/versions";
 import { bpsPercent } from "../../../_ui/format";
 import { RiskNotice } from "../../../_ui/risk-notice";
+import { findStore, storeOr404 } from "../store";
 
 export const dynamic = "force-dynamic";
 
 type Props = { params: Promise<{ slug: string }> };
 
-const SLUG_RE = /^[a-z0-9][a-z0-9-]{1,40}$/;
-async function load(slug: string) {
-  if (!SLUG_RE.test(slug)) notFound();
-  try {
-    return await approvedStore(db, { slug });
-  } catch (e) {
-    if (isDomainError(e) && e.code === "not_found") notFound();
-    throw e;
-  }
-}
-
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const { slug } = await params;
-  if (!SLUG_RE.test(slug)) return { title: "Freeline" };
-  try {
-    const store = await approvedStore(db, { slug });
-    return { title: `${store.merchant.name} 的规则 · Freeline` };
-  } catch {
-    return { title: "Freeline" };
-  }
+  const store = await findStore((await params).slug);
+  return { title: store ? `${store.merchant.name} 的规则 · Freeline` : "Freeline" };
 }
 
 /** One decimal of a / b, rounded, in integers: 130 / 1300 × 10 … → "7.7". */
@@ -51,7 +31,7 @@ function ratioText(a: number, b: number): string {
 /** A store's current rules in plain words, worked examples, the draw disclosure and the rule history. */
 export default async function StoreRulesPage({ params }: Props) {
   const { slug } = await params;
-  const store = await load(slug);
+  const store = await storeOr404(slug);
   const [history, queue] = await Promise.all([ruleHistory(store.merchant.id), storeQueueOf(store.merchant.id)]);
   const r = store.rule;
   const policy = pointsPolicy();
