@@ -11,3 +11,4 @@ export * from "./refunds";
 export * from "./api-keys";
 export * from "./alliances";
 export * from "./draws";
+export * from "./auth-throttles";
