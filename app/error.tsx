@@ -1,34 +1,28 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useEffect } from "react";
 import { Button, ButtonLink } from "@/app/_components";
 
-const t = {
-  title: "出了点问题",
-  body: "页面加载失败。你的资金和积分不会因此受影响，请稍后重试。",
-  retry: "重试",
-  home: "返回首页",
-  ref: "错误编号",
-};
-
 export default function ErrorPage({ error, retry }: { error: unknown; retry: () => void }) {
+  const t = useTranslations("common.error");
   useEffect(() => {
     console.error(error);
   }, [error]);
   const digest = error instanceof Error ? (error as Error & { digest?: string }).digest : undefined;
   return (
     <div role="alert" className="mx-auto max-w-md py-16 text-center">
-      <h1 className="text-xl font-semibold">{t.title}</h1>
-      <p className="mt-2 text-sm text-muted">{t.body}</p>
+      <h1 className="text-xl font-semibold">{t("title")}</h1>
+      <p className="mt-2 text-sm text-muted">{t("body")}</p>
       {digest ? (
         <p className="mt-2 text-xs text-muted">
-          {t.ref}: <code>{digest}</code>
+          {t("ref")}: <code>{digest}</code>
         </p>
       ) : null}
       <div className="mt-6 flex justify-center gap-3">
-        <Button onClick={() => retry()}>{t.retry}</Button>
+        <Button onClick={() => retry()}>{t("retry")}</Button>
         <ButtonLink href="/" variant="secondary">
-          {t.home}
+          {t("home")}
         </ButtonLink>
       </div>
     </div>

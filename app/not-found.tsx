@@ -1,5 +1,7 @@
+import { getTranslations } from "next-intl/server";
 import { StatusPage } from "@/app/_components";
 
-export default function NotFound() {
-  return <StatusPage code={404} title="页面不存在" body="你要找的页面不存在，或已被移走。" />;
+export default async function NotFound() {
+  const t = await getTranslations("common.status");
+  return <StatusPage code={404} title={t("notFoundTitle")} body={t("notFoundBody")} home={t("home")} />;
 }

@@ -23,12 +23,21 @@ const STATUS: Record<DomainErrorCode, number> = {
   unavailable: 503,
 };
 
+/** Values for a message code's ICU arguments, e.g. `{ max: "¥1,000,000.00" }`. */
+export type MessageParams = Record<string, string | number>;
+
+/**
+ * `message` is a message code: a key of messages/<locale>/errors.json such as
+ * "amount.tooManyDecimals", translated at the boundary (i18n/errors.ts; see docs/i18n.md).
+ */
 export class DomainError extends Error {
   constructor(
     readonly code: DomainErrorCode,
     message: string,
     /** The form field the message belongs next to, when there is one. */
     readonly field?: string,
+    /** The message code's arguments. */
+    readonly params?: MessageParams,
   ) {
     super(message);
     this.name = "DomainError";

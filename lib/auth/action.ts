@@ -1,6 +1,9 @@
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
-import { UNAVAILABLE_MESSAGE, unavailableReason } from "@/db/errors";
+import { unavailableReason } from "@/db/errors";
+import type { Locale } from "@/i18n/config";
+import { translateError } from "@/i18n/errors";
+import { requestLocale } from "@/i18n/locale";
 import { isDomainError } from "@/lib/errors";
 import { getViewer, hasRole, type Role, type Viewer } from "./session";
 
@@ -33,17 +36,22 @@ type ViewerFor<A extends Access> = A extends "public" ? Viewer | null : Viewer;
 
 export type ActionContext<A extends Access> = { viewer: ViewerFor<A>; formData: FormData };
 
-/** The message used for every unexpected failure: details go to the server log only. */
-export const GENERIC_ERROR = "操作失败，请稍后再试";
+/** The message code used for every unexpected failure: details go to the server log only. */
+export const GENERIC_ERROR = "action.failed";
 
-const zhCN = z.locales.zhCN().localeError;
+const ZOD_LOCALE: Record<Locale, z.core.$ZodErrorMap> = { "zh-CN": z.locales.zhCN().localeError, en: z.locales.en().localeError };
 
-/** Clear Chinese messages for zod's built-in checks (schemas' own messages take precedence). */
-const errorMap: z.core.$ZodErrorMap = (issue) => {
-  if (issue.code === "invalid_type" && (issue.input === undefined || issue.input === null)) return "请填写此项";
-  if (issue.code === "too_small" && issue.origin === "string" && issue.minimum === 1) return "请填写此项";
-  return zhCN(issue);
-};
+/**
+ * Messages for zod's built-in checks in the reader's language (schemas' own messages, which are
+ * message codes or text, take precedence). An empty required field reads "please fill this in".
+ */
+function errorMapFor(locale: Locale): z.core.$ZodErrorMap {
+  return (issue) => {
+    if (issue.code === "invalid_type" && (issue.input === undefined || issue.input === null)) return "form.required";
+    if (issue.code === "too_small" && issue.origin === "string" && issue.minimum === 1) return "form.required";
+    return ZOD_LOCALE[locale](issue);
+  };
+}
 
 /** Form fields whose values are never echoed back. */
 const SECRET_FIELD = /pass|confirm|secret|token|key/i;
@@ -60,7 +68,7 @@ function formToObject(formData: FormData): { input: Record<string, string>; valu
   return { input, values };
 }
 
-function fail(error: string, extra?: Omit<ActionError, "ok" | "error">): ActionError {
+function failWith(error: string, extra?: Omit<ActionError, "ok" | "error">): ActionError {
   return { ok: false, error, ...extra };
 }
 
@@ -76,25 +84,28 @@ export function validatedAction<S extends z.ZodType, A extends Access, T extends
 ): (prev: ActionState<T>, formData: FormData) => Promise<ActionState<T>> {
   return async (_prev, formData) => {
     const { input, values } = formToObject(formData);
+    const locale = await requestLocale();
+    const tr = (message: string, params?: Parameters<typeof translateError>[2]) => translateError(locale, message, params);
+    const fail = (error: string, extra?: Omit<ActionError, "ok" | "error">) => failWith(tr(error), extra);
     try {
       const viewer = await getViewer();
       if (access !== "public") {
-        if (!viewer) return fail("请先登录 / please sign in", { values });
+        if (!viewer) return fail("action.signIn", { values });
         if (access !== "any" && !hasRole(viewer, access as Role | readonly Role[])) {
-          return fail("没有权限执行此操作 / not allowed", { values });
+          return fail("action.forbidden", { values });
         }
       }
 
-      const parsed = schema.safeParse(input, { error: errorMap });
+      const parsed = schema.safeParse(input, { error: errorMapFor(locale) });
       if (!parsed.success) {
         const fieldErrors: Record<string, string> = {};
         let formError: string | undefined;
         for (const issue of parsed.error.issues) {
           const key = issue.path.length > 0 ? String(issue.path[0]) : undefined;
-          if (key === undefined) formError ??= issue.message;
-          else fieldErrors[key] ??= issue.message;
+          if (key === undefined) formError ??= tr(issue.message);
+          else fieldErrors[key] ??= tr(issue.message);
         }
-        return fail(formError ?? "请检查填写的内容", { fieldErrors, values });
+        return formError ? failWith(formError, { fieldErrors, values }) : fail("form.check", { fieldErrors, values });
       }
 
       const data = await fn(parsed.data, { viewer: viewer as ViewerFor<A>, formData });
@@ -102,8 +113,9 @@ export function validatedAction<S extends z.ZodType, A extends Access, T extends
     } catch (e) {
       unstable_rethrow(e);
       if (isDomainError(e)) {
-        return fail(e.message, {
-          ...(e.field ? { field: e.field, fieldErrors: { [e.field]: e.message } } : {}),
+        const message = tr(e.message, e.params);
+        return failWith(message, {
+          ...(e.field ? { field: e.field, fieldErrors: { [e.field]: message } } : {}),
           values,
         });
       }
@@ -112,7 +124,7 @@ export function validatedAction<S extends z.ZodType, A extends Access, T extends
         // Database down, restarting, or a lock/statement timeout: rolled back (or, if the connection
         // broke during COMMIT, unknown), so the user retries; idempotency keys make that safe.
         console.error(`[action] database unavailable (${unavailable}):`, e instanceof Error ? e.message : e);
-        return fail(UNAVAILABLE_MESSAGE, { values });
+        return fail("action.unavailable", { values });
       }
       console.error("[action] unexpected error:", e);
       return fail(GENERIC_ERROR, { values });

@@ -1,36 +1,54 @@
+import { defaultLocale, TIME_ZONE, type Locale } from "@/i18n/config";
+
 /**
- * Timestamps as the app shows them: always China time (Asia/Shanghai), whatever the server's zone.
- * Each style keeps one cached Intl.DateTimeFormat.
+ * Timestamps as the app shows them: always China time (Asia/Shanghai), whatever the server's zone,
+ * written the way the reader's language writes dates. Pages pass the request's locale
+ * (`getLocale()` on the server, `useLocale()` in a client component); without one, Chinese.
+ * Each style keeps one cached Intl.DateTimeFormat per locale.
  */
 
-const TIME_ZONE = "Asia/Shanghai";
+type Style = "minutes" | "seconds" | "monthDay" | "short" | "medium";
 
 const numeric = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false } as const;
 
-const formats = {
-  minutes: new Intl.DateTimeFormat("zh-CN", { ...numeric, timeZone: TIME_ZONE }),
-  seconds: new Intl.DateTimeFormat("zh-CN", { ...numeric, second: "2-digit", timeZone: TIME_ZONE }),
-  monthDay: new Intl.DateTimeFormat("zh-CN", { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false, timeZone: TIME_ZONE }),
-  short: new Intl.DateTimeFormat("zh-CN", { dateStyle: "short", timeStyle: "short", timeZone: TIME_ZONE }),
-  medium: new Intl.DateTimeFormat("zh-CN", { dateStyle: "medium", timeStyle: "short", timeZone: TIME_ZONE }),
+const OPTIONS: Record<Style, Intl.DateTimeFormatOptions> = {
+  minutes: numeric,
+  seconds: { ...numeric, second: "2-digit" },
+  monthDay: { month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false },
+  short: { dateStyle: "short", timeStyle: "short", hourCycle: "h23" },
+  medium: { dateStyle: "medium", timeStyle: "short", hourCycle: "h23" },
 };
 
-/** Fixed-width console timestamp: "2026/03/01 08:05", or "2026/03/01 08:05:09" with seconds. */
-export function formatDateTime(at: Date, { seconds = false }: { seconds?: boolean } = {}): string {
-  return (seconds ? formats.seconds : formats.minutes).format(at);
+const cache = new Map<string, Intl.DateTimeFormat>();
+
+function format(style: Style, locale: Locale, at: Date): string {
+  const key = `${locale} ${style}`;
+  let f = cache.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { ...OPTIONS[style], timeZone: TIME_ZONE });
+    cache.set(key, f);
+  }
+  return f.format(at);
 }
 
-/** A recent moment without the year: "03/01 08:05". */
-export function formatMonthDayTime(at: Date): string {
-  return formats.monthDay.format(at);
+export type DateOptions = { locale?: Locale };
+
+/** Fixed-width console timestamp: "2026/03/01 08:05" (en "03/01/2026, 08:05"), optionally with seconds. */
+export function formatDateTime(at: Date, { seconds = false, locale = defaultLocale }: DateOptions & { seconds?: boolean } = {}): string {
+  return format(seconds ? "seconds" : "minutes", locale, at);
 }
 
-/** Compact list timestamp: "2026/3/1 08:05". */
-export function formatShortDateTime(at: Date): string {
-  return formats.short.format(at);
+/** A recent moment without the year: "03/01 08:05" (en "03/01, 08:05"). */
+export function formatMonthDayTime(at: Date, { locale = defaultLocale }: DateOptions = {}): string {
+  return format("monthDay", locale, at);
 }
 
-/** Written-out date with time, for prose: "2026年3月1日 08:05". */
-export function formatLongDateTime(at: Date): string {
-  return formats.medium.format(at);
+/** Compact list timestamp: "2026/3/1 08:05" (en "3/1/26, 08:05"). */
+export function formatShortDateTime(at: Date, { locale = defaultLocale }: DateOptions = {}): string {
+  return format("short", locale, at);
+}
+
+/** Written-out date with time, for prose: "2026年3月1日 08:05" (en "Mar 1, 2026, 08:05"). */
+export function formatLongDateTime(at: Date, { locale = defaultLocale }: DateOptions = {}): string {
+  return format("medium", locale, at);
 }
