@@ -59,6 +59,10 @@ export default defineConfig({
       AUTH_TRUST_HOST: "true",
       APP_INTERNAL_URL: E2E_BASE_URL,
       NEXT_TELEMETRY_DISABLED: "1",
+      // As behind one reverse proxy: the throttling journeys send their own X-Forwarded-For to get
+      // address buckets of their own (Next fills the header from the socket when a browser sends none).
+      TRUSTED_PROXY_HEADER: "x-forwarded-for",
+      TRUSTED_PROXY_HOPS: "1",
       ...E2E_SECRETS,
       ...E2E_POLICY,
     },

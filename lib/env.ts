@@ -18,6 +18,20 @@ const schema = z.object({
   PAYMENT_DEV_SECRET: z.string().min(16).default("dev-only-payment-secret-change-me"),
   /** How the server reaches itself (the dev provider posts its webhook here). */
   APP_INTERNAL_URL: z.string().url().optional(),
+  /**
+   * The header a trusted reverse proxy puts the client address in (e.g. x-forwarded-for,
+   * x-real-ip). Unset: no header is believed, since any client can send one, and login throttling
+   * puts every client in one "unknown" address bucket (the per-account limits still apply).
+   */
+  TRUSTED_PROXY_HEADER: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9-]+$/, "a header name")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** How many proxies in front of the app append to that header: the address is that many entries from the right. */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Platform points policy overrides (defaults in lib/rules/settings.ts): daily release and expiry. */
   POINTS_RELEASE_BPS_PER_DAY: z.coerce.number().int().min(1).max(10000).optional(),

@@ -10,6 +10,7 @@ export type DomainErrorCode =
   | "conflict"
   | "insufficient_funds"
   | "not_allowed"
+  | "rate_limited"
   | "unavailable";
 
 const STATUS: Record<DomainErrorCode, number> = {
@@ -20,6 +21,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   conflict: 409,
   insufficient_funds: 422,
   not_allowed: 422,
+  rate_limited: 429,
   unavailable: 503,
 };
 
@@ -45,6 +47,18 @@ export class DomainError extends Error {
 
   get status(): number {
     return STATUS[this.code];
+  }
+}
+
+/** Too many attempts: carries when to try again (the route wrapper sends it as Retry-After). */
+export class RateLimitError extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    field?: string,
+  ) {
+    super("rate_limited", message, field);
+    this.name = "RateLimitError";
   }
 }
 

@@ -1,11 +1,13 @@
 "use server";
 
 import { AuthError, CredentialsSignin } from "next-auth";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { signIn, signOut } from "@/auth";
 import { db } from "@/db";
 import { validatedAction } from "@/lib/auth/action";
+import { clientAddress } from "@/lib/auth/client-address";
 import { homePathFor, safeNextPath } from "@/lib/auth/next-path";
 import { PASSWORD_MAX } from "@/lib/auth/password";
 import {
@@ -15,6 +17,8 @@ import {
   passwordSchema,
   registerCustomer,
 } from "@/lib/auth/users";
+import { accountBucket, addressBucket, throttled } from "@/lib/auth/throttle";
+import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
 
 const WRONG_CREDENTIALS = "用户名或密码错误";
@@ -43,8 +47,18 @@ const loginSchema = z.object({
   next: z.string().optional(),
 });
 
+/** The client address for throttling: only from the configured trusted proxy header (lib/env.ts). */
+async function requestAddress(): Promise<string> {
+  return clientAddress(await headers(), { header: env.TRUSTED_PROXY_HEADER, hops: env.TRUSTED_PROXY_HOPS });
+}
+
+/**
+ * Wrong passwords are throttled per login name and per client address (lib/auth/throttle.ts).
+ * A name nobody registered is throttled exactly like a real one, and gets the same messages.
+ */
 export const login = validatedAction(loginSchema, "public", async (data) => {
-  await signInWithPassword(data.identifier, data.password);
+  const buckets = [accountBucket(data.identifier), addressBucket(await requestAddress())];
+  await throttled(db, buckets, "password", () => signInWithPassword(data.identifier, data.password));
   const next = safeNextPath(data.next);
   if (next) redirect(next);
   const user = await findUserForLogin(db, data.identifier);

@@ -26,6 +26,7 @@ export const PROBLEMS = {
   insufficient_funds: { status: 422, title: "Insufficient funds" },
   not_allowed: { status: 422, title: "Not allowed" },
   internal: { status: 500, title: "Internal error" },
+  rate_limited: { status: 429, title: "Too many requests" },
   unavailable: { status: 503, title: "Service unavailable" },
 } as const satisfies Record<string, { status: number; title: string }>;
 

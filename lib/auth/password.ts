@@ -11,8 +11,7 @@ export const ARGON2_OPTIONS: Options = {
   parallelism: 1,
 };
 
-export const PASSWORD_MIN = 8;
-export const PASSWORD_MAX = 128;
+export { PASSWORD_MAX, PASSWORD_MIN } from "./password-rules";
 
 /** Hashes a password with argon2id; the salt and parameters are encoded in the result. */
 export function hashPassword(password: string): Promise<string> {

@@ -31,7 +31,7 @@ afterAll(async () => {
 describe("registerCustomer", () => {
   it("registers a user name, lower-cased, with every customer account", async () => {
     const u = await db.transaction((tx) =>
-      registerCustomer(tx, { identifier: `  ${name("Alice").toUpperCase()} `, password: "correct horse" }),
+      registerCustomer(tx, { identifier: `  ${name("Alice").toUpperCase()} `, password: "correct horse battery" }),
     );
     expect(u.username).toBe(name("alice"));
     expect(u.role).toBe("customer");
@@ -47,7 +47,7 @@ describe("registerCustomer", () => {
 
   it("stores a phone number as both user name and phone, and masks it in the display name", async () => {
     const p = phone();
-    const u = await db.transaction((tx) => registerCustomer(tx, { identifier: p, password: "12345678" }));
+    const u = await db.transaction((tx) => registerCustomer(tx, { identifier: p, password: "quiet-meadow-41" }));
     const [row] = await db.select().from(users).where(eq(users.id, u.id));
     expect(row!.username).toBe(p);
     expect(row!.phone).toBe(p);
@@ -56,13 +56,13 @@ describe("registerCustomer", () => {
 
   it("keeps a chosen display name", async () => {
     const u = await db.transaction((tx) =>
-      registerCustomer(tx, { identifier: name("bob"), password: "12345678", displayName: "  小明 " }),
+      registerCustomer(tx, { identifier: name("bob"), password: "quiet-meadow-41", displayName: "  小明 " }),
     );
     expect(u.displayName).toBe("小明");
   });
 
   it("refuses a taken name, in any case, and writes nothing", async () => {
-    await db.transaction((tx) => registerCustomer(tx, { identifier: name("carol"), password: "12345678" }));
+    await db.transaction((tx) => registerCustomer(tx, { identifier: name("carol"), password: "quiet-meadow-41" }));
     const usersBefore = await userCount();
     const accountsBefore = await accountCount();
 
@@ -81,10 +81,10 @@ describe("registerCustomer", () => {
   it("refuses a phone already registered, even as another user's phone", async () => {
     const p = phone();
     await db.transaction((tx) =>
-      createUserWithRole(tx, { username: name("shop"), phone: p, password: "12345678", role: "merchant", displayName: "店主" }),
+      createUserWithRole(tx, { username: name("shop"), phone: p, password: "quiet-meadow-41", role: "merchant", displayName: "店主" }),
     );
     const err = await db
-      .transaction((tx) => registerCustomer(tx, { identifier: p, password: "12345678" }))
+      .transaction((tx) => registerCustomer(tx, { identifier: p, password: "quiet-meadow-41" }))
       .catch((e: unknown) => e);
     expect((err as DomainError).code).toBe("conflict");
   });
@@ -97,15 +97,15 @@ describe("registerCustomer", () => {
   ])("rejects the identifier %j before writing", async (identifier, field) => {
     const before = await userCount();
     const err = await db
-      .transaction((tx) => registerCustomer(tx, { identifier, password: "12345678" }))
+      .transaction((tx) => registerCustomer(tx, { identifier, password: "quiet-meadow-41" }))
       .catch((e: unknown) => e);
     expect((err as DomainError).code).toBe("invalid_input");
     expect((err as DomainError).field).toBe(field);
     expect(await userCount()).toBe(before);
   });
 
-  it("rejects passwords shorter than 8 or longer than 128 characters", async () => {
-    for (const password of ["1234567", "x".repeat(129)]) {
+  it("rejects passwords shorter than 10 or longer than 128 characters, and common ones", async () => {
+    for (const password of ["123456789", "short-pw", "x".repeat(129), "Password123", "QWERTY uiop", "zzzzzzzzzzzz"]) {
       const err = await db
         .transaction((tx) => registerCustomer(tx, { identifier: name("dave"), password }))
         .catch((e: unknown) => e);
@@ -130,7 +130,7 @@ describe("verifyCredentials", () => {
 
   it("gives merchants and operators customer accounts too", async () => {
     const u = await db.transaction((tx) =>
-      createUserWithRole(tx, { username: name("frank"), password: "12345678", role: "merchant", displayName: "Frank" }),
+      createUserWithRole(tx, { username: name("frank"), password: "quiet-meadow-41", role: "merchant", displayName: "Frank" }),
     );
     const rows = await db.select({ id: accounts.id }).from(accounts).where(inArray(accounts.userId, [u.id]));
     expect(rows).toHaveLength(CUSTOMER_KINDS.length);

@@ -4,7 +4,8 @@ import type { Db, Tx } from "@/db";
 import { users, type User } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
 import { openCustomerAccounts } from "@/lib/ledger/accounts";
-import { hashPassword, PASSWORD_MAX, PASSWORD_MIN, verifyPassword } from "./password";
+import { hashPassword, PASSWORD_MAX, verifyPassword } from "./password";
+import { passwordProblem } from "./password-rules";
 
 export type Role = User["role"];
 export const ROLES = ["customer", "merchant", "operator"] as const satisfies readonly Role[];
@@ -26,11 +27,11 @@ export const identifierSchema = z
   .refine((s) => !/^\d{11}$/.test(s) || PHONE_RE.test(s), "手机号格式不正确")
   .refine((s) => /^\d{11}$/.test(s) || PHONE_RE.test(s) || USERNAME_RE.test(s), IDENTIFIER_MESSAGE);
 
-export const passwordSchema = z
-  .string({ error: "请输入密码" })
-  .min(1, "请输入密码")
-  .min(PASSWORD_MIN, `密码至少 ${PASSWORD_MIN} 位`)
-  .max(PASSWORD_MAX, `密码最多 ${PASSWORD_MAX} 位`);
+/** A new password (lib/auth/password-rules.ts): length and not a common one. */
+export const passwordSchema = z.string({ error: "请输入密码" }).superRefine((s, ctx) => {
+  const problem = passwordProblem(s);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
 /** Characters, as Postgres `length()` counts them (code points, not UTF-16 units). */
 function charLength(s: string): number {

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { verifyApiKey, type ApiKeyPrincipal } from "@/lib/api/keys";
 import { getViewer, type Viewer } from "@/lib/auth/session";
 import { env } from "@/lib/env";
-import { isDomainError, type DomainErrorCode } from "@/lib/errors";
+import { isDomainError, RateLimitError, type DomainErrorCode } from "@/lib/errors";
 
 /**
  * Route handlers, after dub's withWorkspace: one wrapper authenticates and maps typed errors to
@@ -164,7 +164,8 @@ export function withAuth<P extends Params = Params>(
     } catch (e) {
       unstable_rethrow(e);
       if (isDomainError(e)) {
-        const headers = e.status === 503 ? RETRY_AFTER : undefined;
+        const headers =
+          e instanceof RateLimitError ? { "Retry-After": String(e.retryAfterSeconds) } : e.status === 503 ? RETRY_AFTER : undefined;
         return fail(e.status, e.code, e.message, e.field ? { field: e.field } : undefined, headers);
       }
       const unavailable = unavailableReason(e);

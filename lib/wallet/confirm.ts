@@ -2,14 +2,21 @@ import { eq } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
 import { users } from "@/db/schema";
 import { PASSWORD_MAX, verifyPassword } from "@/lib/auth/password";
+import { throttled, withdrawBucket } from "@/lib/auth/throttle";
 import { DomainError } from "@/lib/errors";
 
 /**
  * Checks the password a signed-in user re-enters to confirm a money movement, against their
  * stored hash. Refuses with a field error on `password`. Call it before opening the money
  * transaction: argon2 is slow on purpose, and no lock should wait on it.
+ * Wrong passwords are throttled like logins (5 per 15 minutes, then a lockout with backoff), so a
+ * stolen session cannot guess the password that guards the wallet.
  */
 export async function confirmPassword(conn: Db | Tx, userId: number, password: string): Promise<void> {
+  await throttled(conn, [withdrawBucket(userId)], "password", () => checkPassword(conn, userId, password));
+}
+
+async function checkPassword(conn: Db | Tx, userId: number, password: string): Promise<void> {
   const [row] = await conn.select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId)).limit(1);
   const ok =
     typeof password === "string" && password.length > 0 && password.length <= PASSWORD_MAX

@@ -1,6 +1,7 @@
 "use client";
 
 import { Field } from "@/app/_components";
+import { PASSWORD_MAX, PASSWORD_MIN } from "@/lib/auth/password-rules";
 import { register } from "../actions";
 import { AuthForm } from "../auth-form";
 
@@ -10,7 +11,7 @@ const t = {
   displayName: "昵称（可选）",
   displayNameHint: "显示在页面顶部，不填则使用用户名",
   password: "密码",
-  passwordHint: "至少 8 位",
+  passwordHint: `至少 ${PASSWORD_MIN} 个字符，不要用常见密码`,
   confirm: "确认密码",
   submit: "注册并登录",
   pending: "正在注册…",
@@ -54,8 +55,8 @@ export function RegisterForm({ next }: { next: string | null }) {
             hint={t.passwordHint}
             autoComplete="new-password"
             required
-            minLength={8}
-            maxLength={128}
+            minLength={PASSWORD_MIN}
+            maxLength={PASSWORD_MAX}
             error={fieldError("password")}
           />
           <Field

@@ -1,0 +1,58 @@
+import { randomInt } from "node:crypto";
+import { expect, test, type Browser } from "@playwright/test";
+import { main, register, uniqueUser } from "./pages";
+
+// Each journey comes from an address of its own (the e2e server trusts X-Forwarded-For, as behind
+// one proxy), so its wrong passwords never lock the address the other journeys share.
+async function pageFrom(browser: Browser) {
+  const address = `203.0.113.${randomInt(1, 255)}`;
+  const context = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": address } });
+  return context.newPage();
+}
+
+const passwordError = (page: import("@playwright/test").Page) => main(page).locator("#f-password-error");
+
+test("five wrong passwords lock the name for 15 minutes, with the same message whether or not it exists", async ({ browser }) => {
+  const page = await pageFrom(browser);
+  const real = uniqueUser("thr");
+  await register(page, real, "throttle-pass-2026", "/me");
+  await page.getByRole("button", { name: "退出登录" }).click();
+  await expect(page.getByRole("link", { name: "登录" })).toBeVisible();
+
+  for (const name of [real, uniqueUser("ghost")]) {
+    await page.goto("/login");
+    await page.fill('input[name="identifier"]', name);
+    for (let i = 0; i < 5; i++) {
+      await page.fill('input[name="password"]', `wrong-guess-${i}`);
+      await main(page).locator('button[type="submit"]').click();
+      // React resets the form when the action answers (passwords are never echoed): wait for that,
+      // so the next guess is not typed into a form still in flight.
+      await expect(page.locator('input[name="password"]')).toHaveValue("", { timeout: 20_000 });
+      await expect(passwordError(page)).toContainText("用户名或密码错误");
+    }
+    // The right password (for the real name) is refused too while the name is locked.
+    await page.fill('input[name="password"]', "throttle-pass-2026");
+    await main(page).locator('button[type="submit"]').click();
+    await expect(passwordError(page)).toContainText("尝试次数过多，请 15 分钟后再试", { timeout: 20_000 });
+    await expect(page).toHaveURL(/\/login/);
+  }
+});
+
+test("registration explains the password rules", async ({ browser }) => {
+  const page = await pageFrom(browser);
+  await page.goto("/register");
+  await page.fill('input[name="identifier"]', uniqueUser("pw"));
+  for (const [password, message] of [
+    ["Password123", "这个密码太常见"],
+    ["qwertyuiop", "这个密码太常见"],
+  ] as const) {
+    await page.fill('input[name="password"]', password);
+    await page.fill('input[name="confirm"]', password);
+    await main(page).locator('button[type="submit"]').click();
+    await expect(passwordError(page)).toContainText(message, { timeout: 20_000 });
+    await expect(page).toHaveURL(/\/register/);
+  }
+  // The browser itself refuses fewer than 10 characters before anything is sent.
+  await expect(page.locator('input[name="password"]')).toHaveAttribute("minlength", "10");
+  await expect(main(page).getByText("至少 10 个字符")).toBeVisible();
+});

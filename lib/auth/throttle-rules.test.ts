@@ -1,0 +1,80 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { admit, freshState, lockDuration, minutesUntil, type ThrottlePolicy, type ThrottleState } from "./throttle-rules";
+
+const MINUTE = 60_000;
+const policy: ThrottlePolicy = { limit: 5, windowMs: 15 * MINUTE, lockMs: 15 * MINUTE, maxLockMs: 120 * MINUTE, forgetMs: 24 * 60 * MINUTE };
+const t0 = new Date("2026-01-01T00:00:00Z");
+const at = (ms: number) => new Date(t0.getTime() + ms);
+
+describe("admit", () => {
+  it("admits `limit` attempts in a window, then refuses and locks for lockMs", () => {
+    let s: ThrottleState = freshState(t0);
+    for (let i = 0; i < 5; i++) {
+      const a = admit(s, at(i * 1000), policy);
+      expect(a.ok).toBe(true);
+      s = a.state;
+    }
+    const refused = admit(s, at(10_000), policy);
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(refused.retryAt).toEqual(at(10_000 + 15 * MINUTE));
+    // Still locked one second before the end, admitted again right after.
+    expect(admit(refused.state, at(10_000 + 15 * MINUTE - 1000), policy).ok).toBe(false);
+    expect(admit(refused.state, at(10_000 + 15 * MINUTE), policy).ok).toBe(true);
+  });
+
+  it("forgets failures once the window has passed", () => {
+    let s = freshState(t0);
+    for (let i = 0; i < 5; i++) s = admit(s, at(0), policy).state;
+    expect(admit(s, at(15 * MINUTE), policy).ok).toBe(true);
+  });
+
+  it("doubles each lockout up to the cap (backoff), and forgets strikes after a quiet day", () => {
+    expect([0, 1, 2, 3, 4].map((k) => lockDuration(k, policy) / MINUTE)).toEqual([15, 30, 60, 120, 120]);
+    let s: ThrottleState = { failures: 5, windowStartedAt: t0, strikes: 2, lockedUntil: null };
+    const a = admit(s, t0, policy);
+    expect(a.ok).toBe(false);
+    if (!a.ok) expect(a.retryAt).toEqual(at(60 * MINUTE));
+    s = a.state;
+    const dayLater = admit(s, at(60 * MINUTE + 24 * 60 * MINUTE), policy);
+    expect(dayLater.ok && dayLater.state.strikes).toBe(0);
+  });
+
+  it("never admits more than `limit` attempts in any window-long stretch (property)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 5 * MINUTE }), { minLength: 1, maxLength: 60 }), (gaps) => {
+        let s = freshState(t0);
+        let now = t0.getTime();
+        const admitted: number[] = [];
+        for (const g of gaps) {
+          now += g;
+          const a = admit(s, new Date(now), policy);
+          if (a.ok) admitted.push(now);
+          else expect(a.retryAt.getTime()).toBeGreaterThan(now);
+          s = a.state;
+        }
+        // Fixed windows allow at most 2×limit across a boundary; within one window, at most limit.
+        for (const start of admitted) {
+          const inWindow = admitted.filter((x) => x >= start && x < start + policy.windowMs).length;
+          expect(inWindow).toBeLessThanOrEqual(2 * policy.limit);
+        }
+        expect(s.failures).toBeLessThanOrEqual(policy.limit);
+      }),
+    );
+  });
+
+  it("a locked bucket refuses every attempt until its time, and says when (property)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 200 * MINUTE }), fc.integer({ min: 0, max: 200 * MINUTE }), (lockFor, probe) => {
+        const s: ThrottleState = { failures: 0, windowStartedAt: t0, strikes: 1, lockedUntil: at(lockFor) };
+        const a = admit(s, at(probe), policy);
+        expect(a.ok).toBe(probe >= lockFor);
+        if (!a.ok) {
+          expect(a.retryAt).toEqual(at(lockFor));
+          expect(minutesUntil(a.retryAt, at(probe))).toBeGreaterThanOrEqual(1);
+        }
+      }),
+    );
+  });
+});

@@ -1,0 +1,86 @@
+import { randomBytes } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { db, pool } from "@/db";
+import { authThrottles, users } from "@/db/schema";
+import { RateLimitError } from "@/lib/errors";
+import { confirmPassword } from "@/lib/wallet/confirm";
+import { makeCustomer } from "@/lib/testing/fixtures";
+import { hashPassword } from "./password";
+import { accountBucket, addressBucket, admitAttempt, recordSuccess, throttled, type Bucket } from "./throttle";
+
+const tag = randomBytes(4).toString("hex");
+const wrong = () => Promise.reject(new Error("wrong password"));
+const right = () => Promise.resolve("ok");
+
+async function row(key: string) {
+  const r = await db.execute<{ failures: number; locked_until: Date | null }>(
+    sql`select failures, locked_until from ${authThrottles} where key = ${key}`,
+  );
+  return r.rows[0] ?? null;
+}
+
+afterAll(async () => {
+  await pool().end();
+});
+
+describe("login throttling in Postgres", () => {
+  it("refuses the sixth wrong password in 15 minutes with when to retry, for a real name and an unknown one alike", async () => {
+    for (const name of [`alice_${tag}`, `nobody_${tag}`]) {
+      const buckets = [accountBucket(name)];
+      for (let i = 0; i < 5; i++) await expect(throttled(db, buckets, "password", wrong)).rejects.toThrow("wrong password");
+      const refused = await throttled(db, buckets, "password", right).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(RateLimitError);
+      expect((refused as RateLimitError).message).toBe("尝试次数过多，请 15 分钟后再试 / too many attempts, try again in 15 minutes");
+      expect((refused as RateLimitError).status).toBe(429);
+      expect((refused as RateLimitError).retryAfterSeconds).toBeGreaterThan(14 * 60);
+      // Even the right password waits: the lock is on the name, not on the guess.
+      await expect(throttled(db, buckets, "password", right)).rejects.toBeInstanceOf(RateLimitError);
+    }
+  });
+
+  it("a right password resets the account's counter", async () => {
+    const buckets = [accountBucket(`bob_${tag}`)];
+    for (let i = 0; i < 4; i++) await throttled(db, buckets, "password", wrong).catch(() => {});
+    await expect(throttled(db, buckets, "password", right)).resolves.toBe("ok");
+    expect(await row(buckets[0]!.key)).toBeNull();
+    for (let i = 0; i < 5; i++) await expect(throttled(db, buckets, "password", wrong)).rejects.toThrow("wrong password");
+  });
+
+  it("treats the name case- and space-insensitively, as login does", () => {
+    expect(accountBucket(`  Carol_${tag} `).key).toBe(accountBucket(`carol_${tag}`).key);
+  });
+
+  it("an address's higher limit stops one address trying many names; a success there takes back only its own attempt", async () => {
+    const address = addressBucket(`198.51.100.${Number.parseInt(tag.slice(0, 2), 16) % 250}-${tag}`);
+    for (let i = 0; i < 49; i++) {
+      await throttled(db, [accountBucket(`n${i}_${tag}`), address], "password", wrong).catch(() => {});
+    }
+    await throttled(db, [accountBucket(`good_${tag}`), address], "password", right);
+    expect((await row(address.key))?.failures).toBe(49);
+    await throttled(db, [accountBucket(`n49_${tag}`), address], "password", wrong).catch(() => {});
+    const refused = await throttled(db, [accountBucket(`fresh_${tag}`), address], "password", right).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(RateLimitError);
+    // The refused attempt did not count against the fresh name.
+    expect((await row(accountBucket(`fresh_${tag}`).key))?.failures ?? 0).toBe(0);
+  });
+
+  it("concurrent wrong attempts cannot get past the limit", async () => {
+    const buckets: Bucket[] = [accountBucket(`race_${tag}`)];
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => admitAttempt(db, buckets, "password")));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(5);
+    const refusals = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason);
+    expect(refusals.every((e) => e instanceof RateLimitError)).toBe(true);
+    expect((await row(buckets[0]!.key))?.locked_until).not.toBeNull();
+    await recordSuccess(db, []); // no buckets: nothing to do, no error
+  });
+
+  it("throttles wrong withdrawal passwords the same way", async () => {
+    const customer = await makeCustomer();
+    await db.execute(sql`update ${users} set password_hash = ${await hashPassword("right-pass-2026")} where id = ${customer}`);
+    for (let i = 0; i < 5; i++) {
+      await expect(confirmPassword(db, customer, "wrong-pass-2026")).rejects.toMatchObject({ code: "forbidden", field: "password" });
+    }
+    await expect(confirmPassword(db, customer, "right-pass-2026")).rejects.toMatchObject({ code: "rate_limited", field: "password" });
+  });
+});
