@@ -56,8 +56,9 @@ export class RateLimitError extends DomainError {
     message: string,
     readonly retryAfterSeconds: number,
     field?: string,
+    params?: MessageParams,
   ) {
-    super("rate_limited", message, field);
+    super("rate_limited", message, field, params);
     this.name = "RateLimitError";
   }
 }

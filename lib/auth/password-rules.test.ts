@@ -1,5 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import en from "@/messages/en/errors.json";
+import zh from "@/messages/zh-CN/errors.json";
 import common from "./common-passwords.json";
 import { isCommonPassword, normalisePassword, PASSWORD_MAX, PASSWORD_MIN, passwordProblem } from "./password-rules";
 
@@ -9,12 +11,19 @@ describe("password rules", () => {
   });
 
   it("explains each refusal", () => {
-    expect(passwordProblem("")).toBe("请输入密码");
-    expect(passwordProblem("abc-12345")).toMatch(/至少需要 10 个字符/);
-    expect(passwordProblem("x".repeat(129))).toMatch(/最多 128 个字符/);
-    expect(passwordProblem("Password123")).toMatch(/太常见/);
-    expect(passwordProblem("WOAINI 1314")).toMatch(/太常见/);
-    expect(passwordProblem("１２３４５６７８９０")).toMatch(/太常见/); // full-width digits
+    expect(passwordProblem("")).toBe("password.required");
+    expect(passwordProblem("abc-12345")).toBe("password.tooShort");
+    expect(passwordProblem("x".repeat(129))).toBe("password.tooLong");
+    expect(passwordProblem("Password123")).toBe("password.common");
+    expect(passwordProblem("WOAINI 1314")).toBe("password.common");
+    expect(passwordProblem("１２３４５６７８９０")).toBe("password.common"); // full-width digits
+  });
+
+  it("the messages state the limits the code enforces, in both languages", () => {
+    for (const m of [zh, en]) {
+      expect(m.password.tooShort).toContain(String(PASSWORD_MIN));
+      expect(m.password.tooLong).toContain(String(PASSWORD_MAX));
+    }
   });
 
   it("the list is stored normalised, so every entry is refused whatever its case (property)", () => {

@@ -21,12 +21,15 @@ export function isCommonPassword(password: string): boolean {
   return COMMON.has(n) || (n.length > 0 && [...n].every((c) => c === n[0]));
 }
 
-/** The reason a new password is refused, as the user reads it, or null when it is acceptable. */
+/**
+ * Why a new password is refused, as a message code (messages/<locale>/errors.json, whose texts
+ * state the limits above), or null when it is acceptable.
+ */
 export function passwordProblem(password: string): string | null {
   const length = [...password].length;
-  if (length === 0) return "请输入密码";
-  if (length < PASSWORD_MIN) return `密码至少需要 ${PASSWORD_MIN} 个字符 / at least ${PASSWORD_MIN} characters`;
-  if (length > PASSWORD_MAX) return `密码最多 ${PASSWORD_MAX} 个字符 / at most ${PASSWORD_MAX} characters`;
-  if (isCommonPassword(password)) return "这个密码太常见，很容易被猜中，请换一个 / this password is too common";
+  if (length === 0) return "password.required";
+  if (length < PASSWORD_MIN) return "password.tooShort";
+  if (length > PASSWORD_MAX) return "password.tooLong";
+  if (isCommonPassword(password)) return "password.common";
   return null;
 }

@@ -31,7 +31,8 @@ describe("login throttling in Postgres", () => {
       for (let i = 0; i < 5; i++) await expect(throttled(db, buckets, "password", wrong)).rejects.toThrow("wrong password");
       const refused = await throttled(db, buckets, "password", right).catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(RateLimitError);
-      expect((refused as RateLimitError).message).toBe("尝试次数过多，请 15 分钟后再试 / too many attempts, try again in 15 minutes");
+      expect((refused as RateLimitError).message).toBe("auth.tooManyAttempts");
+      expect((refused as RateLimitError).params).toEqual({ minutes: 15 });
       expect((refused as RateLimitError).status).toBe(429);
       expect((refused as RateLimitError).retryAfterSeconds).toBeGreaterThan(14 * 60);
       // Even the right password waits: the lock is on the name, not on the guess.

@@ -40,11 +40,11 @@ export function withdrawBucket(userId: number): Bucket {
 
 /** The refusal everyone sees, whichever bucket is locked and whether the account exists. */
 export function tooManyAttempts(retryAt: Date, now: Date, field?: string): RateLimitError {
-  const minutes = minutesUntil(retryAt, now);
   return new RateLimitError(
-    `尝试次数过多，请 ${minutes} 分钟后再试 / too many attempts, try again in ${minutes} minute${minutes === 1 ? "" : "s"}`,
+    "auth.tooManyAttempts",
     Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 1000)),
     field,
+    { minutes: minutesUntil(retryAt, now) },
   );
 }
 
