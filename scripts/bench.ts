@@ -99,7 +99,8 @@ async function main(): Promise<void> {
   const seed = await import("./bench/seed");
   const { referenceOrder, referencePool, ORDER_FEN } = await import("./bench/reference");
   const { drainQueue } = await import("@/lib/queue/drain");
-  const { customerEntries } = await import("@/lib/queue/position");
+  const { customerEntries, customerEntriesQuery } = await import("@/lib/queue/position");
+  const { sql } = await import("drizzle-orm");
   const { signDevWebhook, SIGNATURE_HEADER } = await import("@/lib/payments/dev");
   const { encode } = await import("next-auth/jwt");
 
@@ -280,7 +281,11 @@ async function main(): Promise<void> {
       await raw.query<{ id: number; customer_id: number }>(`select id, customer_id from orders where queue_id = $1`, [posStore!.queueId])
     ).rows.map((r) => ({ id: Number(r.id), customerId: Number(r.customer_id) }));
     const mid = posOrders[Math.floor(posOrders.length / 2)]!;
-    explainPosition = await explain(raw, positionSql(mid.customerId, mid.id));
+    // The app's own query (lib/queue/position.ts), through the app's drizzle handle.
+    const plan = await db.execute<{ "QUERY PLAN": string }>(
+      sql`explain (analyze, buffers) ${customerEntriesQuery(mid.customerId, { orderId: mid.id })}`,
+    );
+    explainPosition = plan.rows.map((x) => `    ${x["QUERY PLAN"]}`).join("\n");
     // One client, back to back: the latency a customer opening their order page sees.
     const lookups: number[] = [];
     const lookupEnd = performance.now() + SIZES.positionS * 1000;
@@ -358,25 +363,6 @@ function yes(b: boolean): string {
 }
 
 const SKIPPED: RunResult = { ok: 0, errors: 0, seconds: 0, perSecond: NaN, p50: NaN, p95: NaN, p99: NaN, firstErrors: [] };
-
-/** The SQL of lib/queue/position.ts customerEntries for one order, for EXPLAIN. */
-function positionSql(customerId: number, orderId: number): string {
-  return `
-    select e.id, e.queue_id, q.name as queue_name, o.order_no, e.target_fen, e.status, e.paid_kind,
-           e.created_at, e.settled_at, p.balance as pool, a.ahead_n, a.ahead_fen
-    from queue_entries e
-    join queues q on q.id = e.queue_id
-    join orders o on o.id = e.order_id
-    join accounts p on p.queue_id = e.queue_id and p.kind = 'pool'
-    left join lateral (
-      select count(*)::bigint as ahead_n, coalesce(sum(w.target_fen), 0)::bigint as ahead_fen
-      from queue_entries w
-      where w.queue_id = e.queue_id and w.status = 'waiting' and w.position < e.position
-    ) a on e.status = 'waiting'
-    where e.customer_id = ${customerId} and e.order_id = ${orderId}
-    order by e.id desc
-    limit 100`;
-}
 
 async function explain(pool: pg.Pool, q: string): Promise<string> {
   const r = await pool.query<{ "QUERY PLAN": string }>(`explain (analyze, buffers) ${q}`);

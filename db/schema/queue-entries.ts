@@ -39,6 +39,8 @@ export const queueEntries = pgTable(
     /** Assigned under the queue lock from queues.next_position, so it follows commit order. */
     position: bigint("position", { mode: "number" }).notNull(),
     targetFen: bigint("target_fen", { mode: "number" }).notNull(),
+    /** Sum of the targets of the entries appended to this queue before this one (set under the lock). */
+    cumFen: bigint("cum_fen", { mode: "number" }).notNull().default(0),
     status: entryStatus("status").notNull().default("waiting"),
     paidKind: payoutKind("paid_kind"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -50,6 +52,11 @@ export const queueEntries = pgTable(
     index("queue_entries_waiting_idx")
       .on(t.queueId, t.position)
       .where(sql`${t.status} = 'waiting'`),
+    // Entries settled out of FIFO order (left, refunded, drawn): the few that a place in line must
+    // subtract between the queue's paid-through frontier and the entry (lib/queue/ahead.ts).
+    index("queue_entries_settled_early_idx")
+      .on(t.queueId, t.position, t.targetFen)
+      .where(sql`${t.status} <> 'waiting' and ${t.paidKind} is distinct from 'fifo'`),
     index("queue_entries_customer_idx").on(t.customerId, t.id),
     index("queue_entries_order_idx").on(t.orderId),
     check("queue_entries_target_positive", sql`${t.targetFen} > 0`),

@@ -5,6 +5,7 @@ import type { Tx } from "@/db";
 import { apiIdempotency, MAX_ORDER_FEN, users } from "@/db/schema";
 import { createPendingOrder } from "@/lib/orders/create";
 import { markOrderPaid } from "@/lib/orders/pay";
+import { aheadLateral } from "@/lib/queue/ahead";
 import { ApiProblem } from "./problem";
 
 /**
@@ -148,10 +149,10 @@ export async function createPosOrder(
   // Places in line as SPEC shows them (waiting entries ahead + 1), read under the queue lock that
   // markOrderPaid holds, so they are exact at commit.
   const placed = await tx.execute<{ id: number; target_fen: number; ahead: number }>(sql`
-    select e.id, e.target_fen,
-           (select count(*) from queue_entries w
-            where w.queue_id = e.queue_id and w.status = 'waiting' and w.position < e.position) as ahead
+    select e.id, e.target_fen, a.ahead_n as ahead
     from queue_entries e
+    join queues q on q.id = e.queue_id
+    ${aheadLateral}
     where e.order_id = ${order.id}
     order by e.position`);
 

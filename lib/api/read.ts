@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { db } from "@/db";
 import { queueGauge } from "@/lib/merchants/store";
+import { aheadLateral } from "@/lib/queue/ahead";
 
 /** `GET /api/v1/queue`: the store's pool against the head of its queue. */
 export type QueueView = {
@@ -63,13 +64,10 @@ export async function entryOfMerchant(merchantId: number, entryId: number): Prom
     select e.id, o.order_no, e.status, e.paid_kind, e.target_fen, e.created_at, e.settled_at,
            p.balance as pool, a.ahead_n, a.ahead_fen
     from queue_entries e
+    join queues q on q.id = e.queue_id
     join orders o on o.id = e.order_id
     join accounts p on p.queue_id = e.queue_id and p.kind = 'pool'
-    left join lateral (
-      select count(*)::bigint as ahead_n, coalesce(sum(w.target_fen), 0)::bigint as ahead_fen
-      from queue_entries w
-      where w.queue_id = e.queue_id and w.status = 'waiting' and w.position < e.position
-    ) a on e.status = 'waiting'
+    ${aheadLateral}
     where e.id = ${entryId} and e.merchant_id = ${merchantId}`);
   const r = res.rows[0];
   if (!r) return null;

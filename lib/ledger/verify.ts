@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
+import { countersRecount } from "@/lib/queue/ahead";
 
 export type InvariantResult = { id: string; title: string; violations: number; examples: string[] };
 
@@ -125,9 +126,14 @@ const CHECKS: Check[] = [
         where c.relname = t.tbl and g.tgname = t.tbl || '_append_only' and g.tgenabled <> 'D'
       )`,
   },
+  {
+    id: "I9",
+    title: "each queue's place-in-line counters equal a recount of its entries",
+    query: countersRecount,
+  },
 ];
 
-/** Checks SPEC invariants I1–I8 against the database. */
+/** Checks SPEC invariants I1–I8, and the queue counters (I9), against the database. */
 export async function verifyLedger(conn: Db | Tx): Promise<InvariantResult[]> {
   const out: InvariantResult[] = [];
   for (const c of CHECKS) {

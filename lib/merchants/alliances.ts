@@ -4,6 +4,7 @@ import { queues, type Alliance } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
 import { openPoolAccount } from "@/lib/ledger";
+import { waitingLateral } from "@/lib/queue/ahead";
 import { lockQueue } from "@/lib/queue/lock";
 import type { PayoutMode } from "@/lib/rules/settings";
 
@@ -177,14 +178,14 @@ export async function listAlliances(): Promise<AllianceSummary[]> {
     members: { id: number; name: string; slug: string }[] | null;
   }>(sql`
     select a.id, a.name, a.queue_id, a.created_at, u.display_name as created_by, q.payout_mode, p.balance as pool,
-           (select count(*)::bigint from queue_entries e where e.queue_id = a.queue_id and e.status = 'waiting') as n,
-           (select coalesce(sum(target_fen), 0)::bigint from queue_entries e where e.queue_id = a.queue_id and e.status = 'waiting') as total,
+           w.waiting_n as n, w.waiting_fen as total,
            (select json_agg(json_build_object('id', m.id, 'name', m.name, 'slug', m.slug) order by m.name, m.id)
               from merchants m where m.queue_id = a.queue_id and m.status = 'approved') as members
     from alliances a
     join users u on u.id = a.created_by_user_id
     join queues q on q.id = a.queue_id
     join accounts p on p.queue_id = a.queue_id and p.kind = 'pool'
+    ${waitingLateral}
     order by a.id desc`);
   return res.rows.map((r) => ({
     id: Number(r.id),
@@ -213,10 +214,11 @@ export type AllianceCandidate = {
 /** Approved stores in no alliance, for the form, with what would block them from joining. */
 export async function allianceCandidates(): Promise<AllianceCandidate[]> {
   const res = await db.execute<{ id: number; name: string; slug: string; queue_id: number; pool: number; n: number }>(sql`
-    select m.id, m.name, m.slug, m.queue_id, p.balance as pool,
-           (select count(*)::bigint from queue_entries e where e.queue_id = m.queue_id and e.status = 'waiting') as n
+    select m.id, m.name, m.slug, m.queue_id, p.balance as pool, w.waiting_n as n
     from merchants m
     join accounts p on p.queue_id = m.queue_id and p.kind = 'pool'
+    join queues q on q.id = m.queue_id
+    ${waitingLateral}
     where m.status = 'approved' and not exists (select 1 from alliances a where a.queue_id = m.queue_id)
     order by m.name, m.id
     limit 500`);

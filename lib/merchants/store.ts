@@ -3,6 +3,7 @@ import { db, type Tx } from "@/db";
 import { merchants, queues, ruleVersions, type Merchant, type RuleVersion } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
 import { openMerchantAccounts, openPoolAccount } from "@/lib/ledger";
+import { waitingLateral } from "@/lib/queue/ahead";
 import type { RuleSettings } from "@/lib/rules/settings";
 
 export type Store = { merchant: Merchant; rule: RuleVersion; queueId: number };
@@ -35,7 +36,7 @@ export type QueueGauge = {
   waitingFen: number;
 };
 
-/** The pool against the head entry's target, and the size of the waiting queue. */
+/** The pool against the head entry's target, and the size of the waiting queue (from its counters). */
 export async function queueGauge(queueId: number): Promise<QueueGauge> {
   const res = await db.execute<{
     payout_mode: "auto" | "manual";
@@ -47,9 +48,9 @@ export async function queueGauge(queueId: number): Promise<QueueGauge> {
     select q.payout_mode,
            (select balance from accounts where queue_id = q.id and kind = 'pool') as pool,
            (select target_fen from queue_entries where queue_id = q.id and status = 'waiting' order by position limit 1) as head,
-           (select count(*)::bigint from queue_entries where queue_id = q.id and status = 'waiting') as n,
-           (select coalesce(sum(target_fen), 0)::bigint from queue_entries where queue_id = q.id and status = 'waiting') as total
-    from queues q where q.id = ${queueId}`);
+           w.waiting_n as n, w.waiting_fen as total
+    from queues q ${waitingLateral}
+    where q.id = ${queueId}`);
   const r = res.rows[0];
   if (!r) throw new DomainError("not_found", `队列不存在 / queue ${queueId} not found`);
   return {

@@ -17,12 +17,12 @@ export async function drainBatch(tx: Tx, queueId: number, limit = DRAIN_BATCH): 
   const pool = await lockQueue(tx, queueId);
   if (pool.balanceFen <= 0) return { paid: 0, paidFen: 0, more: false };
 
-  const res = await tx.execute<{ id: number; customer_id: number; target_fen: number }>(sql`
-    select id, customer_id, target_fen from (
-      select id, customer_id, target_fen, position,
+  const res = await tx.execute<{ id: number; customer_id: number; target_fen: number; position: number; cum_fen: number }>(sql`
+    select id, customer_id, target_fen, position, cum_fen from (
+      select id, customer_id, target_fen, position, cum_fen,
              sum(target_fen) over (order by position rows unbounded preceding) as running
       from (
-        select id, customer_id, target_fen, position from queue_entries
+        select id, customer_id, target_fen, position, cum_fen from queue_entries
         where queue_id = ${queueId} and status = 'waiting'
         order by position limit ${limit}
       ) w
@@ -37,7 +37,15 @@ export async function drainBatch(tx: Tx, queueId: number, limit = DRAIN_BATCH): 
   if (due.length === 0) return { paid: 0, paidFen: 0, more: false };
 
   const ids = due.map((d) => d.id);
+  // Everything up to the last entry paid here is now settled: move the queue's paid-through frontier
+  // there, in the same statement (see ./ahead.ts).
+  const last = res.rows[due.length - 1]!;
   const marked = await tx.execute(sql`
+    with f as (
+      update queues set paid_through_position = ${Number(last.position)},
+                        paid_through_fen = ${Number(last.cum_fen) + Number(last.target_fen)}
+      where id = ${queueId}
+    )
     update queue_entries set status = 'paid', paid_kind = 'fifo', settled_at = now()
     where id = any(${sql.param(ids)}::bigint[]) and status = 'waiting'`);
   // Under the queue lock nothing else can have settled these entries; if it did, stop rather than

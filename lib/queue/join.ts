@@ -20,15 +20,19 @@ export async function appendEntries(
 ): Promise<NewEntry[]> {
   const n = args.unitsFen.length;
   if (n === 0) return [];
+  const total = args.unitsFen.reduce((a, b) => a + b, 0);
+  // The queue's counters advance with the positions: each entry records the targets appended before
+  // it (cum_fen), which makes its place in line a lookup (see ./ahead.ts).
   const res = await tx.execute<{ id: number; position: number; target_fen: number }>(sql`
     with c as (
-      update queues set next_position = next_position + ${n}
+      update queues set next_position = next_position + ${n}, appended_fen = appended_fen + ${total}
       where id = ${args.queueId}
-      returning next_position - ${n} as first
+      returning next_position - ${n} as first, appended_fen - ${total} as base_fen
     )
-    insert into queue_entries (queue_id, order_id, customer_id, merchant_id, rule_version_id, position, target_fen)
+    insert into queue_entries (queue_id, order_id, customer_id, merchant_id, rule_version_id, position, target_fen, cum_fen)
     select ${args.queueId}, ${args.orderId}, ${args.customerId}, ${args.merchantId}, ${args.ruleVersionId},
-           c.first + u.ord - 1, u.target
+           c.first + u.ord - 1, u.target,
+           c.base_fen + coalesce(sum(u.target) over (order by u.ord rows between unbounded preceding and 1 preceding), 0)
     from c, unnest(${sql.param(args.unitsFen)}::bigint[]) with ordinality as u(target, ord)
     returning id, position, target_fen`);
   return res.rows

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { db } from "@/db";
+import { waitingLateral } from "./ahead";
 
 export type ReadyQueue = {
   queueId: number;
@@ -13,10 +14,10 @@ export type ReadyQueue = {
 /** Queues whose pool covers the head waiting entry: the ones a payout run would pay. */
 export async function readyQueues(): Promise<ReadyQueue[]> {
   const res = await db.execute<{ id: number; name: string; payout_mode: "auto" | "manual"; pool: number; head: number; n: number }>(sql`
-    select q.id, q.name, q.payout_mode, a.balance as pool, h.target_fen as head,
-           (select count(*)::bigint from queue_entries w where w.queue_id = q.id and w.status = 'waiting') as n
+    select q.id, q.name, q.payout_mode, a.balance as pool, h.target_fen as head, w.waiting_n as n
     from queues q
     join accounts a on a.queue_id = q.id and a.kind = 'pool'
+    ${waitingLateral}
     join lateral (
       select target_fen from queue_entries e where e.queue_id = q.id and e.status = 'waiting'
       order by position limit 1

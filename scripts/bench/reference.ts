@@ -4,8 +4,8 @@
 //   2. the queue mutex: the pool account row, FOR NO KEY UPDATE, in a statement of its own;
 //   3. the kept-balance rows the posting touches, FOR NO KEY UPDATE in id order;
 //   4. one statement: the ledger transaction, its 7 entries, the kept balances (settlement, reserve,
-//      pool, points locked; platform-wide accounts keep none), the queue's position counter and the
-//      order's queue entries;
+//      pool, points locked; platform-wide accounts keep none), the queue's counters (position and
+//      appended fen) and the order's queue entries with their cum_fen;
 // inside BEGIN … COMMIT: 6 round trips. Account ids are looked up once, as a cache would hold them.
 import { randomUUID } from "node:crypto";
 import pg from "pg";
@@ -18,6 +18,7 @@ export const ORDER_FEN = 5800;
 export function referenceOrder(pool: pg.Pool, platform: Platform) {
   const s = computeShares(ORDER_FEN, BENCH_RULES);
   const units = queueUnits(ORDER_FEN, BENCH_RULES);
+  const unitsTotal = units.reduce((a, b) => a + b, 0);
   return async (store: BenchStore, customer: BenchCustomer): Promise<void> => {
     const c = await pool.connect();
     try {
@@ -47,12 +48,14 @@ export function referenceOrder(pool: pg.Pool, platform: Platform) {
                select t.id, legs.account_id, legs.asset, legs.amount from t, legs),
          b as (update accounts a set balance = a.balance + legs.amount from legs
                where a.id = legs.account_id and a.kind not in ('world','platform_fees','points_issued')),
-         q as (update queues set next_position = next_position + $6 where id = $2 returning next_position - $6 as first)
-         insert into queue_entries (queue_id, order_id, customer_id, merchant_id, rule_version_id, position, target_fen)
-         select $2, $1, $7, $8, $9, q.first + u.ord - 1, u.target
+         q as (update queues set next_position = next_position + $6, appended_fen = appended_fen + $11 where id = $2
+               returning next_position - $6 as first, appended_fen - $11 as base_fen)
+         insert into queue_entries (queue_id, order_id, customer_id, merchant_id, rule_version_id, position, target_fen, cum_fen)
+         select $2, $1, $7, $8, $9, q.first + u.ord - 1, u.target,
+                q.base_fen + coalesce(sum(u.target) over (order by u.ord rows between unbounded preceding and 1 preceding), 0)
          from q, unnest($10::bigint[]) with ordinality as u(target, ord)`,
         [orderId, store.queueId, ids, assets, amounts, units.length,
-          customer.id, store.merchantId, store.ruleVersionId, units],
+          customer.id, store.merchantId, store.ruleVersionId, units, unitsTotal],
       );
       await c.query("commit");
     } catch (e) {

@@ -41,6 +41,7 @@ export const INVARIANT_LABEL: Record<string, string> = {
   I6: "自动派发队列：派发后奖池不再够付队首",
   I7: "每笔订单只支付一次",
   I8: "账本只追加：禁止修改删除的触发器在位",
+  I9: "队列计数器（排位、前方金额）与逐条重算一致",
 };
 
 const grouped = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
