@@ -41,7 +41,7 @@ export const createOrderAction = validatedAction(createOrderSchema, "any", async
       pointsUsed: input.points,
       idempotencyKey: input.idempotencyKey,
       provider: "dev",
-    }),
+    }, store),
   );
   redirect(order.status === "pending" ? `/pay/${order.orderNo}` : `/orders/${order.orderNo}`);
 });

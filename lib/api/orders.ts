@@ -3,9 +3,9 @@ import { and, eq, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Tx } from "@/db";
 import { apiIdempotency, MAX_ORDER_FEN, users } from "@/db/schema";
-import { createPendingOrder } from "@/lib/orders/create";
-import { markOrderPaid } from "@/lib/orders/pay";
-import { aheadLateral } from "@/lib/queue/ahead";
+import { approvedStore } from "@/lib/merchants/store";
+import { insertPaidOrder } from "@/lib/orders/create";
+import { applyPayment } from "@/lib/orders/pay";
 import { ApiProblem } from "./problem";
 
 /**
@@ -129,32 +129,21 @@ export async function createPosOrder(
     throw new ApiProblem("unknown_customer", "no registered customer has this phone number or user name", { field: "customer" });
   }
 
-  const { order, replayed } = await createPendingOrder(tx, {
+  // Paid at the counter: the order is inserted paid, and the payment applied at once.
+  const store = await approvedStore(tx, { merchantId });
+  const order = await insertPaidOrder(tx, store, {
     customerId: customer.id,
-    merchantId,
     amountFen: input.amount_fen,
-    pointsUsed: 0,
     // Scoped by store and marked as POS, so it can never meet a key from the web checkout.
     idempotencyKey: `pos:${merchantId}:${key}`,
     provider: "pos",
-  });
-  if (replayed) throw new Error(`POS order key ${merchantId}/${key} already had an order without a record`);
-
-  const paid = await markOrderPaid(tx, {
-    orderNo: order.orderNo,
-    amountFen: order.cashFen,
     providerRef: input.pos_ref ?? `pos:${key}`,
   });
-
-  // Places in line as SPEC shows them (waiting entries ahead + 1), read under the queue lock that
-  // markOrderPaid holds, so they are exact at commit.
-  const placed = await tx.execute<{ id: number; target_fen: number; ahead: number }>(sql`
-    select e.id, e.target_fen, a.ahead_n as ahead
-    from queue_entries e
-    join queues q on q.id = e.queue_id
-    ${aheadLateral}
-    where e.order_id = ${order.id}
-    order by e.position`);
+  const paid = await applyPayment(
+    tx,
+    order,
+    { freeBps: store.rule.freeBps, unitCapFen: store.rule.unitCapFen, minOrderFen: store.rule.minOrderFen },
+  );
 
   const body: PosOrderResponse = {
     order_no: order.orderNo,
@@ -162,12 +151,14 @@ export async function createPosOrder(
     amount_fen: order.amountFen,
     points_earned: order.pointsEarned,
     pos_ref: input.pos_ref ?? null,
-    entries: placed.rows.map((r) => ({ id: Number(r.id), position: Number(r.ahead) + 1, target_fen: Number(r.target_fen) })),
+    // Places in line as SPEC shows them (waiting entries ahead + 1), exact at commit: they were
+    // read under the queue lock, from its counters.
+    entries: paid.entries.map((e) => ({ id: e.id, position: e.place, target_fen: e.targetFen })),
     created_at: order.createdAt.toISOString(),
   };
   await tx
     .update(apiIdempotency)
     .set({ status: 201, response: body })
     .where(and(eq(apiIdempotency.merchantId, merchantId), eq(apiIdempotency.key, key)));
-  return { status: 201, body, replayed: false, drainQueueId: paid.drainDue ? paid.queueId : null };
+  return { status: 201, body, replayed: false, drainQueueId: paid.result.drainDue ? paid.result.queueId : null };
 }

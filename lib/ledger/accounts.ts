@@ -40,8 +40,22 @@ export async function openPoolAccount(tx: Tx, queueId: number): Promise<void> {
   await tx.insert(accounts).values({ kind: "pool", asset: "CNY", queueId }).onConflictDoNothing();
 }
 
+// Account ids never change once opened (accounts are never deleted or re-owned), so the ids of the
+// hot paths' accounts are kept per process. Bounded: past the limit the map simply starts over.
+const ID_CACHE_LIMIT = 100_000;
+const customerCache = new Map<number, CustomerAccounts>();
+const settlementCache = new Map<number, number>();
+
+function remember<K, V>(m: Map<K, V>, k: K, v: V): V {
+  if (m.size >= ID_CACHE_LIMIT) m.clear();
+  m.set(k, v);
+  return v;
+}
+
 /** The account ids of one customer, by kind. */
 export async function customerAccounts(tx: Tx, userId: number): Promise<CustomerAccounts> {
+  const cached = customerCache.get(userId);
+  if (cached) return cached;
   const rows = await tx
     .select({ id: accounts.id, kind: accounts.kind })
     .from(accounts)
@@ -51,7 +65,19 @@ export async function customerAccounts(tx: Tx, userId: number): Promise<Customer
   for (const k of CUSTOMER_KINDS) {
     if (out[k.kind] === undefined) throw new Error(`user ${userId} has no ${k.kind} account`);
   }
-  return out as CustomerAccounts;
+  return remember(customerCache, userId, out as CustomerAccounts);
+}
+
+/** A merchant's settlement account id. */
+export async function settlementAccount(tx: Tx, merchantId: number): Promise<number> {
+  const cached = settlementCache.get(merchantId);
+  if (cached !== undefined) return cached;
+  const res = await tx.execute<{ id: number }>(
+    sql`select id from accounts where merchant_id = ${merchantId} and kind = 'merchant_settlement'`,
+  );
+  const id = res.rows[0]?.id;
+  if (id === undefined) throw new Error(`merchant ${merchantId} has no settlement account`);
+  return remember(settlementCache, merchantId, Number(id));
 }
 
 /** Wallet account ids for many customers, keyed by user id. */

@@ -4,6 +4,7 @@ export {
   openMerchantAccounts,
   openPoolAccount,
   customerAccounts,
+  settlementAccount,
   walletAccounts,
   platformAccounts,
   CUSTOMER_KINDS,

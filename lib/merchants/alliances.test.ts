@@ -204,6 +204,49 @@ describe("formAlliance", () => {
     await expectLedgerClean();
   });
 
+  it("an order that read the store's old queue just before the alliance formed still joins the alliance queue when paid", async () => {
+    // Checkout takes no lock on the store, so an order created while an alliance forms can record
+    // the store's old queue after the alliance re-pointed the unpaid orders. Simulated here by
+    // putting the old queue back on the order.
+    const operator = await makeCustomer("operator");
+    const a = await makeStore({ unitCapFen: 0 });
+    const b = await makeStore({ unitCapFen: 0 });
+    const c = await makeCustomer();
+    const order = await pending(c, a.id, 5_000);
+    const formed = await inTransaction((tx) => formAlliance(tx, { name: uniqueName("迟到订单"), merchantIds: [a.id, b.id], operatorId: operator }));
+    await db.execute(sql`update orders set queue_id = ${a.queueId!} where id = ${order.id}`);
+    const paid = await inTransaction((tx) => markOrderPaid(tx, { orderNo: order.orderNo, amountFen: order.cashFen, providerRef: "t" }));
+    expect(paid.queueId).toBe(formed.queueId);
+    expect((await entriesOf(formed.queueId)).map((e) => e.orderId)).toEqual([order.id]);
+    expect(await entriesOf(a.queueId!)).toEqual([]);
+    expect(await balanceOf({ queueId: formed.queueId }, "pool")).toBe(650);
+    expect(await balanceOf({ queueId: a.queueId! }, "pool")).toBe(0);
+    await expectLedgerClean();
+  });
+
+  it("a payment that locked the old queue before the alliance committed is refused under the lock and retried into the alliance queue", async () => {
+    const operator = await makeCustomer("operator");
+    const a = await makeStore({ unitCapFen: 0 });
+    const b = await makeStore({ unitCapFen: 0 });
+    const c = await makeCustomer();
+    const order = await pending(c, a.id, 5_000);
+    await inTransaction((tx) => formAlliance(tx, { name: uniqueName("锁后变更"), merchantIds: [a.id, b.id], operatorId: operator }));
+    // Paying into the old queue directly (as a payment that read the store before the alliance
+    // committed would): the check under the lock refuses it with a retryable error, writing nothing.
+    const err = await inTransaction(
+      async (tx) => {
+        const { applyPayment } = await import("@/lib/orders/pay");
+        await tx.execute(sql`update orders set status = 'paid', paid_at = now() where id = ${order.id}`);
+        return applyPayment(tx, { ...order, queueId: a.queueId! }, { freeBps: 1000, unitCapFen: 0, minOrderFen: 0 });
+      },
+      0,
+    ).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: "QueueMovedError", code: "40001" });
+    expect(await entriesOf(a.queueId!)).toEqual([]);
+    expect(await balanceOf({ queueId: a.queueId! }, "pool")).toBe(0);
+    await expectLedgerClean();
+  });
+
   it("racing a payment: either the entry lands in the alliance queue, or forming is refused", async () => {
     const operator = await makeCustomer("operator");
     const outcomes = { joined: 0, refused: 0 };

@@ -3,7 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db";
 import { orders, type Order } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
-import { approvedStore } from "@/lib/merchants/store";
+import { approvedStore, type Store } from "@/lib/merchants/store";
 import { computeShares } from "@/lib/rules/shares";
 
 // Crockford-like alphabet without 0/O/1/I/L, so an order number read aloud is unambiguous.
@@ -36,18 +36,22 @@ function requestHash(input: CreateOrderInput): string {
 /**
  * Creates a pending order with its shares fixed from the store's current rule version.
  * The same idempotency key with the same payload returns the first order; with another payload
- * it is a conflict. Nothing moves in the ledger until the payment is confirmed.
+ * it is a conflict. Nothing moves in the ledger until the payment is confirmed. `store` is the
+ * store as the caller already read it (the checkout reads it to parse the form), saving a read.
+ *
+ * No lock is taken on the store row: an order created while an alliance forms may record the
+ * store's old queue, and the payment puts it in the store's current queue (markOrderPaid, checked
+ * under the queue lock by appendEntries). A rule change committed after the read applies from the
+ * next order.
  */
-export async function createPendingOrder(tx: Tx, input: CreateOrderInput): Promise<CreateOrderResult> {
+export async function createPendingOrder(tx: Tx, input: CreateOrderInput, store?: Store): Promise<CreateOrderResult> {
   const pointsUsed = input.pointsUsed ?? 0;
   const hash = requestHash(input);
   const existing = await findByKey(tx, input.customerId, input.idempotencyKey);
   if (existing) return replay(existing, hash);
 
-  // A share lock on the store row makes this wait for any change of its queue or rules in flight
-  // (an alliance being formed, a new rule version), then read the committed result.
-  await tx.execute(sql`select 1 from merchants where id = ${input.merchantId} for share`);
-  const store = await approvedStore(tx, { merchantId: input.merchantId });
+  const at = store ?? (await approvedStore(tx, { merchantId: input.merchantId }));
+  if (at.merchant.id !== input.merchantId) throw new Error("createPendingOrder: store does not match the order");
   if (!Number.isSafeInteger(pointsUsed) || pointsUsed < 0) {
     throw new DomainError("invalid_input", "积分数量不正确", "points");
   }
@@ -61,27 +65,9 @@ export async function createPendingOrder(tx: Tx, input: CreateOrderInput): Promi
       throw new DomainError("insufficient_funds", `可用积分不足：您有 ${held} 分`, "points");
     }
   }
-  const cashFen = input.amountFen - pointsUsed;
-  const shares = computeShares(cashFen, store.rule);
   const inserted = await tx
     .insert(orders)
-    .values({
-      orderNo: newOrderNo(),
-      customerId: input.customerId,
-      merchantId: store.merchant.id,
-      queueId: store.queueId,
-      ruleVersionId: store.rule.id,
-      amountFen: input.amountFen,
-      pointsUsed,
-      cashFen,
-      rebateFen: shares.rebateFen,
-      platformFeeFen: shares.platformFeeFen,
-      pointsEarned: shares.pointsEarned,
-      poolFen: shares.poolFen,
-      idempotencyKey: input.idempotencyKey,
-      requestHash: hash,
-      provider: input.provider,
-    })
+    .values(orderValues(at, input, hash))
     .onConflictDoNothing({ target: [orders.customerId, orders.idempotencyKey] })
     .returning();
   const order = inserted[0];
@@ -90,6 +76,48 @@ export async function createPendingOrder(tx: Tx, input: CreateOrderInput): Promi
   const winner = await findByKey(tx, input.customerId, input.idempotencyKey);
   if (!winner) throw new Error("idempotent order vanished");
   return replay(winner, hash);
+}
+
+/**
+ * Inserts an order that is paid already (at a POS counter): status `paid` from the start, with the
+ * provider's reference, so no pending row is written and updated. The caller has made the key
+ * unique (the POS claims it first) and applies the payment in the same transaction (applyPayment).
+ */
+export async function insertPaidOrder(
+  tx: Tx,
+  store: Store,
+  input: Omit<CreateOrderInput, "merchantId" | "pointsUsed"> & { providerRef: string },
+): Promise<Order> {
+  const full = { ...input, merchantId: store.merchant.id, pointsUsed: 0 };
+  const [order] = await tx
+    .insert(orders)
+    .values({ ...orderValues(store, full, requestHash(full)), status: "paid", paidAt: sql`now()`, providerRef: input.providerRef })
+    .returning();
+  if (!order) throw new Error("paid order not inserted");
+  return order;
+}
+
+function orderValues(store: Store, input: CreateOrderInput, hash: string) {
+  const pointsUsed = input.pointsUsed ?? 0;
+  const cashFen = input.amountFen - pointsUsed;
+  const shares = computeShares(cashFen, store.rule);
+  return {
+    orderNo: newOrderNo(),
+    customerId: input.customerId,
+    merchantId: store.merchant.id,
+    queueId: store.queueId,
+    ruleVersionId: store.rule.id,
+    amountFen: input.amountFen,
+    pointsUsed,
+    cashFen,
+    rebateFen: shares.rebateFen,
+    platformFeeFen: shares.platformFeeFen,
+    pointsEarned: shares.pointsEarned,
+    poolFen: shares.poolFen,
+    idempotencyKey: input.idempotencyKey,
+    requestHash: hash,
+    provider: input.provider,
+  };
 }
 
 async function availablePoints(tx: Tx, customerId: number): Promise<number> {

@@ -1,11 +1,10 @@
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/db";
-import type { Order } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
-import { customerAccounts, platformAccounts, post, type Leg } from "@/lib/ledger";
+import { customerAccounts, platformAccounts, post, settlementAccount, type Leg } from "@/lib/ledger";
 import { lockPoints, takeFromLots } from "@/lib/points/lots";
 import { appendEntries, type NewEntry } from "@/lib/queue/join";
-import { headTarget, lockQueue } from "@/lib/queue/lock";
+import { lockQueue } from "@/lib/queue/lock";
 import { queueUnits } from "@/lib/rules/units";
 
 export type PaidOrder = {
@@ -18,7 +17,27 @@ export type PaidOrder = {
   drainDue: boolean;
 };
 
-type OrderRow = Order & { payout_mode: "auto" | "manual" };
+/** A new entry with its place in line at commit (waiting entries ahead + 1). */
+export type PlacedEntry = NewEntry & { place: number };
+
+/** What applying a payment needs to know of the order, all fixed when it was created. */
+export type PayableOrder = {
+  id: number;
+  orderNo: string;
+  customerId: number;
+  merchantId: number;
+  queueId: number;
+  ruleVersionId: number;
+  cashFen: number;
+  pointsUsed: number;
+  rebateFen: number;
+  platformFeeFen: number;
+  pointsEarned: number;
+  poolFen: number;
+};
+
+/** The order's rule version, as far as its queue units go. */
+export type UnitRule = { freeBps: number; unitCapFen: number; minOrderFen: number };
 
 /**
  * Applies a confirmed payment, once (I7). In one transaction: marks the order paid, posts the
@@ -30,28 +49,55 @@ export async function markOrderPaid(
   args: { orderNo: string; amountFen: number; providerRef: string },
 ): Promise<PaidOrder> {
   // The conditional update is the once-only guard: a concurrent or repeated confirmation waits on
-  // the row, then finds it no longer pending and posts nothing.
-  const updated = await tx.execute<Record<string, unknown>>(sql`
-    update orders set status = 'paid', paid_at = now(), provider_ref = ${args.providerRef}
-    where order_no = ${args.orderNo} and status = 'pending' and cash_fen = ${args.amountFen}
-    returning id, customer_id, merchant_id, queue_id, rule_version_id, cash_fen, points_used,
-              rebate_fen, platform_fee_fen, points_earned, pool_fen`);
+  // the row, then finds it no longer pending and posts nothing. The order joins the queue its store
+  // feeds now (an alliance may have formed since checkout); appendEntries checks that again under
+  // the queue lock. The same statement reads the rule version's unit settings.
+  const updated = await tx.execute<Record<string, number | string>>(sql`
+    with o as (
+      update orders set status = 'paid', paid_at = now(), provider_ref = ${args.providerRef},
+                        queue_id = coalesce((select m.queue_id from merchants m where m.id = orders.merchant_id), orders.queue_id)
+      where order_no = ${args.orderNo} and status = 'pending' and cash_fen = ${args.amountFen}
+      returning id, customer_id, merchant_id, queue_id, rule_version_id, cash_fen, points_used,
+                rebate_fen, platform_fee_fen, points_earned, pool_fen
+    )
+    select o.*, r.free_bps, r.unit_cap_fen, r.min_order_fen
+    from o join rule_versions r on r.id = o.rule_version_id`);
   const row = updated.rows[0];
   if (!row) return alreadyPaid(tx, args);
+  const paid = await applyPayment(
+    tx,
+    {
+      id: Number(row.id),
+      orderNo: args.orderNo,
+      customerId: Number(row.customer_id),
+      merchantId: Number(row.merchant_id),
+      queueId: Number(row.queue_id),
+      ruleVersionId: Number(row.rule_version_id),
+      cashFen: Number(row.cash_fen),
+      pointsUsed: Number(row.points_used),
+      rebateFen: Number(row.rebate_fen),
+      platformFeeFen: Number(row.platform_fee_fen),
+      pointsEarned: Number(row.points_earned),
+      poolFen: Number(row.pool_fen),
+    },
+    { freeBps: Number(row.free_bps), unitCapFen: Number(row.unit_cap_fen), minOrderFen: Number(row.min_order_fen) },
+  );
+  return paid.result;
+}
 
-  const order = {
-    id: Number(row.id),
-    customerId: Number(row.customer_id),
-    merchantId: Number(row.merchant_id),
-    queueId: Number(row.queue_id),
-    ruleVersionId: Number(row.rule_version_id),
-    cashFen: Number(row.cash_fen),
-    pointsUsed: Number(row.points_used),
-    rebateFen: Number(row.rebate_fen),
-    platformFeeFen: Number(row.platform_fee_fen),
-    pointsEarned: Number(row.points_earned),
-    poolFen: Number(row.pool_fen),
-  };
+/**
+ * The postings and queue entries of a payment, for an order already marked paid in this
+ * transaction. Account ids are read (or taken from the process cache) before the queue lock; under
+ * it: the lock, the kept-balance locks, one posting statement and one append statement.
+ */
+export async function applyPayment(
+  tx: Tx,
+  order: PayableOrder,
+  rule: UnitRule,
+): Promise<{ result: PaidOrder; entries: PlacedEntry[] }> {
+  const platform = await platformAccounts(tx);
+  const customer = await customerAccounts(tx, order.customerId);
+  const settlement = await settlementAccount(tx, order.merchantId);
 
   const pool = await lockQueue(tx, order.queueId);
   if (order.pointsUsed > 0) {
@@ -60,20 +106,11 @@ export async function markOrderPaid(
     await lockPoints(tx, order.customerId);
     await takeFromLots(tx, order.customerId, order.pointsUsed);
   }
-  const rule = await tx.execute<{ free_bps: number; unit_cap_fen: number; min_order_fen: number; payout_mode: "auto" | "manual"; settlement: number }>(sql`
-    select r.free_bps, r.unit_cap_fen, r.min_order_fen, q.payout_mode,
-           (select id from accounts where merchant_id = ${order.merchantId} and kind = 'merchant_settlement') as settlement
-    from rule_versions r, queues q
-    where r.id = ${order.ruleVersionId} and q.id = ${order.queueId}`);
-  const r = rule.rows[0];
-  if (!r || r.settlement === null) throw new Error(`order ${order.id}: rule or settlement account missing`);
-  const platform = await platformAccounts(tx);
-  const customer = await customerAccounts(tx, order.customerId);
 
   const legs: Leg[] = [
     // Cash in from the payment rails, shared out.
     { accountId: platform.world, asset: "CNY", amount: -order.cashFen },
-    { accountId: Number(r.settlement), asset: "CNY", amount: order.cashFen - order.rebateFen },
+    { accountId: settlement, asset: "CNY", amount: order.cashFen - order.rebateFen },
     { accountId: platform.platformFees, asset: "CNY", amount: order.platformFeeFen },
     { accountId: customer.points_reserve, asset: "CNY", amount: order.pointsEarned },
     { accountId: pool.poolAccountId, asset: "CNY", amount: order.poolFen },
@@ -87,33 +124,30 @@ export async function markOrderPaid(
       { accountId: customer.points_available, asset: "PTS", amount: -order.pointsUsed },
       { accountId: platform.pointsIssued, asset: "PTS", amount: order.pointsUsed },
       { accountId: customer.points_reserve, asset: "CNY", amount: -order.pointsUsed },
-      { accountId: Number(r.settlement), asset: "CNY", amount: order.pointsUsed },
+      { accountId: settlement, asset: "CNY", amount: order.pointsUsed },
     );
   }
   await post(tx, { kind: "order_paid", orderId: order.id, queueId: order.queueId, legs });
 
-  const units = queueUnits(order.cashFen, {
-    freeBps: Number(r.free_bps),
-    unitCapFen: Number(r.unit_cap_fen),
-    minOrderFen: Number(r.min_order_fen),
-  });
-  const entries: NewEntry[] = await appendEntries(tx, {
+  const appended = await appendEntries(tx, {
     queueId: order.queueId,
     orderId: order.id,
     customerId: order.customerId,
     merchantId: order.merchantId,
     ruleVersionId: order.ruleVersionId,
-    unitsFen: units,
+    unitsFen: queueUnits(order.cashFen, rule),
   });
 
   const poolAfter = pool.balanceFen + order.poolFen;
-  const head = r.payout_mode === "auto" ? await headTarget(tx, order.queueId) : null;
   return {
-    orderId: order.id,
-    orderNo: args.orderNo,
-    queueId: order.queueId,
-    applied: true,
-    drainDue: head !== null && poolAfter >= head,
+    result: {
+      orderId: order.id,
+      orderNo: order.orderNo,
+      queueId: order.queueId,
+      applied: true,
+      drainDue: appended.payoutMode === "auto" && appended.headTargetFen !== null && poolAfter >= appended.headTargetFen,
+    },
+    entries: appended.entries.map((e, k) => ({ ...e, place: appended.waitingBefore + k + 1 })),
   };
 }
 

@@ -16,7 +16,7 @@ import { sql } from "drizzle-orm";
 // totals (the gauge) are the same with the queue's own counters in place of the entry's.
 
 /** Index predicate of queue_entries_settled_early_idx; a query must repeat it to use the index. */
-const settledEarly = (s: string) => sql.raw(`${s}.status <> 'waiting' and ${s}.paid_kind is distinct from 'fifo'`);
+export const settledEarly = (s: string) => sql.raw(`${s}.status <> 'waiting' and ${s}.paid_kind is distinct from 'fifo'`);
 
 /**
  * `left join lateral (…) a on e.status = 'waiting'` giving `a.ahead_n` (waiting entries ahead) and
