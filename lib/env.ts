@@ -36,6 +36,13 @@ const schema = z.object({
   /** Platform points policy overrides (defaults in lib/rules/settings.ts): daily release and expiry. */
   POINTS_RELEASE_BPS_PER_DAY: z.coerce.number().int().min(1).max(10000).optional(),
   POINTS_EXPIRY_DAYS: z.coerce.number().int().min(0).max(3650).optional(),
+  /**
+   * TEST ONLY, never set in a deployment: `skip-lock` makes the drain skip its queue lock, so the
+   * chaos run (`npm run chaos -- --broken-drain`) and lib/queue/broken-drain.test.ts can prove that
+   * they catch a broken drain. Unset (the default), the drain is the real one; any other value is
+   * refused at start-up.
+   */
+  FREELINE_TEST_BROKEN_DRAIN: z.enum(["skip-lock"]).optional(),
 });
 
 export type Env = z.infer<typeof schema>;

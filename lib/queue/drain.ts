@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/db";
 import { inTransaction } from "@/db/transaction";
+import { env } from "@/lib/env";
 import { post, walletAccounts } from "@/lib/ledger";
-import { lockQueue } from "./lock";
+import { lockQueue, type LockedPool } from "./lock";
 
 /** Entries paid per database transaction: bounds lock time and statement size. */
 export const DRAIN_BATCH = 1000;
@@ -14,7 +15,7 @@ export type DrainBatchResult = { paid: number; paidFen: number; more: boolean };
  * strict FIFO order: it stops at the first entry that does not fit and never skips the head.
  */
 export async function drainBatch(tx: Tx, queueId: number, limit = DRAIN_BATCH): Promise<DrainBatchResult> {
-  const pool = await lockQueue(tx, queueId);
+  const pool = env.FREELINE_TEST_BROKEN_DRAIN === "skip-lock" ? await readPoolUnlocked(tx, queueId) : await lockQueue(tx, queueId);
   if (pool.balanceFen <= 0) return { paid: 0, paidFen: 0, more: false };
 
   const res = await tx.execute<{ id: number; customer_id: number; target_fen: number; position: number; cum_fen: number }>(sql`
@@ -74,6 +75,18 @@ export async function drainBatch(tx: Tx, queueId: number, limit = DRAIN_BATCH): 
       as e(id, customer_id, target_fen)`);
 
   return { paid: due.length, paidFen, more: due.length === limit };
+}
+
+/**
+ * TEST ONLY (FREELINE_TEST_BROKEN_DRAIN=skip-lock, see lib/env.ts): the pool read the way a drain
+ * without its queue lock would read it, so the chaos run and its test can prove they catch that bug.
+ */
+async function readPoolUnlocked(tx: Tx, queueId: number): Promise<LockedPool> {
+  const res = await tx.execute<{ id: number; balance: number }>(sql`
+    select id, balance from accounts where queue_id = ${queueId} and kind = 'pool'`);
+  const row = res.rows[0];
+  if (!row) throw new Error(`queue ${queueId} has no pool`);
+  return { poolAccountId: Number(row.id), balanceFen: Number(row.balance) };
 }
 
 export type DrainResult = { paid: number; paidFen: number; batches: number };

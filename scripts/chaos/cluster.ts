@@ -1,0 +1,177 @@
+// The system under test: a private Postgres (lib/testing/throwaway-postgres.ts: its own data folder
+// and port, never the machine's shared server), one production build, and two `next start`
+// instances on free ports against that database.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { E2E_POLICY, E2E_SECRETS } from "@/e2e/test-env";
+
+/** What a build depends on: if none of these changed, the existing .next is this tree's build. */
+const BUILD_INPUTS = ["app", "lib", "db", "auth.ts", "proxy.ts", "next.config.ts", "package-lock.json", "tsconfig.json", "postcss.config.mjs"];
+const STAMP_FILE = path.join(".next", "chaos-build-stamp");
+
+function filesUnder(root: string, rel: string, out: string[]): void {
+  const abs = path.join(root, rel);
+  if (!fs.existsSync(abs)) return;
+  if (fs.statSync(abs).isDirectory()) {
+    for (const name of fs.readdirSync(abs).sort()) filesUnder(root, path.join(rel, name), out);
+  } else if (!/\.test\.ts$/.test(rel)) {
+    out.push(rel);
+  }
+}
+
+/** A hash of every build input's path and content. */
+export function buildStamp(root: string): string {
+  const files: string[] = [];
+  for (const input of BUILD_INPUTS) filesUnder(root, input, files);
+  const h = createHash("sha256");
+  for (const f of files) h.update(f).update("\0").update(fs.readFileSync(path.join(root, f))).update("\0");
+  return h.digest("hex");
+}
+
+/** Runs `next build` unless .next already holds a build of exactly these inputs. */
+export async function ensureBuild(root: string, log: (s: string) => void): Promise<{ built: boolean; seconds: number }> {
+  const stamp = buildStamp(root);
+  const stampPath = path.join(root, STAMP_FILE);
+  const current = fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(stampPath) && fs.readFileSync(stampPath, "utf8") === stamp;
+  if (current) {
+    log("build: .next is a build of this tree, reused");
+    return { built: false, seconds: 0 };
+  }
+  log("build: next build (the tree changed since the last build)");
+  const t0 = Date.now();
+  const code = await new Promise<number>((resolve) => {
+    const child = spawn(path.join(root, "node_modules", ".bin", "next"), ["build"], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...appEnvironment({ databaseUrl: "postgres://build@127.0.0.1:1/none", selfUrl: "http://localhost:3000" }) },
+    });
+    let tail = "";
+    const keep = (b: Buffer) => (tail = (tail + b.toString()).slice(-4000));
+    child.stdout.on("data", keep);
+    child.stderr.on("data", keep);
+    child.on("close", (c) => {
+      if (c !== 0) log(`next build failed:\n${tail}`);
+      resolve(c ?? 1);
+    });
+  });
+  if (code !== 0) throw new Error(`next build exited with ${code}`);
+  fs.writeFileSync(stampPath, stamp);
+  return { built: true, seconds: (Date.now() - t0) / 1000 };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The environment the e2e server gets (scripts/test.ts), pointed at our database and at itself. */
+export function appEnvironment(args: { databaseUrl: string; selfUrl: string; brokenDrain?: boolean }): Record<string, string> {
+  return {
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    AUTH_TRUST_HOST: "true",
+    ...E2E_SECRETS,
+    ...E2E_POLICY,
+    DATABASE_URL: args.databaseUrl,
+    APP_INTERNAL_URL: args.selfUrl,
+    // Both instances serve one build; a shared key keeps their server-action closures compatible.
+    NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: "Y2hhb3MtcnVuLWFjdGlvbi1rZXktMDEyMzQ1Njc4OWE=",
+    ...(args.brokenDrain ? { FREELINE_TEST_BROKEN_DRAIN: "skip-lock" } : {}),
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One `next start` process that can be killed and started again on the same port. */
+export class AppInstance {
+  private child: ChildProcess | undefined;
+  readonly base: string;
+  starts = 0;
+  /** Exits nobody asked for (a crash): each one is a violation. */
+  unexpectedExits = 0;
+  private expectExit = false;
+
+  constructor(
+    readonly name: string,
+    readonly port: number,
+    private readonly root: string,
+    private readonly env: Record<string, string>,
+    private readonly logFile: string,
+  ) {
+    this.base = `http://localhost:${port}`;
+  }
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Starts `next start` and resolves once /api/health answers 200. */
+  async start(): Promise<number> {
+    const t0 = Date.now();
+    const log = fs.openSync(this.logFile, "a");
+    fs.writeSync(log, `\n--- ${new Date().toISOString()} start ${this.name} ---\n`);
+    this.child = spawn(path.join(this.root, "node_modules", ".bin", "next"), ["start", "-p", String(this.port)], {
+      cwd: this.root,
+      stdio: ["ignore", log, log],
+      env: { ...process.env, ...this.env },
+      // Its own process group, so a kill reaches any worker `next start` forks too.
+      detached: true,
+    });
+    fs.closeSync(log);
+    this.expectExit = false;
+    this.child.once("exit", () => {
+      if (!this.expectExit) this.unexpectedExits += 1;
+    });
+    this.starts += 1;
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      if (!this.running) throw new Error(`${this.name} exited while starting (see ${this.logFile})`);
+      try {
+        const res = await fetch(`${this.base}/api/health`, { signal: AbortSignal.timeout(5_000) });
+        if (res.status === 200) return Date.now() - t0;
+      } catch {
+        /* not listening yet */
+      }
+      if (Date.now() > deadline) throw new Error(`${this.name} did not answer /api/health within 90 s`);
+      await sleep(200);
+    }
+  }
+
+  /** SIGKILL: no shutdown hooks, open transactions die with the connections. */
+  async kill(): Promise<void> {
+    const c = this.child;
+    if (!c || !this.running) return;
+    const exited = new Promise<void>((r) => c.once("exit", () => r()));
+    this.signal("SIGKILL");
+    await exited;
+  }
+
+  private signal(sig: NodeJS.Signals): void {
+    this.expectExit = true;
+    const pid = this.child?.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      this.child?.kill(sig);
+    }
+  }
+
+  async stop(): Promise<void> {
+    const c = this.child;
+    if (!c || !this.running) return;
+    const exited = new Promise<void>((r) => c.once("exit", () => r()));
+    this.signal("SIGTERM");
+    await Promise.race([exited, sleep(8_000)]);
+    if (this.running) await this.kill();
+  }
+}

@@ -1,0 +1,139 @@
+// The chaos run's HTTP client: route handlers, the POS API and server actions (called the way
+// React calls them, by the build's action id), each answer sorted into what the client may rely on.
+import { GENERIC_ERROR } from "@/lib/errors";
+import { UNAVAILABLE_MESSAGE } from "@/db/errors";
+import { manifestActions, workerUrl } from "@/e2e/matrix";
+
+/**
+ * - ack: the app said it was done (2xx, an action's `ok: true` or its redirect);
+ * - refused: the app said no, with a reason (4xx, an action's domain error);
+ * - unavailable: the app said "retry later" (503, the action's unavailable message);
+ * - lost: no answer at all (connection refused or reset, timeout): the client cannot know;
+ * - failed: the app broke (a 5xx other than 503, or an action's generic "something failed").
+ * Only `ack` makes a promise that the checks hold the app to afterwards.
+ */
+export type Outcome =
+  | { kind: "ack"; status: number; body: Record<string, unknown>; redirect?: string; headers: Headers }
+  | { kind: "refused" | "unavailable" | "failed"; status: number; message: string }
+  | { kind: "lost"; status: 0; message: string };
+
+const TIMEOUT_MS = 30_000;
+
+function text(body: unknown): string {
+  return (typeof body === "string" ? body : JSON.stringify(body)).replace(/\s+/g, " ").slice(0, 300);
+}
+
+async function send(url: string, init: RequestInit): Promise<Response | { lost: string }> {
+  try {
+    return await fetch(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(TIMEOUT_MS) });
+  } catch (e) {
+    const err = e as Error & { cause?: { code?: string; message?: string } };
+    return { lost: err.cause?.code ?? err.cause?.message ?? err.name ?? String(e) };
+  }
+}
+
+/** Calls a route handler (JSON in, JSON or problem+json out). */
+export async function callRoute(
+  base: string,
+  method: string,
+  path: string,
+  opts: { headers?: Record<string, string>; json?: unknown; raw?: string } = {},
+): Promise<Outcome> {
+  const body = opts.raw ?? (opts.json === undefined ? undefined : JSON.stringify(opts.json));
+  const res = await send(base + path, {
+    method,
+    headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...opts.headers },
+    body,
+  });
+  if ("lost" in res) return { kind: "lost", status: 0, message: res.lost };
+  let raw = "";
+  try {
+    raw = await res.text();
+  } catch (e) {
+    return { kind: "lost", status: 0, message: `body: ${(e as Error).message}` };
+  }
+  let parsed: Record<string, unknown> = {};
+  try {
+    parsed = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+  } catch {
+    parsed = { text: raw.slice(0, 300) };
+  }
+  if (res.status >= 200 && res.status < 300) return { kind: "ack", status: res.status, body: parsed, headers: res.headers };
+  if (res.status === 503) return { kind: "unavailable", status: 503, message: text(parsed) };
+  if (res.status >= 500) return { kind: "failed", status: res.status, message: text(parsed) };
+  return { kind: "refused", status: res.status, message: text(parsed) };
+}
+
+/** The build's server actions by exported name, each with a page URL that serves it. */
+export function actionIds(): Map<string, { id: string; url: string }> {
+  const out = new Map<string, { id: string; url: string }>();
+  for (const a of manifestActions()) {
+    const urls = a.workers.map(workerUrl).filter((u): u is string => u !== null);
+    out.set(a.name, { id: a.id, url: urls[0] ?? "/" });
+  }
+  return out;
+}
+
+/** The object a server action returned, from its RSC reply (one `id:json` row per line). */
+function actionResult(reply: string): Record<string, unknown> | undefined {
+  for (const line of reply.split("\n")) {
+    const m = /^[0-9a-f]+:(\{.*\})$/.exec(line);
+    if (!m) continue;
+    try {
+      const v = JSON.parse(m[1]!) as Record<string, unknown>;
+      if (typeof v.ok === "boolean") return v;
+    } catch {
+      /* another kind of row */
+    }
+  }
+  return undefined;
+}
+
+export type ActionCall = { base: string; id: string; url: string; cookie?: string; form: Record<string, string> };
+
+/**
+ * Posts a server action as React does: the Next-Action header, and the reply's arguments
+ * [prevState, FormData] as multipart, with the form's fields under "_1_".
+ */
+export async function callAction(call: ActionCall): Promise<Outcome & { cookies?: string[] }> {
+  const multipart = new FormData();
+  for (const [k, v] of Object.entries(call.form)) multipart.append(`_1_${k}`, v);
+  multipart.append("0", JSON.stringify([null, "$K1"]));
+  const res = await send(call.base + call.url, {
+    method: "POST",
+    headers: {
+      "next-action": call.id,
+      accept: "text/x-component",
+      origin: call.base,
+      ...(call.cookie ? { cookie: call.cookie } : {}),
+    },
+    body: multipart,
+  });
+  if ("lost" in res) return { kind: "lost", status: 0, message: res.lost };
+  let reply = "";
+  try {
+    reply = await res.text();
+  } catch (e) {
+    return { kind: "lost", status: 0, message: `body: ${(e as Error).message}` };
+  }
+  const cookies = res.headers.getSetCookie();
+  const redirect = res.headers.get("x-action-redirect")?.split(";")[0];
+  if (redirect) return { kind: "ack", status: res.status, body: {}, redirect, headers: res.headers, cookies };
+  if (res.status === 503) return { kind: "unavailable", status: 503, message: text(reply) };
+  if (res.status >= 500) return { kind: "failed", status: res.status, message: text(reply) };
+  const result = actionResult(reply);
+  if (!result) return { kind: res.status >= 400 ? "refused" : "failed", status: res.status, message: `no action result: ${text(reply)}` };
+  if (result.ok === true) return { kind: "ack", status: res.status, body: result, headers: res.headers, cookies };
+  const message = String(result.error ?? "");
+  if (message === UNAVAILABLE_MESSAGE) return { kind: "unavailable", status: res.status, message };
+  if (message === GENERIC_ERROR) return { kind: "failed", status: res.status, message };
+  return { kind: "refused", status: res.status, message };
+}
+
+/** The `name=value` pairs of Set-Cookie headers, as one Cookie header. */
+export function cookieHeader(setCookies: string[]): string {
+  return setCookies
+    .map((c) => c.split(";")[0]!.trim())
+    .filter((c) => !c.endsWith("="))
+    .join("; ");
+}

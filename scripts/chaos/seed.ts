@@ -1,0 +1,115 @@
+// The chaos run's data, loaded through the domain functions (the same rules and ledger as real
+// data) on a connection of its own: an operator, many ordinary stores, one hot store, one
+// manual-payout store holding a long covered queue for the drain that is killed mid-way, and
+// customers who already have wallet money and locked points.
+import { drizzle } from "drizzle-orm/node-postgres";
+import { createPool, type Db } from "@/db";
+import * as schema from "@/db/schema";
+import { createApiKey } from "@/lib/api/keys";
+import { createUserWithRole } from "@/lib/auth/users";
+import { createStore } from "@/lib/merchants/store";
+import { createPendingOrder } from "@/lib/orders/create";
+import { markOrderPaid } from "@/lib/orders/pay";
+import { drainBatch } from "@/lib/queue/drain";
+import { DEFAULT_RULES, type RuleSettings } from "@/lib/rules/settings";
+
+export const PASSWORD = "chaos-pass-2026-long";
+
+export type SeededStore = {
+  merchantId: number;
+  queueId: number;
+  slug: string;
+  ownerUsername: string;
+  apiKey: string;
+  kind: "normal" | "hot" | "big";
+};
+export type SeededCustomer = { userId: number; username: string };
+export type Seeded = {
+  operator: { userId: number; username: string };
+  stores: SeededStore[];
+  hot: SeededStore;
+  big: SeededStore;
+  customers: SeededCustomer[];
+  /** Waiting entries the big store's pool already covers: the drain that is killed half-way. */
+  bigEntries: number;
+};
+
+export type SeedSize = { stores: number; customers: number; bigOrders: number };
+
+/** Pays a seed order at once: created, confirmed and, when due, drained, in one transaction. */
+async function paidOrder(db: Db, customerId: number, merchantId: number, amountFen: number, key: string, drain: boolean): Promise<void> {
+  await db.transaction(async (tx) => {
+    const { order } = await createPendingOrder(tx, { customerId, merchantId, amountFen, idempotencyKey: key, provider: "dev" });
+    const paid = await markOrderPaid(tx, { orderNo: order.orderNo, amountFen: order.cashFen, providerRef: `chaos-seed-${key}` });
+    if (drain && paid.drainDue) await drainBatch(tx, paid.queueId);
+  });
+}
+
+export async function seedChaos(url: string, size: SeedSize): Promise<Seeded> {
+  const pool = createPool(url, 4);
+  const db = drizzle(pool, { schema });
+  try {
+    const operator = await db.transaction((tx) =>
+      createUserWithRole(tx, { username: "chaos_ops", password: PASSWORD, role: "operator", displayName: "Chaos operator" }),
+    );
+
+    const storeRules = (kind: SeededStore["kind"], i: number): RuleSettings => {
+      if (kind === "hot") return DEFAULT_RULES;
+      if (kind === "big") {
+        // Manual payouts, so nothing drains it until the run does. Half of each order fills the pool
+        // and entries are 20% of it in ¥10 units: the pool covers every entry of every order.
+        return { ...DEFAULT_RULES, payoutMode: "manual", rebateBps: 5000, platformFeeBps: 0, pointsBps: 0, freeBps: 2000, unitCapFen: 1000, minOrderFen: 0 };
+      }
+      // Ordinary stores vary a little: some split big orders into ¥10–¥50 units.
+      return { ...DEFAULT_RULES, rebateBps: 1000 + (i % 5) * 800, unitCapFen: i % 3 === 0 ? 0 : 1000 * (1 + (i % 5)) };
+    };
+    const stores: SeededStore[] = [];
+    const kinds: SeededStore["kind"][] = ["hot", "big", ...Array.from({ length: size.stores }, () => "normal" as const)];
+    for (const [i, kind] of kinds.entries()) {
+      const slug = kind === "normal" ? `chaos-store-${i}` : `chaos-${kind}`;
+      const owner = `chaos_m${i}`;
+      stores.push(
+        await db.transaction(async (tx) => {
+          const user = await createUserWithRole(tx, { username: owner, password: PASSWORD, role: "merchant", displayName: `Merchant ${i}` });
+          const m = await createStore(tx, { ownerUserId: user.id, slug, name: `混沌 ${slug}`, rules: storeRules(kind, i), approved: true });
+          const key = await createApiKey(tx, { merchantId: m.id, createdByUserId: user.id, name: "chaos POS" });
+          return { merchantId: m.id, queueId: m.queueId!, slug, ownerUsername: owner, apiKey: key.token, kind };
+        }),
+      );
+    }
+
+    const customers: SeededCustomer[] = [];
+    for (let i = 0; i < size.customers; i++) {
+      const username = `chaos_c${i}`;
+      const u = await db.transaction((tx) =>
+        createUserWithRole(tx, { username, password: PASSWORD, role: "customer", displayName: `Customer ${i}` }),
+      );
+      customers.push({ userId: u.id, username });
+    }
+
+    // A wallet and points for everyone: a store whose pool covers each order's entry at once.
+    const bank = await db.transaction(async (tx) => {
+      const user = await createUserWithRole(tx, { username: "chaos_bank", password: PASSWORD, role: "merchant", displayName: "Bank" });
+      return createStore(tx, {
+        ownerUserId: user.id,
+        slug: "chaos-bank",
+        name: "混沌 bank",
+        rules: { ...DEFAULT_RULES, rebateBps: 5000, platformFeeBps: 0, pointsBps: 2500, freeBps: 2000, unitCapFen: 0 },
+        approved: true,
+      });
+    });
+    // ¥300: 6000 fen paid to the wallet at once, 3750 locked points.
+    for (const c of customers) await paidOrder(db, c.userId, bank.id, 30_000, `seed-bank-${c.userId}`, true);
+
+    const hot = stores.find((s) => s.kind === "hot")!;
+    const big = stores.find((s) => s.kind === "big")!;
+    // ¥1,000 orders become 200 entries of ¥10 each, all covered by the pool.
+    for (let i = 0; i < size.bigOrders; i++) {
+      await paidOrder(db, customers[i % customers.length]!.userId, big.merchantId, 100_000, `seed-big-${i}`, false);
+    }
+    const bigEntries = size.bigOrders * 200;
+    return { operator: { userId: operator.id, username: operator.username }, stores, hot, big, customers, bigEntries };
+  } finally {
+    await pool.end();
+  }
+}
