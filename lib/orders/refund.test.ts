@@ -7,6 +7,8 @@ import { drainQueue } from "@/lib/queue/drain";
 import { leaveQueue } from "@/lib/queue/leave";
 import { balanceOf, balanceSnapshot, derivedBalance, entriesOf, makeCustomer, makeStore, placePaidOrder, releasePointsNow } from "@/lib/testing/fixtures";
 import { expectLedgerClean } from "@/lib/testing/verify";
+import { createPosOrder } from "@/lib/api/orders";
+import { paymentProvider } from "@/lib/payments";
 import { createPendingOrder } from "./create";
 import { refundOrder, type RefundActor } from "./refund";
 
@@ -79,6 +81,29 @@ describe("refunding an order", () => {
       sql`select action, actor_user_id from audit_log where subject_type = 'order' and subject_id = ${paid.orderNo}`,
     );
     expect(audit.rows).toEqual([{ action: "order.refund", actor_user_id: store.ownerUserId }]);
+    await expectLedgerClean();
+  });
+
+  it("refunds an order paid at the till through the POS API (found by the chaos run: 'unknown payment provider pos')", async () => {
+    const store = await makeStore({ payoutMode: "manual" });
+    const customer = await makeCustomer();
+    const [u] = (await db.execute<{ username: string }>(sql`select username from users where id = ${customer}`)).rows;
+    const before = await balanceSnapshot(customer, store.id, store.queueId!);
+    const pos = await inTransaction((tx) =>
+      createPosOrder(tx, { merchantId: store.id, idempotencyKey: randomUUID(), input: { customer: u!.username, amount_fen: 12_000 } }),
+    );
+    const [order] = (await db.execute<{ id: number }>(sql`select id from orders where order_no = ${pos.body.order_no}`)).rows;
+
+    const r = await refund(Number(order!.id), { userId: store.ownerUserId, role: "merchant" }, "退货");
+    expect(r).toMatchObject({ refundedFen: 12_000, cancelledEntries: 2 });
+    expect(r.providerRef).toMatch(/^pos_refund_/);
+    expect(await balanceSnapshot(customer, store.id, store.queueId!)).toEqual(before);
+    const pr = await db.execute<{ provider: string; amount_fen: number }>(
+      sql`select provider, amount_fen from payment_refunds where order_id = ${order!.id}`,
+    );
+    expect(pr.rows).toEqual([{ provider: "pos", amount_fen: 12_000 }]);
+    // The orders pages ask the provider whether it is simulated: a POS order must not break them.
+    expect(paymentProvider("pos").simulated).toBe(false);
     await expectLedgerClean();
   });
 

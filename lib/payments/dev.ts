@@ -1,23 +1,24 @@
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
-import type { Tx } from "@/db";
-import { pgCode, pgConstraint } from "@/db/errors";
-import { paymentRefunds } from "@/db/schema";
 import { env, internalUrl } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
-import { paymentEventSchema, type PaymentEvent, type PaymentProvider, type RefundReceipt, type RefundRequest } from "./provider";
+import { paymentEventSchema, type PaymentEvent, type PaymentProvider } from "./provider";
+import { recordRefund } from "./refund-record";
 
 export const SIGNATURE_HEADER = "x-freeline-signature";
 /** How old a signed webhook may be before it is refused as a replay. */
 const TOLERANCE_S = 300;
 
-function hmac(timestamp: number, body: string): string {
-  return createHmac("sha256", env.PAYMENT_DEV_SECRET).update(`${timestamp}.${body}`).digest("hex");
+function hmac(timestamp: number, body: string, secret = env.PAYMENT_DEV_SECRET): string {
+  return createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex");
 }
 
-/** Signs a body the way the dev provider's webhook expects: `t=<unix seconds>,v1=<hex hmac>`. */
-export function signDevWebhook(body: string, now = Date.now()): string {
+/**
+ * Signs a body the way the dev provider's webhook expects: `t=<unix seconds>,v1=<hex hmac>`.
+ * `secret` is for a client outside the server's process (the chaos run), which knows the server's.
+ */
+export function signDevWebhook(body: string, now = Date.now(), secret?: string): string {
   const t = Math.floor(now / 1000);
-  return `t=${t},v1=${hmac(t, body)}`;
+  return `t=${t},v1=${hmac(t, body, secret)}`;
 }
 
 function verifySignature(header: string | null, body: string, now = Date.now()): void {
@@ -48,32 +49,9 @@ export const devProvider: PaymentProvider = {
     if (!parsed.success) throw new DomainError("invalid_input", "webhook body is not a payment event");
     return parsed.data;
   },
-  refund: recordDevRefund,
+  // No money moves anywhere: the refund is only recorded, with a generated reference.
+  refund: (tx, req) => recordRefund(tx, "dev", req),
 };
-
-/**
- * The dev provider's refund: no money moves anywhere, it only records the refund with a generated
- * reference, as a real provider's refund receipt would be recorded.
- */
-async function recordDevRefund(tx: Tx, req: RefundRequest): Promise<RefundReceipt> {
-  const providerRef = `dev_refund_${randomUUID().replaceAll("-", "").slice(0, 20)}`;
-  try {
-    await tx.insert(paymentRefunds).values({
-      orderId: req.orderId,
-      provider: "dev",
-      providerRef,
-      amountFen: req.amountFen,
-      actorUserId: req.actorUserId,
-      reason: req.reason ?? null,
-    });
-  } catch (e) {
-    if (pgCode(e) === "23505" && pgConstraint(e) === "payment_refunds_order_key") {
-      throw new DomainError("conflict", `订单 ${req.orderNo} 已退款，不能重复退款 / order already refunded`);
-    }
-    throw e;
-  }
-  return { providerRef };
-}
 
 export type WebhookReply = { orderNo: string; applied: boolean };
 

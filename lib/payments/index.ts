@@ -1,8 +1,9 @@
 import { DomainError } from "@/lib/errors";
 import { devProvider } from "./dev";
+import { posProvider } from "./pos";
 import type { PaymentProvider } from "./provider";
 
-const PROVIDERS: Record<string, PaymentProvider> = { [devProvider.id]: devProvider };
+const PROVIDERS: Record<string, PaymentProvider> = { [devProvider.id]: devProvider, [posProvider.id]: posProvider };
 
 export function paymentProvider(id: string): PaymentProvider {
   const p = PROVIDERS[id];

@@ -1,8 +1,12 @@
 // The chaos run's HTTP client: route handlers, the POS API and server actions (called the way
 // React calls them, by the build's action id), each answer sorted into what the client may rely on.
-import { GENERIC_ERROR } from "@/lib/errors";
-import { UNAVAILABLE_MESSAGE } from "@/db/errors";
 import { manifestActions, workerUrl } from "@/e2e/matrix";
+import { translateError } from "@/i18n/errors";
+
+// validatedAction's answers for "retry later" and "something broke" (its GENERIC_ERROR), in the
+// reader's language; the chaos client sends no locale cookie, so Chinese.
+const ACTION_UNAVAILABLE = translateError("zh-CN", "action.unavailable");
+const ACTION_FAILED = translateError("zh-CN", "action.failed");
 
 /**
  * - ack: the app said it was done (2xx, an action's `ok: true` or its redirect);
@@ -125,8 +129,8 @@ export async function callAction(call: ActionCall): Promise<Outcome & { cookies?
   if (!result) return { kind: res.status >= 400 ? "refused" : "failed", status: res.status, message: `no action result: ${text(reply)}` };
   if (result.ok === true) return { kind: "ack", status: res.status, body: result, headers: res.headers, cookies };
   const message = String(result.error ?? "");
-  if (message === UNAVAILABLE_MESSAGE) return { kind: "unavailable", status: res.status, message };
-  if (message === GENERIC_ERROR) return { kind: "failed", status: res.status, message };
+  if (message === ACTION_UNAVAILABLE) return { kind: "unavailable", status: res.status, message };
+  if (message === ACTION_FAILED) return { kind: "failed", status: res.status, message };
   return { kind: "refused", status: res.status, message };
 }
 

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { signDevWebhook, SIGNATURE_HEADER } from "@/lib/payments/dev";
-import { CRON_SECRET } from "@/e2e/test-env";
+import { CRON_SECRET, PAYMENT_DEV_SECRET } from "@/e2e/test-env";
 import type { AppInstance } from "./cluster";
 import { callAction, callRoute, cookieHeader, type Outcome } from "./http";
 import type { RunLog } from "./record";
@@ -247,7 +247,7 @@ export class Workload {
     } else {
       const event = JSON.stringify({ type: "payment.succeeded", eventId: randomUUID(), orderNo, amountFen: ack.cashFen, providerRef: `chaos_${key}` });
       const deliver = (i: AppInstance) =>
-        callRoute(i.base, "POST", "/api/payments/dev/webhook", { headers: { [SIGNATURE_HEADER]: signDevWebhook(event) }, raw: event });
+        callRoute(i.base, "POST", "/api/payments/dev/webhook", { headers: { [SIGNATURE_HEADER]: signDevWebhook(event, Date.now(), PAYMENT_DEV_SECRET) }, raw: event });
       const out = await this.withRetries("payment webhook", rng.pick(this.instances), 4, deliver);
       if (out.kind === "ack") ack.paid = true;
       if (out.kind === "ack" && rng.chance(0.2)) {
