@@ -105,7 +105,7 @@ export class AppInstance {
     readonly port: number,
     private readonly root: string,
     private readonly env: Record<string, string>,
-    private readonly logFile: string,
+    readonly logFile: string,
   ) {
     this.base = `http://localhost:${port}`;
   }

@@ -3,10 +3,12 @@
 // manual-payout store holding a long covered queue for the drain that is killed mid-way, and
 // customers who already have wallet money and locked points.
 import { drizzle } from "drizzle-orm/node-postgres";
-import { createPool, type Db } from "@/db";
+import { createPool, type Db, type Tx } from "@/db";
 import * as schema from "@/db/schema";
 import { createApiKey } from "@/lib/api/keys";
-import { createUserWithRole } from "@/lib/auth/users";
+import { hashPassword } from "@/lib/auth/password";
+import type { Role } from "@/lib/auth/users";
+import { openCustomerAccounts } from "@/lib/ledger";
 import { createStore } from "@/lib/merchants/store";
 import { createPendingOrder } from "@/lib/orders/create";
 import { markOrderPaid } from "@/lib/orders/pay";
@@ -36,6 +38,16 @@ export type Seeded = {
 
 export type SeedSize = { stores: number; customers: number; bigOrders: number };
 
+/**
+ * A user with the run's one password. Hashed once for everyone: argon2 per user would spend a
+ * minute of this shared machine on set-up. Every user gets customer accounts, as on registration.
+ */
+async function seedUser(tx: Tx, hash: string, username: string, role: Role): Promise<number> {
+  const [u] = await tx.insert(schema.users).values({ username, passwordHash: hash, role, displayName: username }).returning({ id: schema.users.id });
+  await openCustomerAccounts(tx, u!.id);
+  return u!.id;
+}
+
 /** Pays a seed order at once: created, confirmed and, when due, drained, in one transaction. */
 async function paidOrder(db: Db, customerId: number, merchantId: number, amountFen: number, key: string, drain: boolean): Promise<void> {
   await db.transaction(async (tx) => {
@@ -49,9 +61,8 @@ export async function seedChaos(url: string, size: SeedSize): Promise<Seeded> {
   const pool = createPool(url, 4);
   const db = drizzle(pool, { schema });
   try {
-    const operator = await db.transaction((tx) =>
-      createUserWithRole(tx, { username: "chaos_ops", password: PASSWORD, role: "operator", displayName: "Chaos operator" }),
-    );
+    const hash = await hashPassword(PASSWORD);
+    const operator = { username: "chaos_ops", id: await db.transaction((tx) => seedUser(tx, hash, "chaos_ops", "operator")) };
 
     const storeRules = (kind: SeededStore["kind"], i: number): RuleSettings => {
       if (kind === "hot") return DEFAULT_RULES;
@@ -70,28 +81,24 @@ export async function seedChaos(url: string, size: SeedSize): Promise<Seeded> {
       const owner = `chaos_m${i}`;
       stores.push(
         await db.transaction(async (tx) => {
-          const user = await createUserWithRole(tx, { username: owner, password: PASSWORD, role: "merchant", displayName: `Merchant ${i}` });
-          const m = await createStore(tx, { ownerUserId: user.id, slug, name: `混沌 ${slug}`, rules: storeRules(kind, i), approved: true });
-          const key = await createApiKey(tx, { merchantId: m.id, createdByUserId: user.id, name: "chaos POS" });
+          const userId = await seedUser(tx, hash, owner, "merchant");
+          const m = await createStore(tx, { ownerUserId: userId, slug, name: `混沌 ${slug}`, rules: storeRules(kind, i), approved: true });
+          const key = await createApiKey(tx, { merchantId: m.id, createdByUserId: userId, name: "chaos POS" });
           return { merchantId: m.id, queueId: m.queueId!, slug, ownerUsername: owner, apiKey: key.token, kind };
         }),
       );
     }
 
-    const customers: SeededCustomer[] = [];
-    for (let i = 0; i < size.customers; i++) {
-      const username = `chaos_c${i}`;
-      const u = await db.transaction((tx) =>
-        createUserWithRole(tx, { username, password: PASSWORD, role: "customer", displayName: `Customer ${i}` }),
-      );
-      customers.push({ userId: u.id, username });
-    }
+    const customers: SeededCustomer[] = await db.transaction(async (tx) => {
+      const out: SeededCustomer[] = [];
+      for (let i = 0; i < size.customers; i++) out.push({ userId: await seedUser(tx, hash, `chaos_c${i}`, "customer"), username: `chaos_c${i}` });
+      return out;
+    });
 
     // A wallet and points for everyone: a store whose pool covers each order's entry at once.
     const bank = await db.transaction(async (tx) => {
-      const user = await createUserWithRole(tx, { username: "chaos_bank", password: PASSWORD, role: "merchant", displayName: "Bank" });
       return createStore(tx, {
-        ownerUserId: user.id,
+        ownerUserId: await seedUser(tx, hash, "chaos_bank", "merchant"),
         slug: "chaos-bank",
         name: "混沌 bank",
         rules: { ...DEFAULT_RULES, rebateBps: 5000, platformFeeBps: 0, pointsBps: 2500, freeBps: 2000, unitCapFen: 0 },

@@ -13,18 +13,18 @@ import { Rng } from "./rng";
 import { PASSWORD, type Seeded, type SeededStore } from "./seed";
 
 export const OP_WEIGHTS = {
-  posHot: 30,
-  posStore: 20,
-  webOrder: 12,
+  posHot: 32,
+  posStore: 22,
+  webOrder: 9,
   drainHot: 5,
   drainRace: 4,
   drainStore: 2,
   sweep: 2,
   leave: 6,
   refund: 4,
-  withdraw: 3,
-  review: 3,
-  read: 9,
+  withdraw: 2,
+  review: 2,
+  read: 10,
 } as const;
 export type OpKind = keyof typeof OP_WEIGHTS;
 
@@ -41,7 +41,10 @@ const retryable = (o: Outcome) => o.kind === "lost" || o.kind === "unavailable";
 export type WorkloadOptions = { ops: number; workers: number; deadline: number; onProgress: (done: number) => void };
 
 export class Workload {
+  /** Every customer: the POS knows them all by name. */
   private readonly customers: Customer[];
+  /** The customers signed in over HTTP, who also order in the browser, leave and withdraw. */
+  private signedIn: Customer[] = [];
   private operatorCookie = "";
   private readonly merchantCookies = new Map<number, string>();
   /** Acknowledged, not yet decided withdrawals an operator may review. */
@@ -86,8 +89,11 @@ export class Workload {
     return out;
   }
 
-  /** Signs every customer, the operator and the merchants of a few stores in over HTTP, once. */
-  async login(rng: Rng, merchantStores: SeededStore[]): Promise<void> {
+  /**
+   * Signs the operator, the merchants of a few stores and `customers` customers in over HTTP, once
+   * (each login is an argon2 check on the server: a few dozen is enough to spread the load).
+   */
+  async login(rng: Rng, merchantStores: SeededStore[], customers: number): Promise<number> {
     const login = this.action("login");
     const signIn = async (identifier: string, inst: AppInstance): Promise<string> => {
       const out = await this.withRetries("login", inst, 5, (i) =>
@@ -102,15 +108,17 @@ export class Workload {
     };
     this.operatorCookie = await signIn(this.seeded.operator.username, this.instances[0]!);
     for (const s of merchantStores) this.merchantCookies.set(s.merchantId, await signIn(s.ownerUsername, rng.pick(this.instances)));
+    this.signedIn = this.customers.slice(0, customers);
     let next = 0;
     await Promise.all(
       Array.from({ length: 4 }, async () => {
-        while (next < this.customers.length) {
-          const c = this.customers[next++]!;
+        while (next < this.signedIn.length) {
+          const c = this.signedIn[next++]!;
           c.cookie = await signIn(c.username, this.instances[next % 2]!);
         }
       }),
     );
+    return this.signedIn.length;
   }
 
   /** The daily points release, so customers can redeem points at checkout. */
@@ -213,7 +221,7 @@ export class Workload {
   }
 
   private async webOrder(rng: Rng, inst: AppInstance): Promise<void> {
-    const customer = rng.pick(this.customers);
+    const customer = rng.pick(this.signedIn);
     const store = rng.chance(0.4) ? this.seeded.hot : rng.pick(this.seeded.stores.filter((s) => s.kind === "normal"));
     const amountFen = rng.int(1_000, 20_000);
     const points = rng.chance(0.4) ? rng.int(1, 300) : 0;
@@ -270,7 +278,7 @@ export class Workload {
   }
 
   private async leave(rng: Rng, inst: AppInstance): Promise<void> {
-    const customer = rng.pick(this.customers);
+    const customer = rng.pick(this.signedIn);
     const row = await this.pick<{ id: string }>(
       "select id from queue_entries where customer_id = $1 and status = 'waiting' order by id desc limit 20",
       [customer.userId],
@@ -314,7 +322,7 @@ export class Workload {
   }
 
   private async withdraw(rng: Rng, inst: AppInstance): Promise<void> {
-    const customer = rng.pick(this.customers);
+    const customer = rng.pick(this.signedIn);
     const a = this.action("requestWithdrawalAction");
     const amountFen = rng.int(1_000, 3_000);
     // Not retried: a withdrawal request carries no idempotency key, so a client cannot safely repeat it.
