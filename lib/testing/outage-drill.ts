@@ -7,10 +7,9 @@
 // the same app process must serve again by itself. Prints what each probe answered and exits 1 on
 // any failure. The shared database and other engineers' servers are untouched.
 import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
 import { runMigrations } from "@/db/migrate";
-import { startThrowawayPostgres } from "./throwaway-postgres";
+import { freePort, startThrowawayPostgres } from "./throwaway-postgres";
 
 const appDir = path.resolve(process.argv[2] ?? ".");
 const CRON_SECRET = "outage-drill-cron-secret-0123456789";
@@ -23,17 +22,6 @@ const PROBES: Probe[] = [
   { name: "home page (info only)", method: "GET", path: "/", info: true },
   { name: "POS API (problem details)", method: "GET", path: "/api/v1/queue", headers: { authorization: `Bearer fl_drill000_${"0".repeat(32)}` /* well-formed, unknown: looked up in the database */ } },
 ];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

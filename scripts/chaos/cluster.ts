@@ -1,31 +1,25 @@
 // The system under test: a private Postgres (lib/testing/throwaway-postgres.ts: its own data folder
 // and port, never the machine's shared server), one production build, and two `next start`
 // instances on free ports against that database.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { E2E_POLICY, E2E_SECRETS } from "@/e2e/test-env";
 
-/** What a build depends on: if none of these changed, the existing .next is this tree's build. */
-const BUILD_INPUTS = ["app", "lib", "db", "auth.ts", "proxy.ts", "next.config.ts", "package-lock.json", "tsconfig.json", "postcss.config.mjs"];
-const STAMP_FILE = path.join(".next", "chaos-build-stamp");
+export { freePort } from "@/lib/testing/throwaway-postgres";
 
-function filesUnder(root: string, rel: string, out: string[]): void {
-  const abs = path.join(root, rel);
-  if (!fs.existsSync(abs)) return;
-  if (fs.statSync(abs).isDirectory()) {
-    for (const name of fs.readdirSync(abs).sort()) filesUnder(root, path.join(rel, name), out);
-  } else if (!/\.test\.ts$/.test(rel)) {
-    out.push(rel);
-  }
-}
+/**
+ * What a build does not depend on: tooling, tests, docs and the test-only helpers. Everything else
+ * in the tree (tracked or new, as git lists it) is a build input.
+ */
+const NOT_BUILD_INPUTS = /^(scripts|e2e|docs|\.ci)\/|\.md$|\.test\.ts$|^lib\/testing\/|^(playwright|vitest|drizzle)\.config\.ts$/;
+const STAMP_FILE = path.join(".next", "chaos-build-stamp");
 
 /** A hash of every build input's path and content. */
 export function buildStamp(root: string): string {
-  const files: string[] = [];
-  for (const input of BUILD_INPUTS) filesUnder(root, input, files);
+  const listed = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], { cwd: root }).toString().split("\0");
+  const files = listed.filter((f) => f !== "" && !NOT_BUILD_INPUTS.test(f) && fs.existsSync(path.join(root, f))).sort();
   const h = createHash("sha256");
   for (const f of files) h.update(f).update("\0").update(fs.readFileSync(path.join(root, f))).update("\0");
   return h.digest("hex");
@@ -60,17 +54,6 @@ export async function ensureBuild(root: string, log: (s: string) => void): Promi
   if (code !== 0) throw new Error(`next build exited with ${code}`);
   fs.writeFileSync(stampPath, stamp);
   return { built: true, seconds: (Date.now() - t0) / 1000 };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** The environment the e2e server gets (scripts/test.ts), pointed at our database and at itself. */

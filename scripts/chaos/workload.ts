@@ -17,7 +17,7 @@ export const OP_WEIGHTS = {
   posStore: 22,
   webOrder: 9,
   drainHot: 5,
-  drainRace: 4,
+  drainRace: 6,
   drainStore: 2,
   sweep: 2,
   leave: 6,
@@ -211,7 +211,7 @@ export class Workload {
       this.log.pos.set(`${store.merchantId}/${key}`, { merchantId: store.merchantId, key, orderNo, customerId: customer.userId, entryIds: entries.map((e) => e.id) });
     }
     // A duplicate of the same request, sometimes on the other instance: the first answer, again.
-    if (rng.chance(0.15)) {
+    if (rng.chance(0.25)) {
       const again = await send(rng.chance(0.6) ? this.other(inst) : inst);
       this.log.count("POS order duplicate", again);
       if (again.kind === "ack" && (again.body.order_no !== orderNo || again.headers.get("idempotent-replayed") !== "true")) {
