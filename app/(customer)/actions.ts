@@ -9,6 +9,7 @@ import { DomainError } from "@/lib/errors";
 import { approvedStore } from "@/lib/merchants/store";
 import { parseYuan } from "@/lib/money/parse";
 import { createPendingOrder } from "@/lib/orders/create";
+import { checkOrderRate } from "@/lib/orders/rate-limit";
 import { customerOrder } from "@/lib/orders/view";
 import { confirmDevPayment } from "@/lib/payments/dev";
 
@@ -33,16 +34,17 @@ export const createOrderAction = validatedAction(createOrderSchema, "any", async
   const amount = parseYuan(input.amount);
   if (!amount.ok) throw new DomainError("invalid_input", amount.message, "amount");
   const store = await approvedStore(db, { slug: input.slug });
-  const { order } = await inTransaction((tx) =>
-    createPendingOrder(tx, {
+  const { order } = await inTransaction(async (tx) => {
+    await checkOrderRate(tx, viewer.userId, input.idempotencyKey);
+    return createPendingOrder(tx, {
       customerId: viewer.userId,
       merchantId: store.merchant.id,
       amountFen: amount.fen,
       pointsUsed: input.points,
       idempotencyKey: input.idempotencyKey,
       provider: "dev",
-    }, store),
-  );
+    }, store);
+  });
   redirect(order.status === "pending" ? `/pay/${order.orderNo}` : `/orders/${order.orderNo}`);
 });
 
