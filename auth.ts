@@ -6,10 +6,11 @@ import { env } from "@/lib/env";
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; role: Role } & DefaultSession["user"];
+    user: { id: string; role: Role; sessionVersion: number } & DefaultSession["user"];
   }
   interface User {
     role?: Role;
+    sessionVersion?: number;
   }
 }
 
@@ -17,6 +18,8 @@ declare module "@auth/core/jwt" {
   interface JWT {
     uid?: number;
     role?: Role;
+    /** users.session_version when the token was issued: logout bumps it, ending every older token. */
+    sv?: number;
   }
 }
 
@@ -27,8 +30,9 @@ declare module "@auth/core/jwt" {
  * - `trustHost: true`: the app only runs behind our own start script / reverse proxy, which
  *   sets Host; without it `next start` refuses every request (UntrustedHost). Auth.js itself
  *   still reads AUTH_URL from the environment if someone sets it.
- * - The session carries only the user id and role. Pages never trust it alone: the
- *   data-access helper (lib/auth/session.ts) re-reads the user from the database.
+ * - The session carries only the user id, role and session version. Pages never trust it alone:
+ *   the data-access helper (lib/auth/session.ts) re-reads the user from the database and refuses a
+ *   token whose session version is no longer the user's (logged out since).
  */
 export const { handlers, auth, signIn, signOut } = NextAuth({
   secret: env.AUTH_SECRET,
@@ -43,21 +47,23 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         const password = typeof credentials.password === "string" ? credentials.password : "";
         const user = await verifyCredentials(db, identifier, password);
         if (!user) return null;
-        return { id: String(user.id), name: user.displayName, role: user.role };
+        return { id: String(user.id), name: user.displayName, role: user.role, sessionVersion: user.sessionVersion };
       },
     }),
   ],
   callbacks: {
     jwt({ token, user }) {
       if (user) {
-        token.uid = Number(user.id);
-        token.role = user.role;
+        // A sign-in starts from a new token: nothing of a token presented before it is carried over,
+        // and Auth.js gives every token it encodes a fresh random id (jti).
+        return { sub: token.sub, name: token.name, uid: Number(user.id), role: user.role, sv: user.sessionVersion ?? 0 };
       }
       return token;
     },
     session({ session, token }) {
       if (token.uid !== undefined) session.user.id = String(token.uid);
       if (token.role) session.user.role = token.role;
+      session.user.sessionVersion = token.sv ?? 0;
       return session;
     },
   },

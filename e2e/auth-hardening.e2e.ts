@@ -1,14 +1,20 @@
 import { randomInt } from "node:crypto";
 import { expect, test, type Browser } from "@playwright/test";
-import { main, register, uniqueUser } from "./pages";
+import { login, main, register, uniqueUser } from "./pages";
 
 // Each journey comes from an address of its own (the e2e server trusts X-Forwarded-For, as behind
 // one proxy), so its wrong passwords never lock the address the other journeys share.
+const opened: import("@playwright/test").BrowserContext[] = [];
 async function pageFrom(browser: Browser) {
   const address = `203.0.113.${randomInt(1, 255)}`;
   const context = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-for": address } });
+  opened.push(context);
   return context.newPage();
 }
+
+test.afterEach(async () => {
+  for (const c of opened.splice(0)) await c.close();
+});
 
 const passwordError = (page: import("@playwright/test").Page) => main(page).locator("#f-password-error");
 
@@ -55,4 +61,43 @@ test("registration explains the password rules", async ({ browser }) => {
   // The browser itself refuses fewer than 10 characters before anything is sent.
   await expect(page.locator('input[name="password"]')).toHaveAttribute("minlength", "10");
   await expect(main(page).getByText("至少 10 个字符")).toBeVisible();
+});
+
+const SESSION_COOKIE = /^(__Secure-)?authjs\.session-token$/;
+async function sessionCookie(context: import("@playwright/test").BrowserContext) {
+  const c = (await context.cookies()).find((x) => SESSION_COOKIE.test(x.name));
+  if (!c) throw new Error("no session cookie");
+  return c;
+}
+
+test("every login issues a fresh session, and logging out kills every token issued before", async ({ browser }) => {
+  const page = await pageFrom(browser);
+  const user = uniqueUser("rot");
+  const password = "rotation-pass-2026";
+  await register(page, user, password, "/me");
+  const first = await sessionCookie(page.context());
+
+  // A second device of the same user.
+  const other = await pageFrom(browser);
+  await login(other, user, password, "/me");
+  const second = await sessionCookie(other.context());
+  expect(second.value).not.toBe(first.value);
+
+  // Logging out on the first device ends the second device's session as well.
+  await page.getByRole("button", { name: "退出登录" }).click();
+  await expect(page.getByRole("link", { name: "登录" })).toBeVisible();
+  await other.goto("/me");
+  await expect(other).toHaveURL(/\/login\?next=%2Fme/);
+
+  // Signing in again gives a new token; the old one, replayed, does not ride on the new login.
+  await login(page, user, password, "/me");
+  const fresh = await sessionCookie(page.context());
+  expect(fresh.value).not.toBe(first.value);
+  const replay = await pageFrom(browser);
+  await replay.context().addCookies([{ ...first }]);
+  await replay.goto("/me");
+  await expect(replay).toHaveURL(/\/login\?next=%2Fme/);
+  // The new session itself works.
+  await page.goto("/me");
+  await expect(page).toHaveURL(/\/me$/);
 });

@@ -8,10 +8,12 @@ import { signIn, signOut } from "@/auth";
 import { db } from "@/db";
 import { validatedAction } from "@/lib/auth/action";
 import { clientAddress } from "@/lib/auth/client-address";
+import { getViewer } from "@/lib/auth/session";
 import { homePathFor, safeNextPath } from "@/lib/auth/next-path";
 import { PASSWORD_MAX } from "@/lib/auth/password";
 import {
   displayNameSchema,
+  endAllSessions,
   findUserForLogin,
   identifierSchema,
   passwordSchema,
@@ -83,7 +85,12 @@ export const register = validatedAction(registerSchema, "public", async (data) =
   redirect(safeNextPath(data.next) ?? "/me");
 });
 
-/** Ends the session and goes home. */
+/**
+ * Ends the session and goes home. The user's session version is bumped first, so this token and
+ * every other one issued to the user (another device, a copied cookie) stop working at once.
+ */
 export async function logout(): Promise<void> {
+  const viewer = await getViewer();
+  if (viewer) await endAllSessions(db, viewer.userId);
   await signOut({ redirectTo: "/" });
 }

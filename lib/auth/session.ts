@@ -16,18 +16,21 @@ export type Viewer = { userId: number; role: Role; displayName: string };
 
 /**
  * The signed-in user, or null. Cached per request. The JWT alone is not trusted: the user must
- * still exist, and the role and name are read fresh from the database.
+ * still exist, the token's session version must still be theirs, and the role and name are read
+ * fresh from the database.
  */
 export const getViewer = cache(async (): Promise<Viewer | null> => {
   const session = await auth();
   const userId = Number(session?.user?.id);
   if (!Number.isSafeInteger(userId) || userId <= 0) return null;
   const [row] = await db
-    .select({ role: users.role, displayName: users.displayName })
+    .select({ role: users.role, displayName: users.displayName, sessionVersion: users.sessionVersion })
     .from(users)
     .where(eq(users.id, userId))
     .limit(1);
-  return row ? { userId, role: row.role, displayName: row.displayName } : null;
+  // A token from before the user's last logout is dead, even though its signature is still good.
+  if (!row || row.sessionVersion !== (session?.user?.sessionVersion ?? 0)) return null;
+  return { userId, role: row.role, displayName: row.displayName };
 });
 
 function allowedRoles(role?: Role | readonly Role[]): readonly Role[] | null {

@@ -5,7 +5,7 @@ import { db, pool } from "@/db";
 import { accounts, users } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
 import { CUSTOMER_KINDS } from "@/lib/ledger/accounts";
-import { createUserWithRole, findUserForLogin, registerCustomer, verifyCredentials } from "./users";
+import { createUserWithRole, endAllSessions, findUserForLogin, registerCustomer, verifyCredentials } from "./users";
 
 // Names are unique per run, so the test also passes against a database that already has users.
 const tag = randomBytes(4).toString("hex");
@@ -121,11 +121,21 @@ describe("verifyCredentials", () => {
     const u = await db.transaction((tx) =>
       createUserWithRole(tx, { username: name("erin"), phone: p, password: "s3cret-pass", role: "operator", displayName: "Erin" }),
     );
-    expect(await verifyCredentials(db, name("ERIN"), "s3cret-pass")).toEqual({ id: u.id, role: "operator", displayName: "Erin" });
+    expect(await verifyCredentials(db, name("ERIN"), "s3cret-pass")).toEqual({ id: u.id, role: "operator", displayName: "Erin", sessionVersion: 0 });
     expect(await verifyCredentials(db, p, "s3cret-pass")).toMatchObject({ id: u.id });
     expect(await verifyCredentials(db, name("erin"), "s3cret-pasS")).toBeNull();
     expect(await verifyCredentials(db, name("erin"), "")).toBeNull();
     expect(await verifyCredentials(db, name("nobody"), "s3cret-pass")).toBeNull();
+  });
+
+  it("hands out the session version that endAllSessions bumps (logout ends every older token)", async () => {
+    const u = await db.transaction((tx) =>
+      createUserWithRole(tx, { username: name("gina"), password: "gina-pass-2026", role: "customer", displayName: "Gina" }),
+    );
+    expect((await verifyCredentials(db, name("gina"), "gina-pass-2026"))?.sessionVersion).toBe(0);
+    await endAllSessions(db, u.id);
+    await endAllSessions(db, u.id);
+    expect((await verifyCredentials(db, name("gina"), "gina-pass-2026"))?.sessionVersion).toBe(2);
   });
 
   it("gives merchants and operators customer accounts too", async () => {

@@ -1,4 +1,4 @@
-import { eq, or } from "drizzle-orm";
+import { eq, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, Tx } from "@/db";
 import { users, type User } from "@/db/schema";
@@ -129,14 +129,20 @@ export async function createUserWithRole(
   return insertUser(tx, { username, phone, password: input.password, role: input.role, displayName });
 }
 
-export type LoginUser = Pick<User, "id" | "role" | "displayName" | "passwordHash">;
+export type LoginUser = Pick<User, "id" | "role" | "displayName" | "passwordHash" | "sessionVersion">;
 
 /** The user an identifier (user name or phone, any case) logs in as, or null. */
 export async function findUserForLogin(ex: Executor, identifier: string): Promise<LoginUser | null> {
   const id = identifier.trim().toLowerCase();
   if (id === "" || id.length > 64) return null;
   const [row] = await ex
-    .select({ id: users.id, role: users.role, displayName: users.displayName, passwordHash: users.passwordHash })
+    .select({
+      id: users.id,
+      role: users.role,
+      displayName: users.displayName,
+      passwordHash: users.passwordHash,
+      sessionVersion: users.sessionVersion,
+    })
     .from(users)
     .where(or(eq(users.username, id), eq(users.phone, id)))
     .limit(1);
@@ -159,5 +165,14 @@ export async function verifyCredentials(
   const user = await findUserForLogin(ex, identifier);
   const ok = await verifyPassword(user?.passwordHash ?? null, password);
   if (!user || !ok) return null;
-  return { id: user.id, role: user.role, displayName: user.displayName };
+  return { id: user.id, role: user.role, displayName: user.displayName, sessionVersion: user.sessionVersion };
+}
+
+/**
+ * Ends every session of the user: tokens carry the version they were issued under, and
+ * lib/auth/session.ts refuses any that no longer matches. Called on logout (and by anything that
+ * changes a password).
+ */
+export async function endAllSessions(ex: Executor, userId: number): Promise<void> {
+  await ex.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.id, userId));
 }
