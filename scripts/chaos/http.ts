@@ -16,10 +16,19 @@ const ACTION_FAILED = translateError("zh-CN", "action.failed");
  * - failed: the app broke (a 5xx other than 503, or an action's generic "something failed").
  * Only `ack` makes a promise that the checks hold the app to afterwards.
  */
-export type Outcome =
+export type Outcome = (
   | { kind: "ack"; status: number; body: Record<string, unknown>; redirect?: string; headers: Headers }
   | { kind: "refused" | "unavailable" | "failed"; status: number; message: string }
-  | { kind: "lost"; status: 0; message: string };
+  | { kind: "lost"; status: 0; message: string }
+) & { /** Wall-clock time from sending to the whole answer. */ ms?: number };
+
+/** Runs a call and notes how long it took. */
+async function timed<T extends Outcome>(call: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  const out = await call();
+  out.ms = Math.round(performance.now() - t0);
+  return out;
+}
 
 const TIMEOUT_MS = 30_000;
 
@@ -36,13 +45,14 @@ async function send(url: string, init: RequestInit): Promise<Response | { lost: 
   }
 }
 
+type RouteOptions = { headers?: Record<string, string>; json?: unknown; raw?: string };
+
 /** Calls a route handler (JSON in, JSON or problem+json out). */
-export async function callRoute(
-  base: string,
-  method: string,
-  path: string,
-  opts: { headers?: Record<string, string>; json?: unknown; raw?: string } = {},
-): Promise<Outcome> {
+export function callRoute(base: string, method: string, path: string, opts: RouteOptions = {}): Promise<Outcome> {
+  return timed(() => routeOnce(base, method, path, opts));
+}
+
+async function routeOnce(base: string, method: string, path: string, opts: RouteOptions): Promise<Outcome> {
   const body = opts.raw ?? (opts.json === undefined ? undefined : JSON.stringify(opts.json));
   const res = await send(base + path, {
     method,
@@ -99,7 +109,11 @@ export type ActionCall = { base: string; id: string; url: string; cookie?: strin
  * Posts a server action as React does: the Next-Action header, and the reply's arguments
  * [prevState, FormData] as multipart, with the form's fields under "_1_".
  */
-export async function callAction(call: ActionCall): Promise<Outcome & { cookies?: string[] }> {
+export function callAction(call: ActionCall): Promise<Outcome & { cookies?: string[] }> {
+  return timed(() => actionOnce(call));
+}
+
+async function actionOnce(call: ActionCall): Promise<Outcome & { cookies?: string[] }> {
   const multipart = new FormData();
   for (const [k, v] of Object.entries(call.form)) multipart.append(`_1_${k}`, v);
   multipart.append("0", JSON.stringify([null, "$K1"]));

@@ -21,12 +21,19 @@ export class RunLog {
   readonly withdrawals = new Map<number, WithdrawalAck>();
   /** A few refusal reasons per kind of request, to read why the app said no. */
   readonly refusals = new Map<string, Map<string, number>>();
+  /** Answer times per kind of request, in ms. */
+  readonly latencies = new Map<string, number[]>();
   drainPaidAck = 0;
   /** Violations seen while running: each a category and its examples. */
   readonly violations = new Map<string, { count: number; examples: string[] }>();
 
   count(kind: string, outcome: Outcome): void {
     const row = (this.requests[kind] ??= {});
+    if (outcome.ms !== undefined) {
+      const l = this.latencies.get(kind) ?? [];
+      l.push(outcome.ms);
+      this.latencies.set(kind, l);
+    }
     row[outcome.kind] = (row[outcome.kind] ?? 0) + 1;
     if (outcome.kind === "refused" || outcome.kind === "unavailable") {
       const reasons = this.refusals.get(kind) ?? new Map<string, number>();
@@ -42,6 +49,17 @@ export class RunLog {
     v.count += 1;
     if (v.examples.length < MAX_EXAMPLES) v.examples.push(example.slice(0, 400));
     this.violations.set(category, v);
+  }
+
+  /** p50 and p95 answer time per kind, in ms. */
+  latencySummary(): Record<string, { p50: number; p95: number }> {
+    const out: Record<string, { p50: number; p95: number }> = {};
+    for (const [kind, l] of [...this.latencies].sort()) {
+      const sorted = [...l].sort((a, b) => a - b);
+      const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+      out[kind] = { p50: at(0.5), p95: at(0.95) };
+    }
+    return out;
   }
 
   totalRequests(): number {

@@ -15,16 +15,16 @@ import { PASSWORD, type Seeded, type SeededStore } from "./seed";
 export const OP_WEIGHTS = {
   posHot: 32,
   posStore: 22,
-  webOrder: 9,
+  webOrder: 8,
   drainHot: 5,
-  drainRace: 6,
+  drainRace: 7,
   drainStore: 2,
   sweep: 2,
   leave: 6,
   refund: 4,
   withdraw: 2,
   review: 2,
-  read: 10,
+  read: 13,
 } as const;
 export type OpKind = keyof typeof OP_WEIGHTS;
 
