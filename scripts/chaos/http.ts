@@ -30,7 +30,8 @@ async function timed<T extends Outcome>(call: () => Promise<T>): Promise<T> {
   return out;
 }
 
-const TIMEOUT_MS = 30_000;
+/** Longer than the app's own statement timeout (15 s), so a slow answer still arrives. */
+const TIMEOUT_MS = 20_000;
 
 function text(body: unknown): string {
   return (typeof body === "string" ? body : JSON.stringify(body)).replace(/\s+/g, " ").slice(0, 300);

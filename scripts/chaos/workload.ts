@@ -13,8 +13,8 @@ import { Rng } from "./rng";
 import { PASSWORD, type Seeded, type SeededStore } from "./seed";
 
 export const OP_WEIGHTS = {
-  posHot: 32,
-  posStore: 22,
+  posHot: 26,
+  posStore: 28,
   webOrder: 8,
   drainHot: 5,
   drainRace: 7,
@@ -50,6 +50,8 @@ export class Workload {
   /** Acknowledged, not yet decided withdrawals an operator may review. */
   private readonly pendingWithdrawals: number[] = [];
   done = 0;
+  /** After this, in-flight operations finish but nothing is retried or started. */
+  private deadline = Infinity;
 
   constructor(
     private readonly instances: AppInstance[],
@@ -82,7 +84,7 @@ export class Workload {
     for (let attempt = 0; attempt < tries; attempt++) {
       out = await send(inst, attempt);
       this.log.count(attempt === 0 ? kind : `${kind} (retry)`, out);
-      if (!retryable(out)) return out;
+      if (!retryable(out) || Date.now() > this.deadline) return out;
       inst = this.other(inst);
       await sleep(400 + attempt * 800);
     }
@@ -128,6 +130,7 @@ export class Workload {
 
   /** Runs the plan: `ops` operations drawn from the seed, by `workers` workers, until done or the deadline. */
   async run(opts: WorkloadOptions): Promise<void> {
+    this.deadline = opts.deadline;
     const plan = new Rng(this.seed);
     const kinds = Array.from({ length: opts.ops }, () => plan.weighted(OP_WEIGHTS));
     let next = 0;
