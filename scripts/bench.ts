@@ -208,9 +208,16 @@ async function main(): Promise<void> {
       cookie,
       "content-type": form.contentType,
     }, form.body);
-    const redirect = String(a.headers["x-action-redirect"] ?? "");
-    const m = /\/pay\/(FL\w+)/.exec(redirect);
-    if (!m) throw new Error(`action ${a.status}: no redirect to /pay (${redirect}) ${a.body.slice(0, 200)}`);
+    // The action answers { ok, orderNo, next }; the form then navigates to the pay page, which the
+    // browser fetches as an RSC payload: that request is part of one order too.
+    const m = /"next":"\/pay\/(FL\w+)"/.exec(a.body);
+    if (!m) throw new Error(`action ${a.status}: no pay address in the answer: ${a.body.slice(0, 200)}`);
+    let p = await request(base, "GET", `/pay/${m[1]}`, { rsc: "1", cookie });
+    // Next answers an RSC request without its cache-busting `_rsc` parameter with a 307 to the
+    // address that has it; the browser's router adds it itself, so follow that one redirect.
+    const to = String(p.headers.location ?? "");
+    if (p.status === 307 && to.includes("_rsc=")) p = await request(base, "GET", to.replace(/^https?:\/\/[^/]+/, ""), { rsc: "1", cookie });
+    if (p.status !== 200) throw new Error(`pay page ${p.status} ${String(p.headers.location ?? "")}: ${p.body.slice(0, 200)}`);
     const event = JSON.stringify({
       type: "payment.succeeded",
       eventId: randomUUID(),

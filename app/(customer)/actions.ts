@@ -29,7 +29,11 @@ const createOrderSchema = z.object({
   idempotencyKey: z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, "请刷新页面后重试"),
 });
 
-/** Creates a pending order at a store and sends the customer to pay it. */
+/**
+ * Creates a pending order at a store; the form then takes the customer to pay it. It answers with
+ * the address instead of calling redirect(): a redirect from an action makes Next fetch the pay
+ * page from itself over HTTP and stream it inside the action's response (see docs/performance.md).
+ */
 export const createOrderAction = validatedAction(createOrderSchema, "any", async (input, { viewer }) => {
   const amount = parseYuan(input.amount);
   if (!amount.ok) throw new DomainError("invalid_input", amount.message, "amount");
@@ -45,7 +49,7 @@ export const createOrderAction = validatedAction(createOrderSchema, "any", async
       provider: "dev",
     }, store);
   });
-  redirect(order.status === "pending" ? `/pay/${order.orderNo}` : `/orders/${order.orderNo}`);
+  return { orderNo: order.orderNo, next: order.status === "pending" ? `/pay/${order.orderNo}` : `/orders/${order.orderNo}` };
 });
 
 /** Confirms the simulated payment through the dev provider's signed webhook. */

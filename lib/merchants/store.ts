@@ -8,6 +8,12 @@ import type { RuleSettings } from "@/lib/rules/settings";
 
 export type Store = { merchant: Merchant; rule: RuleVersion; queueId: number };
 
+/**
+ * Cache tag of what store pages show of a store (its row, current rules and alliance). Server
+ * actions that change any of it expire the tag, so the next page view reads it fresh.
+ */
+export const STORE_CACHE_TAG = "stores";
+
 /** An approved store with the rule version that applies to new orders. */
 export async function approvedStore(tx: Tx | typeof db, where: { slug: string } | { merchantId: number }): Promise<Store> {
   const cond = "slug" in where ? eq(merchants.slug, where.slug) : eq(merchants.id, where.merchantId);

@@ -1,14 +1,25 @@
 import Link from "next/link";
 import { cn } from "@/app/_components";
-import { allianceOfQueue } from "@/lib/merchants/alliances";
+import { allianceOfQueue, type AllianceView } from "@/lib/merchants/alliances";
 
 /**
  * For a store in an alliance (异业联盟): "与 X、Y 共享排队", naming the other stores whose orders fill the
  * same pool and join the same queue. Renders nothing for a store with a queue of its own.
- * `merchantId` is the store being shown, left out of the list.
+ * `merchantId` is the store being shown, left out of the list. `alliance` is the alliance when the
+ * page has read it already (the store page reads it from its cache).
  */
-export async function SharedQueue({ queueId, merchantId, className }: { queueId: number; merchantId?: number; className?: string }) {
-  const alliance = await allianceOfQueue(queueId);
+export async function SharedQueue({
+  queueId,
+  merchantId,
+  className,
+  alliance: known,
+}: {
+  queueId: number;
+  merchantId?: number;
+  className?: string;
+  alliance?: AllianceView | null;
+}) {
+  const alliance = known === undefined ? await allianceOfQueue(queueId) : known;
   if (!alliance) return null;
   const others = alliance.members.filter((m) => m.merchantId !== merchantId);
   if (others.length === 0) return null;

@@ -1,12 +1,13 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
+import { revalidatePath, updateTag } from "next/cache";
 import { z } from "zod";
 import { inTransaction } from "@/db/transaction";
 import { validatedAction } from "@/lib/auth/action";
 import { DomainError } from "@/lib/errors";
 import { ALLIANCE_RULES, formAlliance } from "@/lib/merchants/alliances";
 import { PAYOUT_MODES } from "@/lib/rules/settings";
+import { STORE_CACHE_TAG } from "@/lib/merchants/store";
 
 const formSchema = z.object({
   name: z.string().trim().min(1, { error: "请填写联盟名称" }).max(ALLIANCE_RULES.nameMaxLength, { error: `最多 ${ALLIANCE_RULES.nameMaxLength} 个字` }),
@@ -27,6 +28,7 @@ export const formAllianceAction = validatedAction(formSchema, "operator", async 
     throw new DomainError("invalid_input", `请选择 ${ALLIANCE_RULES.minMembers}–${ALLIANCE_RULES.maxMembers} 家门店`, "merchantIds");
   }
   const formed = await inTransaction((tx) => formAlliance(tx, { name, merchantIds: members.data, operatorId: viewer.userId, payoutMode }));
+  updateTag(STORE_CACHE_TAG);
   revalidatePath("/operator/alliances");
   return { allianceId: formed.alliance.id, name: formed.alliance.name, queueId: formed.queueId, members: formed.members.map((m) => m.name) };
 });

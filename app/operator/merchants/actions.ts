@@ -1,10 +1,11 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
+import { revalidatePath, updateTag } from "next/cache";
 import { z } from "zod";
 import { inTransaction } from "@/db/transaction";
 import { validatedAction } from "@/lib/auth/action";
 import { reviewApplication, reviewReasonSchema } from "@/lib/merchants/onboarding";
+import { STORE_CACHE_TAG } from "@/lib/merchants/store";
 
 const reviewSchema = z.object({
   merchantId: z.coerce
@@ -21,6 +22,7 @@ export const reviewApplicationAction = validatedAction(reviewSchema, "operator",
   const merchant = await inTransaction((tx) =>
     reviewApplication(tx, { merchantId: input.merchantId, operatorId: viewer.userId, decision: input.decision, reason: input.reason }),
   );
+  updateTag(STORE_CACHE_TAG);
   revalidatePath("/operator/merchants");
   revalidatePath("/operator");
   revalidatePath("/");

@@ -1,6 +1,8 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useActionState, useEffect, useState } from "react";
 import { Button, Field, FormError } from "@/app/_components";
 import { formatFen } from "@/lib/money/format";
 import { createOrderAction } from "../../actions";
@@ -15,6 +17,11 @@ export function OrderForm({
   availablePoints: number;
 }) {
   const [state, action, pending] = useActionState(createOrderAction, null);
+  const router = useRouter();
+  const next = state?.ok ? state.next : null;
+  useEffect(() => {
+    if (next) router.push(next);
+  }, [next, router]);
   const [points, setPoints] = useState(state && !state.ok ? (state.values?.points ?? "") : "");
   const errorFor = (name: string) =>
     state && !state.ok ? (state.fieldErrors?.[name] ?? (state.field === name ? state.error : null)) : null;
@@ -50,6 +57,14 @@ export function OrderForm({
         />
       ) : null}
       {formError ? <FormError>{formError}</FormError> : null}
+      {next ? (
+        // Shown while the pay page loads, and the way on when scripts are off.
+        <p className="text-sm">
+          <Link className="font-medium text-brand-700 underline" href={next}>
+            订单已创建，去支付 ›
+          </Link>
+        </p>
+      ) : null}
       <Button type="submit" size="lg" pending={pending} pendingText="正在下单…">
         下单并支付
       </Button>

@@ -12,7 +12,7 @@ import { bpsPercent } from "../../_ui/format";
 import { RiskNotice } from "../../_ui/risk-notice";
 import { SharedQueue } from "../../_ui/shared-queue";
 import { OrderForm } from "./order-form";
-import { findStore, storeOr404 } from "./store";
+import { findAlliance, findStore, storeOr404 } from "./store";
 
 export const dynamic = "force-dynamic";
 
@@ -26,8 +26,9 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function StorePage({ params }: Props) {
   const { slug } = await params;
   const [store, viewer] = await Promise.all([storeOr404(slug), getViewer()]);
-  const [gauge, balances] = await Promise.all([
+  const [gauge, alliance, balances] = await Promise.all([
     queueGauge(store.queueId),
+    findAlliance(store.queueId),
     viewer ? customerBalances(viewer.userId) : Promise.resolve(null),
   ]);
   const r = store.rule;
@@ -38,7 +39,7 @@ export default async function StorePage({ params }: Props) {
       <header>
         <h1 className="text-2xl font-semibold text-ink">{store.merchant.name}</h1>
         <p className="mt-1 text-sm text-muted">排队免单 · 绿色积分</p>
-        <SharedQueue queueId={store.queueId} merchantId={store.merchant.id} className="mt-2" />
+        <SharedQueue queueId={store.queueId} merchantId={store.merchant.id} alliance={alliance} className="mt-2" />
       </header>
 
       <Card title="免单池">
