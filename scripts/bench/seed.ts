@@ -136,14 +136,14 @@ export async function seedQueue(
   );
   await pool.query(
     `insert into queue_entries (queue_id, order_id, customer_id, merchant_id, rule_version_id, position, target_fen, cum_fen)
-     select $1, o.id, o.customer_id, $2, $3, (o.rn - 1) * $4 + k, $5, ((o.rn - 1) * $4 + k - 1) * $5
+     select $1, o.id, o.customer_id, $2, $3, (o.rn - 1) * $4 + k, $5, ((o.rn - 1) * $4 + k - 1) * $5::bigint
      from (select id, customer_id, row_number() over (order by id) as rn from orders where queue_id = $1) o
      cross join generate_series(1, $4::int) k
      where (o.rn - 1) * $4 + k <= $6`,
     [store.queueId, store.merchantId, store.ruleVersionId, opts.perOrder, unit, opts.entries],
   );
   // The queue's counters, as appendEntries would have left them (every unit is the same ¥100).
-  await pool.query(`update queues set next_position = $2 + 1, appended_fen = $2 * $3 where id = $1`, [store.queueId, opts.entries, unit]);
+  await pool.query(`update queues set next_position = $2 + 1, appended_fen = $2::bigint * $3::bigint where id = $1`, [store.queueId, opts.entries, unit]);
   if (opts.poolCoversEntries > 0) {
     const fund = unit * opts.poolCoversEntries;
     // Balanced: world pays the pool, as the orders' pool shares would have.
