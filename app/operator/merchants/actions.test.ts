@@ -15,7 +15,7 @@ vi.mock("@/lib/auth/session", async (importOriginal) => {
   return { ...real, getViewer: async () => session.viewer };
 });
 vi.mock("@/auth", () => ({ auth: async () => null }));
-vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
+vi.mock("next/cache", () => ({ revalidatePath: () => {}, updateTag: () => {} }));
 
 const { reviewApplicationAction } = await import("./actions");
 
