@@ -216,7 +216,7 @@ async function main(): Promise<void> {
     // Next answers an RSC request without its cache-busting `_rsc` parameter with a 307 to the
     // address that has it; the browser's router adds it itself, so follow that one redirect.
     const to = String(p.headers.location ?? "");
-    if (p.status === 307 && to.includes("_rsc=")) p = await request(base, "GET", to.replace(/^https?:\/\/[^/]+/, ""), { rsc: "1", cookie });
+    if (p.status === 307 && /[?&]_rsc\b/.test(to)) p = await request(base, "GET", to.replace(/^https?:\/\/[^/]+/, ""), { rsc: "1", cookie });
     if (p.status !== 200) throw new Error(`pay page ${p.status} ${String(p.headers.location ?? "")}: ${p.body.slice(0, 200)}`);
     const event = JSON.stringify({
       type: "payment.succeeded",
