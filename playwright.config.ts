@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { defineConfig } from "@playwright/test";
 import { env } from "./lib/env";
 import { E2E_BASE_URL, E2E_POLICY, E2E_PORT, E2E_SECRETS } from "./e2e/test-env";
@@ -13,6 +14,16 @@ if (!env.DATABASE_URL) {
   );
 }
 
+// Every journey is checked for accessibility through e2e/test.ts's `test`; a spec that imports
+// `test` straight from @playwright/test would silently skip those checks, so it is refused here.
+const unchecked = fs
+  .readdirSync("e2e")
+  .filter((f) => f.endsWith(".e2e.ts"))
+  .filter((f) => /import\s*\{[^}]*\btest\b[^}]*\}\s*from\s*["']@playwright\/test["']/.test(fs.readFileSync(`e2e/${f}`, "utf8")));
+if (unchecked.length > 0) {
+  throw new Error(`playwright: import test from "./test" (the accessibility-checked fixture), not @playwright/test, in: ${unchecked.join(", ")}`);
+}
+
 export default defineConfig({
   testDir: "e2e",
   testMatch: "**/*.e2e.ts",
@@ -22,7 +33,8 @@ export default defineConfig({
   retries: 0,
   forbidOnly: true,
   reporter: [["list"]],
-  timeout: 60_000,
+  // Each new kind of page also gets an axe pass (e2e/axe.ts), which a loaded 2-core machine feels.
+  timeout: 120_000,
   expect: { timeout: 10_000 },
   use: {
     // localhost, not 127.0.0.1: the auth cookies are issued for the host the app sees.

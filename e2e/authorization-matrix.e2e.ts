@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext, type APIResponse, type Browser, type BrowserContext } from "@playwright/test";
+import { expect, test, type APIRequestContext, type APIResponse, type Browser, type BrowserContext } from "./test";
 import { closeDb, manifestActions, routeHandlers, scalar, serverActions, workerUrl, writeFingerprint, type Method } from "./matrix";
 import { login, main, orderAndPay, register, uniqueUser } from "./pages";
 import { CRON_SECRET, E2E_BASE_URL } from "./test-env";

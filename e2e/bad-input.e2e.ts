@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { login, main, register, uniqueUser } from "./pages";
 
 const PASSWORD = "bad-input-pass-2026";

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { login, logout, main, orderAndPay, register, uniqueUser } from "./pages";
 
 const PASSWORD = "journey-pass-2026";

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { addDays, shanghaiDay } from "../lib/points/day";
 import { login, main, orderAndPay, register, uniqueUser } from "./pages";
 import { CRON_SECRET } from "./test-env";

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { login, orderAndPay, register, uniqueUser } from "./pages";
 
 // Merchant pages take the store from the session, never from the URL or the form: a merchant who

@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./test";
 import { CRON_SECRET, PAYMENT_DEV_SECRET } from "./test-env";
 import { login } from "./pages";
 

@@ -63,11 +63,11 @@ export function DecisionStatus() {
   );
 }
 
-function Submit({ label, variant, testId }: { label: string; variant: "primary" | "danger"; testId: string }) {
+function Submit({ label, variant, testId, autoFocus }: { label: string; variant: "primary" | "danger"; testId: string; autoFocus?: boolean }) {
   const { pending } = useFormStatus();
   const decider = useDecider();
   return (
-    <Button type="submit" size="sm" variant={variant} pending={pending} pendingText={t.working} disabled={decider.pending} data-testid={testId} className="whitespace-nowrap">
+    <Button type="submit" size="sm" variant={variant} pending={pending} pendingText={t.working} disabled={decider.pending} data-testid={testId} className="whitespace-nowrap" autoFocus={autoFocus}>
       {label}
     </Button>
   );
@@ -86,7 +86,8 @@ export function DecisionButtons({ withdrawalId, amountFen }: { withdrawalId: num
       <form action={dispatch} className="flex flex-wrap items-center justify-end gap-2">
         <input type="hidden" name="intent" value="approve" />
         <input type="hidden" name="withdrawalId" value={withdrawalId} />
-        <Submit label={t.confirmApprove(amountFen)} variant="primary" testId={`confirm-approve-${withdrawalId}`} />
+        {/* The button that was pressed is gone: focus moves to its confirmation, not to the page top. */}
+        <Submit label={t.confirmApprove(amountFen)} variant="primary" testId={`confirm-approve-${withdrawalId}`} autoFocus />
         <Button size="sm" variant="ghost" onClick={() => setMode("idle")}>
           {t.cancel}
         </Button>
