@@ -4,6 +4,8 @@ import { NextIntlClientProvider } from "next-intl";
 import { getLocale, getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { LocaleSwitcher } from "@/app/_components/locale-switcher";
+import { requestTheme } from "@/app/_components/theme";
+import { ThemeToggle } from "@/app/_components/theme-toggle";
 import { logout } from "@/app/(auth)/actions";
 import { getViewer, type Role } from "@/lib/auth/session";
 import "./globals.css";
@@ -24,7 +26,10 @@ export const viewport: Viewport = {
   width: "device-width",
   initialScale: 1,
   viewportFit: "cover",
-  themeColor: "#1c7f67",
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: "#1c7f67" },
+    { media: "(prefers-color-scheme: dark)", color: "#0e1513" },
+  ],
 };
 
 async function TopBar() {
@@ -66,21 +71,22 @@ async function TopBar() {
             <Link href="/login" className={link}>
               {t("login")}
             </Link>
-            <Link href="/register" className="rounded-lg bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700">
+            <Link href="/register" className="rounded-lg bg-accent px-3 py-1.5 text-sm font-medium text-white hover:bg-accent-strong">
               {t("register")}
             </Link>
           </>
         )}
         <LocaleSwitcher />
+        <ThemeToggle />
       </nav>
     </header>
   );
 }
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const locale = await getLocale();
+  const [locale, theme] = await Promise.all([getLocale(), requestTheme()]);
   return (
-    <html lang={locale}>
+    <html lang={locale} data-theme={theme ?? undefined}>
       <body>
         <NextIntlClientProvider>
           <TopBar />

@@ -21,11 +21,11 @@ export default async function HomePage() {
   const [stores, viewer] = await Promise.all([listApprovedStores(), getViewer()]);
   return (
     <div className="space-y-6">
-      <section className="rounded-3xl bg-gradient-to-br from-brand-600 to-brand-800 px-5 py-8 text-white sm:px-8 sm:py-10">
+      <section className="rounded-3xl bg-gradient-to-br from-accent to-accent-deep px-5 py-8 text-white sm:px-8 sm:py-10">
         <h1 className="text-2xl font-semibold tracking-tight sm:text-3xl">{t.title}</h1>
-        <p className="mt-3 max-w-2xl text-sm leading-relaxed text-brand-50 sm:text-base">{t.lead1}</p>
-        <p className="mt-2 max-w-2xl text-sm leading-relaxed text-brand-50 sm:text-base">{t.lead2}</p>
-        <p className="mt-4 text-xs text-brand-100">{t.disclaimer}</p>
+        <p className="mt-3 max-w-2xl text-sm leading-relaxed text-white sm:text-base">{t.lead1}</p>
+        <p className="mt-2 max-w-2xl text-sm leading-relaxed text-white sm:text-base">{t.lead2}</p>
+        <p className="mt-4 text-xs text-white">{t.disclaimer}</p>
         <div className="mt-5 flex flex-wrap gap-3">
           {viewer ? null : (
             <ButtonLink href="/register" variant="secondary">

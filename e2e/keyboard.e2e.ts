@@ -73,6 +73,8 @@ async function keyboardOrder(page: Page, yuan: string): Promise<void> {
 test.describe.configure({ mode: "serial" });
 
 test("keyboard only: a store opens, its merchant sets a rule, a customer orders, leaves, is freed and withdraws, an operator pays", async ({ browser }) => {
+  // Four people's journeys in one test, each key press a round trip: give it the room of four.
+  test.setTimeout(240_000);
   const slug = `kbd-${Date.now().toString(36)}`;
   const storeName = `键盘小店 ${slug.slice(-5)}`;
   const ops = await browser.newPage();

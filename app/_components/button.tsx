@@ -6,10 +6,10 @@ type Variant = "primary" | "secondary" | "ghost" | "danger";
 type Size = "md" | "lg" | "sm";
 
 const VARIANTS: Record<Variant, string> = {
-  primary: "bg-brand-600 text-white hover:bg-brand-700 active:bg-brand-800 disabled:bg-brand-300",
+  primary: "bg-accent text-white hover:bg-accent-strong active:bg-accent-deep disabled:bg-brand-300",
   secondary: "bg-surface text-brand-700 ring-1 ring-inset ring-brand-200 hover:bg-brand-50 disabled:text-muted",
   ghost: "text-brand-700 hover:bg-brand-50 disabled:text-muted",
-  danger: "bg-danger text-white hover:brightness-95 disabled:opacity-60",
+  danger: "bg-danger-solid text-white hover:brightness-95 disabled:opacity-60",
 };
 
 const SIZES: Record<Size, string> = {

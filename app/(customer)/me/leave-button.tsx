@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useId, useRef, useState, useTransition } from "react";
-import { Button, FormError } from "@/app/_components";
+import { Button, Dialog, FormError } from "@/app/_components";
 import type { ActionState } from "@/lib/auth/action";
 import { formatFen } from "@/lib/money/format";
 import { bpsPercent } from "../_ui/format";
@@ -61,11 +61,10 @@ export function LeaveButton({ entryId, queueName }: { entryId: number; queueName
       <Button variant="secondary" size="sm" className="shrink-0 whitespace-nowrap" onClick={show} data-testid={`leave-${entryId}`} aria-haspopup="dialog">
         {t.open}
       </Button>
-      <dialog
+      <Dialog
         ref={dialogRef}
         onClose={onClose}
         aria-labelledby={titleId}
-        className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-2xl bg-surface p-5 text-ink shadow-xl backdrop:bg-black/40"
         data-testid={`leave-dialog-${entryId}`}
       >
         {open ? (
@@ -78,7 +77,7 @@ export function LeaveButton({ entryId, queueName }: { entryId: number; queueName
             close={() => dialogRef.current?.close()}
           />
         ) : null}
-      </dialog>
+      </Dialog>
     </>
   );
 }

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useActionState, useId, useRef, useState } from "react";
-import { Button, FormError } from "@/app/_components";
+import { Button, Dialog, FormError } from "@/app/_components";
 import type { ActionState } from "@/lib/auth/action";
 import type { EntryCounts } from "@/lib/orders/store-orders";
 import { formatFen } from "@/lib/money/format";
@@ -67,19 +67,19 @@ export function RefundButton(props: RefundButtonProps) {
       >
         {t.open}
       </Button>
-      <dialog
+      <Dialog
         ref={dialogRef}
         aria-labelledby={titleId}
         onClose={() => {
           setOpen(false);
           if (refunded) router.refresh();
         }}
-        className="m-auto w-[min(30rem,calc(100vw-2rem))] rounded-2xl bg-surface p-5 text-left text-ink shadow-xl backdrop:bg-black/40"
+        className="text-left"
       >
         {open ? (
           <RefundDialogBody key={session} {...props} titleId={titleId} onRefunded={() => setRefunded(true)} close={() => dialogRef.current?.close()} />
         ) : null}
-      </dialog>
+      </Dialog>
     </>
   );
 }

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { Badge, Card, EmptyState, Money, PageHeader, Table, td, tdNum, Th } from "@/app/_components";
+import { Badge, Card, EmptyState, Money, PageHeader, SortableTable, Table, td, tdNum, Th } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format/datetime";
 import { payoutHistory, readyQueues } from "@/lib/queue/ready";
@@ -44,43 +44,44 @@ export default async function OperatorPayoutsPage() {
           {ready.length === 0 ? (
             <EmptyState title={t.readyEmpty} description={t.readyEmptyBody} className="py-6" />
           ) : (
-            <Table
+            <SortableTable
               data-testid="ready-queues"
-              head={
-                <>
-                  <Th>{t.readyCols.queue}</Th>
-                  <Th>{t.readyCols.mode}</Th>
-                  <Th num>{t.readyCols.pool}</Th>
-                  <Th num>{t.readyCols.head}</Th>
-                  <Th num>{t.readyCols.waiting}</Th>
-                  <Th num>{t.readyCols.run}</Th>
-                </>
-              }
-            >
-              {ready.map((q) => (
-                <tr key={q.queueId} data-testid={`ready-queue-${q.queueId}`}>
-                  <td className={td}>
-                    <span className="font-medium">{q.name}</span>
-                    <span className="ml-1.5 text-xs text-muted">#{q.queueId}</span>
-                  </td>
-                  <td className={td}>
-                    <Badge tone={q.payoutMode === "auto" ? "brand" : "warn"}>{t.mode[q.payoutMode]}</Badge>
-                  </td>
-                  <td className={tdNum}>
-                    <Money fen={q.poolFen} />
-                  </td>
-                  <td className={tdNum}>
-                    <Money fen={q.headTargetFen} />
-                  </td>
-                  <td className={tdNum}>{q.waitingCount}</td>
-                  <td className="px-2 py-1 text-right">
-                    <div className="flex justify-end">
-                      <RunQueueButton queueId={q.queueId} />
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </Table>
+              columns={[
+                { label: t.readyCols.queue },
+                { label: t.readyCols.mode },
+                { label: t.readyCols.pool, num: true },
+                { label: t.readyCols.head, num: true },
+                { label: t.readyCols.waiting, num: true },
+                { label: t.readyCols.run, num: true, sortable: false },
+              ]}
+              rows={ready.map((q) => ({
+                key: q.queueId,
+                values: [q.name, q.payoutMode, q.poolFen, q.headTargetFen, q.waitingCount],
+                row: (
+                  <tr data-testid={`ready-queue-${q.queueId}`}>
+                    <td className={td}>
+                      <span className="font-medium">{q.name}</span>
+                      <span className="ml-1.5 text-xs text-muted">#{q.queueId}</span>
+                    </td>
+                    <td className={td}>
+                      <Badge tone={q.payoutMode === "auto" ? "brand" : "warn"}>{t.mode[q.payoutMode]}</Badge>
+                    </td>
+                    <td className={tdNum}>
+                      <Money fen={q.poolFen} />
+                    </td>
+                    <td className={tdNum}>
+                      <Money fen={q.headTargetFen} />
+                    </td>
+                    <td className={tdNum}>{q.waitingCount}</td>
+                    <td className="px-2 py-1 text-right">
+                      <div className="flex justify-end">
+                        <RunQueueButton queueId={q.queueId} />
+                      </div>
+                    </td>
+                  </tr>
+                ),
+              }))}
+            />
           )}
         </Card>
       </PayoutRunner>
