@@ -26,10 +26,12 @@ const ROUTES: Record<string, Partial<Record<Method, RouteAccess>>> = {
   "/api/cron/release": { GET: CRON, POST: CRON },
   "/api/cron/sweep": { GET: CRON, POST: CRON },
   "/api/health": { GET: "public" },
+  "/api/me/live": { GET: ["customerA", "customerB", "merchantX", "merchantY", "operator"] },
   "/api/operator/payouts.csv": { GET: ["operator"] },
   // Authenticated by the payment provider's signature: none of the actors has it.
   "/api/payments/[provider]/webhook": { POST: "nobody" },
   "/api/queues/[id]/drain": { POST: ["operator", "cron"] },
+  "/api/queues/[id]/live": { GET: "public" },
   // Any other /api/v1 path: a problem-details 404 for everyone.
   "/api/v1/[...path]": { GET: { everyone: 404 }, POST: { everyone: 404 }, PUT: { everyone: 404 }, PATCH: { everyone: 404 }, DELETE: { everyone: 404 } },
   "/api/v1/entries/[id]": { GET: API_KEY, POST: V1_405, PUT: V1_405, PATCH: V1_405, DELETE: V1_405 },

@@ -1,14 +1,14 @@
 import Link from "next/link";
-import { Card, EmptyState, Money, ProgressBar } from "@/app/_components";
+import { Card, EmptyState, Money } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
 import { customerBalances, customerHistory } from "@/lib/customers/summary";
 import { formatShortDateTime } from "@/lib/format/datetime";
-import { formatFen } from "@/lib/money/format";
+import { toCustomerLive } from "@/lib/customers/live";
 import { customerEntries } from "@/lib/queue/position";
 import { EntryStatusBadge } from "../_ui/entry-status";
 import { ACCOUNT_LABEL, TX_KIND_LABEL } from "../_ui/labels";
 import { SharedQueue } from "../_ui/shared-queue";
-import { LeaveButton } from "./leave-button";
+import { LiveQueue } from "./live-queue";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "我的 · Freeline" };
@@ -49,39 +49,7 @@ export default async function MePage() {
       </div>
 
       <Card title="我的排队">
-        {waiting.length === 0 ? (
-          <EmptyState
-            title="没有排队中的订单"
-            description="在任意商家下单满门槛即可加入该店的免单队列。"
-            action={<Link className="font-medium text-brand-700 underline" href="/">去逛逛</Link>}
-          />
-        ) : (
-          <ul className="space-y-4" data-testid="waiting-entries">
-            {waiting.map((e) => (
-              <li key={e.id} className="space-y-1" data-testid={`entry-${e.id}`}>
-                <div className="flex items-baseline justify-between text-sm">
-                  <span className="font-medium">{e.queueName}</span>
-                  <span>
-                    第 <strong data-testid="entry-position">{e.position}</strong> 位
-                  </span>
-                </div>
-                <ProgressBar
-                  value={e.progressBps}
-                  max={10_000}
-                  label={`${e.queueName} 排队进度`}
-                  valueText={`还差 ${formatFen(e.neededFen ?? 0)}`}
-                />
-                <div className="flex items-center justify-between gap-3">
-                  <p className="text-xs text-muted">
-                    免单金额 <Money fen={e.targetFen} /> · 前方 <Money fen={e.aheadFen ?? 0} /> · 还差{" "}
-                    <Money fen={e.neededFen ?? 0} />
-                  </p>
-                  <LeaveButton entryId={e.id} queueName={e.queueName} />
-                </div>
-              </li>
-            ))}
-          </ul>
-        )}
+        <LiveQueue initial={toCustomerLive(entries, balances.walletFen)} />
         {/* Queues shared by an alliance name their stores, once per queue. */}
         {[...new Set(waiting.map((e) => e.queueId))].map((queueId) => (
           <SharedQueue key={queueId} queueId={queueId} className="mt-3" />

@@ -1,16 +1,16 @@
 import { randomUUID } from "node:crypto";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Badge, Card, Money, ProgressBar } from "@/app/_components";
+import { Card, Money } from "@/app/_components";
 import { getViewer } from "@/lib/auth/session";
 import { customerBalances } from "@/lib/customers/summary";
 import { loginPath } from "@/lib/auth/next-path";
 import { queueGauge } from "@/lib/merchants/store";
-import { formatFen } from "@/lib/money/format";
 import { computeShares } from "@/lib/rules/shares";
 import { bpsPercent } from "../../_ui/format";
 import { RiskNotice } from "../../_ui/risk-notice";
 import { SharedQueue } from "../../_ui/shared-queue";
+import { LiveGauge } from "./live-gauge";
 import { OrderForm } from "./order-form";
 import { findAlliance, findStore, storeOr404 } from "./store";
 
@@ -43,29 +43,7 @@ export default async function StorePage({ params }: Props) {
       </header>
 
       <Card title="免单池">
-        {gauge.headTargetFen === null ? (
-          <p className="text-sm text-muted">
-            现在没有人排队。池中 <Money fen={gauge.poolFen} />，下一位排队的顾客最先受益。
-          </p>
-        ) : (
-          <div className="space-y-2">
-            <ProgressBar
-              value={Math.min(gauge.poolFen, gauge.headTargetFen)}
-              max={gauge.headTargetFen}
-              label="免单池对队首的覆盖"
-              valueText={`池中 ${formatFen(gauge.poolFen)}，队首需要 ${formatFen(gauge.headTargetFen)}`}
-            />
-            <p className="text-sm text-ink" data-testid="pool-gauge">
-              池中 <Money fen={gauge.poolFen} /> / 队首 <Money fen={gauge.headTargetFen} />
-            </p>
-            <p className="text-sm text-muted">
-              排队中 {gauge.waitingCount} 笔，共 <Money fen={gauge.waitingFen} />
-              {gauge.payoutMode === "manual" ? (
-                <Badge tone="neutral" className="ml-2">人工派发</Badge>
-              ) : null}
-            </p>
-          </div>
-        )}
+        <LiveGauge initial={gauge} />
       </Card>
 
       <Card title="下单">

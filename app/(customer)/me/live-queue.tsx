@@ -1,0 +1,134 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
+import { useEffect, useId, useRef, useState } from "react";
+import { Button, Dialog, EmptyState, Money, ProgressBar, Toast } from "@/app/_components";
+import { useLiveJson } from "@/app/_components/use-live-json";
+import type { CustomerLive, LiveEntry, LivePayout } from "@/lib/customers/live";
+import { formatFen } from "@/lib/money/format";
+import { LeaveButton } from "./leave-button";
+
+/**
+ * 我的排队, live: the waiting entries' places, amounts ahead and progress follow the queue without
+ * a reload (polling /api/me/live while the tab is visible). When an entry the page saw waiting
+ * is paid, a dialog says so with the amount, and the rest of the page (wallet, history) refreshes.
+ */
+export function LiveQueue({ initial }: { initial: CustomerLive }) {
+  const t = useTranslations("customer.live");
+  const live = useLiveJson<CustomerLive>("/api/me/live", initial);
+  const router = useRouter();
+  const seenWaiting = useRef(new Map(initial.waiting.map((e) => [e.id, e.position])));
+  const [celebrate, setCelebrate] = useState<LivePayout[]>([]);
+  const [moved, setMoved] = useState<string | null>(null);
+
+  useEffect(() => {
+    const before = seenWaiting.current;
+    const paid = live.paid.filter((p) => before.has(p.id));
+    const advanced = live.waiting.find((e) => (before.get(e.id) ?? 0) > (e.position ?? 0));
+    seenWaiting.current = new Map(live.waiting.map((e) => [e.id, e.position]));
+    if (paid.length > 0) {
+      setCelebrate((c) => [...c, ...paid]);
+      // The wallet card and the history are server-rendered: bring them up to date, no reload.
+      router.refresh();
+    } else if (advanced) {
+      setMoved(t("moved", { queue: advanced.queueName, position: advanced.position ?? 0 }));
+    }
+  }, [live, router, t]);
+
+  return (
+    <>
+      {live.waiting.length === 0 ? (
+        <EmptyState
+          title={t("emptyTitle")}
+          description={t("emptyBody")}
+          action={
+            <Link className="font-medium text-brand-700 underline" href="/">
+              {t("emptyAction")}
+            </Link>
+          }
+        />
+      ) : (
+        <ul className="space-y-4" data-testid="waiting-entries">
+          {live.waiting.map((e) => (
+            <WaitingEntry key={e.id} entry={e} />
+          ))}
+        </ul>
+      )}
+      {celebrate.length > 0 ? <Celebration payouts={celebrate} onClose={() => setCelebrate([])} /> : null}
+      {moved && celebrate.length === 0 ? (
+        <Toast onClose={() => setMoved(null)} closeLabel={t("close")}>
+          {moved}
+        </Toast>
+      ) : null}
+    </>
+  );
+}
+
+function WaitingEntry({ entry: e }: { entry: LiveEntry }) {
+  const t = useTranslations("customer.live");
+  const percent = Math.floor(e.progressBps / 100);
+  return (
+    <li className="space-y-1" data-testid={`entry-${e.id}`}>
+      <div className="flex items-baseline justify-between gap-2 text-sm">
+        <span className="font-medium">{e.queueName}</span>
+        <span>
+          {t.rich("position", {
+            position: e.position ?? 0,
+            n: (chunks) => <strong data-testid="entry-position">{chunks}</strong>,
+          })}
+        </span>
+      </div>
+      <ProgressBar
+        value={e.progressBps}
+        max={10_000}
+        label={t("progressLabel", { queue: e.queueName })}
+        valueText={t("progressText", { amount: formatFen(e.neededFen ?? 0) })}
+      />
+      <p className="text-xs font-medium text-brand-700" data-testid="entry-percent">
+        {t("percent", { percent })}
+      </p>
+      <div className="flex items-center justify-between gap-3">
+        <p className="text-xs text-muted">
+          {t("details", { target: formatFen(e.targetFen), ahead: formatFen(e.aheadFen ?? 0), needed: formatFen(e.neededFen ?? 0) })}
+        </p>
+        <LeaveButton entryId={e.id} queueName={e.queueName} />
+      </div>
+    </li>
+  );
+}
+
+/** The payout moment: a modal the reader closes, with the freed amount; still under reduced motion. */
+function Celebration({ payouts, onClose }: { payouts: LivePayout[]; onClose: () => void }) {
+  const t = useTranslations("customer.live");
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    if (!ref.current?.open) ref.current?.showModal();
+  }, []);
+  return (
+    <Dialog ref={ref} aria-labelledby={titleId} onClose={onClose} className="text-center" data-testid="payout-dialog">
+      <div aria-hidden="true" className="celebrate mx-auto mb-2 text-5xl">
+        🎉
+      </div>
+      <h2 id={titleId} className="text-xl font-semibold">
+        {t("celebrateTitle")}
+      </h2>
+      <ul className="mt-3 space-y-1">
+        {payouts.map((p) => (
+          <li key={p.id}>
+            <p className="text-3xl font-semibold text-brand-700 tabular-nums">
+              <Money fen={p.targetFen} />
+            </p>
+            <p className="text-sm text-muted">{t("celebrateBody", { queue: p.queueName, amount: formatFen(p.targetFen) })}</p>
+            {p.paidKind === "draw" ? <p className="text-sm text-muted">{t("celebrateDraw")}</p> : null}
+          </li>
+        ))}
+      </ul>
+      <Button className="mt-5" onClick={() => ref.current?.close()} autoFocus>
+        {t("celebrateOk")}
+      </Button>
+    </Dialog>
+  );
+}
