@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import { expect, test, type Browser } from "@playwright/test";
+import { expect, test, type Browser } from "./test";
 import { login, main, register, uniqueUser } from "./pages";
 
 // Each journey comes from an address of its own (the e2e server trusts X-Forwarded-For, as behind

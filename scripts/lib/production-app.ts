@@ -8,7 +8,6 @@
 // - signIn(): a demo user's session cookie, through the real login form.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext } from "@playwright/test";
@@ -17,6 +16,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/db/embedded";
 import { runMigrations } from "@/db/migrate";
 import { seedDemo } from "@/db/seed";
 import { env } from "@/lib/env";
+import { freePort } from "@/lib/testing/throwaway-postgres";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const CHROMIUM = "/usr/bin/chromium";
@@ -25,18 +25,6 @@ export const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-backgr
 export type ProductionApp = { baseUrl: string; stop(): Promise<void> };
 
 const log = (m: string) => console.log(`[app] ${m}`);
-
-async function freePort(start: number): Promise<number> {
-  for (let port = start; port < start + 100; port++) {
-    const free = await new Promise<boolean>((resolve) => {
-      const srv = net.createServer();
-      srv.once("error", () => resolve(false));
-      srv.listen(port, () => srv.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-  throw new Error(`no free port in ${start}..${start + 99}`);
-}
 
 function run(bin: string, args: string[], childEnv: Record<string, string>, inherit = true): ChildProcess {
   return spawn(path.join(root, "node_modules", ".bin", bin), args, {
@@ -93,7 +81,7 @@ export async function startProductionApp(): Promise<ProductionApp> {
     if (code !== 0) throw new Error(`next build failed (exit ${code})`);
   }
 
-  const port = await freePort(3300);
+  const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
   const server = run("next", ["start", "-p", String(port)], { ...appEnv, PORT: String(port), APP_INTERNAL_URL: baseUrl }, false);
   for (let i = 0; ; i++) {
