@@ -17,9 +17,9 @@ function niceMax(max: number): number {
  */
 export function BarChart({ title, unit, data, kind }: { title: string; unit: string; data: Point[]; kind: "fen" | "count" }) {
   const W = 320;
-  const H = 150;
-  const left = 52;
-  const bottom = 20;
+  const H = 160;
+  const left = 56;
+  const bottom = 22;
   const top = 8;
   const plotW = W - left - 4;
   const plotH = H - top - bottom;
@@ -44,7 +44,7 @@ export function BarChart({ title, unit, data, kind }: { title: string; unit: str
           return (
             <g key={t}>
               <line x1={left} x2={W - 4} y1={y} y2={y} className="stroke-gray-200" strokeWidth={1} />
-              <text x={left - 4} y={y + 3} textAnchor="end" className="fill-gray-500" fontSize={9}>
+              <text x={left - 4} y={y + 4} textAnchor="end" className="fill-gray-500" fontSize={11}>
                 {fmt(t)}
               </text>
             </g>
@@ -67,7 +67,7 @@ export function BarChart({ title, unit, data, kind }: { title: string; unit: str
         })}
         {data.map((d, i) =>
           i === 0 || i === data.length - 1 || (i % 7 === 0 && data.length - 1 - i >= 4) ? (
-            <text key={`x-${d.label}`} x={left + i * barW + barW / 2} y={H - 6} textAnchor="middle" className="fill-gray-500" fontSize={9}>
+            <text key={`x-${d.label}`} x={left + i * barW + barW / 2} y={H - 6} textAnchor="middle" className="fill-gray-500" fontSize={11}>
               {d.label.slice(5)}
             </text>
           ) : null,

@@ -33,7 +33,6 @@ export default async function PosterPage() {
         <p className="text-xs text-gray-600">能否免单取决于本店未来的订单，不保证免单，也不承诺时间。</p>
         <p className="break-all font-mono text-xs text-gray-500">{url}</p>
       </article>
-      <style>{`@media print { @page { margin: 12mm; } header, nav, footer { display: none !important; } .poster { min-height: 90vh; justify-content: center; } }`}</style>
     </div>
   );
 }
