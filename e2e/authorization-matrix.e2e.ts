@@ -59,6 +59,7 @@ function expectedActionAccess(file: string): string[] {
 /** Exports of actions files that are not built by validatedAction, and why that is fine. */
 const KNOWN_UNWRAPPED: Record<string, string> = {
   "app/(auth)/actions.ts#logout": "ends the caller's own session; no input, no data",
+  "app/actions.ts#setTheme": "sets the caller's own theme cookie (an unknown value changes nothing); no data",
   "app/actions.ts#setLocale": "sets the caller's own language cookie (an unknown value changes nothing); no data (e2e/i18n.e2e.ts)",
 };
 
