@@ -33,8 +33,9 @@ export default defineConfig({
   retries: 0,
   forbidOnly: true,
   reporter: [["list"]],
-  // Each new kind of page also gets an axe pass (e2e/axe.ts), which a loaded 2-core machine feels.
-  timeout: 120_000,
+  // Each new kind of page also gets an axe pass (e2e/axe.ts), which a loaded 2-core machine feels
+  // (a page sweep meets most kinds of page at once).
+  timeout: 240_000,
   expect: { timeout: 10_000 },
   use: {
     // localhost, not 127.0.0.1: the auth cookies are issued for the host the app sees.
