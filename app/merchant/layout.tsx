@@ -1,38 +1,34 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { AreaNav, areaNavLinkClass } from "@/app/_components";
 import { requireMerchant } from "@/lib/auth/session";
 
-const t = {
-  nav: "商家导航",
-  area: "商家后台",
-  links: [
-    { href: "/merchant", label: "概览" },
-    { href: "/merchant/queue", label: "排队队列" },
-    { href: "/merchant/orders", label: "订单与退款" },
-    { href: "/merchant/settings", label: "规则设置" },
-    { href: "/merchant/api-keys", label: "POS 接口" },
-    { href: "/merchant/poster", label: "二维码海报" },
-  ],
-  storePage: "店铺页",
-};
+const LINKS = [
+  { href: "/merchant", key: "overview" },
+  { href: "/merchant/queue", key: "queue" },
+  { href: "/merchant/orders", key: "orders" },
+  { href: "/merchant/settings", key: "settings" },
+  { href: "/merchant/api-keys", key: "apiKeys" },
+  { href: "/merchant/poster", key: "poster" },
+] as const;
 
 /** The merchant area: only the owner of an approved store gets past this. */
 export default async function MerchantLayout({ children }: { children: ReactNode }) {
-  const { merchant } = await requireMerchant();
+  const [{ merchant }, t] = await Promise.all([requireMerchant(), getTranslations("merchant.nav")]);
   return (
     <div className="space-y-4">
       <AreaNav
-        label={t.nav}
+        label={t("label")}
         area={
           <>
-            {t.area} · <span className="font-medium text-ink">{merchant.name}</span>
+            {t("area")} · <span className="font-medium text-ink">{merchant.name}</span>
           </>
         }
-        links={t.links}
+        links={LINKS.map((l) => ({ href: l.href, label: t(l.key) }))}
         end={
           <Link href={`/s/${merchant.slug}`} className={`${areaNavLinkClass} ml-auto text-muted`}>
-            {t.storePage} ›
+            {t("storePage")} ›
           </Link>
         }
       />

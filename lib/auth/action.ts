@@ -4,7 +4,7 @@ import { unavailableReason } from "@/db/errors";
 import type { Locale } from "@/i18n/config";
 import { translateError } from "@/i18n/errors";
 import { requestLocale } from "@/i18n/locale";
-import { isDomainError } from "@/lib/errors";
+import { isDomainError, type MessageParams } from "@/lib/errors";
 import { getViewer, hasRole, type Role, type Viewer } from "./session";
 
 /**
@@ -102,8 +102,10 @@ export function validatedAction<S extends z.ZodType, A extends Access, T extends
         let formError: string | undefined;
         for (const issue of parsed.error.issues) {
           const key = issue.path.length > 0 ? String(issue.path[0]) : undefined;
-          if (key === undefined) formError ??= tr(issue.message);
-          else fieldErrors[key] ??= tr(issue.message);
+          // A custom issue's params are its message code's arguments.
+          const text = tr(issue.message, issue.code === "custom" ? (issue.params as MessageParams | undefined) : undefined);
+          if (key === undefined) formError ??= text;
+          else fieldErrors[key] ??= text;
         }
         return formError ? failWith(formError, { fieldErrors, values }) : fail("form.check", { fieldErrors, values });
       }

@@ -68,7 +68,7 @@ describe("applying for a store", () => {
     await expect(apply(user, slugFor("n"), { name: "  " })).rejects.toMatchObject({ field: "name" });
     const err = await apply(user, slugFor("r"), { rebateBps: 6000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RuleValidationError);
-    expect((err as RuleValidationError).fieldErrors).toEqual({ rebateBps: "让利比例须在 3%–50% 之间" });
+    expect((err as RuleValidationError).fieldErrors).toEqual({ rebateBps: { message: "rules.outOfRange.rebateBps", params: { range: "3%–50%" } } });
     expect(await applicationOf(user)).toBeNull();
   });
 

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { translateError } from "@/i18n/errors";
 import { checkRules, parsePercent, parseYuanOrZero, percentInput, percentText, yuanInput } from "./form";
 import { DEFAULT_RULES } from "./settings";
 
@@ -13,7 +14,8 @@ describe("parsePercent", () => {
 
   it("refuses what is not a plain percentage", () => {
     for (const bad of ["", "-5", "1e3", "12.345", "abc", "12,5", "0x10"]) expect(parsePercent(bad).ok).toBe(false);
-    expect(parsePercent("12.345")).toEqual({ ok: false, message: "百分比最多两位小数" });
+    expect(parsePercent("12.345")).toEqual({ ok: false, message: "rules.percentDecimals" });
+    expect(translateError("zh-CN", "rules.percentDecimals")).toBe("百分比最多两位小数");
   });
 
   it("round-trips every bps value through the form", () => {
@@ -47,10 +49,12 @@ describe("parseYuanOrZero", () => {
 describe("checkRules", () => {
   it("accepts the defaults and names the range of a refused field", () => {
     expect(checkRules(DEFAULT_RULES)).toEqual({ ok: true, rules: DEFAULT_RULES });
-    expect(checkRules({ ...DEFAULT_RULES, rebateBps: 200 })).toEqual({ ok: false, fieldErrors: { rebateBps: "让利比例须在 3%–50% 之间" } });
-    expect(checkRules({ ...DEFAULT_RULES, minOrderFen: -1 })).toEqual({
-      ok: false,
-      fieldErrors: { minOrderFen: "排队门槛须在 ¥0.00–¥1,000,000.00 之间" },
-    });
+    const rebate = { message: "rules.outOfRange.rebateBps", params: { range: "3%–50%" } };
+    expect(checkRules({ ...DEFAULT_RULES, rebateBps: 200 })).toEqual({ ok: false, fieldErrors: { rebateBps: rebate } });
+    expect(translateError("zh-CN", rebate.message, rebate.params)).toBe("让利比例须在 3%–50% 之间");
+    expect(translateError("en", rebate.message, rebate.params)).toBe("The rebate rate must be within 3%–50%");
+    const min = { message: "rules.outOfRange.minOrderFen", params: { range: "¥0.00–¥1,000,000.00" } };
+    expect(checkRules({ ...DEFAULT_RULES, minOrderFen: -1 })).toEqual({ ok: false, fieldErrors: { minOrderFen: min } });
+    expect(translateError("zh-CN", min.message, min.params)).toBe("排队门槛须在 ¥0.00–¥1,000,000.00 之间");
   });
 });

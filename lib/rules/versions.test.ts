@@ -101,15 +101,15 @@ describe("changeRules", () => {
     const err = await change(m, mine({ rebateBps: 6000, exitCompBps: 20_000, unitCapFen: 500, freeBps: 0 })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RuleValidationError);
     const fe = (err as RuleValidationError).fieldErrors;
-    expect(fe.rebateBps).toBe("让利比例须在 3%–50% 之间");
-    expect(fe.exitCompBps).toBe("退出补偿须在 0%–100% 之间");
-    expect(fe.freeBps).toBe("免单目标须在 0.01%–100% 之间");
-    expect(fe.unitCapFen).toContain("¥10.00");
+    expect(fe.rebateBps).toEqual({ message: "rules.outOfRange.rebateBps", params: { range: "3%–50%" } });
+    expect(fe.exitCompBps).toEqual({ message: "rules.outOfRange.exitCompBps", params: { range: "0%–100%" } });
+    expect(fe.freeBps).toEqual({ message: "rules.outOfRange.freeBps", params: { range: "0.01%–100%" } });
+    expect(fe.unitCapFen).toEqual({ message: "rules.unitCapMin", params: { min: "¥10.00" } });
     expect(await versionCount(m.id)).toBe(1);
 
     // Fee (platform-set, 10%) + points may not exceed the whole rebate.
     const over = await change(m, mine({ pointsBps: 9500 })).catch((e: unknown) => e);
-    expect((over as RuleValidationError).fieldErrors.pointsBps).toBe("平台服务费与积分合计不能超过让利的 100%");
+    expect((over as RuleValidationError).fieldErrors.pointsBps).toEqual({ message: "rules.sharesOver" });
     expect(await versionCount(m.id)).toBe(1);
   });
 
@@ -130,7 +130,7 @@ describe("changeRules", () => {
     const member = await makeStore();
     await db.insert(alliances).values({ name: "联盟", queueId: member.queueId!, createdByUserId: member.ownerUserId });
     const refused = await change(member, mine({ payoutMode: "manual" })).catch((e: unknown) => e);
-    expect((refused as RuleValidationError).fieldErrors.payoutMode).toContain("联盟");
+    expect((refused as RuleValidationError).fieldErrors.payoutMode).toEqual({ message: "rules.allianceMode" });
     const ok = await change(member, mine({ rebateBps: 4000 }));
     expect(ok).toMatchObject({ changed: true, payoutModeSetTo: null });
     const [aq] = await db.select({ mode: queues.payoutMode }).from(queues).where(eq(queues.id, member.queueId!));

@@ -3,14 +3,14 @@ import { db, type Db, type Tx } from "@/db";
 import { alliances, merchants, queues, ruleVersions, type RuleVersion } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
-import { checkRules, MERCHANT_RULE_KEYS, RULE_KEYS, type MerchantRules } from "./form";
+import { checkRules, MERCHANT_RULE_KEYS, RULE_KEYS, type MerchantRules, type RuleMessage } from "./form";
 import type { RuleSettings } from "./settings";
 
-/** A refused rule set: one message per invalid field, and nothing written. */
+/** A refused rule set: one message code per invalid field, and nothing written. The first is the error's own. */
 export class RuleValidationError extends DomainError {
-  constructor(readonly fieldErrors: Partial<Record<keyof RuleSettings, string>>) {
-    const [field, message] = Object.entries(fieldErrors)[0] ?? ["rebateBps", "规则无效"];
-    super("invalid_input", message ?? "规则无效", field);
+  constructor(readonly fieldErrors: Partial<Record<keyof RuleSettings, RuleMessage>>) {
+    const [field, first] = Object.entries(fieldErrors)[0] ?? ["rebateBps", undefined];
+    super("invalid_input", first?.message ?? "rules.invalid", field, first?.params);
     this.name = "RuleValidationError";
   }
 }
@@ -127,7 +127,7 @@ export async function changeRules(
     .limit(1);
   if (!queue) throw new Error(`merchant ${m.id}: queue ${m.queueId} missing`);
   if (queue.allianceId !== null && next.payoutMode !== queue.payoutMode) {
-    throw new RuleValidationError({ payoutMode: "本店属于异业联盟，派发方式由联盟统一设置" });
+    throw new RuleValidationError({ payoutMode: { message: "rules.allianceMode" } });
   }
 
   const result = await appendRuleVersion(tx, m, next, args.actorUserId);

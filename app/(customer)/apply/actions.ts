@@ -24,7 +24,8 @@ const applySchema = z.object({
       }
       const checked = checkRules({ ...DEFAULT_RULES, rebateBps: r.value });
       if (!checked.ok) {
-        ctx.addIssue({ code: "custom", message: checked.fieldErrors.rebateBps ?? "让利比例无效" });
+        const error = checked.fieldErrors.rebateBps ?? { message: "rules.invalid" };
+        ctx.addIssue({ code: "custom", message: error.message, params: error.params });
         return z.NEVER;
       }
       return r.value;

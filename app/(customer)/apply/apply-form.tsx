@@ -1,8 +1,10 @@
 "use client";
 
+import { useLocale } from "next-intl";
 import { useActionState } from "react";
 import { Button, Field, FormError } from "@/app/_components";
-import { percentInput, ruleRangeText } from "@/lib/rules/form";
+import { ruleText } from "@/i18n/rule-text";
+import { percentInput } from "@/lib/rules/form";
 import { DEFAULT_RULES } from "@/lib/rules/settings";
 import { applyForStoreAction } from "./actions";
 
@@ -11,6 +13,7 @@ const FIELDS = ["name", "slug", "rebateBps"] as const;
 /** The application form: store name, address and, optionally, the rebate. */
 export function ApplyForm({ initial, submitLabel }: { initial?: { name: string; slug: string; rebate: string }; submitLabel: string }) {
   const [state, action, pending] = useActionState(applyForStoreAction, null);
+  const words = ruleText(useLocale());
   const failed = state && !state.ok ? state : null;
   const errorFor = (name: string) => failed?.fieldErrors?.[name] ?? (failed?.field === name ? failed.error : null);
   const value = (name: (typeof FIELDS)[number], fallback: string) => failed?.values?.[name] ?? fallback;
@@ -37,7 +40,7 @@ export function ApplyForm({ initial, submitLabel }: { initial?: { name: string; 
         autoComplete="off"
         placeholder={percentInput(DEFAULT_RULES.rebateBps)}
         defaultValue={value("rebateBps", initial?.rebate ?? "")}
-        hint={`每笔订单实付金额中让利给免单池与积分的比例，范围 ${ruleRangeText("rebateBps")}，不填为平台默认 ${percentInput(DEFAULT_RULES.rebateBps)}%。通过后可在“规则设置”中调整。`}
+        hint={`每笔订单实付金额中让利给免单池与积分的比例，范围 ${words.range("rebateBps")}，不填为平台默认 ${percentInput(DEFAULT_RULES.rebateBps)}%。通过后可在“规则设置”中调整。`}
         error={errorFor("rebateBps")}
       />
       {formError ? <FormError>{formError}</FormError> : null}

@@ -19,10 +19,10 @@ export const createApiKeyAction = validatedAction(z.object({ name: keyNameSchema
 
 const revokeSchema = z.object({
   keyId: z.coerce
-    .number({ error: "密钥编号无效" })
-    .int({ error: "密钥编号无效" })
-    .positive({ error: "密钥编号无效" })
-    .max(Number.MAX_SAFE_INTEGER, { error: "密钥编号无效" }),
+    .number({ error: "apiKey.invalidId" })
+    .int({ error: "apiKey.invalidId" })
+    .positive({ error: "apiKey.invalidId" })
+    .max(Number.MAX_SAFE_INTEGER, { error: "apiKey.invalidId" }),
 });
 
 /** Revokes one of the store's own keys; POS calls with it fail from now on. */

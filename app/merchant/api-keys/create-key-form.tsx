@@ -1,26 +1,14 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useActionState, useRef, useState } from "react";
 import { Button, Field, FormError } from "@/app/_components";
 import { createApiKeyAction } from "./actions";
 
-const t = {
-  name: "名称",
-  nameHint: "用来区分不同的收银台，例如「一号收银台」。",
-  placeholder: "一号收银台",
-  submit: "创建密钥",
-  pending: "正在创建…",
-  createdTitle: (name: string) => `已创建密钥「${name}」`,
-  onceHint: "密钥只显示这一次：请立即复制并保存到 POS 系统中。离开或刷新本页后将无法再次查看，遗失只能撤销后重建。",
-  keyLabel: "API 密钥",
-  copy: "复制",
-  copied: "已复制",
-  copyFailed: "无法自动复制，请手动选中复制",
-};
-
 /** The create form; after success it shows the new key once, with a copy button. */
 export function CreateKeyForm() {
   const [state, action, pending] = useActionState(createApiKeyAction, null);
+  const t = useTranslations("merchant.apiKeys.form");
   const fieldError = state && !state.ok ? (state.fieldErrors?.name ?? (state.field === "name" ? state.error : null)) : null;
   const formError = state && !state.ok && !fieldError ? state.error : null;
   return (
@@ -28,9 +16,9 @@ export function CreateKeyForm() {
       <form action={action} className="flex flex-col gap-3 sm:flex-row sm:items-start" noValidate>
         <Field
           name="name"
-          label={t.name}
-          hint={t.nameHint}
-          placeholder={t.placeholder}
+          label={t("name")}
+          hint={t("nameHint")}
+          placeholder={t("placeholder")}
           maxLength={64}
           autoComplete="off"
           required
@@ -38,8 +26,8 @@ export function CreateKeyForm() {
           error={fieldError}
           className="flex-1"
         />
-        <Button type="submit" pending={pending} pendingText={t.pending} className="sm:mt-7">
-          {t.submit}
+        <Button type="submit" pending={pending} pendingText={t("pending")} className="sm:mt-7">
+          {t("submit")}
         </Button>
       </form>
       {formError ? <FormError>{formError}</FormError> : null}
@@ -51,6 +39,7 @@ export function CreateKeyForm() {
 function NewKey({ name, token }: { name: string; token: string }) {
   const [copied, setCopied] = useState<"no" | "yes" | "failed">("no");
   const input = useRef<HTMLInputElement>(null);
+  const t = useTranslations("merchant.apiKeys.form");
   async function copy() {
     try {
       await navigator.clipboard.writeText(token);
@@ -62,11 +51,11 @@ function NewKey({ name, token }: { name: string; token: string }) {
   }
   return (
     <div role="status" className="space-y-2 rounded-xl bg-amber-50 p-3 ring-1 ring-amber-200" data-testid="new-api-key">
-      <p className="font-medium text-ink">{t.createdTitle(name)}</p>
-      <p className="text-sm text-amber-900">{t.onceHint}</p>
+      <p className="font-medium text-ink">{t("createdTitle", { name })}</p>
+      <p className="text-sm text-amber-900">{t("onceHint")}</p>
       <div className="flex gap-2">
         <label htmlFor="new-api-key-value" className="sr-only">
-          {t.keyLabel}
+          {t("keyLabel")}
         </label>
         <input
           id="new-api-key-value"
@@ -79,10 +68,10 @@ function NewKey({ name, token }: { name: string; token: string }) {
           className="h-11 min-w-0 flex-1 rounded-xl border border-line bg-surface px-3 font-mono text-sm text-ink"
         />
         <Button variant="secondary" onClick={copy}>
-          {copied === "yes" ? t.copied : t.copy}
+          {copied === "yes" ? t("copied") : t("copy")}
         </Button>
       </div>
-      {copied === "failed" ? <p className="text-xs text-muted">{t.copyFailed}</p> : null}
+      {copied === "failed" ? <p className="text-xs text-muted">{t("copyFailed")}</p> : null}
     </div>
   );
 }

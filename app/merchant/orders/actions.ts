@@ -9,11 +9,11 @@ import { drainQueue } from "@/lib/queue/drain";
 
 const refundSchema = z.object({
   orderId: z.coerce
-    .number({ error: "订单无效" })
-    .int({ error: "订单无效" })
-    .positive({ error: "订单无效" })
-    .max(Number.MAX_SAFE_INTEGER, { error: "订单无效" }),
-  reason: z.string().trim().max(200, "原因最多 200 字").optional(),
+    .number({ error: "refund.invalidOrder" })
+    .int({ error: "refund.invalidOrder" })
+    .positive({ error: "refund.invalidOrder" })
+    .max(Number.MAX_SAFE_INTEGER, { error: "refund.invalidOrder" }),
+  reason: z.string().trim().max(200, "refund.reasonTooLong").optional(),
 });
 
 export type RefundDone = Pick<RefundResult, "orderNo" | "refundedFen" | "cancelledEntries" | "pointsFromLocked" | "pointsFromAvailable" | "pointsReturned">;

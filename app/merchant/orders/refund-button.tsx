@@ -1,6 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useActionState, useId, useRef, useState } from "react";
 import { Button, Dialog, FormError } from "@/app/_components";
 import type { ActionState } from "@/lib/auth/action";
@@ -8,28 +9,12 @@ import type { EntryCounts } from "@/lib/orders/store-orders";
 import { formatFen } from "@/lib/money/format";
 import { merchantRefundAction, type RefundDone } from "./actions";
 
-const t = {
-  open: "退款",
-  title: (no: string) => `退款订单 ${no}？`,
-  will: "退款将：",
-  cash: (fen: string, simulated: boolean) => `退回现金 ${fen}${simulated ? "（模拟支付，不会真实退款）" : "，原路退回"}`,
-  entries: (e: EntryCounts) => {
-    const settled = e.paid + e.left + e.cancelled;
-    if (settled > 0) return `本单已有 ${settled} 笔排队结束（免单或退出），按规则不能退款`;
-    return e.waiting > 0 ? `取消本单的 ${e.waiting} 笔排队` : "本单没有排队";
-  },
-  earned: (n: number) => `收回本单获得的 ${n} 积分`,
-  used: (n: number) => `退还顾客抵扣的 ${n} 积分`,
-  rule: "只有本单的排队都还在排队中、且顾客还持有本单获得的积分时才能退款，否则会告诉你原因，什么都不会改变。",
-  reason: "退款原因（选填，顾客会在积分明细里看到）",
-  confirm: "确认退款",
-  refunding: "正在退款…",
-  cancel: "取消",
-  done: "完成",
-  ok: (r: RefundDone) =>
-    `订单 ${r.orderNo} 已退款：退回 ${formatFen(r.refundedFen)}，取消 ${r.cancelledEntries} 笔排队，收回 ${r.pointsFromLocked + r.pointsFromAvailable} 积分` +
-    (r.pointsReturned > 0 ? `，退还 ${r.pointsReturned} 抵扣积分。` : "。"),
-};
+/** What the refund will do to the order's queue entries, or why it cannot be done. */
+function entriesLine(t: ReturnType<typeof useTranslations<"merchant.refund">>, e: EntryCounts): string {
+  const settled = e.paid + e.left + e.cancelled;
+  if (settled > 0) return t("entriesSettled", { count: settled });
+  return e.waiting > 0 ? t("entriesCancel", { count: e.waiting }) : t("entriesNone");
+}
 
 export type RefundButtonProps = {
   orderId: number;
@@ -51,6 +36,7 @@ export function RefundButton(props: RefundButtonProps) {
   const [refunded, setRefunded] = useState(false);
   const router = useRouter();
   const titleId = useId();
+  const t = useTranslations("merchant.refund");
 
   return (
     <>
@@ -65,7 +51,7 @@ export function RefundButton(props: RefundButtonProps) {
           dialogRef.current?.showModal();
         }}
       >
-        {t.open}
+        {t("open")}
       </Button>
       <Dialog
         ref={dialogRef}
@@ -96,20 +82,27 @@ function RefundDialogBody({
     return r;
   }, null);
   const reasonId = useId();
+  const t = useTranslations("merchant.refund");
 
   return (
     <div className="space-y-4 whitespace-normal">
       <h2 id={titleId} className="text-lg font-semibold">
-        {t.title(o.orderNo)}
+        {t("title", { orderNo: o.orderNo })}
       </h2>
       {state?.ok ? (
         <>
           <p role="status" className="rounded-xl bg-green-50 px-3 py-2 text-sm text-green-800" data-testid="refund-result">
-            {t.ok(state)}
+            {t("ok", {
+              orderNo: state.orderNo,
+              amount: formatFen(state.refundedFen),
+              entries: state.cancelledEntries,
+              points: state.pointsFromLocked + state.pointsFromAvailable,
+              returned: state.pointsReturned,
+            })}
           </p>
           <div className="flex justify-end">
             <Button onClick={close} autoFocus>
-              {t.done}
+              {t("done")}
             </Button>
           </div>
         </>
@@ -117,18 +110,18 @@ function RefundDialogBody({
         <form action={action} className="space-y-4">
           <input type="hidden" name="orderId" value={o.orderId} />
           <div className="text-sm">
-            <p>{t.will}</p>
+            <p>{t("will")}</p>
             <ul className="mt-1 list-disc space-y-0.5 pl-5">
-              <li>{t.cash(formatFen(o.cashFen), o.simulated)}</li>
-              <li>{t.entries(o.entries)}</li>
-              {o.pointsEarned > 0 ? <li>{t.earned(o.pointsEarned)}</li> : null}
-              {o.pointsUsed > 0 ? <li>{t.used(o.pointsUsed)}</li> : null}
+              <li>{t(o.simulated ? "cashSimulated" : "cash", { amount: formatFen(o.cashFen) })}</li>
+              <li>{entriesLine(t, o.entries)}</li>
+              {o.pointsEarned > 0 ? <li>{t("earned", { points: o.pointsEarned })}</li> : null}
+              {o.pointsUsed > 0 ? <li>{t("used", { points: o.pointsUsed })}</li> : null}
             </ul>
-            <p className="mt-2 text-muted">{t.rule}</p>
+            <p className="mt-2 text-muted">{t("rule")}</p>
           </div>
           <div className="space-y-1.5">
             <label htmlFor={reasonId} className="block text-sm font-medium">
-              {t.reason}
+              {t("reason")}
             </label>
             <textarea
               id={reasonId}
@@ -146,10 +139,10 @@ function RefundDialogBody({
           ) : null}
           <div className="flex flex-wrap justify-end gap-2">
             <Button variant="secondary" onClick={close} autoFocus>
-              {t.cancel}
+              {t("cancel")}
             </Button>
-            <Button type="submit" variant="danger" pending={pending} pendingText={t.refunding} data-testid="confirm-refund">
-              {t.confirm}
+            <Button type="submit" variant="danger" pending={pending} pendingText={t("refunding")} data-testid="confirm-refund">
+              {t("confirm")}
             </Button>
           </div>
         </form>

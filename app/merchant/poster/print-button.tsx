@@ -1,11 +1,13 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { Button } from "@/app/_components";
 
 export function PrintButton() {
+  const t = useTranslations("merchant.poster");
   return (
     <Button type="button" variant="secondary" onClick={() => window.print()}>
-      打印海报
+      {t("print")}
     </Button>
   );
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getLocale, getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { Badge, Card, cn, EmptyState, Money, PageHeader, Pager, ProgressBar, Table, type BadgeTone } from "@/app/_components";
 import { pagedHref, pageParam } from "@/app/_components/paging";
@@ -9,45 +10,17 @@ import { queueGauge } from "@/lib/merchants/store";
 import { formatFen } from "@/lib/money/format";
 import { QUEUE_PAGE_SIZE, queueTable, type QueueRow } from "@/lib/queue/table";
 
-export const metadata: Metadata = { title: "排队队列 · Freeline 商家" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("merchant.queue");
+  return { title: t("metaTitle") };
+}
 
-const t = {
-  title: "排队队列",
-  description: "奖池够付队首时，队首订单全额免单。队列严格按先后顺序。",
-  gauge: "奖池与队首",
-  gaugeLabel: "奖池对队首的进度",
-  pool: "池中",
-  head: "队首",
-  short: (fen: string) => `还差 ${fen}`,
-  readyAuto: "奖池已够付队首，系统会自动派发。",
-  readyManual: "奖池已够付队首，等待平台运营派发。",
-  noneWaiting: "现在没有人排队",
-  noneWaitingBody: (pool: string) => `奖池 ${pool}。下一笔满门槛的订单将排在第 1 位。`,
-  waitingCount: "排队笔数",
-  waitingFen: "排队金额",
-  mode: { auto: "自动派发", manual: "人工派发" },
-  modeHint: { auto: "奖池够付队首时自动免单", manual: "由平台运营执行派发" },
-  entries: "队列条目",
-  filter: "筛选",
-  filters: { waiting: "排队中", all: "全部" },
-  cols: { position: "位置", target: "免单金额", customer: "顾客", orderNo: "订单号", time: "时间", status: "状态" },
-  emptyWaiting: "没有排队中的条目",
-  emptyAll: "还没有订单进入队列",
-  emptyBody: "顾客付款满门槛后，订单会出现在这里。",
-  pageEmpty: "这一页没有条目",
-  backToFirst: "回到第一页",
-};
+const TONE: Record<QueueRow["status"], BadgeTone> = { waiting: "brand", paid: "success", left: "neutral", cancelled: "warn" };
 
-const STATUS: Record<QueueRow["status"], { label: string; tone: BadgeTone }> = {
-  waiting: { label: "排队中", tone: "brand" },
-  paid: { label: "已免单", tone: "success" },
-  left: { label: "已退出", tone: "neutral" },
-  cancelled: { label: "已取消", tone: "warn" },
-};
-
-function statusOf(row: QueueRow): { label: string; tone: BadgeTone } {
-  if (row.status === "paid" && row.paidKind === "draw") return { label: "抽奖免单", tone: "success" };
-  return STATUS[row.status];
+/** The badge of one entry: a lucky-draw payout is told apart from one in queue order. */
+function statusOf(row: QueueRow): { key: QueueRow["status"] | "drawn"; tone: BadgeTone } {
+  if (row.status === "paid" && row.paidKind === "draw") return { key: "drawn", tone: "success" };
+  return { key: row.status, tone: TONE[row.status] };
 }
 
 /** `?status=` and `?page=`: anything unexpected falls back to the default rather than erroring. */
@@ -70,18 +43,18 @@ export default async function MerchantQueuePage({
   const query = querySchema.parse(await searchParams);
   // An approved store always has a queue; requireMerchant only lets approved stores through.
   const queueId = merchant.queueId!;
-  const [gauge, table] = await Promise.all([queueGauge(queueId), queueTable(queueId, query)]);
+  const [gauge, table, t] = await Promise.all([queueGauge(queueId), queueTable(queueId, query), getTranslations("merchant.queue")]);
   const pages = Math.max(1, Math.ceil(table.total / QUEUE_PAGE_SIZE));
 
   return (
     <div className="space-y-4">
       <PageHeader
-        title={t.title}
-        description={t.description}
+        title={t("title")}
+        description={t("description")}
         actions={
           <Badge tone={gauge.payoutMode === "auto" ? "brand" : "warn"}>
-            <span data-testid="payout-mode" title={t.modeHint[gauge.payoutMode]}>
-              {t.mode[gauge.payoutMode]}
+            <span data-testid="payout-mode" title={t(`modeHint.${gauge.payoutMode}`)}>
+              {t(`mode.${gauge.payoutMode}`)}
             </span>
           </Badge>
         }
@@ -90,9 +63,9 @@ export default async function MerchantQueuePage({
       <Gauge gauge={gauge} />
 
       <Card
-        title={t.entries}
+        title={t("entries")}
         actions={
-          <div role="group" aria-label={t.filter} className="flex gap-1 rounded-xl bg-canvas p-1 text-sm">
+          <div role="group" aria-label={t("filter")} className="flex gap-1 rounded-xl bg-canvas p-1 text-sm">
             {(["waiting", "all"] as const).map((s) => (
               <Link
                 key={s}
@@ -103,20 +76,20 @@ export default async function MerchantQueuePage({
                   query.status === s ? "bg-surface font-medium text-brand-700 shadow-sm" : "text-muted hover:text-ink",
                 )}
               >
-                {t.filters[s]}
+                {t(`filters.${s}`)}
               </Link>
             ))}
           </div>
         }
       >
         {table.total === 0 ? (
-          <EmptyState title={query.status === "waiting" ? t.emptyWaiting : t.emptyAll} description={t.emptyBody} />
+          <EmptyState title={query.status === "waiting" ? t("emptyWaiting") : t("emptyAll")} description={t("emptyBody")} />
         ) : table.rows.length === 0 ? (
           <EmptyState
-            title={t.pageEmpty}
+            title={t("pageEmpty")}
             action={
               <Link href={href({ ...query, page: 1 })} className="font-medium text-brand-700 underline">
-                {t.backToFirst}
+                {t("backToFirst")}
               </Link>
             }
           />
@@ -132,43 +105,44 @@ export default async function MerchantQueuePage({
   );
 }
 
-function Gauge({ gauge }: { gauge: Awaited<ReturnType<typeof queueGauge>> }) {
+async function Gauge({ gauge }: { gauge: Awaited<ReturnType<typeof queueGauge>> }) {
+  const t = await getTranslations("merchant.queue");
   const head = gauge.headTargetFen;
   return (
     <div className="grid gap-3 sm:grid-cols-3">
-      <Card title={t.gauge} className="sm:col-span-2" data-testid="queue-gauge">
+      <Card title={t("gauge")} className="sm:col-span-2" data-testid="queue-gauge">
         {head === null ? (
-          <EmptyState title={t.noneWaiting} description={t.noneWaitingBody(formatFen(gauge.poolFen))} className="py-6" />
+          <EmptyState title={t("noneWaiting")} description={t("noneWaitingBody", { pool: formatFen(gauge.poolFen) })} className="py-6" />
         ) : (
           <div className="space-y-2">
             <p className="text-lg font-semibold">
-              {t.pool} <Money fen={gauge.poolFen} /> <span className="text-muted">/</span> {t.head} <Money fen={head} />
+              {t("pool")} <Money fen={gauge.poolFen} /> <span className="text-muted">/</span> {t("head")} <Money fen={head} />
             </p>
             <ProgressBar
               value={gauge.poolFen}
               max={head}
-              label={t.gaugeLabel}
+              label={t("gaugeLabel")}
               valueText={`${formatFen(gauge.poolFen)} / ${formatFen(head)}`}
             />
             <p className="text-sm text-muted">
               {gauge.poolFen >= head
                 ? gauge.payoutMode === "auto"
-                  ? t.readyAuto
-                  : t.readyManual
-                : t.short(formatFen(head - gauge.poolFen))}
+                  ? t("readyAuto")
+                  : t("readyManual")
+                : t("short", { amount: formatFen(head - gauge.poolFen) })}
             </p>
           </div>
         )}
       </Card>
       <div className="grid grid-cols-2 gap-3 sm:grid-cols-1">
         <Card>
-          <p className="text-sm text-muted">{t.waitingCount}</p>
+          <p className="text-sm text-muted">{t("waitingCount")}</p>
           <p className="mt-1 text-2xl font-semibold tabular-nums" data-testid="waiting-count">
             {gauge.waitingCount}
           </p>
         </Card>
         <Card>
-          <p className="text-sm text-muted">{t.waitingFen}</p>
+          <p className="text-sm text-muted">{t("waitingFen")}</p>
           <p className="mt-1 text-2xl font-semibold" data-testid="waiting-fen">
             <Money fen={gauge.waitingFen} />
           </p>
@@ -179,7 +153,8 @@ function Gauge({ gauge }: { gauge: Awaited<ReturnType<typeof queueGauge>> }) {
 }
 
 /** Phones: one compact block per entry. */
-function EntryList({ rows }: { rows: QueueRow[] }) {
+async function EntryList({ rows }: { rows: QueueRow[] }) {
+  const [t, locale] = await Promise.all([getTranslations("merchant.queue"), getLocale()]);
   return (
     <ol className="divide-y divide-line sm:hidden" data-testid="queue-list">
       {rows.map((r) => {
@@ -193,11 +168,11 @@ function EntryList({ rows }: { rows: QueueRow[] }) {
                 <span className="ml-2 text-sm font-normal">{r.customerName}</span>
               </p>
               <p className="truncate text-xs text-muted">
-                {r.orderNo} · {formatShortDateTime(r.createdAt)}
+                {r.orderNo} · {formatShortDateTime(r.createdAt, { locale })}
               </p>
             </div>
             <Badge tone={s.tone} className="shrink-0">
-              {s.label}
+              {t(`status.${s.key}`)}
             </Badge>
           </li>
         );
@@ -207,7 +182,8 @@ function EntryList({ rows }: { rows: QueueRow[] }) {
 }
 
 /** Wider screens: a table. */
-function EntryTable({ rows }: { rows: QueueRow[] }) {
+async function EntryTable({ rows }: { rows: QueueRow[] }) {
+  const [t, locale] = await Promise.all([getTranslations("merchant.queue"), getLocale()]);
   const th = "px-2 py-2 text-left font-medium";
   return (
     <Table
@@ -215,12 +191,12 @@ function EntryTable({ rows }: { rows: QueueRow[] }) {
       data-testid="queue-table"
       head={
         <>
-          <th scope="col" className={th}>{t.cols.position}</th>
-          <th scope="col" className={cn(th, "text-right")}>{t.cols.target}</th>
-          <th scope="col" className={th}>{t.cols.customer}</th>
-          <th scope="col" className={th}>{t.cols.orderNo}</th>
-          <th scope="col" className={th}>{t.cols.time}</th>
-          <th scope="col" className={th}>{t.cols.status}</th>
+          <th scope="col" className={th}>{t("cols.position")}</th>
+          <th scope="col" className={cn(th, "text-right")}>{t("cols.target")}</th>
+          <th scope="col" className={th}>{t("cols.customer")}</th>
+          <th scope="col" className={th}>{t("cols.orderNo")}</th>
+          <th scope="col" className={th}>{t("cols.time")}</th>
+          <th scope="col" className={th}>{t("cols.status")}</th>
         </>
       }
     >
@@ -234,9 +210,9 @@ function EntryTable({ rows }: { rows: QueueRow[] }) {
             </td>
             <td className="max-w-[10rem] truncate px-2 py-2">{r.customerName}</td>
             <td className="px-2 py-2 font-mono text-xs">{r.orderNo}</td>
-            <td className="whitespace-nowrap px-2 py-2 text-muted">{formatShortDateTime(r.createdAt)}</td>
+            <td className="whitespace-nowrap px-2 py-2 text-muted">{formatShortDateTime(r.createdAt, { locale })}</td>
             <td className="px-2 py-2">
-              <Badge tone={s.tone}>{s.label}</Badge>
+              <Badge tone={s.tone}>{t(`status.${s.key}`)}</Badge>
             </td>
           </tr>
         );

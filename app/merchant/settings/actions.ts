@@ -14,7 +14,7 @@ import { STORE_CACHE_TAG } from "@/lib/merchants/store";
 function typed(parse: (s: string) => Parsed) {
   return z
     .string()
-    .max(32, "格式不正确")
+    .max(32, "rules.badFormat")
     .transform((s, ctx) => {
       const r = parse(s);
       if (r.ok) return r.value;
@@ -33,7 +33,7 @@ const settingsSchema = z
     freeBps: percent,
     unitCapFen: yuan,
     minOrderFen: yuan,
-    payoutMode: z.enum(PAYOUT_MODES, { error: "派发方式只能是自动派发或人工派发" }),
+    payoutMode: z.enum(PAYOUT_MODES, { error: "rules.payoutMode" }),
     exitCompBps: percent,
   })
   // Every range at once, so the form marks every field out of range (the fee is the platform
@@ -42,8 +42,8 @@ const settingsSchema = z
     const checked = checkRules({ ...DEFAULT_RULES, ...v });
     if (checked.ok) return;
     for (const key of MERCHANT_RULE_KEYS) {
-      const message = checked.fieldErrors[key];
-      if (message) ctx.addIssue({ code: "custom", path: [key], message });
+      const error = checked.fieldErrors[key];
+      if (error) ctx.addIssue({ code: "custom", path: [key], message: error.message, params: error.params });
     }
   });
 

@@ -1,20 +1,32 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getLocale, getTranslations } from "next-intl/server";
 import { Card, PageHeader } from "@/app/_components";
+import { ruleText } from "@/i18n/rule-text";
 import { requireMerchant } from "@/lib/auth/session";
 import { formatLongDateTime } from "@/lib/format/datetime";
 import { pointsPolicy } from "@/lib/points/policy";
-import { MERCHANT_RULE_KEYS, percentText, RULE_LABEL, ruleValueText, type MerchantRules } from "@/lib/rules/form";
+import { MERCHANT_RULE_KEYS, percentText, type MerchantRules } from "@/lib/rules/form";
 import { currentRules, ruleHistory, settingsOf, storeQueueOf } from "@/lib/rules/versions";
 import { SettingsForm } from "./settings-form";
 
-export const metadata: Metadata = { title: "规则设置 · Freeline 商家" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("merchant.settings");
+  return { title: t("metaTitle") };
+}
 export const dynamic = "force-dynamic";
 
 /** The store's rules: edit within the platform's ranges (a new version for new orders), and the version history. */
 export default async function MerchantSettingsPage() {
   const { merchant } = await requireMerchant({ next: "/merchant/settings" });
-  const [current, history, queue] = await Promise.all([currentRules(merchant.id), ruleHistory(merchant.id), storeQueueOf(merchant.id)]);
+  const [current, history, queue, t, locale] = await Promise.all([
+    currentRules(merchant.id),
+    ruleHistory(merchant.id),
+    storeQueueOf(merchant.id),
+    getTranslations("merchant.settings"),
+    getLocale(),
+  ]);
+  const words = ruleText(locale);
   const rules = settingsOf(current);
   const mine = Object.fromEntries(MERCHANT_RULE_KEYS.map((k) => [k, rules[k]])) as MerchantRules;
   const policy = pointsPolicy();
@@ -22,16 +34,16 @@ export default async function MerchantSettingsPage() {
   return (
     <div className="space-y-4">
       <PageHeader
-        title="规则设置"
-        description={`当前第 ${current.version} 版。保存会生成新版本，只影响之后的新订单；已有订单和排队条目按其加入时的版本执行。`}
+        title={t("title")}
+        description={t("description", { version: current.version })}
         actions={
           <Link className="text-sm text-brand-700 underline" href={`/s/${merchant.slug}/rules`}>
-            顾客看到的规则页 ›
+            {t("customerView")} ›
           </Link>
         }
       />
 
-      <Card title="本店设置">
+      <Card title={t("mine")}>
         <SettingsForm
           current={mine}
           platformFeeBps={rules.platformFeeBps}
@@ -39,33 +51,33 @@ export default async function MerchantSettingsPage() {
         />
       </Card>
 
-      <Card title="平台统一设置（不可修改）">
+      <Card title={t("platform")}>
         <dl className="grid grid-cols-[8rem_1fr] gap-y-1 text-sm">
-          <dt className="text-muted">平台服务费</dt>
-          <dd>让利的 {percentText(rules.platformFeeBps)}</dd>
-          <dt className="text-muted">积分每日释放</dt>
-          <dd>待释放积分的 {percentText(policy.releaseBpsPerDay)}（向上取整）</dd>
-          <dt className="text-muted">积分有效期</dt>
-          <dd>{policy.expiryDays > 0 ? `释放后 ${policy.expiryDays} 天` : "永不过期"}</dd>
+          <dt className="text-muted">{words.label("platformFeeBps")}</dt>
+          <dd>{t("feeValue", { percent: percentText(rules.platformFeeBps) })}</dd>
+          <dt className="text-muted">{words.label("releaseBpsPerDay")}</dt>
+          <dd>{t("releaseValue", { percent: percentText(policy.releaseBpsPerDay) })}</dd>
+          <dt className="text-muted">{words.label("pointsExpiryDays")}</dt>
+          <dd>{policy.expiryDays > 0 ? t("expiryDays", { days: policy.expiryDays }) : words.value("pointsExpiryDays", 0)}</dd>
         </dl>
-        <p className="mt-2 text-xs text-muted">顾客的积分来自多家门店，释放和过期按全平台统一规则执行。</p>
+        <p className="mt-2 text-xs text-muted">{t("platformNote")}</p>
       </Card>
 
-      <Card title="版本历史">
+      <Card title={t("history")}>
         <ol className="divide-y divide-line text-sm" data-testid="rule-history">
           {history.map((v) => (
             <li key={v.id} className="py-2">
               <p className="font-medium">
-                第 {v.version} 版 <span className="font-normal text-muted">· {formatLongDateTime(v.createdAt)}</span>
-                {v.version === current.version ? <span className="ml-2 text-xs text-brand-700">当前</span> : null}
+                {t("version", { version: v.version })} <span className="font-normal text-muted">· {formatLongDateTime(v.createdAt, { locale })}</span>
+                {v.version === current.version ? <span className="ml-2 text-xs text-brand-700">{t("current")}</span> : null}
               </p>
               {v.changes.length === 0 ? (
-                <p className="text-muted">初始规则：让利 {percentText(v.rules.rebateBps)}</p>
+                <p className="text-muted">{t("initial", { percent: percentText(v.rules.rebateBps) })}</p>
               ) : (
                 <ul className="text-muted">
                   {v.changes.map((c) => (
                     <li key={c.key}>
-                      {RULE_LABEL[c.key]}：{ruleValueText(c.key, c.from)} → {ruleValueText(c.key, c.to)}
+                      {t("change", { label: words.label(c.key), from: words.value(c.key, c.from), to: words.value(c.key, c.to) })}
                     </li>
                   ))}
                 </ul>

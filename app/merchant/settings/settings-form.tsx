@@ -1,18 +1,11 @@
 "use client";
 
+import { useLocale, useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
 import { Button, Field, FormError } from "@/app/_components";
+import { ruleText } from "@/i18n/rule-text";
 import { formatFen } from "@/lib/money/format";
-import {
-  parsePercent,
-  parseYuanOrZero,
-  PAYOUT_MODE_LABEL,
-  percentInput,
-  percentText,
-  ruleRangeText,
-  yuanInput,
-  type MerchantRules,
-} from "@/lib/rules/form";
+import { parsePercent, parseYuanOrZero, percentInput, percentText, yuanInput, type MerchantRules } from "@/lib/rules/form";
 import { computeShares } from "@/lib/rules/shares";
 import type { PayoutMode } from "@/lib/rules/settings";
 import { queueUnits } from "@/lib/rules/units";
@@ -20,13 +13,13 @@ import { changeRulesAction } from "./actions";
 
 type TextKey = Exclude<keyof MerchantRules, "payoutMode">;
 
-const FIELDS: { key: TextKey; label: string; unit: "%" | "元"; hint: string }[] = [
-  { key: "rebateBps", label: "让利比例", unit: "%", hint: "每笔订单实付金额中拿出的比例" },
-  { key: "pointsBps", label: "积分比例", unit: "%", hint: "让利中以绿色积分返给顾客的比例" },
-  { key: "freeBps", label: "免单目标", unit: "%", hint: "每个排队条目的目标占实付金额的比例" },
-  { key: "unitCapFen", label: "拆单上限", unit: "元", hint: "大单拆成每份不超过此金额排队" },
-  { key: "minOrderFen", label: "排队门槛", unit: "元", hint: "低于此金额的订单只得积分、不排队" },
-  { key: "exitCompBps", label: "退出补偿", unit: "%", hint: "顾客退出排队时按目标金额补偿的积分比例" },
+const FIELDS: { key: TextKey; unit: "percent" | "yuan" }[] = [
+  { key: "rebateBps", unit: "percent" },
+  { key: "pointsBps", unit: "percent" },
+  { key: "freeBps", unit: "percent" },
+  { key: "unitCapFen", unit: "yuan" },
+  { key: "minOrderFen", unit: "yuan" },
+  { key: "exitCompBps", unit: "percent" },
 ];
 
 function toText(key: TextKey, v: number): string {
@@ -49,10 +42,12 @@ export function SettingsForm({
   alliance: { name: string; payoutMode: PayoutMode } | null;
 }) {
   const [state, action, pending] = useActionState(changeRulesAction, null);
+  const t = useTranslations("merchant.settings.form");
+  const words = ruleText(useLocale());
   const [text, setText] = useState<Record<TextKey, string>>(() => {
-    const t = {} as Record<TextKey, string>;
-    for (const f of FIELDS) t[f.key] = toText(f.key, current[f.key]);
-    return t;
+    const initial = {} as Record<TextKey, string>;
+    for (const f of FIELDS) initial[f.key] = toText(f.key, current[f.key]);
+    return initial;
   });
   const [mode, setMode] = useState<PayoutMode>(alliance?.payoutMode ?? current.payoutMode);
   const failed = state && !state.ok ? state : null;
@@ -84,24 +79,28 @@ export function SettingsForm({
           <Field
             key={f.key}
             name={f.key}
-            label={`${f.label}（${f.unit}）`}
+            label={t("fieldLabel", { label: words.label(f.key), unit: t(`unit.${f.unit}`) })}
             inputMode="decimal"
             autoComplete="off"
             value={text[f.key]}
-            onChange={(e) => setText((t) => ({ ...t, [f.key]: e.target.value }))}
-            hint={`${f.hint}。范围 ${ruleRangeText(f.key)}，当前 ${toText(f.key, current[f.key])}${f.unit === "%" ? "%" : " 元"}`}
+            onChange={(e) => setText((prev) => ({ ...prev, [f.key]: e.target.value }))}
+            hint={t("fieldHint", {
+              hint: t(`hint.${f.key}`),
+              range: words.range(f.key),
+              current: t(`current.${f.unit}`, { value: toText(f.key, current[f.key]) }),
+            })}
             error={errorFor(f.key)}
           />
         ))}
       </div>
 
       <fieldset className="space-y-1.5">
-        <legend className="text-sm font-medium text-ink">派发方式</legend>
+        <legend className="text-sm font-medium text-ink">{words.label("payoutMode")}</legend>
         {alliance ? (
           <>
             <input type="hidden" name="payoutMode" value={alliance.payoutMode} />
             <p className="text-sm">
-              {PAYOUT_MODE_LABEL[alliance.payoutMode]}（本店属于异业联盟“{alliance.name}”，派发方式由联盟统一设置）
+              {t("allianceMode", { mode: words.mode(alliance.payoutMode), name: alliance.name })}
             </p>
           </>
         ) : (
@@ -109,12 +108,12 @@ export function SettingsForm({
             {(["auto", "manual"] as const).map((m) => (
               <label key={m} className="flex items-center gap-2">
                 <input type="radio" name="payoutMode" value={m} checked={mode === m} onChange={() => setMode(m)} />
-                {PAYOUT_MODE_LABEL[m]}
+                {words.mode(m)}
               </label>
             ))}
           </div>
         )}
-        <p className="text-xs text-muted">自动：免单池够付队首时立即派发；人工：由平台运营在后台运行派发。</p>
+        <p className="text-xs text-muted">{t("modeHelp")}</p>
         {errorFor("payoutMode") ? (
           <p role="alert" className="text-sm text-danger">
             {errorFor("payoutMode")}
@@ -122,19 +121,29 @@ export function SettingsForm({
         ) : null}
       </fieldset>
 
-      <section aria-label="示例" className="rounded-xl bg-canvas p-3 text-sm" data-testid="live-example">
-        <h3 className="mb-1 font-medium">按上面的数值：¥100.00 的订单</h3>
+      <section aria-label={t("example")} className="rounded-xl bg-canvas p-3 text-sm" data-testid="live-example">
+        <h3 className="mb-1 font-medium">{t("exampleTitle", { amount: formatFen(10_000) })}</h3>
         {example ? (
           <ul className="list-disc space-y-0.5 pl-5">
-            <li>让利 {formatFen(example.shares.rebateFen)}：平台服务费 {formatFen(example.shares.platformFeeFen)}（让利的 {percentText(platformFeeBps)}），积分 {example.shares.pointsEarned} 分，进入免单池 {formatFen(example.shares.poolFen)}</li>
-            <li>商家实收 {formatFen(example.shares.merchantNetFen)}</li>
             <li>
-              ¥350.00 的订单排队：
-              {example.units.length === 0 ? "不排队（低于门槛或目标为 0）" : example.units.map((u) => formatFen(u)).join(" + ")}
+              {t("exampleShares", {
+                rebate: formatFen(example.shares.rebateFen),
+                fee: formatFen(example.shares.platformFeeFen),
+                feePercent: percentText(platformFeeBps),
+                points: example.shares.pointsEarned,
+                pool: formatFen(example.shares.poolFen),
+              })}
+            </li>
+            <li>{t("exampleNet", { net: formatFen(example.shares.merchantNetFen) })}</li>
+            <li>
+              {t("exampleUnits", {
+                amount: formatFen(35_000),
+                units: example.units.length === 0 ? t("exampleNoUnits") : example.units.map((u) => formatFen(u)).join(" + "),
+              })}
             </li>
           </ul>
         ) : (
-          <p className="text-muted">请先修正上面的数值。</p>
+          <p className="text-muted">{t("fixFirst")}</p>
         )}
       </section>
 
@@ -142,12 +151,12 @@ export function SettingsForm({
       <div role="status" aria-live="polite" data-testid="settings-status">
         {state?.ok ? (
           <p className="rounded-xl bg-green-50 px-3 py-2 text-sm text-green-800">
-            {state.changed ? `已保存为第 ${state.version} 版，之后的新订单按新规则执行。` : `规则没有变化，仍为第 ${state.version} 版。`}
+            {state.changed ? t("saved", { version: state.version }) : t("unchanged", { version: state.version })}
           </p>
         ) : null}
       </div>
-      <Button type="submit" pending={pending} pendingText="正在保存…">
-        保存为新版本
+      <Button type="submit" pending={pending} pendingText={t("saving")}>
+        {t("save")}
       </Button>
     </form>
   );

@@ -9,11 +9,11 @@ import { STORE_CACHE_TAG } from "@/lib/merchants/store";
 
 const reviewSchema = z.object({
   merchantId: z.coerce
-    .number({ error: "申请编号无效" })
-    .int({ error: "申请编号无效" })
-    .positive({ error: "申请编号无效" })
-    .max(Number.MAX_SAFE_INTEGER, { error: "申请编号无效" }),
-  decision: z.enum(["approve", "reject"], { error: "请选择通过或驳回" }),
+    .number({ error: "merchant.invalidApplication" })
+    .int({ error: "merchant.invalidApplication" })
+    .positive({ error: "merchant.invalidApplication" })
+    .max(Number.MAX_SAFE_INTEGER, { error: "merchant.invalidApplication" }),
+  decision: z.enum(["approve", "reject"], { error: "merchant.chooseDecision" }),
   reason: reviewReasonSchema.optional().default(""),
 });
 

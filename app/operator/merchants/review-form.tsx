@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useActionState } from "react";
 import { Button, FormError } from "@/app/_components";
 import { reviewApplicationAction } from "./actions";
@@ -7,6 +8,7 @@ import { reviewApplicationAction } from "./actions";
 /** Approve or reject one application. A reason is required to reject; the applicant sees it. */
 export function ReviewForm({ merchantId, slug }: { merchantId: number; slug: string }) {
   const [state, action, pending] = useActionState(reviewApplicationAction, null);
+  const t = useTranslations("operator.merchants.review");
   const failed = state && !state.ok ? state : null;
   const reasonError = failed?.fieldErrors?.reason ?? null;
   const id = `reason-${merchantId}`;
@@ -14,7 +16,7 @@ export function ReviewForm({ merchantId, slug }: { merchantId: number; slug: str
     <form action={action} className="space-y-2" noValidate data-testid={`review-${slug}`}>
       <input type="hidden" name="merchantId" value={merchantId} />
       <label htmlFor={id} className="block text-sm font-medium text-ink">
-        理由（驳回时必填，申请人可见）
+        {t("reason")}
       </label>
       <textarea
         id={id}
@@ -34,10 +36,10 @@ export function ReviewForm({ merchantId, slug }: { merchantId: number; slug: str
       {failed && !reasonError ? <FormError>{failed.error}</FormError> : null}
       <div className="flex gap-2">
         <Button type="submit" name="decision" value="approve" size="sm" pending={pending} className="whitespace-nowrap">
-          通过
+          {t("approve")}
         </Button>
         <Button type="submit" name="decision" value="reject" size="sm" variant="danger" disabled={pending} className="whitespace-nowrap">
-          驳回
+          {t("reject")}
         </Button>
       </div>
     </form>

@@ -1,17 +1,18 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getLocale } from "next-intl/server";
 import { Card } from "@/app/_components";
 import { formatLongDateTime } from "@/lib/format/datetime";
 import { formatFen } from "@/lib/money/format";
 import { pointsPolicy } from "@/lib/points/policy";
 import { DRAW_CAP_FEN } from "@/lib/queue/draw";
-import { PAYOUT_MODE_LABEL, RULE_LABEL, ruleValueText } from "@/lib/rules/form";
 import { computeShares } from "@/lib/rules/shares";
 import { exitCompensation, queueUnits } from "@/lib/rules/units";
 import { ruleHistory, storeQueueOf } from "@/lib/rules/versions";
 import { bpsPercent } from "../../../_ui/format";
 import { RiskNotice } from "../../../_ui/risk-notice";
 import { findStore, storeOr404 } from "../store";
+import { ruleText } from "@/i18n/rule-text";
 
 export const dynamic = "force-dynamic";
 
@@ -35,6 +36,7 @@ export default async function StoreRulesPage({ params }: Props) {
   const [history, queue] = await Promise.all([ruleHistory(store.merchant.id), storeQueueOf(store.merchant.id)]);
   const r = store.rule;
   const policy = pointsPolicy();
+  const words = ruleText(await getLocale());
   const ex = computeShares(10_000, r);
   const target100 = queueUnits(10_000, { ...r, unitCapFen: 0 })[0] ?? 0;
   const units350 = queueUnits(35_000, r);
@@ -68,7 +70,7 @@ export default async function StoreRulesPage({ params }: Props) {
           </li>
           <li>
             免单池够支付队首那一份时，这一份的目标金额全部退回顾客的钱包。严格先来先得，不会跳过队首。本店当前为
-            {PAYOUT_MODE_LABEL[mode]}
+            {words.mode(mode)}
             {mode === "auto" ? "：池子够了立即派发" : "：由平台运营定期运行派发"}
             {queue?.allianceName ? `（与异业联盟“${queue.allianceName}”的成员共用一个队列和免单池）` : ""}。
           </li>
@@ -133,7 +135,7 @@ export default async function StoreRulesPage({ params }: Props) {
                 <ul className="text-muted">
                   {v.changes.map((c) => (
                     <li key={c.key}>
-                      {RULE_LABEL[c.key]}：{ruleValueText(c.key, c.from)} → {ruleValueText(c.key, c.to)}
+                      {words.label(c.key)}：{words.value(c.key, c.from)} → {words.value(c.key, c.to)}
                     </li>
                   ))}
                 </ul>
