@@ -12,10 +12,10 @@ const PAYOUTS_PATH = "/operator/payouts";
 
 const runQueueSchema = z.object({
   queueId: z.coerce
-    .number({ error: "队列编号无效" })
-    .int({ error: "队列编号无效" })
-    .positive({ error: "队列编号无效" })
-    .max(Number.MAX_SAFE_INTEGER, { error: "队列编号无效" }),
+    .number({ error: "operator.invalidQueue" })
+    .int({ error: "operator.invalidQueue" })
+    .positive({ error: "operator.invalidQueue" })
+    .max(Number.MAX_SAFE_INTEGER, { error: "operator.invalidQueue" }),
 });
 
 /** Runs the FIFO payout of one queue (paying only what its pool covers) and audits it. */

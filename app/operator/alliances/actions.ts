@@ -10,8 +10,12 @@ import { PAYOUT_MODES } from "@/lib/rules/settings";
 import { STORE_CACHE_TAG } from "@/lib/merchants/store";
 
 const formSchema = z.object({
-  name: z.string().trim().min(1, { error: "请填写联盟名称" }).max(ALLIANCE_RULES.nameMaxLength, { error: `最多 ${ALLIANCE_RULES.nameMaxLength} 个字` }),
-  payoutMode: z.enum(PAYOUT_MODES, { error: "请选择派发模式" }),
+  name: z
+    .string()
+    .trim()
+    .min(1, { error: "alliance.nameRequired" })
+    .refine((s) => s.length <= ALLIANCE_RULES.nameMaxLength, { error: "alliance.nameTooLong", params: { max: ALLIANCE_RULES.nameMaxLength } }),
+  payoutMode: z.enum(PAYOUT_MODES, { error: "alliance.chooseMode" }),
 });
 
 // Checkboxes repeat the field, which the action helper's one-value-per-field object cannot hold, so
@@ -25,7 +29,10 @@ const membersSchema = z
 export const formAllianceAction = validatedAction(formSchema, "operator", async ({ name, payoutMode }, { viewer, formData }) => {
   const members = membersSchema.safeParse([...new Set(formData.getAll("merchantIds").map(String))]);
   if (!members.success) {
-    throw new DomainError("invalid_input", `请选择 ${ALLIANCE_RULES.minMembers}–${ALLIANCE_RULES.maxMembers} 家门店`, "merchantIds");
+    throw new DomainError("invalid_input", "alliance.chooseMembers", "merchantIds", {
+      min: ALLIANCE_RULES.minMembers,
+      max: ALLIANCE_RULES.maxMembers,
+    });
   }
   const formed = await inTransaction((tx) => formAlliance(tx, { name, merchantIds: members.data, operatorId: viewer.userId, payoutMode }));
   updateTag(STORE_CACHE_TAG);

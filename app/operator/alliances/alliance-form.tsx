@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
 import { Button, Field, FormError } from "@/app/_components";
 import type { ActionState } from "@/lib/auth/action";
@@ -7,26 +8,6 @@ import { formatFen } from "@/lib/money/format";
 import { formAllianceAction } from "./actions";
 
 export type CandidateStore = { merchantId: number; name: string; slug: string; poolFen: number; waitingCount: number };
-
-const t = {
-  name: "联盟名称",
-  nameHint: "顾客会在门店页和“我的排队”里看到这个名字。",
-  mode: "派发模式",
-  modes: { auto: "自动：奖池够付队首时自动免单", manual: "人工：由运营执行派发" },
-  members: "成员门店",
-  membersHint: "至少 2 家。只有自己队列里已没有排队条目的门店才能加入：已排队的顾客不会因此失去本店的后续订单。",
-  blocked: (n: number) => `队列中还有 ${n} 笔排队，暂不能加入`,
-  pool: (fen: number) => `奖池余额 ${formatFen(fen)}（留在原奖池）`,
-  none: "没有可加入联盟的门店（已通过审核且未加入联盟的门店）。",
-  start: "组建联盟…",
-  confirmTitle: "确认组建联盟",
-  confirmBody: (name: string, stores: string[]) =>
-    `组建「${name}」：${stores.join("、")} 的新订单将进入同一条队列和同一个免单池，按付款先后排序。联盟组建后暂不能解散或退出。`,
-  confirm: "确认组建",
-  running: "组建中…",
-  cancel: "返回修改",
-  done: (name: string, stores: string[]) => `已组建「${name}」：${stores.join("、")}`,
-};
 
 type State = ActionState<{ allianceId: number; name: string; queueId: number; members: string[] }>;
 
@@ -36,6 +17,8 @@ export function AllianceForm({ candidates }: { candidates: CandidateStore[] }) {
   const [name, setName] = useState("");
   const [mode, setMode] = useState<"auto" | "manual">("auto");
   const [checked, setChecked] = useState<number[]>([]);
+  const t = useTranslations("operator.alliances.form");
+  const list = (names: string[]) => names.join(t("separator"));
   const [state, formAction, pending] = useActionState<State, FormData>(async (prev, formData) => {
     const next = await formAllianceAction(prev, formData);
     setConfirming(false);
@@ -50,7 +33,7 @@ export function AllianceForm({ candidates }: { candidates: CandidateStore[] }) {
   const fieldErrors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   const toggle = (id: number) => setChecked((ids) => (ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id]));
 
-  if (candidates.length === 0 && !state?.ok) return <p className="text-sm text-muted">{t.none}</p>;
+  if (candidates.length === 0 && !state?.ok) return <p className="text-sm text-muted">{t("none")}</p>;
 
   return (
     <div className="space-y-4" data-testid="alliance-form">
@@ -62,35 +45,35 @@ export function AllianceForm({ candidates }: { candidates: CandidateStore[] }) {
           {checked.map((id) => (
             <input key={id} type="hidden" name="merchantIds" value={id} />
           ))}
-          <p id="alliance-confirm-title" className="font-semibold text-ink">{t.confirmTitle}</p>
-          <p className="text-sm text-ink">{t.confirmBody(name.trim(), chosen.map((c) => c.name))}</p>
-          <p className="text-sm text-muted">{t.modes[mode]}</p>
+          <p id="alliance-confirm-title" className="font-semibold text-ink">{t("confirmTitle")}</p>
+          <p className="text-sm text-ink">{t("confirmBody", { name: name.trim(), stores: list(chosen.map((c) => c.name)) })}</p>
+          <p className="text-sm text-muted">{t(`modes.${mode}`)}</p>
           <div className="flex gap-2">
-            <Button type="submit" pending={pending} pendingText={t.running} data-testid="alliance-confirm-button">
-              {t.confirm}
+            <Button type="submit" pending={pending} pendingText={t("running")} data-testid="alliance-confirm-button">
+              {t("confirm")}
             </Button>
             <Button type="button" variant="secondary" disabled={pending} onClick={() => setConfirming(false)}>
-              {t.cancel}
+              {t("cancel")}
             </Button>
           </div>
         </form>
       ) : (
         <>
-          <Field name="name" label={t.name} hint={t.nameHint} maxLength={40} value={name} onChange={(e) => setName(e.target.value)} error={fieldErrors.name} />
+          <Field name="name" label={t("name")} hint={t("nameHint")} maxLength={40} value={name} onChange={(e) => setName(e.target.value)} error={fieldErrors.name} />
 
           <fieldset className="space-y-1.5">
-            <legend className="text-sm font-medium text-ink">{t.mode}</legend>
+            <legend className="text-sm font-medium text-ink">{t("mode")}</legend>
             {(["auto", "manual"] as const).map((m) => (
               <label key={m} className="flex items-center gap-2 text-sm">
                 <input type="radio" name="payoutMode" value={m} checked={mode === m} onChange={() => setMode(m)} />
-                {t.modes[m]}
+                {t(`modes.${m}`)}
               </label>
             ))}
           </fieldset>
 
           <fieldset className="space-y-1.5" aria-describedby="alliance-members-hint">
-            <legend className="text-sm font-medium text-ink">{t.members}</legend>
-            <p id="alliance-members-hint" className="text-xs text-muted">{t.membersHint}</p>
+            <legend className="text-sm font-medium text-ink">{t("members")}</legend>
+            <p id="alliance-members-hint" className="text-xs text-muted">{t("membersHint")}</p>
             <ul className="divide-y divide-line rounded-xl ring-1 ring-line" data-testid="alliance-candidates">
               {candidates.map((c) => {
                 const blocked = c.waitingCount > 0;
@@ -110,7 +93,7 @@ export function AllianceForm({ candidates }: { candidates: CandidateStore[] }) {
                       <span>
                         <span className="font-medium">{c.name}</span>
                         <span className="ml-1.5 text-xs text-muted">/s/{c.slug}</span>
-                        <span className="block text-xs text-muted">{blocked ? t.blocked(c.waitingCount) : t.pool(c.poolFen)}</span>
+                        <span className="block text-xs text-muted">{blocked ? t("blocked", { count: c.waitingCount }) : t("pool", { amount: formatFen(c.poolFen) })}</span>
                       </span>
                     </label>
                   </li>
@@ -127,13 +110,13 @@ export function AllianceForm({ candidates }: { candidates: CandidateStore[] }) {
           {state && !state.ok && !fieldErrors.name && !fieldErrors.merchantIds ? <FormError>{state.error}</FormError> : null}
 
           <Button type="button" disabled={name.trim().length === 0 || checked.length < 2} onClick={() => setConfirming(true)} data-testid="alliance-start">
-            {t.start}
+            {t("start")}
           </Button>
         </>
       )}
       {!pending && state?.ok ? (
         <p role="status" className="rounded-xl bg-green-50 px-3 py-2 text-sm text-green-800" data-testid="alliance-done">
-          {t.done(state.name, state.members)}
+          {t("done", { name: state.name, stores: list(state.members) })}
         </p>
       ) : null}
     </div>

@@ -1,50 +1,47 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getLocale, getTranslations } from "next-intl/server";
 import { Badge, Card, EmptyState, Money, PageHeader, Table, Th } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
 import { formatShortDateTime } from "@/lib/format/datetime";
 import { allianceCandidates, listAlliances } from "@/lib/merchants/alliances";
 import { AllianceForm } from "./alliance-form";
 
-export const metadata: Metadata = { title: "异业联盟 · Freeline 运营" };
-
-const t = {
-  title: "异业联盟",
-  description: "几家门店共用一条免单队列和一个免单池：任一成员的订单都进入同一队列，按付款先后排序。每笔订单仍按本店的让利规则计算。",
-  list: "联盟",
-  listEmpty: "还没有联盟",
-  listEmptyBody: "在下方选择门店组建第一个联盟。",
-  cols: { name: "联盟", members: "成员门店", mode: "模式", pool: "奖池", waiting: "排队", created: "组建" },
-  mode: { auto: "自动", manual: "人工" },
-  waiting: (n: number) => `${n} 笔`,
-  form: "组建联盟",
-};
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("operator.alliances");
+  return { title: t("metaTitle") };
+}
 
 const td = "px-2 py-1.5 align-top";
 const tdNum = "px-2 py-1.5 text-right align-top whitespace-nowrap tabular-nums";
 
 export default async function OperatorAlliancesPage() {
   await requireViewer("operator", { next: "/operator/alliances" });
-  const [alliances, candidates] = await Promise.all([listAlliances(), allianceCandidates()]);
+  const [alliances, candidates, t, locale] = await Promise.all([
+    listAlliances(),
+    allianceCandidates(),
+    getTranslations("operator.alliances"),
+    getLocale(),
+  ]);
 
   return (
     <div className="space-y-4">
-      <PageHeader title={t.title} description={t.description} />
+      <PageHeader title={t("title")} description={t("description")} />
 
-      <Card title={`${t.list}（${alliances.length}）`}>
+      <Card title={t("listCount", { count: alliances.length })}>
         {alliances.length === 0 ? (
-          <EmptyState title={t.listEmpty} description={t.listEmptyBody} className="py-6" />
+          <EmptyState title={t("listEmpty")} description={t("listEmptyBody")} className="py-6" />
         ) : (
           <Table
             data-testid="alliances"
             head={
               <>
-                <Th>{t.cols.name}</Th>
-                <Th>{t.cols.members}</Th>
-                <Th>{t.cols.mode}</Th>
-                <Th num>{t.cols.pool}</Th>
-                <Th num>{t.cols.waiting}</Th>
-                <Th>{t.cols.created}</Th>
+                <Th>{t("cols.name")}</Th>
+                <Th>{t("cols.members")}</Th>
+                <Th>{t("cols.mode")}</Th>
+                <Th num>{t("cols.pool")}</Th>
+                <Th num>{t("cols.waiting")}</Th>
+                <Th>{t("cols.created")}</Th>
               </>
             }
           >
@@ -52,7 +49,7 @@ export default async function OperatorAlliancesPage() {
               <tr key={a.id} data-testid={`alliance-${a.id}`}>
                 <td className={`${td} whitespace-nowrap`}>
                   <span className="font-medium">{a.name}</span>
-                  <span className="ml-1.5 text-xs text-muted">队列 #{a.queueId}</span>
+                  <span className="ml-1.5 text-xs text-muted">{t("queue", { id: a.queueId })}</span>
                 </td>
                 <td className={td}>
                   <ul className="flex flex-wrap gap-x-2 gap-y-0.5">
@@ -66,16 +63,16 @@ export default async function OperatorAlliancesPage() {
                   </ul>
                 </td>
                 <td className={td}>
-                  <Badge tone={a.payoutMode === "auto" ? "brand" : "warn"}>{t.mode[a.payoutMode]}</Badge>
+                  <Badge tone={a.payoutMode === "auto" ? "brand" : "warn"}>{t(`mode.${a.payoutMode}`)}</Badge>
                 </td>
                 <td className={tdNum}>
                   <Money fen={a.poolFen} />
                 </td>
                 <td className={tdNum}>
-                  {t.waiting(a.waitingCount)} · <Money fen={a.waitingFen} />
+                  {t("waiting", { count: a.waitingCount })} · <Money fen={a.waitingFen} />
                 </td>
                 <td className={`${td} whitespace-nowrap text-muted`}>
-                  {formatShortDateTime(a.createdAt)} · {a.createdBy}
+                  {formatShortDateTime(a.createdAt, { locale })} · {a.createdBy}
                 </td>
               </tr>
             ))}
@@ -83,7 +80,7 @@ export default async function OperatorAlliancesPage() {
         )}
       </Card>
 
-      <Card title={t.form}>
+      <Card title={t("formTitle")}>
         <AllianceForm
           candidates={candidates.map((c) => ({ merchantId: c.merchantId, name: c.name, slug: c.slug, poolFen: c.poolFen, waitingCount: c.waitingCount }))}
         />

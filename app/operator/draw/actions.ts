@@ -10,11 +10,11 @@ import { drainQueue } from "@/lib/queue/drain";
 
 const drawSchema = z.object({
   queueId: z.coerce
-    .number({ error: "队列编号无效" })
-    .int({ error: "队列编号无效" })
-    .positive({ error: "队列编号无效" })
-    .max(Number.MAX_SAFE_INTEGER, { error: "队列编号无效" }),
-  reason: z.string().trim().max(200, { error: "备注最多 200 字" }).optional(),
+    .number({ error: "operator.invalidQueue" })
+    .int({ error: "operator.invalidQueue" })
+    .positive({ error: "operator.invalidQueue" })
+    .max(Number.MAX_SAFE_INTEGER, { error: "operator.invalidQueue" }),
+  reason: z.string().trim().max(200, { error: "draw.noteTooLong" }).optional(),
 });
 
 export type DrawOutcome = {

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getLocale, getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { Badge, Card, cn, EmptyState, Money, PageHeader, Table, td, tdNum, Th } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
@@ -9,31 +10,12 @@ import { DRAW_CAP_FEN } from "@/lib/queue/draw";
 import { drawHistory, drawQueues } from "@/lib/queue/draw-view";
 import { DrawPanel } from "./draw-panel";
 
-export const metadata: Metadata = { title: "幸运抽奖 · Freeline 运营" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("operator.draw");
+  return { title: t("metaTitle") };
+}
 
 const HISTORY_LIMIT = 50;
-
-const t = {
-  title: "幸运抽奖",
-  description: `在奖池够付的排队条目中，用密码学随机数等概率抽取一笔全额免单。单次上限 ${formatFen(DRAW_CAP_FEN)}。抽奖已在规则页公开，每次都有审计记录，并标注为抽奖免单（不算插队）。`,
-  queues: "选择队列",
-  queuesNote: "有排队条目的队列",
-  queuesEmpty: "没有排队中的队列",
-  queuesEmptyBody: "队列里有顾客排队时，才能在这里抽奖。",
-  cols: { queue: "队列", stores: "门店", mode: "模式", pool: "奖池", waiting: "排队", candidates: "候选", pick: "" },
-  oldQueue: "已并入联盟的旧队列",
-  mode: { auto: "自动", manual: "人工" },
-  pick: "选择",
-  picked: "已选",
-  drawOn: (name: string) => `抽奖：${name}`,
-  gone: "这个队列现在没有排队条目。",
-  figures: (pool: string, n: number, sum: string, waiting: number) => `奖池 ${pool} · 候选 ${n} 笔（共 ${sum}）· 排队 ${waiting} 笔`,
-  pickFirst: "请先在上方选择一个队列。",
-  history: "抽奖记录",
-  historyNote: `最近 ${HISTORY_LIMIT} 次`,
-  historyEmpty: "还没有抽奖记录",
-  hcols: { time: "时间", queue: "队列", operator: "运营", candidates: "候选", random: "随机值", index: "序号", winner: "中奖条目", amount: "金额", note: "备注" },
-};
 
 const querySchema = z.object({ queue: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().catch(undefined) });
 
@@ -46,26 +28,27 @@ export default async function OperatorDrawPage({ searchParams }: { searchParams:
     selectedId !== undefined ? drawQueues({ queueId: selectedId }) : Promise.resolve([]),
   ]);
   const selected = selectedRows[0];
+  const [t, locale] = await Promise.all([getTranslations("operator.draw"), getLocale()]);
 
   return (
     <div className="space-y-4">
-      <PageHeader title={t.title} description={t.description} />
+      <PageHeader title={t("title")} description={t("description", { cap: formatFen(DRAW_CAP_FEN) })} />
 
-      <Card title={`${t.queues}（${queues.length}）`} note={t.queuesNote}>
+      <Card title={t("queuesCount", { count: queues.length })} note={t("queuesNote")}>
         {queues.length === 0 ? (
-          <EmptyState title={t.queuesEmpty} description={t.queuesEmptyBody} className="py-6" />
+          <EmptyState title={t("queuesEmpty")} description={t("queuesEmptyBody")} className="py-6" />
         ) : (
           <Table
             data-testid="draw-queues"
             head={
               <>
-                <Th>{t.cols.queue}</Th>
-                <Th>{t.cols.stores}</Th>
-                <Th>{t.cols.mode}</Th>
-                <Th num>{t.cols.pool}</Th>
-                <Th num>{t.cols.waiting}</Th>
-                <Th num>{t.cols.candidates}</Th>
-                <Th num><span className="sr-only">{t.pick}</span></Th>
+                <Th>{t("cols.queue")}</Th>
+                <Th>{t("cols.stores")}</Th>
+                <Th>{t("cols.mode")}</Th>
+                <Th num>{t("cols.pool")}</Th>
+                <Th num>{t("cols.waiting")}</Th>
+                <Th num>{t("cols.candidates")}</Th>
+                <Th num><span className="sr-only">{t("pick")}</span></Th>
               </>
             }
           >
@@ -78,10 +61,10 @@ export default async function OperatorDrawPage({ searchParams }: { searchParams:
                     <span className="ml-1.5 text-xs text-muted">#{q.queueId}</span>
                   </td>
                   <td className={`${td} max-w-[16rem] truncate`}>
-                    {q.stores.length > 0 ? q.stores.join("、") : <span className="text-muted">{t.oldQueue}</span>}
+                    {q.stores.length > 0 ? q.stores.join(t("storeSeparator")) : <span className="text-muted">{t("oldQueue")}</span>}
                   </td>
                   <td className={td}>
-                    <Badge tone={q.payoutMode === "auto" ? "brand" : "warn"}>{t.mode[q.payoutMode]}</Badge>
+                    <Badge tone={q.payoutMode === "auto" ? "brand" : "warn"}>{t(`mode.${q.payoutMode}`)}</Badge>
                   </td>
                   <td className={tdNum}>
                     <Money fen={q.poolFen} />
@@ -90,10 +73,10 @@ export default async function OperatorDrawPage({ searchParams }: { searchParams:
                   <td className={tdNum}>{q.candidateCount}</td>
                   <td className="px-2 py-1 text-right">
                     {isSelected ? (
-                      <span className="text-xs font-medium text-brand-700">{t.picked}</span>
+                      <span className="text-xs font-medium text-brand-700">{t("picked")}</span>
                     ) : (
                       <Link href={`/operator/draw?queue=${q.queueId}`} className="text-sm font-medium text-brand-700 underline" data-testid={`pick-queue-${q.queueId}`}>
-                        {t.pick}
+                        {t("pick")}
                       </Link>
                     )}
                   </td>
@@ -105,46 +88,51 @@ export default async function OperatorDrawPage({ searchParams }: { searchParams:
       </Card>
 
       {selectedId !== undefined ? (
-        <Card title={t.drawOn(selected?.name ?? `#${selectedId}`)} data-testid="draw-card">
+        <Card title={t("drawOn", { name: selected?.name ?? `#${selectedId}` })} data-testid="draw-card">
           {selected ? (
             <div className="space-y-3">
               <p className="text-sm text-ink" data-testid="draw-figures">
-                {t.figures(formatFen(selected.poolFen), selected.candidateCount, formatFen(selected.candidateFen), selected.waitingCount)}
+                {t("figures", {
+                  pool: formatFen(selected.poolFen),
+                  count: selected.candidateCount,
+                  sum: formatFen(selected.candidateFen),
+                  waiting: selected.waitingCount,
+                })}
               </p>
               {/* Keyed by queue so switching queues starts a fresh confirm step and result. */}
               <DrawPanel key={selected.queueId} queueId={selected.queueId} queueName={selected.name} candidateCount={selected.candidateCount} poolFen={selected.poolFen} />
             </div>
           ) : (
-            <p className="text-sm text-muted">{t.gone}</p>
+            <p className="text-sm text-muted">{t("gone")}</p>
           )}
         </Card>
       ) : queues.length > 0 ? (
-        <p className="text-sm text-muted">{t.pickFirst}</p>
+        <p className="text-sm text-muted">{t("pickFirst")}</p>
       ) : null}
 
-      <Card title={t.history} note={t.historyNote}>
+      <Card title={t("history")} note={t("historyNote", { count: HISTORY_LIMIT })}>
         {history.length === 0 ? (
-          <EmptyState title={t.historyEmpty} className="py-6" />
+          <EmptyState title={t("historyEmpty")} className="py-6" />
         ) : (
           <Table
             data-testid="draw-history"
             head={
               <>
-                <Th>{t.hcols.time}</Th>
-                <Th>{t.hcols.queue}</Th>
-                <Th>{t.hcols.operator}</Th>
-                <Th num>{t.hcols.candidates}</Th>
-                <Th>{t.hcols.random}</Th>
-                <Th num>{t.hcols.index}</Th>
-                <Th>{t.hcols.winner}</Th>
-                <Th num>{t.hcols.amount}</Th>
-                <Th>{t.hcols.note}</Th>
+                <Th>{t("hcols.time")}</Th>
+                <Th>{t("hcols.queue")}</Th>
+                <Th>{t("hcols.operator")}</Th>
+                <Th num>{t("hcols.candidates")}</Th>
+                <Th>{t("hcols.random")}</Th>
+                <Th num>{t("hcols.index")}</Th>
+                <Th>{t("hcols.winner")}</Th>
+                <Th num>{t("hcols.amount")}</Th>
+                <Th>{t("hcols.note")}</Th>
               </>
             }
           >
             {history.map((d) => (
               <tr key={d.drawId} data-testid={`draw-${d.drawId}`}>
-                <td className={`${td} text-muted tabular-nums`}>{formatDateTime(d.createdAt, { seconds: true })}</td>
+                <td className={`${td} text-muted tabular-nums`}>{formatDateTime(d.createdAt, { seconds: true, locale })}</td>
                 <td className={td}>
                   {d.queueName}
                   <span className="ml-1.5 text-xs text-muted">#{d.queueId}</span>

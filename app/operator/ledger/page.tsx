@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getLocale, getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { Badge, Button, Card, EmptyState, Input, PageHeader, Table, td, tdNum, Th } from "@/app/_components";
 import { latestAudit } from "@/lib/audit/list";
@@ -7,43 +8,12 @@ import { requireViewer } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format/datetime";
 import { findAccounts, platformAccountList, trialBalanceReport, type AccountSummary } from "@/lib/ledger/reports";
 import { CheckPanel } from "./check-panel";
-import { formatAmount, KIND_LABEL, ownerLabel } from "./labels";
+import { ledgerText } from "./labels";
 
-export const metadata: Metadata = { title: "账本 · Freeline 运营" };
-
-const t = {
-  title: "账本",
-  description: "复式记账、只追加。试算平衡、不变量检查和每个账户的明细。",
-  trial: "试算平衡",
-  trialNote: "每种资产的全部分录之和必须为 0。",
-  balanced: "平衡",
-  unbalanced: "不平衡",
-  assetName: { CNY: "人民币（分）", PTS: "积分" },
-  kindCols: { kind: "账户类型", asset: "资产", accounts: "账户数", entries: "分录合计", kept: "记录余额合计", match: "核对" },
-  derived: "由分录推导",
-  derivedShort: "见明细",
-  match: "一致",
-  mismatch: "不一致",
-  noEntries: "还没有任何分录",
-  check: "不变量检查",
-  checkNote: "检查 SPEC 中的 I1–I8。会读取全部分录，数据量大时需要一些时间。",
-  lastCheck: (at: string, who: string, n: number) => `上次检查：${at} · ${who} · ${n === 0 ? "全部通过" : `${n} 处违规`}`,
-  neverChecked: "还没有运行过检查。",
-  find: "查找账户",
-  findLabel: "用户名、商家（slug 或店名）、队列号、账户号，或 world / platform_fees / points_issued",
-  findButton: "查找",
-  results: (n: number) => `找到 ${n} 个账户`,
-  noResults: "没有匹配的账户",
-  noResultsBody: "试试用户名的一部分、商家 slug、队列号或账户号。",
-  platform: "平台账户",
-  cols: { id: "账户", kind: "类型", owner: "所属", balance: "余额" },
-  export: "导出免单派发（CSV）",
-  exportNote: "按中国时间的日期筛选，包含起止两天；留空则导出全部。",
-  from: "起始日期",
-  to: "结束日期",
-  download: "下载 CSV",
-  systemActor: "系统",
-};
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("operator.ledger");
+  return { title: t("metaTitle") };
+}
 
 const querySchema = z.object({ q: z.string().trim().max(64).optional().catch(undefined) });
 
@@ -57,53 +27,55 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
     latestAudit("ledger.verify"),
   ]);
   const lastViolations = Number(last?.details.violations ?? 0);
+  const [t, locale] = await Promise.all([getTranslations("operator.ledger"), getLocale()]);
+  const words = ledgerText(locale);
 
   return (
     <div className="space-y-4">
-      <PageHeader title={t.title} description={t.description} />
+      <PageHeader title={t("title")} description={t("description")} />
 
-      <Card title={t.trial} note={t.trialNote} data-testid="trial-balance">
+      <Card title={t("trial")} note={t("trialNote")} data-testid="trial-balance">
         <div className="mb-4 grid gap-3 sm:grid-cols-2">
           {trial.assets.map((a) => (
             <div key={a.asset} className="rounded-xl bg-canvas px-3 py-2" data-testid={`trial-${a.asset}`}>
-              <p className="text-sm text-muted">{t.assetName[a.asset]}</p>
+              <p className="text-sm text-muted">{t(`assetName.${a.asset}`)}</p>
               <p className="mt-1 flex items-center gap-2 text-lg font-semibold tabular-nums">
                 <span data-testid={`trial-${a.asset}-total`}>{a.total}</span>
-                <Badge tone={a.balanced ? "success" : "danger"}>{a.balanced ? t.balanced : t.unbalanced}</Badge>
+                <Badge tone={a.balanced ? "success" : "danger"}>{a.balanced ? t("balanced") : t("unbalanced")}</Badge>
               </p>
             </div>
           ))}
         </div>
         {trial.kinds.length === 0 ? (
-          <EmptyState title={t.noEntries} className="py-6" />
+          <EmptyState title={t("noEntries")} className="py-6" />
         ) : (
           <Table
             head={
               <>
-                <Th>{t.kindCols.kind}</Th>
-                <Th>{t.kindCols.asset}</Th>
-                <Th num>{t.kindCols.accounts}</Th>
-                <Th num>{t.kindCols.entries}</Th>
-                <Th num>{t.kindCols.kept}</Th>
-                <Th>{t.kindCols.match}</Th>
+                <Th>{t("kindCols.kind")}</Th>
+                <Th>{t("kindCols.asset")}</Th>
+                <Th num>{t("kindCols.accounts")}</Th>
+                <Th num>{t("kindCols.entries")}</Th>
+                <Th num>{t("kindCols.kept")}</Th>
+                <Th>{t("kindCols.match")}</Th>
               </>
             }
           >
             {trial.kinds.map((k) => (
               <tr key={`${k.asset}-${k.kind}`} data-testid={`kind-${k.kind}`}>
                 <td className={td}>
-                  {KIND_LABEL[k.kind]} <span className="font-mono text-xs text-muted">{k.kind}</span>
+                  {words.kind(k.kind)} <span className="font-mono text-xs text-muted">{k.kind}</span>
                 </td>
                 <td className={td}>{k.asset}</td>
                 <td className={tdNum}>{k.accounts}</td>
-                <td className={tdNum}>{formatAmount(k.asset, k.entriesTotal)}</td>
-                <td className={tdNum}>{k.derived ? <span className="text-muted">{t.derived}</span> : formatAmount(k.asset, k.keptTotal)}</td>
+                <td className={tdNum}>{words.amount(k.asset, k.entriesTotal)}</td>
+                <td className={tdNum}>{k.derived ? <span className="text-muted">{t("derived")}</span> : words.amount(k.asset, k.keptTotal)}</td>
                 <td className={td}>
                   {k.derived ? (
                     <span className="text-muted">—</span>
                   ) : (
                     <Badge tone={k.keptTotal === k.entriesTotal ? "success" : "danger"}>
-                      {k.keptTotal === k.entriesTotal ? t.match : t.mismatch}
+                      {k.keptTotal === k.entriesTotal ? t("match") : t("mismatch")}
                     </Badge>
                   )}
                 </td>
@@ -113,55 +85,59 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
         )}
       </Card>
 
-      <Card title={t.check}>
-        <p className="mb-1 text-sm text-muted">{t.checkNote}</p>
+      <Card title={t("check")}>
+        <p className="mb-1 text-sm text-muted">{t("checkNote")}</p>
         <p className="mb-3 text-sm" data-testid="last-ledger-check">
           {last
-            ? t.lastCheck(formatDateTime(last.createdAt, { seconds: true }), last.actorName ?? t.systemActor, lastViolations)
-            : t.neverChecked}
+            ? t("lastCheck", {
+                at: formatDateTime(last.createdAt, { seconds: true, locale }),
+                who: last.actorName ?? t("systemActor"),
+                result: lastViolations === 0 ? t("allPassed") : t("violations", { count: lastViolations }),
+              })
+            : t("neverChecked")}
         </p>
         <CheckPanel />
       </Card>
 
-      <Card title={t.find}>
+      <Card title={t("find")}>
         <form method="get" action="/operator/ledger" className="flex flex-wrap items-end gap-2" role="search">
           <label className="min-w-0 flex-1 space-y-1.5">
-            <span className="block text-sm font-medium text-ink">{t.findLabel}</span>
+            <span className="block text-sm font-medium text-ink">{t("findLabel")}</span>
             <Input name="q" defaultValue={q ?? ""} maxLength={64} autoComplete="off" data-testid="account-search" />
           </label>
           <Button type="submit" variant="secondary">
-            {t.findButton}
+            {t("findButton")}
           </Button>
         </form>
         {found ? (
           <div className="mt-4">
             {found.length === 0 ? (
-              <EmptyState title={t.noResults} description={t.noResultsBody} className="py-6" />
+              <EmptyState title={t("noResults")} description={t("noResultsBody")} className="py-6" />
             ) : (
               <>
-                <p className="mb-2 text-sm text-muted">{t.results(found.length)}</p>
+                <p className="mb-2 text-sm text-muted">{t("results", { count: found.length })}</p>
                 <AccountTable accounts={found} testId="account-results" />
               </>
             )}
           </div>
         ) : null}
-        <h3 className="mt-5 mb-2 text-sm font-semibold text-ink">{t.platform}</h3>
+        <h3 className="mt-5 mb-2 text-sm font-semibold text-ink">{t("platform")}</h3>
         <AccountTable accounts={platform} testId="platform-accounts" />
       </Card>
 
-      <Card title={t.export}>
-        <p className="mb-3 text-sm text-muted">{t.exportNote}</p>
+      <Card title={t("export")}>
+        <p className="mb-3 text-sm text-muted">{t("exportNote")}</p>
         <form method="get" action="/api/operator/payouts.csv" className="flex flex-wrap items-end gap-2">
           <label className="space-y-1.5">
-            <span className="block text-sm font-medium text-ink">{t.from}</span>
+            <span className="block text-sm font-medium text-ink">{t("from")}</span>
             <Input type="date" name="from" />
           </label>
           <label className="space-y-1.5">
-            <span className="block text-sm font-medium text-ink">{t.to}</span>
+            <span className="block text-sm font-medium text-ink">{t("to")}</span>
             <Input type="date" name="to" />
           </label>
           <Button type="submit" variant="secondary" data-testid="export-csv">
-            {t.download}
+            {t("download")}
           </Button>
         </form>
       </Card>
@@ -169,16 +145,18 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
   );
 }
 
-function AccountTable({ accounts, testId }: { accounts: AccountSummary[]; testId: string }) {
+async function AccountTable({ accounts, testId }: { accounts: AccountSummary[]; testId: string }) {
+  const [t, locale] = await Promise.all([getTranslations("operator.ledger"), getLocale()]);
+  const words = ledgerText(locale);
   return (
     <Table
       data-testid={testId}
       head={
         <>
-          <Th>{t.cols.id}</Th>
-          <Th>{t.cols.kind}</Th>
-          <Th>{t.cols.owner}</Th>
-          <Th num>{t.cols.balance}</Th>
+          <Th>{t("cols.id")}</Th>
+          <Th>{t("cols.kind")}</Th>
+          <Th>{t("cols.owner")}</Th>
+          <Th num>{t("cols.balance")}</Th>
         </>
       }
     >
@@ -189,9 +167,9 @@ function AccountTable({ accounts, testId }: { accounts: AccountSummary[]; testId
               #{a.id}
             </Link>
           </td>
-          <td className={td}>{KIND_LABEL[a.kind]}</td>
-          <td className={`${td} max-w-[20rem] truncate`}>{ownerLabel(a.owner)}</td>
-          <td className={tdNum}>{a.derived ? <span className="text-muted">{t.derivedShort}</span> : formatAmount(a.asset, a.keptBalance)}</td>
+          <td className={td}>{words.kind(a.kind)}</td>
+          <td className={`${td} max-w-[20rem] truncate`}>{words.owner(a.owner)}</td>
+          <td className={tdNum}>{a.derived ? <span className="text-muted">{t("derivedShort")}</span> : words.amount(a.asset, a.keptBalance)}</td>
         </tr>
       ))}
     </Table>

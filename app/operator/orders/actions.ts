@@ -10,11 +10,11 @@ import { drainQueue } from "@/lib/queue/drain";
 
 const refundSchema = z.object({
   orderId: z.coerce
-    .number({ error: "订单无效" })
-    .int({ error: "订单无效" })
-    .positive({ error: "订单无效" })
-    .max(Number.MAX_SAFE_INTEGER, { error: "订单无效" }),
-  reason: z.string().trim().min(2, "请填写退款原因（至少 2 个字）").max(200, "原因最多 200 字"),
+    .number({ error: "refund.invalidOrder" })
+    .int({ error: "refund.invalidOrder" })
+    .positive({ error: "refund.invalidOrder" })
+    .max(Number.MAX_SAFE_INTEGER, { error: "refund.invalidOrder" }),
+  reason: z.string().trim().min(2, "refund.reasonRequired").max(200, "refund.reasonTooLong"),
 });
 
 /**

@@ -1,21 +1,11 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useActionState, useId } from "react";
 import { Button, Card } from "@/app/_components";
 import type { ActionState } from "@/lib/auth/action";
 import { formatFen } from "@/lib/money/format";
 import { operatorRefundAction } from "./actions";
-
-const t = {
-  title: "退款",
-  rule: "只有本单的排队都还在排队中、且顾客还持有本单获得的积分时才能退款；否则会显示原因，什么都不会改变。",
-  reason: "退款原因（必填，记入审计日志，顾客也会在明细里看到）",
-  confirm: "确认退款",
-  refunding: "正在退款…",
-  ok: (r: Done) =>
-    `订单 ${r.orderNo} 已退款：退回 ${formatFen(r.refundedFen)}，取消 ${r.cancelledEntries} 笔排队，收回 ${r.pointsTaken} 积分` +
-    (r.pointsReturned > 0 ? `，退还 ${r.pointsReturned} 抵扣积分。` : "。"),
-};
 
 type Done = { orderNo: string; refundedFen: number; cancelledEntries: number; pointsTaken: number; pointsReturned: number };
 
@@ -27,12 +17,19 @@ export function OperatorRefundForm({ orderId, refundable }: { orderId: number; r
   const [state, action, pending] = useActionState<ActionState<Done>, FormData>(operatorRefundAction, null);
   const reasonId = useId();
   const errorId = useId();
+  const t = useTranslations("operator.orders.refund");
 
   if (state?.ok) {
     return (
-      <Card title={t.title}>
+      <Card title={t("title")}>
         <p role="status" className="rounded-xl bg-green-50 px-3 py-2 text-sm text-green-800" data-testid="refund-result">
-          {t.ok(state)}
+          {t("ok", {
+            orderNo: state.orderNo,
+            amount: formatFen(state.refundedFen),
+            entries: state.cancelledEntries,
+            points: state.pointsTaken,
+            returned: state.pointsReturned,
+          })}
         </p>
       </Card>
     );
@@ -40,13 +37,13 @@ export function OperatorRefundForm({ orderId, refundable }: { orderId: number; r
   if (!refundable) return null;
   const reasonError = state && !state.ok ? state.fieldErrors?.reason : undefined;
   return (
-    <Card title={t.title}>
-      <form action={action} className="space-y-3" aria-label={t.title}>
+    <Card title={t("title")}>
+      <form action={action} className="space-y-3" aria-label={t("title")}>
         <input type="hidden" name="orderId" value={orderId} />
-        <p className="text-sm text-muted">{t.rule}</p>
+        <p className="text-sm text-muted">{t("rule")}</p>
         <div className="space-y-1.5">
           <label htmlFor={reasonId} className="block text-sm font-medium">
-            {t.reason}
+            {t("reason")}
           </label>
           <textarea
             id={reasonId}
@@ -72,8 +69,8 @@ export function OperatorRefundForm({ orderId, refundable }: { orderId: number; r
             {state.error}
           </p>
         ) : null}
-        <Button type="submit" variant="danger" pending={pending} pendingText={t.refunding} data-testid="confirm-refund">
-          {t.confirm}
+        <Button type="submit" variant="danger" pending={pending} pendingText={t("refunding")} data-testid="confirm-refund">
+          {t("confirm")}
         </Button>
       </form>
     </Card>

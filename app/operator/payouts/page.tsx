@@ -1,58 +1,52 @@
 import type { Metadata } from "next";
+import { getLocale, getTranslations } from "next-intl/server";
 import { Badge, Card, EmptyState, Money, PageHeader, SortableTable, Table, td, tdNum, Th } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format/datetime";
 import { payoutHistory, readyQueues } from "@/lib/queue/ready";
 import { PayoutRunner, RunAllButton, RunQueueButton, RunStatus } from "./run-buttons";
 
-export const metadata: Metadata = { title: "免单派发 · Freeline 运营" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("operator.payouts");
+  return { title: t("metaTitle") };
+}
 
 const HISTORY_LIMIT = 50;
 
-const t = {
-  title: "免单派发",
-  description: "奖池够付队首的队列。派发严格按队列顺序，只付奖池覆盖得到的条目。",
-  ready: "待派发队列",
-  readyEmpty: "没有待派发的队列",
-  readyEmptyBody: "奖池够付队首时，队列会出现在这里。",
-  readyCols: { queue: "队列", mode: "模式", pool: "奖池", head: "队首金额", waiting: "排队笔数", run: "操作" },
-  mode: { auto: "自动", manual: "人工" },
-  history: "最近派发",
-  historyNote: `最近 ${HISTORY_LIMIT} 笔`,
-  historyEmpty: "还没有派发记录",
-  historyCols: { time: "时间", queue: "队列", customer: "顾客", position: "位置", amount: "金额", kind: "方式" },
-  kind: { fifo: "顺序", draw: "抽奖" },
-};
-
 export default async function OperatorPayoutsPage() {
   await requireViewer("operator", { next: "/operator/payouts" });
-  const [ready, history] = await Promise.all([readyQueues(), payoutHistory({ limit: HISTORY_LIMIT })]);
+  const [ready, history, t, locale] = await Promise.all([
+    readyQueues(),
+    payoutHistory({ limit: HISTORY_LIMIT }),
+    getTranslations("operator.payouts"),
+    getLocale(),
+  ]);
 
   return (
     <div className="space-y-4">
       <PageHeader
-        title={t.title}
-        description={t.description}
-        actions={<a href="/api/operator/payouts.csv" download className="text-sm font-medium text-brand-700 underline" data-testid="payouts-csv">导出全部派发（CSV）</a>}
+        title={t("title")}
+        description={t("description")}
+        actions={<a href="/api/operator/payouts.csv" download className="text-sm font-medium text-brand-700 underline" data-testid="payouts-csv">{t("csv")}</a>}
       />
 
       <PayoutRunner>
-        <Card title={`${t.ready}（${ready.length}）`} actions={<RunAllButton disabled={ready.length === 0} />}>
+        <Card title={t("readyCount", { count: ready.length })} actions={<RunAllButton disabled={ready.length === 0} />}>
           <div className="mb-3">
             <RunStatus />
           </div>
           {ready.length === 0 ? (
-            <EmptyState title={t.readyEmpty} description={t.readyEmptyBody} className="py-6" />
+            <EmptyState title={t("readyEmpty")} description={t("readyEmptyBody")} className="py-6" />
           ) : (
             <SortableTable
               data-testid="ready-queues"
               columns={[
-                { label: t.readyCols.queue },
-                { label: t.readyCols.mode },
-                { label: t.readyCols.pool, num: true },
-                { label: t.readyCols.head, num: true },
-                { label: t.readyCols.waiting, num: true },
-                { label: t.readyCols.run, num: true, sortable: false },
+                { label: t("readyCols.queue") },
+                { label: t("readyCols.mode") },
+                { label: t("readyCols.pool"), num: true },
+                { label: t("readyCols.head"), num: true },
+                { label: t("readyCols.waiting"), num: true },
+                { label: t("readyCols.run"), num: true, sortable: false },
               ]}
               rows={ready.map((q) => ({
                 key: q.queueId,
@@ -64,7 +58,7 @@ export default async function OperatorPayoutsPage() {
                       <span className="ml-1.5 text-xs text-muted">#{q.queueId}</span>
                     </td>
                     <td className={td}>
-                      <Badge tone={q.payoutMode === "auto" ? "brand" : "warn"}>{t.mode[q.payoutMode]}</Badge>
+                      <Badge tone={q.payoutMode === "auto" ? "brand" : "warn"}>{t(`mode.${q.payoutMode}`)}</Badge>
                     </td>
                     <td className={tdNum}>
                       <Money fen={q.poolFen} />
@@ -86,26 +80,26 @@ export default async function OperatorPayoutsPage() {
         </Card>
       </PayoutRunner>
 
-      <Card title={t.history} note={t.historyNote}>
+      <Card title={t("history")} note={t("historyNote", { count: HISTORY_LIMIT })}>
         {history.length === 0 ? (
-          <EmptyState title={t.historyEmpty} className="py-6" />
+          <EmptyState title={t("historyEmpty")} className="py-6" />
         ) : (
           <Table
             data-testid="payout-history"
             head={
               <>
-                <Th>{t.historyCols.time}</Th>
-                <Th>{t.historyCols.queue}</Th>
-                <Th>{t.historyCols.customer}</Th>
-                <Th num>{t.historyCols.position}</Th>
-                <Th num>{t.historyCols.amount}</Th>
-                <Th>{t.historyCols.kind}</Th>
+                <Th>{t("historyCols.time")}</Th>
+                <Th>{t("historyCols.queue")}</Th>
+                <Th>{t("historyCols.customer")}</Th>
+                <Th num>{t("historyCols.position")}</Th>
+                <Th num>{t("historyCols.amount")}</Th>
+                <Th>{t("historyCols.kind")}</Th>
               </>
             }
           >
             {history.map((p) => (
               <tr key={p.id}>
-                <td className={`${td} text-muted tabular-nums`}>{formatDateTime(p.createdAt, { seconds: true })}</td>
+                <td className={`${td} text-muted tabular-nums`}>{formatDateTime(p.createdAt, { seconds: true, locale })}</td>
                 <td className={td}>{p.queueName}</td>
                 <td className={`${td} max-w-[12rem] truncate`}>{p.customerName}</td>
                 <td className={tdNum}>{p.position}</td>
@@ -113,7 +107,7 @@ export default async function OperatorPayoutsPage() {
                   <Money fen={p.amountFen} />
                 </td>
                 <td className={td}>
-                  <Badge tone={p.kind === "draw" ? "warn" : "success"}>{t.kind[p.kind]}</Badge>
+                  <Badge tone={p.kind === "draw" ? "warn" : "success"}>{t(`kind.${p.kind}`)}</Badge>
                 </td>
               </tr>
             ))}

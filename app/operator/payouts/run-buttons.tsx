@@ -1,20 +1,12 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { createContext, useActionState, useContext, type ReactNode } from "react";
 import { useFormStatus } from "react-dom";
 import { Button } from "@/app/_components";
 import type { ActionState } from "@/lib/auth/action";
 import { formatFen } from "@/lib/money/format";
 import { runAllPayoutsAction, runQueuePayoutAction } from "../actions";
-
-const t = {
-  runQueue: "运行派发",
-  runAll: "全部运行",
-  running: "派发中…",
-  paid: (n: number, fen: number) => `已派发 ${n} 笔，共 ${formatFen(fen)}`,
-  nothing: "没有可派发的条目",
-  failed: (n: number) => `${n} 个队列派发失败，请稍后重试或查看服务器日志。`,
-};
 
 type RunResult = { paid: number; paidFen: number; queueId?: number; queues?: number; failed?: number };
 type RunState = ActionState<RunResult>;
@@ -45,6 +37,7 @@ export function PayoutRunner({ children }: { children: ReactNode }) {
 /** The result of the last run: a status line, or an alert when it failed. */
 export function RunStatus() {
   const { state: last, pending } = useRunner();
+  const t = useTranslations("operator.payouts.run");
   // While a new run is on its way, the previous result would be stale.
   const state = pending ? null : last;
   const failed = state?.ok ? (state.failed ?? 0) : 0;
@@ -53,7 +46,7 @@ export function RunStatus() {
       <div role="status" aria-live="polite" data-testid="run-status">
         {state?.ok ? (
           <p className={`rounded-xl px-3 py-2 text-sm ${state.paid > 0 ? "bg-green-50 text-green-800" : "bg-gray-100 text-ink"}`}>
-            {state.paid > 0 ? t.paid(state.paid, state.paidFen) : t.nothing}
+            {state.paid > 0 ? t("paid", { count: state.paid, amount: formatFen(state.paidFen) }) : t("nothing")}
           </p>
         ) : null}
       </div>
@@ -64,7 +57,7 @@ export function RunStatus() {
       ) : null}
       {failed > 0 ? (
         <p role="alert" className="rounded-xl bg-red-50 px-3 py-2 text-sm text-danger">
-          {t.failed(failed)}
+          {t("failed", { count: failed })}
         </p>
       ) : null}
     </div>
@@ -74,8 +67,9 @@ export function RunStatus() {
 function SubmitButton({ testId, label, variant, disabled }: { testId: string; label: string; variant: "primary" | "secondary"; disabled?: boolean }) {
   // This form's own submission: only the clicked button spins; the others are just disabled.
   const { pending } = useFormStatus();
+  const t = useTranslations("operator.payouts.run");
   return (
-    <Button type="submit" size="sm" variant={variant} pending={pending} pendingText={t.running} disabled={disabled} data-testid={testId} className="whitespace-nowrap">
+    <Button type="submit" size="sm" variant={variant} pending={pending} pendingText={t("running")} disabled={disabled} data-testid={testId} className="whitespace-nowrap">
       {label}
     </Button>
   );
@@ -84,11 +78,12 @@ function SubmitButton({ testId, label, variant, disabled }: { testId: string; la
 /** Pays out one queue. */
 export function RunQueueButton({ queueId }: { queueId: number }) {
   const { dispatch, pending } = useRunner();
+  const t = useTranslations("operator.payouts.run");
   return (
     <form action={dispatch}>
       <input type="hidden" name="intent" value="queue" />
       <input type="hidden" name="queueId" value={queueId} />
-      <SubmitButton testId={`run-queue-${queueId}`} label={t.runQueue} variant="secondary" disabled={pending} />
+      <SubmitButton testId={`run-queue-${queueId}`} label={t("runQueue")} variant="secondary" disabled={pending} />
     </form>
   );
 }
@@ -96,10 +91,11 @@ export function RunQueueButton({ queueId }: { queueId: number }) {
 /** Pays out every ready queue. */
 export function RunAllButton({ disabled }: { disabled?: boolean }) {
   const { dispatch, pending } = useRunner();
+  const t = useTranslations("operator.payouts.run");
   return (
     <form action={dispatch}>
       <input type="hidden" name="intent" value="all" />
-      <SubmitButton testId="run-all" label={t.runAll} variant="primary" disabled={disabled || pending} />
+      <SubmitButton testId="run-all" label={t("runAll")} variant="primary" disabled={disabled || pending} />
     </form>
   );
 }

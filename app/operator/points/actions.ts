@@ -8,18 +8,18 @@ import { adjustPoints, ADJUST_REASON_MAX } from "@/lib/points/adjust";
 
 const adjustSchema = z.object({
   userId: z.coerce
-    .number({ error: "请先查找顾客" })
-    .int({ error: "请先查找顾客" })
-    .positive({ error: "请先查找顾客" })
-    .max(Number.MAX_SAFE_INTEGER, { error: "请先查找顾客" }),
+    .number({ error: "adjust.findCustomer" })
+    .int({ error: "adjust.findCustomer" })
+    .positive({ error: "adjust.findCustomer" })
+    .max(Number.MAX_SAFE_INTEGER, { error: "adjust.findCustomer" }),
   points: z
     .string()
     .trim()
-    .regex(/^[+-]?\d{1,7}$/, "请输入整数积分，增加如 500，扣减如 -200")
+    .regex(/^[+-]?\d{1,7}$/, "adjust.pointsFormat")
     .transform((s) => Number(s)),
   // Length is checked by the domain (3..200 after trimming); this only bounds what is read.
-  reason: z.string().max(ADJUST_REASON_MAX * 4, "原因太长"),
-  requestKey: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, "请刷新页面后重试"),
+  reason: z.string().max(ADJUST_REASON_MAX * 4, "adjust.reasonTooLong"),
+  requestKey: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, "adjust.reload"),
 });
 
 /** Adds or takes a customer's available points, with a reason; operators only, audited. */

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Metadata } from "next";
+import { getLocale, getTranslations } from "next-intl/server";
 import { Badge, Button, Card, EmptyState, Input, Money, PageHeader, Table, td, Th } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format/datetime";
@@ -7,52 +8,35 @@ import { findPointsCustomer, recentAdjustments, type AdjustmentLine } from "@/li
 import { AdjustForm } from "./adjust-form";
 
 export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "积分调整 · Freeline 运营" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("operator.points");
+  return { title: t("metaTitle") };
+}
 
 const RECENT_LIMIT = 50;
-
-const t = {
-  title: "积分调整",
-  description: "人工增加或扣减顾客的可用积分。必须填写原因：它会出现在顾客的积分明细和审计日志中。增加的积分由平台承担其价值（1 分 = ¥0.01）。",
-  search: "查找顾客",
-  searchLabel: "用户名或手机号",
-  searchPlaceholder: "例如 demo 或 13800138000",
-  searchButton: "查找",
-  notFound: (q: string) => `找不到用户名或手机号为“${q}”的用户`,
-  notFoundBody: "请输入完整的用户名或 11 位手机号。",
-  available: "可用积分",
-  locked: "待释放积分",
-  reserve: "积分准备金",
-  role: { customer: "顾客", merchant: "商家", operator: "运营" },
-  theirs: "该用户的调整记录",
-  recent: "最近调整",
-  recentNote: `最近 ${RECENT_LIMIT} 笔`,
-  recentEmpty: "还没有积分调整",
-  cols: { time: "时间", customer: "顾客", points: "积分", reason: "原因", operator: "操作人" },
-  self: "这是你自己的账户：运营人员不能调整自己的积分。",
-};
 
 function signed(n: number): string {
   return `${n > 0 ? "+" : ""}${n}`;
 }
 
-function AdjustmentsTable({ rows, testId, showCustomer }: { rows: AdjustmentLine[]; testId: string; showCustomer: boolean }) {
+async function AdjustmentsTable({ rows, testId, showCustomer }: { rows: AdjustmentLine[]; testId: string; showCustomer: boolean }) {
+  const [t, locale] = await Promise.all([getTranslations("operator.points"), getLocale()]);
   return (
     <Table
       data-testid={testId}
       head={
         <>
-          <Th>{t.cols.time}</Th>
-          {showCustomer ? <Th>{t.cols.customer}</Th> : null}
-          <Th num>{t.cols.points}</Th>
-          <Th>{t.cols.reason}</Th>
-          <Th>{t.cols.operator}</Th>
+          <Th>{t("cols.time")}</Th>
+          {showCustomer ? <Th>{t("cols.customer")}</Th> : null}
+          <Th num>{t("cols.points")}</Th>
+          <Th>{t("cols.reason")}</Th>
+          <Th>{t("cols.operator")}</Th>
         </>
       }
     >
       {rows.map((a) => (
         <tr key={a.transactionId}>
-          <td className={`${td} text-muted tabular-nums`}>{formatDateTime(a.createdAt)}</td>
+          <td className={`${td} text-muted tabular-nums`}>{formatDateTime(a.createdAt, { locale })}</td>
           {showCustomer ? (
             <td className={`${td} max-w-[12rem] truncate`} title={`${a.customerName} (${a.username})`}>
               <span className="font-medium">{a.customerName}</span>
@@ -77,26 +61,27 @@ export default async function OperatorPointsPage({ searchParams }: { searchParam
     recentAdjustments({ limit: RECENT_LIMIT }),
     customer ? recentAdjustments({ userId: customer.userId, limit: 10 }) : Promise.resolve([]),
   ]);
+  const t = await getTranslations("operator.points");
 
   return (
     <div className="space-y-4">
-      <PageHeader title={t.title} description={t.description} />
+      <PageHeader title={t("title")} description={t("description")} />
 
-      <Card title={t.search}>
+      <Card title={t("search")}>
         <form method="get" className="flex flex-wrap items-end gap-2" role="search">
           <div className="min-w-[14rem] flex-1 space-y-1.5">
             <label htmlFor="points-q" className="block text-sm font-medium text-ink">
-              {t.searchLabel}
+              {t("searchLabel")}
             </label>
-            <Input id="points-q" name="q" defaultValue={q} placeholder={t.searchPlaceholder} autoComplete="off" />
+            <Input id="points-q" name="q" defaultValue={q} placeholder={t("searchPlaceholder")} autoComplete="off" />
           </div>
           <Button type="submit" variant="secondary">
-            {t.searchButton}
+            {t("searchButton")}
           </Button>
         </form>
       </Card>
 
-      {q && !customer ? <EmptyState title={t.notFound(q)} description={t.notFoundBody} className="py-6" /> : null}
+      {q && !customer ? <EmptyState title={t("notFound", { q })} description={t("notFoundBody")} className="py-6" /> : null}
 
       {customer ? (
         <Card
@@ -109,44 +94,44 @@ export default async function OperatorPointsPage({ searchParams }: { searchParam
               </span>
             </span>
           }
-          actions={<Badge>{t.role[customer.role]}</Badge>}
+          actions={<Badge>{t(`role.${customer.role}`)}</Badge>}
           data-testid="points-customer"
         >
           <dl className="mb-4 grid grid-cols-3 gap-3 text-sm">
             <div>
-              <dt className="text-muted">{t.available}</dt>
+              <dt className="text-muted">{t("available")}</dt>
               <dd className="text-xl font-semibold tabular-nums" data-testid="customer-points-available">
                 {customer.pointsAvailable}
               </dd>
             </div>
             <div>
-              <dt className="text-muted">{t.locked}</dt>
+              <dt className="text-muted">{t("locked")}</dt>
               <dd className="text-xl font-semibold tabular-nums">{customer.pointsLocked}</dd>
             </div>
             <div>
-              <dt className="text-muted">{t.reserve}</dt>
+              <dt className="text-muted">{t("reserve")}</dt>
               <dd className="text-xl font-semibold">
                 <Money fen={customer.reserveFen} />
               </dd>
             </div>
           </dl>
           {customer.userId === viewer.userId ? (
-            <p className="rounded-xl bg-amber-50 px-3 py-2 text-sm text-amber-900">{t.self}</p>
+            <p className="rounded-xl bg-amber-50 px-3 py-2 text-sm text-amber-900">{t("self")}</p>
           ) : (
             <AdjustForm key={customer.userId} userId={customer.userId} available={customer.pointsAvailable} requestKey={randomUUID()} />
           )}
           {theirs.length > 0 ? (
             <div className="mt-5">
-              <h3 className="mb-2 text-sm font-semibold text-ink">{t.theirs}</h3>
+              <h3 className="mb-2 text-sm font-semibold text-ink">{t("theirs")}</h3>
               <AdjustmentsTable rows={theirs} testId="customer-adjustments" showCustomer={false} />
             </div>
           ) : null}
         </Card>
       ) : null}
 
-      <Card title={t.recent} note={t.recentNote}>
+      <Card title={t("recent")} note={t("recentNote", { count: RECENT_LIMIT })}>
         {recent.length === 0 ? (
-          <EmptyState title={t.recentEmpty} className="py-6" />
+          <EmptyState title={t("recentEmpty")} className="py-6" />
         ) : (
           <AdjustmentsTable rows={recent} testId="recent-adjustments" showCustomer />
         )}

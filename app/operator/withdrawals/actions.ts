@@ -9,10 +9,10 @@ import { approveWithdrawal, REASON_MAX, rejectWithdrawal } from "@/lib/wallet/wi
 const PATH = "/operator/withdrawals";
 
 const withdrawalId = z.coerce
-  .number({ error: "提现编号无效" })
-  .int({ error: "提现编号无效" })
-  .positive({ error: "提现编号无效" })
-  .max(Number.MAX_SAFE_INTEGER, { error: "提现编号无效" });
+  .number({ error: "operator.invalidWithdrawal" })
+  .int({ error: "operator.invalidWithdrawal" })
+  .positive({ error: "operator.invalidWithdrawal" })
+  .max(Number.MAX_SAFE_INTEGER, { error: "operator.invalidWithdrawal" });
 
 /** Marks a requested withdrawal paid (the money goes out through the payment rails). Audited. */
 export const approveWithdrawalAction = validatedAction(z.object({ withdrawalId }), "operator", async (input, { viewer }) => {
@@ -24,7 +24,7 @@ export const approveWithdrawalAction = validatedAction(z.object({ withdrawalId }
 /** Rejects a requested withdrawal with a reason; the money returns to the customer's wallet. Audited. */
 export const rejectWithdrawalAction = validatedAction(
   // Length is checked by the domain (3..200 after trimming); this only bounds what is read.
-  z.object({ withdrawalId, reason: z.string().max(REASON_MAX * 4, "原因太长") }),
+  z.object({ withdrawalId, reason: z.string().max(REASON_MAX * 4, "operator.reasonTooLong") }),
   "operator",
   async (input, { viewer }) => {
     const w = await inTransaction((tx) =>

@@ -1,24 +1,12 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { createContext, useActionState, useContext, useState, type ReactNode } from "react";
 import { useFormStatus } from "react-dom";
 import { Button, Input } from "@/app/_components";
 import type { ActionState } from "@/lib/auth/action";
 import { formatFen } from "@/lib/money/format";
 import { approveWithdrawalAction, rejectWithdrawalAction } from "./actions";
-
-const t = {
-  approve: "批准打款",
-  confirmApprove: (fen: number) => `确认打款 ${formatFen(fen)}`,
-  reject: "驳回",
-  confirmReject: "确认驳回",
-  cancel: "取消",
-  working: "处理中…",
-  reasonLabel: (id: number) => `驳回提现 #${id} 的原因`,
-  reasonPlaceholder: "驳回原因（3–200 字，顾客可见）",
-  approved: (id: number, fen: number) => `提现 #${id} 已批准，${formatFen(fen)} 已标记为已打款。`,
-  rejected: (id: number, fen: number) => `提现 #${id} 已驳回，${formatFen(fen)} 已退回顾客钱包。`,
-};
 
 type Decided = { withdrawalId: number; status: "paid" | "rejected" | "requested"; amountFen: number };
 type DecisionState = ActionState<Decided>;
@@ -44,13 +32,14 @@ export function DecisionProvider({ children }: { children: ReactNode }) {
 /** The last decision's outcome: a status line, or an alert. */
 export function DecisionStatus() {
   const { state: last, pending } = useDecider();
+  const t = useTranslations("operator.withdrawals.decide");
   const state = pending ? null : last;
   return (
     <div className="space-y-2">
       <div role="status" aria-live="polite" data-testid="decision-status">
         {state?.ok ? (
           <p className="rounded-xl bg-green-50 px-3 py-2 text-sm text-green-800">
-            {state.status === "paid" ? t.approved(state.withdrawalId, state.amountFen) : t.rejected(state.withdrawalId, state.amountFen)}
+            {t(state.status === "paid" ? "approved" : "rejected", { id: state.withdrawalId, amount: formatFen(state.amountFen) })}
           </p>
         ) : null}
       </div>
@@ -66,8 +55,9 @@ export function DecisionStatus() {
 function Submit({ label, variant, testId, autoFocus }: { label: string; variant: "primary" | "danger"; testId: string; autoFocus?: boolean }) {
   const { pending } = useFormStatus();
   const decider = useDecider();
+  const t = useTranslations("operator.withdrawals.decide");
   return (
-    <Button type="submit" size="sm" variant={variant} pending={pending} pendingText={t.working} disabled={decider.pending} data-testid={testId} className="whitespace-nowrap" autoFocus={autoFocus}>
+    <Button type="submit" size="sm" variant={variant} pending={pending} pendingText={t("working")} disabled={decider.pending} data-testid={testId} className="whitespace-nowrap" autoFocus={autoFocus}>
       {label}
     </Button>
   );
@@ -78,6 +68,7 @@ export function DecisionButtons({ withdrawalId, amountFen }: { withdrawalId: num
   const { state, dispatch, pending } = useDecider();
   const [mode, setMode] = useState<"idle" | "approve" | "reject">("idle");
   const [reason, setReason] = useState("");
+  const t = useTranslations("operator.withdrawals.decide");
   const mine = state && !state.ok && state.values?.withdrawalId === String(withdrawalId);
   const reasonError = mine ? (state.fieldErrors?.reason ?? null) : null;
 
@@ -87,9 +78,9 @@ export function DecisionButtons({ withdrawalId, amountFen }: { withdrawalId: num
         <input type="hidden" name="intent" value="approve" />
         <input type="hidden" name="withdrawalId" value={withdrawalId} />
         {/* The button that was pressed is gone: focus moves to its confirmation, not to the page top. */}
-        <Submit label={t.confirmApprove(amountFen)} variant="primary" testId={`confirm-approve-${withdrawalId}`} autoFocus />
+        <Submit label={t("confirmApprove", { amount: formatFen(amountFen) })} variant="primary" testId={`confirm-approve-${withdrawalId}`} autoFocus />
         <Button size="sm" variant="ghost" onClick={() => setMode("idle")}>
-          {t.cancel}
+          {t("cancel")}
         </Button>
       </form>
     );
@@ -101,14 +92,14 @@ export function DecisionButtons({ withdrawalId, amountFen }: { withdrawalId: num
         <input type="hidden" name="intent" value="reject" />
         <input type="hidden" name="withdrawalId" value={withdrawalId} />
         <label htmlFor={inputId} className="sr-only">
-          {t.reasonLabel(withdrawalId)}
+          {t("reasonLabel", { id: withdrawalId })}
         </label>
         <Input
           id={inputId}
           name="reason"
           value={reason}
           onChange={(e) => setReason(e.target.value)}
-          placeholder={t.reasonPlaceholder}
+          placeholder={t("reasonPlaceholder")}
           maxLength={200}
           className="h-9 text-sm"
           aria-invalid={reasonError ? true : undefined}
@@ -121,9 +112,9 @@ export function DecisionButtons({ withdrawalId, amountFen }: { withdrawalId: num
           </p>
         ) : null}
         <div className="flex justify-end gap-2">
-          <Submit label={t.confirmReject} variant="danger" testId={`confirm-reject-${withdrawalId}`} />
+          <Submit label={t("confirmReject")} variant="danger" testId={`confirm-reject-${withdrawalId}`} />
           <Button size="sm" variant="ghost" onClick={() => setMode("idle")}>
-            {t.cancel}
+            {t("cancel")}
           </Button>
         </div>
       </form>
@@ -132,10 +123,10 @@ export function DecisionButtons({ withdrawalId, amountFen }: { withdrawalId: num
   return (
     <div className="flex justify-end gap-2">
       <Button size="sm" variant="secondary" disabled={pending} onClick={() => setMode("approve")} data-testid={`approve-${withdrawalId}`}>
-        {t.approve}
+        {t("approve")}
       </Button>
       <Button size="sm" variant="ghost" disabled={pending} onClick={() => setMode("reject")} data-testid={`reject-${withdrawalId}`}>
-        {t.reject}
+        {t("reject")}
       </Button>
     </div>
   );

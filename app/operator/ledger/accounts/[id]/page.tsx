@@ -1,38 +1,18 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { getLocale, getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { Badge, Card, EmptyState, PageHeader, pagerLinkClass, Table, td, tdNum, Th } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format/datetime";
 import { accountHistory } from "@/lib/ledger/reports";
-import { formatAmount, KIND_LABEL, ownerLabel, TX_LABEL } from "../../labels";
+import { ledgerText } from "../../labels";
 
-export const metadata: Metadata = { title: "账户明细 · Freeline 运营" };
-
-const t = {
-  title: (id: number) => `账户 #${id}`,
-  back: "← 返回账本",
-  details: "账户信息",
-  kind: "类型",
-  asset: "资产",
-  owner: "所属",
-  siblings: "同一所属的其他账户",
-  opened: "开立时间",
-  byEntries: "余额（分录合计）",
-  kept: "记录余额",
-  derived: "平台账户不记余额，余额即分录合计（可为负）。",
-  match: "与分录一致",
-  mismatch: "与分录不一致",
-  count: "分录数",
-  entries: "分录（最新在前）",
-  empty: "这个账户还没有分录",
-  pageEmpty: "这一页没有分录",
-  cols: { time: "时间", tx: "交易", kind: "事件", amount: "变动", balance: "变动后余额", orderNo: "订单号", reason: "原因", actor: "操作人" },
-  newest: "回到最新",
-  older: "更早的分录",
-  pagination: "分页",
-};
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("operator.account");
+  return { title: t("metaTitle") };
+}
 
 const paramsSchema = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 const querySchema = z.object({
@@ -54,6 +34,8 @@ export default async function AccountPage({
   const h = await accountHistory(id, { before });
   if (!h) notFound();
   const a = h.account;
+  const [t, locale] = await Promise.all([getTranslations("operator.account"), getLocale()]);
+  const words = ledgerText(locale);
   const base = `/operator/ledger/accounts/${id}`;
   // The search that lists this owner's other accounts.
   const siblings =
@@ -62,79 +44,79 @@ export default async function AccountPage({
   return (
     <div className="space-y-4">
       <PageHeader
-        title={t.title(id)}
-        description={`${KIND_LABEL[a.kind]} · ${ownerLabel(a.owner)}`}
+        title={t("title", { id })}
+        description={`${words.kind(a.kind)} · ${words.owner(a.owner)}`}
         actions={
           <Link href="/operator/ledger" className="text-sm font-medium text-brand-700 underline">
-            {t.back}
+            {t("back")}
           </Link>
         }
       />
 
-      <Card title={t.details} data-testid="account-details">
+      <Card title={t("details")} data-testid="account-details">
         <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-3">
           <div>
-            <dt className="text-muted">{t.kind}</dt>
+            <dt className="text-muted">{t("kind")}</dt>
             <dd>
-              {KIND_LABEL[a.kind]} <span className="font-mono text-xs text-muted">{a.kind}</span>
+              {words.kind(a.kind)} <span className="font-mono text-xs text-muted">{a.kind}</span>
             </dd>
           </div>
           <div>
-            <dt className="text-muted">{t.asset}</dt>
+            <dt className="text-muted">{t("asset")}</dt>
             <dd>{a.asset}</dd>
           </div>
           <div>
-            <dt className="text-muted">{t.owner}</dt>
+            <dt className="text-muted">{t("owner")}</dt>
             <dd className="break-all">
-              {ownerLabel(a.owner)}
+              {words.owner(a.owner)}
               {siblings ? (
                 <Link href={`/operator/ledger?q=${encodeURIComponent(siblings)}`} className="ml-2 text-brand-700 underline">
-                  {t.siblings}
+                  {t("siblings")}
                 </Link>
               ) : null}
             </dd>
           </div>
           <div>
-            <dt className="text-muted">{t.byEntries}</dt>
+            <dt className="text-muted">{t("byEntries")}</dt>
             <dd className="text-lg font-semibold tabular-nums" data-testid="account-balance">
-              {formatAmount(a.asset, h.entriesTotal)}
+              {words.amount(a.asset, h.entriesTotal)}
             </dd>
           </div>
           <div>
-            <dt className="text-muted">{t.kept}</dt>
+            <dt className="text-muted">{t("kept")}</dt>
             <dd>
               {a.derived ? (
-                <span className="text-muted">{t.derived}</span>
+                <span className="text-muted">{t("derived")}</span>
               ) : (
                 <span className="flex items-center gap-2">
-                  <span className="tabular-nums">{formatAmount(a.asset, a.keptBalance)}</span>
+                  <span className="tabular-nums">{words.amount(a.asset, a.keptBalance)}</span>
                   <Badge tone={a.keptBalance === h.entriesTotal ? "success" : "danger"}>
-                    {a.keptBalance === h.entriesTotal ? t.match : t.mismatch}
+                    {a.keptBalance === h.entriesTotal ? t("match") : t("mismatch")}
                   </Badge>
                 </span>
               )}
             </dd>
           </div>
           <div>
-            <dt className="text-muted">{t.count}</dt>
+            <dt className="text-muted">{t("count")}</dt>
             <dd className="tabular-nums" data-testid="account-entry-count">{h.entryCount}</dd>
           </div>
           <div>
-            <dt className="text-muted">{t.opened}</dt>
-            <dd className="tabular-nums">{formatDateTime(a.createdAt, { seconds: true })}</dd>
+            <dt className="text-muted">{t("opened")}</dt>
+            <dd className="tabular-nums">{formatDateTime(a.createdAt, { seconds: true, locale })}</dd>
           </div>
         </dl>
       </Card>
 
-      <Card title={t.entries}>
+      <Card title={t("entries")}>
         {h.entryCount === 0 ? (
-          <EmptyState title={t.empty} className="py-6" />
+          <EmptyState title={t("empty")} className="py-6" />
         ) : h.rows.length === 0 ? (
           <EmptyState
-            title={t.pageEmpty}
+            title={t("pageEmpty")}
             action={
               <Link href={base} className="font-medium text-brand-700 underline">
-                {t.newest}
+                {t("newest")}
               </Link>
             }
             className="py-6"
@@ -145,34 +127,34 @@ export default async function AccountPage({
               data-testid="account-entries"
               head={
                 <>
-                  <Th>{t.cols.time}</Th>
-                  <Th>{t.cols.tx}</Th>
-                  <Th>{t.cols.kind}</Th>
-                  <Th num>{t.cols.amount}</Th>
-                  <Th num>{t.cols.balance}</Th>
-                  <Th>{t.cols.orderNo}</Th>
-                  <Th>{t.cols.reason}</Th>
-                  <Th>{t.cols.actor}</Th>
+                  <Th>{t("cols.time")}</Th>
+                  <Th>{t("cols.tx")}</Th>
+                  <Th>{t("cols.kind")}</Th>
+                  <Th num>{t("cols.amount")}</Th>
+                  <Th num>{t("cols.balance")}</Th>
+                  <Th>{t("cols.orderNo")}</Th>
+                  <Th>{t("cols.reason")}</Th>
+                  <Th>{t("cols.actor")}</Th>
                 </>
               }
             >
               {h.rows.map((r) => (
                 <tr key={r.entryId} data-testid={`entry-${r.entryId}`}>
-                  <td className={`${td} text-muted tabular-nums`}>{formatDateTime(r.createdAt, { seconds: true })}</td>
+                  <td className={`${td} text-muted tabular-nums`}>{formatDateTime(r.createdAt, { seconds: true, locale })}</td>
                   <td className={`${td} font-mono text-xs`}>#{r.transactionId}</td>
-                  <td className={td}>{TX_LABEL[r.txKind] ?? r.txKind}</td>
-                  <td className={`${tdNum} ${r.amount < 0 ? "text-danger" : "text-green-700"}`}>{formatAmount(a.asset, r.amount, true)}</td>
-                  <td className={tdNum}>{formatAmount(a.asset, r.balanceAfter)}</td>
+                  <td className={td}>{words.tx(r.txKind)}</td>
+                  <td className={`${tdNum} ${r.amount < 0 ? "text-danger" : "text-green-700"}`}>{words.amount(a.asset, r.amount, true)}</td>
+                  <td className={tdNum}>{words.amount(a.asset, r.balanceAfter)}</td>
                   <td className={`${td} font-mono text-xs`}>{r.orderNo ?? "—"}</td>
                   <td className="max-w-[16rem] px-2 py-1.5 break-words">{r.reason ?? "—"}</td>
                   <td className={`${td} max-w-[10rem] truncate`}>{r.actorName ?? "—"}</td>
                 </tr>
               ))}
             </Table>
-            <nav aria-label={t.pagination} className="mt-3 flex items-center justify-between gap-2 text-sm">
+            <nav aria-label={t("pagination")} className="mt-3 flex items-center justify-between gap-2 text-sm">
               {before !== undefined ? (
                 <Link href={base} className={pagerLinkClass}>
-                  {t.newest}
+                  {t("newest")}
                 </Link>
               ) : (
                 <span />
@@ -183,7 +165,7 @@ export default async function AccountPage({
                   rel="next"
                   className={pagerLinkClass}
                 >
-                  {t.older}
+                  {t("older")}
                 </Link>
               ) : null}
             </nav>
