@@ -40,9 +40,9 @@ function sha256Hex(s: string): string {
 export const keyNameSchema = z
   .string()
   .trim()
-  .min(1, "请填写名称")
-  .refine((s) => [...s].length <= 64, "名称最多 64 个字")
-  .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), "名称含有不可见字符");
+  .min(1, "apiKey.nameRequired")
+  .refine((s) => [...s].length <= 64, "apiKey.nameTooLong")
+  .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), "apiKey.nameInvisible");
 
 export type CreatedApiKey = {
   id: number;
@@ -64,7 +64,7 @@ export async function createApiKey(
     .from(apiKeys)
     .where(and(eq(apiKeys.merchantId, args.merchantId), isNull(apiKeys.revokedAt)));
   if ((active?.n ?? 0) >= MAX_ACTIVE_KEYS) {
-    throw new DomainError("not_allowed", `最多可同时启用 ${MAX_ACTIVE_KEYS} 个密钥，请先撤销不用的密钥`, "name");
+    throw new DomainError("not_allowed", "apiKey.tooMany", "name", { max: MAX_ACTIVE_KEYS });
   }
   // 62^8 prefixes: a collision is very unlikely, but the unique index decides, and we draw again.
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -124,7 +124,7 @@ export async function revokeApiKey(
     .from(apiKeys)
     .where(and(eq(apiKeys.id, where.keyId), eq(apiKeys.merchantId, where.merchantId)))
     .limit(1);
-  if (!row?.revokedAt) throw new DomainError("not_found", "密钥不存在 / API key not found");
+  if (!row?.revokedAt) throw new DomainError("not_found", "apiKey.notFound");
   return { id: row.id, prefix: row.prefix, revokedAt: row.revokedAt, alreadyRevoked: true };
 }
 

@@ -137,7 +137,7 @@ describe("formAlliance", () => {
       inTransaction((tx) => formAlliance(tx, { name, merchantIds: ids, operatorId: op }));
 
     await expect(attempt([busy.id, free.id])).rejects.toMatchObject({ code: "not_allowed", field: "merchantIds" });
-    await expect(attempt([busy.id, free.id])).rejects.toThrow(/还有 1 笔排队中/);
+    await expect(attempt([busy.id, free.id])).rejects.toMatchObject({ message: "alliance.stillWaiting", params: expect.objectContaining({ count: 1 }) });
     // Nothing was written by the refused attempt.
     expect((await approvedStore(db, { merchantId: free.id })).queueId).toBe(free.queueId);
 
@@ -154,7 +154,7 @@ describe("formAlliance", () => {
     const other = await makeStore();
     const name = uniqueName("已有联盟");
     await attempt([free.id, other.id], name);
-    await expect(attempt([free.id, (await makeStore()).id])).rejects.toThrow(/已在联盟/);
+    await expect(attempt([free.id, (await makeStore()).id])).rejects.toThrow("alliance.alreadyIn");
     const x = await makeStore();
     const y = await makeStore();
     await expect(attempt([x.id, y.id], name.toUpperCase())).rejects.toMatchObject({ code: "conflict", field: "name" });

@@ -35,19 +35,22 @@ export async function formAlliance(
 ): Promise<FormedAlliance> {
   const name = args.name.trim();
   if (name.length === 0 || name.length > ALLIANCE_RULES.nameMaxLength) {
-    throw new DomainError("invalid_input", `联盟名称需为 1–${ALLIANCE_RULES.nameMaxLength} 个字`, "name");
+    throw new DomainError("invalid_input", "alliance.nameLength", "name", { max: ALLIANCE_RULES.nameMaxLength });
   }
   const ids = [...new Set(args.merchantIds)];
-  if (ids.some((id) => !Number.isSafeInteger(id) || id <= 0)) throw new DomainError("invalid_input", "商家编号无效", "merchantIds");
+  if (ids.some((id) => !Number.isSafeInteger(id) || id <= 0)) throw new DomainError("invalid_input", "alliance.invalidMerchant", "merchantIds");
   if (ids.length < ALLIANCE_RULES.minMembers || ids.length > ALLIANCE_RULES.maxMembers) {
-    throw new DomainError("invalid_input", `联盟需要 ${ALLIANCE_RULES.minMembers}–${ALLIANCE_RULES.maxMembers} 家商家`, "merchantIds");
+    throw new DomainError("invalid_input", "alliance.memberCount", "merchantIds", {
+      min: ALLIANCE_RULES.minMembers,
+      max: ALLIANCE_RULES.maxMembers,
+    });
   }
   const operator = await tx.execute<{ role: string }>(sql`select role from users where id = ${args.operatorId}`);
-  if (operator.rows[0]?.role !== "operator") throw new DomainError("forbidden", "只有平台运营可以组建联盟 / operators only");
+  if (operator.rows[0]?.role !== "operator") throw new DomainError("forbidden", "alliance.operatorsOnly");
 
   await tx.execute(sql`select pg_advisory_xact_lock(${FORM_LOCK_KEY})`);
   const dup = await tx.execute(sql`select 1 from alliances where lower(name) = lower(${name}) limit 1`);
-  if (dup.rows.length > 0) throw new DomainError("conflict", `已有名为「${name}」的联盟`, "name");
+  if (dup.rows.length > 0) throw new DomainError("conflict", "alliance.nameTaken", "name", { name });
 
   // The member rows stay locked until commit, so an approval change cannot slip in between.
   const rows = await tx.execute<{ id: number; name: string; slug: string; status: string; queue_id: number | null; alliance: string | null }>(sql`
@@ -56,10 +59,10 @@ export async function formAlliance(
     from merchants m where m.id = any(${sql.param(ids)}::bigint[])
     order by m.id
     for no key update of m`);
-  if (rows.rows.length !== ids.length) throw new DomainError("not_found", "有商家不存在", "merchantIds");
+  if (rows.rows.length !== ids.length) throw new DomainError("not_found", "alliance.merchantMissing", "merchantIds");
   for (const m of rows.rows) {
-    if (m.status !== "approved" || m.queue_id === null) throw new DomainError("not_allowed", `「${m.name}」尚未通过审核，不能加入联盟`, "merchantIds");
-    if (m.alliance !== null) throw new DomainError("not_allowed", `「${m.name}」已在联盟「${m.alliance}」中`, "merchantIds");
+    if (m.status !== "approved" || m.queue_id === null) throw new DomainError("not_allowed", "alliance.notApproved", "merchantIds", { name: m.name });
+    if (m.alliance !== null) throw new DomainError("not_allowed", "alliance.alreadyIn", "merchantIds", { name: m.name, alliance: m.alliance });
   }
   const members = rows.rows.map((m) => ({ merchantId: Number(m.id), name: m.name, slug: m.slug, oldQueueId: Number(m.queue_id) }));
   const oldQueueIds = [...new Set(members.map((m) => m.oldQueueId))].sort((a, b) => a - b);
@@ -120,11 +123,7 @@ async function refuseWaiting(tx: Tx, members: { name: string; oldQueueId: number
   const first = res.rows[0];
   if (!first) return;
   const who = members.find((m) => m.oldQueueId === Number(first.queue_id))?.name ?? `#${first.queue_id}`;
-  throw new DomainError(
-    "not_allowed",
-    `「${who}」的队列还有 ${Number(first.n)} 笔排队中。为不影响已排队顾客，需等这些排队免单、退出或退款后才能加入联盟`,
-    "merchantIds",
-  );
+  throw new DomainError("not_allowed", "alliance.stillWaiting", "merchantIds", { name: who, count: Number(first.n) });
 }
 
 /** The approved stores whose new orders feed a queue, by name. */

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/db";
 import { recordAudit } from "@/lib/audit/record";
-import { DomainError, isDomainError } from "@/lib/errors";
+import { DomainError, isDomainError, type MessageParams } from "@/lib/errors";
 import { customerAccounts, platformAccounts, post, type Leg } from "@/lib/ledger";
 import { formatFen } from "@/lib/money/format";
 import { paymentProvider } from "@/lib/payments";
@@ -104,27 +104,28 @@ async function readOrder(tx: Tx, orderId: number, lock: boolean): Promise<Order 
   };
 }
 
-const refused = (reason: string) => new DomainError("not_allowed", reason);
+/** A refusal with its reason, a message code (messages/<locale>/errors.json, `refund.*`). */
+const refused = (code: string, params?: MessageParams) => new DomainError("not_allowed", code, undefined, params);
 
 function refuseByStatus(o: Order): void {
-  if (o.status === "pending") throw refused(`订单 ${o.orderNo} 尚未支付，无需退款`);
-  if (o.status === "refunded") throw refused(`订单 ${o.orderNo} 已经退款，不能重复退款`);
+  if (o.status === "pending") throw refused("refund.notPaid", { orderNo: o.orderNo });
+  if (o.status === "refunded") throw refused("refund.alreadyRefunded", { orderNo: o.orderNo });
 }
 
 /** Checks that the actor may refund this order at all; a merchant never learns of other stores' orders. */
 async function authorize(tx: Tx, o: Order | null, actor: RefundActor, reason: string | undefined): Promise<Order> {
-  const notFound = new DomainError("not_found", "订单不存在 / order not found");
+  const notFound = new DomainError("not_found", "refund.orderNotFound");
   if (actor.role === "merchant") {
     const res = await tx.execute<{ id: number }>(sql`
       select id from merchants where owner_user_id = ${actor.userId} and status = 'approved'`);
     const merchantId = res.rows[0] ? Number(res.rows[0].id) : null;
-    if (merchantId === null) throw new DomainError("forbidden", "商家尚未通过审核 / merchant not approved");
+    if (merchantId === null) throw new DomainError("forbidden", "refund.merchantNotApproved");
     if (!o || o.merchantId !== merchantId) throw notFound;
     return o;
   }
   const res = await tx.execute<{ role: string }>(sql`select role from users where id = ${actor.userId}`);
-  if (res.rows[0]?.role !== "operator") throw new DomainError("forbidden", "没有权限执行此操作 / not allowed");
-  if (!reason || reason.trim().length === 0) throw new DomainError("invalid_input", "请填写退款原因", "reason");
+  if (res.rows[0]?.role !== "operator") throw new DomainError("forbidden", "action.forbidden");
+  if (!reason || reason.trim().length === 0) throw new DomainError("invalid_input", "refund.reasonMissing", "reason");
   if (!o) throw notFound;
   return o;
 }
@@ -161,24 +162,20 @@ export async function refundOrder(
   const left = count.get("left") ?? 0;
   const cancelled = count.get("cancelled") ?? 0;
   const waiting = count.get("waiting") ?? 0;
-  if (paid > 0) throw refused(`订单 ${o.orderNo} 已有 ${paid} 笔排队免单到账，不能退款`);
-  if (left > 0) throw refused(`顾客已退出订单 ${o.orderNo} 的排队（${left} 笔，已领取退出补偿），不能退款`);
+  if (paid > 0) throw refused("refund.entriesPaid", { orderNo: o.orderNo, count: paid });
+  if (left > 0) throw refused("refund.entriesLeft", { orderNo: o.orderNo, count: left });
   if (cancelled > 0) throw new Error(`order ${o.id} is paid but has cancelled entries`);
 
   const held = points.locked + points.available;
   if (held < o.pointsEarned) {
-    throw refused(
-      `顾客已使用或过期了本单获得的积分：本单获得 ${o.pointsEarned} 积分，顾客现有 ${held} 积分，不能退款`,
-    );
+    throw refused("refund.pointsGone", { earned: o.pointsEarned, held });
   }
   if (pool.balanceFen < o.poolFen) {
-    throw refused(
-      `奖池现有 ${formatFen(pool.balanceFen)}，不足以退回本单进入奖池的 ${formatFen(o.poolFen)}（已用于免单派发或退出补偿），不能退款`,
-    );
+    throw refused("refund.poolShort", { pool: formatFen(pool.balanceFen), need: formatFen(o.poolFen) });
   }
   const settlementDebit = o.cashFen - o.rebateFen + o.pointsUsed;
   if (o.settlementBalance < settlementDebit) {
-    throw refused(`商家结算余额 ${formatFen(o.settlementBalance)} 不足以退回本单的 ${formatFen(settlementDebit)}，不能退款`);
+    throw refused("refund.settlementShort", { balance: formatFen(o.settlementBalance), need: formatFen(settlementDebit) });
   }
 
   // Everything is checked: from here on the refund happens.
@@ -228,7 +225,7 @@ export async function refundOrder(
     });
   } catch (e) {
     // The checks above read every guarded balance under its lock except the merchant's settlement.
-    if (isDomainError(e) && e.code === "insufficient_funds") throw refused(`余额不足，不能退款：${e.message}`);
+    if (isDomainError(e) && e.code === "insufficient_funds") throw refused("refund.insufficient");
     throw e;
   }
 

@@ -22,10 +22,10 @@ export type AdjustResult = {
 
 function checkPoints(points: number): void {
   if (!Number.isSafeInteger(points) || points === 0) {
-    throw new DomainError("invalid_input", "请输入非零的整数积分，例如 500 或 -200 / a non-zero whole number", "points");
+    throw new DomainError("invalid_input", "adjust.nonZero", "points");
   }
   if (Math.abs(points) > ADJUST_MAX_POINTS) {
-    throw new DomainError("invalid_input", `单次调整不超过 ${ADJUST_MAX_POINTS.toLocaleString("en-US")} 分 / too many points`, "points");
+    throw new DomainError("invalid_input", "adjust.tooMany", "points", { max: ADJUST_MAX_POINTS.toLocaleString("en-US") });
   }
 }
 
@@ -33,11 +33,7 @@ function checkReason(raw: string): string {
   const reason = (raw ?? "").trim();
   const length = [...reason].length;
   if (length < ADJUST_REASON_MIN || length > ADJUST_REASON_MAX) {
-    throw new DomainError(
-      "invalid_input",
-      `请填写调整原因（${ADJUST_REASON_MIN}–${ADJUST_REASON_MAX} 个字）/ a reason is required`,
-      "reason",
-    );
+    throw new DomainError("invalid_input", "adjust.reasonLength", "reason", { min: ADJUST_REASON_MIN, max: ADJUST_REASON_MAX });
   }
   return reason;
 }
@@ -77,18 +73,18 @@ export async function adjustPoints(
   checkPoints(args.points);
   const reason = checkReason(args.reason);
   if (!Number.isSafeInteger(args.userId) || args.userId <= 0) {
-    throw new DomainError("invalid_input", "请先选择顾客 / choose a customer", "userId");
+    throw new DomainError("invalid_input", "adjust.chooseCustomer", "userId");
   }
 
   const roles = await tx.execute<{ id: number; role: string }>(sql`
     select id, role from users where id in (${args.operatorId}, ${args.userId})`);
   const roleOf = new Map(roles.rows.map((r) => [Number(r.id), r.role]));
   if (roleOf.get(args.operatorId) !== "operator") {
-    throw new DomainError("forbidden", "只有运营人员可以调整积分 / operators only");
+    throw new DomainError("forbidden", "adjust.operatorsOnly");
   }
-  if (!roleOf.has(args.userId)) throw new DomainError("not_found", "顾客不存在 / no such customer", "userId");
+  if (!roleOf.has(args.userId)) throw new DomainError("not_found", "adjust.noCustomer", "userId");
   if (args.userId === args.operatorId) {
-    throw new DomainError("forbidden", "不能调整自己的积分 / you cannot adjust your own points", "userId");
+    throw new DomainError("forbidden", "adjust.ownPoints", "userId");
   }
 
   // The reserve and both points rows in id order, the order post() locks them in: lockPoints alone
@@ -109,11 +105,7 @@ export async function adjustPoints(
   const n = args.points;
   if (n < 0) {
     if (available < -n) {
-      throw new DomainError(
-        "insufficient_funds",
-        `该顾客只有 ${available} 可用积分，不能扣减 ${-n} 分 / the customer has only ${available} available points`,
-        "points",
-      );
+      throw new DomainError("insufficient_funds", "adjust.notEnough", "points", { available, points: -n });
     }
     await takeFromLots(tx, args.userId, -n);
   } else {

@@ -151,7 +151,7 @@ describe("runDraw", () => {
 
     // The pool covers the ¥60,000 entry, but the cap keeps it out: nothing to draw.
     const refused = inTransaction((tx) => runDraw(tx, { queueId: store.queueId!, operatorId: operator }));
-    await expect(refused).rejects.toMatchObject({ code: "not_allowed", message: "没有可抽取的条目" });
+    await expect(refused).rejects.toMatchObject({ code: "not_allowed", message: "draw.noCandidates" });
     await expect(refused).rejects.toBeInstanceOf(DomainError);
 
     const atCap = await makeCustomer();

@@ -75,7 +75,7 @@ export async function runDraw(
   source: (size: number) => Buffer = randomBytes,
 ): Promise<DrawResult> {
   const operator = await tx.execute<{ role: string }>(sql`select role from users where id = ${args.operatorId}`);
-  if (operator.rows[0]?.role !== "operator") throw new DomainError("forbidden", "只有平台运营可以抽奖 / operators only");
+  if (operator.rows[0]?.role !== "operator") throw new DomainError("forbidden", "draw.operatorsOnly");
 
   const pool = await lockQueue(tx, args.queueId);
   const limitFen = Math.min(pool.balanceFen, DRAW_CAP_FEN);
@@ -92,7 +92,7 @@ export async function runDraw(
     customerId: Number(r.customer_id),
     targetFen: Number(r.target_fen),
   }));
-  if (candidates.length === 0) throw new DomainError("not_allowed", "没有可抽取的条目");
+  if (candidates.length === 0) throw new DomainError("not_allowed", "draw.noCandidates");
 
   const pick = pickUniform(candidates.length, source);
   const chosen = candidates[pick.index]!;

@@ -28,7 +28,7 @@ async function lockWallet(tx: Tx, userId: number): Promise<number> {
 /** Refuses unless the user exists and is an operator (the action checks too; this is the domain's own guard). */
 async function requireOperator(tx: Tx, operatorId: number): Promise<void> {
   const res = await tx.execute<{ role: string }>(sql`select role from users where id = ${operatorId}`);
-  if (res.rows[0]?.role !== "operator") throw new DomainError("forbidden", "只有运营人员可以审核提现 / operators only");
+  if (res.rows[0]?.role !== "operator") throw new DomainError("forbidden", "operator.withdrawalOperatorsOnly");
 }
 
 /** Requests made today (Asia/Shanghai calendar day), under the wallet lock. */
@@ -97,14 +97,14 @@ type Decision = { withdrawal: Withdrawal; operatorId: number; reason?: string };
  */
 async function openDecision(tx: Tx, args: { withdrawalId: number; operatorId: number }): Promise<Decision> {
   if (!Number.isSafeInteger(args.withdrawalId) || args.withdrawalId <= 0) {
-    throw new DomainError("invalid_input", "提现编号无效 / bad withdrawal id", "withdrawalId");
+    throw new DomainError("invalid_input", "operator.invalidWithdrawal", "withdrawalId");
   }
   await requireOperator(tx, args.operatorId);
   const found = await tx.execute<{ user_id: number }>(sql`select user_id from withdrawals where id = ${args.withdrawalId}`);
   const userId = found.rows[0] ? Number(found.rows[0].user_id) : undefined;
-  if (userId === undefined) throw new DomainError("not_found", "提现申请不存在 / withdrawal not found", "withdrawalId");
+  if (userId === undefined) throw new DomainError("not_found", "operator.withdrawalNotFound", "withdrawalId");
   if (userId === args.operatorId) {
-    throw new DomainError("forbidden", "不能审核自己的提现申请 / you cannot decide your own withdrawal", "withdrawalId");
+    throw new DomainError("forbidden", "operator.ownWithdrawal", "withdrawalId");
   }
   await lockWallet(tx, userId);
   const [withdrawal] = await tx
@@ -113,7 +113,7 @@ async function openDecision(tx: Tx, args: { withdrawalId: number; operatorId: nu
     .where(and(eq(withdrawals.id, args.withdrawalId), eq(withdrawals.status, "requested")))
     .for("update");
   if (!withdrawal) {
-    throw new DomainError("conflict", "该提现申请已处理过，请刷新页面 / already decided", "withdrawalId");
+    throw new DomainError("conflict", "operator.withdrawalDecided", "withdrawalId");
   }
   return { withdrawal, operatorId: args.operatorId };
 }
@@ -174,7 +174,7 @@ export function checkReason(raw: string, field = "reason"): string {
   const reason = (raw ?? "").trim();
   const length = [...reason].length;
   if (length < REASON_MIN || length > REASON_MAX) {
-    throw new DomainError("invalid_input", `请填写原因（${REASON_MIN}–${REASON_MAX} 个字）/ a reason is required`, field);
+    throw new DomainError("invalid_input", "operator.reasonLength", field, { min: REASON_MIN, max: REASON_MAX });
   }
   return reason;
 }
