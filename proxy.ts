@@ -1,36 +1,68 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { PATH_HEADER } from "@/lib/auth/next-path";
+import { env } from "@/lib/env";
+import { ORIGIN_MESSAGES, originProblem } from "@/lib/http/origin";
+import { baseSecurityHeaders, contentSecurityPolicy, newNonce } from "@/lib/http/security-headers";
 
 /**
- * Only a quick redirect: an anonymous visitor to a signed-in area goes to the login page with
- * `next` set. "Anonymous" means no Auth.js session cookie at all; the cookie is not verified here
- * (that would pull the auth config and database into every request). The real checks are in
- * lib/auth/session.ts, which every page, action and handler calls.
+ * Runs before every page (not /api, not static assets). Three quick jobs, no database:
  *
- * The requested path is also passed on as a request header, so requireViewer() can build the
- * same `/login?next=…` link when a cookie turns out to be stale.
+ * 1. **Origin check for page writes** (server actions and form posts). Next refuses a server
+ *    action whose Origin is another site, but with a 500, and lets one with no Origin through; here
+ *    both get a clear 403 when the request carries a session cookie, and a foreign Origin is refused
+ *    for everyone (a cross-site login is refused too). Route handlers do the same in lib/http/route.ts.
+ * 2. **The login redirect**: an anonymous visitor to a signed-in area goes to the login page with
+ *    `next` set. "Anonymous" means no Auth.js session cookie at all; the cookie is not verified here
+ *    (that would pull the auth config and database into every request). The real checks are in
+ *    lib/auth/session.ts, which every page, action and handler calls. The requested path is passed
+ *    on as a request header, so requireViewer() can build the same link when a cookie is stale.
+ * 3. **Security headers with a per-request CSP nonce** (lib/http/security-headers.ts). Next reads
+ *    the nonce from the request's Content-Security-Policy header and puts it on its scripts.
+ *    Every page is rendered per request anyway (the locale and the session come from cookies).
  */
 
 // Auth.js v5 names its session cookie `authjs.session-token`, `__Secure-` prefixed over HTTPS,
 // and splits a large one into `.0`, `.1`, … chunks.
 const SESSION_COOKIE = /^(__Secure-)?authjs\.session-token(\.\d+)?$/;
+const SIGNED_IN_AREAS = /^\/(me|merchant|operator)(\/|$)/;
+const production = env.NODE_ENV === "production";
+
+function withSecurityHeaders(response: NextResponse, csp: string): NextResponse {
+  response.headers.set("Content-Security-Policy", csp);
+  for (const [k, v] of Object.entries(baseSecurityHeaders({ production }))) response.headers.set(k, v);
+  return response;
+}
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   const target = `${pathname}${search}`;
   const hasSession = request.cookies.getAll().some((c) => SESSION_COOKIE.test(c.name) && c.value !== "");
+  const nonce = newNonce();
+  const csp = contentSecurityPolicy(nonce, { dev: !production });
 
-  if (!hasSession) {
+  const problem = originProblem(request.method, request.headers);
+  if (problem === "foreign" || (problem === "missing" && hasSession)) {
+    return withSecurityHeaders(
+      new NextResponse(ORIGIN_MESSAGES[problem], { status: 403, headers: { "content-type": "text/plain; charset=utf-8" } }),
+      csp,
+    );
+  }
+
+  if (!hasSession && SIGNED_IN_AREAS.test(pathname)) {
     const login = new URL("/login", request.url);
     login.searchParams.set("next", target);
-    return NextResponse.redirect(login);
+    return withSecurityHeaders(NextResponse.redirect(login), csp);
   }
 
   const headers = new Headers(request.headers);
   headers.set(PATH_HEADER, target);
-  return NextResponse.next({ request: { headers } });
+  headers.set("Content-Security-Policy", csp);
+  return withSecurityHeaders(NextResponse.next({ request: { headers } }), csp);
 }
 
 export const config = {
-  matcher: ["/me", "/me/:path*", "/merchant/:path*", "/operator/:path*"],
+  matcher: [
+    // Everything but the API (its own checks, no HTML) and Next's static files.
+    "/((?!api/|_next/static/|_next/image|favicon.ico|robots.txt).*)",
+  ],
 };

@@ -100,8 +100,8 @@ const state: {
   bOrderId: number;
   bOrderNo: string;
   bEntryId: number;
-  counts: { routes: number; actions: number; forged: number };
-} = { ctx: {}, token: "", tokenKeyId: 0, queueId: 0, bOrderId: 0, bOrderNo: "", bEntryId: 0, counts: { routes: 0, actions: 0, forged: 0 } };
+  counts: { routes: number; actions: number; forged: number; origin: number };
+} = { ctx: {}, token: "", tokenKeyId: 0, queueId: 0, bOrderId: 0, bOrderNo: "", bEntryId: 0, counts: { routes: 0, actions: 0, forged: 0, origin: 0 } };
 
 const SESSION: Partial<Record<Actor, [string, string]>> = {
   merchantX: ["tea", "merchant-pass-2026"],
@@ -125,7 +125,7 @@ test.afterAll(async () => {
   for (const c of Object.values(state.ctx)) await c?.close();
   await closeDb();
   console.log(
-    `[authorization matrix] routes: ${state.counts.routes} route×method×actor cases; actions: ${state.counts.actions} action×actor calls; forged ids: ${state.counts.forged}`,
+    `[authorization matrix] routes: ${state.counts.routes} route×method×actor cases; actions: ${state.counts.actions} action×actor calls; forged ids: ${state.counts.forged}; cross-site (foreign or missing Origin): ${state.counts.origin}`,
   );
 });
 
@@ -235,11 +235,25 @@ test("every route handler × method × actor: allowed where SPEC allows, 401/403
 
 /** Posts a server action the way React does: Next-Action header, the reply's args [prevState, FormData]. */
 async function callAction(actor: Actor, id: string, url: string, form: Record<string, string>): Promise<{ status: number; body: string }> {
-  const { req, headers } = requester(actor, state.ctx.anonymous!);
+  return callActionWith(actor, id, url, form, { origin: E2E_BASE_URL });
+}
+
+/** callAction with the Origin header of the caller's choosing (`{}`: none at all). */
+async function callActionWith(
+  actor: Actor,
+  id: string,
+  url: string,
+  form: Record<string, string>,
+  origin: Record<string, string>,
+  opts: { noCookie?: boolean } = {},
+): Promise<{ status: number; body: string }> {
+  const { req, headers: base } = requester(actor, state.ctx.anonymous!);
+  const { origin: _own, ...rest } = base;
+  const headers: Record<string, string> = { ...rest, ...origin };
   // Actors without a session carry a forged session cookie: proxy.ts would otherwise redirect them to
   // /login before the action runs, and the action's own check must hold on its own. (The __Secure- name
   // passes proxy.ts; on http Auth.js reads the plain name, so the viewer is nobody, without decode errors.)
-  if (actorRole(actor) === "anonymous") headers.cookie = "__Secure-authjs.session-token=forged";
+  if (actorRole(actor) === "anonymous" && !opts.noCookie) headers.cookie = "__Secure-authjs.session-token=forged";
   // React's reply encoding: the FormData's fields as "_1_<name>", then the root "0" referring to it as
   // "$K1" (fields first: the server resolves the root as soon as it arrives).
   // (A FormData, not an object: an object would list the integer-like key "0" first.)
@@ -351,4 +365,56 @@ test("forged ids: another customer's entry, another merchant's order and key are
   // Customer B can still leave their own entry (the refusals above were about ownership, not breakage).
   const own = await act("customerB", "quoteExitAction", { entryId: entry });
   expect(own.body).toContain('"ok":true');
+});
+
+test("cookie-authenticated writes from another site, or with no Origin, get 403; bearer credentials are exempt", async () => {
+  test.setTimeout(60_000);
+  const before = await writeFingerprint();
+  const failures: string[] = [];
+  const EVIL = "https://evil.example";
+  const variants: [string, Record<string, string>][] = [
+    ["foreign Origin", { origin: EVIL }],
+    ["no Origin", {}],
+  ];
+  // Route handlers: every state-changing method, for every session actor it would otherwise allow.
+  for (const { route, methods } of routeHandlers()) {
+    for (const method of methods.filter((m) => m !== "GET")) {
+      const access = ROUTES[route]![method]!;
+      if (!Array.isArray(access)) continue;
+      for (const actor of access as readonly Actor[]) {
+        const { req, headers } = requester(actor, state.ctx.anonymous!);
+        for (const [label, origin] of variants) {
+          const { origin: _own, ...rest } = headers;
+          const res = await call(req, method, sampleUrl(route), { ...rest, ...origin });
+          state.counts.origin++;
+          const body = await res.text();
+          const bearer = actor === "apiKeyX" || actor === "cron";
+          const where = `${actor} ${method} ${route} with ${label} → ${res.status()}: ${body.slice(0, 200)}`;
+          if (bearer && res.status() === 403) failures.push(`${where}: a bearer credential must not need an Origin`);
+          if (!bearer && (res.status() !== 403 || !body.includes("cross-site request refused"))) failures.push(`${where}: expected 403 cross-site`);
+        }
+      }
+    }
+  }
+  // Server actions: a signed-in actor's action call from another site or without Origin stops in proxy.ts.
+  for (const a of manifestActions()) {
+    const url = actionUrl(a.workers);
+    for (const actor of ["customerA", "merchantX", "operator"] as const) {
+      for (const [label, origin] of variants) {
+        const { status, body } = await callActionWith(actor, a.id, url, SAMPLE_FORMS[a.name] ?? {}, origin);
+        state.counts.origin++;
+        if (status !== 403 || !body.includes("cross-site request refused")) {
+          failures.push(`${actor} → ${a.file}#${a.name} with ${label} (${status}): ${body.slice(0, 200)}: expected 403 cross-site`);
+        }
+      }
+    }
+  }
+  // Signing in from another site is refused too (login CSRF), with or without a session.
+  const login = manifestActions().find((a) => a.name === "login")!;
+  const anon = await callActionWith("anonymous", login.id, "/login", { identifier: "demo", password: "demo-pass-2026" }, { origin: EVIL }, { noCookie: true });
+  state.counts.origin++;
+  if (anon.status !== 403) failures.push(`anonymous login from ${EVIL} (${anon.status}): expected 403`);
+
+  expect(failures, failures.join("\n")).toEqual([]);
+  expect(await writeFingerprint(), "cross-site calls wrote nothing").toEqual(before);
 });

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { verifyApiKey, type ApiKeyPrincipal } from "@/lib/api/keys";
 import { getViewer, type Viewer } from "@/lib/auth/session";
 import { env } from "@/lib/env";
+import { ORIGIN_MESSAGES, originProblem } from "@/lib/http/origin";
 import { isDomainError, RateLimitError, type DomainErrorCode } from "@/lib/errors";
 
 /**
@@ -85,24 +86,6 @@ const SESSION_VIA = {
   operator: "operator-session",
 } as const satisfies Record<Viewer["role"], Via>;
 
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-
-/**
- * A cookie-authenticated write must come from our own pages. Auth.js cookies are SameSite=Lax,
- * which already keeps cross-site POSTs cookie-less; this Origin check is a second lock.
- */
-function crossSite(req: NextRequest): boolean {
-  if (SAFE_METHODS.has(req.method)) return false;
-  const origin = req.headers.get("origin");
-  if (!origin) return false;
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
-  try {
-    return new URL(origin).host !== host;
-  } catch {
-    return true;
-  }
-}
-
 const BEARER_CHALLENGE = { "WWW-Authenticate": "Bearer" };
 const RETRY_AFTER = { "Retry-After": String(RETRY_AFTER_SECONDS) };
 
@@ -145,7 +128,12 @@ export function withAuth<P extends Params = Params>(
         viewer = await getViewer();
         const sessionVia = viewer ? SESSION_VIA[viewer.role] : null;
         if (sessionVia && allow.has(sessionVia)) {
-          if (crossSite(req)) return fail(403, "forbidden", "cross-site request refused");
+          // The browser attaches the session cookie by itself, so a write riding on it must come
+          // from our own pages (lib/http/origin.ts). Bearer credentials (API keys, the cron secret)
+          // and signed webhooks are exempt: a browser never sends those on its own, so another
+          // site cannot make a visitor's browser use them.
+          const problem = originProblem(req.method, req.headers);
+          if (problem) return fail(403, "forbidden", ORIGIN_MESSAGES[problem]);
           via = sessionVia;
         } else if (allow.has("public")) {
           via = "public";

@@ -1,0 +1,47 @@
+/**
+ * The Content Security Policy and the other security headers. proxy.ts sets them on every page
+ * with a fresh nonce; next.config.ts sets the nonce-free ones on everything else (API, assets).
+ */
+
+/** A fresh, unguessable nonce per request (128 random bits, base64). */
+export function newNonce(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return btoa(String.fromCharCode(...bytes));
+}
+
+/**
+ * A strict CSP: scripts only with this response's nonce, and whatever those load ('strict-dynamic';
+ * 'self' is then ignored by CSP3 browsers and kept for older ones). Next puts the nonce on its own
+ * scripts and inline styles by reading it from this header. Inline style *attributes* (a progress
+ * bar's width) are allowed through style-src-attr: they cannot run code.
+ * `dev` adds 'unsafe-eval', which React's development build needs for its error overlays.
+ */
+export function contentSecurityPolicy(nonce: string, { dev = false }: { dev?: boolean } = {}): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
+    `style-src 'self' 'nonce-${nonce}'`,
+    "style-src-attr 'unsafe-inline'",
+    "img-src 'self' blob: data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+/** Headers for every response, page or not. HSTS only in production (a browser keeps it for two years). */
+export function baseSecurityHeaders({ production }: { production: boolean }): Record<string, string> {
+  return {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    // Older browsers that ignore frame-ancestors.
+    "X-Frame-Options": "DENY",
+    ...(production ? { "Strict-Transport-Security": "max-age=63072000; includeSubDomains" } : {}),
+  };
+}
