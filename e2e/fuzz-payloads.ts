@@ -117,7 +117,11 @@ export const RAW_BAD_AMOUNTS = [
   '{"fen":100}',
 ];
 
-export const isPositiveIntText = (s: string): boolean => {
-  const n = Number(s);
-  return Number.isSafeInteger(n) && n > 0;
-};
+/**
+ * Ids that Number() reads as a positive integer but lib/http/params.ts (plain digits only) refuses:
+ * hex, exponent, padding, signs, decimals.
+ */
+export const LENIENT_IDS = ["0x1", "0X1", "1e0", "1E0", "01", "001", " 1", "1 ", "+1", "1.0", "1.", "0b1", "0o1", "1_0", "\t1", "１"];
+
+/** A path id the app accepts: plain decimal digits, positive, safe. */
+export const isPositiveIntText = (s: string): boolean => /^[1-9]\d{0,15}$/.test(s) && Number.isSafeInteger(Number(s));

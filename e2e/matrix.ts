@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import type { APIRequestContext } from "@playwright/test";
 import pg from "pg";
 
 // Discovery for the authorization matrix (authorization-matrix.e2e.ts): every route handler and every
@@ -148,6 +149,12 @@ export function workerUrl(worker: string): string | null {
   return "/" + segs.join("/");
 }
 
+/** A public page that imports the action (so the request reaches it without a login redirect), else "/". */
+export function actionUrl(workers: string[]): string {
+  const urls = workers.map(workerUrl).filter((u): u is string => u !== null);
+  return urls.find((u) => !/^\/(me|merchant|operator)(\/|$)/.test(u)) ?? "/";
+}
+
 let pool: pg.Pool | null = null;
 export function db(): pg.Pool {
   if (!process.env.DATABASE_URL) throw new Error("DATABASE_URL is not set (npm test passes it to Playwright)");
@@ -185,4 +192,57 @@ export async function writeFingerprint(): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const [k, sql] of Object.entries(q)) out[k] = String(await scalar(sql));
   return out;
+}
+
+/** Exports of actions files that are not built by validatedAction, and why that is fine. */
+export const KNOWN_UNWRAPPED: Record<string, string> = {
+  "app/(auth)/actions.ts#logout": "ends the caller's own session; no input, no data",
+  "app/actions.ts#setTheme": "sets the caller's own theme cookie (an unknown value changes nothing); no data",
+  "app/actions.ts#setLocale": "sets the caller's own language cookie (an unknown value changes nothing); no data (e2e/i18n.e2e.ts)",
+};
+
+/** Plausible forms for each action, sent by actors who must be refused (access is checked before parsing). */
+export const SAMPLE_FORMS: Record<string, Record<string, string>> = {
+  runQueuePayoutAction: { queueId: "2" },
+  runAllPayoutsAction: {},
+  formAllianceAction: { name: "矩阵联盟", payoutMode: "auto", members: "2" },
+  runDrawAction: { queueId: "2", reason: "matrix" },
+  runLedgerCheckAction: {},
+  reviewApplicationAction: { merchantId: "1", decision: "reject", reason: "matrix" },
+  operatorRefundAction: { orderId: "1", reason: "matrix" },
+  adjustPointsAction: { userId: "2", delta: "1000", reason: "matrix", requestKey: "matrix-0001-abcd" },
+  approveWithdrawalAction: { withdrawalId: "1" },
+  rejectWithdrawalAction: { withdrawalId: "1", reason: "matrix" },
+  createApiKeyAction: { name: "矩阵密钥" },
+  revokeApiKeyAction: { keyId: "1" },
+  merchantRefundAction: { orderId: "1", reason: "matrix" },
+  changeRulesAction: { rebateBps: "3000" },
+  createOrderAction: { slug: "noodle-bar", amount: "10" },
+  confirmPaymentAction: { orderNo: "FL261125ABCDEFGH" },
+  applyForStoreAction: { name: "矩阵小店", slug: "matrix-shop" },
+  quoteExitAction: { entryId: "1" },
+  leaveQueueAction: { entryId: "1", expectedPoints: "0" },
+  requestWithdrawalAction: { amount: "1", password: "x" },
+  login: {},
+  register: {},
+};
+
+/**
+ * Posts a server action the way React does: the Next-Action header, and the reply encoding of its
+ * arguments [prevState, FormData]: the FormData's fields as "_1_<name>", then the root "0" referring
+ * to it as "$K1" (fields first: the server resolves the root as soon as it arrives). A FormData, not
+ * an object: an object would list the integer-like key "0" first.
+ */
+export async function postAction(
+  req: APIRequestContext,
+  id: string,
+  url: string,
+  form: Record<string, string>,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
+  const multipart = new FormData();
+  for (const [k, v] of Object.entries(form)) multipart.append(`_1_${k}`, v);
+  multipart.append("0", JSON.stringify([null, "$K1"]));
+  const res = await req.post(url, { headers: { ...headers, "next-action": id, accept: "text/x-component" }, multipart, maxRedirects: 0 });
+  return { status: res.status(), body: await res.text() };
 }
