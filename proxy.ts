@@ -2,7 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { PATH_HEADER } from "@/lib/auth/next-path";
 import { env } from "@/lib/env";
 import { ORIGIN_MESSAGES, originProblem } from "@/lib/http/origin";
-import { baseSecurityHeaders, contentSecurityPolicy, newNonce } from "@/lib/http/security-headers";
+import { baseSecurityHeaders, contentSecurityPolicy, newNonce, NONCE_HEADER } from "@/lib/http/security-headers";
 
 /**
  * Runs before every page (not /api, not static assets). Three quick jobs, no database:
@@ -57,6 +57,8 @@ export function proxy(request: NextRequest) {
   const headers = new Headers(request.headers);
   headers.set(PATH_HEADER, target);
   headers.set("Content-Security-Policy", csp);
+  // For the rare element Next does not tag itself (a page's own <style>): read with headers().
+  headers.set(NONCE_HEADER, nonce);
   return withSecurityHeaders(NextResponse.next({ request: { headers } }), csp);
 }
 

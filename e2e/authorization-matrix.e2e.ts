@@ -54,42 +54,6 @@ function expectedActionAccess(file: string): string[] {
   return [];
 }
 
-<<<<<<< HEAD
-/** Exports of actions files that are not built by validatedAction, and why that is fine. */
-const KNOWN_UNWRAPPED: Record<string, string> = {
-  "app/(auth)/actions.ts#logout": "ends the caller's own session; no input, no data",
-  "app/actions.ts#setTheme": "sets the caller's own theme cookie (an unknown value changes nothing); no data",
-  "app/actions.ts#setLocale": "sets the caller's own language cookie (an unknown value changes nothing); no data (e2e/i18n.e2e.ts)",
-};
-
-/** Plausible forms for each action, sent by actors who must be refused (access is checked before parsing). */
-const SAMPLE_FORMS: Record<string, Record<string, string>> = {
-  runQueuePayoutAction: { queueId: "2" },
-  runAllPayoutsAction: {},
-  formAllianceAction: { name: "矩阵联盟", payoutMode: "auto", members: "2" },
-  runDrawAction: { queueId: "2", reason: "matrix" },
-  runLedgerCheckAction: {},
-  reviewApplicationAction: { merchantId: "1", decision: "reject", reason: "matrix" },
-  operatorRefundAction: { orderId: "1", reason: "matrix" },
-  adjustPointsAction: { userId: "2", delta: "1000", reason: "matrix", requestKey: "matrix-0001-abcd" },
-  approveWithdrawalAction: { withdrawalId: "1" },
-  rejectWithdrawalAction: { withdrawalId: "1", reason: "matrix" },
-  createApiKeyAction: { name: "矩阵密钥" },
-  revokeApiKeyAction: { keyId: "1" },
-  merchantRefundAction: { orderId: "1", reason: "matrix" },
-  changeRulesAction: { rebateBps: "3000" },
-  createOrderAction: { slug: "noodle-bar", amount: "10" },
-  confirmPaymentAction: { orderNo: "FL261125ABCDEFGH" },
-  applyForStoreAction: { name: "矩阵小店", slug: "matrix-shop" },
-  quoteExitAction: { entryId: "1" },
-  leaveQueueAction: { entryId: "1", expectedPoints: "0" },
-  requestWithdrawalAction: { amount: "1", password: "x" },
-  login: {},
-  register: {},
-};
-
-=======
->>>>>>> 8409d02 (Server actions under fast-check hostile payloads (every action found in the code, one never-valid field per case, no 500s, clear messages, nothing written); lenient path ids back in the route fuzz; matrix helpers (postAction, actionUrl, sample forms) shared from e2e/matrix.ts)
 const NOT_SIGNED_IN = "请先登录";
 const NOT_ALLOWED = "没有权限";
 

@@ -8,7 +8,7 @@ import { login } from "./pages";
 async function watchCsp(page: Page): Promise<string[]> {
   const violations: string[] = [];
   page.on("console", (m) => {
-    if (m.type() === "error" && /Content.Security.Policy|Refused to (load|execute|apply)/i.test(m.text())) violations.push(m.text());
+    if (m.type() === "error" && /Content.Security.Policy|Refused to (load|execute|apply)/i.test(m.text())) violations.push(`${page.url()}: ${m.text()}`);
   });
   await page.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (e) => {

@@ -3,6 +3,9 @@
  * with a fresh nonce; next.config.ts sets the nonce-free ones on everything else (API, assets).
  */
 
+/** The request header proxy.ts passes the nonce on in, for elements a page writes itself. */
+export const NONCE_HEADER = "x-nonce";
+
 /** A fresh, unguessable nonce per request (128 random bits, base64). */
 export function newNonce(): string {
   const bytes = new Uint8Array(16);
