@@ -1,3 +1,17 @@
+import { expect, test, type APIRequestContext, type APIResponse, type Browser, type BrowserContext } from "./test";
+import {
+  actionUrl,
+  closeDb,
+  KNOWN_UNWRAPPED,
+  manifestActions,
+  postAction,
+  routeHandlers,
+  SAMPLE_FORMS,
+  scalar,
+  serverActions,
+  writeFingerprint,
+  type Method,
+} from "./matrix";
 import { login, main, orderAndPay, register, uniqueUser } from "./pages";
 import { CRON_SECRET, E2E_BASE_URL } from "./test-env";
 
