@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { homePathFor, safeNextPath } from "@/lib/auth/next-path";
@@ -33,6 +34,7 @@ export function AuthCard({
   other: { prompt: string; label: string; path: string };
   children: ReactNode;
 }) {
+  const t = useTranslations("auth");
   const otherHref = next ? `${other.path}?next=${encodeURIComponent(next)}` : other.path;
   return (
     <div className="mx-auto w-full max-w-sm py-6 sm:py-12">
@@ -49,7 +51,7 @@ export function AuthCard({
       </p>
       <p className="mt-2 text-center text-xs text-muted">
         <Link href="/" className="underline underline-offset-2">
-          返回首页
+          {t("home")}
         </Link>
       </p>
     </div>

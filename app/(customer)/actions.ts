@@ -13,20 +13,20 @@ import { checkOrderRate } from "@/lib/orders/rate-limit";
 import { customerOrder } from "@/lib/orders/view";
 import { confirmDevPayment } from "@/lib/payments/dev";
 
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,40}$/, "商家不存在");
-const orderNo = z.string().regex(/^FL\d{6}[2-9A-Z]{8}$/, "订单号不正确");
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,40}$/, "store.notFound");
+const orderNo = z.string().regex(/^FL\d{6}[2-9A-Z]{8}$/, "order.badNumber");
 
 const createOrderSchema = z.object({
   slug,
-  amount: z.string().max(32, "金额格式不正确"),
+  amount: z.string().max(32, "amount.invalid"),
   // Points to redeem: a whole number, or empty for none.
   points: z
     .string()
     .trim()
-    .regex(/^\d{0,9}$/, "积分必须是整数")
+    .regex(/^\d{0,9}$/, "points.wholeNumber")
     .optional()
     .transform((v) => (v ? Number(v) : 0)),
-  idempotencyKey: z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, "请刷新页面后重试"),
+  idempotencyKey: z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, "form.refresh"),
 });
 
 /**
@@ -36,7 +36,7 @@ const createOrderSchema = z.object({
  */
 export const createOrderAction = validatedAction(createOrderSchema, "any", async (input, { viewer }) => {
   const amount = parseYuan(input.amount);
-  if (!amount.ok) throw new DomainError("invalid_input", amount.message, "amount");
+  if (!amount.ok) throw new DomainError("invalid_input", amount.message, "amount", amount.params);
   const store = await approvedStore(db, { slug: input.slug });
   const { order } = await inTransaction(async (tx) => {
     await checkOrderRate(tx, viewer.userId, input.idempotencyKey);

@@ -1,4 +1,6 @@
 import fc from "fast-check";
+import { locales } from "@/i18n/config";
+import { translateError } from "@/i18n/errors";
 import { describe, expect, it } from "vitest";
 import { parseYuan } from "./parse";
 
@@ -56,6 +58,17 @@ describe("parseYuan", () => {
       if (!r.ok) expect(r.message.length).toBeGreaterThan(0);
     },
   );
+
+  it("refuses with message codes that both languages translate", () => {
+    for (const text of ["", "-1", "1.234", "abc", "1000000.01"]) {
+      const r = parseYuan(text);
+      if (r.ok) throw new Error(`${text} was accepted`);
+      for (const locale of locales) expect(translateError(locale, r.message, r.params), `${locale} ${r.message}`).not.toBe(r.message);
+    }
+    const tooBig = parseYuan("1000000.01");
+    expect(!tooBig.ok && translateError("zh-CN", tooBig.message, tooBig.params)).toBe("金额不能超过 ¥1,000,000.00");
+    expect(!tooBig.ok && translateError("en", tooBig.message, tooBig.params)).toBe("The amount cannot be more than ¥1,000,000.00");
+  });
 
   it("rejects non-strings", () => {
     for (const v of [undefined, null, 12, 12.5, NaN, {}, []]) expect(parseYuan(v).ok).toBe(false);

@@ -62,21 +62,21 @@ async function readEntry(conn: Db | Tx, entryId: number, customerId: number): Pr
     where e.id = ${entryId} and e.customer_id = ${customerId}`);
   const row = res.rows[0];
   // Another customer's entry is "not found": its existence is none of this customer's business.
-  if (!row) throw new DomainError("not_found", "排队记录不存在 / entry not found");
+  if (!row) throw new DomainError("not_found", "queue.entryNotFound");
   return row;
 }
 
-/** Why an entry that is not waiting cannot leave, in words a customer understands. */
+/** Why an entry that is not waiting cannot leave (message codes: messages/<locale>/errors.json). */
 function notWaiting(status: EntryRow["status"]): DomainError {
   switch (status) {
     case "paid":
-      return new DomainError("not_allowed", "这笔排队已经免单，无需退出 / this entry has already been paid out");
+      return new DomainError("not_allowed", "queue.leave.paid");
     case "cancelled":
-      return new DomainError("not_allowed", "这笔订单已退款，排队已取消 / the order was refunded and this entry cancelled");
+      return new DomainError("not_allowed", "queue.leave.cancelled");
     case "left":
-      return new DomainError("not_allowed", "这笔排队已经退出 / you have already left this entry");
+      return new DomainError("not_allowed", "queue.leave.left");
     default:
-      return new DomainError("not_allowed", "这笔排队不能退出 / this entry cannot leave");
+      return new DomainError("not_allowed", "queue.leave.notWaiting");
   }
 }
 
@@ -143,10 +143,7 @@ export async function leaveQueue(
 
   const quote = quoteOf(e, pool.balanceFen);
   if (args.expectedPoints !== undefined && args.expectedPoints !== quote.points) {
-    throw new DomainError(
-      "conflict",
-      `奖池余额有变，退出补偿现在是 ${quote.points} 积分，请确认后再退出 / the compensation is now ${quote.points} points`,
-    );
+    throw new DomainError("conflict", "queue.leave.changed", undefined, { points: quote.points });
   }
 
   const marked = await tx.execute(sql`

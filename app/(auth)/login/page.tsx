@@ -1,19 +1,22 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { AuthCard, authPageNext } from "../auth-card";
 import { LoginForm } from "./login-form";
 
-const t = {
-  title: "登录",
-  subtitle: "登录后查看你的排队、钱包和绿色积分。",
-  other: { prompt: "还没有账号？", label: "注册", path: "/register" },
-};
-
-export const metadata: Metadata = { title: "登录 · Freeline" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("auth.login");
+  return { title: t("metaTitle") };
+}
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const next = await authPageNext(searchParams);
+  const [next, t] = await Promise.all([authPageNext(searchParams), getTranslations("auth.login")]);
   return (
-    <AuthCard title={t.title} subtitle={t.subtitle} next={next} other={t.other}>
+    <AuthCard
+      title={t("title")}
+      subtitle={t("subtitle")}
+      next={next}
+      other={{ prompt: t("otherPrompt"), label: t("otherLabel"), path: "/register" }}
+    >
       <LoginForm next={next} />
     </AuthCard>
   );

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { cn } from "@/app/_components";
 import { allianceOfQueue, type AllianceView } from "@/lib/merchants/alliances";
 
@@ -19,7 +20,10 @@ export async function SharedQueue({
   className?: string;
   alliance?: AllianceView | null;
 }) {
-  const alliance = known === undefined ? await allianceOfQueue(queueId) : known;
+  const [alliance, t] = await Promise.all([
+    known === undefined ? allianceOfQueue(queueId) : known,
+    getTranslations("customer.shared.sharedQueue"),
+  ]);
   if (!alliance) return null;
   const others = alliance.members.filter((m) => m.merchantId !== merchantId);
   if (others.length === 0) return null;
@@ -27,18 +31,20 @@ export async function SharedQueue({
     <div className={cn("rounded-xl bg-brand-50 px-3 py-2 text-sm text-ink", className)} data-testid="shared-queue">
       <p>
         <span className="font-medium">{alliance.name}</span>
-        <span className="text-muted"> · </span>与{" "}
-        {others.map((m, i) => (
-          <span key={m.merchantId}>
-            {i > 0 ? "、" : null}
-            <Link href={`/s/${m.slug}`} className="font-medium text-brand-700 underline">
-              {m.name}
-            </Link>
-          </span>
-        ))}{" "}
-        共享排队
+        <span className="text-muted"> · </span>
+        {t.rich("with", {
+          stores: () =>
+            others.map((m, i) => (
+              <span key={m.merchantId}>
+                {i > 0 ? t("separator") : null}
+                <Link href={`/s/${m.slug}`} className="font-medium text-brand-700 underline">
+                  {m.name}
+                </Link>
+              </span>
+            )),
+        })}
       </p>
-      <p className="mt-0.5 text-xs text-muted">这些门店的订单进入同一个免单池和同一条队列，按付款先后排序。</p>
+      <p className="mt-0.5 text-xs text-muted">{t("body")}</p>
     </div>
   );
 }

@@ -3,16 +3,17 @@
 import { after } from "next/server";
 import { z } from "zod";
 import { inTransaction } from "@/db/transaction";
+import { errorText } from "@/i18n/errors";
 import { validatedAction } from "@/lib/auth/action";
 import { isDomainError } from "@/lib/errors";
 import { drainQueue } from "@/lib/queue/drain";
 import { exitQuote, leaveQueue, type ExitQuote } from "@/lib/queue/leave";
 
 const entryId = z.coerce
-  .number({ error: "排队记录无效" })
-  .int({ error: "排队记录无效" })
-  .positive({ error: "排队记录无效" })
-  .max(Number.MAX_SAFE_INTEGER, { error: "排队记录无效" });
+  .number({ error: "queue.entryInvalid" })
+  .int({ error: "queue.entryInvalid" })
+  .positive({ error: "queue.entryInvalid" })
+  .max(Number.MAX_SAFE_INTEGER, { error: "queue.entryInvalid" });
 
 /** What the leave dialog shows before the customer confirms. */
 export type ExitQuoteView = Pick<ExitQuote, "entryId" | "queueName" | "targetFen" | "exitCompBps" | "fullPoints" | "poolFen" | "points" | "capped">;
@@ -35,7 +36,7 @@ export type LeaveOutcome =
 
 const leaveSchema = z.object({
   entryId,
-  expectedPoints: z.coerce.number({ error: "请刷新页面后重试" }).int().min(0).max(Number.MAX_SAFE_INTEGER),
+  expectedPoints: z.coerce.number({ error: "form.refresh" }).int().min(0).max(Number.MAX_SAFE_INTEGER),
 });
 
 /** Leaves one of the viewer's waiting entries, for exactly the compensation the viewer was shown. */
@@ -47,7 +48,7 @@ export const leaveQueueAction = validatedAction(leaveSchema, "any", async (input
     );
   } catch (e) {
     if (isDomainError(e) && e.code === "conflict") {
-      return { outcome: "changed", message: e.message, quote: view(await exitQuote(input.entryId, viewer.userId)) };
+      return { outcome: "changed", message: await errorText(e.message, e.params), quote: view(await exitQuote(input.entryId, viewer.userId)) };
     }
     throw e;
   }

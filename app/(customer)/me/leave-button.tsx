@@ -1,31 +1,13 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useActionState, useEffect, useId, useRef, useState, useTransition } from "react";
 import { Button, Dialog, FormError } from "@/app/_components";
 import type { ActionState } from "@/lib/auth/action";
 import { formatFen } from "@/lib/money/format";
 import { bpsPercent } from "../_ui/format";
 import { leaveQueueAction, quoteExitAction, type ExitQuoteView, type LeaveOutcome } from "./actions";
-
-const t = {
-  open: "退出排队",
-  title: "退出排队？",
-  loading: "正在计算退出补偿…",
-  youGet: "退出后你将获得",
-  points: "积分",
-  rule: (bps: number, target: string) => `补偿 = 免单金额 ${target} × ${bpsPercent(bps)}，向下取整，从本店奖池支付。`,
-  capped: (full: number, pool: string) => `按比例应为 ${full} 积分，但奖池现在只有 ${pool}：补偿以退出那一刻的奖池余额为上限。`,
-  cap: "补偿以退出那一刻的奖池余额为上限；奖池余额变化时，我们会先请你再次确认。",
-  locked: "补偿积分先计入待释放积分，和下单获得的积分一样逐日释放。",
-  final: "退出后不能恢复这笔排队，也不会再免单。",
-  confirm: "确认退出",
-  leaving: "正在退出…",
-  cancel: "再想想",
-  done: "完成",
-  left: (n: number) => (n > 0 ? `已退出排队，${n} 积分已计入待释放积分。` : "已退出排队。奖池暂无余额，本次没有补偿积分。"),
-  alreadyLeft: "这笔排队已经退出过了，补偿已在第一次退出时发放，可在明细中查看。",
-};
 
 type QuoteState = ActionState<{ quote: ExitQuoteView }>;
 type LeaveState = ActionState<LeaveOutcome>;
@@ -36,6 +18,7 @@ type LeaveState = ActionState<LeaveOutcome>;
  * for exactly that figure.
  */
 export function LeaveButton({ entryId, queueName }: { entryId: number; queueName: string }) {
+  const t = useTranslations("customer.leave");
   const dialogRef = useRef<HTMLDialogElement>(null);
   const [session, setSession] = useState(0);
   const [open, setOpen] = useState(false);
@@ -59,7 +42,7 @@ export function LeaveButton({ entryId, queueName }: { entryId: number; queueName
   return (
     <>
       <Button variant="secondary" size="sm" className="shrink-0 whitespace-nowrap" onClick={show} data-testid={`leave-${entryId}`} aria-haspopup="dialog">
-        {t.open}
+        {t("open")}
       </Button>
       <Dialog
         ref={dialogRef}
@@ -95,6 +78,7 @@ function LeaveDialogBody({
   onLeft: () => void;
   close: () => void;
 }) {
+  const t = useTranslations("customer.leave");
   const [quoteState, setQuoteState] = useState<QuoteState>(null);
   const [loading, startLoading] = useTransition();
   const [leaveState, leave, leaving] = useActionState<LeaveState, FormData>(leaveQueueAction, null);
@@ -119,18 +103,22 @@ function LeaveDialogBody({
   return (
     <div className="space-y-4">
       <h2 id={titleId} className="text-lg font-semibold">
-        {t.title}
+        {t("title")}
       </h2>
       <p className="text-sm text-muted">{queueName}</p>
 
       {finished ? (
         <>
           <p role="status" className="rounded-xl bg-green-50 px-3 py-2 text-sm text-green-800" data-testid="leave-result">
-            {leaveState.outcome === "left" ? t.left(leaveState.points) : t.alreadyLeft}
+            {leaveState.outcome === "left"
+              ? leaveState.points > 0
+                ? t("left", { points: leaveState.points })
+                : t("leftNothing")
+              : t("alreadyLeft")}
           </p>
           <div className="flex justify-end">
             <Button onClick={close} autoFocus>
-              {t.done}
+              {t("done")}
             </Button>
           </div>
         </>
@@ -138,7 +126,7 @@ function LeaveDialogBody({
         <>
           <div aria-live="polite" aria-busy={loading || undefined}>
             {quote === null && (loading || quoteState === null) ? (
-              <p className="text-sm text-muted">{t.loading}</p>
+              <p className="text-sm text-muted">{t("loading")}</p>
             ) : null}
             {quote ? (
               <div className="space-y-2 text-sm">
@@ -148,20 +136,23 @@ function LeaveDialogBody({
                   </p>
                 ) : null}
                 <p>
-                  {t.youGet}{" "}
-                  <strong className="text-2xl tabular-nums" data-testid="exit-points">
-                    {quote.points}
-                  </strong>{" "}
-                  {t.points}
+                  {t.rich("youGet", {
+                    points: String(quote.points),
+                    strong: (chunks) => (
+                      <strong className="text-2xl tabular-nums" data-testid="exit-points">
+                        {chunks}
+                      </strong>
+                    ),
+                  })}
                 </p>
-                <p className="text-muted">{t.rule(quote.exitCompBps, formatFen(quote.targetFen))}</p>
+                <p className="text-muted">{t("rule", { target: formatFen(quote.targetFen), rate: bpsPercent(quote.exitCompBps) })}</p>
                 {quote.capped ? (
-                  <p className="text-amber-900">{t.capped(quote.fullPoints, formatFen(quote.poolFen))}</p>
+                  <p className="text-amber-900">{t("capped", { full: quote.fullPoints, pool: formatFen(quote.poolFen) })}</p>
                 ) : (
-                  <p className="text-muted">{t.cap}</p>
+                  <p className="text-muted">{t("cap")}</p>
                 )}
-                <p className="text-muted">{t.locked}</p>
-                <p className="font-medium">{t.final}</p>
+                <p className="text-muted">{t("locked")}</p>
+                <p className="font-medium">{t("final")}</p>
               </div>
             ) : null}
           </div>
@@ -172,17 +163,17 @@ function LeaveDialogBody({
             <input type="hidden" name="entryId" value={entryId} />
             {quote ? <input type="hidden" name="expectedPoints" value={quote.points} /> : null}
             <Button variant="secondary" onClick={close} autoFocus>
-              {t.cancel}
+              {t("cancel")}
             </Button>
             <Button
               type="submit"
               variant="danger"
               disabled={quote === null}
               pending={leaving}
-              pendingText={t.leaving}
+              pendingText={t("leaving")}
               data-testid="confirm-leave"
             >
-              {t.confirm}
+              {t("confirm")}
             </Button>
           </form>
         </>

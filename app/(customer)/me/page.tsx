@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { getLocale, getTranslations } from "next-intl/server";
 import { Card, EmptyState, Money } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
 import { customerBalances, customerHistory } from "@/lib/customers/summary";
@@ -6,19 +7,26 @@ import { formatShortDateTime } from "@/lib/format/datetime";
 import { toCustomerLive } from "@/lib/customers/live";
 import { customerEntries } from "@/lib/queue/position";
 import { EntryStatusBadge } from "../_ui/entry-status";
-import { ACCOUNT_LABEL, TX_KIND_LABEL } from "../_ui/labels";
+import { isCustomerAccount, isTxKind } from "../_ui/labels";
 import { SharedQueue } from "../_ui/shared-queue";
 import { LiveQueue } from "./live-queue";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "我的 · Freeline" };
+
+export async function generateMetadata() {
+  const [t, ts] = await Promise.all([getTranslations("customer.me"), getTranslations("customer.shared")]);
+  return { title: ts("titleSuffix", { title: t("title") }) };
+}
 
 export default async function MePage() {
   const viewer = await requireViewer(undefined, { next: "/me" });
-  const [balances, entries, history] = await Promise.all([
+  const [balances, entries, history, t, tl, locale] = await Promise.all([
     customerBalances(viewer.userId),
     customerEntries(viewer.userId),
     customerHistory(viewer.userId),
+    getTranslations("customer.me"),
+    getTranslations("customer.labels"),
+    getLocale(),
   ]);
   const waiting = entries.filter((e) => e.status === "waiting");
   const settled = entries.filter((e) => e.status !== "waiting");
@@ -28,27 +36,27 @@ export default async function MePage() {
       <h1 className="text-2xl font-semibold text-ink">{viewer.displayName}</h1>
 
       <div className="grid grid-cols-2 gap-3">
-        <Card title="钱包">
+        <Card title={t("wallet.title")}>
           <p className="text-2xl font-semibold" data-testid="wallet-balance">
             <Money fen={balances.walletFen} />
           </p>
-          <p className="mt-1 text-xs text-muted">免单到账的金额，可申请提现</p>
+          <p className="mt-1 text-xs text-muted">{t("wallet.body")}</p>
           <Link className="mt-2 inline-block text-sm font-medium text-brand-700 underline" href="/me/wallet">
-            提现与明细 ›
+            {t("wallet.link")}
           </Link>
         </Card>
-        <Card title="积分">
+        <Card title={t("points.title")}>
           <p className="text-2xl font-semibold" data-testid="points-available">{balances.pointsAvailable}</p>
           <p className="mt-1 text-xs text-muted" data-testid="points-locked">
-            可用 · 另有 {balances.pointsLocked} 待释放
+            {t("points.body", { locked: balances.pointsLocked })}
           </p>
           <Link className="mt-2 inline-block text-sm font-medium text-brand-700 underline" href="/me/points">
-            释放与到期 ›
+            {t("points.link")}
           </Link>
         </Card>
       </div>
 
-      <Card title="我的排队">
+      <Card title={t("queue.title")}>
         <LiveQueue initial={toCustomerLive(entries, balances.walletFen)} />
         {/* Queues shared by an alliance name their stores, once per queue. */}
         {[...new Set(waiting.map((e) => e.queueId))].map((queueId) => (
@@ -57,7 +65,7 @@ export default async function MePage() {
       </Card>
 
       {settled.length > 0 ? (
-        <Card title="已结束的排队">
+        <Card title={t("settled.title")}>
           <ul className="divide-y divide-line text-sm">
             {settled.map((e) => (
               <li key={e.id} className="flex items-center justify-between py-2">
@@ -71,22 +79,28 @@ export default async function MePage() {
         </Card>
       ) : null}
 
-      <Card title="钱包与积分明细">
+      <Card title={t("history.title")}>
         {history.length === 0 ? (
-          <EmptyState title="还没有记录" description="下单、免单到账和积分变化都会记在这里。" />
+          <EmptyState title={t("history.emptyTitle")} description={t("history.emptyBody")} />
         ) : (
           <ul className="divide-y divide-line text-sm" data-testid="history">
             {history.map((h, i) => (
               <li key={`${h.transactionId}-${h.account}-${i}`} className="flex items-center justify-between gap-3 py-2">
                 <span className="min-w-0">
-                  <span className="block">{TX_KIND_LABEL[h.kind] ?? h.kind}{h.reason ? `：${h.reason}` : ""}</span>
+                  <span className="block">
+                    {h.reason
+                      ? tl("withReason", { label: isTxKind(h.kind) ? tl(`txKind.${h.kind}`) : h.kind, reason: h.reason })
+                      : isTxKind(h.kind)
+                        ? tl(`txKind.${h.kind}`)
+                        : h.kind}
+                  </span>
                   <span className="block text-xs text-muted">
-                    {ACCOUNT_LABEL[h.account]} · {formatShortDateTime(h.createdAt)}
+                    {isCustomerAccount(h.account) ? tl(`account.${h.account}`) : h.account} · {formatShortDateTime(h.createdAt, { locale })}
                     {h.orderNo ? ` · ${h.orderNo}` : ""}
                   </span>
                 </span>
                 <span className={`shrink-0 tabular-nums ${h.amount > 0 ? "text-green-700" : "text-ink"}`}>
-                  {h.account.startsWith("points") ? `${h.amount > 0 ? "+" : ""}${h.amount} 分` : <Money fen={h.amount} signed />}
+                  {h.account.startsWith("points") ? t("history.points", { amount: `${h.amount > 0 ? "+" : ""}${h.amount}` }) : <Money fen={h.amount} signed />}
                 </span>
               </li>
             ))}

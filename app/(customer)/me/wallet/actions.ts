@@ -13,7 +13,7 @@ import { WITHDRAWAL_RULES } from "@/lib/wallet/rules";
 import { requestWithdrawal } from "@/lib/wallet/withdrawals";
 
 const requestSchema = z.object({
-  amount: z.string().max(32, "金额格式不正确"),
+  amount: z.string().max(32, "amount.invalid"),
   password: z.string().min(1, "请输入登录密码确认").max(PASSWORD_MAX, "密码不正确"),
 });
 
@@ -23,7 +23,7 @@ const requestSchema = z.object({
  */
 export const requestWithdrawalAction = validatedAction(requestSchema, "any", async (input, { viewer }) => {
   const amount = parseYuan(input.amount, WITHDRAWAL_RULES.maxFen);
-  if (!amount.ok) throw new DomainError("invalid_input", amount.message, "amount");
+  if (!amount.ok) throw new DomainError("invalid_input", amount.message, "amount", amount.params);
   await confirmPassword(db, viewer.userId, input.password);
   const w = await inTransaction((tx) => requestWithdrawal(tx, { userId: viewer.userId, amountFen: amount.fen }));
   revalidatePath("/me/wallet");

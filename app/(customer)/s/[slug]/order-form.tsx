@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useActionState, useEffect, useState } from "react";
 import { Button, Field, FormError } from "@/app/_components";
 import { formatFen } from "@/lib/money/format";
@@ -16,6 +17,7 @@ export function OrderForm({
   idempotencyKey: string;
   availablePoints: number;
 }) {
+  const t = useTranslations("customer.store.form");
   const [state, action, pending] = useActionState(createOrderAction, null);
   const router = useRouter();
   const next = state?.ok ? state.next : null;
@@ -35,10 +37,10 @@ export function OrderForm({
       <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
       <Field
         name="amount"
-        label="订单金额（元）"
+        label={t("amount")}
         inputMode="decimal"
         autoComplete="off"
-        placeholder="例如 58.00"
+        placeholder={t("amountPlaceholder")}
         defaultValue={state && !state.ok ? (state.values?.amount ?? "") : ""}
         error={amountError}
         required
@@ -46,13 +48,17 @@ export function OrderForm({
       {availablePoints > 0 ? (
         <Field
           name="points"
-          label="使用积分抵扣（可选）"
+          label={t("points")}
           inputMode="numeric"
           autoComplete="off"
           placeholder="0"
           value={points}
           onChange={(e) => setPoints(e.target.value)}
-          hint={`可用 ${availablePoints} 分（1 分抵 ¥0.01）${pointsNumber > 0 ? `，本单抵扣 ${formatFen(pointsNumber)}` : ""}。抵扣部分不参与排队。`}
+          hint={
+            pointsNumber > 0
+              ? t("pointsHintUsed", { available: availablePoints, amount: formatFen(pointsNumber) })
+              : t("pointsHint", { available: availablePoints })
+          }
           error={pointsError}
         />
       ) : null}
@@ -61,12 +67,12 @@ export function OrderForm({
         // Shown while the pay page loads, and the way on when scripts are off.
         <p className="text-sm">
           <Link className="font-medium text-brand-700 underline" href={next}>
-            订单已创建，去支付 ›
+            {t("created")}
           </Link>
         </p>
       ) : null}
-      <Button type="submit" size="lg" pending={pending} pendingText="正在下单…">
-        下单并支付
+      <Button type="submit" size="lg" pending={pending} pendingText={t("pending")}>
+        {t("submit")}
       </Button>
     </form>
   );

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { Card, Money } from "@/app/_components";
 import { getViewer } from "@/lib/auth/session";
 import { customerBalances } from "@/lib/customers/summary";
@@ -19,13 +20,13 @@ export const dynamic = "force-dynamic";
 type Props = { params: Promise<{ slug: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
-  const store = await findStore((await params).slug);
-  return { title: store ? `${store.merchant.name} · Freeline` : "Freeline" };
+  const [store, t] = await Promise.all([findStore((await params).slug), getTranslations("customer.shared")]);
+  return { title: store ? t("titleSuffix", { title: store.merchant.name }) : "Freeline" };
 }
 
 export default async function StorePage({ params }: Props) {
   const { slug } = await params;
-  const [store, viewer] = await Promise.all([storeOr404(slug), getViewer()]);
+  const [store, viewer, t, ts] = await Promise.all([storeOr404(slug), getViewer(), getTranslations("customer.store"), getTranslations("customer.shared")]);
   const [gauge, alliance, balances] = await Promise.all([
     queueGauge(store.queueId),
     findAlliance(store.queueId),
@@ -38,54 +39,56 @@ export default async function StorePage({ params }: Props) {
     <div className="space-y-4">
       <header>
         <h1 className="text-2xl font-semibold text-ink">{store.merchant.name}</h1>
-        <p className="mt-1 text-sm text-muted">排队免单 · 绿色积分</p>
+        <p className="mt-1 text-sm text-muted">{ts("tagline")}</p>
         <SharedQueue queueId={store.queueId} merchantId={store.merchant.id} alliance={alliance} className="mt-2" />
       </header>
 
-      <Card title="免单池">
+      <Card title={t("pool.title")}>
         <LiveGauge initial={gauge} />
       </Card>
 
-      <Card title="下单">
+      <Card title={t("order.title")}>
         {viewer ? (
           <OrderForm slug={slug} idempotencyKey={randomUUID()} availablePoints={balances?.pointsAvailable ?? 0} />
         ) : (
           <p className="text-sm">
-            <Link className="font-medium text-brand-700 underline" href={loginPath(`/s/${slug}`)}>
-              登录
-            </Link>{" "}
-            或{" "}
-            <Link className="font-medium text-brand-700 underline" href={`/register?next=${encodeURIComponent(`/s/${slug}`)}`}>
-              注册
-            </Link>{" "}
-            后即可下单。
+            {t.rich("order.signIn", {
+              login: (chunks) => (
+                <Link className="font-medium text-brand-700 underline" href={loginPath(`/s/${slug}`)}>
+                  {chunks}
+                </Link>
+              ),
+              register: (chunks) => (
+                <Link className="font-medium text-brand-700 underline" href={`/register?next=${encodeURIComponent(`/s/${slug}`)}`}>
+                  {chunks}
+                </Link>
+              ),
+            })}
           </p>
         )}
       </Card>
 
-      <Card title="规则摘要">
+      <Card title={t("summary.title")}>
         <ul className="list-disc space-y-1 pl-5 text-sm text-ink">
           <li>
-            每笔订单的 {bpsPercent(r.rebateBps)} 为商家让利：其中 {bpsPercent(r.platformFeeBps)} 为平台服务费，
-            {bpsPercent(r.pointsBps)} 以绿色积分返给您，其余进入本店（或本店所在联盟）的免单池。
+            {t("summary.rebate", { rebate: bpsPercent(r.rebateBps), fee: bpsPercent(r.platformFeeBps), points: bpsPercent(r.pointsBps) })}
           </li>
           <li>
-            满 <Money fen={r.minOrderFen} /> 的订单按实付金额的 {bpsPercent(r.freeBps)} 加入免单队列
-            {r.unitCapFen > 0 ? (
-              <>
-                ，大单按每份不超过 <Money fen={r.unitCapFen} /> 拆分排队
-              </>
-            ) : null}
-            。
+            {t.rich("summary.queue", { min: () => <Money fen={r.minOrderFen} />, free: bpsPercent(r.freeBps) })}
+            {r.unitCapFen > 0 ? t.rich("summary.split", { cap: () => <Money fen={r.unitCapFen} /> }) : null}
+            {t("summary.end")}
           </li>
-          <li>免单池够付队首时，队首的整笔金额退回您的钱包，严格按先后顺序。</li>
+          <li>{t("summary.payout")}</li>
           <li>
-            例：¥100.00 的订单，让利 <Money fen={example.rebateFen} />，积分 {example.pointsEarned}，进入免单池{" "}
-            <Money fen={example.poolFen} />。每项按分向下取整，余数归商家。
+            {t.rich("summary.example", {
+              rebate: () => <Money fen={example.rebateFen} />,
+              points: example.pointsEarned,
+              pool: () => <Money fen={example.poolFen} />,
+            })}
           </li>
         </ul>
         <RiskNotice className="mt-3" />
-        <Link className="mt-2 inline-block text-sm font-medium text-brand-700 underline" href={`/s/${slug}/rules`}>完整规则、示例与历史版本 ›</Link>
+        <Link className="mt-2 inline-block text-sm font-medium text-brand-700 underline" href={`/s/${slug}/rules`}>{t("summary.fullRules")}</Link>
       </Card>
     </div>
   );
