@@ -22,5 +22,5 @@ async function checkPassword(conn: Db | Tx, userId: number, password: string): P
     typeof password === "string" && password.length > 0 && password.length <= PASSWORD_MAX
       ? await verifyPassword(row?.hash ?? null, password)
       : false;
-  if (!ok) throw new DomainError("forbidden", "密码不正确 / wrong password", "password");
+  if (!ok) throw new DomainError("forbidden", "wallet.wrongPassword", "password");
 }

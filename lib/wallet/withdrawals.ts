@@ -21,7 +21,7 @@ async function lockWallet(tx: Tx, userId: number): Promise<number> {
     select balance from accounts where user_id = ${userId} and kind = 'wallet'
     for no key update`);
   const row = res.rows[0];
-  if (!row) throw new DomainError("not_found", "用户没有钱包账户 / no wallet account");
+  if (!row) throw new DomainError("not_found", "wallet.noAccount");
   return Number(row.balance);
 }
 
@@ -42,13 +42,13 @@ async function requestsToday(tx: Tx, userId: number): Promise<number> {
 
 function checkAmount(amountFen: number): void {
   if (!Number.isSafeInteger(amountFen) || amountFen <= 0) {
-    throw new DomainError("invalid_input", "提现金额必须是正数 / amount must be positive", "amount");
+    throw new DomainError("invalid_input", "amount.positive", "amount");
   }
   if (amountFen < WITHDRAWAL_RULES.minFen) {
-    throw new DomainError("invalid_input", `最低提现 ${formatFen(WITHDRAWAL_RULES.minFen)} / below the minimum`, "amount");
+    throw new DomainError("invalid_input", "wallet.belowMin", "amount", { min: formatFen(WITHDRAWAL_RULES.minFen) });
   }
   if (amountFen > WITHDRAWAL_RULES.maxFen) {
-    throw new DomainError("invalid_input", `单笔最多提现 ${formatFen(WITHDRAWAL_RULES.maxFen)} / above the maximum`, "amount");
+    throw new DomainError("invalid_input", "wallet.aboveMax", "amount", { max: formatFen(WITHDRAWAL_RULES.maxFen) });
   }
 }
 
@@ -63,13 +63,10 @@ export async function requestWithdrawal(tx: Tx, args: { userId: number; amountFe
   // Counted under the lock: a concurrent request of the same customer waits for ours to commit.
   const today = await requestsToday(tx, args.userId);
   if (today >= WITHDRAWAL_RULES.maxPerDay) {
-    throw new DomainError(
-      "not_allowed",
-      `今天已申请 ${today} 次，每天最多 ${WITHDRAWAL_RULES.maxPerDay} 次，请明天再来 / daily limit reached`,
-    );
+    throw new DomainError("not_allowed", "wallet.dailyLimit", undefined, { count: today, max: WITHDRAWAL_RULES.maxPerDay });
   }
   if (args.amountFen > balance) {
-    throw new DomainError("insufficient_funds", `钱包余额不足，最多可提现 ${formatFen(balance)} / more than the wallet holds`, "amount");
+    throw new DomainError("insufficient_funds", "wallet.insufficient", "amount", { balance: formatFen(balance) });
   }
   const feeFen = withdrawalFee(args.amountFen);
   const acc = await customerAccounts(tx, args.userId);

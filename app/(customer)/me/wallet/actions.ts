@@ -14,7 +14,7 @@ import { requestWithdrawal } from "@/lib/wallet/withdrawals";
 
 const requestSchema = z.object({
   amount: z.string().max(32, "amount.invalid"),
-  password: z.string().min(1, "请输入登录密码确认").max(PASSWORD_MAX, "密码不正确"),
+  password: z.string().min(1, "wallet.passwordRequired").max(PASSWORD_MAX, "wallet.wrongPassword"),
 });
 
 /**

@@ -1,23 +1,11 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
 import { Button, Field, FormError } from "@/app/_components";
 import { formatFen } from "@/lib/money/format";
 import { WITHDRAWAL_RULES, withdrawalFee } from "@/lib/wallet/rules";
 import { requestWithdrawalAction } from "./actions";
-
-const t = {
-  amount: "提现金额（元）",
-  amountPlaceholder: `最低 ${WITHDRAWAL_RULES.minFen / 100}`,
-  available: (fen: number) => `可提现 ${formatFen(fen)}`,
-  receive: (fen: number, fee: number) => `手续费 ${formatFen(fee)}，到账 ${formatFen(fen - fee)}`,
-  password: "登录密码",
-  passwordHint: "为保护你的资金，提现需要再次输入登录密码。",
-  submit: "申请提现",
-  pending: "正在提交…",
-  done: (fen: number) => `已提交 ${formatFen(fen)} 的提现申请，等待平台审核打款。`,
-  all: "全部",
-};
 
 /** "12.34" → 1234 for the preview only; the server parses the amount itself (parseYuan). */
 function previewFen(text: string): number | null {
@@ -35,6 +23,7 @@ function yuanText(fen: number): string {
 
 /** The withdrawal form: amount in yuan and the password re-entered. */
 export function WithdrawForm({ walletFen, disabledReason }: { walletFen: number; disabledReason: string | null }) {
+  const t = useTranslations("customer.wallet.withdraw");
   const [state, action, pending] = useActionState(requestWithdrawalAction, null);
   const failed = state && !state.ok ? state : null;
   const [amount, setAmount] = useState("");
@@ -49,28 +38,28 @@ export function WithdrawForm({ walletFen, disabledReason }: { walletFen: number;
   const passwordError = errorFor("password");
   const formError = failed && !amountError && !passwordError ? failed.error : null;
   const fen = previewFen(amount);
-  const preview = fen !== null ? t.receive(fen, withdrawalFee(fen)) : null;
+  const preview = fen !== null ? t("receive", { fee: formatFen(withdrawalFee(fen)), net: formatFen(fen - withdrawalFee(fen)) }) : null;
 
   return (
     <form action={action} className="space-y-3" noValidate data-testid="withdraw-form">
       <Field
         name="amount"
-        label={t.amount}
+        label={t("amount")}
         inputMode="decimal"
         autoComplete="off"
-        placeholder={t.amountPlaceholder}
+        placeholder={t("amountPlaceholder", { min: String(WITHDRAWAL_RULES.minFen / 100) })}
         value={amount}
         onChange={(e) => setAmount(e.target.value)}
         hint={
           <span className="flex flex-wrap items-center gap-x-2">
-            <span>{t.available(walletFen)}</span>
+            <span>{t("available", { amount: formatFen(walletFen) })}</span>
             {walletFen >= WITHDRAWAL_RULES.minFen ? (
               <button
                 type="button"
                 className="font-medium text-brand-700 underline"
                 onClick={() => setAmount(yuanText(Math.min(walletFen, WITHDRAWAL_RULES.maxFen)))}
               >
-                {t.all}
+                {t("all")}
               </button>
             ) : null}
             {preview ? <span data-testid="withdraw-preview">· {preview}</span> : null}
@@ -83,9 +72,9 @@ export function WithdrawForm({ walletFen, disabledReason }: { walletFen: number;
       <Field
         name="password"
         type="password"
-        label={t.password}
+        label={t("password")}
         autoComplete="current-password"
-        hint={t.passwordHint}
+        hint={t("passwordHint")}
         error={passwordError}
         disabled={disabledReason !== null}
         required
@@ -93,12 +82,12 @@ export function WithdrawForm({ walletFen, disabledReason }: { walletFen: number;
       {formError ? <FormError>{formError}</FormError> : null}
       {state?.ok ? (
         <p role="status" className="rounded-xl bg-green-50 px-3 py-2 text-sm text-green-800" data-testid="withdraw-done">
-          {t.done(state.amountFen)}
+          {t("done", { amount: formatFen(state.amountFen) })}
         </p>
       ) : null}
       {disabledReason ? <p className="text-sm text-muted" data-testid="withdraw-disabled">{disabledReason}</p> : null}
-      <Button type="submit" size="lg" pending={pending} pendingText={t.pending} disabled={disabledReason !== null}>
-        {t.submit}
+      <Button type="submit" size="lg" pending={pending} pendingText={t("pending")} disabled={disabledReason !== null}>
+        {t("submit")}
       </Button>
     </form>
   );
