@@ -1,15 +1,21 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { Card, EmptyState, Money } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
 import { isDomainError } from "@/lib/errors";
+import { formatFen } from "@/lib/money/format";
 import { customerOrder } from "@/lib/orders/view";
 import { customerEntries } from "@/lib/queue/position";
 import { EntryStatusBadge } from "../../_ui/entry-status";
 import { RiskNotice } from "../../_ui/risk-notice";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "订单结果 · Freeline" };
+
+export async function generateMetadata() {
+  const [t, ts] = await Promise.all([getTranslations("customer.order"), getTranslations("customer.shared")]);
+  return { title: ts("titleSuffix", { title: t("metaTitle") }) };
+}
 
 export default async function OrderResultPage({ params }: { params: Promise<{ orderNo: string }> }) {
   const { orderNo } = await params;
@@ -19,51 +25,60 @@ export default async function OrderResultPage({ params }: { params: Promise<{ or
     throw e;
   });
   const entries = order.status === "pending" ? [] : (await customerEntries(viewer.userId, { orderId: order.id })).reverse();
+  const [t, ts] = await Promise.all([getTranslations("customer.order"), getTranslations("customer.shared")]);
 
   return (
     <div className="space-y-4">
       <header>
         <h1 className="text-2xl font-semibold text-ink">
-          {order.status === "pending" ? "订单待支付" : order.status === "refunded" ? "订单已退款" : "支付成功"}
+          {order.status === "pending" ? t("pending") : order.status === "refunded" ? t("refunded") : t("paid")}
         </h1>
         <p className="mt-1 text-sm text-muted">
-          {order.storeName} · 订单号 <span className="font-mono" data-testid="order-no">{order.orderNo}</span>
+          {t.rich("subtitle", {
+            store: order.storeName,
+            orderNo: order.orderNo,
+            no: (chunks) => (
+              <span className="font-mono" data-testid="order-no">
+                {chunks}
+              </span>
+            ),
+          })}
         </p>
       </header>
 
       {order.status === "pending" ? (
         <Card>
-          <p className="text-sm">这笔订单还没有支付。</p>
+          <p className="text-sm">{t("notPaid")}</p>
           <Link className="mt-2 inline-block font-medium text-brand-700 underline" href={`/pay/${order.orderNo}`}>
-            去支付
+            {t("payNow")}
           </Link>
         </Card>
       ) : (
         <>
-          <Card title="本单">
+          <Card title={t("summary")}>
             <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
-              <dt className="text-muted">实付</dt>
+              <dt className="text-muted">{t("cash")}</dt>
               <dd><Money fen={order.cashFen} /></dd>
               {order.pointsUsed > 0 ? (
                 <>
-                  <dt className="text-muted">积分抵扣</dt>
-                  <dd data-testid="points-used">{order.pointsUsed} 分（<Money fen={order.pointsUsed} />）</dd>
+                  <dt className="text-muted">{t("pointsUsed")}</dt>
+                  <dd data-testid="points-used">{ts("pointsWorth", { count: String(order.pointsUsed), amount: formatFen(order.pointsUsed) })}</dd>
                 </>
               ) : null}
-              <dt className="text-muted">获得积分</dt>
-              <dd data-testid="points-earned">{order.pointsEarned}（待释放）</dd>
+              <dt className="text-muted">{t("pointsEarned")}</dt>
+              <dd data-testid="points-earned">{t("pointsEarnedValue", { points: String(order.pointsEarned) })}</dd>
             </dl>
           </Card>
-          <Card title="排队">
+          <Card title={t("queue")}>
             {entries.length === 0 ? (
-              <EmptyState title="本单未加入免单队列" description="订单金额低于本店的排队门槛，但积分照常获得。" />
+              <EmptyState title={t("notQueuedTitle")} description={t("notQueuedBody")} />
             ) : (
               <ul className="divide-y divide-line" data-testid="order-entries">
                 {entries.map((e) => (
                   <li key={e.id} className="flex items-center justify-between py-2 text-sm">
                     <span>
                       <Money fen={e.targetFen} />
-                      {e.position !== null ? <span className="ml-2 text-muted">第 {e.position} 位</span> : null}
+                      {e.position !== null ? <span className="ml-2 text-muted">{ts("position", { position: String(e.position) })}</span> : null}
                     </span>
                     <EntryStatusBadge status={e.status} paidKind={e.paidKind} />
                   </li>
@@ -75,8 +90,8 @@ export default async function OrderResultPage({ params }: { params: Promise<{ or
       )}
       <RiskNotice />
       <div className="flex gap-4 text-sm">
-        <Link className="font-medium text-brand-700 underline" href="/me">查看我的排队</Link>
-        <Link className="font-medium text-brand-700 underline" href={`/s/${order.storeSlug}`}>返回商家</Link>
+        <Link className="font-medium text-brand-700 underline" href="/me">{t("myQueue")}</Link>
+        <Link className="font-medium text-brand-700 underline" href={`/s/${order.storeSlug}`}>{t("backToStore")}</Link>
       </div>
     </div>
   );

@@ -1,12 +1,18 @@
 import { notFound, redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { Card, Money } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
 import { isDomainError } from "@/lib/errors";
+import { formatFen } from "@/lib/money/format";
 import { customerOrder } from "@/lib/orders/view";
 import { PayButton } from "./pay-button";
 
 export const dynamic = "force-dynamic";
-export const metadata = { title: "支付 · Freeline" };
+
+export async function generateMetadata() {
+  const [t, ts] = await Promise.all([getTranslations("customer.pay"), getTranslations("customer.shared")]);
+  return { title: ts("titleSuffix", { title: t("metaTitle") }) };
+}
 
 export default async function PayPage({ params }: { params: Promise<{ orderNo: string }> }) {
   const { orderNo } = await params;
@@ -16,27 +22,28 @@ export default async function PayPage({ params }: { params: Promise<{ orderNo: s
     throw e;
   });
   if (order.status !== "pending") redirect(`/orders/${order.orderNo}`);
+  const [t, ts] = await Promise.all([getTranslations("customer.pay"), getTranslations("customer.shared")]);
 
   return (
     <div className="space-y-4">
       <div role="alert" className="rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
-        <strong>模拟支付</strong>：这是开发用的模拟支付渠道，不会产生真实扣款。
+        {t.rich("simulated", { strong: (chunks) => <strong>{chunks}</strong> })}
       </div>
-      <Card title="确认支付">
+      <Card title={t("title")}>
         <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
-          <dt className="text-muted">商家</dt>
+          <dt className="text-muted">{t("store")}</dt>
           <dd>{order.storeName}</dd>
-          <dt className="text-muted">订单号</dt>
+          <dt className="text-muted">{t("orderNo")}</dt>
           <dd className="font-mono">{order.orderNo}</dd>
           {order.pointsUsed > 0 ? (
             <>
-              <dt className="text-muted">积分抵扣</dt>
+              <dt className="text-muted">{t("pointsUsed")}</dt>
               <dd>
-                {order.pointsUsed} 分（<Money fen={order.pointsUsed} />）
+                {ts("pointsWorth", { count: String(order.pointsUsed), amount: formatFen(order.pointsUsed) })}
               </dd>
             </>
           ) : null}
-          <dt className="text-muted">应付金额</dt>
+          <dt className="text-muted">{t("due")}</dt>
           <dd className="text-lg font-semibold">
             <Money fen={order.cashFen} />
           </dd>
