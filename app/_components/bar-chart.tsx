@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import { formatFen } from "@/lib/money/format";
 
 type Point = { label: string; value: number };
@@ -13,9 +14,10 @@ function niceMax(max: number): number {
 /**
  * A small server-rendered SVG bar chart with a y axis, gridlines and units, readable on a phone.
  * `kind` decides the unit: fen amounts are shown in yuan, counts as whole numbers. The same data is
- * available as a table for screen readers.
+ * available as a table for screen readers. `title` and `unit` come in the reader's language.
  */
 export function BarChart({ title, unit, data, kind }: { title: string; unit: string; data: Point[]; kind: "fen" | "count" }) {
+  const words = useTranslations("common.chart");
   const W = 320;
   const H = 160;
   const left = 56;
@@ -35,10 +37,10 @@ export function BarChart({ title, unit, data, kind }: { title: string; unit: str
       <figcaption className="flex items-baseline justify-between text-sm">
         <span className="font-medium text-ink">{title}</span>
         <span className="text-xs text-muted">
-          单位：{unit} · 合计 {kind === "fen" ? formatFen(total) : total}
+          {words("caption", { unit, total: kind === "fen" ? formatFen(total) : String(total) })}
         </span>
       </figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} className="w-full" role="img" aria-label={`${title}，${data.length} 天，合计 ${kind === "fen" ? formatFen(total) : total}`}>
+      <svg viewBox={`0 0 ${W} ${H}`} className="w-full" role="img" aria-label={words("label", { title, days: data.length, total: kind === "fen" ? formatFen(total) : String(total) })}>
         {ticks.map((t) => {
           const y = top + plotH - (t / max) * plotH;
           return (
@@ -74,11 +76,11 @@ export function BarChart({ title, unit, data, kind }: { title: string; unit: str
         )}
       </svg>
       <details className="text-xs text-muted">
-        <summary>查看数据</summary>
+        <summary>{words("data")}</summary>
         <table className="mt-1 w-full">
           <thead>
             <tr>
-              <th className="text-left font-normal">日期</th>
+              <th className="text-left font-normal">{words("date")}</th>
               <th className="text-right font-normal">{unit}</th>
             </tr>
           </thead>

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 
 /** The look of a pager's step link, also used by cursor pagers that step only one way. */
 export const pagerLinkClass = "rounded-lg px-3 py-1.5 font-medium text-brand-700 ring-1 ring-inset ring-brand-200 hover:bg-brand-50";
@@ -6,7 +7,8 @@ const offClass = "rounded-lg px-3 py-1.5 text-muted/60 ring-1 ring-inset ring-li
 
 /**
  * Previous / "page 2 of 5, 93 in all" / next, under a paged list. `href` builds the link for a page
- * number, keeping the list's other filters; `unit` counts the rows (条, or 笔 for orders).
+ * number, keeping the list's other filters; `unit` counts the rows, already in the reader's language
+ * (default 条 / rows; e.g. 笔 / orders for orders).
  * A page past the end steps back to the last page.
  */
 export function Pager({
@@ -14,7 +16,7 @@ export function Pager({
   pages,
   total,
   href,
-  unit = "条",
+  unit,
 }: {
   page: number;
   pages: number;
@@ -22,22 +24,23 @@ export function Pager({
   href: (page: number) => string;
   unit?: string;
 }) {
+  const t = useTranslations("common.pager");
   return (
-    <nav aria-label="分页" className="mt-3 flex items-center justify-between gap-2 text-sm">
+    <nav aria-label={t("label")} className="mt-3 flex items-center justify-between gap-2 text-sm">
       {page > 1 ? (
         <Link href={href(Math.min(page - 1, pages))} className={pagerLinkClass} rel="prev">
-          上一页
+          {t("prev")}
         </Link>
       ) : (
-        <span className={offClass} aria-disabled="true">上一页</span>
+        <span className={offClass} aria-disabled="true">{t("prev")}</span>
       )}
-      <span className="text-muted">{`第 ${page} / ${pages} 页，共 ${total} ${unit}`}</span>
+      <span className="text-muted">{t("summary", { page, pages, total, unit: unit ?? t("rows") })}</span>
       {page < pages ? (
         <Link href={href(page + 1)} className={pagerLinkClass} rel="next">
-          下一页
+          {t("next")}
         </Link>
       ) : (
-        <span className={offClass} aria-disabled="true">下一页</span>
+        <span className={offClass} aria-disabled="true">{t("next")}</span>
       )}
     </nav>
   );
