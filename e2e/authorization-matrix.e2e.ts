@@ -297,7 +297,7 @@ test("forged ids: another customer's entry, another merchant's order and key are
   expect(await scalar("select status from queue_entries where id = $1", [state.bEntryId])).toBe("waiting");
   // Customer A confirms the payment of customer B's order: not A's order, so not found (no redirect to it).
   const confirm = await act("customerA", "confirmPaymentAction", { orderNo: state.bOrderNo });
-  expect(confirm.body, "A confirming B's order").toContain("order not found");
+  expect(confirm.body, "A confirming B's order").toContain("订单不存在");
 
   // Merchant X (tea house) refunds merchant Y's (noodle bar) order; a customer and the operator's wrong action too.
   const refund = await act("merchantX", "merchantRefundAction", { orderId: String(state.bOrderId), reason: "forged" });

@@ -23,7 +23,7 @@ import { accountBucket, addressBucket, throttled } from "@/lib/auth/throttle";
 import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
 
-const WRONG_CREDENTIALS = "用户名或密码错误";
+const WRONG_CREDENTIALS = "auth.wrongCredentials";
 
 /**
  * Signs in through Auth.js without letting it redirect, so a wrong password comes back as a
@@ -37,15 +37,15 @@ async function signInWithPassword(identifier: string, password: string): Promise
     if (e instanceof CredentialsSignin) throw new DomainError("unauthenticated", WRONG_CREDENTIALS, "password");
     if (e instanceof AuthError) {
       console.error("[auth] sign-in failed:", e);
-      throw new DomainError("unavailable", "登录暂时不可用，请稍后再试");
+      throw new DomainError("unavailable", "auth.unavailable");
     }
     throw e;
   }
 }
 
 const loginSchema = z.object({
-  identifier: z.string().trim().min(1, "请输入手机号或用户名").max(64, WRONG_CREDENTIALS),
-  password: z.string().min(1, "请输入密码").max(PASSWORD_MAX, WRONG_CREDENTIALS),
+  identifier: z.string().trim().min(1, "identifier.required").max(64, WRONG_CREDENTIALS),
+  password: z.string().min(1, "password.required").max(PASSWORD_MAX, WRONG_CREDENTIALS),
   next: z.string().optional(),
 });
 
@@ -71,11 +71,11 @@ const registerSchema = z
   .object({
     identifier: identifierSchema,
     password: passwordSchema,
-    confirm: z.string().min(1, "请再次输入密码"),
+    confirm: z.string().min(1, "password.confirmRequired"),
     displayName: displayNameSchema.optional(),
     next: z.string().optional(),
   })
-  .refine((d) => d.password === d.confirm, { message: "两次输入的密码不一致", path: ["confirm"] });
+  .refine((d) => d.password === d.confirm, { message: "password.mismatch", path: ["confirm"] });
 
 export const register = validatedAction(registerSchema, "public", async (data) => {
   await db.transaction((tx) =>

@@ -66,7 +66,7 @@ export async function requireViewer(role?: Role | readonly Role[], opts?: { next
 export async function approvedMerchantOf(userId: number): Promise<Merchant> {
   const [merchant] = await db.select().from(merchants).where(eq(merchants.ownerUserId, userId)).limit(1);
   if (!merchant || merchant.status !== "approved") {
-    throw new DomainError("forbidden", "商家尚未通过审核 / merchant not approved");
+    throw new DomainError("forbidden", "merchant.notApproved");
   }
   return merchant;
 }

@@ -15,20 +15,21 @@ export const PHONE_RE = /^1[3-9]\d{9}$/;
 /** A login name after lower-casing. */
 export const USERNAME_RE = /^[a-z0-9_]{3,32}$/;
 
-const IDENTIFIER_MESSAGE = "请输入手机号，或 3–32 位的小写字母、数字或下划线用户名";
+// Message codes (messages/<locale>/errors.json), translated where they are shown.
+const IDENTIFIER_MESSAGE = "identifier.format";
 
 /** The login name as typed: trimmed and lower-cased, then a phone number or a user name. */
 export const identifierSchema = z
-  .string({ error: "请输入手机号或用户名" })
+  .string({ error: "identifier.required" })
   .trim()
   .toLowerCase()
-  .min(1, "请输入手机号或用户名")
+  .min(1, "identifier.required")
   // Eleven digits is someone typing a phone number: a typo must not become a user name.
-  .refine((s) => !/^\d{11}$/.test(s) || PHONE_RE.test(s), "手机号格式不正确")
+  .refine((s) => !/^\d{11}$/.test(s) || PHONE_RE.test(s), "identifier.phone")
   .refine((s) => /^\d{11}$/.test(s) || PHONE_RE.test(s) || USERNAME_RE.test(s), IDENTIFIER_MESSAGE);
 
 /** A new password (lib/auth/password-rules.ts): length and not a common one. */
-export const passwordSchema = z.string({ error: "请输入密码" }).superRefine((s, ctx) => {
+export const passwordSchema = z.string({ error: "password.required" }).superRefine((s, ctx) => {
   const problem = passwordProblem(s);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
@@ -41,9 +42,9 @@ function charLength(s: string): number {
 export const displayNameSchema = z
   .string()
   .trim()
-  .refine((s) => charLength(s) <= 64, "昵称最多 64 个字")
+  .refine((s) => charLength(s) <= 64, "displayName.tooLong")
   // Control characters have no business in a name shown to other people.
-  .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), "昵称含有不可见字符");
+  .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), "displayName.invisible");
 
 type Executor = Db | Tx;
 
@@ -67,14 +68,14 @@ function maskPhone(phone: string): string {
 function checkPassword(password: string): void {
   const parsed = passwordSchema.safeParse(password);
   if (!parsed.success) {
-    throw new DomainError("invalid_input", parsed.error.issues[0]?.message ?? "密码无效", "password");
+    throw new DomainError("invalid_input", parsed.error.issues[0]?.message ?? "password.invalid", "password");
   }
 }
 
 function checkDisplayName(raw: string | undefined, fallback: string): string {
   const parsed = displayNameSchema.safeParse(raw ?? "");
   if (!parsed.success) {
-    throw new DomainError("invalid_input", parsed.error.issues[0]?.message ?? "昵称无效", "displayName");
+    throw new DomainError("invalid_input", parsed.error.issues[0]?.message ?? "displayName.invalid", "displayName");
   }
   return parsed.data === "" ? fallback : parsed.data;
 }
@@ -97,7 +98,7 @@ async function insertUser(
     })
     .onConflictDoNothing()
     .returning({ id: users.id, username: users.username, role: users.role, displayName: users.displayName });
-  if (!row) throw new DomainError("conflict", "该用户名已被注册 / name taken", "identifier");
+  if (!row) throw new DomainError("conflict", "identifier.taken", "identifier");
   // Every user can shop, so every user gets customer accounts, in this same transaction.
   await openCustomerAccounts(tx, row.id);
   return row;
@@ -122,7 +123,7 @@ export async function createUserWithRole(
   const { username, phone: phoneFromName } = parseIdentifier(input.username);
   const phone = input.phone ?? phoneFromName;
   if (phone !== null && !PHONE_RE.test(phone)) {
-    throw new DomainError("invalid_input", "手机号格式不正确", "phone");
+    throw new DomainError("invalid_input", "identifier.phone", "phone");
   }
   checkPassword(input.password);
   const displayName = checkDisplayName(input.displayName, username);

@@ -6,6 +6,8 @@ import { z } from "zod";
 import { verifyApiKey, type ApiKeyPrincipal } from "@/lib/api/keys";
 import { getViewer, type Viewer } from "@/lib/auth/session";
 import { env } from "@/lib/env";
+import { translateError } from "@/i18n/errors";
+import { requestLocale } from "@/i18n/locale";
 import { ORIGIN_MESSAGES, originProblem } from "@/lib/http/origin";
 import { isDomainError, RateLimitError, type DomainErrorCode } from "@/lib/errors";
 
@@ -154,7 +156,10 @@ export function withAuth<P extends Params = Params>(
       if (isDomainError(e)) {
         const headers =
           e instanceof RateLimitError ? { "Retry-After": String(e.retryAfterSeconds) } : e.status === 503 ? RETRY_AFTER : undefined;
-        return fail(e.status, e.code, e.message, e.field ? { field: e.field } : undefined, headers);
+        // A message code from lib/ (i18n/errors.ts), in the caller's language: the cookie, else
+        // Accept-Language for API clients, else Chinese.
+        const message = translateError(await requestLocale(req.headers.get("accept-language")), e.message, e.params);
+        return fail(e.status, e.code, message, e.field ? { field: e.field } : undefined, headers);
       }
       const unavailable = unavailableReason(e);
       if (unavailable) {

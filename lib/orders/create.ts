@@ -53,16 +53,16 @@ export async function createPendingOrder(tx: Tx, input: CreateOrderInput, store?
   const at = store ?? (await approvedStore(tx, { merchantId: input.merchantId }));
   if (at.merchant.id !== input.merchantId) throw new Error("createPendingOrder: store does not match the order");
   if (!Number.isSafeInteger(pointsUsed) || pointsUsed < 0) {
-    throw new DomainError("invalid_input", "积分数量不正确", "points");
+    throw new DomainError("invalid_input", "points.badCount", "points");
   }
   // Points pay part of an order: at least 1 fen is paid in cash, through the provider.
   if (pointsUsed >= input.amountFen) {
-    throw new DomainError("invalid_input", "积分只能抵扣部分金额，至少需支付 ¥0.01 现金", "points");
+    throw new DomainError("invalid_input", "points.partOnly", "points");
   }
   if (pointsUsed > 0) {
     const held = await availablePoints(tx, input.customerId);
     if (held < pointsUsed) {
-      throw new DomainError("insufficient_funds", `可用积分不足：您有 ${held} 分`, "points");
+      throw new DomainError("insufficient_funds", "points.notEnoughHeld", "points", { held });
     }
   }
   const inserted = await tx
@@ -138,7 +138,7 @@ async function findByKey(tx: Tx, customerId: number, key: string): Promise<Order
 
 function replay(order: Order, hash: string): CreateOrderResult {
   if (order.requestHash !== hash) {
-    throw new DomainError("conflict", "该请求已用不同内容提交过 / idempotency key reused with a different request");
+    throw new DomainError("conflict", "order.keyReused");
   }
   return { order, replayed: true };
 }

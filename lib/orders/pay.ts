@@ -155,9 +155,9 @@ async function alreadyPaid(tx: Tx, args: { orderNo: string; amountFen: number })
   const res = await tx.execute<{ id: number; queue_id: number; status: string; cash_fen: number }>(sql`
     select id, queue_id, status, cash_fen from orders where order_no = ${args.orderNo}`);
   const o = res.rows[0];
-  if (!o) throw new DomainError("not_found", `订单不存在 / order ${args.orderNo} not found`);
+  if (!o) throw new DomainError("not_found", "order.notFoundNo", undefined, { orderNo: args.orderNo });
   if (Number(o.cash_fen) !== args.amountFen) {
-    throw new DomainError("conflict", `支付金额与订单不符 / paid amount does not match order ${args.orderNo}`);
+    throw new DomainError("conflict", "order.amountMismatch", undefined, { orderNo: args.orderNo });
   }
   return { orderId: Number(o.id), orderNo: args.orderNo, queueId: Number(o.queue_id), applied: false, drainDue: false };
 }

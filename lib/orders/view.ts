@@ -14,6 +14,6 @@ export async function customerOrder(customerId: number, orderNo: string): Promis
     .where(and(eq(orders.orderNo, orderNo), eq(orders.customerId, customerId)))
     .limit(1);
   const row = rows[0];
-  if (!row) throw new DomainError("not_found", "订单不存在 / order not found");
+  if (!row) throw new DomainError("not_found", "order.notFound");
   return { ...row.order, storeName: row.storeName, storeSlug: row.storeSlug };
 }

@@ -53,6 +53,6 @@ export async function takeFromLots(tx: Tx, userId: number, points: number): Prom
     select coalesce(sum(taken), 0)::bigint as taken from upd`);
   const taken = Number(res.rows[0]?.taken ?? 0);
   if (taken !== points) {
-    throw new DomainError("insufficient_funds", "可用积分不足 / not enough available points", "points");
+    throw new DomainError("insufficient_funds", "points.notEnough", "points");
   }
 }

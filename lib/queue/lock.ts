@@ -14,7 +14,7 @@ export async function lockQueue(tx: Tx, queueId: number): Promise<LockedPool> {
   const res = await tx.execute<{ id: number; balance: number }>(sql`
     select id, balance from accounts where queue_id = ${queueId} and kind = 'pool' for no key update`);
   const row = res.rows[0];
-  if (!row) throw new DomainError("not_found", `队列不存在 / queue ${queueId} not found`);
+  if (!row) throw new DomainError("not_found", "queue.notFound", undefined, { queueId });
   return { poolAccountId: Number(row.id), balanceFen: Number(row.balance) };
 }
 
