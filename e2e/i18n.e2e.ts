@@ -45,7 +45,7 @@ test("a customer switches to English, orders with a bad amount, sees /me in Engl
   await page.goto("/me");
   await expect(page).toHaveTitle(/My account/);
   await expect(main(page).getByRole("heading", { name: "My queue" })).toBeVisible();
-  await expect(main(page).getByText("No orders waiting")).toBeVisible();
+  await expect(main(page).getByText("No orders in line")).toBeVisible();
   await expect(main(page).getByText("Nothing here yet")).toBeVisible();
 
   // Remembered: after a reload, and in a new tab of the same browser.
