@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import { expect, test, type APIRequestContext, type BrowserContext } from "@playwright/test";
+import { expect, test, type APIRequestContext, type BrowserContext } from "./test";
 import fc from "fast-check";
 import { FUZZ_SEED, nastyNumber, nastyString, wrongType } from "./fuzz-payloads";
 import { actionUrl, closeDb, KNOWN_UNWRAPPED, manifestActions, postAction, SAMPLE_FORMS, serverActions, writeFingerprint } from "./matrix";

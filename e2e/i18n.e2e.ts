@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./test";
 import { main, register, uniqueUser } from "./pages";
 
 // Languages: Chinese by default, English from the switcher in the top bar, remembered in a cookie

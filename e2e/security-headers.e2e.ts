@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./test";
 import { login } from "./pages";
 
 // Strict CSP with per-request nonces (proxy.ts, lib/http/security-headers.ts): every main page must

@@ -33,6 +33,18 @@ function argumentsOf(message: string): string[] {
 describe("message files", () => {
   const files = fs.readdirSync(path.join(dir, locales[0])).filter((f) => f.endsWith(".json")).sort();
 
+  // JSON.parse keeps the last of two equal keys, so a merge that leaves a second "rules": {…} block
+  // silently drops the first block's strings (their codes then show raw). Files are kept in
+  // JSON.stringify's own layout, which a duplicate key cannot survive.
+  it("has no duplicate keys (each file is in canonical layout)", () => {
+    for (const locale of locales) {
+      for (const file of files) {
+        const raw = fs.readFileSync(path.join(dir, locale, file), "utf8");
+        expect(raw, `${locale}/${file}`).toBe(`${JSON.stringify(JSON.parse(raw), null, 2)}\n`);
+      }
+    }
+  });
+
   it("has the same namespace files in every language, all loaded by i18n/messages.ts", () => {
     for (const locale of locales) {
       expect(fs.readdirSync(path.join(dir, locale)).filter((f) => f.endsWith(".json")).sort(), locale).toEqual(files);

@@ -181,7 +181,7 @@ describe("interleavings on one queue", () => {
     await s.A.commit();
     const err = await r.fails();
     expect(domainCode(err)).toBe("not_allowed");
-    expect((err as Error).message).toContain("免单到账");
+    expect((err as Error).message).toContain("refund.entriesPaid");
     await s.B.rollback();
 
     expect(await orderStatus(o1.orderId)).toBe("paid");
@@ -207,7 +207,7 @@ describe("interleavings on one queue", () => {
     await s.A.commit();
     const err = await l.fails();
     expect(domainCode(err)).toBe("not_allowed");
-    expect((err as Error).message).toContain("已经免单");
+    expect((err as Error).message).toContain("queue.leave.paid");
     await s.B.rollback();
 
     expect((await entriesOf(q.queueId)).map((e) => e.status)).toEqual(["paid"]);
@@ -263,7 +263,7 @@ describe("interleavings on one queue", () => {
     await s.A.commit();
     const err = await r.fails();
     expect(domainCode(err)).toBe("not_allowed");
-    expect((err as Error).message).toContain("已退出");
+    expect((err as Error).message).toContain("refund.entriesLeft");
     await s.B.rollback();
 
     expect(await orderStatus(o1.orderId)).toBe("paid");
@@ -287,7 +287,7 @@ describe("interleavings on one queue", () => {
     await s.A.commit();
     const err = await l.fails();
     expect(domainCode(err)).toBe("not_allowed");
-    expect((err as Error).message).toContain("已退款");
+    expect((err as Error).message).toContain("queue.leave.cancelled");
     await s.B.rollback();
 
     expect(await orderStatus(o1.orderId)).toBe("refunded");
