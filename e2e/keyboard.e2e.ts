@@ -122,6 +122,9 @@ test("keyboard only: a store opens, its merchant sets a rule, a customer orders,
   });
 
   await test.step("the customer leaves the ¥20 entry from the dialog", async () => {
+    // Four pages share one headless browser; only the one in front is "visible", and /me's live
+    // queue pauses its polling in a hidden tab (by design). A person looks at the page they use.
+    await customer.bringToFront();
     await customer.goto("/me");
     await expect(customer.getByTestId("entry-position")).toHaveText(["2", "1"]);
     const entry = customer.getByTestId("waiting-entries").locator("li").filter({ hasText: "¥20.00" });

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { expect, test } from "./test";
-import { CRON_SECRET, PAYMENT_DEV_SECRET } from "./test-env";
+import { CRON_SECRET, E2E_BASE_URL, PAYMENT_DEV_SECRET } from "./test-env";
 import { login } from "./pages";
 
 function signed(body: string, secret: string = PAYMENT_DEV_SECRET, t = Math.floor(Date.now() / 1000)) {
@@ -30,7 +30,9 @@ test.describe("route handlers check who is asking themselves", () => {
     await customer.close();
     const ops = await browser.newPage();
     await login(ops, "ops", "operator-pass-2026");
-    expect((await ops.request.post("/api/queues/1/drain")).status()).toBe(200);
+    // A signed-in write must come from our own pages (the Origin check); without it, 403.
+    expect((await ops.request.post("/api/queues/1/drain")).status()).toBe(403);
+    expect((await ops.request.post("/api/queues/1/drain", { headers: { origin: E2E_BASE_URL } })).status()).toBe(200);
     await ops.close();
   });
 
