@@ -1,23 +1,12 @@
 import type { BadgeTone } from "@/app/_components";
+import { ledgerTxKind } from "@/db/schema/ledger";
 
 /**
  * Ledger events and accounts are named in messages/<locale>/customer.json (labels.txKind.<kind>,
  * labels.account.<account>); the entry states in customer.shared.entryStatus.<status>.
  */
-export const TX_KINDS = [
-  "order_paid",
-  "queue_payout",
-  "draw_payout",
-  "exit_compensation",
-  "points_redemption",
-  "order_refund",
-  "points_release",
-  "points_expiry",
-  "withdrawal_requested",
-  "withdrawal_paid",
-  "withdrawal_rejected",
-  "points_adjustment",
-] as const;
+// The database's own enum: a new ledger kind cannot be forgotten here (server-only module).
+export const TX_KINDS = ledgerTxKind.enumValues;
 export type TxKind = (typeof TX_KINDS)[number];
 
 export function isTxKind(kind: string): kind is TxKind {
