@@ -1,11 +1,15 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { RETRY_AFTER_SECONDS } from "@/db/errors";
+import { databaseAvailable } from "@/db/health";
+import { LOCALE_COOKIE } from "@/i18n/config";
 import { PATH_HEADER } from "@/lib/auth/next-path";
 import { env } from "@/lib/env";
 import { ORIGIN_MESSAGES, originProblem } from "@/lib/http/origin";
 import { baseSecurityHeaders, contentSecurityPolicy, newNonce, NONCE_HEADER } from "@/lib/http/security-headers";
+import { unavailablePage } from "@/lib/http/unavailable-page";
 
 /**
- * Runs before every page (not /api, not static assets). Three quick jobs, no database:
+ * Runs before every page (not /api, not static assets). Four quick jobs:
  *
  * 1. **Origin check for page writes** (server actions and form posts). Next refuses a server
  *    action whose Origin is another site, but with a 500, and lets one with no Origin through; here
@@ -19,6 +23,11 @@ import { baseSecurityHeaders, contentSecurityPolicy, newNonce, NONCE_HEADER } fr
  * 3. **Security headers with a per-request CSP nonce** (lib/http/security-headers.ts). Next reads
  *    the nonce from the request's Content-Security-Policy header and puts it on its scripts.
  *    Every page is rendered per request anyway (the locale and the session come from cookies).
+ * 4. **A 503 while the database is down** (db/health.ts): a page that cannot be rendered without
+ *    Postgres gets a small self-reloading page with status 503 and Retry-After, instead of the
+ *    error page with a 500. No I/O while the database has answered in the last 2 s; otherwise one
+ *    shared `select 1`. Server actions are let through: validatedAction answers them with the
+ *    "temporarily unavailable" message inside the form, which keeps what the person typed.
  */
 
 // Auth.js v5 names its session cookie `authjs.session-token`, `__Secure-` prefixed over HTTPS,
@@ -33,7 +42,7 @@ function withSecurityHeaders(response: NextResponse, csp: string): NextResponse 
   return response;
 }
 
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   const target = `${pathname}${search}`;
   const hasSession = request.cookies.getAll().some((c) => SESSION_COOKIE.test(c.name) && c.value !== "");
@@ -52,6 +61,22 @@ export function proxy(request: NextRequest) {
     const login = new URL("/login", request.url);
     login.searchParams.set("next", target);
     return withSecurityHeaders(NextResponse.redirect(login), csp);
+  }
+
+  if (!request.headers.has("next-action") && !(await databaseAvailable())) {
+    const page = unavailablePage(request.cookies.get(LOCALE_COOKIE)?.value, nonce);
+    return withSecurityHeaders(
+      new NextResponse(page.html, {
+        status: 503,
+        headers: {
+          "content-type": "text/html; charset=utf-8",
+          "content-language": page.locale,
+          "retry-after": String(RETRY_AFTER_SECONDS),
+          "cache-control": "no-store",
+        },
+      }),
+      csp,
+    );
   }
 
   const headers = new Headers(request.headers);

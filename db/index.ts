@@ -2,6 +2,7 @@ import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { databaseUrl, env } from "@/lib/env";
 import { describeConnectionError } from "./errors";
+import { noteDatabaseDoubt, noteDatabaseOk, registerDatabaseProbe } from "./health";
 import * as schema from "./schema";
 
 // int8 (bigint) columns hold fen, points and ids. Every value the app stores is far below 2^53
@@ -60,9 +61,21 @@ export function createPool(
 type Handle = { pool: pg.Pool; db: Db };
 const globalForDb = globalThis as unknown as { __freelineDb?: Handle };
 
+/**
+ * Feeds db/health.ts, which lets proxy.ts answer pages with a 503 while the database is down: a
+ * checkout is a sign of life, a connection that dies is a doubt, and the probe is a `select 1`.
+ */
+function reportHealth(pool: pg.Pool): void {
+  pool.on("acquire", () => noteDatabaseOk());
+  pool.on("error", (err) => noteDatabaseDoubt(err));
+  pool.on("connect", (client) => client.on("error", (err) => noteDatabaseDoubt(err)));
+  registerDatabaseProbe(() => pool.query("select 1"));
+}
+
 function handle(): Handle {
   if (!globalForDb.__freelineDb) {
     const pool = createPool(databaseUrl());
+    reportHealth(pool);
     globalForDb.__freelineDb = { pool, db: drizzle(pool, { schema }) };
   }
   return globalForDb.__freelineDb;

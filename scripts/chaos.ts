@@ -107,7 +107,7 @@ async function main(): Promise<number> {
   await runMigrations(url);
   say(`private Postgres on port ${pgx.port}, migrated`);
 
-  const seeded = await seedChaos(url, { stores: 40, customers: 100, bigOrders: 40 });
+  const seeded = await seedChaos(url, { stores: 40, customers: 100, bigOrders: 400 });
   say(`seeded: ${seeded.stores.length} stores (one hot, one manual with ${seeded.bigEntries} covered entries), ${seeded.customers.length} customers`);
 
   const ports = [await freePort(), await freePort()];
@@ -136,22 +136,39 @@ async function main(): Promise<number> {
   const workloadStart = Date.now();
   const deadline = Math.min(started + WORKLOAD_END_MS, workloadStart + args.minutes * 60_000);
   const window = deadline - workloadStart;
-  // The faults come at fixed points of the workload's time, whatever its pace on this machine.
-  const at = (fraction: number, fault: () => Promise<void>) =>
-    setTimeout(() => pending.push(fault().catch((e: unknown) => log.violation("fault injection failed", String(e)))), window * fraction);
-  const timers = [
-    at(0.35, async () => {
-      say(`fault: Postgres immediate stop (after ${workload.done} operations)`);
-      await faults.restartPostgres(2_500);
-      say(`fault: Postgres back after ${faults.log.postgresRestart?.downMs} ms`);
-    }),
-    at(0.6, async () => {
-      say(`fault: large drain of the manual queue on app-B, SIGKILL while it runs (after ${workload.done} operations)`);
-      await faults.killDuringDrain(instances[1]!, seeded.big.queueId, seeded.bigEntries);
-      const k = faults.log.appKill!;
-      say(`fault: app-B killed with ${k.paidBeforeKill} of ${k.entries} entries paid (mid-drain: ${k.midDrain}); restarted in ${k.restartMs} ms`);
-    }),
+  // The faults come at fixed points of the workload's progress: a fraction of its operations or of
+  // its time, whichever comes first, so a fast machine that finishes its operations early still
+  // gets every fault (one run on a quiet machine ended before the time-based SIGKILL was due).
+  const progress = () => Math.max(workload.done / args.ops, (Date.now() - workloadStart) / window);
+  const plan: { at: number; fault: () => Promise<void>; fired?: boolean }[] = [
+    {
+      at: 0.35,
+      fault: async () => {
+        say(`fault: Postgres immediate stop (after ${workload.done} operations)`);
+        await faults.restartPostgres(2_500);
+        say(`fault: Postgres back after ${faults.log.postgresRestart?.downMs} ms`);
+      },
+    },
+    {
+      at: 0.6,
+      fault: async () => {
+        say(`fault: large drain of the manual queue on app-B, SIGKILL while it runs (after ${workload.done} operations)`);
+        await faults.killDuringDrain(instances[1]!, seeded.big.queueId, seeded.bigEntries);
+        const k = faults.log.appKill!;
+        say(`fault: app-B killed with ${k.paidBeforeKill} of ${k.entries} entries paid (mid-drain: ${k.midDrain}); restarted in ${k.restartMs} ms`);
+      },
+    },
   ];
+  const fireDue = () => {
+    const p = progress();
+    for (const f of plan) {
+      if (f.fired || p < f.at) continue;
+      f.fired = true;
+      pending.push(f.fault().catch((e: unknown) => log.violation("fault injection failed", String(e))));
+    }
+  };
+  // Time-based firing also needs a clock when no operation completes (Postgres is down).
+  const ticker = setInterval(fireDue, 250);
   faults.startTerminator();
   let lastReport = Date.now();
   await workload.run({
@@ -159,13 +176,14 @@ async function main(): Promise<number> {
     workers: args.workers,
     deadline,
     onProgress: () => {
+      fireDue();
       if (Date.now() - lastReport > 15_000) {
         lastReport = Date.now();
         say(`${workload.done} operations, ${log.totalRequests()} requests, ${faults.log.terminated} backends terminated`);
       }
     },
   });
-  for (const t of timers) clearTimeout(t);
+  clearInterval(ticker);
   await faults.stopTerminator();
   await Promise.all(pending);
   const workloadSeconds = (Date.now() - workloadStart) / 1000;

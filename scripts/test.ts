@@ -188,6 +188,13 @@ async function runE2e(): Promise<void> {
   header("ledger:verify on the e2e database");
   const verifyCode = await phase("ledger:verify", () => run("tsx", ["scripts/ledger-verify.ts"], { DATABASE_URL: url }));
   tally("ledger:verify", verifyCode, verifyCode === 0 ? 1 : 0, verifyCode === 0 ? 0 : 1, false);
+
+  // The same build against a throwaway Postgres that is crashed and restarted: pages and routes
+  // answer 503 with Retry-After while it is down, and the same process serves again by itself.
+  if (interrupted) return;
+  header("outage drill (Postgres crash and restart under next start)");
+  const drillCode = await phase("outage drill", () => run("tsx", ["lib/testing/outage-drill.ts", root], { NODE_ENV: "production" }));
+  tally("outage drill", drillCode, drillCode === 0 ? 1 : 0, drillCode === 0 ? 0 : 1, false);
 }
 
 async function cleanup(): Promise<void> {

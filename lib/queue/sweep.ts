@@ -1,19 +1,27 @@
 import { sql } from "drizzle-orm";
+import { unavailableReason } from "@/db/errors";
 import { inTransaction } from "@/db/transaction";
 import { drainBatch } from "./drain";
 
-export type SweepResult = { queues: number; paid: number; paidFen: number; failed: number };
+/**
+ * `failed`: queues whose drain broke (a bug: 500). `unavailable`: queues whose drain lost its
+ * connection or timed out twice in a row (the database's state: 503, try again later).
+ */
+export type SweepResult = { queues: number; paid: number; paidFen: number; failed: number; unavailable: number };
 
 /**
  * The safety net: drains every `auto` queue whose pool covers its head. Queues are chosen with
  * SKIP LOCKED on their pool row, so a second sweep (or a drain running for a payment) is skipped
  * rather than waited for; inside a queue nothing is ever skipped: drainBatch pays its FIFO prefix.
- * Walks queues in id order, one batch per transaction, until none is ready.
+ * Walks queues in id order, one batch per transaction, until none is ready. A batch that loses its
+ * connection (a terminated backend, a timeout) rolled back whole, so it is tried once more at once;
+ * found by `npm run chaos`, where one terminated backend turned the whole sweep into a 500.
  */
 export async function sweepReadyQueues(): Promise<SweepResult> {
-  const out: SweepResult = { queues: 0, paid: 0, paidFen: 0, failed: 0 };
+  const out: SweepResult = { queues: 0, paid: 0, paidFen: 0, failed: 0, unavailable: 0 };
   let after = 0;
   let current = 0;
+  let retried: number | null = null;
   for (;;) {
     let picked: number | null = null;
     try {
@@ -45,8 +53,15 @@ export async function sweepReadyQueues(): Promise<SweepResult> {
       after = r.more ? r.queueId - 1 : r.queueId;
     } catch (e) {
       if (picked === null) throw e;
-      out.failed += 1;
-      console.error(`[sweep] drain of queue ${picked} failed:`, e);
+      const transient = unavailableReason(e) !== null;
+      if (transient && retried !== picked) {
+        retried = picked;
+        after = picked - 1;
+        continue;
+      }
+      if (transient) out.unavailable += 1;
+      else out.failed += 1;
+      console.error(`[sweep] drain of queue ${picked} failed${transient ? " twice (unavailable)" : ""}:`, e);
       after = picked;
     }
   }

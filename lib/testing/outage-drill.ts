@@ -14,12 +14,17 @@ import { freePort, startThrowawayPostgres } from "./throwaway-postgres";
 const appDir = path.resolve(process.argv[2] ?? ".");
 const CRON_SECRET = "outage-drill-cron-secret-0123456789";
 
-/** `info`: printed, not asserted (pages render app/error.tsx; their status is not ours to set here). */
-type Probe = { name: string; method: string; path: string; headers?: Record<string, string>; info?: boolean };
+/** `page`: while down, the body must be proxy.ts's outage page in the cookie's language. */
+type Probe = { name: string; method: string; path: string; headers?: Record<string, string>; page?: "zh-CN" | "en" };
+const HEALTH: Probe = { name: "health", method: "GET", path: "/api/health" };
+const SWEEP: Probe = { name: "cron sweep (withAuth)", method: "POST", path: "/api/cron/sweep", headers: { authorization: `Bearer ${CRON_SECRET}` } };
+// The home page comes first: right after the crash, nothing has failed yet in the app, so this
+// shows the proxy finding out by itself (its probe) rather than from an earlier failed request.
 const PROBES: Probe[] = [
-  { name: "health", method: "GET", path: "/api/health" },
-  { name: "cron sweep (withAuth)", method: "POST", path: "/api/cron/sweep", headers: { authorization: `Bearer ${CRON_SECRET}` } },
-  { name: "home page (info only)", method: "GET", path: "/", info: true },
+  { name: "home page", method: "GET", path: "/", page: "zh-CN" },
+  HEALTH,
+  SWEEP,
+  { name: "store page (English)", method: "GET", path: "/s/drill-store", headers: { cookie: "NEXT_LOCALE=en" }, page: "en" },
   { name: "POS API (problem details)", method: "GET", path: "/api/v1/queue", headers: { authorization: `Bearer fl_drill000_${"0".repeat(32)}` /* well-formed, unknown: looked up in the database */ } },
 ];
 
@@ -29,7 +34,10 @@ async function probe(base: string, p: Probe) {
   const t0 = Date.now();
   const res = await fetch(base + p.path, { method: p.method, headers: p.headers, signal: AbortSignal.timeout(15_000) });
   const body = (await res.text()).replace(/\s+/g, " ");
-  return { status: res.status, retryAfter: res.headers.get("retry-after"), ms: Date.now() - t0, body: res.headers.get("content-type")?.includes("html") ? "(html)" : body.slice(0, 160) };
+  const html = res.headers.get("content-type")?.includes("html") ?? false;
+  const lang = html ? /<html lang="([^"]+)"/.exec(body)?.[1] : undefined;
+  const outagePage = html && body.includes("http-equiv=\"refresh\"") && res.status === 503;
+  return { status: res.status, retryAfter: res.headers.get("retry-after"), ms: Date.now() - t0, lang, outagePage, body: html ? `(html lang=${lang})` : body.slice(0, 160) };
 }
 
 async function main(): Promise<number> {
@@ -58,7 +66,7 @@ async function main(): Promise<number> {
     const deadline = Date.now() + 120_000;
     for (;;) {
       try {
-        if ((await probe(base, PROBES[0]!)).status === 200) break;
+        if ((await probe(base, HEALTH)).status === 200) break;
       } catch {
         /* not listening yet */
       }
@@ -70,8 +78,8 @@ async function main(): Promise<number> {
       for (const p of PROBES) {
         const r = await probe(base, p);
         console.log(`[drill] ${phase.padEnd(8)} ${p.name.padEnd(26)} ${r.status} retry-after=${r.retryAfter ?? "-"} ${r.ms}ms ${r.body}`);
-        const ok = p.info || (expectUp ? r.status < 500 : r.status === 503 && r.retryAfter === "5");
-        if (!ok) failures.push(`${phase} ${p.name}: ${r.status} retry-after=${r.retryAfter}`);
+        const ok = expectUp ? r.status < 500 : r.status === 503 && r.retryAfter === "5" && (!p.page || (r.outagePage && r.lang === p.page));
+        if (!ok) failures.push(`${phase} ${p.name}: ${r.status} retry-after=${r.retryAfter} ${r.body}`);
       }
     };
 
@@ -85,7 +93,7 @@ async function main(): Promise<number> {
     const back = Date.now();
     let recoveredMs = -1;
     while (Date.now() - back < 30_000) {
-      const r = await probe(base, PROBES[1]!).catch(() => undefined);
+      const r = await probe(base, SWEEP).catch(() => undefined);
       if (r && r.status === 200) {
         recoveredMs = Date.now() - back;
         break;

@@ -110,11 +110,13 @@ export async function seedChaos(url: string, size: SeedSize): Promise<Seeded> {
 
     const hot = stores.find((s) => s.kind === "hot")!;
     const big = stores.find((s) => s.kind === "big")!;
-    // ¥1,000 orders become 200 entries of ¥10 each, all covered by the pool.
+    // Each ¥1,000 order queues 20% of itself, ¥200, as 20 entries of ¥10; its ¥500 rebate more than
+    // covers them. (An earlier version counted 200 per order and seeded 800 entries in all, less
+    // than one drain batch, so on a quiet machine the drain ended before the kill could land.)
     for (let i = 0; i < size.bigOrders; i++) {
       await paidOrder(db, customers[i % customers.length]!.userId, big.merchantId, 100_000, `seed-big-${i}`, false);
     }
-    const bigEntries = size.bigOrders * 200;
+    const bigEntries = size.bigOrders * 20;
     return { operator: { userId: operator.id, username: operator.username }, stores, hot, big, customers, bigEntries };
   } finally {
     await pool.end();
