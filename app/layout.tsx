@@ -7,6 +7,8 @@ import { LocaleSwitcher } from "@/app/_components/locale-switcher";
 import { requestTheme } from "@/app/_components/theme";
 import { ThemeToggle } from "@/app/_components/theme-toggle";
 import { logout } from "@/app/(auth)/actions";
+import { isLocale, defaultLocale } from "@/i18n/config";
+import { clientMessages } from "@/i18n/client-messages";
 import { getViewer, type Role } from "@/lib/auth/session";
 import "./globals.css";
 
@@ -88,7 +90,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang={locale} data-theme={theme ?? undefined}>
       <body>
-        <NextIntlClientProvider>
+        {/* Only what client components translate goes to the browser (i18n/client-messages.ts). */}
+        <NextIntlClientProvider messages={clientMessages(isLocale(locale) ? locale : defaultLocale)}>
           <TopBar />
           <main className="mx-auto w-full max-w-5xl px-4 pt-4 pb-[calc(2rem+env(safe-area-inset-bottom))] sm:pt-6">{children}</main>
         </NextIntlClientProvider>
