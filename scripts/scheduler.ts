@@ -55,6 +55,7 @@ const JOBS: Job[] = [
   { name: "release", path: "/api/cron/release", schedule: dailyAtShanghai(0, 5), runAtStart: true, timeoutMs: 5 * MINUTE },
   { name: "expire", path: "/api/cron/expire", schedule: dailyAtShanghai(0, 15), runAtStart: true, timeoutMs: 5 * MINUTE },
   { name: "sweep", path: "/api/cron/sweep", schedule: everyMinutes(1), runAtStart: false, timeoutMs: 2 * MINUTE },
+  { name: "prune", path: "/api/cron/prune", schedule: everyMinutes(60), runAtStart: true, timeoutMs: 2 * MINUTE },
 ];
 
 const RETRIES = 5;

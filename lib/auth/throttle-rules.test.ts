@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { admit, freshState, lockDuration, minutesUntil, type ThrottlePolicy, type ThrottleState } from "./throttle-rules";
+import { admit, forgettable, freshState, lockDuration, minutesUntil, type ThrottlePolicy, type ThrottleState } from "./throttle-rules";
 
 const MINUTE = 60_000;
 const policy: ThrottlePolicy = { limit: 5, windowMs: 15 * MINUTE, lockMs: 15 * MINUTE, maxLockMs: 120 * MINUTE, forgetMs: 24 * 60 * MINUTE };
@@ -76,5 +76,38 @@ describe("admit", () => {
         }
       }),
     );
+  });
+
+  it("a forgettable bucket decides every later attempt sequence exactly as no bucket would (property)", () => {
+    const state = fc.record({
+      failures: fc.integer({ min: 0, max: 6 }),
+      windowStartedAt: fc.integer({ min: -2 * 24 * 60, max: 0 }).map((m) => at(m * MINUTE)),
+      strikes: fc.integer({ min: 0, max: 5 }),
+      lockedUntil: fc.option(fc.integer({ min: -2 * 24 * 60, max: 2 * 60 }).map((m) => at(m * MINUTE)), { nil: null }),
+    });
+    const gaps = fc.array(fc.integer({ min: 0, max: 20 * MINUTE }), { minLength: 1, maxLength: 20 });
+    fc.assert(
+      fc.property(state, gaps, (s, steps) => {
+        if (!forgettable(s, t0, policy)) return;
+        // Replay the same attempts against the stored bucket and against a brand-new one.
+        let kept: ThrottleState = s;
+        let fresh: ThrottleState = freshState(t0);
+        let now = t0.getTime();
+        for (const g of steps) {
+          now += g;
+          const a = admit(kept, new Date(now), policy);
+          const b = admit(fresh, new Date(now), policy);
+          expect(a.ok).toBe(b.ok);
+          if (!a.ok && !b.ok) expect(a.retryAt).toEqual(b.retryAt);
+          kept = a.state;
+          fresh = b.state;
+        }
+      }),
+    );
+    // And the obvious cases are (not) forgettable.
+    expect(forgettable({ failures: 3, windowStartedAt: at(-10 * MINUTE), strikes: 0, lockedUntil: null }, t0, policy)).toBe(false);
+    expect(forgettable({ failures: 3, windowStartedAt: at(-15 * MINUTE), strikes: 0, lockedUntil: null }, t0, policy)).toBe(true);
+    expect(forgettable({ failures: 0, windowStartedAt: at(-60 * MINUTE), strikes: 2, lockedUntil: at(-30 * MINUTE) }, t0, policy)).toBe(false);
+    expect(forgettable({ failures: 0, windowStartedAt: at(-25 * 60 * MINUTE), strikes: 2, lockedUntil: at(-24 * 60 * MINUTE) }, t0, policy)).toBe(true);
   });
 });

@@ -65,3 +65,16 @@ export function admit(prev: ThrottleState, now: Date, policy: ThrottlePolicy): A
 export function minutesUntil(retryAt: Date, now: Date): number {
   return Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 60_000));
 }
+
+/**
+ * Whether a stored bucket can be deleted: its next attempt would be judged exactly as a fresh
+ * bucket's (no lockout running, the failure window over, and any earlier lockout forgotten).
+ * Deleting such rows changes no decision; it only keeps the table from growing with every name
+ * ever typed at the login form.
+ */
+export function forgettable(s: ThrottleState, now: Date, policy: ThrottlePolicy): boolean {
+  const t = now.getTime();
+  if (t - s.windowStartedAt.getTime() < policy.windowMs) return false;
+  if (s.lockedUntil === null) return s.strikes === 0;
+  return t - s.lockedUntil.getTime() >= policy.forgetMs;
+}

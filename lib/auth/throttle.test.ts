@@ -7,7 +7,7 @@ import { RateLimitError } from "@/lib/errors";
 import { confirmPassword } from "@/lib/wallet/confirm";
 import { makeCustomer } from "@/lib/testing/fixtures";
 import { hashPassword } from "./password";
-import { accountBucket, addressBucket, admitAttempt, recordSuccess, throttled, type Bucket } from "./throttle";
+import { accountBucket, addressBucket, admitAttempt, pruneThrottles, recordSuccess, throttled, type Bucket } from "./throttle";
 
 const tag = randomBytes(4).toString("hex");
 const wrong = () => Promise.reject(new Error("wrong password"));
@@ -83,5 +83,28 @@ describe("login throttling in Postgres", () => {
       await expect(confirmPassword(db, customer, "wrong-pass-2026")).rejects.toMatchObject({ code: "forbidden", field: "password" });
     }
     await expect(confirmPassword(db, customer, "right-pass-2026")).rejects.toMatchObject({ code: "rate_limited", field: "password" });
+  });
+
+  it("the prune deletes exactly the buckets that hold nothing any more, and keeps throttling intact", async () => {
+    const k = (name: string) => `account:prune_${name}_${tag}`;
+    // [key, failures, window started (minutes ago), strikes, locked until (minutes from now) or null, kept?]
+    const cases: [string, number, number, number, number | null, boolean][] = [
+      [k("active-window"), 3, 5, 0, null, true],
+      [k("old-window"), 3, 20, 0, null, false],
+      [k("locked-now"), 0, -10, 1, 10, true],
+      [k("lock-ended-recently"), 0, 120, 1, -60, true], // its strike is still remembered
+      [k("lock-forgotten"), 0, 26 * 60, 2, -25 * 60, false],
+    ];
+    for (const [key, failures, startedAgo, strikes, lockIn] of cases) {
+      await db.execute(sql`
+        insert into ${authThrottles} (key, failures, window_started_at, strikes, locked_until)
+        values (${key}, ${failures}, now() - make_interval(mins => ${startedAgo}), ${strikes},
+                case when ${lockIn}::int is null then null else now() + make_interval(mins => ${lockIn}::int) end)`);
+    }
+    const deleted = await pruneThrottles(db);
+    expect(deleted).toBeGreaterThanOrEqual(2);
+    for (const [key, , , , , kept] of cases) expect(await row(key) !== null, key).toBe(kept);
+    // The locked name is still refused after the prune.
+    await expect(admitAttempt(db, [{ ...accountBucket("x"), key: k("locked-now") }], "password")).rejects.toBeInstanceOf(RateLimitError);
   });
 });

@@ -114,3 +114,23 @@ export async function throttled<T>(db: Conn, buckets: readonly Bucket[], field: 
   await recordSuccess(db, buckets);
   return result;
 }
+
+/** Every policy a bucket can have: the prune must respect the longest memory of them all. */
+const POLICIES = [ACCOUNT_POLICY, ADDRESS_POLICY, WITHDRAW_POLICY];
+
+/**
+ * Deletes the buckets that `forgettable` (./throttle-rules.ts) says are as good as new under every
+ * policy, using the database's clock like admitAttempt. Run hourly by /api/cron/prune. A bucket
+ * being admitted at the same moment is locked FOR UPDATE there; this DELETE then waits for it and
+ * re-checks the condition on the new row version, so a fresh failure is never deleted.
+ */
+export async function pruneThrottles(db: Conn): Promise<number> {
+  const windowMs = Math.max(...POLICIES.map((p) => p.windowMs));
+  const forgetMs = Math.max(...POLICIES.map((p) => p.forgetMs));
+  const res = await db.execute(sql`
+    delete from ${authThrottles}
+    where window_started_at <= now() - make_interval(secs => ${windowMs / 1000})
+      and case when locked_until is null then strikes = 0
+               else locked_until <= now() - make_interval(secs => ${forgetMs / 1000}) end`);
+  return res.rowCount ?? 0;
+}
