@@ -24,13 +24,16 @@ const NO_INPUT: Record<string, string> = {
 
 // Every case carries at least one value its action can never accept (the "poison"), so a write
 // would be a bug, not valid input that happened to be generated. The other fields get any hostile value.
-// Form ids are read with Number() (z.coerce), so "0x1", "01" or " 1" are the id 1 there, authorised
-// like any other id: only values Number() cannot read as a positive safe integer are poison. (Path
-// ids are stricter, lib/http/params.ts; e2e/fuzz.e2e.ts sends the lenient forms to the routes.)
-const readsAsId = (s: string) => Number.isSafeInteger(Number(s)) && Number(s) > 0;
+// Form ids follow the path ids' rule (idParam, lib/http/params.ts): plain decimal digits, so the
+// lenient spellings of 1 ("0x1", "0X1", "1e0", "01", " 1", "+1") are poison too.
+const isStrictId = (s: string) => /^[1-9]\d{0,15}$/.test(s) && Number.isSafeInteger(Number(s));
 const notAnId = fc
-  .oneof(nastyString, fc.integer({ min: -1e9, max: 0 }).map(String), fc.constantFrom("9007199254740993", "1e400", "1.5", "-0x1"))
-  .filter((s) => !readsAsId(s));
+  .oneof(
+    nastyString,
+    fc.integer({ min: -1e9, max: 0 }).map(String),
+    fc.constantFrom("9007199254740993", "1e400", "1.5", "-0x1", "0x1", "0X1", "1e0", "01", " 1", "1 ", "+1", "１"),
+  )
+  .filter((s) => !isStrictId(s));
 const notAnAmount = fc.oneof(
   fc.constantFrom("-1", "-0.01", "12.345", "0.001", "NaN", "Infinity", "-Infinity", "1e309", "100000001", "9007199254740993", "0x10", "1,000", "¥-5", "<script>alert(1)</script>"),
   nastyNumber.map(String).filter((s) => !/^\d+(\.\d{1,2})?$/.test(s) || Number(s) > 1e8),

@@ -7,15 +7,12 @@ import { recordAudit } from "@/lib/audit/record";
 import { validatedAction } from "@/lib/auth/action";
 import { drainQueue } from "@/lib/queue/drain";
 import { readyQueues } from "@/lib/queue/ready";
+import { idParam } from "@/lib/http/params";
 
 const PAYOUTS_PATH = "/operator/payouts";
 
 const runQueueSchema = z.object({
-  queueId: z.coerce
-    .number({ error: "operator.invalidQueue" })
-    .int({ error: "operator.invalidQueue" })
-    .positive({ error: "operator.invalidQueue" })
-    .max(Number.MAX_SAFE_INTEGER, { error: "operator.invalidQueue" }),
+  queueId: idParam("operator.invalidQueue"),
 });
 
 /** Runs the FIFO payout of one queue (paying only what its pool covers) and audits it. */

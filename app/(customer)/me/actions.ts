@@ -8,12 +8,9 @@ import { validatedAction } from "@/lib/auth/action";
 import { isDomainError } from "@/lib/errors";
 import { drainQueue } from "@/lib/queue/drain";
 import { exitQuote, leaveQueue, type ExitQuote } from "@/lib/queue/leave";
+import { idParam } from "@/lib/http/params";
 
-const entryId = z.coerce
-  .number({ error: "queue.entryInvalid" })
-  .int({ error: "queue.entryInvalid" })
-  .positive({ error: "queue.entryInvalid" })
-  .max(Number.MAX_SAFE_INTEGER, { error: "queue.entryInvalid" });
+const entryId = idParam("queue.entryInvalid");
 
 /** What the leave dialog shows before the customer confirms. */
 export type ExitQuoteView = Pick<ExitQuote, "entryId" | "queueName" | "targetFen" | "exitCompBps" | "fullPoints" | "poolFen" | "points" | "capped">;

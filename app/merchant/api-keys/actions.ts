@@ -6,6 +6,7 @@ import { db } from "@/db";
 import { createApiKey, keyNameSchema, revokeApiKey } from "@/lib/api/keys";
 import { validatedAction } from "@/lib/auth/action";
 import { approvedMerchantOf } from "@/lib/auth/session";
+import { idParam } from "@/lib/http/params";
 
 const PATH = "/merchant/api-keys";
 
@@ -18,11 +19,7 @@ export const createApiKeyAction = validatedAction(z.object({ name: keyNameSchema
 });
 
 const revokeSchema = z.object({
-  keyId: z.coerce
-    .number({ error: "apiKey.invalidId" })
-    .int({ error: "apiKey.invalidId" })
-    .positive({ error: "apiKey.invalidId" })
-    .max(Number.MAX_SAFE_INTEGER, { error: "apiKey.invalidId" }),
+  keyId: idParam("apiKey.invalidId"),
 });
 
 /** Revokes one of the store's own keys; POS calls with it fail from now on. */

@@ -8,6 +8,7 @@ import { DomainError } from "@/lib/errors";
 import { ALLIANCE_RULES, formAlliance } from "@/lib/merchants/alliances";
 import { PAYOUT_MODES } from "@/lib/rules/settings";
 import { STORE_CACHE_TAG } from "@/lib/merchants/store";
+import { idParam } from "@/lib/http/params";
 
 const formSchema = z.object({
   name: z
@@ -21,7 +22,7 @@ const formSchema = z.object({
 // Checkboxes repeat the field, which the action helper's one-value-per-field object cannot hold, so
 // the members are read from the FormData itself.
 const membersSchema = z
-  .array(z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER))
+  .array(idParam())
   .min(ALLIANCE_RULES.minMembers)
   .max(ALLIANCE_RULES.maxMembers);
 

@@ -7,13 +7,10 @@ import { validatedAction } from "@/lib/auth/action";
 import { runDraw } from "@/lib/queue/draw";
 import { drawHistory } from "@/lib/queue/draw-view";
 import { drainQueue } from "@/lib/queue/drain";
+import { idParam } from "@/lib/http/params";
 
 const drawSchema = z.object({
-  queueId: z.coerce
-    .number({ error: "operator.invalidQueue" })
-    .int({ error: "operator.invalidQueue" })
-    .positive({ error: "operator.invalidQueue" })
-    .max(Number.MAX_SAFE_INTEGER, { error: "operator.invalidQueue" }),
+  queueId: idParam("operator.invalidQueue"),
   reason: z.string().trim().max(200, { error: "draw.noteTooLong" }).optional(),
 });
 

@@ -6,13 +6,10 @@ import { inTransaction } from "@/db/transaction";
 import { validatedAction } from "@/lib/auth/action";
 import { reviewApplication, reviewReasonSchema } from "@/lib/merchants/onboarding";
 import { STORE_CACHE_TAG } from "@/lib/merchants/store";
+import { idParam } from "@/lib/http/params";
 
 const reviewSchema = z.object({
-  merchantId: z.coerce
-    .number({ error: "merchant.invalidApplication" })
-    .int({ error: "merchant.invalidApplication" })
-    .positive({ error: "merchant.invalidApplication" })
-    .max(Number.MAX_SAFE_INTEGER, { error: "merchant.invalidApplication" }),
+  merchantId: idParam("merchant.invalidApplication"),
   decision: z.enum(["approve", "reject"], { error: "merchant.chooseDecision" }),
   reason: reviewReasonSchema.optional().default(""),
 });

@@ -7,13 +7,10 @@ import { inTransaction } from "@/db/transaction";
 import { validatedAction } from "@/lib/auth/action";
 import { refundOrder } from "@/lib/orders/refund";
 import { drainQueue } from "@/lib/queue/drain";
+import { idParam } from "@/lib/http/params";
 
 const refundSchema = z.object({
-  orderId: z.coerce
-    .number({ error: "refund.invalidOrder" })
-    .int({ error: "refund.invalidOrder" })
-    .positive({ error: "refund.invalidOrder" })
-    .max(Number.MAX_SAFE_INTEGER, { error: "refund.invalidOrder" }),
+  orderId: idParam("refund.invalidOrder"),
   reason: z.string().trim().min(2, "refund.reasonRequired").max(200, "refund.reasonTooLong"),
 });
 

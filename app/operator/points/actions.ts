@@ -5,13 +5,10 @@ import { z } from "zod";
 import { inTransaction } from "@/db/transaction";
 import { validatedAction } from "@/lib/auth/action";
 import { adjustPoints, ADJUST_REASON_MAX } from "@/lib/points/adjust";
+import { idParam } from "@/lib/http/params";
 
 const adjustSchema = z.object({
-  userId: z.coerce
-    .number({ error: "adjust.findCustomer" })
-    .int({ error: "adjust.findCustomer" })
-    .positive({ error: "adjust.findCustomer" })
-    .max(Number.MAX_SAFE_INTEGER, { error: "adjust.findCustomer" }),
+  userId: idParam("adjust.findCustomer"),
   points: z
     .string()
     .trim()

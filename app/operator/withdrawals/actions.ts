@@ -4,15 +4,12 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { inTransaction } from "@/db/transaction";
 import { validatedAction } from "@/lib/auth/action";
+import { idParam } from "@/lib/http/params";
 import { approveWithdrawal, REASON_MAX, rejectWithdrawal } from "@/lib/wallet/withdrawals";
 
 const PATH = "/operator/withdrawals";
 
-const withdrawalId = z.coerce
-  .number({ error: "operator.invalidWithdrawal" })
-  .int({ error: "operator.invalidWithdrawal" })
-  .positive({ error: "operator.invalidWithdrawal" })
-  .max(Number.MAX_SAFE_INTEGER, { error: "operator.invalidWithdrawal" });
+const withdrawalId = idParam("operator.invalidWithdrawal");
 
 /** Marks a requested withdrawal paid (the money goes out through the payment rails). Audited. */
 export const approveWithdrawalAction = validatedAction(z.object({ withdrawalId }), "operator", async (input, { viewer }) => {
