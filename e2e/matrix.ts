@@ -223,6 +223,7 @@ export const SAMPLE_FORMS: Record<string, Record<string, string>> = {
   quoteExitAction: { entryId: "1" },
   leaveQueueAction: { entryId: "1", expectedPoints: "0" },
   requestWithdrawalAction: { amount: "1", password: "x" },
+  changePasswordAction: { password: "x", newPassword: "matrix new pass 2026", confirm: "matrix new pass 2026" },
   login: {},
   register: {},
 };

@@ -26,11 +26,14 @@ export function AuthCard({
   subtitle,
   next,
   other,
+  notice,
   children,
 }: {
   title: string;
   subtitle?: string;
   next: string | null;
+  /** Why the visitor is here, e.g. after a password change signed them out. */
+  notice?: string | null;
   other: { prompt: string; label: string; path: string };
   children: ReactNode;
 }) {
@@ -41,6 +44,11 @@ export function AuthCard({
       <div className="rounded-2xl bg-surface p-5 shadow-sm ring-1 ring-line sm:p-6">
         <h1 className="text-xl font-semibold text-ink">{title}</h1>
         {subtitle ? <p className="mt-1 text-sm text-muted">{subtitle}</p> : null}
+        {notice ? (
+          <p role="status" className="mt-4 rounded-xl bg-green-50 px-3 py-2 text-sm text-green-800" data-testid="auth-notice">
+            {notice}
+          </p>
+        ) : null}
         <div className="mt-5">{children}</div>
       </div>
       <p className="mt-4 text-center text-sm text-muted">

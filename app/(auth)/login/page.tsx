@@ -9,12 +9,13 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const [next, t] = await Promise.all([authPageNext(searchParams), getTranslations("auth.login")]);
+  const [next, t, sp] = await Promise.all([authPageNext(searchParams), getTranslations("auth.login"), searchParams]);
   return (
     <AuthCard
       title={t("title")}
       subtitle={t("subtitle")}
       next={next}
+      notice={sp.changed === "1" ? t("changed") : null}
       other={{ prompt: t("otherPrompt"), label: t("otherLabel"), path: "/register" }}
     >
       <LoginForm next={next} />

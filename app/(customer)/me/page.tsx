@@ -20,12 +20,13 @@ export async function generateMetadata() {
 
 export default async function MePage() {
   const viewer = await requireViewer(undefined, { next: "/me" });
-  const [balances, entries, history, t, tl, locale] = await Promise.all([
+  const [balances, entries, history, t, tl, tp, locale] = await Promise.all([
     customerBalances(viewer.userId),
     customerEntries(viewer.userId),
     customerHistory(viewer.userId),
     getTranslations("customer.me"),
     getTranslations("customer.labels"),
+    getTranslations("customer.password"),
     getLocale(),
   ]);
   const waiting = entries.filter((e) => e.status === "waiting");
@@ -33,7 +34,12 @@ export default async function MePage() {
 
   return (
     <div className="space-y-4">
-      <h1 className="text-2xl font-semibold text-ink">{viewer.displayName}</h1>
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h1 className="text-2xl font-semibold text-ink">{viewer.displayName}</h1>
+        <Link href="/me/password" className="text-sm font-medium text-brand-700 underline">
+          {tp("link")}
+        </Link>
+      </div>
 
       <div className="grid grid-cols-2 gap-3">
         <Card title={t("wallet.title")}>

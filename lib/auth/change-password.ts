@@ -1,0 +1,27 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "@/db";
+import { users } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
+import { DomainError } from "@/lib/errors";
+import { confirmPassword } from "@/lib/wallet/confirm";
+import { hashPassword } from "./password";
+import { normalisePassword } from "./password-rules";
+import { endAllSessions } from "./users";
+
+/**
+ * Changes a signed-in user's password. The current one is re-entered and checked under the same
+ * throttle as the withdrawal password (a stolen session gets 5 guesses per 15 minutes for both
+ * together). The new one has already passed `passwordSchema` (length, common passwords). Then, in
+ * one transaction: the new hash, every session ended (the version bump that logout uses, so a
+ * thief's cookie dies with the change) and an audit entry. argon2 runs before the transaction.
+ */
+export async function changePassword(db: Db, userId: number, current: string, next: string): Promise<void> {
+  await confirmPassword(db, userId, current);
+  if (normalisePassword(next) === normalisePassword(current)) throw new DomainError("invalid_input", "password.same", "newPassword");
+  const hash = await hashPassword(next);
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash: hash }).where(eq(users.id, userId));
+    await endAllSessions(tx, userId);
+    await recordAudit(tx, { actorUserId: userId, action: "user.password_changed", subjectType: "user", subjectId: userId });
+  });
+}
