@@ -46,6 +46,13 @@ try {
       .filter((a) => a.score !== null && a.score < 0.9 && a.scoreDisplayMode !== "informative" && a.scoreDisplayMode !== "manual")
       .map((a) => `    - ${a.id}: ${a.title}${a.displayValue ? ` (${a.displayValue})` : ""}`);
     if (failing.length > 0) rows.push(...failing.slice(0, 12));
+    // A console error is a bug to fix, not a score: say which.
+    const consoleErrors = lhr.audits["errors-in-console"]?.details;
+    if (consoleErrors && "items" in consoleErrors) {
+      for (const item of consoleErrors.items as { source?: string; description?: string; sourceLocation?: { url?: string } }[]) {
+        rows.push(`      console: ${item.source ?? "?"}: ${String(item.description ?? "").slice(0, 200)} ${item.sourceLocation?.url ?? ""}`);
+      }
+    }
   }
   console.log("\nLighthouse (mobile):");
   for (const r of rows) console.log(r);
