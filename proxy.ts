@@ -90,6 +90,6 @@ export async function proxy(request: NextRequest) {
 export const config = {
   matcher: [
     // Everything but the API (its own checks, no HTML) and Next's static files.
-    "/((?!api/|_next/static/|_next/image|favicon.ico|robots.txt).*)",
+    "/((?!api/|_next/static/|_next/image|favicon.ico|icon.svg|robots.txt).*)",
   ],
 };
