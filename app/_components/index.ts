@@ -8,6 +8,7 @@ export { cn } from "./cn";
 export { EmptyState } from "./empty-state";
 export { Field, FormError, Input, type FieldProps } from "./field";
 export { Money } from "./money";
+export { NewPasswordField } from "./new-password-field";
 export { PageHeader } from "./page-header";
 export { Pager, pagerLinkClass } from "./pager";
 export { ProgressBar } from "./progress-bar";

@@ -1,8 +1,8 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { Field } from "@/app/_components";
-import { PASSWORD_MAX, PASSWORD_MIN } from "@/lib/auth/password-rules";
+import { Field, NewPasswordField } from "@/app/_components";
+import { PASSWORD_MIN } from "@/lib/auth/password-rules";
 import { register } from "../actions";
 import { AuthForm } from "../auth-form";
 
@@ -38,17 +38,7 @@ export function RegisterForm({ next }: { next: string | null }) {
             defaultValue={values?.displayName ?? ""}
             error={fieldError("displayName")}
           />
-          <Field
-            name="password"
-            type="password"
-            label={t("password")}
-            hint={t("passwordHint", { min: PASSWORD_MIN })}
-            autoComplete="new-password"
-            required
-            minLength={PASSWORD_MIN}
-            maxLength={PASSWORD_MAX}
-            error={fieldError("password")}
-          />
+          <NewPasswordField name="password" label={t("password")} hint={t("passwordHint", { min: PASSWORD_MIN })} error={fieldError("password")} />
           <Field
             name="confirm"
             type="password"

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { Card, PageHeader } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
@@ -20,11 +19,7 @@ export default async function PasswordPage() {
       <PageHeader
         title={t("title")}
         description={t("description")}
-        actions={
-          <Link href="/me" className="text-sm font-medium text-brand-700 underline">
-            {t("back")}
-          </Link>
-        }
+        back={{ href: "/me", label: t("back") }}
       />
       <Card>
         <PasswordForm />

@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
-import { Button, Field, FormError } from "@/app/_components";
+import { Button, Field, FormError, NewPasswordField } from "@/app/_components";
 import { PASSWORD_MAX, PASSWORD_MIN } from "@/lib/auth/password-rules";
 import { changePasswordAction } from "./actions";
 
@@ -18,17 +18,7 @@ export function PasswordForm() {
   return (
     <form action={action} className="space-y-4" noValidate data-testid="password-form">
       <Field name="password" type="password" label={t("current")} autoComplete="current-password" required maxLength={PASSWORD_MAX} error={errorFor("password")} />
-      <Field
-        name="newPassword"
-        type="password"
-        label={t("new")}
-        hint={t("newHint", { min: PASSWORD_MIN })}
-        autoComplete="new-password"
-        required
-        minLength={PASSWORD_MIN}
-        maxLength={PASSWORD_MAX}
-        error={errorFor("newPassword")}
-      />
+      <NewPasswordField name="newPassword" label={t("new")} hint={t("newHint", { min: PASSWORD_MIN })} error={errorFor("newPassword")} />
       <Field name="confirm" type="password" label={t("confirm")} autoComplete="new-password" required error={errorFor("confirm")} />
       {formError ? <FormError>{formError}</FormError> : null}
       <p className="text-xs text-muted">{t("signOutNote")}</p>

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { Badge, Card, EmptyState, Money, PageHeader, type BadgeTone } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
@@ -49,11 +48,7 @@ export default async function WalletPage() {
       <PageHeader
         title={t("title")}
         description={t("description")}
-        actions={
-          <Link href="/me" className="text-sm font-medium text-brand-700 underline">
-            {t("back")}
-          </Link>
-        }
+        back={{ href: "/me", label: t("back") }}
       />
 
       <div className="grid grid-cols-2 gap-3">
