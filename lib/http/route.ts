@@ -9,7 +9,7 @@ import { env } from "@/lib/env";
 import { translateError } from "@/i18n/errors";
 import { requestLocale } from "@/i18n/locale";
 import { ORIGIN_MESSAGES, originProblem } from "@/lib/http/origin";
-import { isDomainError, RateLimitError, type DomainErrorCode } from "@/lib/errors";
+import { isDomainError, RateLimitError, type DomainErrorCode, type MessageParams } from "@/lib/errors";
 
 /**
  * Route handlers, after dub's withWorkspace: one wrapper authenticates and maps typed errors to
@@ -168,8 +168,13 @@ export function withAuth<P extends Params = Params>(
         return fail(503, "unavailable", UNAVAILABLE_MESSAGE, { reason: unavailable }, RETRY_AFTER);
       }
       if (e instanceof z.ZodError) {
+        // A schema's own messages may be message codes (a custom issue's params are their arguments).
+        const locale = await requestLocale(req.headers.get("accept-language"));
         return fail(400, "invalid_input", "invalid input", {
-          issues: e.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
+          issues: e.issues.map((i) => ({
+            path: i.path.map(String).join("."),
+            message: translateError(locale, i.message, i.code === "custom" ? (i.params as MessageParams | undefined) : undefined),
+          })),
         });
       }
       console.error(`[route] ${req.method} ${req.nextUrl?.pathname ?? req.url} failed:`, e);

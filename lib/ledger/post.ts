@@ -95,7 +95,7 @@ export async function post(tx: Tx, posting: Posting): Promise<number> {
     return Number(id);
   } catch (e) {
     if (pgCode(e) === "23514" && pgConstraint(e) === "accounts_balance_guard") {
-      throw new DomainError("insufficient_funds", "余额不足 / insufficient balance");
+      throw new DomainError("insufficient_funds", "ledger.insufficient");
     }
     throw e;
   }

@@ -3,10 +3,12 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/db";
 import { inTransaction } from "@/db/transaction";
 import { merchants, users } from "@/db/schema";
+import { translateError } from "@/i18n/errors";
+import type { DomainError } from "@/lib/errors";
 import { makeCustomer, makeStore, placePaidOrder } from "@/lib/testing/fixtures";
 import { RuleValidationError } from "@/lib/rules/versions";
 import { listApprovedStores } from "./list";
-import { applicationOf, applyForStore, merchantsForOperator, reviewApplication } from "./onboarding";
+import { applicationOf, applyForStore, merchantsForOperator, reviewApplication, STORE_NAME_MAX } from "./onboarding";
 import { approvedStore } from "./store";
 
 let n = 0;
@@ -55,9 +57,9 @@ describe("applying for a store", () => {
     const user = await makeCustomer();
     const slug = slugFor("once");
     await apply(user, slug);
-    await expect(apply(user, slugFor("twice"))).rejects.toMatchObject({ code: "conflict", message: expect.stringContaining("审核中") });
+    await expect(apply(user, slugFor("twice"))).rejects.toMatchObject({ code: "conflict", message: "merchant.applicationPending" });
     const other = await makeCustomer();
-    await expect(apply(other, slug)).rejects.toMatchObject({ code: "conflict", field: "slug", message: "该店铺地址已被使用，请换一个" });
+    await expect(apply(other, slug)).rejects.toMatchObject({ code: "conflict", field: "slug", message: "merchant.slugTaken" });
   });
 
   it("refuses bad input with the field it belongs to, and writes nothing", async () => {
@@ -65,7 +67,11 @@ describe("applying for a store", () => {
     await expect(apply(user, "-bad")).rejects.toMatchObject({ code: "invalid_input", field: "slug" });
     await expect(apply(user, "a")).rejects.toMatchObject({ field: "slug" });
     await expect(apply(user, "has space")).rejects.toMatchObject({ field: "slug" });
-    await expect(apply(user, slugFor("n"), { name: "  " })).rejects.toMatchObject({ field: "name" });
+    await expect(apply(user, slugFor("n"), { name: "  " })).rejects.toMatchObject({ field: "name", message: "merchant.nameRequired" });
+    // A refinement's arguments travel with its code, so the boundary can say the limit in words.
+    const long = await apply(user, slugFor("l"), { name: "店".repeat(STORE_NAME_MAX + 1) }).catch((e: unknown) => e);
+    expect(long).toMatchObject({ code: "invalid_input", field: "name", message: "merchant.nameTooLong", params: { max: STORE_NAME_MAX } });
+    expect(translateError("en", (long as DomainError).message, (long as DomainError).params)).toBe(`The store's name can be at most ${STORE_NAME_MAX} characters`);
     const err = await apply(user, slugFor("r"), { rebateBps: 6000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RuleValidationError);
     expect((err as RuleValidationError).fieldErrors).toEqual({ rebateBps: { message: "rules.outOfRange.rebateBps", params: { range: "3%–50%" } } });
@@ -76,7 +82,7 @@ describe("applying for a store", () => {
     const op = await makeCustomer("operator");
     await expect(apply(op, slugFor("op"))).rejects.toMatchObject({ code: "not_allowed" });
     const store = await makeStore();
-    await expect(apply(store.ownerUserId, slugFor("again"))).rejects.toMatchObject({ code: "conflict", message: "您已经有一家店铺了" });
+    await expect(apply(store.ownerUserId, slugFor("again"))).rejects.toMatchObject({ code: "conflict", message: "merchant.alreadyHasStore" });
   });
 });
 

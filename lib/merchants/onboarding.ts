@@ -4,7 +4,7 @@ import { db, type Tx } from "@/db";
 import { pgCode, pgConstraint } from "@/db/errors";
 import { merchants, queues, ruleVersions, users, type Merchant } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
-import { DomainError } from "@/lib/errors";
+import { DomainError, type MessageParams } from "@/lib/errors";
 import { checkRules } from "@/lib/rules/form";
 import { DEFAULT_RULES, type RuleSettings } from "@/lib/rules/settings";
 import { appendRuleVersion, lockMerchant, RuleValidationError } from "@/lib/rules/versions";
@@ -18,30 +18,33 @@ export const REASON_MAX = 500;
 export const storeNameSchema = z
   .string()
   .trim()
-  .min(1, "请填写店铺名称")
-  .refine((s) => [...s].length <= STORE_NAME_MAX, `店铺名称最多 ${STORE_NAME_MAX} 个字`)
-  .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), "店铺名称含有不可见字符");
+  .min(1, "merchant.nameRequired")
+  .refine((s) => [...s].length <= STORE_NAME_MAX, { error: "merchant.nameTooLong", params: { max: STORE_NAME_MAX } })
+  .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), "merchant.nameInvisible");
 
 export const slugSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .min(1, "请填写店铺地址")
-  .regex(SLUG_RE, "店铺地址须为 2–41 位小写字母、数字或连字符（-），以字母或数字开头");
+  .min(1, "merchant.slugRequired")
+  .regex(SLUG_RE, "merchant.slugFormat");
 
 export const reviewReasonSchema = z
   .string()
   .trim()
-  .refine((s) => [...s].length <= REASON_MAX, `理由最多 ${REASON_MAX} 个字`)
-  .refine((s) => !/[\p{Cc}]/u.test(s.replace(/[\n\r\t]/g, "")), "理由含有不可见字符");
+  .refine((s) => [...s].length <= REASON_MAX, { error: "merchant.reasonTooLong", params: { max: REASON_MAX } })
+  .refine((s) => !/[\p{Cc}]/u.test(s.replace(/[\n\r\t]/g, "")), "merchant.reasonInvisible");
 
 function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
   const r = schema.safeParse(value);
-  if (!r.success) throw new DomainError("invalid_input", r.error.issues[0]?.message ?? "填写有误", field);
-  return r.data;
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  // A refinement's params are its message code's arguments (as validatedAction reads them).
+  const params = issue?.code === "custom" ? (issue.params as MessageParams | undefined) : undefined;
+  throw new DomainError("invalid_input", issue?.message ?? "form.check", field, params);
 }
 
-const SLUG_TAKEN = "该店铺地址已被使用，请换一个";
+const SLUG_TAKEN = "merchant.slugTaken";
 
 async function ensureSlugFree(tx: Tx, slug: string, exceptMerchantId?: number): Promise<void> {
   const cond = exceptMerchantId === undefined ? eq(merchants.slug, slug) : and(eq(merchants.slug, slug), ne(merchants.id, exceptMerchantId));
@@ -68,8 +71,8 @@ export async function applyForStore(
   // The user row is the per-applicant mutex: two submissions of one user run one after the other.
   const userRes = await tx.execute<{ role: string }>(sql`select role from users where id = ${args.userId} for no key update`);
   const user = userRes.rows[0];
-  if (!user) throw new DomainError("not_found", "用户不存在");
-  if (user.role === "operator") throw new DomainError("not_allowed", "运营账号不能申请开店，请用另一个账号申请");
+  if (!user) throw new DomainError("not_found", "merchant.userNotFound");
+  if (user.role === "operator") throw new DomainError("not_allowed", "merchant.operatorCannotApply");
 
   const [existing] = await tx.select().from(merchants).where(eq(merchants.ownerUserId, args.userId)).limit(1);
   try {
@@ -79,13 +82,13 @@ export async function applyForStore(
       await recordAudit(tx, { actorUserId: args.userId, action: "merchant.apply", subjectType: "merchant", subjectId: merchant.id, details: { slug, name, rebateBps: rules.rebateBps } });
       return merchant;
     }
-    if (existing.status === "pending") throw new DomainError("conflict", "您的开店申请正在审核中，请等待运营处理");
-    if (existing.status === "approved") throw new DomainError("conflict", "您已经有一家店铺了");
+    if (existing.status === "pending") throw new DomainError("conflict", "merchant.applicationPending");
+    if (existing.status === "approved") throw new DomainError("conflict", "merchant.alreadyHasStore");
 
     // Re-application after a rejection: same row, back to pending. The last decision's fields stay
     // until the next review, so the operator sees why it was rejected before.
     const locked = await lockMerchant(tx, existing.id);
-    if (locked.status !== "rejected") throw new DomainError("conflict", "申请状态已变化，请刷新页面");
+    if (locked.status !== "rejected") throw new DomainError("conflict", "merchant.applicationChanged");
     await ensureSlugFree(tx, slug, existing.id);
     const [merchant] = await tx
       .update(merchants)
@@ -123,13 +126,13 @@ export async function reviewApplication(
 ): Promise<Merchant> {
   const reason = parseOrThrow(reviewReasonSchema, args.reason ?? "", "reason");
   if (args.decision === "reject" && reason.length === 0) {
-    throw new DomainError("invalid_input", "驳回时请写明理由，申请人会看到它", "reason");
+    throw new DomainError("invalid_input", "merchant.rejectReasonRequired", "reason");
   }
   const [op] = await tx.select({ role: users.role }).from(users).where(eq(users.id, args.operatorId)).limit(1);
-  if (!op || op.role !== "operator") throw new DomainError("forbidden", "只有运营可以审核开店申请");
+  if (!op || op.role !== "operator") throw new DomainError("forbidden", "merchant.reviewOperatorsOnly");
 
   const m = await lockMerchant(tx, args.merchantId);
-  if (m.status !== "pending") throw new DomainError("conflict", "该申请已处理过了，请刷新页面");
+  if (m.status !== "pending") throw new DomainError("conflict", "merchant.applicationDecided");
 
   const approved = args.decision === "approve";
   const [merchant] = await tx

@@ -28,7 +28,7 @@ export async function approvedStore(tx: Tx | typeof db, where: { slug: string } 
     .limit(1);
   const row = rows[0];
   if (!row || row.merchant.status !== "approved" || row.merchant.queueId === null) {
-    throw new DomainError("not_found", "商家不存在或尚未通过审核 / store not found or not approved");
+    throw new DomainError("not_found", "store.notFoundOrNotApproved");
   }
   return { merchant: row.merchant, rule: row.rule, queueId: row.merchant.queueId };
 }
@@ -58,7 +58,7 @@ export async function queueGauge(queueId: number): Promise<QueueGauge> {
     from queues q ${waitingLateral}
     where q.id = ${queueId}`);
   const r = res.rows[0];
-  if (!r) throw new DomainError("not_found", `队列不存在 / queue ${queueId} not found`);
+  if (!r) throw new DomainError("not_found", "queue.notFound", undefined, { queueId });
   return {
     queueId,
     payoutMode: r.payout_mode,

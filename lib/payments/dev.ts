@@ -75,8 +75,10 @@ export async function confirmDevPayment(order: { orderNo: string; cashFen: numbe
     signal: AbortSignal.timeout(20_000),
   });
   if (!res.ok) {
+    // The webhook's answer is for the log: the customer gets the status and a way forward.
     const text = await res.text().catch(() => "");
-    throw new DomainError(res.status === 503 ? "unavailable" : "conflict", `支付确认失败 (${res.status}) ${text.slice(0, 200)}`);
+    console.error(`[payments/dev] webhook answered ${res.status} for ${order.orderNo}: ${text.slice(0, 500)}`);
+    throw new DomainError(res.status === 503 ? "unavailable" : "conflict", "payment.confirmFailed", undefined, { status: res.status });
   }
   return (await res.json()) as WebhookReply;
 }

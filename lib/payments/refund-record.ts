@@ -24,7 +24,7 @@ export async function recordRefund(tx: Tx, provider: string, req: RefundRequest)
     });
   } catch (e) {
     if (pgCode(e) === "23505" && pgConstraint(e) === "payment_refunds_order_key") {
-      throw new DomainError("conflict", `订单 ${req.orderNo} 已退款，不能重复退款 / order already refunded`);
+      throw new DomainError("conflict", "refund.alreadyRefunded", undefined, { orderNo: req.orderNo });
     }
     throw e;
   }

@@ -57,7 +57,7 @@ export async function lockMerchant(tx: Tx, merchantId: number): Promise<LockedMe
   const res = await tx.execute<{ id: number; status: string; queue_id: number | null; rule_version: number }>(sql`
     select id, status, queue_id, rule_version from merchants where id = ${merchantId} for no key update`);
   const row = res.rows[0];
-  if (!row) throw new DomainError("not_found", "商家不存在 / merchant not found");
+  if (!row) throw new DomainError("not_found", "store.notFound");
   return {
     id: Number(row.id),
     status: row.status,
@@ -113,7 +113,7 @@ export async function changeRules(
 ): Promise<ChangeRulesResult> {
   const m = await lockMerchant(tx, args.merchantId);
   if (m.status !== "approved" || m.queueId === null) {
-    throw new DomainError("not_allowed", "店铺尚未通过审核，不能修改规则");
+    throw new DomainError("not_allowed", "rules.notApproved");
   }
   const current = await currentVersion(tx, m.id, m.ruleVersion);
   const next: RuleSettings = { ...settingsOf(current) };
@@ -185,7 +185,7 @@ export async function currentRules(merchantId: number, conn: Db | Tx = db): Prom
     .where(eq(merchants.id, merchantId))
     .orderBy(desc(ruleVersions.version))
     .limit(1);
-  if (!row) throw new DomainError("not_found", "商家不存在 / merchant not found");
+  if (!row) throw new DomainError("not_found", "store.notFound");
   return row.v;
 }
 

@@ -56,9 +56,16 @@ describe("reviewApplicationAction", () => {
     const op = await makeCustomer("operator");
     session.viewer = { userId: op, role: "operator", displayName: "ops" };
     const a = await pendingApplication();
+    // The domain function's message code reaches the operator as words (no cookie here: Chinese).
     expect(await reviewApplicationAction(null, form({ merchantId: String(a.m.id), decision: "reject", reason: "" }))).toMatchObject({
       ok: false,
       field: "reason",
+      error: "驳回时请写明理由，申请人会看到它",
+    });
+    // So does a refinement's, with its argument.
+    expect(await reviewApplicationAction(null, form({ merchantId: String(a.m.id), decision: "reject", reason: "长".repeat(501) }))).toMatchObject({
+      ok: false,
+      fieldErrors: { reason: "理由最多 500 个字" },
     });
     expect(await reviewApplicationAction(null, form({ merchantId: String(a.m.id), decision: "approve" }))).toMatchObject({
       ok: true,

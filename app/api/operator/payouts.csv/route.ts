@@ -11,14 +11,14 @@ const DAY_MS = 86_400_000;
 /** A calendar day in China time (the platform's day), e.g. 2026-11-25; impossible dates are refused. */
 const chinaDay = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "日期格式应为 YYYY-MM-DD" })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "date.format" })
   .transform((s, ctx) => {
     const start = new Date(`${s}T00:00:00+08:00`);
     // 2026-13-01 is an Invalid Date (toISOString would throw); 2026-02-30 parses to March 2nd:
     // read the day back to catch it.
     const back = Number.isNaN(start.getTime()) ? null : new Date(start.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
     if (back !== s) {
-      ctx.addIssue({ code: "custom", message: "不存在的日期" });
+      ctx.addIssue({ code: "custom", message: "date.invalid" });
       return z.NEVER;
     }
     return start;
@@ -28,7 +28,7 @@ const query = z
   .object({ from: chinaDay.optional(), to: chinaDay.optional() })
   // zod still runs this refine when a field failed its own check, so a bound may be the raw text here.
   .refine((q) => !(q.from instanceof Date) || !(q.to instanceof Date) || q.from.getTime() <= q.to.getTime(), {
-    error: "起始日期晚于结束日期",
+    error: "date.fromAfterTo",
     path: ["from"],
   });
 
