@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
-import { Badge, Card, EmptyState, Money, PageHeader, Table, Th } from "@/app/_components";
+import { Badge, Card, EmptyState, Money, PageHeader, SortableTable } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
 import { formatShortDateTime } from "@/lib/format/datetime";
 import { allianceCandidates, listAlliances } from "@/lib/merchants/alliances";
@@ -32,51 +32,52 @@ export default async function OperatorAlliancesPage() {
         {alliances.length === 0 ? (
           <EmptyState title={t("listEmpty")} description={t("listEmptyBody")} className="py-6" />
         ) : (
-          <Table
+          <SortableTable
             data-testid="alliances"
-            head={
-              <>
-                <Th>{t("cols.name")}</Th>
-                <Th>{t("cols.members")}</Th>
-                <Th>{t("cols.mode")}</Th>
-                <Th num>{t("cols.pool")}</Th>
-                <Th num>{t("cols.waiting")}</Th>
-                <Th>{t("cols.created")}</Th>
-              </>
-            }
-          >
-            {alliances.map((a) => (
-              <tr key={a.id} data-testid={`alliance-${a.id}`}>
-                <td className={`${td} whitespace-nowrap`}>
-                  <span className="font-medium">{a.name}</span>
-                  <span className="ml-1.5 text-xs text-muted">{t("queue", { id: a.queueId })}</span>
-                </td>
-                <td className={td}>
-                  <ul className="flex flex-wrap gap-x-2 gap-y-0.5">
-                    {a.members.map((m) => (
-                      <li key={m.merchantId}>
-                        <Link href={`/s/${m.slug}`} className="text-brand-700 underline">
-                          {m.name}
-                        </Link>
-                      </li>
-                    ))}
-                  </ul>
-                </td>
-                <td className={td}>
-                  <Badge tone={a.payoutMode === "auto" ? "brand" : "warn"}>{t(`mode.${a.payoutMode}`)}</Badge>
-                </td>
-                <td className={tdNum}>
-                  <Money fen={a.poolFen} />
-                </td>
-                <td className={tdNum}>
-                  {t("waiting", { count: a.waitingCount })} · <Money fen={a.waitingFen} />
-                </td>
-                <td className={`${td} whitespace-nowrap text-muted`}>
-                  {formatShortDateTime(a.createdAt, { locale })} · {a.createdBy}
-                </td>
-              </tr>
-            ))}
-          </Table>
+            columns={[
+              { label: t("cols.name") },
+              { label: t("cols.members"), sortable: false },
+              { label: t("cols.mode") },
+              { label: t("cols.pool"), num: true },
+              { label: t("cols.waiting"), num: true },
+              { label: t("cols.created") },
+            ]}
+            rows={alliances.map((a) => ({
+              key: a.id,
+              values: [a.name, null, t(`mode.${a.payoutMode}`), a.poolFen, a.waitingCount, a.createdAt.getTime()],
+              row: (
+                <tr data-testid={`alliance-${a.id}`}>
+                  <td className={`${td} whitespace-nowrap`}>
+                    <span className="font-medium">{a.name}</span>
+                    <span className="ml-1.5 text-xs text-muted">{t("queue", { id: a.queueId })}</span>
+                  </td>
+                  <td className={td}>
+                    <ul className="flex flex-wrap gap-x-2 gap-y-0.5">
+                      {a.members.map((m) => (
+                        <li key={m.merchantId}>
+                          <Link href={`/s/${m.slug}`} className="text-brand-700 underline">
+                            {m.name}
+                          </Link>
+                        </li>
+                      ))}
+                    </ul>
+                  </td>
+                  <td className={td}>
+                    <Badge tone={a.payoutMode === "auto" ? "brand" : "warn"}>{t(`mode.${a.payoutMode}`)}</Badge>
+                  </td>
+                  <td className={tdNum}>
+                    <Money fen={a.poolFen} />
+                  </td>
+                  <td className={tdNum}>
+                    {t("waiting", { count: a.waitingCount })} · <Money fen={a.waitingFen} />
+                  </td>
+                  <td className={`${td} whitespace-nowrap text-muted`}>
+                    {formatShortDateTime(a.createdAt, { locale })} · {a.createdBy}
+                  </td>
+                </tr>
+              ),
+            }))}
+          />
         )}
       </Card>
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { z } from "zod";
-import { Button, Card, EmptyState, PageHeader, Pager, Table, td, Th } from "@/app/_components";
+import { Button, Card, EmptyState, PageHeader, Pager, SortableTable, td } from "@/app/_components";
 import { pagedHref, pageParam } from "@/app/_components/paging";
 import { AUDIT_PAGE_SIZE, auditActions, listAudit, type AuditLine } from "@/lib/audit/list";
 import { requireViewer } from "@/lib/auth/session";
@@ -94,52 +94,55 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
 
 async function AuditTable({ rows }: { rows: AuditLine[] }) {
   const [t, locale] = await Promise.all([getTranslations("operator.audit"), getLocale()]);
+  // Sorting rearranges the page on screen; the pager still walks the log newest first.
   return (
-    <Table
+    <SortableTable
       data-testid="audit-log"
-      head={
-        <>
-          <Th>{t("cols.time")}</Th>
-          <Th>{t("cols.who")}</Th>
-          <Th>{t("cols.action")}</Th>
-          <Th>{t("cols.subject")}</Th>
-          <Th>{t("cols.reason")}</Th>
-          <Th>{t("cols.details")}</Th>
-        </>
-      }
-    >
-      {rows.map((r) => {
+      columns={[
+        { label: t("cols.time") },
+        { label: t("cols.who") },
+        { label: t("cols.action") },
+        { label: t("cols.subject") },
+        { label: t("cols.reason") },
+        { label: t("cols.details"), sortable: false },
+      ]}
+      rows={rows.map((r) => {
         const hasDetails = Object.keys(r.details).length > 0;
-        return (
-          <tr key={r.id} className="align-top" data-testid={`audit-${r.id}`}>
-            <td className={`${td} text-muted tabular-nums`}>{formatDateTime(r.createdAt, { seconds: true, locale })}</td>
-            <td className={`${td} max-w-[10rem] truncate`} title={r.actorUsername ? `@${r.actorUsername}` : undefined}>
-              {r.actorName ?? <span className="text-muted">{t("system")}</span>}
-            </td>
-            <td className={td}>
-              {actionName(t, r.action) ?? r.action}
-              {actionName(t, r.action) ? <span className="block font-mono text-xs text-muted">{r.action}</span> : null}
-            </td>
-            <td className={`${td} font-mono text-xs`}>
-              {r.subjectType} #{r.subjectId}
-            </td>
-            <td className="max-w-[16rem] px-2 py-1.5 break-words">{r.reason ?? "—"}</td>
-            <td className="px-2 py-1.5">
-              {hasDetails ? (
-                <details>
-                  <summary className="cursor-pointer text-brand-700">{t("showDetails")}</summary>
-                  {/* Rendered as text: React escapes it, so stored markup stays inert. */}
-                  <pre className="mt-1 max-h-64 max-w-[28rem] overflow-auto rounded-lg bg-canvas p-2 text-xs whitespace-pre-wrap break-all">
-                    {JSON.stringify(r.details, null, 2)}
-                  </pre>
-                </details>
-              ) : (
-                <span className="text-muted">{t("noDetails")}</span>
-              )}
-            </td>
-          </tr>
-        );
+        const name = actionName(t, r.action);
+        return {
+          key: r.id,
+          values: [r.createdAt.getTime(), r.actorName, name ?? r.action, `${r.subjectType} ${r.subjectId.padStart(12, "0")}`, r.reason],
+          row: (
+            <tr className="align-top" data-testid={`audit-${r.id}`}>
+              <td className={`${td} text-muted tabular-nums`}>{formatDateTime(r.createdAt, { seconds: true, locale })}</td>
+              <td className={`${td} max-w-[10rem] truncate`} title={r.actorUsername ? `@${r.actorUsername}` : undefined}>
+                {r.actorName ?? <span className="text-muted">{t("system")}</span>}
+              </td>
+              <td className={td}>
+                {name ?? r.action}
+                {name ? <span className="block font-mono text-xs text-muted">{r.action}</span> : null}
+              </td>
+              <td className={`${td} font-mono text-xs`}>
+                {r.subjectType} #{r.subjectId}
+              </td>
+              <td className="max-w-[16rem] px-2 py-1.5 break-words">{r.reason ?? "—"}</td>
+              <td className="px-2 py-1.5">
+                {hasDetails ? (
+                  <details>
+                    <summary className="cursor-pointer text-brand-700">{t("showDetails")}</summary>
+                    {/* Rendered as text: React escapes it, so stored markup stays inert. */}
+                    <pre className="mt-1 max-h-64 max-w-[28rem] overflow-auto rounded-lg bg-canvas p-2 text-xs whitespace-pre-wrap break-all">
+                      {JSON.stringify(r.details, null, 2)}
+                    </pre>
+                  </details>
+                ) : (
+                  <span className="text-muted">{t("noDetails")}</span>
+                )}
+              </td>
+            </tr>
+          ),
+        };
       })}
-    </Table>
+    />
   );
 }

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { z } from "zod";
-import { Badge, Card, cn, EmptyState, Money, PageHeader, Table, td, tdNum, Th } from "@/app/_components";
+import { Badge, Card, cn, EmptyState, Money, PageHeader, SortableTable, td, tdNum } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format/datetime";
 import { formatFen } from "@/lib/money/format";
@@ -38,52 +38,53 @@ export default async function OperatorDrawPage({ searchParams }: { searchParams:
         {queues.length === 0 ? (
           <EmptyState title={t("queuesEmpty")} description={t("queuesEmptyBody")} className="py-6" />
         ) : (
-          <Table
+          <SortableTable
             data-testid="draw-queues"
-            head={
-              <>
-                <Th>{t("cols.queue")}</Th>
-                <Th>{t("cols.stores")}</Th>
-                <Th>{t("cols.mode")}</Th>
-                <Th num>{t("cols.pool")}</Th>
-                <Th num>{t("cols.waiting")}</Th>
-                <Th num>{t("cols.candidates")}</Th>
-                <Th num><span className="sr-only">{t("pick")}</span></Th>
-              </>
-            }
-          >
-            {queues.map((q) => {
+            columns={[
+              { label: t("cols.queue") },
+              { label: t("cols.stores") },
+              { label: t("cols.mode") },
+              { label: t("cols.pool"), num: true },
+              { label: t("cols.waiting"), num: true },
+              { label: t("cols.candidates"), num: true },
+              { label: <span className="sr-only">{t("pick")}</span>, num: true, sortable: false },
+            ]}
+            rows={queues.map((q) => {
               const isSelected = q.queueId === selectedId;
-              return (
-                <tr key={q.queueId} className={cn(isSelected && "bg-brand-50")} data-testid={`draw-queue-${q.queueId}`}>
-                  <td className={td}>
-                    <span className="font-medium">{q.name}</span>
-                    <span className="ml-1.5 text-xs text-muted">#{q.queueId}</span>
-                  </td>
-                  <td className={`${td} max-w-[16rem] truncate`}>
-                    {q.stores.length > 0 ? q.stores.join(t("storeSeparator")) : <span className="text-muted">{t("oldQueue")}</span>}
-                  </td>
-                  <td className={td}>
-                    <Badge tone={q.payoutMode === "auto" ? "brand" : "warn"}>{t(`mode.${q.payoutMode}`)}</Badge>
-                  </td>
-                  <td className={tdNum}>
-                    <Money fen={q.poolFen} />
-                  </td>
-                  <td className={tdNum}>{q.waitingCount}</td>
-                  <td className={tdNum}>{q.candidateCount}</td>
-                  <td className="px-2 py-1 text-right">
-                    {isSelected ? (
-                      <span className="text-xs font-medium text-brand-700">{t("picked")}</span>
-                    ) : (
-                      <Link href={`/operator/draw?queue=${q.queueId}`} className="text-sm font-medium text-brand-700 underline" data-testid={`pick-queue-${q.queueId}`}>
-                        {t("pick")}
-                      </Link>
-                    )}
-                  </td>
-                </tr>
-              );
+              return {
+                key: q.queueId,
+                values: [q.name, q.stores.join(t("storeSeparator")), t(`mode.${q.payoutMode}`), q.poolFen, q.waitingCount, q.candidateCount],
+                row: (
+                  <tr className={cn(isSelected && "bg-brand-50")} data-testid={`draw-queue-${q.queueId}`}>
+                    <td className={td}>
+                      <span className="font-medium">{q.name}</span>
+                      <span className="ml-1.5 text-xs text-muted">#{q.queueId}</span>
+                    </td>
+                    <td className={`${td} max-w-[16rem] truncate`}>
+                      {q.stores.length > 0 ? q.stores.join(t("storeSeparator")) : <span className="text-muted">{t("oldQueue")}</span>}
+                    </td>
+                    <td className={td}>
+                      <Badge tone={q.payoutMode === "auto" ? "brand" : "warn"}>{t(`mode.${q.payoutMode}`)}</Badge>
+                    </td>
+                    <td className={tdNum}>
+                      <Money fen={q.poolFen} />
+                    </td>
+                    <td className={tdNum}>{q.waitingCount}</td>
+                    <td className={tdNum}>{q.candidateCount}</td>
+                    <td className="px-2 py-1 text-right">
+                      {isSelected ? (
+                        <span className="text-xs font-medium text-brand-700">{t("picked")}</span>
+                      ) : (
+                        <Link href={`/operator/draw?queue=${q.queueId}`} className="text-sm font-medium text-brand-700 underline" data-testid={`pick-queue-${q.queueId}`}>
+                          {t("pick")}
+                        </Link>
+                      )}
+                    </td>
+                  </tr>
+                ),
+              };
             })}
-          </Table>
+          />
         )}
       </Card>
 
@@ -114,44 +115,45 @@ export default async function OperatorDrawPage({ searchParams }: { searchParams:
         {history.length === 0 ? (
           <EmptyState title={t("historyEmpty")} className="py-6" />
         ) : (
-          <Table
+          <SortableTable
             data-testid="draw-history"
-            head={
-              <>
-                <Th>{t("hcols.time")}</Th>
-                <Th>{t("hcols.queue")}</Th>
-                <Th>{t("hcols.operator")}</Th>
-                <Th num>{t("hcols.candidates")}</Th>
-                <Th>{t("hcols.random")}</Th>
-                <Th num>{t("hcols.index")}</Th>
-                <Th>{t("hcols.winner")}</Th>
-                <Th num>{t("hcols.amount")}</Th>
-                <Th>{t("hcols.note")}</Th>
-              </>
-            }
-          >
-            {history.map((d) => (
-              <tr key={d.drawId} data-testid={`draw-${d.drawId}`}>
-                <td className={`${td} text-muted tabular-nums`}>{formatDateTime(d.createdAt, { seconds: true, locale })}</td>
-                <td className={td}>
-                  {d.queueName}
-                  <span className="ml-1.5 text-xs text-muted">#{d.queueId}</span>
-                </td>
-                <td className={td}>{d.operatorName}</td>
-                <td className={tdNum}>{d.candidates}</td>
-                <td className={`${td} font-mono text-xs`}>{d.randomHex}</td>
-                <td className={tdNum}>{d.chosenIndex}</td>
-                <td className={`${td} max-w-[16rem] truncate`}>
-                  #{d.position} · {d.storeName} · {d.customerName}
-                  <span className="ml-1.5 font-mono text-xs text-muted">{d.orderNo}</span>
-                </td>
-                <td className={tdNum}>
-                  <Money fen={d.amountFen} />
-                </td>
-                <td className={`${td} max-w-[12rem] truncate text-muted`}>{d.reason ?? "—"}</td>
-              </tr>
-            ))}
-          </Table>
+            columns={[
+              { label: t("hcols.time") },
+              { label: t("hcols.queue") },
+              { label: t("hcols.operator") },
+              { label: t("hcols.candidates"), num: true },
+              { label: t("hcols.random"), sortable: false },
+              { label: t("hcols.index"), num: true },
+              { label: t("hcols.winner"), sortable: false },
+              { label: t("hcols.amount"), num: true },
+              { label: t("hcols.note"), sortable: false },
+            ]}
+            rows={history.map((d) => ({
+              key: d.drawId,
+              values: [d.createdAt.getTime(), d.queueName, d.operatorName, d.candidates, null, d.chosenIndex, null, d.amountFen],
+              row: (
+                <tr data-testid={`draw-${d.drawId}`}>
+                  <td className={`${td} text-muted tabular-nums`}>{formatDateTime(d.createdAt, { seconds: true, locale })}</td>
+                  <td className={td}>
+                    {d.queueName}
+                    <span className="ml-1.5 text-xs text-muted">#{d.queueId}</span>
+                  </td>
+                  <td className={td}>{d.operatorName}</td>
+                  <td className={tdNum}>{d.candidates}</td>
+                  <td className={`${td} font-mono text-xs`}>{d.randomHex}</td>
+                  <td className={tdNum}>{d.chosenIndex}</td>
+                  <td className={`${td} max-w-[16rem] truncate`}>
+                    #{d.position} · {d.storeName} · {d.customerName}
+                    <span className="ml-1.5 font-mono text-xs text-muted">{d.orderNo}</span>
+                  </td>
+                  <td className={tdNum}>
+                    <Money fen={d.amountFen} />
+                  </td>
+                  <td className={`${td} max-w-[12rem] truncate text-muted`}>{d.reason ?? "—"}</td>
+                </tr>
+              ),
+            }))}
+          />
         )}
       </Card>
     </div>

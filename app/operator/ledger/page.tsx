@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { z } from "zod";
-import { Badge, Button, Card, EmptyState, Input, PageHeader, Table, td, tdNum, Th } from "@/app/_components";
+import { Badge, Button, Card, EmptyState, Input, PageHeader, SortableTable, Table, td, tdNum, Th } from "@/app/_components";
 import { latestAudit } from "@/lib/audit/list";
 import { requireViewer } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format/datetime";
@@ -148,30 +148,33 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
 async function AccountTable({ accounts, testId }: { accounts: AccountSummary[]; testId: string }) {
   const [t, locale] = await Promise.all([getTranslations("operator.ledger"), getLocale()]);
   const words = ledgerText(locale);
+  // Yuan and points are not one scale: balances sort only when every account holds the same asset.
+  const oneAsset = new Set(accounts.map((a) => a.asset)).size <= 1;
   return (
-    <Table
+    <SortableTable
       data-testid={testId}
-      head={
-        <>
-          <Th>{t("cols.id")}</Th>
-          <Th>{t("cols.kind")}</Th>
-          <Th>{t("cols.owner")}</Th>
-          <Th num>{t("cols.balance")}</Th>
-        </>
-      }
-    >
-      {accounts.map((a) => (
-        <tr key={a.id}>
-          <td className={td}>
-            <Link href={`/operator/ledger/accounts/${a.id}`} className="font-medium text-brand-700 underline" data-testid={`account-link-${a.id}`}>
-              #{a.id}
-            </Link>
-          </td>
-          <td className={td}>{words.kind(a.kind)}</td>
-          <td className={`${td} max-w-[20rem] truncate`}>{words.owner(a.owner)}</td>
-          <td className={tdNum}>{a.derived ? <span className="text-muted">{t("derivedShort")}</span> : words.amount(a.asset, a.keptBalance)}</td>
-        </tr>
-      ))}
-    </Table>
+      columns={[
+        { label: t("cols.id") },
+        { label: t("cols.kind") },
+        { label: t("cols.owner") },
+        { label: t("cols.balance"), num: true, sortable: oneAsset },
+      ]}
+      rows={accounts.map((a) => ({
+        key: a.id,
+        values: [a.id, words.kind(a.kind), words.owner(a.owner), a.derived ? null : a.keptBalance],
+        row: (
+          <tr>
+            <td className={td}>
+              <Link href={`/operator/ledger/accounts/${a.id}`} className="font-medium text-brand-700 underline" data-testid={`account-link-${a.id}`}>
+                #{a.id}
+              </Link>
+            </td>
+            <td className={td}>{words.kind(a.kind)}</td>
+            <td className={`${td} max-w-[20rem] truncate`}>{words.owner(a.owner)}</td>
+            <td className={tdNum}>{a.derived ? <span className="text-muted">{t("derivedShort")}</span> : words.amount(a.asset, a.keptBalance)}</td>
+          </tr>
+        ),
+      }))}
+    />
   );
 }

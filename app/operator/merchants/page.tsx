@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
-import { Badge, Card, EmptyState, PageHeader } from "@/app/_components";
+import { Badge, Card, EmptyState, PageHeader, SortableTable } from "@/app/_components";
 import { ruleText } from "@/i18n/rule-text";
 import { requireViewer } from "@/lib/auth/session";
 import { formatShortDateTime } from "@/lib/format/datetime";
@@ -16,6 +16,9 @@ export async function generateMetadata(): Promise<Metadata> {
 export const dynamic = "force-dynamic";
 
 const TONE: Record<MerchantAdminRow["status"], "brand" | "success" | "danger"> = { pending: "brand", approved: "success", rejected: "danger" };
+
+/** Cells of two-line content (a name over its address), padded like the table's headings. */
+const cell = "px-2 py-2";
 
 /** Store applications to review, and every merchant with its queue and current rule version. */
 export default async function OperatorMerchantsPage() {
@@ -57,57 +60,58 @@ export default async function OperatorMerchantsPage() {
       </Card>
 
       <Card title={t("all", { count: rows.length })}>
-        <div className="overflow-x-auto">
-          <table className="w-full min-w-[44rem] text-left text-sm" data-testid="merchant-table">
-            <thead className="text-xs text-muted">
-              <tr>
-                <th className="py-2 pr-3 font-medium">{t("cols.store")}</th>
-                <th className="py-2 pr-3 font-medium">{t("cols.status")}</th>
-                <th className="py-2 pr-3 font-medium">{t("cols.queue")}</th>
-                <th className="py-2 pr-3 font-medium">{t("cols.rules")}</th>
-                <th className="py-2 font-medium">{t("cols.review")}</th>
+        <SortableTable
+          className="min-w-[44rem]"
+          data-testid="merchant-table"
+          columns={[
+            { label: t("cols.store") },
+            { label: t("cols.status") },
+            { label: t("cols.queue") },
+            { label: t("cols.rules") },
+            { label: t("cols.review") },
+          ]}
+          rows={rows.map((r) => ({
+            key: r.id,
+            // Queue by its number, rules by the rebate they set, review by when it happened.
+            values: [r.name, t(`status.${r.status}`), r.queueId, r.rebateBps, r.reviewedAt?.getTime() ?? null],
+            row: (
+              <tr data-testid={`merchant-${r.slug}`} className="align-top">
+                <td className={cell}>
+                  {r.status === "approved" ? (
+                    <Link className="font-medium text-brand-700 underline" href={`/s/${r.slug}`}>
+                      {r.name}
+                    </Link>
+                  ) : (
+                    <span className="font-medium">{r.name}</span>
+                  )}
+                  <span className="block font-mono text-xs text-muted">/s/{r.slug}</span>
+                </td>
+                <td className={cell}>
+                  <Badge tone={TONE[r.status]}>{t(`status.${r.status}`)}</Badge>
+                </td>
+                <td className={cell}>
+                  {r.queueId === null ? (
+                    "—"
+                  ) : (
+                    <>
+                      #{r.queueId} · {r.payoutMode ? words.mode(r.payoutMode) : ""}
+                      {r.allianceName ? <span className="block text-xs text-muted">{t("alliance", { name: r.allianceName })}</span> : null}
+                      <span className="block text-xs text-muted">{t("waiting", { count: r.waitingCount })}</span>
+                    </>
+                  )}
+                </td>
+                <td className={cell}>
+                  {t("ruleVersion", { version: r.ruleVersion, percent: percentText(r.rebateBps) })}
+                  <span className="block text-xs text-muted">{when(r.ruleChangedAt)}</span>
+                </td>
+                <td className={`${cell} text-xs text-muted`}>
+                  {r.reviewedAt ? `${r.reviewerUsername ?? ""} ${when(r.reviewedAt)}` : "—"}
+                  {r.status === "rejected" && r.reviewReason ? <span className="block">{t("reason", { reason: r.reviewReason })}</span> : null}
+                </td>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-line">
-              {rows.map((r) => (
-                <tr key={r.id} data-testid={`merchant-${r.slug}`}>
-                  <td className="py-2 pr-3">
-                    {r.status === "approved" ? (
-                      <Link className="font-medium text-brand-700 underline" href={`/s/${r.slug}`}>
-                        {r.name}
-                      </Link>
-                    ) : (
-                      <span className="font-medium">{r.name}</span>
-                    )}
-                    <span className="block font-mono text-xs text-muted">/s/{r.slug}</span>
-                  </td>
-                  <td className="py-2 pr-3">
-                    <Badge tone={TONE[r.status]}>{t(`status.${r.status}`)}</Badge>
-                  </td>
-                  <td className="py-2 pr-3">
-                    {r.queueId === null ? (
-                      "—"
-                    ) : (
-                      <>
-                        #{r.queueId} · {r.payoutMode ? words.mode(r.payoutMode) : ""}
-                        {r.allianceName ? <span className="block text-xs text-muted">{t("alliance", { name: r.allianceName })}</span> : null}
-                        <span className="block text-xs text-muted">{t("waiting", { count: r.waitingCount })}</span>
-                      </>
-                    )}
-                  </td>
-                  <td className="py-2 pr-3">
-                    {t("ruleVersion", { version: r.ruleVersion, percent: percentText(r.rebateBps) })}
-                    <span className="block text-xs text-muted">{when(r.ruleChangedAt)}</span>
-                  </td>
-                  <td className="py-2 text-xs text-muted">
-                    {r.reviewedAt ? `${r.reviewerUsername ?? ""} ${when(r.reviewedAt)}` : "—"}
-                    {r.status === "rejected" && r.reviewReason ? <span className="block">{t("reason", { reason: r.reviewReason })}</span> : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ),
+          }))}
+        />
       </Card>
     </div>
   );

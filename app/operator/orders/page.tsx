@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { getLocale, getTranslations } from "next-intl/server";
 import { z } from "zod";
-import { Badge, Card, EmptyState, Money, PageHeader, SearchForm, Table, type BadgeTone } from "@/app/_components";
+import { Badge, Card, EmptyState, Money, PageHeader, SearchForm, SortableTable, td, tdNum, type BadgeTone } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format/datetime";
 import { normalizeOrderNo, orderByNo, type OrderDetail, type OrderEntry } from "@/lib/orders/store-orders";
@@ -109,30 +109,31 @@ async function OrderCard({ order: o }: { order: OrderDetail }) {
         {o.entryList.length === 0 ? (
           <p className="text-sm text-muted">{t("noEntries")}</p>
         ) : (
-          <Table
+          <SortableTable
             data-testid="order-entries"
-            head={
-              <>
-                <th scope="col" className="px-2 py-1.5 text-left font-medium">{t("entryCols.position")}</th>
-                <th scope="col" className="px-2 py-1.5 text-right font-medium">{t("entryCols.target")}</th>
-                <th scope="col" className="px-2 py-1.5 text-left font-medium">{t("entryCols.status")}</th>
-                <th scope="col" className="px-2 py-1.5 text-left font-medium">{t("entryCols.settled")}</th>
-              </>
-            }
-          >
-            {o.entryList.map((e) => (
-              <tr key={e.id}>
-                <td className="px-2 py-1.5 tabular-nums">{e.position}</td>
-                <td className="px-2 py-1.5 text-right">
-                  <Money fen={e.targetFen} />
-                </td>
-                <td className="px-2 py-1.5">
-                  <Badge tone={ENTRY_TONE[e.status]}>{t(`entryStatus.${e.status}`)}</Badge>
-                </td>
-                <td className="px-2 py-1.5 text-muted tabular-nums">{e.settledAt ? when(e.settledAt) : "—"}</td>
-              </tr>
-            ))}
-          </Table>
+            columns={[
+              { label: t("entryCols.position") },
+              { label: t("entryCols.target"), num: true },
+              { label: t("entryCols.status") },
+              { label: t("entryCols.settled") },
+            ]}
+            rows={o.entryList.map((e) => ({
+              key: e.id,
+              values: [e.position, e.targetFen, t(`entryStatus.${e.status}`), e.settledAt?.getTime() ?? null],
+              row: (
+                <tr>
+                  <td className={`${td} tabular-nums`}>{e.position}</td>
+                  <td className={tdNum}>
+                    <Money fen={e.targetFen} />
+                  </td>
+                  <td className={td}>
+                    <Badge tone={ENTRY_TONE[e.status]}>{t(`entryStatus.${e.status}`)}</Badge>
+                  </td>
+                  <td className={`${td} text-muted tabular-nums`}>{e.settledAt ? when(e.settledAt) : "—"}</td>
+                </tr>
+              ),
+            }))}
+          />
         )}
       </Card>
 

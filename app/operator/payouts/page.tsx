@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { getLocale, getTranslations } from "next-intl/server";
-import { Badge, Card, EmptyState, Money, PageHeader, SortableTable, Table, td, tdNum, Th } from "@/app/_components";
+import { Badge, Card, EmptyState, Money, PageHeader, SortableTable, td, tdNum } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format/datetime";
 import { payoutHistory, readyQueues } from "@/lib/queue/ready";
@@ -84,34 +84,35 @@ export default async function OperatorPayoutsPage() {
         {history.length === 0 ? (
           <EmptyState title={t("historyEmpty")} className="py-6" />
         ) : (
-          <Table
+          <SortableTable
             data-testid="payout-history"
-            head={
-              <>
-                <Th>{t("historyCols.time")}</Th>
-                <Th>{t("historyCols.queue")}</Th>
-                <Th>{t("historyCols.customer")}</Th>
-                <Th num>{t("historyCols.position")}</Th>
-                <Th num>{t("historyCols.amount")}</Th>
-                <Th>{t("historyCols.kind")}</Th>
-              </>
-            }
-          >
-            {history.map((p) => (
-              <tr key={p.id}>
-                <td className={`${td} text-muted tabular-nums`}>{formatDateTime(p.createdAt, { seconds: true, locale })}</td>
-                <td className={td}>{p.queueName}</td>
-                <td className={`${td} max-w-[12rem] truncate`}>{p.customerName}</td>
-                <td className={tdNum}>{p.position}</td>
-                <td className={tdNum}>
-                  <Money fen={p.amountFen} />
-                </td>
-                <td className={td}>
-                  <Badge tone={p.kind === "draw" ? "warn" : "success"}>{t(`kind.${p.kind}`)}</Badge>
-                </td>
-              </tr>
-            ))}
-          </Table>
+            columns={[
+              { label: t("historyCols.time") },
+              { label: t("historyCols.queue") },
+              { label: t("historyCols.customer") },
+              { label: t("historyCols.position"), num: true },
+              { label: t("historyCols.amount"), num: true },
+              { label: t("historyCols.kind") },
+            ]}
+            rows={history.map((p) => ({
+              key: p.id,
+              values: [p.createdAt.getTime(), p.queueName, p.customerName, p.position, p.amountFen, t(`kind.${p.kind}`)],
+              row: (
+                <tr>
+                  <td className={`${td} text-muted tabular-nums`}>{formatDateTime(p.createdAt, { seconds: true, locale })}</td>
+                  <td className={td}>{p.queueName}</td>
+                  <td className={`${td} max-w-[12rem] truncate`}>{p.customerName}</td>
+                  <td className={tdNum}>{p.position}</td>
+                  <td className={tdNum}>
+                    <Money fen={p.amountFen} />
+                  </td>
+                  <td className={td}>
+                    <Badge tone={p.kind === "draw" ? "warn" : "success"}>{t(`kind.${p.kind}`)}</Badge>
+                  </td>
+                </tr>
+              ),
+            }))}
+          />
         )}
       </Card>
     </div>

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Metadata } from "next";
 import { getLocale, getTranslations } from "next-intl/server";
-import { Badge, Button, Card, EmptyState, Input, Money, PageHeader, Table, td, Th } from "@/app/_components";
+import { Badge, Button, Card, EmptyState, Input, Money, PageHeader, SortableTable, td } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format/datetime";
 import { findPointsCustomer, recentAdjustments, type AdjustmentLine } from "@/lib/points/adjust-view";
@@ -21,34 +21,37 @@ function signed(n: number): string {
 
 async function AdjustmentsTable({ rows, testId, showCustomer }: { rows: AdjustmentLine[]; testId: string; showCustomer: boolean }) {
   const [t, locale] = await Promise.all([getTranslations("operator.points"), getLocale()]);
+  // The customer column is only in the list of everyone's adjustments: columns and values drop it together.
+  const customer = <T,>(x: T): T[] => (showCustomer ? [x] : []);
   return (
-    <Table
+    <SortableTable
       data-testid={testId}
-      head={
-        <>
-          <Th>{t("cols.time")}</Th>
-          {showCustomer ? <Th>{t("cols.customer")}</Th> : null}
-          <Th num>{t("cols.points")}</Th>
-          <Th>{t("cols.reason")}</Th>
-          <Th>{t("cols.operator")}</Th>
-        </>
-      }
-    >
-      {rows.map((a) => (
-        <tr key={a.transactionId}>
-          <td className={`${td} text-muted tabular-nums`}>{formatDateTime(a.createdAt, { locale })}</td>
-          {showCustomer ? (
-            <td className={`${td} max-w-[12rem] truncate`} title={`${a.customerName} (${a.username})`}>
-              <span className="font-medium">{a.customerName}</span>
-              <span className="ml-1.5 text-xs text-muted">{a.username}</span>
-            </td>
-          ) : null}
-          <td className={`${td} text-right tabular-nums ${a.points > 0 ? "text-green-700" : "text-ink"}`}>{signed(a.points)}</td>
-          <td className="min-w-[10rem] px-2 py-1.5">{a.reason}</td>
-          <td className={`${td} max-w-[8rem] truncate text-muted`}>{a.operatorName ?? ""}</td>
-        </tr>
-      ))}
-    </Table>
+      columns={[
+        { label: t("cols.time") },
+        ...customer({ label: t("cols.customer") }),
+        { label: t("cols.points"), num: true },
+        { label: t("cols.reason") },
+        { label: t("cols.operator") },
+      ]}
+      rows={rows.map((a) => ({
+        key: a.transactionId,
+        values: [a.createdAt.getTime(), ...customer(a.customerName), a.points, a.reason, a.operatorName],
+        row: (
+          <tr>
+            <td className={`${td} text-muted tabular-nums`}>{formatDateTime(a.createdAt, { locale })}</td>
+            {showCustomer ? (
+              <td className={`${td} max-w-[12rem] truncate`} title={`${a.customerName} (${a.username})`}>
+                <span className="font-medium">{a.customerName}</span>
+                <span className="ml-1.5 text-xs text-muted">{a.username}</span>
+              </td>
+            ) : null}
+            <td className={`${td} text-right tabular-nums ${a.points > 0 ? "text-green-700" : "text-ink"}`}>{signed(a.points)}</td>
+            <td className="min-w-[10rem] px-2 py-1.5">{a.reason}</td>
+            <td className={`${td} max-w-[8rem] truncate text-muted`}>{a.operatorName ?? ""}</td>
+          </tr>
+        ),
+      }))}
+    />
   );
 }
 

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { getLocale, getTranslations } from "next-intl/server";
-import { Badge, Card, EmptyState, Money, PageHeader, Table, td, tdNum, Th, type BadgeTone } from "@/app/_components";
+import { Badge, Card, EmptyState, Money, PageHeader, SortableTable, td, tdNum, type BadgeTone } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format/datetime";
 import { decidedWithdrawals, pendingWithdrawals, pendingWithdrawalTotals, type WithdrawalStatus } from "@/lib/wallet/history";
@@ -55,42 +55,43 @@ export default async function OperatorWithdrawalsPage() {
             <EmptyState title={t("pendingEmpty")} description={t("pendingEmptyBody")} className="py-6" />
           ) : (
             <>
-              <Table
+              <SortableTable
                 data-testid="pending-withdrawals"
-                head={
-                  <>
-                    <Th>{t("cols.id")}</Th>
-                    <Th>{t("cols.time")}</Th>
-                    <Th>{t("cols.customer")}</Th>
-                    <Th num>{t("cols.amount")}</Th>
-                    <Th num>{t("cols.fee")}</Th>
-                    <Th num>{t("cols.net")}</Th>
-                    <Th num>{t("cols.actions")}</Th>
-                  </>
-                }
-              >
-                {pending.map((w) => (
-                  <tr key={w.id} data-testid={`pending-withdrawal-${w.id}`} className="align-top">
-                    <td className={`${td} text-muted`}>#{w.id}</td>
-                    <td className={`${td} text-muted tabular-nums`}>{formatDateTime(w.createdAt, { locale })}</td>
-                    <td className={td}>
-                      <Customer name={w.customerName} username={w.username} />
-                    </td>
-                    <td className={tdNum}>
-                      <Money fen={w.amountFen} />
-                    </td>
-                    <td className={tdNum}>
-                      <Money fen={w.feeFen} />
-                    </td>
-                    <td className={tdNum}>
-                      <Money fen={w.amountFen - w.feeFen} />
-                    </td>
-                    <td className="px-2 py-1">
-                      <DecisionButtons withdrawalId={w.id} amountFen={w.amountFen} />
-                    </td>
-                  </tr>
-                ))}
-              </Table>
+                columns={[
+                  { label: t("cols.id") },
+                  { label: t("cols.time") },
+                  { label: t("cols.customer") },
+                  { label: t("cols.amount"), num: true },
+                  { label: t("cols.fee"), num: true },
+                  { label: t("cols.net"), num: true },
+                  { label: t("cols.actions"), num: true, sortable: false },
+                ]}
+                rows={pending.map((w) => ({
+                  key: w.id,
+                  values: [w.id, w.createdAt.getTime(), w.customerName, w.amountFen, w.feeFen, w.amountFen - w.feeFen],
+                  row: (
+                    <tr data-testid={`pending-withdrawal-${w.id}`} className="align-top">
+                      <td className={`${td} text-muted`}>#{w.id}</td>
+                      <td className={`${td} text-muted tabular-nums`}>{formatDateTime(w.createdAt, { locale })}</td>
+                      <td className={td}>
+                        <Customer name={w.customerName} username={w.username} />
+                      </td>
+                      <td className={tdNum}>
+                        <Money fen={w.amountFen} />
+                      </td>
+                      <td className={tdNum}>
+                        <Money fen={w.feeFen} />
+                      </td>
+                      <td className={tdNum}>
+                        <Money fen={w.amountFen - w.feeFen} />
+                      </td>
+                      <td className="px-2 py-1">
+                        <DecisionButtons withdrawalId={w.id} amountFen={w.amountFen} />
+                      </td>
+                    </tr>
+                  ),
+                }))}
+              />
               {totals.count > pending.length ? <p className="mt-2 text-xs text-muted">{t("more", { count: PENDING_LIMIT })}</p> : null}
             </>
           )}
@@ -101,38 +102,39 @@ export default async function OperatorWithdrawalsPage() {
         {history.length === 0 ? (
           <EmptyState title={t("historyEmpty")} className="py-6" />
         ) : (
-          <Table
+          <SortableTable
             data-testid="withdrawal-history"
-            head={
-              <>
-                <Th>{t("historyCols.decided")}</Th>
-                <Th>{t("historyCols.id")}</Th>
-                <Th>{t("historyCols.customer")}</Th>
-                <Th num>{t("historyCols.amount")}</Th>
-                <Th>{t("historyCols.status")}</Th>
-                <Th>{t("historyCols.by")}</Th>
-                <Th>{t("historyCols.reason")}</Th>
-              </>
-            }
-          >
-            {history.map((w) => (
-              <tr key={w.id} data-testid={`decided-withdrawal-${w.id}`}>
-                <td className={`${td} text-muted tabular-nums`}>{w.decidedAt ? formatDateTime(w.decidedAt, { locale }) : ""}</td>
-                <td className={`${td} text-muted`}>#{w.id}</td>
-                <td className={td}>
-                  <Customer name={w.customerName} username={w.username} />
-                </td>
-                <td className={tdNum}>
-                  <Money fen={w.amountFen} />
-                </td>
-                <td className={td}>
-                  <Badge tone={TONE[w.status]}>{t(`status.${w.status}`)}</Badge>
-                </td>
-                <td className={`${td} max-w-[8rem] truncate`}>{w.decidedByName ?? ""}</td>
-                <td className="min-w-[10rem] px-2 py-1.5 text-muted">{w.reason ?? ""}</td>
-              </tr>
-            ))}
-          </Table>
+            columns={[
+              { label: t("historyCols.decided") },
+              { label: t("historyCols.id") },
+              { label: t("historyCols.customer") },
+              { label: t("historyCols.amount"), num: true },
+              { label: t("historyCols.status") },
+              { label: t("historyCols.by") },
+              { label: t("historyCols.reason"), sortable: false },
+            ]}
+            rows={history.map((w) => ({
+              key: w.id,
+              values: [w.decidedAt?.getTime() ?? null, w.id, w.customerName, w.amountFen, t(`status.${w.status}`), w.decidedByName],
+              row: (
+                <tr data-testid={`decided-withdrawal-${w.id}`}>
+                  <td className={`${td} text-muted tabular-nums`}>{w.decidedAt ? formatDateTime(w.decidedAt, { locale }) : ""}</td>
+                  <td className={`${td} text-muted`}>#{w.id}</td>
+                  <td className={td}>
+                    <Customer name={w.customerName} username={w.username} />
+                  </td>
+                  <td className={tdNum}>
+                    <Money fen={w.amountFen} />
+                  </td>
+                  <td className={td}>
+                    <Badge tone={TONE[w.status]}>{t(`status.${w.status}`)}</Badge>
+                  </td>
+                  <td className={`${td} max-w-[8rem] truncate`}>{w.decidedByName ?? ""}</td>
+                  <td className="min-w-[10rem] px-2 py-1.5 text-muted">{w.reason ?? ""}</td>
+                </tr>
+              ),
+            }))}
+          />
         )}
       </Card>
     </div>
