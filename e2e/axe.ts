@@ -108,9 +108,16 @@ export function instrumentBrowser(browser: Browser): Browser {
   instrumented.add(browser);
   const newContext = browser.newContext.bind(browser);
   const newPage = browser.newPage.bind(browser);
-  browser.newContext = async (...args: Parameters<Browser["newContext"]>) => instrumentContext(await newContext(...args));
+  // axe-core runs as a script in the page, which a context without JavaScript never runs (the check
+  // would wait until the test times out): such contexts are left alone.
+  const scripted = (options?: Parameters<Browser["newContext"]>[0]) => options?.javaScriptEnabled !== false;
+  browser.newContext = async (...args: Parameters<Browser["newContext"]>) => {
+    const context = await newContext(...args);
+    return scripted(args[0]) ? instrumentContext(context) : context;
+  };
   browser.newPage = async (...args: Parameters<Browser["newPage"]>) => {
     const page = await newPage(...args);
+    if (!scripted(args[0])) return page;
     instrumentContext(page.context());
     return instrumentPage(page);
   };
