@@ -17,7 +17,7 @@ import { LeaveButton } from "./leave-button";
  */
 export function LiveQueue({ initial }: { initial: CustomerLive }) {
   const t = useTranslations("customer.live");
-  const live = useLiveJson<CustomerLive>("/api/me/live", initial);
+  const { data: live } = useLiveJson<CustomerLive>("/api/me/live", initial);
   const router = useRouter();
   const seenWaiting = useRef(new Map(initial.waiting.map((e) => [e.id, e.position])));
   const [celebrate, setCelebrate] = useState<LivePayout[]>([]);
