@@ -8,7 +8,7 @@ import { Button, Dialog, EmptyState, Money, ProgressBar, Toast } from "@/app/_co
 import { useLiveJson } from "@/app/_components/use-live-json";
 import type { CustomerLive, LiveEntry, LivePayout } from "@/lib/customers/live";
 import { formatFen } from "@/lib/money/format";
-import { LeaveButton } from "./leave-button";
+import { LeaveDialog } from "./leave-dialog";
 
 /**
  * 我的排队, live: the waiting entries' places, amounts ahead and progress follow the queue without
@@ -17,8 +17,9 @@ import { LeaveButton } from "./leave-button";
  */
 export function LiveQueue({ initial }: { initial: CustomerLive }) {
   const t = useTranslations("customer.live");
-  const { data: live } = useLiveJson<CustomerLive>("/api/me/live", initial);
+  const { data: live, change } = useLiveJson<CustomerLive>("/api/me/live", initial);
   const router = useRouter();
+  const [leaving, setLeaving] = useState<LiveEntry | null>(null);
   const seenWaiting = useRef(new Map(initial.waiting.map((e) => [e.id, e.position])));
   const [celebrate, setCelebrate] = useState<LivePayout[]>([]);
   const [moved, setMoved] = useState<string | null>(null);
@@ -37,6 +38,17 @@ export function LiveQueue({ initial }: { initial: CustomerLive }) {
     }
   }, [live, router, t]);
 
+  function onLeaveClosed(left: boolean) {
+    const entry = leaving;
+    setLeaving(null);
+    if (left && entry) {
+      // Off the list at once, not at the next poll (which may be paused or backing off), and ahead
+      // of a poll already on its way; the server-rendered cards (settled entries, points) follow.
+      change((d) => ({ ...d, waiting: d.waiting.filter((e) => e.id !== entry.id) }));
+      router.refresh();
+    }
+  }
+
   return (
     <>
       {live.waiting.length === 0 ? (
@@ -52,10 +64,11 @@ export function LiveQueue({ initial }: { initial: CustomerLive }) {
       ) : (
         <ul className="space-y-4" data-testid="waiting-entries">
           {live.waiting.map((e) => (
-            <WaitingEntry key={e.id} entry={e} />
+            <WaitingEntry key={e.id} entry={e} onLeave={() => setLeaving(e)} />
           ))}
         </ul>
       )}
+      <LeaveDialog entry={leaving} onClosed={onLeaveClosed} />
       {celebrate.length > 0 ? <Celebration payouts={celebrate} onClose={() => setCelebrate([])} /> : null}
       {moved && celebrate.length === 0 ? (
         <Toast onClose={() => setMoved(null)} closeLabel={t("close")}>
@@ -66,8 +79,9 @@ export function LiveQueue({ initial }: { initial: CustomerLive }) {
   );
 }
 
-function WaitingEntry({ entry: e }: { entry: LiveEntry }) {
+function WaitingEntry({ entry: e, onLeave }: { entry: LiveEntry; onLeave: () => void }) {
   const t = useTranslations("customer.live");
+  const tl = useTranslations("customer.leave");
   const percent = Math.floor(e.progressBps / 100);
   return (
     <li className="space-y-1" data-testid={`entry-${e.id}`}>
@@ -93,7 +107,9 @@ function WaitingEntry({ entry: e }: { entry: LiveEntry }) {
         <p className="text-xs text-muted">
           {t("details", { target: formatFen(e.targetFen), ahead: formatFen(e.aheadFen ?? 0), needed: formatFen(e.neededFen ?? 0) })}
         </p>
-        <LeaveButton entryId={e.id} queueName={e.queueName} />
+        <Button variant="secondary" size="sm" className="shrink-0 whitespace-nowrap" onClick={onLeave} data-testid={`leave-${e.id}`} aria-haspopup="dialog">
+          {tl("open")}
+        </Button>
       </div>
     </li>
   );

@@ -1,6 +1,5 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useActionState, useEffect, useId, useRef, useState, useTransition } from "react";
 import { Button, Dialog, FormError } from "@/app/_components";
@@ -12,56 +11,49 @@ import { leaveQueueAction, quoteExitAction, type ExitQuoteView, type LeaveOutcom
 type QuoteState = ActionState<{ quote: ExitQuoteView }>;
 type LeaveState = ActionState<LeaveOutcome>;
 
+/** The entry being left, as the list showed it when its 退出排队 was pressed. */
+export type Leaving = { id: number; queueName: string };
+
 /**
- * The 退出排队 button of one waiting entry. It opens a modal dialog (native <dialog>: focus stays
+ * The leave dialog of the live list (one for all entries): a modal (native <dialog>: focus stays
  * inside, Esc closes it) that fetches the exact compensation first, and only then offers to leave
- * for exactly that figure.
+ * for exactly that figure. It lives beside the list, not inside the entry's row, so a poll that
+ * takes the entry off the list while the dialog shows the result does not take the dialog away.
+ * `onClosed(left)` says whether the entry is no longer waiting (left now or before).
  */
-export function LeaveButton({ entryId, queueName }: { entryId: number; queueName: string }) {
-  const t = useTranslations("customer.leave");
+export function LeaveDialog({ entry, onClosed }: { entry: Leaving | null; onClosed: (left: boolean) => void }) {
   const dialogRef = useRef<HTMLDialogElement>(null);
-  const [session, setSession] = useState(0);
-  const [open, setOpen] = useState(false);
-  const [changed, setChanged] = useState(false);
-  const router = useRouter();
+  const left = useRef(false);
   const titleId = useId();
+  const markLeft = () => {
+    left.current = true;
+  };
 
-  function show() {
-    setSession((s) => s + 1);
-    setChanged(false);
-    setOpen(true);
-    dialogRef.current?.showModal();
-  }
-
-  function onClose() {
-    setOpen(false);
-    // The entry has moved from waiting to settled: show the page as it is now.
-    if (changed) router.refresh();
-  }
+  useEffect(() => {
+    if (entry && !dialogRef.current?.open) {
+      left.current = false;
+      dialogRef.current?.showModal();
+    }
+  }, [entry]);
 
   return (
-    <>
-      <Button variant="secondary" size="sm" className="shrink-0 whitespace-nowrap" onClick={show} data-testid={`leave-${entryId}`} aria-haspopup="dialog">
-        {t("open")}
-      </Button>
-      <Dialog
-        ref={dialogRef}
-        onClose={onClose}
-        aria-labelledby={titleId}
-        data-testid={`leave-dialog-${entryId}`}
-      >
-        {open ? (
-          <LeaveDialogBody
-            key={session}
-            entryId={entryId}
-            queueName={queueName}
-            titleId={titleId}
-            onLeft={() => setChanged(true)}
-            close={() => dialogRef.current?.close()}
-          />
-        ) : null}
-      </Dialog>
-    </>
+    <Dialog
+      ref={dialogRef}
+      onClose={() => onClosed(left.current)}
+      aria-labelledby={titleId}
+      data-testid={entry ? `leave-dialog-${entry.id}` : "leave-dialog"}
+    >
+      {entry ? (
+        <LeaveDialogBody
+          key={entry.id}
+          entryId={entry.id}
+          queueName={entry.queueName}
+          titleId={titleId}
+          onLeft={markLeft}
+          close={() => dialogRef.current?.close()}
+        />
+      ) : null}
+    </Dialog>
   );
 }
 
