@@ -31,6 +31,8 @@ test("pages carry a nonce-based CSP and the other security headers, a fresh nonc
   const csp = a.headers()["content-security-policy"]!;
   expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{20,}' 'strict-dynamic'/);
   for (const d of ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'"]) expect(csp).toContain(d);
+  // Neither inline scripts nor inline style attributes: the progress bars are <progress> elements.
+  expect(csp).not.toContain("unsafe-inline");
   const nonce = (h: string) => /'nonce-([^']+)'/.exec(h)![1];
   expect(nonce(b.headers()["content-security-policy"]!)).not.toBe(nonce(csp));
   // The page's scripts carry this response's nonce.
@@ -50,6 +52,8 @@ test("the main pages run with no CSP violation, signed out and in every role", a
   const visits: [null | [string, string], string[]][] = [
     [null, ["/", "/login", "/register", "/rules", "/s/tea-house", "/s/tea-house/rules"]],
     [["demo", "demo-pass-2026"], ["/me", "/me/points", "/me/wallet", "/apply"]],
+    // A customer with waiting entries: /me draws their progress bars, the store page its pool gauge.
+    [["guest", "guest-pass-2026"], ["/me", "/s/noodle-bar"]],
     [["tea", "merchant-pass-2026"], ["/merchant", "/merchant/queue", "/merchant/orders", "/merchant/settings", "/merchant/poster", "/merchant/api-keys"]],
     [["ops", "operator-pass-2026"], ["/operator", "/operator/payouts", "/operator/merchants", "/operator/ledger", "/operator/withdrawals", "/operator/audit"]],
   ];
