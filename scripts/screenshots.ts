@@ -12,7 +12,8 @@ const noodle = DEMO_STORES.find((s) => s.slug === "noodle-bar")!;
 const SHOTS = [
   { file: "store.png", user: DEMO_USERS.customer, path: "/s/noodle-bar", scheme: "light" },
   { file: "store-dark.png", user: DEMO_USERS.customer, path: "/s/noodle-bar", scheme: "dark" },
-  { file: "me.png", user: DEMO_USERS.customer, path: "/me", scheme: "light" },
+  // guest has three orders waiting at the noodle bar: /me shows a live queue, not its empty state.
+  { file: "me.png", user: DEMO_USERS.guest, path: "/me", scheme: "light" },
   { file: "merchant.png", user: { username: noodle.owner, password: noodle.password }, path: "/merchant", scheme: "light" },
   { file: "operator.png", user: DEMO_USERS.operator, path: "/operator", scheme: "light" },
 ] as const;
