@@ -143,6 +143,8 @@ test("keyboard only: a store opens, its merchant sets a rule, a customer orders,
     // of texts, so the match waits: a single text fails at once, without retrying, while the
     // locator still finds the two places of a moment before.)
     await expect(customer.getByTestId("entry-position")).toHaveText(["1"], { timeout: 2_000 });
+    // Focus lands on the live list, not on the page's body: the next Tab goes on from there.
+    await expect(customer.getByTestId("live-list")).toBeFocused();
   });
 
   await test.step("another customer's ¥700 order frees the ¥100 entry", async () => {

@@ -23,6 +23,9 @@ export function LiveQueue({ initial }: { initial: CustomerLive }) {
   const seenWaiting = useRef(new Map(initial.waiting.map((e) => [e.id, e.position])));
   const [celebrate, setCelebrate] = useState<LivePayout[]>([]);
   const [moved, setMoved] = useState<string | null>(null);
+  // After a leave the focused 退出排队 button is gone with its entry; focus goes to the list itself,
+  // not to the page's body, so a keyboard or screen-reader user carries on from where they were.
+  const listRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     const before = seenWaiting.current;
@@ -46,28 +49,31 @@ export function LiveQueue({ initial }: { initial: CustomerLive }) {
       // of a poll already on its way; the server-rendered cards (settled entries, points) follow.
       change((d) => ({ ...d, waiting: d.waiting.filter((e) => e.id !== entry.id) }));
       router.refresh();
+      requestAnimationFrame(() => listRef.current?.focus());
     }
   }
 
   return (
     <>
-      {live.waiting.length === 0 ? (
-        <EmptyState
-          title={t("emptyTitle")}
-          description={t("emptyBody")}
-          action={
-            <Link className="font-medium text-brand-700 underline" href="/">
-              {t("emptyAction")}
-            </Link>
-          }
-        />
-      ) : (
-        <ul className="space-y-4" data-testid="waiting-entries">
-          {live.waiting.map((e) => (
-            <WaitingEntry key={e.id} entry={e} onLeave={() => setLeaving(e)} />
-          ))}
-        </ul>
-      )}
+      <div ref={listRef} tabIndex={-1} className="rounded-xl outline-none focus-visible:ring-2 focus-visible:ring-brand-600" data-testid="live-list">
+        {live.waiting.length === 0 ? (
+          <EmptyState
+            title={t("emptyTitle")}
+            description={t("emptyBody")}
+            action={
+              <Link className="font-medium text-brand-700 underline" href="/">
+                {t("emptyAction")}
+              </Link>
+            }
+          />
+        ) : (
+          <ul className="space-y-4" data-testid="waiting-entries">
+            {live.waiting.map((e) => (
+              <WaitingEntry key={e.id} entry={e} onLeave={() => setLeaving(e)} />
+            ))}
+          </ul>
+        )}
+      </div>
       <LeaveDialog entry={leaving} onClosed={onLeaveClosed} />
       {celebrate.length > 0 ? <Celebration payouts={celebrate} onClose={() => setCelebrate([])} /> : null}
       {moved && celebrate.length === 0 ? (
