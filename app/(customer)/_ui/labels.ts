@@ -1,3 +1,4 @@
+import type { getTranslations } from "next-intl/server";
 import type { BadgeTone } from "@/app/_components";
 import { ledgerTxKind } from "@/db/schema/ledger";
 
@@ -11,6 +12,14 @@ export type TxKind = (typeof TX_KINDS)[number];
 
 export function isTxKind(kind: string): kind is TxKind {
   return (TX_KINDS as readonly string[]).includes(kind);
+}
+
+type LabelT = Awaited<ReturnType<typeof getTranslations<"customer.labels">>>;
+
+/** A history row's name (/me and /me/points): its ledger event, with the reason given for it, if any. */
+export function historyLabel(tl: LabelT, h: { kind: string; reason: string | null }): string {
+  const label = isTxKind(h.kind) ? tl(`txKind.${h.kind}`) : h.kind;
+  return h.reason ? tl("withReason", { label, reason: h.reason }) : label;
 }
 
 export const ACCOUNTS = ["wallet", "withdrawals_pending", "points_locked", "points_available"] as const;

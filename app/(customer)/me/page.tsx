@@ -7,7 +7,7 @@ import { formatShortDateTime } from "@/lib/format/datetime";
 import { toCustomerLive } from "@/lib/customers/live";
 import { customerEntries } from "@/lib/queue/position";
 import { EntryStatusBadge } from "../_ui/entry-status";
-import { isCustomerAccount, isTxKind } from "../_ui/labels";
+import { isCustomerAccount, historyLabel } from "../_ui/labels";
 import { SharedQueue } from "../_ui/shared-queue";
 import { LiveQueue } from "./live-queue";
 
@@ -94,11 +94,7 @@ export default async function MePage() {
               <li key={`${h.transactionId}-${h.account}-${i}`} className="flex items-center justify-between gap-3 py-2">
                 <span className="min-w-0">
                   <span className="block">
-                    {h.reason
-                      ? tl("withReason", { label: isTxKind(h.kind) ? tl(`txKind.${h.kind}`) : h.kind, reason: h.reason })
-                      : isTxKind(h.kind)
-                        ? tl(`txKind.${h.kind}`)
-                        : h.kind}
+                    {historyLabel(tl, h)}
                   </span>
                   <span className="block text-xs text-muted">
                     {isCustomerAccount(h.account) ? tl(`account.${h.account}`) : h.account} · {formatShortDateTime(h.createdAt, { locale })}

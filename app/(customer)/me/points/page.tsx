@@ -10,7 +10,7 @@ import { pointsHistory, releaseHistory } from "@/lib/points/history";
 import { pointsPolicy } from "@/lib/points/policy";
 import { dailyReleaseOf } from "@/lib/points/release";
 import { bpsPercent } from "../../_ui/format";
-import { isTxKind } from "../../_ui/labels";
+import { historyLabel } from "../../_ui/labels";
 
 export const dynamic = "force-dynamic";
 
@@ -128,11 +128,7 @@ export default async function PointsPage() {
               <li key={h.transactionId} className="flex items-start justify-between gap-3 py-2">
                 <span className="min-w-0">
                   <span className="block">
-                    {h.reason
-                      ? tl("withReason", { label: isTxKind(h.kind) ? tl(`txKind.${h.kind}`) : h.kind, reason: h.reason })
-                      : isTxKind(h.kind)
-                        ? tl(`txKind.${h.kind}`)
-                        : h.kind}
+                    {historyLabel(tl, h)}
                   </span>
                   <span className="block text-xs text-muted">
                     {formatShortDateTime(h.createdAt, { locale })}
