@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { homePathFor, safeNextPath } from "@/lib/auth/next-path";
 import { getViewer } from "@/lib/auth/session";
+import { FormSuccess } from "@/app/_components";
 
 /**
  * The `next` path an auth page carries on. A viewer who is already signed in never sees the form:
@@ -45,9 +46,9 @@ export function AuthCard({
         <h1 className="text-xl font-semibold text-ink">{title}</h1>
         {subtitle ? <p className="mt-1 text-sm text-muted">{subtitle}</p> : null}
         {notice ? (
-          <p role="status" className="mt-4 rounded-xl bg-green-50 px-3 py-2 text-sm text-green-800" data-testid="auth-notice">
+          <FormSuccess className="mt-4" data-testid="auth-notice">
             {notice}
-          </p>
+          </FormSuccess>
         ) : null}
         <div className="mt-5">{children}</div>
       </div>

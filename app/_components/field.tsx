@@ -51,6 +51,11 @@ export function Field({ name, label, hint, error, id, className, ...rest }: Fiel
 }
 
 /** A message for the whole form (not tied to one field). */
+/** What a form says when it worked: announced politely (role="status"), beside FormError. */
+export function FormSuccess({ className, ...rest }: ComponentProps<"p">) {
+  return <p role="status" className={cn("rounded-xl bg-green-50 px-3 py-2 text-sm text-green-800", className)} {...rest} />;
+}
+
 export function FormError({ children }: { children?: ReactNode }) {
   if (!children) return null;
   return (

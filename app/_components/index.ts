@@ -6,7 +6,7 @@ export { Card } from "./card";
 export { Dialog } from "./dialog";
 export { cn } from "./cn";
 export { EmptyState } from "./empty-state";
-export { Field, FormError, Input, type FieldProps } from "./field";
+export { Field, FormError, FormSuccess, Input, type FieldProps } from "./field";
 export { Money } from "./money";
 export { NewPasswordField } from "./new-password-field";
 export { PageHeader } from "./page-header";

@@ -3,7 +3,7 @@ import type { Db } from "@/db";
 import { users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
-import { confirmPassword } from "@/lib/wallet/confirm";
+import { confirmPassword } from "./confirm-password";
 import { hashPassword } from "./password";
 import { normalisePassword } from "./password-rules";
 import { endAllSessions } from "./users";

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { db, pool } from "@/db";
 import { authThrottles, users } from "@/db/schema";
 import { RateLimitError } from "@/lib/errors";
-import { confirmPassword } from "@/lib/wallet/confirm";
+import { confirmPassword } from "@/lib/auth/confirm-password";
 import { makeCustomer } from "@/lib/testing/fixtures";
 import { hashPassword } from "./password";
 import { accountBucket, addressBucket, admitAttempt, pruneThrottles, recordSuccess, throttled, type Bucket } from "./throttle";

@@ -7,7 +7,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { customerHistory } from "@/lib/customers/summary";
 import { balanceOf, derivedBalance, makeCustomer, makeStore, placePaidOrder } from "@/lib/testing/fixtures";
 import { expectLedgerClean } from "@/lib/testing/verify";
-import { confirmPassword } from "./confirm";
+import { confirmPassword } from "@/lib/auth/confirm-password";
 import { customerWithdrawals, decidedWithdrawals, pendingWithdrawals, withdrawalsToday } from "./history";
 import { WITHDRAWAL_RULES } from "./rules";
 import { approveWithdrawal, rejectWithdrawal, requestWithdrawal } from "./withdrawals";

@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState, useEffect, useId, useRef, useState, useTransition } from "react";
-import { Button, Dialog, FormError } from "@/app/_components";
+import { Button, Dialog, FormError, FormSuccess } from "@/app/_components";
 import type { ActionState } from "@/lib/auth/action";
 import { formatFen } from "@/lib/money/format";
 import { bpsPercent } from "../_ui/format";
@@ -101,13 +101,13 @@ function LeaveDialogBody({
 
       {finished ? (
         <>
-          <p role="status" className="rounded-xl bg-green-50 px-3 py-2 text-sm text-green-800" data-testid="leave-result">
+          <FormSuccess data-testid="leave-result">
             {leaveState.outcome === "left"
               ? leaveState.points > 0
                 ? t("left", { points: leaveState.points })
                 : t("leftNothing")
               : t("alreadyLeft")}
-          </p>
+          </FormSuccess>
           <div className="flex justify-end">
             <Button onClick={close} autoFocus>
               {t("done")}

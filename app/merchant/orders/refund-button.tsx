@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useActionState, useId, useRef, useState } from "react";
-import { Button, Dialog, FormError } from "@/app/_components";
+import { Button, Dialog, FormError, FormSuccess } from "@/app/_components";
 import type { ActionState } from "@/lib/auth/action";
 import type { EntryCounts } from "@/lib/orders/store-orders";
 import { formatFen } from "@/lib/money/format";
@@ -91,7 +91,7 @@ function RefundDialogBody({
       </h2>
       {state?.ok ? (
         <>
-          <p role="status" className="rounded-xl bg-green-50 px-3 py-2 text-sm text-green-800" data-testid="refund-result">
+          <FormSuccess data-testid="refund-result">
             {t("ok", {
               orderNo: state.orderNo,
               amount: formatFen(state.refundedFen),
@@ -99,7 +99,7 @@ function RefundDialogBody({
               points: state.pointsFromLocked + state.pointsFromAvailable,
               returned: state.pointsReturned,
             })}
-          </p>
+          </FormSuccess>
           <div className="flex justify-end">
             <Button onClick={close} autoFocus>
               {t("done")}

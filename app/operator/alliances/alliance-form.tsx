@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
-import { Button, Field, FormError } from "@/app/_components";
+import { Button, Field, FormError, FormSuccess } from "@/app/_components";
 import type { ActionState } from "@/lib/auth/action";
 import { formatFen } from "@/lib/money/format";
 import { formAllianceAction } from "./actions";
@@ -115,9 +115,9 @@ export function AllianceForm({ candidates }: { candidates: CandidateStore[] }) {
         </>
       )}
       {!pending && state?.ok ? (
-        <p role="status" className="rounded-xl bg-green-50 px-3 py-2 text-sm text-green-800" data-testid="alliance-done">
+        <FormSuccess data-testid="alliance-done">
           {t("done", { name: state.name, stores: list(state.members) })}
-        </p>
+        </FormSuccess>
       ) : null}
     </div>
   );

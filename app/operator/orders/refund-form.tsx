@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState, useId } from "react";
-import { Button, Card } from "@/app/_components";
+import { Button, Card, FormSuccess } from "@/app/_components";
 import type { ActionState } from "@/lib/auth/action";
 import { formatFen } from "@/lib/money/format";
 import { operatorRefundAction } from "./actions";
@@ -22,7 +22,7 @@ export function OperatorRefundForm({ orderId, refundable }: { orderId: number; r
   if (state?.ok) {
     return (
       <Card title={t("title")}>
-        <p role="status" className="rounded-xl bg-green-50 px-3 py-2 text-sm text-green-800" data-testid="refund-result">
+        <FormSuccess data-testid="refund-result">
           {t("ok", {
             orderNo: state.orderNo,
             amount: formatFen(state.refundedFen),
@@ -30,7 +30,7 @@ export function OperatorRefundForm({ orderId, refundable }: { orderId: number; r
             points: state.pointsTaken,
             returned: state.pointsReturned,
           })}
-        </p>
+        </FormSuccess>
       </Card>
     );
   }

@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
-import { Button, Field, FormError } from "@/app/_components";
+import { Button, Field, FormError, FormSuccess } from "@/app/_components";
 import { formatFen } from "@/lib/money/format";
 import { adjustPointsAction } from "./actions";
 
@@ -65,9 +65,9 @@ export function AdjustForm({ userId, available, requestKey }: { userId: number; 
       />
       {formError ? <FormError>{formError}</FormError> : null}
       {state?.ok ? (
-        <p role="status" className="rounded-xl bg-green-50 px-3 py-2 text-sm text-green-800" data-testid="adjust-done">
+        <FormSuccess data-testid="adjust-done">
           {state.duplicate ? t("duplicate") : t(state.points > 0 ? "added" : "taken", { points: Math.abs(state.points), after: state.availableAfter })}
-        </p>
+        </FormSuccess>
       ) : null}
       <Button type="submit" pending={pending} pendingText={t("pending")}>
         {t("submit")}

@@ -8,7 +8,7 @@ import { validatedAction } from "@/lib/auth/action";
 import { PASSWORD_MAX } from "@/lib/auth/password";
 import { DomainError } from "@/lib/errors";
 import { parseYuan } from "@/lib/money/parse";
-import { confirmPassword } from "@/lib/wallet/confirm";
+import { confirmPassword } from "@/lib/auth/confirm-password";
 import { WITHDRAWAL_RULES } from "@/lib/wallet/rules";
 import { requestWithdrawal } from "@/lib/wallet/withdrawals";
 

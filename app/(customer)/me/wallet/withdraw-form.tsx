@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
-import { Button, Field, FormError } from "@/app/_components";
+import { Button, Field, FormError, FormSuccess } from "@/app/_components";
 import { formatFen } from "@/lib/money/format";
 import { WITHDRAWAL_RULES, withdrawalFee } from "@/lib/wallet/rules";
 import { requestWithdrawalAction } from "./actions";
@@ -81,9 +81,9 @@ export function WithdrawForm({ walletFen, disabledReason }: { walletFen: number;
       />
       {formError ? <FormError>{formError}</FormError> : null}
       {state?.ok ? (
-        <p role="status" className="rounded-xl bg-green-50 px-3 py-2 text-sm text-green-800" data-testid="withdraw-done">
+        <FormSuccess data-testid="withdraw-done">
           {t("done", { amount: formatFen(state.amountFen) })}
-        </p>
+        </FormSuccess>
       ) : null}
       {disabledReason ? <p className="text-sm text-muted" data-testid="withdraw-disabled">{disabledReason}</p> : null}
       <Button type="submit" size="lg" pending={pending} pendingText={t("pending")} disabled={disabledReason !== null}>

@@ -1,16 +1,16 @@
 import { eq } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
 import { users } from "@/db/schema";
-import { PASSWORD_MAX, verifyPassword } from "@/lib/auth/password";
-import { throttled, withdrawBucket } from "@/lib/auth/throttle";
+import { PASSWORD_MAX, verifyPassword } from "./password";
+import { throttled, withdrawBucket } from "./throttle";
 import { DomainError } from "@/lib/errors";
 
 /**
- * Checks the password a signed-in user re-enters to confirm a money movement, against their
- * stored hash. Refuses with a field error on `password`. Call it before opening the money
- * transaction: argon2 is slow on purpose, and no lock should wait on it.
- * Wrong passwords are throttled like logins (5 per 15 minutes, then a lockout with backoff), so a
- * stolen session cannot guess the password that guards the wallet.
+ * Checks the password a signed-in user re-enters to confirm a sensitive step (a withdrawal, a
+ * password change) against their stored hash. Refuses with a field error on `password`. Call it
+ * before opening the transaction: argon2 is slow on purpose, and no lock should wait on it.
+ * Wrong passwords are throttled like logins (5 per 15 minutes, then a lockout with backoff), in one
+ * bucket for every such step, so a stolen session cannot guess the password that guards the wallet.
  */
 export async function confirmPassword(conn: Db | Tx, userId: number, password: string): Promise<void> {
   await throttled(conn, [withdrawBucket(userId)], "password", () => checkPassword(conn, userId, password));
