@@ -5,7 +5,7 @@
 //   npm run bench -- --skip-build reuse the existing .next build
 //   npm run bench -- --cpu-prof   also write a V8 CPU profile of the server and print its top functions
 //   npm run bench -- --keep-db    do not drop the bench database at the end
-//   npm run bench -- --only=pos   run only some phases (ref, pos, action, hot, page, drain, position)
+//   npm run bench -- --only=pos   run only some phases (ref, pos, floor, action, hot, page, drain, position)
 //
 // It creates a fresh database `freeline_bench_<ts>` on DATABASE_URL's server (default: the local
 // postgres://postgres@127.0.0.1:5432), migrates it, seeds 100 stores and 10,000 customers with
@@ -34,7 +34,7 @@ const smoke = argv.includes("--smoke");
 const skipBuild = argv.includes("--skip-build");
 const cpuProf = argv.includes("--cpu-prof");
 const keepDb = argv.includes("--keep-db");
-// --only=pos,page: run only these phases (ref, pos, action, hot, page, drain, position), e.g. to
+// --only=pos,page: run only these phases (ref, pos, floor, action, hot, page, drain, position), e.g. to
 // take a CPU profile of one path; skipped figures come out as null.
 const only = argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
 const want = (phase: string) => !only || only.includes(phase);
@@ -176,6 +176,16 @@ async function main(): Promise<void> {
   };
   const pos = !want("pos") ? SKIPPED : await runLoad({ concurrency: CONCURRENCY, seconds: SIZES.loadS, warmupSeconds: SIZES.warmS }, () => posOrder(pick(stores)));
   show("app, POS API, 100 stores", pos);
+
+  // --- 2c. the framework's floor -------------------------------------------------------------------
+  // GET /api/health: a route handler through the same wrapper as the API, one `select 1`. No order
+  // can be cheaper than this request, so orders.app_per_s / floor shows how much of an order's cost
+  // is the order's own work and how much is Next's per-request cost on this machine.
+  const floor = !want("floor") ? SKIPPED : await runLoad({ concurrency: CONCURRENCY, seconds: SIZES.loadS, warmupSeconds: SIZES.warmS }, async () => {
+    const res = await request(base, "GET", "/api/health", {});
+    if (res.status !== 200) throw new Error(`health ${res.status}: ${res.body.slice(0, 200)}`);
+  });
+  show("floor: GET /api/health (route handler + select 1)", floor);
 
   // --- 2b. server action + dev webhook ----------------------------------------------------------
   const sessionCustomers = customers.slice(0, Math.min(customers.length, 2_000));
@@ -335,6 +345,7 @@ async function main(): Promise<void> {
     ["orders.app_per_s (POS API, 100 stores)", pos.perSecond.toFixed(0), "", ""],
     ["orders.ratio", results["orders.ratio"].toFixed(2), ">= 0.6", yes(results["orders.ratio"] >= 0.6)],
     ["orders.p50_ms / p99_ms (POS API)", `${pos.p50.toFixed(0)} / ${pos.p99.toFixed(0)}`, "", ""],
+    ["floor: route handler + select 1, req/s", floor.perSecond.toFixed(0), "", ""],
     ["server action + webhook orders/s (ratio)", `${act.perSecond.toFixed(0)} (${(act.perSecond / ref.perSecond).toFixed(2)})`, "", ""],
     ["server action + webhook p50 / p99 ms", `${act.p50.toFixed(0)} / ${act.p99.toFixed(0)}`, "", ""],
     ["hot store: reference / app orders/s", `${refHot.perSecond.toFixed(0)} / ${posHot.perSecond.toFixed(0)}`, "", ""],
