@@ -1,10 +1,12 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { RETRY_AFTER_SECONDS } from "@/db/errors";
 import { databaseAvailable } from "@/db/health";
-import { LOCALE_COOKIE } from "@/i18n/config";
+import { defaultLocale, isLocale, LOCALE_COOKIE } from "@/i18n/config";
+import { isTheme, THEME_COOKIE } from "@/app/_components/theme";
 import { PATH_HEADER } from "@/lib/auth/next-path";
-import { env } from "@/lib/env";
+import { env, internalUrl } from "@/lib/env";
 import { ORIGIN_MESSAGES, originProblem } from "@/lib/http/origin";
+import { cacheablePageRequest, cachedPage, FILL_HEADER, fillToken, withNonce, type PageFill } from "@/lib/http/page-cache";
 import { baseSecurityHeaders, contentSecurityPolicy, newNonce, NONCE_HEADER } from "@/lib/http/security-headers";
 import { unavailablePage } from "@/lib/http/unavailable-page";
 
@@ -28,6 +30,8 @@ import { unavailablePage } from "@/lib/http/unavailable-page";
  *    error page with a 500. No I/O while the database has answered in the last 2 s; otherwise one
  *    shared `select 1`. Server actions are let through: validatedAction answers them with the
  *    "temporarily unavailable" message inside the form, which keeps what the person typed.
+ * 5. **Anonymous store pages from a few-seconds cache** (lib/http/page-cache.ts), each served with
+ *    this request's own nonce. In production only; development renders every request.
  */
 
 // Auth.js v5 names its session cookie `authjs.session-token`, `__Secure-` prefixed over HTTPS,
@@ -79,12 +83,59 @@ export async function proxy(request: NextRequest) {
     );
   }
 
+  if (production && request.headers.get(FILL_HEADER) !== fillToken() && cacheablePageRequest({ method: request.method, pathname, search, headers: request.headers, anonymous: !hasSession })) {
+    const locale = request.cookies.get(LOCALE_COOKIE)?.value;
+    const theme = request.cookies.get(THEME_COOKIE)?.value;
+    const found = await cachedPage(
+      `${pathname}|${isLocale(locale) ? locale : defaultLocale}|${isTheme(theme) ? theme : ""}`,
+      fillFromSelf(pathname, [isLocale(locale) ? `${LOCALE_COOKIE}=${locale}` : "", isTheme(theme) ? `${THEME_COOKIE}=${theme}` : ""]),
+    );
+    if (found) {
+      const headers = new Headers(found.page.headers);
+      headers.set("x-page-cache", found.state);
+      return withSecurityHeaders(new NextResponse(withNonce(found.page, nonce), { status: found.page.status, headers }), csp);
+    }
+  }
+
   const headers = new Headers(request.headers);
   headers.set(PATH_HEADER, target);
   headers.set("Content-Security-Policy", csp);
   // For the rare element Next does not tag itself (a page's own <style>): read with headers().
   headers.set(NONCE_HEADER, nonce);
   return withSecurityHeaders(NextResponse.next({ request: { headers } }), csp);
+}
+
+/** Response headers of a rendered page that a cached copy keeps; the CSP is the new request's own. */
+const KEPT_HEADERS = ["content-type", "content-language", "cache-control", "vary", "link"];
+
+/**
+ * Renders a page by asking this same server for it, as an anonymous visitor with only the given
+ * language and theme cookies, and marked with the fill token so this proxy lets it through.
+ */
+function fillFromSelf(pathname: string, cookies: string[]): PageFill {
+  return async () => {
+    const res = await fetch(new URL(pathname, internalUrl()), {
+      headers: {
+        accept: "text/html",
+        // Kept uncompressed: the copies are sent as the visitor's request asks.
+        "accept-encoding": "identity",
+        cookie: cookies.filter(Boolean).join("; "),
+        [FILL_HEADER]: fillToken(),
+      },
+      redirect: "manual",
+      cache: "no-store",
+    });
+    const nonce = /'nonce-([^']+)'/.exec(res.headers.get("content-security-policy") ?? "")?.[1];
+    if (res.status !== 200 || res.headers.has("set-cookie") || !nonce) {
+      await res.body?.cancel();
+      return null;
+    }
+    const headers = KEPT_HEADERS.flatMap((h): [string, string][] => {
+      const v = res.headers.get(h);
+      return v === null ? [] : [[h, v]];
+    });
+    return { status: res.status, html: await res.text(), nonce, headers };
+  };
 }
 
 export const config = {

@@ -174,6 +174,8 @@ test("an operator's table sorts by a column heading, both ways, and says which w
   const store = table.getByRole("columnheader", { name: "店铺" });
   // Each row's queue number, top to bottom (the cell reads "#3 · 自动派发 …").
   const queueIds = async () => (await table.locator("tbody tr td:nth-child(3)").allInnerTexts()).map((t) => Number(/#(\d+)/.exec(t)?.[1]));
+  // allInnerTexts does not wait: on a busy machine the table may not be there yet (it read [] once).
+  await expect(table.locator("tbody tr").nth(3)).toBeVisible();
   const before = await queueIds();
   const ascending = [...before].sort((a, b) => a - b);
   // The server lists pending applications first, then by name, which is not queue order: the seeded

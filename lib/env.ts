@@ -71,5 +71,7 @@ export function databaseUrl(): string {
 }
 
 export function internalUrl(): string {
-  return env.APP_INTERNAL_URL ?? `http://localhost:${env.PORT}`;
+  // `next start -p N` sets process.env.PORT itself when it starts listening, which may be after
+  // this module read the environment.
+  return env.APP_INTERNAL_URL ?? `http://localhost:${process.env.PORT || env.PORT}`;
 }

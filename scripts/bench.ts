@@ -34,6 +34,9 @@ const smoke = argv.includes("--smoke");
 const skipBuild = argv.includes("--skip-build");
 const cpuProf = argv.includes("--cpu-prof");
 const keepDb = argv.includes("--keep-db");
+// --node-args="--max-old-space-size=200 …": V8 flags for the server, to try a setting against the
+// default the app ships (lib/server-options.ts) in a run of its own.
+const nodeArgsFlag = argv.find((a) => a.startsWith("--node-args="))?.slice("--node-args=".length);
 // --only=pos,page: run only these phases (ref, pos, floor, action, hot, page, drain, position), e.g. to
 // take a CPU profile of one path; skipped figures come out as null.
 const only = argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
@@ -140,7 +143,10 @@ async function main(): Promise<void> {
     PORT: String(port),
     APP_INTERNAL_URL: `http://localhost:${port}`,
   };
-  server = await startServer(root, port, serverEnv, serverLog, cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : []);
+  server = await startServer(root, port, serverEnv, serverLog, [
+    ...(nodeArgsFlag === undefined ? [] : nodeArgsFlag.split(/\s+/).filter(Boolean)),
+    ...(cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : []),
+  ]);
   const base = server.url;
   const origin = base.origin;
   log(`next start on ${origin}; RSS so far ${server.peakRssMb().toFixed(0)} MB`);

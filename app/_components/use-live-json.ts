@@ -19,11 +19,17 @@ export type LiveJson<T> = {
 /**
  * Polls a small JSON route while the tab is visible: every `intervalMs`, paused in a background tab
  * (and fetched at once on return), backing off ×2 up to `maxBackoffMs` after errors. Starts from
- * the server-rendered `initial`, so nothing flashes. Same-origin GET only, no inline script or eval.
+ * the server-rendered `initial`, so nothing flashes. `pollOnMount` asks at once as well, for a page
+ * that may come from a cache (the anonymous store page, lib/http/page-cache.ts): its `initial` can
+ * be a few seconds old. Same-origin GET only, no inline script or eval.
  * An answer only replaces what is shown if its request began after the shown data was read
  * (app/_components/live-reads.ts): a slow poll never undoes a newer server render or change.
  */
-export function useLiveJson<T>(url: string, initial: T, { intervalMs = 5_000, maxBackoffMs = 60_000 } = {}): LiveJson<T> {
+export function useLiveJson<T>(
+  url: string,
+  initial: T,
+  { intervalMs = 5_000, maxBackoffMs = 60_000, pollOnMount = false } = {},
+): LiveJson<T> {
   const [shown, setShown] = useState<Stamped<T>>({ data: initial, ticket: 0 });
   const [lastInitial, setLastInitial] = useState(initial);
   const delay = useRef(intervalMs);
@@ -72,7 +78,7 @@ export function useLiveJson<T>(url: string, initial: T, { intervalMs = 5_000, ma
       else clearTimeout(timer);
     };
 
-    schedule(delay.current);
+    schedule(pollOnMount ? 0 : delay.current);
     document.addEventListener("visibilitychange", onVisibility);
     return () => {
       stopped = true;
@@ -80,7 +86,7 @@ export function useLiveJson<T>(url: string, initial: T, { intervalMs = 5_000, ma
       inFlight?.abort();
       document.removeEventListener("visibilitychange", onVisibility);
     };
-  }, [url, intervalMs, maxBackoffMs]);
+  }, [url, intervalMs, maxBackoffMs, pollOnMount]);
 
   return { data: shown.data, change };
 }

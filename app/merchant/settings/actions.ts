@@ -1,6 +1,6 @@
 "use server";
 
-import { revalidatePath, updateTag } from "next/cache";
+import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { inTransaction } from "@/db/transaction";
 import { validatedAction } from "@/lib/auth/action";
@@ -9,7 +9,7 @@ import { drainQueue } from "@/lib/queue/drain";
 import { checkRules, MERCHANT_RULE_KEYS, parsePercent, parseYuanOrZero, type Parsed } from "@/lib/rules/form";
 import { DEFAULT_RULES, PAYOUT_MODES } from "@/lib/rules/settings";
 import { changeRules } from "@/lib/rules/versions";
-import { STORE_CACHE_TAG } from "@/lib/merchants/store";
+import { expireStorePages } from "@/lib/merchants/store-pages";
 
 function typed(parse: (s: string) => Parsed) {
   return z
@@ -55,7 +55,7 @@ export const changeRulesAction = validatedAction(settingsSchema, "merchant", asy
     // A queue switched to auto pays out what its pool already covers now; the sweep is the safety net.
     await drainQueue(result.queueId).catch((e: unknown) => console.error(`[settings] drain of queue ${result.queueId} failed:`, e));
   }
-  updateTag(STORE_CACHE_TAG);
+  expireStorePages();
   revalidatePath("/merchant/settings");
   revalidatePath(`/s/${merchant.slug}`);
   revalidatePath(`/s/${merchant.slug}/rules`);

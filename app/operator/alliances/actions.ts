@@ -1,13 +1,13 @@
 "use server";
 
-import { revalidatePath, updateTag } from "next/cache";
+import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { inTransaction } from "@/db/transaction";
 import { validatedAction } from "@/lib/auth/action";
 import { DomainError } from "@/lib/errors";
 import { ALLIANCE_RULES, formAlliance } from "@/lib/merchants/alliances";
 import { PAYOUT_MODES } from "@/lib/rules/settings";
-import { STORE_CACHE_TAG } from "@/lib/merchants/store";
+import { expireStorePages } from "@/lib/merchants/store-pages";
 import { idParam } from "@/lib/http/params";
 
 const formSchema = z.object({
@@ -36,7 +36,7 @@ export const formAllianceAction = validatedAction(formSchema, "operator", async 
     });
   }
   const formed = await inTransaction((tx) => formAlliance(tx, { name, merchantIds: members.data, operatorId: viewer.userId, payoutMode }));
-  updateTag(STORE_CACHE_TAG);
+  expireStorePages();
   revalidatePath("/operator/alliances");
   return { allianceId: formed.alliance.id, name: formed.alliance.name, queueId: formed.queueId, members: formed.members.map((m) => m.name) };
 });

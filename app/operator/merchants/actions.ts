@@ -1,11 +1,11 @@
 "use server";
 
-import { revalidatePath, updateTag } from "next/cache";
+import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { inTransaction } from "@/db/transaction";
 import { validatedAction } from "@/lib/auth/action";
 import { reviewApplication, reviewReasonSchema } from "@/lib/merchants/onboarding";
-import { STORE_CACHE_TAG } from "@/lib/merchants/store";
+import { expireStorePages } from "@/lib/merchants/store-pages";
 import { idParam } from "@/lib/http/params";
 
 const reviewSchema = z.object({
@@ -19,7 +19,7 @@ export const reviewApplicationAction = validatedAction(reviewSchema, "operator",
   const merchant = await inTransaction((tx) =>
     reviewApplication(tx, { merchantId: input.merchantId, operatorId: viewer.userId, decision: input.decision, reason: input.reason }),
   );
-  updateTag(STORE_CACHE_TAG);
+  expireStorePages();
   revalidatePath("/operator/merchants");
   revalidatePath("/operator");
   revalidatePath("/");

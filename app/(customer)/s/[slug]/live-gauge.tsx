@@ -9,7 +9,7 @@ import { formatFen } from "@/lib/money/format";
 /** The store's pool against its head entry, following the queue live (public totals only). */
 export function LiveGauge({ initial }: { initial: QueueGauge }) {
   const t = useTranslations("customer.live");
-  const { data: g } = useLiveJson<QueueGauge>(`/api/queues/${initial.queueId}/live`, initial, { intervalMs: 10_000 });
+  const { data: g } = useLiveJson<QueueGauge>(`/api/queues/${initial.queueId}/live`, initial, { intervalMs: 10_000, pollOnMount: true });
   if (g.headTargetFen === null) {
     return (
       <p className="text-sm text-muted" data-testid="pool-gauge">

@@ -1,0 +1,190 @@
+/**
+ * A short-lived cache of anonymous store pages, kept by proxy.ts.
+ *
+ * Why: the store page is what a customer opens when they scan a store's QR code, so it is the
+ * busiest page, and a React render of it costs about 7 ms of the server's one core (docs/
+ * performance.md). Next cannot cache it: every page carries a per-request CSP nonce, and Next's
+ * own static and ISR pages cannot (its CSP guide). So the proxy keeps the HTML of the anonymous
+ * page for a few seconds, and serves each visitor a copy with a fresh nonce of their own: the render's
+ * nonce is a random 128-bit string, so replacing every occurrence of it with a new one gives
+ * exactly the page a render with the new nonce would have given. Each response still has a
+ * nonce no one else has seen, which is all a nonce-based CSP asks.
+ *
+ * What it caches, and what it never does:
+ * - only pages the proxy has decided are anonymous (no session cookie on the request), for the
+ *   store page's path with no query; the key is the path with the two cookies such a page reads
+ *   (language and theme), so no visitor ever gets a page rendered with anything of another's;
+ * - only a 200 with no Set-Cookie, from a render that was sent none of the visitor's cookies but
+ *   those two;
+ * - for at most FRESH_MS, then stale-while-revalidate up to STALE_MS: one refresh runs in the
+ *   background while the old copy is served; an entry older than that is rendered again first.
+ *   The page's pool gauge asks for the live figures when it loads and follows the queue after
+ *   that, so an old copy's gauge is put right at once. A rule, approval or alliance change clears the cache (expireStores)
+ *   in the instance that made it; other instances catch up within STALE_MS.
+ *
+ * The cache lives on globalThis: proxy.ts and the server actions that clear it are compiled into
+ * different bundles of the same process, and a module-level Map would exist once per bundle.
+ */
+
+/** A page as the proxy serves it. */
+export type CachedPage = {
+  status: number;
+  /**
+   * The HTML as rendered, cut where the render put its nonce, as UTF-8 bytes: a copy is the
+   * parts joined by the new nonce, with no string work or encoding per request.
+   */
+  parts: Buffer[];
+  /** Response headers worth keeping (content type, Vary, Link), not the render's CSP. */
+  headers: [string, string][];
+  filledAt: number;
+};
+
+/** A rendered page: its HTML and the nonce the render used. */
+export type RenderedPage = { status: number; html: string; nonce: string; headers: [string, string][] };
+
+/** Renders the page; null (or a status other than 200) when it must not be cached. */
+export type PageFill = () => Promise<RenderedPage | null>;
+
+// Fresh for 10 s: the page's gauge asks for the live figures as soon as the page loads (and every
+// 10 s after), so an older copy shows the same page a moment later. Each store page is rendered at
+// most once per 10 s per language and theme, however many people scan its code.
+export const FRESH_MS = 10_000;
+export const STALE_MS = 30_000;
+export const MAX_ENTRIES = 500;
+
+type Store = {
+  entries: Map<string, CachedPage>;
+  inflight: Map<string, Promise<CachedPage | null>>;
+  /** Bumped by forgetCachedPages: a fill that started before a change must not be kept after it. */
+  generation: number;
+  /** Marks the proxy's own fill requests, so they are rendered and not answered from the cache. */
+  fillToken: string;
+};
+
+const STORE_KEY = Symbol.for("freeline.pageCache");
+
+function store(): Store {
+  const g = globalThis as { [STORE_KEY]?: Store };
+  return (g[STORE_KEY] ??= { entries: new Map(), inflight: new Map(), generation: 0, fillToken: randomToken() });
+}
+
+function randomToken(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The request header the proxy's fill requests carry, with fillToken() as its value. */
+export const FILL_HEADER = "x-freeline-page-fill";
+
+/** This process's secret for FILL_HEADER: a request from outside cannot skip the cache's checks with it. */
+export function fillToken(): string {
+  return store().fillToken;
+}
+
+/** Store pages; the same pattern as a store slug (app/(customer)/s/[slug]/store.ts). */
+const CACHEABLE_PATH = /^\/s\/[a-z0-9][a-z0-9-]{1,40}$/;
+
+/**
+ * Headers of Next's router fetching a page's RSC payload (navigation, prefetch). Next strips them
+ * (and the `_rsc` parameter) from the request the proxy sees, so they only show if that changes;
+ * what marks a browser's page load is below.
+ */
+const FLIGHT_HEADERS = ["rsc", "next-action", "next-router-prefetch", "next-router-state-tree", "next-router-segment-prefetch", "next-url"];
+
+/**
+ * Whether a request may be answered from the cache: an anonymous GET of a store page, with no
+ * query, by a browser loading the page itself. A page load asks for HTML (Accept) and, in every
+ * current browser, says it is for a document (Sec-Fetch-Dest); the router's RSC fetches accept
+ * anything and are for `empty`. Answering one of those with HTML would break client navigation.
+ */
+export function cacheablePageRequest(req: { method: string; pathname: string; search: string; headers: Headers; anonymous: boolean }): boolean {
+  const dest = req.headers.get("sec-fetch-dest");
+  return (
+    req.anonymous &&
+    req.method === "GET" &&
+    req.search === "" &&
+    CACHEABLE_PATH.test(req.pathname) &&
+    (req.headers.get("accept") ?? "").includes("text/html") &&
+    (dest === null || dest === "document") &&
+    !FLIGHT_HEADERS.some((h) => req.headers.has(h))
+  );
+}
+
+export type Lookup = { page: CachedPage; state: "hit" | "stale" | "miss" };
+
+/**
+ * The page under `key`: fresh from the cache, stale while one background refresh runs, or after
+ * a fill that concurrent requests for the same key share. Null when the fill gives nothing
+ * cacheable; the caller then renders as usual.
+ */
+export async function cachedPage(key: string, fill: PageFill): Promise<Lookup | null> {
+  const now = Date.now();
+  const { entries } = store();
+  const e = entries.get(key);
+  if (e && now - e.filledAt < FRESH_MS) return { page: e, state: "hit" };
+  if (e && now - e.filledAt < STALE_MS) {
+    void refresh(key, fill);
+    return { page: e, state: "stale" };
+  }
+  const page = await refresh(key, fill);
+  return page ? { page, state: "miss" } : null;
+}
+
+function refresh(key: string, fill: PageFill): Promise<CachedPage | null> {
+  const s = store();
+  const { entries, inflight } = s;
+  const running = inflight.get(key);
+  if (running) return running;
+  const generation = s.generation;
+  const p = fill()
+    .then((page) => {
+      if (!page || page.status !== 200 || generation !== s.generation) {
+        // A 404 now (a store suspended, say) must not leave its old page behind.
+        entries.delete(key);
+        return null;
+      }
+      const kept: CachedPage = {
+        status: page.status,
+        parts: page.html.split(page.nonce).map((part) => Buffer.from(part, "utf8")),
+        headers: page.headers,
+        filledAt: Date.now(),
+      };
+      entries.delete(key);
+      entries.set(key, kept);
+      // Oldest fill first: a Map iterates in insertion order.
+      while (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
+      return kept;
+    })
+    .catch((e: unknown) => {
+      console.error(`[page-cache] fill of ${key} failed:`, e instanceof Error ? e.message : e);
+      return null;
+    })
+    .finally(() => inflight.delete(key));
+  inflight.set(key, p);
+  return p;
+}
+
+/** The cached HTML with this response's nonce where the render had its own. */
+export function withNonce(page: CachedPage, nonce: string): Uint8Array<ArrayBuffer> {
+  const n = Buffer.from(nonce, "utf8");
+  const size = page.parts.reduce((sum, part) => sum + part.length, 0) + n.length * (page.parts.length - 1);
+  const out = new Uint8Array(size);
+  let at = 0;
+  page.parts.forEach((part, i) => {
+    if (i > 0) {
+      out.set(n, at);
+      at += n.length;
+    }
+    out.set(part, at);
+    at += part.length;
+  });
+  return out;
+}
+
+/** Drops every cached page: a store's rules, approval or alliance changed. */
+export function forgetCachedPages(): void {
+  const s = store();
+  s.generation++;
+  s.entries.clear();
+}

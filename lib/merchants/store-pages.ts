@@ -1,0 +1,15 @@
+import { updateTag } from "next/cache";
+import { forgetCachedPages } from "@/lib/http/page-cache";
+import { STORE_CACHE_TAG } from "./store";
+
+/**
+ * After a change a store's public page shows (its rules, its approval, an alliance): drops what
+ * this instance keeps of it, Next's data-cache entries for the store (app/(customer)/s/[slug]/
+ * store.ts) and the proxy's copies of the anonymous page (lib/http/page-cache.ts), so the next
+ * visitor sees the change. Other instances catch up within their revalidation times. For server
+ * actions: updateTag works only there.
+ */
+export function expireStorePages(): void {
+  updateTag(STORE_CACHE_TAG);
+  forgetCachedPages();
+}
