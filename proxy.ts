@@ -126,7 +126,8 @@ function fillFromSelf(pathname: string, cookies: string[]): PageFill {
       cache: "no-store",
     });
     const nonce = /'nonce-([^']+)'/.exec(res.headers.get("content-security-policy") ?? "")?.[1];
-    if (res.status !== 200 || res.headers.has("set-cookie") || !nonce) {
+    // The status is the cache's to judge (it keeps 200 and 404 pages).
+    if (res.headers.has("set-cookie") || !nonce) {
       await res.body?.cancel();
       return null;
     }

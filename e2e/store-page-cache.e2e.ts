@@ -40,6 +40,11 @@ test("anonymous store pages are copies of one render, each with its own response
   expect(await en.text()).toContain('<html lang="en"');
   expect(htmlA).toContain('<html lang="zh-CN"');
 
+  // An unknown store's 404 page is kept too (each would otherwise cost two renders), and stays a 404.
+  const missing = [await request.get("/s/no-such-store", { headers: PAGE_LOAD }), await request.get("/s/no-such-store", { headers: PAGE_LOAD })];
+  expect(missing.map((r) => r.status())).toEqual([404, 404]);
+  expect(missing[1]!.headers()["x-page-cache"]).toBe("hit");
+
   // Not for Next's router (its RSC payload), a query, or another page.
   for (const [path, headers] of [
     ["/s/fruit-stand?_rsc=x1", { rsc: "1", accept: "*/*", "sec-fetch-dest": "empty" }],

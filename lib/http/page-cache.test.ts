@@ -85,18 +85,23 @@ describe("cachedPage", () => {
     expect(decode(withNonce(again!.page, "n"))).toContain("render 2");
   });
 
-  it("keeps nothing that is not a 200, and drops the old copy when the page stops being one", async () => {
+  it("keeps a 200 or a 404 page, nothing else, and drops the old copy when a refresh fails", async () => {
     const notFound = renderer(undefined, 404);
-    expect(await cachedPage("gone", notFound.fill)).toBeNull();
-    expect(await cachedPage("gone", notFound.fill)).toBeNull();
-    expect(notFound.calls()).toBe(2);
+    expect((await cachedPage("unknown", notFound.fill))?.state).toBe("miss");
+    expect((await cachedPage("unknown", notFound.fill))?.state).toBe("hit");
+    expect(notFound.calls()).toBe(1);
+
+    const broken = renderer(undefined, 500);
+    expect(await cachedPage("broken", broken.fill)).toBeNull();
+    expect(await cachedPage("broken", broken.fill)).toBeNull();
+    expect(broken.calls()).toBe(2);
 
     const ok = renderer();
     await cachedPage("k", ok.fill);
     vi.advanceTimersByTime(FRESH_MS);
-    await cachedPage("k", notFound.fill); // stale copy served, the refresh finds a 404
+    expect((await cachedPage("k", broken.fill))?.state).toBe("stale"); // the refresh gets a 500
     await vi.runAllTimersAsync();
-    expect(await cachedPage("k", notFound.fill)).toBeNull();
+    expect(await cachedPage("k", broken.fill)).toBeNull();
   });
 
   it("treats a failed or empty fill as nothing to serve", async () => {

@@ -14,8 +14,9 @@
  * - only pages the proxy has decided are anonymous (no session cookie on the request), for the
  *   store page's path with no query; the key is the path with the two cookies such a page reads
  *   (language and theme), so no visitor ever gets a page rendered with anything of another's;
- * - only a 200 with no Set-Cookie, from a render that was sent none of the visitor's cookies but
- *   those two;
+ * - only a 200, or a 404 (an unknown slug: otherwise each such request would cost a render for
+ *   the cache and another for the visitor), with no Set-Cookie, from a render that was sent none
+ *   of the visitor's cookies but those two;
  * - for at most FRESH_MS, then stale-while-revalidate up to STALE_MS: one refresh runs in the
  *   background while the old copy is served; an entry older than that is rendered again first.
  *   The page's pool gauge asks for the live figures when it loads and follows the queue after
@@ -42,7 +43,10 @@ export type CachedPage = {
 /** A rendered page: its HTML and the nonce the render used. */
 export type RenderedPage = { status: number; html: string; nonce: string; headers: [string, string][] };
 
-/** Renders the page; null (or a status other than 200) when it must not be cached. */
+/** Statuses whose pages are the same for every anonymous visitor, and so may be kept. */
+const KEPT_STATUSES = new Set([200, 404]);
+
+/** Renders the page; null (or a status not in KEPT_STATUSES) when it must not be cached. */
 export type PageFill = () => Promise<RenderedPage | null>;
 
 // Fresh for 10 s: the page's gauge asks for the live figures as soon as the page loads (and every
@@ -139,8 +143,8 @@ function refresh(key: string, fill: PageFill): Promise<CachedPage | null> {
   const generation = s.generation;
   const p = fill()
     .then((page) => {
-      if (!page || page.status !== 200 || generation !== s.generation) {
-        // A 404 now (a store suspended, say) must not leave its old page behind.
+      if (!page || !KEPT_STATUSES.has(page.status) || generation !== s.generation) {
+        // An error now must not leave the old page behind either.
         entries.delete(key);
         return null;
       }
