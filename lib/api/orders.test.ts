@@ -93,6 +93,46 @@ describe("POS orders", () => {
     await expectLedgerClean();
   });
 
+  it("an order too small for a unit stores and replays an answer with no entries", async () => {
+    const store = await makeStore({ payoutMode: "manual", minOrderFen: 50_000 });
+    const name = await usernameOf(await makeCustomer());
+    const key = randomUUID();
+    const first = await post(store.id, key, { customer: name, amount_fen: 2000 });
+    expect(first.body.entries).toEqual([]);
+    const again = await post(store.id, key, { customer: name, amount_fen: 2000 });
+    expect(JSON.stringify(again.body)).toBe(JSON.stringify(first.body));
+    expect(again.replayed).toBe(true);
+  });
+
+  it("concurrent orders, one customer at two stores and many at one: no deadlock, places as committed, replays equal", async () => {
+    const a = await makeStore({ payoutMode: "manual" });
+    const b = await makeStore({ payoutMode: "manual" });
+    const same = await usernameOf(await makeCustomer());
+    const others = await Promise.all(Array.from({ length: 8 }, async () => usernameOf(await makeCustomer())));
+    // Without retries: a deadlock or a serialization failure would fail the test, not be hidden.
+    const once = (merchantId: number, key: string, body: unknown) =>
+      inTransaction((tx) => createPosOrder(tx, { merchantId, idempotencyKey: key, input: posOrderSchema.parse(body) as PosOrderInput }), 0);
+    const requests = [
+      ...Array.from({ length: 16 }, (_, i) => ({ merchantId: i % 2 ? a.id : b.id, customer: same })),
+      ...others.map((customer) => ({ merchantId: a.id, customer })),
+    ].map((r) => ({ ...r, key: randomUUID() }));
+    // One unit each (under the default unit cap), so an answer's place is its entry's position.
+    const answers = await Promise.all(requests.map((r) => once(r.merchantId, r.key, { customer: r.customer, amount_fen: 5000 })));
+    for (const [store, n] of [[a, 16], [b, 8]] as const) {
+      const queued = await entriesOf(store.queueId!);
+      expect(queued.map((e) => e.position)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+      const answered = answers.filter((_, i) => requests[i]!.merchantId === store.id).flatMap((r) => r.body.entries);
+      expect(answered.map((e) => e.position).sort((x, y) => x - y)).toEqual(queued.map((e) => e.position));
+      for (const e of answered) expect(queued.find((q) => q.id === e.id)?.position).toBe(e.position);
+    }
+    const replays = await Promise.all(requests.map((r) => once(r.merchantId, r.key, { customer: r.customer, amount_fen: 5000 })));
+    replays.forEach((r, i) => {
+      expect(r.replayed).toBe(true);
+      expect(JSON.stringify(r.body)).toBe(JSON.stringify(answers[i]!.body));
+    });
+    await expectLedgerClean();
+  });
+
   it("keys are per store: the same key at two stores makes two orders", async () => {
     const a = await makeStore({ payoutMode: "manual" });
     const b = await makeStore({ payoutMode: "manual" });

@@ -139,26 +139,36 @@ export async function createPosOrder(
     provider: "pos",
     providerRef: input.pos_ref ?? `pos:${key}`,
   });
-  const paid = await applyPayment(
-    tx,
-    order,
-    { freeBps: store.rule.freeBps, unitCapFen: store.rule.unitCapFen, minOrderFen: store.rule.minOrderFen },
-  );
-
-  const body: PosOrderResponse = {
+  // The answer is stored in the statement that posts and appends, from the entries it placed: their
+  // ids and places exist only there. jsonb keeps no key order; inFieldOrder restores it on replay.
+  const rest: Omit<PosOrderResponse, "entries"> = {
     order_no: order.orderNo,
     status: "paid",
     amount_fen: order.amountFen,
     points_earned: order.pointsEarned,
     pos_ref: input.pos_ref ?? null,
-    // Places in line as SPEC shows them (waiting entries ahead + 1), exact at commit: they were
-    // read under the queue lock, from its counters.
-    entries: paid.entries.map((e) => ({ id: e.id, position: e.place, target_fen: e.targetFen })),
     created_at: order.createdAt.toISOString(),
   };
-  await tx
-    .update(apiIdempotency)
-    .set({ status: 201, response: body })
-    .where(and(eq(apiIdempotency.merchantId, merchantId), eq(apiIdempotency.key, key)));
+  const paid = await applyPayment(
+    tx,
+    order,
+    { freeBps: store.rule.freeBps, unitCapFen: store.rule.unitCapFen, minOrderFen: store.rule.minOrderFen },
+    {
+      alsoWith: (placed) => sql`pos_answer as (
+        update api_idempotency
+        set status = 201,
+            response = ${JSON.stringify(rest)}::jsonb || jsonb_build_object('entries', coalesce(
+              (select jsonb_agg(jsonb_build_object('id', p.id, 'position', p.place, 'target_fen', p.target_fen) order by p.position)
+               from ${placed} p),
+              '[]'::jsonb))
+        where merchant_id = ${merchantId} and key = ${key})`,
+    },
+  );
+  // The same values as stored: places in line as SPEC shows them (waiting entries ahead + 1),
+  // exact at commit, read under the queue lock from its counters.
+  const body = inFieldOrder({
+    ...rest,
+    entries: paid.entries.map((e) => ({ id: e.id, position: e.place, target_fen: e.targetFen })),
+  });
   return { status: 201, body, replayed: false, drainQueueId: paid.result.drainDue ? paid.result.queueId : null };
 }

@@ -1,4 +1,4 @@
-export { post, validateLegs, mergeLegs, type Leg, type Posting, type Asset, type TxKind } from "./post";
+export { post, postWith, validateLegs, mergeLegs, type Leg, type Posting, type PostingTail, type Asset, type TxKind } from "./post";
 export {
   openCustomerAccounts,
   openMerchantAccounts,

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Tx } from "@/db";
 import type { LedgerTransaction } from "@/db/schema";
 import { pgCode, pgConstraint } from "@/db/errors";
@@ -46,16 +46,47 @@ export function mergeLegs(legs: Leg[]): Leg[] {
 }
 
 /**
+ * More work for the posting's own statement, so that it costs no round trip of its own: CTEs that
+ * follow the posting's (their names must not start with `ledger_`), the statement's final select,
+ * and how to read its rows. A data-modifying CTE runs to completion whether or not the select
+ * reads it, and every part of the statement sees one snapshot, taken before any of its writes: a
+ * tail must not read what the posting writes (balances, ledger rows), and writes rows of its own
+ * tables only. The payment appends its queue entries this way (lib/orders/pay.ts), which makes the
+ * posting and the append one round trip under the queue lock.
+ */
+export type PostingTail<T> = {
+  ctes?: SQL;
+  select: SQL;
+  read: (rows: Record<string, unknown>[]) => T;
+};
+
+/**
  * The only writer of ledger entries and kept balances. Posts one business event as one ledger
  * transaction: its entries, and the kept balances of the accounts it touches, in the caller's
  * database transaction. Returns the ledger transaction id.
- *
- * Kept-balance rows are locked in id order first, so two postings never wait on each other in
- * opposite orders. (A queue's pool is locked earlier still, as the queue mutex; re-locking it here
- * is a no-op.) A guarded account that would go negative fails the CHECK constraint, which surfaces
- * as `insufficient_funds` and rolls the whole event back.
  */
 export async function post(tx: Tx, posting: Posting): Promise<number> {
+  return postWith(tx, posting, {
+    select: sql`select id from ledger_tx`,
+    read: (rows) => {
+      const id = rows[0]?.id;
+      if (id === undefined) throw new Error("ledger transaction was not created");
+      return Number(id);
+    },
+  });
+}
+
+/**
+ * `post`, with `tail` run in the same statement after the posting; returns what `tail.read` makes
+ * of the statement's rows.
+ *
+ * Kept-balance rows are locked in id order first, in a statement of their own, so two postings never
+ * wait on each other in opposite orders (the rows one UPDATE touches come in no defined order). A
+ * queue's pool is locked earlier still, as the queue mutex; re-locking it here is a no-op. A
+ * guarded account that would go negative fails the CHECK constraint, which surfaces as
+ * `insufficient_funds` and rolls the whole event back, the tail's writes with it.
+ */
+export async function postWith<T>(tx: Tx, posting: Posting, tail: PostingTail<T>): Promise<T> {
   validateLegs(posting.legs);
   const legs = mergeLegs(posting.legs);
   if (legs.length === 0) throw new Error("ledger transaction nets to nothing");
@@ -69,34 +100,34 @@ export async function post(tx: Tx, posting: Posting): Promise<number> {
     order by id
     for no key update`);
 
+  let rows: Record<string, unknown>[];
   try {
-    const res = await tx.execute<{ id: number }>(sql`
-      with t as (
+    const res = await tx.execute<Record<string, unknown>>(sql`
+      with ledger_tx as (
         insert into ledger_transactions (kind, order_id, queue_id, actor_user_id, reason)
         values (${posting.kind}, ${posting.orderId ?? null}, ${posting.queueId ?? null},
                 ${posting.actorUserId ?? null}, ${posting.reason ?? null})
         returning id
       ),
-      legs as (
+      ledger_legs as (
         select * from unnest(${sql.param(ids)}::bigint[], ${sql.param(assets)}::asset[], ${sql.param(amounts)}::bigint[]) as l(account_id, asset, amount)
       ),
-      e as (
+      ledger_new_entries as (
         insert into ledger_entries (transaction_id, account_id, asset, amount)
-        select t.id, legs.account_id, legs.asset, legs.amount from t, legs
+        select t.id, l.account_id, l.asset, l.amount from ledger_tx t, ledger_legs l
       ),
-      b as (
-        update accounts a set balance = a.balance + legs.amount
-        from legs
-        where a.id = legs.account_id and a.kind not in ('world','platform_fees','points_issued')
-      )
-      select id from t`);
-    const id = res.rows[0]?.id;
-    if (id === undefined) throw new Error("ledger transaction was not created");
-    return Number(id);
+      ledger_balances as (
+        update accounts a set balance = a.balance + l.amount
+        from ledger_legs l
+        where a.id = l.account_id and a.kind not in ('world','platform_fees','points_issued')
+      )${tail.ctes ? sql`, ${tail.ctes}` : sql``}
+      ${tail.select}`);
+    rows = res.rows;
   } catch (e) {
     if (pgCode(e) === "23514" && pgConstraint(e) === "accounts_balance_guard") {
       throw new DomainError("insufficient_funds", "ledger.insufficient");
     }
     throw e;
   }
+  return tail.read(rows);
 }

@@ -1,9 +1,15 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Tx } from "@/db";
 import { DomainError } from "@/lib/errors";
-import { customerAccounts, platformAccounts, post, settlementAccount, type Leg } from "@/lib/ledger";
+import {
+  customerAccounts,
+  platformAccounts,
+  postWith,
+  settlementAccount,
+  type Leg,
+} from "@/lib/ledger";
 import { lockPoints, takeFromLots } from "@/lib/points/lots";
-import { appendEntries, type NewEntry } from "@/lib/queue/join";
+import { appendEntries, type PlacedEntry } from "@/lib/queue/join";
 import { lockQueue } from "@/lib/queue/lock";
 import { queueUnits } from "@/lib/rules/units";
 
@@ -16,9 +22,6 @@ export type PaidOrder = {
   /** True when the queue pays out automatically and its pool now covers the head. */
   drainDue: boolean;
 };
-
-/** A new entry with its place in line at commit (waiting entries ahead + 1). */
-export type PlacedEntry = NewEntry & { place: number };
 
 /** What applying a payment needs to know of the order, all fixed when it was created. */
 export type PayableOrder = {
@@ -85,15 +88,27 @@ export async function markOrderPaid(
   return paid.result;
 }
 
+/** What a caller that knows more than the order may add to applyPayment. */
+export type PaymentExtras = {
+  /**
+   * A CTE for the statement that posts the payment and appends its entries, given the name of the
+   * CTE of the placed entries `(id, position, target_fen, place)`: the POS stores its idempotent
+   * answer this way, under the queue lock at no extra round trip.
+   */
+  alsoWith?: (placed: SQL) => SQL;
+};
+
 /**
  * The postings and queue entries of a payment, for an order already marked paid in this
  * transaction. Account ids are read (or taken from the process cache) before the queue lock; under
- * it: the lock, the kept-balance locks, one posting statement and one append statement.
+ * it: the lock, the kept-balance locks, and one statement that posts and appends (postWith with the
+ * queue's append as its tail).
  */
 export async function applyPayment(
   tx: Tx,
   order: PayableOrder,
   rule: UnitRule,
+  extras: PaymentExtras = {},
 ): Promise<{ result: PaidOrder; entries: PlacedEntry[] }> {
   const platform = await platformAccounts(tx);
   const customer = await customerAccounts(tx, order.customerId);
@@ -127,9 +142,7 @@ export async function applyPayment(
       { accountId: settlement, asset: "CNY", amount: order.pointsUsed },
     );
   }
-  await post(tx, { kind: "order_paid", orderId: order.id, queueId: order.queueId, legs });
-
-  const appended = await appendEntries(tx, {
+  const append = appendEntries({
     queueId: order.queueId,
     orderId: order.id,
     customerId: order.customerId,
@@ -137,6 +150,12 @@ export async function applyPayment(
     ruleVersionId: order.ruleVersionId,
     unitsFen: queueUnits(order.cashFen, rule),
   });
+  const also = extras.alsoWith?.(append.placed);
+  const appended = await postWith(
+    tx,
+    { kind: "order_paid", orderId: order.id, queueId: order.queueId, legs },
+    also ? { ...append, ctes: sql`${append.ctes}, ${also}` } : append,
+  );
 
   const poolAfter = pool.balanceFen + order.poolFen;
   return {
@@ -147,7 +166,7 @@ export async function applyPayment(
       applied: true,
       drainDue: appended.payoutMode === "auto" && appended.headTargetFen !== null && poolAfter >= appended.headTargetFen,
     },
-    entries: appended.entries.map((e, k) => ({ ...e, place: appended.waitingBefore + k + 1 })),
+    entries: appended.entries,
   };
 }
 
