@@ -154,6 +154,21 @@ describe("POS orders", () => {
     await expect(post(store.id, key, { customer: name, amount_fen: 2000 })).resolves.toMatchObject({ status: 201, replayed: false });
   });
 
+  it("a store not open for orders is refused, and the key is left unclaimed", async () => {
+    const store = await makeStore();
+    const name = await usernameOf(await makeCustomer());
+    await db.execute(sql`update merchants set status = 'rejected' where id = ${store.id}`);
+    const key = randomUUID();
+    await expect(post(store.id, key, { customer: name, amount_fen: 2000 })).rejects.toMatchObject({ code: "not_found" });
+    const claimed = await db.execute<{ n: number }>(
+      sql`select count(*)::int as n from api_idempotency where merchant_id = ${store.id} and key = ${key}`,
+    );
+    expect(claimed.rows[0]!.n).toBe(0);
+    expect(await ordersWithKey(store.id, key)).toBe(0);
+    await db.execute(sql`update merchants set status = 'approved' where id = ${store.id}`);
+    await expect(post(store.id, key, { customer: name, amount_fen: 2000 })).resolves.toMatchObject({ status: 201, replayed: false });
+  });
+
   it("asks for the drain when the payment makes the pool cover the head of an auto queue", async () => {
     const store = await makeStore({ payoutMode: "auto" });
     const name = await usernameOf(await makeCustomer());

@@ -2,8 +2,9 @@ import { createHash } from "node:crypto";
 import { and, eq, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Tx } from "@/db";
-import { apiIdempotency, MAX_ORDER_FEN, users } from "@/db/schema";
-import { approvedStore } from "@/lib/merchants/store";
+import { apiIdempotency, MAX_ORDER_FEN, merchants, ruleVersions, users } from "@/db/schema";
+import { customerAccountIds, customerAccountsOf } from "@/lib/ledger";
+import { approvedStoreOf, currentRule } from "@/lib/merchants/store";
 import { insertPaidOrder } from "@/lib/orders/create";
 import { applyPayment } from "@/lib/orders/pay";
 import { ApiProblem } from "./problem";
@@ -98,13 +99,45 @@ export async function createPosOrder(
   const { merchantId, idempotencyKey: key, input } = args;
   const hash = requestHash(input);
 
-  // Claim the key first. A concurrent holder makes this insert wait until it commits or aborts.
-  const claimed = await tx
-    .insert(apiIdempotency)
-    .values({ merchantId, key, requestHash: hash, status: 0, response: {} })
-    .onConflictDoNothing({ target: [apiIdempotency.merchantId, apiIdempotency.key] })
-    .returning({ key: apiIdempotency.key });
-  if (claimed.length === 0) {
+  // One statement before the queue lock: claim the key, and read the customer (with their account
+  // ids) and the store with its current rule. Merchants are never deleted and the API key names
+  // one, so the row is there. The checks follow in the order of the statements they replace: a
+  // replay first, then the customer, then the store.
+  const claim = tx.$with("claim").as(
+    tx
+      .insert(apiIdempotency)
+      .values({ merchantId, key, requestHash: hash, status: 0, response: {} })
+      .onConflictDoNothing({ target: [apiIdempotency.merchantId, apiIdempotency.key] })
+      .returning({ key: apiIdempotency.key }),
+  );
+  const customer = tx.$with("customer").as(
+    tx
+      .select({ id: users.id })
+      .from(users)
+      .where(or(eq(users.username, input.customer), eq(users.phone, input.customer)))
+      .limit(1),
+  );
+  const [read] = await tx
+    .with(claim, customer)
+    .select({
+      claimed: sql<boolean>`exists (select 1 from ${claim})`,
+      customerId: customer.id,
+      // In the outer select, whose columns drizzle qualifies (a one-table select names them bare,
+      // and a bare "id" inside the subquery would be the account's).
+      customerAccounts: customerAccountIds(customer.id),
+      merchant: merchants,
+      rule: ruleVersions,
+    })
+    .from(merchants)
+    .leftJoin(ruleVersions, currentRule)
+    .leftJoin(customer, sql`true`)
+    .where(eq(merchants.id, merchantId));
+  if (!read) throw new Error(`merchant ${merchantId} of an API key not found`);
+
+  if (!read.claimed) {
+    // A concurrent holder of the key made the claim wait until it committed. The stored answer is
+    // read by a statement of its own: the claim's statement saw the database as it was before the
+    // wait.
     const [prior] = await tx
       .select()
       .from(apiIdempotency)
@@ -120,19 +153,16 @@ export async function createPosOrder(
     return { status: prior.status, body: inFieldOrder(prior.response as PosOrderResponse), replayed: true, drainQueueId: null };
   }
 
-  const [customer] = await tx
-    .select({ id: users.id })
-    .from(users)
-    .where(or(eq(users.username, input.customer), eq(users.phone, input.customer)))
-    .limit(1);
-  if (!customer) {
+  // Thrown errors roll the transaction back, the claim with it: the key may be used again.
+  if (read.customerId === null) {
     throw new ApiProblem("unknown_customer", "no registered customer has this phone number or user name", { field: "customer" });
   }
+  const store = approvedStoreOf(read);
+  const accounts = customerAccountsOf(read.customerId, read.customerAccounts);
 
   // Paid at the counter: the order is inserted paid, and the payment applied at once.
-  const store = await approvedStore(tx, { merchantId });
   const order = await insertPaidOrder(tx, store, {
-    customerId: customer.id,
+    customerId: read.customerId,
     amountFen: input.amount_fen,
     // Scoped by store and marked as POS, so it can never meet a key from the web checkout.
     idempotencyKey: `pos:${merchantId}:${key}`,
@@ -154,6 +184,7 @@ export async function createPosOrder(
     order,
     { freeBps: store.rule.freeBps, unitCapFen: store.rule.unitCapFen, minOrderFen: store.rule.minOrderFen },
     {
+      customerAccounts: accounts,
       alsoWith: (placed) => sql`pos_answer as (
         update api_idempotency
         set status = 201,

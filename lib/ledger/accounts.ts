@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Tx } from "@/db";
 import { accounts } from "@/db/schema";
 
@@ -60,10 +60,26 @@ export async function customerAccounts(tx: Tx, userId: number): Promise<Customer
     .select({ id: accounts.id, kind: accounts.kind })
     .from(accounts)
     .where(eq(accounts.userId, userId));
+  return customerAccountsOf(userId, Object.fromEntries(rows.map((r) => [r.kind, r.id])));
+}
+
+/**
+ * A scalar subquery: the account ids of the user `userId` as one jsonb object, kind to id, or null
+ * when they have none. For a read that fetches a customer with other things in one statement (the
+ * POS order); pass the value to customerAccountsOf. `userId` must render qualified (a column of a
+ * joined select, or a value): a bare `"id"` would name the subquery's own account id.
+ */
+export function customerAccountIds(userId: SQLWrapper): SQL<Record<string, number> | null> {
+  return sql<Record<string, number> | null>`(select jsonb_object_agg(a.kind, a.id) from accounts a where a.user_id = ${userId})`;
+}
+
+/** The customer's account ids from `ids` (kind to id), checked complete, and kept in the cache. */
+export function customerAccountsOf(userId: number, ids: Record<string, number> | null): CustomerAccounts {
   const out: Partial<Record<AccountKind, number>> = {};
-  for (const r of rows) out[r.kind] = r.id;
   for (const k of CUSTOMER_KINDS) {
-    if (out[k.kind] === undefined) throw new Error(`user ${userId} has no ${k.kind} account`);
+    const id = ids?.[k.kind];
+    if (id === undefined) throw new Error(`user ${userId} has no ${k.kind} account`);
+    out[k.kind] = Number(id);
   }
   return remember(customerCache, userId, out as CustomerAccounts);
 }

@@ -4,6 +4,8 @@ export {
   openMerchantAccounts,
   openPoolAccount,
   customerAccounts,
+  customerAccountIds,
+  customerAccountsOf,
   settlementAccount,
   walletAccounts,
   platformAccounts,

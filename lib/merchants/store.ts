@@ -14,20 +14,24 @@ export type Store = { merchant: Merchant; rule: RuleVersion; queueId: number };
  */
 export const STORE_CACHE_TAG = "stores";
 
+/** Join condition of a store (`merchants`) with its current rule version (`rule_versions`). */
+export const currentRule = and(eq(ruleVersions.merchantId, merchants.id), eq(ruleVersions.version, merchants.ruleVersion));
+
 /** An approved store with the rule version that applies to new orders. */
 export async function approvedStore(tx: Tx | typeof db, where: { slug: string } | { merchantId: number }): Promise<Store> {
   const cond = "slug" in where ? eq(merchants.slug, where.slug) : eq(merchants.id, where.merchantId);
   const rows = await tx
     .select({ merchant: merchants, rule: ruleVersions })
     .from(merchants)
-    .innerJoin(
-      ruleVersions,
-      and(eq(ruleVersions.merchantId, merchants.id), eq(ruleVersions.version, merchants.ruleVersion)),
-    )
+    .innerJoin(ruleVersions, currentRule)
     .where(cond)
     .limit(1);
-  const row = rows[0];
-  if (!row || row.merchant.status !== "approved" || row.merchant.queueId === null) {
+  return approvedStoreOf(rows[0]);
+}
+
+/** The store read with its current rule (`currentRule`), refused unless it is open for orders. */
+export function approvedStoreOf(row: { merchant: Merchant; rule: RuleVersion | null } | undefined): Store {
+  if (!row?.rule || row.merchant.status !== "approved" || row.merchant.queueId === null) {
     throw new DomainError("not_found", "store.notFoundOrNotApproved");
   }
   return { merchant: row.merchant, rule: row.rule, queueId: row.merchant.queueId };

@@ -6,6 +6,7 @@ import {
   platformAccounts,
   postWith,
   settlementAccount,
+  type CustomerAccounts,
   type Leg,
 } from "@/lib/ledger";
 import { lockPoints, takeFromLots } from "@/lib/points/lots";
@@ -90,6 +91,8 @@ export async function markOrderPaid(
 
 /** What a caller that knows more than the order may add to applyPayment. */
 export type PaymentExtras = {
+  /** The customer's account ids, when the caller has read them already (saves the lookup). */
+  customerAccounts?: CustomerAccounts;
   /**
    * A CTE for the statement that posts the payment and appends its entries, given the name of the
    * CTE of the placed entries `(id, position, target_fen, place)`: the POS stores its idempotent
@@ -111,7 +114,7 @@ export async function applyPayment(
   extras: PaymentExtras = {},
 ): Promise<{ result: PaidOrder; entries: PlacedEntry[] }> {
   const platform = await platformAccounts(tx);
-  const customer = await customerAccounts(tx, order.customerId);
+  const customer = extras.customerAccounts ?? (await customerAccounts(tx, order.customerId));
   const settlement = await settlementAccount(tx, order.merchantId);
 
   const pool = await lockQueue(tx, order.queueId);
