@@ -262,7 +262,7 @@ async function main(): Promise<void> {
 
   // --- 6. store page -----------------------------------------------------------------------------
   const page = !want("page") ? SKIPPED : await runLoad({ concurrency: CONCURRENCY, seconds: SIZES.loadS, warmupSeconds: SIZES.warmS }, async () => {
-    const res = await request(base, "GET", `/s/${pick(stores).slug}`, { accept: "text/html" });
+    const res = await request(base, "GET", `/s/${pick(stores).slug}`, { accept: "text/html" }, undefined, { discardBody: true });
     if (res.status !== 200) throw new Error(`store page ${res.status}`);
   });
   show("store page /s/[slug], 32 clients", page);

@@ -5,7 +5,9 @@ import {
   cachedPage,
   FRESH_MS,
   forgetCachedPages,
+  MAX_BACKGROUND_REFRESHES,
   MAX_ENTRIES,
+  MIN_FRESH_MS,
   STALE_MS,
   withNonce,
   type RenderedPage,
@@ -40,7 +42,7 @@ describe("withNonce", () => {
         (pieces, oldNonce, newNonce) => {
           fc.pre(pieces.every((p) => !p.includes(oldNonce)) && oldNonce !== newNonce);
           const html = pieces.join(oldNonce);
-          const page = { status: 200, parts: html.split(oldNonce).map((p) => Buffer.from(p)), headers: [], filledAt: 0 };
+          const page = { status: 200, parts: html.split(oldNonce).map((p) => Buffer.from(p)), headers: [], filledAt: 0, freshMs: FRESH_MS };
           expect(decode(withNonce(page, newNonce))).toBe(pieces.join(newNonce));
         },
       ),
@@ -50,12 +52,12 @@ describe("withNonce", () => {
 });
 
 describe("cachedPage", () => {
-  it("renders once for concurrent misses, then serves copies until the copy is FRESH_MS old", async () => {
+  it("renders once for concurrent misses, then serves copies while the copy is fresh", async () => {
     const r = renderer();
     const first = await Promise.all([cachedPage("k", r.fill), cachedPage("k", r.fill), cachedPage("k", r.fill)]);
     expect(r.calls()).toBe(1);
     expect(first.map((x) => x?.state)).toEqual(["miss", "miss", "miss"]);
-    vi.advanceTimersByTime(FRESH_MS - 1);
+    vi.advanceTimersByTime(MIN_FRESH_MS - 1);
     const hit = await cachedPage("k", r.fill);
     expect(hit?.state).toBe("hit");
     expect(r.calls()).toBe(1);
@@ -74,6 +76,38 @@ describe("cachedPage", () => {
     const fresh = await cachedPage("k", r.fill);
     expect(fresh?.state).toBe("hit");
     expect(decode(withNonce(fresh!.page, "n"))).toContain("render 2");
+  });
+
+  it("draws each copy's freshness between MIN_FRESH_MS and FRESH_MS, so copies filled together go stale apart", async () => {
+    const r = renderer();
+    for (let i = 0; i < 40; i++) await cachedPage(`k${i}`, r.fill);
+    vi.advanceTimersByTime((MIN_FRESH_MS + FRESH_MS) / 2);
+    const states = await Promise.all(Array.from({ length: 40 }, (_, i) => cachedPage(`k${i}`, r.fill)));
+    const stale = states.filter((x) => x?.state === "stale").length;
+    // Half would be expected; all or none would mean no spread (odds of either: 2 × 2^-40).
+    expect(stale).toBeGreaterThan(0);
+    expect(stale).toBeLessThan(40);
+    vi.advanceTimersByTime(FRESH_MS);
+    expect((await cachedPage("k0", r.fill))?.state).toBe("stale");
+  });
+
+  it(`refreshes at most ${MAX_BACKGROUND_REFRESHES} stale copies at once, and serves the rest stale meanwhile`, async () => {
+    const r = renderer();
+    for (let i = 0; i < 5; i++) await cachedPage(`k${i}`, r.fill);
+    vi.advanceTimersByTime(FRESH_MS);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = vi.fn(async (): Promise<RenderedPage> => {
+      await gate;
+      return { status: 200, html: "<p>new</p>", nonce: "n", headers: [] };
+    });
+    const states = await Promise.all(Array.from({ length: 5 }, (_, i) => cachedPage(`k${i}`, slow)));
+    expect(states.map((x) => x?.state)).toEqual(["stale", "stale", "stale", "stale", "stale"]);
+    expect(slow).toHaveBeenCalledTimes(MAX_BACKGROUND_REFRESHES);
+    release();
+    await vi.runAllTimersAsync();
+    await cachedPage("k4", slow); // the limit is free again: this one refreshes
+    expect(slow).toHaveBeenCalledTimes(MAX_BACKGROUND_REFRESHES + 1);
   });
 
   it("renders again first when the copy is older than STALE_MS", async () => {

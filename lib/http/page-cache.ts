@@ -38,6 +38,8 @@ export type CachedPage = {
   /** Response headers worth keeping (content type, Vary, Link), not the render's CSP. */
   headers: [string, string][];
   filledAt: number;
+  /** How long this copy is fresh: between MIN_FRESH_MS and FRESH_MS, drawn at the fill. */
+  freshMs: number;
 };
 
 /** A rendered page: its HTML and the nonce the render used. */
@@ -52,8 +54,16 @@ export type PageFill = () => Promise<RenderedPage | null>;
 // Fresh for 10 s: the page's gauge asks for the live figures as soon as the page loads (and every
 // 10 s after), so an older copy shows the same page a moment later. Each store page is rendered at
 // most once per 10 s per language and theme, however many people scan its code.
+//
+// Each copy's freshness is drawn between half of that and all of it: copies filled together (a
+// restart, a burst of first visits) would otherwise all go stale together, and their refreshes, a
+// render each, would queue up in one moment and hold every other request back (the bench's p99 showed it).
+// For the same reason at most MAX_BACKGROUND_REFRESHES run at once; other stale copies wait for a
+// later request.
 export const FRESH_MS = 10_000;
+export const MIN_FRESH_MS = FRESH_MS / 2;
 export const STALE_MS = 30_000;
+export const MAX_BACKGROUND_REFRESHES = 2;
 export const MAX_ENTRIES = 500;
 
 type Store = {
@@ -61,6 +71,8 @@ type Store = {
   inflight: Map<string, Promise<CachedPage | null>>;
   /** Bumped by forgetCachedPages: a fill that started before a change must not be kept after it. */
   generation: number;
+  /** Refreshes running for stale copies (not for misses, which someone is waiting on). */
+  background: number;
   /** Marks the proxy's own fill requests, so they are rendered and not answered from the cache. */
   fillToken: string;
 };
@@ -69,7 +81,7 @@ const STORE_KEY = Symbol.for("freeline.pageCache");
 
 function store(): Store {
   const g = globalThis as { [STORE_KEY]?: Store };
-  return (g[STORE_KEY] ??= { entries: new Map(), inflight: new Map(), generation: 0, fillToken: randomToken() });
+  return (g[STORE_KEY] ??= { entries: new Map(), inflight: new Map(), generation: 0, background: 0, fillToken: randomToken() });
 }
 
 function randomToken(): string {
@@ -124,11 +136,14 @@ export type Lookup = { page: CachedPage; state: "hit" | "stale" | "miss" };
  */
 export async function cachedPage(key: string, fill: PageFill): Promise<Lookup | null> {
   const now = Date.now();
-  const { entries } = store();
-  const e = entries.get(key);
-  if (e && now - e.filledAt < FRESH_MS) return { page: e, state: "hit" };
+  const s = store();
+  const e = s.entries.get(key);
+  if (e && now - e.filledAt < e.freshMs) return { page: e, state: "hit" };
   if (e && now - e.filledAt < STALE_MS) {
-    void refresh(key, fill);
+    if (!s.inflight.has(key) && s.background < MAX_BACKGROUND_REFRESHES) {
+      s.background++;
+      void refresh(key, fill).finally(() => s.background--);
+    }
     return { page: e, state: "stale" };
   }
   const page = await refresh(key, fill);
@@ -153,6 +168,7 @@ function refresh(key: string, fill: PageFill): Promise<CachedPage | null> {
         parts: page.html.split(page.nonce).map((part) => Buffer.from(part, "utf8")),
         headers: page.headers,
         filledAt: Date.now(),
+        freshMs: MIN_FRESH_MS + Math.random() * (FRESH_MS - MIN_FRESH_MS),
       };
       entries.delete(key);
       entries.set(key, kept);

@@ -12,7 +12,9 @@ export function request(
   path: string,
   headers: Record<string, string>,
   body?: string | Buffer,
-  timeoutMs = 30_000,
+  // discardBody: count the bytes and keep none. For the store page, whose 39 KB would otherwise be
+  // joined and decoded on every request by this process, which shares the cores with the server.
+  { timeoutMs = 30_000, discardBody = false }: { timeoutMs?: number; discardBody?: boolean } = {},
 ): Promise<HttpReply> {
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -27,8 +29,14 @@ export function request(
       },
       (res) => {
         const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+        let bytes = 0;
+        res.on("data", (c: Buffer) => {
+          bytes += c.length;
+          if (!discardBody) chunks.push(c);
+        });
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: discardBody ? `(${bytes} bytes)` : Buffer.concat(chunks).toString("utf8") }),
+        );
         res.on("error", reject);
       },
     );
