@@ -84,11 +84,14 @@ export async function proxy(request: NextRequest) {
   }
 
   if (production && request.headers.get(FILL_HEADER) !== fillToken() && cacheablePageRequest({ method: request.method, pathname, search, headers: request.headers, anonymous: !hasSession })) {
+    // The page reads only the language and the theme; a value the app would ignore is left out of
+    // both the key and the fill, as the render falls back to the default for it too.
     const locale = request.cookies.get(LOCALE_COOKIE)?.value;
     const theme = request.cookies.get(THEME_COOKIE)?.value;
+    const [l, t] = [isLocale(locale) ? locale : undefined, isTheme(theme) ? theme : undefined];
     const found = await cachedPage(
-      `${pathname}|${isLocale(locale) ? locale : defaultLocale}|${isTheme(theme) ? theme : ""}`,
-      fillFromSelf(pathname, [isLocale(locale) ? `${LOCALE_COOKIE}=${locale}` : "", isTheme(theme) ? `${THEME_COOKIE}=${theme}` : ""]),
+      `${pathname}|${l ?? defaultLocale}|${t ?? ""}`,
+      fillFromSelf(pathname, [l && `${LOCALE_COOKIE}=${l}`, t && `${THEME_COOKIE}=${t}`]),
     );
     if (found) {
       const headers = new Headers(found.page.headers);
@@ -105,14 +108,18 @@ export async function proxy(request: NextRequest) {
   return withSecurityHeaders(NextResponse.next({ request: { headers } }), csp);
 }
 
+const FILL_TIMEOUT_MS = 5_000;
+
 /** Response headers of a rendered page that a cached copy keeps; the CSP is the new request's own. */
 const KEPT_HEADERS = ["content-type", "content-language", "cache-control", "vary", "link"];
 
 /**
  * Renders a page by asking this same server for it, as an anonymous visitor with only the given
- * language and theme cookies, and marked with the fill token so this proxy lets it through.
+ * language and theme cookies, and marked with the fill token so this proxy lets it through. The
+ * address is internalUrl(): APP_INTERNAL_URL must reach this instance itself, not a load balancer
+ * (another instance would not know this one's token, and would treat the fill as a visitor).
  */
-function fillFromSelf(pathname: string, cookies: string[]): PageFill {
+function fillFromSelf(pathname: string, cookies: (string | undefined)[]): PageFill {
   return async () => {
     const res = await fetch(new URL(pathname, internalUrl()), {
       headers: {
@@ -124,6 +131,8 @@ function fillFromSelf(pathname: string, cookies: string[]): PageFill {
       },
       redirect: "manual",
       cache: "no-store",
+      // A render that hangs must not hold the key's waiters, or a background-refresh slot, for long.
+      signal: AbortSignal.timeout(FILL_TIMEOUT_MS),
     });
     const nonce = /'nonce-([^']+)'/.exec(res.headers.get("content-security-policy") ?? "")?.[1];
     // The status is the cache's to judge (it keeps 200 and 404 pages).

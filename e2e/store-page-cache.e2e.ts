@@ -40,10 +40,15 @@ test("anonymous store pages are copies of one render, each with its own response
   expect(await en.text()).toContain('<html lang="en"');
   expect(htmlA).toContain('<html lang="zh-CN"');
 
-  // An unknown store's 404 page is kept too (each would otherwise cost two renders), and stays a 404.
+  // An unknown store's 404 page is served from its fill (one render, not two) but never kept, so
+  // made-up slugs cannot push the stores' pages out.
   const missing = [await request.get("/s/no-such-store", { headers: PAGE_LOAD }), await request.get("/s/no-such-store", { headers: PAGE_LOAD })];
-  expect(missing.map((r) => r.status())).toEqual([404, 404]);
-  expect(missing[1]!.headers()["x-page-cache"]).toBe("hit");
+  expect(missing.map((r) => [r.status(), r.headers()["x-page-cache"]])).toEqual([[404, "miss"], [404, "miss"]]);
+
+  // A language or theme the app does not know is the default page, not a copy of its own.
+  const odd = await request.get("/s/fruit-stand", { headers: { ...PAGE_LOAD, cookie: "NEXT_LOCALE=xx; theme=purple" } });
+  expect(odd.headers()["x-page-cache"]).toBe("hit");
+  expect(await odd.text()).toContain('<html lang="zh-CN"');
 
   // Not for Next's router (its RSC payload), a query, or another page.
   for (const [path, headers] of [

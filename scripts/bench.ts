@@ -183,7 +183,7 @@ async function main(): Promise<void> {
   const pos = !want("pos") ? SKIPPED : await runLoad({ concurrency: CONCURRENCY, seconds: SIZES.loadS, warmupSeconds: SIZES.warmS }, () => posOrder(pick(stores)));
   show("app, POS API, 100 stores", pos);
 
-  // --- 2c. the framework's floor -------------------------------------------------------------------
+  // --- the framework's floor ----------------------------------------------------------------------
   // GET /api/health: a route handler through the same wrapper as the API, one `select 1`. No order
   // can be cheaper than this request, so orders.app_per_s / floor shows how much of an order's cost
   // is the order's own work and how much is Next's per-request cost on this machine.
@@ -268,11 +268,17 @@ async function main(): Promise<void> {
   await refPool.end();
 
   // --- 6. store page -----------------------------------------------------------------------------
+  // Anonymous page loads, as a visitor who scanned a code: mostly copies from the proxy's cache
+  // (lib/http/page-cache.ts). How many of each kind is printed; a render alone costs about 7 ms.
+  const served = new Map<string, number>();
   const page = !want("page") ? SKIPPED : await runLoad({ concurrency: CONCURRENCY, seconds: SIZES.loadS, warmupSeconds: SIZES.warmS }, async () => {
     const res = await request(base, "GET", `/s/${pick(stores).slug}`, { accept: "text/html" }, undefined, { discardBody: true });
     if (res.status !== 200) throw new Error(`store page ${res.status}`);
+    const how = String(res.headers["x-page-cache"] ?? "rendered");
+    served.set(how, (served.get(how) ?? 0) + 1);
   });
   show("store page /s/[slug], 32 clients", page);
+  if (served.size > 0) log(`  store page answers (warm-up included): ${[...served].map(([k, n]) => `${k} ${n}`).join(", ")}`);
   const rssMb = server.peakRssMb();
   await server.stop();
   server = undefined;

@@ -119,11 +119,13 @@ describe("cachedPage", () => {
     expect(decode(withNonce(again!.page, "n"))).toContain("render 2");
   });
 
-  it("keeps a 200 or a 404 page, nothing else, and drops the old copy when a refresh fails", async () => {
+  it("keeps a 200 page; serves a 404 to those who waited for it but keeps none; serves no other", async () => {
     const notFound = renderer(undefined, 404);
-    expect((await cachedPage("unknown", notFound.fill))?.state).toBe("miss");
-    expect((await cachedPage("unknown", notFound.fill))?.state).toBe("hit");
+    const first = await Promise.all([cachedPage("unknown", notFound.fill), cachedPage("unknown", notFound.fill)]);
+    expect(first.map((x) => [x?.state, x?.page.status])).toEqual([["miss", 404], ["miss", 404]]);
     expect(notFound.calls()).toBe(1);
+    expect((await cachedPage("unknown", notFound.fill))?.state).toBe("miss");
+    expect(notFound.calls()).toBe(2);
 
     const broken = renderer(undefined, 500);
     expect(await cachedPage("broken", broken.fill)).toBeNull();
@@ -136,6 +138,13 @@ describe("cachedPage", () => {
     expect((await cachedPage("k", broken.fill))?.state).toBe("stale"); // the refresh gets a 500
     await vi.runAllTimersAsync();
     expect(await cachedPage("k", broken.fill)).toBeNull();
+    // A store that stops being one (a 404 now) loses its kept page too.
+    await cachedPage("gone", ok.fill);
+    vi.advanceTimersByTime(FRESH_MS);
+    await cachedPage("gone", notFound.fill);
+    await vi.runAllTimersAsync();
+    const now = await cachedPage("gone", notFound.fill);
+    expect([now?.state, now?.page.status]).toEqual(["miss", 404]);
   });
 
   it("treats a failed or empty fill as nothing to serve", async () => {

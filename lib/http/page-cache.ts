@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+
 /**
  * A short-lived cache of anonymous store pages, kept by proxy.ts.
  *
@@ -14,14 +16,16 @@
  * - only pages the proxy has decided are anonymous (no session cookie on the request), for the
  *   store page's path with no query; the key is the path with the two cookies such a page reads
  *   (language and theme), so no visitor ever gets a page rendered with anything of another's;
- * - only a 200, or a 404 (an unknown slug: otherwise each such request would cost a render for
- *   the cache and another for the visitor), with no Set-Cookie, from a render that was sent none
- *   of the visitor's cookies but those two;
+ * - only a 200 with no Set-Cookie, from a render that was sent none of the visitor's cookies but
+ *   those two. A 404 (an unknown slug) is served to the requests that waited for its render, so
+ *   such a request costs one render and not two, but it is not kept: made-up slugs must not push
+ *   the stores' pages out;
  * - for at most FRESH_MS, then stale-while-revalidate up to STALE_MS: one refresh runs in the
  *   background while the old copy is served; an entry older than that is rendered again first.
  *   The page's pool gauge asks for the live figures when it loads and follows the queue after
  *   that, so an old copy's gauge is put right at once. A rule, approval or alliance change clears the cache (expireStores)
- *   in the instance that made it; other instances catch up within STALE_MS.
+ *   in the instance that made it. Other instances catch up within STALE_MS plus the data cache's
+ *   own revalidation behind the page (10 s, itself served stale while it refreshes): under a minute.
  *
  * The cache lives on globalThis: proxy.ts and the server actions that clear it are compiled into
  * different bundles of the same process, and a module-level Map would exist once per bundle.
@@ -45,10 +49,10 @@ export type CachedPage = {
 /** A rendered page: its HTML and the nonce the render used. */
 export type RenderedPage = { status: number; html: string; nonce: string; headers: [string, string][] };
 
-/** Statuses whose pages are the same for every anonymous visitor, and so may be kept. */
-const KEPT_STATUSES = new Set([200, 404]);
+/** Statuses whose pages are the same for every anonymous visitor: served from a fill. Only a 200 is kept. */
+const SERVED_STATUSES = new Set([200, 404]);
 
-/** Renders the page; null (or a status not in KEPT_STATUSES) when it must not be cached. */
+/** Renders the page; null (or a status not in SERVED_STATUSES) when it must be rendered as usual. */
 export type PageFill = () => Promise<RenderedPage | null>;
 
 // Fresh for 10 s: the page's gauge asks for the live figures as soon as the page loads (and every
@@ -81,14 +85,9 @@ const STORE_KEY = Symbol.for("freeline.pageCache");
 
 function store(): Store {
   const g = globalThis as { [STORE_KEY]?: Store };
-  return (g[STORE_KEY] ??= { entries: new Map(), inflight: new Map(), generation: 0, background: 0, fillToken: randomToken() });
+  return (g[STORE_KEY] ??= { entries: new Map(), inflight: new Map(), generation: 0, background: 0, fillToken: randomBytes(16).toString("hex") });
 }
 
-function randomToken(): string {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /** The request header the proxy's fill requests carry, with fillToken() as its value. */
 export const FILL_HEADER = "x-freeline-page-fill";
@@ -158,12 +157,12 @@ function refresh(key: string, fill: PageFill): Promise<CachedPage | null> {
   const generation = s.generation;
   const p = fill()
     .then((page) => {
-      if (!page || !KEPT_STATUSES.has(page.status) || generation !== s.generation) {
+      if (!page || !SERVED_STATUSES.has(page.status) || generation !== s.generation) {
         // An error now must not leave the old page behind either.
         entries.delete(key);
         return null;
       }
-      const kept: CachedPage = {
+      const cut: CachedPage = {
         status: page.status,
         parts: page.html.split(page.nonce).map((part) => Buffer.from(part, "utf8")),
         headers: page.headers,
@@ -171,10 +170,11 @@ function refresh(key: string, fill: PageFill): Promise<CachedPage | null> {
         freshMs: MIN_FRESH_MS + Math.random() * (FRESH_MS - MIN_FRESH_MS),
       };
       entries.delete(key);
-      entries.set(key, kept);
+      if (cut.status !== 200) return cut;
+      entries.set(key, cut);
       // Oldest fill first: a Map iterates in insertion order.
       while (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-      return kept;
+      return cut;
     })
     .catch((e: unknown) => {
       console.error(`[page-cache] fill of ${key} failed:`, e instanceof Error ? e.message : e);

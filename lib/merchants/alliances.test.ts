@@ -224,7 +224,12 @@ describe("formAlliance", () => {
     await expectLedgerClean();
   });
 
-  it("a payment that locked the old queue before the alliance committed is refused under the lock and retried into the alliance queue", async () => {
+  // Below the minimum an order has no unit, and its append only reads the queue's counters: the
+  // check that the store still feeds the queue must refuse it all the same (it still feeds the pool).
+  it.each([
+    ["", 0],
+    [" (an order below the minimum, with no unit)", 10_000],
+  ])("a payment that locked the old queue before the alliance committed is refused under the lock and retried into the alliance queue%s", async (_, minOrderFen) => {
     const operator = await makeCustomer("operator");
     const a = await makeStore({ unitCapFen: 0 });
     const b = await makeStore({ unitCapFen: 0 });
@@ -237,7 +242,7 @@ describe("formAlliance", () => {
       async (tx) => {
         const { applyPayment } = await import("@/lib/orders/pay");
         await tx.execute(sql`update orders set status = 'paid', paid_at = now() where id = ${order.id}`);
-        return applyPayment(tx, { ...order, queueId: a.queueId! }, { freeBps: 1000, unitCapFen: 0, minOrderFen: 0 });
+        return applyPayment(tx, { ...order, queueId: a.queueId! }, { freeBps: 1000, unitCapFen: 0, minOrderFen });
       },
       0,
     ).catch((e: unknown) => e);

@@ -6,10 +6,14 @@ import { useLiveJson } from "@/app/_components/use-live-json";
 import type { QueueGauge } from "@/lib/merchants/store";
 import { formatFen } from "@/lib/money/format";
 
-/** The store's pool against its head entry, following the queue live (public totals only). */
-export function LiveGauge({ initial }: { initial: QueueGauge }) {
+/**
+ * The store's pool against its head entry, following the queue live (public totals only).
+ * `cachedPage`: the page may be a few seconds old (the anonymous page comes from the proxy's
+ * cache, lib/http/page-cache.ts), so the live figures are asked for at once.
+ */
+export function LiveGauge({ initial, cachedPage = false }: { initial: QueueGauge; cachedPage?: boolean }) {
   const t = useTranslations("customer.live");
-  const { data: g } = useLiveJson<QueueGauge>(`/api/queues/${initial.queueId}/live`, initial, { intervalMs: 10_000, pollOnMount: true });
+  const { data: g } = useLiveJson<QueueGauge>(`/api/queues/${initial.queueId}/live`, initial, { intervalMs: 10_000, pollOnMount: cachedPage });
   if (g.headTargetFen === null) {
     return (
       <p className="text-sm text-muted" data-testid="pool-gauge">

@@ -44,7 +44,7 @@ export default async function StorePage({ params }: Props) {
       </header>
 
       <Card title={t("pool.title")}>
-        <LiveGauge initial={gauge} />
+        <LiveGauge initial={gauge} cachedPage={!viewer} />
       </Card>
 
       <Card title={t("order.title")}>
