@@ -5,7 +5,7 @@
 //   npm run bench -- --skip-build reuse the existing .next build
 //   npm run bench -- --cpu-prof   also write a V8 CPU profile of the server and print its top functions
 //   npm run bench -- --keep-db    do not drop the bench database at the end
-//   npm run bench -- --only=pos   run only some phases (ref, pos, floor, action, hot, page, drain, position)
+//   npm run bench -- --only=pos   run only some phases (ref, pos, floor, action, hot, page, render, drain, position)
 //
 // It creates a fresh database `freeline_bench_<ts>` on DATABASE_URL's server (default: the local
 // postgres://postgres@127.0.0.1:5432), migrates it, seeds 100 stores and 10,000 customers with
@@ -37,7 +37,7 @@ const keepDb = argv.includes("--keep-db");
 // --node-args="--max-old-space-size=200 …": V8 flags for the server, to try a setting against the
 // default the app ships (lib/server-options.ts) in a run of its own.
 const nodeArgsFlag = argv.find((a) => a.startsWith("--node-args="))?.slice("--node-args=".length);
-// --only=pos,page: run only these phases (ref, pos, floor, action, hot, page, drain, position), e.g. to
+// --only=pos,page: run only these phases (ref, pos, floor, action, hot, page, render, drain, position), e.g. to
 // take a CPU profile of one path; skipped figures come out as null.
 const only = argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
 const want = (phase: string) => !only || only.includes(phase);
@@ -280,6 +280,15 @@ async function main(): Promise<void> {
   show("store page /s/[slug], 32 clients", page);
   if (served.size > 0) log(`  store page answers (warm-up included): ${[...served].map(([k, n]) => `${k} ${n}`).join(", ")}`);
   const rssMb = server.peakRssMb();
+
+  // The same page rendered for every request: a query is never answered from the cache. Not a
+  // target; it shows what the cache saves. After the RSS reading, which it would raise (renders
+  // grow the heap), so the RSS figure stays the one of the phases above.
+  const rendered = !want("render") ? SKIPPED : await runLoad({ concurrency: CONCURRENCY, seconds: SIZES.loadS, warmupSeconds: SIZES.warmS }, async () => {
+    const res = await request(base, "GET", `/s/${pick(stores).slug}?from=bench`, { accept: "text/html" }, undefined, { discardBody: true });
+    if (res.status !== 200) throw new Error(`store page ${res.status}`);
+  });
+  show("store page rendered each time (?from=bench bypasses the cache), 32 clients", rendered);
   await server.stop();
   server = undefined;
   closeAgent();
@@ -372,6 +381,7 @@ async function main(): Promise<void> {
     ["drain.payouts_per_s", drainPerS.toFixed(0), ">= 10000", yes(drainPerS >= 10_000)],
     ["position p50 / p95 ms (1M waiting)", `${posP50.toFixed(1)} / ${posP95.toFixed(1)}`, "p95 <= 5", yes(posP95 <= 5)],
     ["store page req/s / p95 ms", `${page.perSecond.toFixed(0)} / ${page.p95.toFixed(1)}`, "p95 <= 50", yes(page.p95 <= 50)],
+    ["  rendered each time: req/s / p95 ms", `${rendered.perSecond.toFixed(0)} / ${rendered.p95.toFixed(1)}`, "", ""],
     ["rss_mb (next-server VmHWM)", rssMb.toFixed(0), "<= 300", yes(rssMb <= 300)],
   ];
   const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
