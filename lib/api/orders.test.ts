@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "@/db";
 import { inTransaction } from "@/db/transaction";
+import { databaseUrl } from "@/lib/env";
 import { balanceOf, entriesOf, makeCustomer, makeStore, placePaidOrder } from "@/lib/testing/fixtures";
 import { expectLedgerClean } from "@/lib/testing/verify";
 import { drainQueue } from "@/lib/queue/drain";
@@ -167,6 +169,51 @@ describe("POS orders", () => {
     expect(await ordersWithKey(store.id, key)).toBe(0);
     await db.execute(sql`update merchants set status = 'approved' where id = ${store.id}`);
     await expect(post(store.id, key, { customer: name, amount_fen: 2000 })).resolves.toMatchObject({ status: 201, replayed: false });
+  });
+
+  it("an order whose store's queue moved while it waited for the lock is retried into the new queue, its stored answer with it", async () => {
+    // The POS reads the store (and so its queue) before the queue lock; an alliance may re-point
+    // the store meanwhile. The statement under the lock refuses the old queue (QueueMovedError),
+    // which rolls back the posting, the entries and the stored answer, and the retry orders into
+    // the queue the store feeds now. Simulated by holding the old queue's lock while the store is
+    // re-pointed, as forming an alliance does.
+    const store = await makeStore({ payoutMode: "manual", unitCapFen: 0 });
+    const other = await makeStore({ payoutMode: "manual", unitCapFen: 0 });
+    const name = await usernameOf(await makeCustomer());
+    const key = randomUUID();
+    const blocker = new pg.Client({ connectionString: databaseUrl() });
+    await blocker.connect();
+    try {
+      await blocker.query("begin");
+      await blocker.query("select id from accounts where queue_id = $1 and kind = 'pool' for no key update", [store.queueId]);
+      const myPid = Number((await blocker.query("select pg_backend_pid() as pid")).rows[0].pid);
+      const order = post(store.id, key, { customer: name, amount_fen: 10_000 });
+      let waiting = false;
+      for (let i = 0; i < 200 && !waiting; i++) {
+        const r = await blocker.query("select count(*)::int as n from pg_stat_activity where $1 = any(pg_blocking_pids(pid))", [myPid]);
+        waiting = r.rows[0].n > 0;
+        if (!waiting) await new Promise((res) => setTimeout(res, 25));
+      }
+      expect(waiting).toBe(true);
+      await blocker.query("update merchants set queue_id = $1 where id = $2", [other.queueId, store.id]);
+      await blocker.query("commit");
+
+      const res = await order;
+      expect(res).toMatchObject({ status: 201, replayed: false });
+      expect(await entriesOf(store.queueId!)).toEqual([]);
+      expect(await balanceOf({ queueId: store.queueId! }, "pool")).toBe(0);
+      const moved = await entriesOf(other.queueId!);
+      expect(moved.map((e) => e.id)).toEqual(res.body.entries.map((e) => e.id));
+      expect(await ordersWithKey(store.id, key)).toBe(1);
+      // The stored answer is the retry's, not the rolled-back attempt's.
+      const replay = await post(store.id, key, { customer: name, amount_fen: 10_000 });
+      expect(replay).toMatchObject({ status: 201, replayed: true });
+      expect(replay.body).toEqual(res.body);
+    } finally {
+      await blocker.query("rollback").catch(() => {});
+      await blocker.end().catch(() => {});
+    }
+    await expectLedgerClean();
   });
 
   it("asks for the drain when the payment makes the pool cover the head of an auto queue", async () => {
