@@ -4,7 +4,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { DomainError, isDomainError, type MessageParams } from "@/lib/errors";
 import { customerAccounts, platformAccounts, post, type Leg } from "@/lib/ledger";
 import { formatFen } from "@/lib/money/format";
-import { paymentProvider } from "@/lib/payments";
+import { recordRefund } from "@/lib/payments/refund-record";
 import { addLot, lockPoints, takeFromLots } from "@/lib/points/lots";
 import { pointsPolicy } from "@/lib/points/policy";
 import { headTarget, lockQueue } from "@/lib/queue/lock";
@@ -233,10 +233,9 @@ export async function refundOrder(
     update orders set status = 'refunded', refunded_at = now() where id = ${o.id} and status = 'paid'`);
   if (done.rowCount !== 1) throw new Error(`order ${o.id} changed under its row lock`);
 
-  const receipt = await paymentProvider(o.provider).refund(tx, {
+  const receipt = await recordRefund(tx, o.provider, {
     orderId: o.id,
     orderNo: o.orderNo,
-    paymentRef: o.providerRef,
     amountFen: o.cashFen,
     actorUserId: args.actor.userId,
     reason,

@@ -2,7 +2,6 @@ import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { env, internalUrl } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
 import { paymentEventSchema, type PaymentEvent, type PaymentProvider } from "./provider";
-import { recordRefund } from "./refund-record";
 
 export const SIGNATURE_HEADER = "x-freeline-signature";
 /** How old a signed webhook may be before it is refused as a replay. */
@@ -33,11 +32,25 @@ function verifySignature(header: string | null, body: string, now = Date.now()):
   if (!timingSafeEqual(expected, given)) throw new DomainError("unauthenticated", "bad webhook signature");
 }
 
-/** The built-in simulated provider. It confirms through the same signed webhook a real one would call. */
+/**
+ * The built-in simulated provider. It confirms through the same signed webhook a real one would
+ * call, and moves no money: a refund or transfer "succeeds" under a reference derived from its
+ * out-id, so asking twice with one out-id answers the same.
+ */
 export const devProvider: PaymentProvider = {
   id: "dev",
   simulated: true,
-  verifyWebhook(rawBody, headers) {
+  async createPayment() {
+    return { kind: "simulated" };
+  },
+  // Nothing is kept at the "provider": an unconfirmed dev payment is simply not paid.
+  async queryPayment() {
+    return { state: "pending" };
+  },
+  async closePayment() {
+    return { state: "closed" };
+  },
+  async verifyNotification(rawBody, headers) {
     verifySignature(headers.get(SIGNATURE_HEADER), rawBody);
     let data: unknown;
     try {
@@ -47,10 +60,25 @@ export const devProvider: PaymentProvider = {
     }
     const parsed = paymentEventSchema.safeParse(data);
     if (!parsed.success) throw new DomainError("invalid_input", "webhook body is not a payment event");
-    return parsed.data;
+    return { kind: "paid", event: parsed.data };
   },
-  // No money moves anywhere: the refund is only recorded, with a generated reference.
-  refund: (tx, req) => recordRefund(tx, "dev", req),
+  answerNotification(outcome) {
+    return outcome.ok
+      ? Response.json({ orderNo: outcome.orderNo ?? null, applied: outcome.applied ?? false })
+      : Response.json({ error: { code: outcome.code, message: outcome.message } }, { status: outcome.status });
+  },
+  async refund(req) {
+    return { state: "succeeded", providerRef: `dev_${req.outRefundNo}` };
+  },
+  async queryRefund(req) {
+    return { state: "succeeded", providerRef: `dev_${req.outRefundNo}` };
+  },
+  async transfer(req) {
+    return { state: "succeeded", providerRef: `dev_${req.outBillNo}` };
+  },
+  async queryTransfer(req) {
+    return { state: "succeeded", providerRef: `dev_${req.outBillNo}` };
+  },
 };
 
 export type WebhookReply = { orderNo: string; applied: boolean };

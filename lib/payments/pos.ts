@@ -1,17 +1,43 @@
 import { DomainError } from "@/lib/errors";
 import type { PaymentProvider } from "./provider";
-import { recordRefund } from "./refund-record";
+
+const notHere = () => new DomainError("not_found", "POS payments are taken at the store's till, not through Freeline");
 
 /**
  * Orders paid at the store's own till and reported through the POS API (provider "pos"). They are
- * confirmed by the API call itself, never by a webhook; a refund is cash handed back at the till,
- * which we record so the order's refund and its ledger reversal commit together.
+ * confirmed by the API call itself, never by a notification; a refund is cash handed back at the
+ * till, so it "succeeds" at once under a reference derived from its out-id.
  */
 export const posProvider: PaymentProvider = {
   id: "pos",
   simulated: false,
-  verifyWebhook() {
-    throw new DomainError("not_found", "POS payments are confirmed through the POS API, not by webhook");
+  async createPayment() {
+    throw notHere();
   },
-  refund: (tx, req) => recordRefund(tx, "pos", req),
+  async queryPayment() {
+    throw notHere();
+  },
+  async closePayment() {
+    throw notHere();
+  },
+  async verifyNotification() {
+    throw notHere();
+  },
+  answerNotification(outcome) {
+    return Response.json(outcome.ok ? {} : { error: { code: outcome.code, message: outcome.message } }, {
+      status: outcome.ok ? 200 : outcome.status,
+    });
+  },
+  async refund(req) {
+    return { state: "succeeded", providerRef: `pos_${req.outRefundNo}` };
+  },
+  async queryRefund(req) {
+    return { state: "succeeded", providerRef: `pos_${req.outRefundNo}` };
+  },
+  async transfer() {
+    return { state: "failed", reason: "POS stores cannot send transfers" };
+  },
+  async queryTransfer() {
+    return { state: "failed", reason: "POS stores cannot send transfers" };
+  },
 };

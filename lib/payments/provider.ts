@@ -1,45 +1,144 @@
 import { z } from "zod";
-import type { Tx } from "@/db";
 
-/** A confirmed payment, as a provider reports it to our webhook. */
+/**
+ * The payment provider interface, shaped by what WeChat Pay API v3 and Alipay actually do:
+ * create a payment (answering with what the browser needs), query it, close it, verify a
+ * notification and answer it in the provider's own format, refund and transfer (with their
+ * queries). No method takes a transaction handle: every one may call the outside world, and
+ * nothing calls the outside world inside a database transaction (docs/payments.md).
+ */
+
+export const ORDER_NO = /^FL\d{6}[2-9A-Z]{8}$/;
+
+/** A confirmed payment, as a provider reports it (by notification or by query). */
 export const paymentEventSchema = z.object({
   type: z.literal("payment.succeeded"),
   eventId: z.string().min(1).max(100),
-  orderNo: z.string().regex(/^FL\d{6}[2-9A-Z]{8}$/),
+  orderNo: z.string().regex(ORDER_NO),
   amountFen: z.number().int().positive().max(100_000_000),
   providerRef: z.string().min(1).max(100),
 });
 
 export type PaymentEvent = z.infer<typeof paymentEventSchema>;
 
-/** A refund of an order's cash, as the refund domain asks the order's provider for it. */
-export type RefundRequest = {
-  orderId: number;
+/** Where the customer pays, as far as the choice of payment product goes. */
+export type PayerDevice = "wechat" | "alipay" | "phone" | "desktop";
+
+export type CreatePaymentRequest = {
   orderNo: string;
-  /** The provider's reference of the original payment. */
-  paymentRef: string | null;
-  /** Cash to return, in fen (the points part is returned as points, not through the provider). */
   amountFen: number;
-  actorUserId: number;
+  /** Shown on the customer's receipt at the provider (the store's name). */
+  description: string;
+  device: PayerDevice;
+  /** The customer's address, which WeChat H5 requires (scene_info.payer_client_ip). */
+  clientIp: string;
+  /** The customer's openid for our WeChat app id: required for JSAPI inside WeChat. */
+  openid?: string;
+  /** Where the provider's page sends the customer back to (Alipay, WeChat H5). */
+  returnUrl: string;
+  /** After this the provider refuses the payment (the order expires then). */
+  expiresAt: Date;
+};
+
+/** WeChat's JSAPI parameters for WeixinJSBridge's getBrandWCPayRequest, signed by us. */
+export type WechatJsapiParams = {
+  appId: string;
+  timeStamp: string;
+  nonceStr: string;
+  package: string;
+  signType: "RSA";
+  paySign: string;
+};
+
+/** What the browser does next to pay. */
+export type PaymentAction =
+  /** The simulated dev provider: the pay page shows its confirm button. */
+  | { kind: "simulated" }
+  /** Go to the provider's page (WeChat H5 `h5_url`, Alipay wap or page pay). */
+  | { kind: "redirect"; url: string }
+  /** Show a QR code to scan with the phone (WeChat Native `code_url` on a desktop). */
+  | { kind: "qr"; codeUrl: string }
+  /** Call WeixinJSBridge inside WeChat's browser. */
+  | { kind: "jsapi"; params: WechatJsapiParams };
+
+/** A payment as the provider knows it. */
+export type PaymentStatus =
+  | { state: "paid"; event: PaymentEvent }
+  /** Created, not paid (yet). */
+  | { state: "pending" }
+  /** Closed or expired at the provider: it will not be paid. */
+  | { state: "closed" }
+  /** The provider never saw this order number. */
+  | { state: "not_found" };
+
+/** A notification that passed the provider's signature check. */
+export type VerifiedNotification =
+  | { kind: "paid"; event: PaymentEvent }
+  /** Authentic, but nothing to apply here (a closed trade, a refund notification, …). */
+  | { kind: "other"; note: string };
+
+/** How handling a notification ended, for the provider's own answer format. */
+export type NotificationOutcome =
+  | { ok: true; orderNo?: string; applied?: boolean }
+  | { ok: false; status: number; code: string; message: string };
+
+/** Where a provider's money-out call ended up. A network error, timeout or 5xx THROWS (the job retries). */
+export type MoneyOutResult =
+  | { state: "succeeded"; providerRef: string }
+  /** Accepted, not final: confirm by notification or query. */
+  | { state: "processing"; providerRef?: string }
+  /** Final refusal (e.g. account invalid, balance). */
+  | { state: "failed"; reason: string; providerRef?: string };
+
+export type PayoutAccount = { kind: "wechat"; openid: string } | { kind: "alipay"; account: string; realName: string };
+
+export type RefundRequest = {
+  outRefundNo: string;
+  orderNo: string;
+  paymentRef: string | null;
+  refundFen: number;
+  totalFen: number;
   reason?: string;
 };
 
-export type RefundReceipt = { providerRef: string };
+export type TransferRequest = { outBillNo: string; amountFen: number; account: PayoutAccount; remark: string };
 
-/**
- * What a payment provider must offer. WeChat Pay and Alipay plug in here; `dev` simulates one.
- * verifyWebhook authenticates the provider's call (its signature) and parses the event; it throws
- * DomainError("unauthenticated") on a bad signature and ("invalid_input") on a bad body.
- */
+/** The providers' limit on our out-ids (out_trade_no, out_refund_no, out_bill_no). */
+export const OUT_ID = /^[A-Za-z0-9_]{1,32}$/;
+
 export interface PaymentProvider {
   readonly id: string;
   /** Shown plainly in the UI: a simulated provider moves no real money. */
   readonly simulated: boolean;
-  verifyWebhook(rawBody: string, headers: Headers): PaymentEvent;
+  /** Asks the provider for a payment of the order and says what the browser does next. */
+  createPayment(req: CreatePaymentRequest): Promise<PaymentAction>;
+  queryPayment(orderNo: string): Promise<PaymentStatus>;
   /**
-   * Returns an order's cash and records it in payment_refunds, inside the caller's transaction, so
-   * the refund and its ledger reversal commit or roll back together. The unique key on
-   * payment_refunds.order_id makes a second refund of one order fail (DomainError "conflict").
+   * Closes the order's payment so it can no longer be paid. Safe to repeat. Answers "paid" (with
+   * the payment) when the customer paid before the close reached the provider.
    */
-  refund(tx: Tx, req: RefundRequest): Promise<RefundReceipt>;
+  closePayment(orderNo: string): Promise<{ state: "closed" } | { state: "paid"; event: PaymentEvent }>;
+  /**
+   * Authenticates a notification (signature, certificate, timestamp) and parses it. Throws
+   * DomainError("unauthenticated") for a bad or unknown signature, ("invalid_input") for a body
+   * that is not a notification.
+   */
+  verifyNotification(rawBody: string, headers: Headers): Promise<VerifiedNotification>;
+  /** The answer the provider expects (WeChat: JSON and a status code; Alipay: the body `success`). */
+  answerNotification(outcome: NotificationOutcome): Response;
+  refund(req: RefundRequest): Promise<MoneyOutResult>;
+  queryRefund(req: { outRefundNo: string; orderNo: string }): Promise<MoneyOutResult>;
+  transfer(req: TransferRequest): Promise<MoneyOutResult>;
+  queryTransfer(req: { outBillNo: string }): Promise<MoneyOutResult>;
+}
+
+/** A provider's HTTP API answered with a server error or not at all: the caller may retry. */
+export class ProviderUnavailableError extends Error {
+  constructor(
+    readonly provider: string,
+    message: string,
+  ) {
+    super(`${provider}: ${message}`);
+    this.name = "ProviderUnavailableError";
+  }
 }
