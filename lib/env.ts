@@ -39,6 +39,49 @@ const schema = z.object({
   POINTS_RELEASE_BPS_PER_DAY: z.coerce.number().int().min(1).max(10000).optional(),
   POINTS_EXPIRY_DAYS: z.coerce.number().int().min(0).max(3650).optional(),
   /**
+   * The address customers and payment providers reach this site at (https in production). The
+   * providers' notification URLs and the pages they send the customer back to are built from it.
+   */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Minutes a pending order may wait for its payment before it expires (closed at the provider). */
+  PAYMENT_EXPIRY_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(15),
+  /** Providers the platform turns off for new checkouts, comma-separated (`wechat`, `alipay`). */
+  PAYMENT_DISABLED: z
+    .string()
+    .trim()
+    .regex(/^((wechat|alipay)(,(wechat|alipay))*)?$/, "a comma-separated list of wechat, alipay")
+    .optional(),
+  // WeChat Pay API v3 (docs/payments.md). Keys and certificates: PEM text or a file path.
+  WECHATPAY_MCHID: z.string().regex(/^\d{6,20}$/, "a numeric merchant id").optional(),
+  WECHATPAY_APPID: z.string().regex(/^wx[0-9a-zA-Z]{6,30}$/, "an app id such as wx1234…").optional(),
+  /** Serial number of the merchant API certificate (商户API证书序列号). */
+  WECHATPAY_MERCHANT_SERIAL: z.string().regex(/^[0-9A-Fa-f]{8,64}$/, "a hexadecimal serial number").optional(),
+  WECHATPAY_PRIVATE_KEY: z.string().min(1).optional(),
+  /** The APIv3 key (32 characters) that decrypts notifications. */
+  WECHATPAY_API_V3_KEY: z.string().length(32, "exactly 32 characters").optional(),
+  /** WeChat Pay platform certificate(s) (平台证书); their serials are read from them. */
+  WECHATPAY_PLATFORM_CERT: z.string().min(1).optional(),
+  /** Or WeChat Pay's public key (微信支付公钥) and its id `PUB_KEY_ID_…`. */
+  WECHATPAY_PUBLIC_KEY: z.string().min(1).optional(),
+  WECHATPAY_PUBLIC_KEY_ID: z.string().regex(/^PUB_KEY_ID_[0-9A-Za-z]+$/, "PUB_KEY_ID_…").optional(),
+  /** 商家转账 scene id, needed only for withdrawals to WeChat. */
+  WECHATPAY_TRANSFER_SCENE_ID: z.string().regex(/^\d{1,16}$/).optional(),
+  /** The API's address: only the test suite's fake server changes it. */
+  WECHATPAY_BASE_URL: z.string().url().default("https://api.mch.weixin.qq.com/"),
+  // Alipay (docs/payments.md). Keys and certificates: PEM text or a file path.
+  ALIPAY_APP_ID: z.string().regex(/^\d{10,20}$/, "a numeric app id").optional(),
+  ALIPAY_PRIVATE_KEY: z.string().min(1).optional(),
+  /** Alipay's public key (公钥模式) … */
+  ALIPAY_PUBLIC_KEY: z.string().min(1).optional(),
+  /** … or the three certificates of 证书模式 (which Alipay requires for transfers). */
+  ALIPAY_APP_CERT: z.string().min(1).optional(),
+  ALIPAY_PUBLIC_CERT: z.string().min(1).optional(),
+  ALIPAY_ROOT_CERT: z.string().min(1).optional(),
+  /** The gateway's address: only the test suite's fake server changes it. */
+  ALIPAY_GATEWAY: z.string().url().default("https://openapi.alipay.com/gateway.do"),
+  /** How long a call to a payment provider may take, in milliseconds. */
+  PAYMENT_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /**
    * TEST ONLY, never set in a deployment: `skip-lock` makes the drain skip its queue lock, so the
    * chaos run (`npm run chaos -- --broken-drain`) and lib/queue/broken-drain.test.ts can prove that
    * they catch a broken drain. Unset (the default), the drain is the real one; any other value is
@@ -47,12 +90,51 @@ const schema = z.object({
   FREELINE_TEST_BROKEN_DRAIN: z.enum(["skip-lock"]).optional(),
 });
 
+/**
+ * A provider is configured all or nothing: some of its variables without the others would fail at
+ * the first payment, so the start is refused with one sentence naming what is missing.
+ */
+function providerCompleteness(e: z.infer<typeof schema>, ctx: z.RefinementCtx): void {
+  const wechat = {
+    WECHATPAY_MCHID: e.WECHATPAY_MCHID,
+    WECHATPAY_APPID: e.WECHATPAY_APPID,
+    WECHATPAY_MERCHANT_SERIAL: e.WECHATPAY_MERCHANT_SERIAL,
+    WECHATPAY_PRIVATE_KEY: e.WECHATPAY_PRIVATE_KEY,
+    WECHATPAY_API_V3_KEY: e.WECHATPAY_API_V3_KEY,
+    "WECHATPAY_PLATFORM_CERT or WECHATPAY_PUBLIC_KEY": e.WECHATPAY_PLATFORM_CERT ?? e.WECHATPAY_PUBLIC_KEY,
+  };
+  const alipay = {
+    ALIPAY_APP_ID: e.ALIPAY_APP_ID,
+    ALIPAY_PRIVATE_KEY: e.ALIPAY_PRIVATE_KEY,
+    "ALIPAY_PUBLIC_KEY or ALIPAY_PUBLIC_CERT": e.ALIPAY_PUBLIC_KEY ?? e.ALIPAY_PUBLIC_CERT,
+  };
+  for (const [name, vars] of [["WeChat Pay", wechat], ["Alipay", alipay]] as const) {
+    const missing = Object.entries(vars).filter(([, v]) => !v).map(([k]) => k);
+    if (missing.length > 0 && missing.length < Object.keys(vars).length) {
+      ctx.addIssue({ code: "custom", path: [], message: `${name} is half-configured: set ${missing.join(", ")} as well, or none of its variables.` });
+    }
+  }
+  if (e.WECHATPAY_PUBLIC_KEY && !e.WECHATPAY_PUBLIC_KEY_ID) {
+    ctx.addIssue({ code: "custom", path: ["WECHATPAY_PUBLIC_KEY_ID"], message: "WECHATPAY_PUBLIC_KEY needs its id WECHATPAY_PUBLIC_KEY_ID." });
+  }
+  const certs = [e.ALIPAY_APP_CERT, e.ALIPAY_PUBLIC_CERT, e.ALIPAY_ROOT_CERT].filter(Boolean).length;
+  if (certs > 0 && certs < 3) {
+    ctx.addIssue({ code: "custom", path: [], message: "Alipay's certificate mode needs ALIPAY_APP_CERT, ALIPAY_PUBLIC_CERT and ALIPAY_ROOT_CERT together." });
+  }
+  if (e.NODE_ENV === "production" && (e.WECHATPAY_MCHID || e.ALIPAY_APP_ID) && !e.PUBLIC_URL) {
+    ctx.addIssue({ code: "custom", path: ["PUBLIC_URL"], message: "PUBLIC_URL must be set when a real payment provider is configured." });
+  }
+}
+
+const checked = schema.superRefine(providerCompleteness);
+
 export type Env = z.infer<typeof schema>;
 
 function load(): Env {
-  const parsed = schema.safeParse(process.env);
+  const parsed = checked.safeParse(process.env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    // Names and rules only: a value (a key, a secret) is never echoed.
+    const lines = parsed.error.issues.map((i) => (i.path.length ? `  ${i.path.join(".")}: ${i.message}` : `  ${i.message}`));
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);
   }
   return parsed.data;
@@ -74,4 +156,9 @@ export function internalUrl(): string {
   // `next start -p N` sets process.env.PORT itself when it starts listening, which may be after
   // this module read the environment.
   return env.APP_INTERNAL_URL ?? `http://localhost:${process.env.PORT || env.PORT}`;
+}
+
+/** The address customers and providers reach this site at, without a trailing slash. */
+export function publicUrl(): string {
+  return (env.PUBLIC_URL ?? `http://localhost:${process.env.PORT || env.PORT}`).replace(/\/+$/, "");
 }

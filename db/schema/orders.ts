@@ -4,7 +4,12 @@ import { merchants, ruleVersions } from "./merchants";
 import { queues } from "./queues";
 import { users } from "./users";
 
-export const orderStatus = pgEnum("order_status", ["pending", "paid", "refunded"]);
+/**
+ * pending → paid → (refunded); or pending → expired (not paid in time, closed at the provider) or
+ * cancelled (by the customer). An expired or cancelled order whose payment the provider took
+ * anyway still becomes paid: the money is never lost.
+ */
+export const orderStatus = pgEnum("order_status", ["pending", "paid", "refunded", "expired", "cancelled"]);
 
 /** Largest single order: ¥1,000,000 (SPEC: Units). */
 export const MAX_ORDER_FEN = 100_000_000;
@@ -45,6 +50,8 @@ export const orders = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     paidAt: timestamp("paid_at", { withTimezone: true }),
     refundedAt: timestamp("refunded_at", { withTimezone: true }),
+    /** When it expired or was cancelled unpaid. */
+    closedAt: timestamp("closed_at", { withTimezone: true }),
   },
   (t) => [
     uniqueIndex("orders_order_no_key").on(t.orderNo),
@@ -60,7 +67,9 @@ export const orders = pgTable(
       "orders_shares",
       sql`${t.rebateFen} >= 0 and ${t.rebateFen} <= ${t.cashFen} and ${t.platformFeeFen} >= 0 and ${t.pointsEarned} >= 0 and ${t.poolFen} >= 0 and ${t.platformFeeFen} + ${t.pointsEarned} + ${t.poolFen} = ${t.rebateFen}`,
     ),
-    check("orders_paid_at", sql`(${t.status} = 'pending') = (${t.paidAt} is null)`),
+    check("orders_paid_at", sql`(${t.status} in ('paid', 'refunded')) = (${t.paidAt} is not null)`),
+    // The expiry job's scan: pending orders oldest first.
+    index("orders_pending_created_idx").on(t.createdAt).where(sql`${t.status} = 'pending'`),
   ],
 );
 

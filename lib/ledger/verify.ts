@@ -110,7 +110,7 @@ const CHECKS: Check[] = [
       from ledger_transactions where kind = 'order_paid' group by order_id having count(*) > 1
       union all
       select 'order ' || o.id || ' is ' || o.status || ' but its payment posting count is wrong' from orders o
-      where (o.status <> 'pending') <> exists (select 1 from ledger_transactions t where t.kind = 'order_paid' and t.order_id = o.id)
+      where (o.status in ('paid', 'refunded')) <> exists (select 1 from ledger_transactions t where t.kind = 'order_paid' and t.order_id = o.id)
       union all
       select 'constraint orders_customer_idempotency_key is missing'
       where not exists (select 1 from pg_indexes where indexname = 'orders_customer_idempotency_key')`,

@@ -3,10 +3,13 @@ import { isDomainError } from "@/lib/errors";
 import type { PaymentEvent, PaymentProvider } from "@/lib/payments";
 import { markOrderPaid, type PaidOrder } from "./pay";
 
-/** Applies a verified payment: the order becomes paid, once (I7). */
-export function applyPaymentEvent(event: PaymentEvent): Promise<PaidOrder> {
+/**
+ * Applies a verified payment: the order becomes paid, once (I7), and records the provider that
+ * took the money (the one a refund must go back through).
+ */
+export function applyPaymentEvent(providerId: string, event: PaymentEvent): Promise<PaidOrder> {
   return inTransaction((tx) =>
-    markOrderPaid(tx, { orderNo: event.orderNo, amountFen: event.amountFen, providerRef: event.providerRef }),
+    markOrderPaid(tx, { orderNo: event.orderNo, amountFen: event.amountFen, providerRef: event.providerRef, provider: providerId }),
   );
 }
 
@@ -27,7 +30,7 @@ export async function acceptNotification(provider: PaymentProvider, rawBody: str
   try {
     const note = await provider.verifyNotification(rawBody, headers);
     if (note.kind !== "paid") return { reply: provider.answerNotification({ ok: true }), paid: null };
-    const paid = await applyPaymentEvent(note.event);
+    const paid = await applyPaymentEvent(provider.id, note.event);
     return { reply: provider.answerNotification({ ok: true, orderNo: paid.orderNo, applied: paid.applied }), paid };
   } catch (e) {
     if (!isDomainError(e)) throw e;

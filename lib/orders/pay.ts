@@ -50,7 +50,7 @@ export type UnitRule = { freeBps: number; unitCapFen: number; minOrderFen: numbe
  */
 export async function markOrderPaid(
   tx: Tx,
-  args: { orderNo: string; amountFen: number; providerRef: string },
+  args: { orderNo: string; amountFen: number; providerRef: string; provider?: string },
 ): Promise<PaidOrder> {
   // The conditional update is the once-only guard: a concurrent or repeated confirmation waits on
   // the row, then finds it no longer pending and posts nothing. The order joins the queue its store
@@ -59,8 +59,9 @@ export async function markOrderPaid(
   const updated = await tx.execute<Record<string, number | string>>(sql`
     with o as (
       update orders set status = 'paid', paid_at = now(), provider_ref = ${args.providerRef},
+                        provider = coalesce(${args.provider ?? null}::text, orders.provider),
                         queue_id = coalesce((select m.queue_id from merchants m where m.id = orders.merchant_id), orders.queue_id)
-      where order_no = ${args.orderNo} and status = 'pending' and cash_fen = ${args.amountFen}
+      where order_no = ${args.orderNo} and status in ('pending', 'expired', 'cancelled') and cash_fen = ${args.amountFen}
       returning id, customer_id, merchant_id, queue_id, rule_version_id, cash_fen, points_used,
                 rebate_fen, platform_fee_fen, points_earned, pool_fen
     )

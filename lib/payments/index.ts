@@ -1,11 +1,24 @@
+import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
+import { wechatConfigFromEnv } from "./config";
 import { devProvider } from "./dev";
 import { posProvider } from "./pos";
-import type { PaymentProvider } from "./provider";
+import type { PayerDevice, PaymentProvider } from "./provider";
+import { createWechatProvider } from "./wechat/provider";
+
+/** The real providers configured in the environment (lib/env.ts has checked they are complete). */
+function configuredProviders(): PaymentProvider[] {
+  const out: PaymentProvider[] = [];
+  const wechat = wechatConfigFromEnv();
+  if (wechat) out.push(createWechatProvider(wechat));
+  return out;
+}
+
+const REAL = configuredProviders();
 
 // A Map, never property lookup on an object: a provider id from the URL such as "constructor" or
 // "__proto__" must find nothing.
-const PROVIDERS = new Map<string, PaymentProvider>([devProvider, posProvider].map((p) => [p.id, p]));
+const PROVIDERS = new Map<string, PaymentProvider>([devProvider, posProvider, ...REAL].map((p) => [p.id, p]));
 
 /** The provider with this id; DomainError("not_found") when there is none. */
 export function paymentProvider(id: string): PaymentProvider {
@@ -14,12 +27,46 @@ export function paymentProvider(id: string): PaymentProvider {
   return p;
 }
 
+/**
+ * The providers a customer may pay a new checkout with: the configured real ones the platform has
+ * not turned off (PAYMENT_DISABLED), or the simulated dev provider when no real one is configured
+ * (a fresh clone, a demo).
+ */
+export function checkoutProviders(): string[] {
+  if (REAL.length === 0) return [devProvider.id];
+  const off = new Set((env.PAYMENT_DISABLED ?? "").split(",").filter(Boolean));
+  return REAL.map((p) => p.id).filter((id) => !off.has(id));
+}
+
+/**
+ * Which provider a browser pays with: WeChat's browser gets WeChat Pay and Alipay's gets Alipay
+ * (each can only pay with its own); any other browser gets a choice, answered as null.
+ */
+export function providerForDevice(device: PayerDevice, available = checkoutProviders()): string | null {
+  if (available.length === 1) return available[0]!;
+  if (device === "wechat" && available.includes("wechat")) return "wechat";
+  if (device === "alipay" && available.includes("alipay")) return "alipay";
+  return null;
+}
+
+/** The device class of a User-Agent, for providerForDevice and the payment product. */
+export function payerDevice(userAgent: string | null): PayerDevice {
+  const ua = userAgent ?? "";
+  if (/MicroMessenger\//i.test(ua)) return "wechat";
+  if (/AlipayClient\//i.test(ua)) return "alipay";
+  if (/Mobile|Android|iPhone|iPad|HarmonyOS/i.test(ua)) return "phone";
+  return "desktop";
+}
+
 export type {
+  CreatePaymentRequest,
   MoneyOutResult,
   NotificationOutcome,
+  PayerDevice,
   PaymentAction,
   PaymentEvent,
   PaymentProvider,
   PaymentStatus,
   PayoutAccount,
 } from "./provider";
+export { ProviderUnavailableError } from "./provider";

@@ -1,0 +1,102 @@
+import { sql } from "drizzle-orm";
+import { db } from "@/db";
+import { env, publicUrl } from "@/lib/env";
+import { DomainError } from "@/lib/errors";
+import {
+  checkoutProviders,
+  paymentProvider,
+  ProviderUnavailableError,
+  type PayerDevice,
+  type PaymentAction,
+  type PaymentProvider,
+} from "@/lib/payments";
+import { applyPaymentEvent } from "./notification";
+import type { PaidOrder } from "./pay";
+
+/** When a pending order created at `createdAt` expires (the platform's PAYMENT_EXPIRY_MINUTES). */
+export function expiresAt(createdAt: Date): Date {
+  return new Date(createdAt.getTime() + env.PAYMENT_EXPIRY_MINUTES * 60_000);
+}
+
+type PendingRow = { id: number; order_no: string; cash_fen: number; provider: string; status: string; created_at: Date; store_name: string };
+
+async function customerPendingOrder(customerId: number, orderNo: string): Promise<PendingRow> {
+  const res = await db.execute<PendingRow>(sql`
+    select o.id, o.order_no, o.cash_fen, o.provider, o.status, o.created_at, m.name as store_name
+    from orders o join merchants m on m.id = o.merchant_id
+    where o.order_no = ${orderNo} and o.customer_id = ${customerId}`);
+  const row = res.rows[0];
+  if (!row) throw new DomainError("not_found", "order.notFound");
+  if (row.status !== "pending") throw new DomainError("conflict", "payment.notPending", undefined, { orderNo });
+  return { ...row, cash_fen: Number(row.cash_fen), created_at: new Date(row.created_at) };
+}
+
+/** A provider's outage, as the customer is told about it (they may try again). */
+function unavailable(e: unknown): never {
+  if (e instanceof ProviderUnavailableError) {
+    console.error(`[payments] ${e.message}`);
+    throw new DomainError("unavailable", "payment.providerUnavailable");
+  }
+  throw e;
+}
+
+export type StartedPayment = { action: PaymentAction; paid: PaidOrder | null };
+
+/**
+ * Starts (or starts again) paying one of the customer's pending orders with a provider the platform
+ * offers, and answers what the browser does next. No transaction is open while the provider is
+ * called. Switching provider first closes the payment at the previous one, so one order cannot be
+ * paid twice; if the previous provider reports it paid, that payment is applied instead.
+ */
+export async function startPayment(args: {
+  customerId: number;
+  orderNo: string;
+  providerId: string;
+  device: PayerDevice;
+  clientIp: string;
+  openid?: string;
+}): Promise<StartedPayment> {
+  if (!checkoutProviders().includes(args.providerId)) throw new DomainError("not_allowed", "payment.providerOff");
+  const order = await customerPendingOrder(args.customerId, args.orderNo);
+  const due = expiresAt(order.created_at);
+  if (due.getTime() <= Date.now()) throw new DomainError("conflict", "payment.expired", undefined, { orderNo: args.orderNo });
+  const provider = paymentProvider(args.providerId);
+
+  if (order.provider !== provider.id) {
+    const previous = paymentProvider(order.provider);
+    if (!previous.simulated && order.provider !== "pos") {
+      const closed = await previous.closePayment(order.order_no).catch(unavailable);
+      if (closed.state === "paid") return { action: { kind: "simulated" }, paid: await applyPaymentEvent(previous.id, closed.event) };
+    }
+    await db.execute(sql`update orders set provider = ${provider.id} where id = ${order.id} and status = 'pending'`);
+  }
+
+  const action = await provider
+    .createPayment({
+      orderNo: order.order_no,
+      amountFen: order.cash_fen,
+      description: order.store_name,
+      device: args.device,
+      clientIp: args.clientIp,
+      openid: args.openid,
+      returnUrl: `${publicUrl()}/pay/${order.order_no}`,
+      expiresAt: due,
+    })
+    .catch(unavailable);
+  return { action, paid: null };
+}
+
+/**
+ * Asks the order's provider whether it was paid, and applies the payment if so: the browser's
+ * return from the provider's page does this, so the customer sees the result even when the
+ * notification is late (or arrived first: then nothing is applied twice).
+ */
+export async function syncPayment(orderNo: string, lookup: (id: string) => PaymentProvider = paymentProvider): Promise<PaidOrder | null> {
+  const res = await db.execute<{ provider: string; status: string }>(sql`select provider, status from orders where order_no = ${orderNo}`);
+  const row = res.rows[0];
+  if (!row || row.status === "paid" || row.status === "refunded") return null;
+  const provider = lookup(row.provider);
+  if (provider.simulated || provider.id === "pos") return null;
+  const status = await provider.queryPayment(orderNo).catch(unavailable);
+  return status.state === "paid" ? applyPaymentEvent(provider.id, status.event) : null;
+}

@@ -1,0 +1,35 @@
+import { env, publicUrl } from "@/lib/env";
+import { pemBlocks, pemOrFile } from "./pem";
+import { certificateSerial, type WechatConfig } from "./wechat/provider";
+
+/** The URL a provider posts its notifications to. */
+export function notifyUrl(providerId: string): string {
+  return `${publicUrl()}/api/payments/${providerId}/webhook`;
+}
+
+/** WeChat Pay's configuration from the environment, or null when it is not configured. */
+export function wechatConfigFromEnv(): WechatConfig | null {
+  // lib/env.ts has refused a half-configured provider already: one variable stands for all.
+  if (!env.WECHATPAY_MCHID) return null;
+  const platformKeys = new Map<string, string>();
+  if (env.WECHATPAY_PLATFORM_CERT) {
+    const certs = pemBlocks(pemOrFile("WECHATPAY_PLATFORM_CERT", env.WECHATPAY_PLATFORM_CERT), "CERTIFICATE");
+    if (certs.length === 0) throw new Error("WECHATPAY_PLATFORM_CERT holds no certificate.");
+    for (const pem of certs) platformKeys.set(certificateSerial(pem), pem);
+  }
+  if (env.WECHATPAY_PUBLIC_KEY && env.WECHATPAY_PUBLIC_KEY_ID) {
+    platformKeys.set(env.WECHATPAY_PUBLIC_KEY_ID, pemOrFile("WECHATPAY_PUBLIC_KEY", env.WECHATPAY_PUBLIC_KEY));
+  }
+  return {
+    mchid: env.WECHATPAY_MCHID,
+    appid: env.WECHATPAY_APPID!,
+    merchantSerial: env.WECHATPAY_MERCHANT_SERIAL!.toUpperCase(),
+    privateKey: pemOrFile("WECHATPAY_PRIVATE_KEY", env.WECHATPAY_PRIVATE_KEY!),
+    apiV3Key: env.WECHATPAY_API_V3_KEY!,
+    platformKeys,
+    baseUrl: env.WECHATPAY_BASE_URL,
+    notifyUrl: notifyUrl("wechat"),
+    timeoutMs: env.PAYMENT_PROVIDER_TIMEOUT_MS,
+    transferSceneId: env.WECHATPAY_TRANSFER_SCENE_ID,
+  };
+}
