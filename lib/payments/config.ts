@@ -1,5 +1,6 @@
 import { env, publicUrl } from "@/lib/env";
 import { pemBlocks, pemOrFile } from "./pem";
+import type { AlipayConfig } from "./alipay/provider";
 import { certificateSerial, type WechatConfig } from "./wechat/provider";
 
 /** The URL a provider posts its notifications to. */
@@ -31,5 +32,27 @@ export function wechatConfigFromEnv(): WechatConfig | null {
     notifyUrl: notifyUrl("wechat"),
     timeoutMs: env.PAYMENT_PROVIDER_TIMEOUT_MS,
     transferSceneId: env.WECHATPAY_TRANSFER_SCENE_ID,
+  };
+}
+
+/** Alipay's configuration from the environment, or null when it is not configured. */
+export function alipayConfigFromEnv(): AlipayConfig | null {
+  if (!env.ALIPAY_APP_ID) return null;
+  const certs =
+    env.ALIPAY_APP_CERT && env.ALIPAY_PUBLIC_CERT && env.ALIPAY_ROOT_CERT
+      ? {
+          app: pemOrFile("ALIPAY_APP_CERT", env.ALIPAY_APP_CERT),
+          alipayPublic: pemOrFile("ALIPAY_PUBLIC_CERT", env.ALIPAY_PUBLIC_CERT),
+          alipayRoot: pemOrFile("ALIPAY_ROOT_CERT", env.ALIPAY_ROOT_CERT),
+        }
+      : undefined;
+  return {
+    appId: env.ALIPAY_APP_ID,
+    privateKey: pemOrFile("ALIPAY_PRIVATE_KEY", env.ALIPAY_PRIVATE_KEY!),
+    alipayPublicKey: env.ALIPAY_PUBLIC_KEY ? pemOrFile("ALIPAY_PUBLIC_KEY", env.ALIPAY_PUBLIC_KEY) : undefined,
+    certs,
+    gateway: env.ALIPAY_GATEWAY,
+    notifyUrl: notifyUrl("alipay"),
+    timeoutMs: env.PAYMENT_PROVIDER_TIMEOUT_MS,
   };
 }

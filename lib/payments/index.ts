@@ -1,6 +1,7 @@
 import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
-import { wechatConfigFromEnv } from "./config";
+import { createAlipayProvider } from "./alipay/provider";
+import { alipayConfigFromEnv, wechatConfigFromEnv } from "./config";
 import { devProvider } from "./dev";
 import { posProvider } from "./pos";
 import type { PayerDevice, PaymentProvider } from "./provider";
@@ -11,6 +12,8 @@ function configuredProviders(): PaymentProvider[] {
   const out: PaymentProvider[] = [];
   const wechat = wechatConfigFromEnv();
   if (wechat) out.push(createWechatProvider(wechat));
+  const alipay = alipayConfigFromEnv();
+  if (alipay) out.push(createAlipayProvider(alipay));
   return out;
 }
 
