@@ -35,6 +35,7 @@ const V1_405 = { everyone: 405 } as const;
 /** The expected-access table, keyed by route path and method. Every route and method on disk must be here. */
 const ROUTES: Record<string, Partial<Record<Method, RouteAccess>>> = {
   "/api/cron/expire": { GET: CRON, POST: CRON },
+  "/api/cron/expire-orders": { GET: CRON, POST: CRON },
   "/api/cron/prune": { GET: CRON, POST: CRON },
   "/api/cron/release": { GET: CRON, POST: CRON },
   "/api/cron/sweep": { GET: CRON, POST: CRON },

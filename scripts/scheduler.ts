@@ -1,7 +1,7 @@
 // `npm run scheduler`: calls the cron routes on schedule, for deployments without Vercel Cron
 // (vercel.json holds the same schedule for Vercel). A small long-running process:
 //
-// - release: daily at 00:05 Asia/Shanghai; expire: daily at 00:15; sweep: every minute.
+// - release: daily at 00:05 Asia/Shanghai; expire: daily at 00:15; sweep and expire-orders: every minute.
 // - On start it runs release and expire once: both are idempotent, so a scheduler that was down
 //   at 00:05 still releases today's points when it comes back.
 // - A job that answers `done: false` (its time budget ran out) is called again at once.
@@ -55,6 +55,7 @@ const JOBS: Job[] = [
   { name: "release", path: "/api/cron/release", schedule: dailyAtShanghai(0, 5), runAtStart: true, timeoutMs: 5 * MINUTE },
   { name: "expire", path: "/api/cron/expire", schedule: dailyAtShanghai(0, 15), runAtStart: true, timeoutMs: 5 * MINUTE },
   { name: "sweep", path: "/api/cron/sweep", schedule: everyMinutes(1), runAtStart: false, timeoutMs: 2 * MINUTE },
+  { name: "expire-orders", path: "/api/cron/expire-orders", schedule: everyMinutes(1), runAtStart: true, timeoutMs: 2 * MINUTE },
   { name: "prune", path: "/api/cron/prune", schedule: everyMinutes(60), runAtStart: true, timeoutMs: 2 * MINUTE },
 ];
 
@@ -161,7 +162,7 @@ function schedule(job: Job): void {
     void track(runJob(job)).finally(() => schedule(job));
   }, at.getTime() - now.getTime());
   timers.set(job.name, timer);
-  if (job.name !== "sweep") log("scheduled", { job: job.name, next: at.toISOString() });
+  if (job.name !== "sweep" && job.name !== "expire-orders") log("scheduled", { job: job.name, next: at.toISOString() });
 }
 
 async function stop(signal: string): Promise<void> {

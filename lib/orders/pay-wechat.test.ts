@@ -10,7 +10,8 @@ import { expectLedgerClean } from "@/lib/testing/verify";
 import { ProviderUnavailableError, type PaymentProvider } from "@/lib/payments/provider";
 import { WechatFake } from "@/lib/payments/wechat/fake-server";
 import { createWechatProvider } from "@/lib/payments/wechat/provider";
-import { applyPaymentEvent } from "./notification";
+import { paymentProvider } from "@/lib/payments";
+import { cancelPendingOrder, expirePendingOrders } from "./expire-pending";
 import { syncPayment } from "./payment";
 
 // Money in through WeChat Pay, end to end through the real SDK (wechatpay-axios-plugin) against a fake that plays
@@ -275,5 +276,70 @@ describe("WeChat Pay through its SDK and the fake", () => {
     expect(await wechat.transfer({ ...ok, outBillNo: `WD${Date.now()}x` })).toMatchObject({ state: "failed", reason: "PAYEE_ACCOUNT_ABNORMAL" });
     fake.transferOutcome = { state: "SUCCESS" };
     expect(await wechat.transfer({ ...ok, account: { kind: "alipay", account: "a@b.c", realName: "X" } })).toMatchObject({ state: "failed" });
+  });
+
+  describe("expiry and cancelling", () => {
+    const lookup = (id: string) => (id === "wechat" ? wechat : paymentProvider(id));
+    const backdate = (orderNo: string) => db.execute(sql`update orders set created_at = now() - interval '1 hour' where order_no = ${orderNo}`);
+
+    it("an order not paid in time is closed at WeChat, then expired; a late success notification still pays it in full", async () => {
+      const order = await pendingOrder(6_600);
+      await create(order.orderNo, order.cashFen);
+      await backdate(order.orderNo);
+      await expirePendingOrders({ lookup });
+      expect(fake.trades.get(order.orderNo)?.state).toBe("CLOSED");
+      expect(await orderRow(order.orderNo)).toMatchObject({ status: "expired", postings: 0 });
+      // The money was taken after all (a payment the close raced with): it is paid, never lost.
+      fake.trades.get(order.orderNo)!.state = "SUCCESS";
+      const n = fake.notification(order.orderNo);
+      const { reply, paid } = await acceptNotification(wechat, n.body, n.headers);
+      expect([reply.status, paid?.applied]).toEqual([204, true]);
+      expect(await orderRow(order.orderNo)).toMatchObject({ status: "paid", postings: 1 });
+      await expectLedgerClean();
+    });
+
+    it("a trade paid just before expiry is paid, not expired", async () => {
+      const order = await pendingOrder();
+      await create(order.orderNo, order.cashFen);
+      fake.pay(order.orderNo);
+      await backdate(order.orderNo);
+      await expirePendingOrders({ lookup });
+      expect(await orderRow(order.orderNo)).toMatchObject({ status: "paid", postings: 1 });
+      await expectLedgerClean();
+    });
+
+    it("when WeChat does not answer the close, the order stays pending for the next run", async () => {
+      const order = await pendingOrder();
+      await create(order.orderNo, order.cashFen);
+      await backdate(order.orderNo);
+      fake.failNext("5xx", 50);
+      const run = await expirePendingOrders({ lookup });
+      fake.clearFaults();
+      expect(run.unavailable).toBeGreaterThan(0);
+      expect((await orderRow(order.orderNo)).status).toBe("pending");
+      await expirePendingOrders({ lookup });
+      expect((await orderRow(order.orderNo)).status).toBe("expired");
+    });
+
+    it("the customer cancels a pending order: closed at WeChat, then cancelled; a late payment still pays it", async () => {
+      const order = await pendingOrder();
+      await create(order.orderNo, order.cashFen);
+      expect(await cancelPendingOrder(order.customerId, order.orderNo, lookup)).toEqual({ status: "cancelled" });
+      expect(fake.trades.get(order.orderNo)?.state).toBe("CLOSED");
+      await expect(cancelPendingOrder(order.customerId, order.orderNo, lookup)).rejects.toMatchObject({ code: "conflict" });
+      await expect(cancelPendingOrder(order.customerId + 1_000_000, order.orderNo, lookup)).rejects.toMatchObject({ code: "not_found" });
+      fake.trades.get(order.orderNo)!.state = "SUCCESS";
+      const n = fake.notification(order.orderNo);
+      expect((await acceptNotification(wechat, n.body, n.headers)).paid?.applied).toBe(true);
+      await expectLedgerClean();
+    });
+
+    it("cancelling an order the customer has just paid pays it instead", async () => {
+      const order = await pendingOrder();
+      await create(order.orderNo, order.cashFen);
+      fake.pay(order.orderNo);
+      expect(await cancelPendingOrder(order.customerId, order.orderNo, lookup)).toEqual({ status: "paid" });
+      expect(await orderRow(order.orderNo)).toMatchObject({ status: "paid", postings: 1 });
+    });
   });
 });

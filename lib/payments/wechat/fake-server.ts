@@ -123,6 +123,11 @@ export class WechatFake {
     for (let i = 0; i < count; i++) this.faults.push(fault);
   }
 
+  /** Forgets faults not used yet. */
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
   /** The customer pays at WeChat: the trade becomes SUCCESS. */
   pay(orderNo: string): FakeTrade {
     const t = this.trades.get(orderNo);
