@@ -1,16 +1,23 @@
 "use server";
 
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import QRCode from "qrcode";
 import { z } from "zod";
 import { db } from "@/db";
 import { inTransaction } from "@/db/transaction";
 import { validatedAction } from "@/lib/auth/action";
+import { clientAddress } from "@/lib/auth/client-address";
+import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
 import { approvedStore } from "@/lib/merchants/store";
 import { parseYuan } from "@/lib/money/parse";
 import { createPendingOrder } from "@/lib/orders/create";
 import { checkOrderRate } from "@/lib/orders/rate-limit";
+import { cancelPendingOrder } from "@/lib/orders/expire-pending";
+import { startPayment } from "@/lib/orders/payment";
 import { customerOrder } from "@/lib/orders/view";
+import { checkoutProviders, payerDevice, providerForDevice, type PaymentAction } from "@/lib/payments";
 import { confirmDevPayment } from "@/lib/payments/dev";
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,40}$/, "store.notFound");
@@ -38,6 +45,11 @@ export const createOrderAction = validatedAction(createOrderSchema, "any", async
   const amount = parseYuan(input.amount);
   if (!amount.ok) throw new DomainError("invalid_input", amount.message, "amount", amount.params);
   const store = await approvedStore(db, { slug: input.slug });
+  // The provider this browser pays with, or the first offered when the customer will choose
+  // (the pay page records the choice before the payment is created).
+  const offered = checkoutProviders();
+  const provider = providerForDevice(payerDevice((await headers()).get("user-agent")), offered) ?? offered[0];
+  if (!provider) throw new DomainError("not_allowed", "payment.providerOff");
   const { order } = await inTransaction(async (tx) => {
     await checkOrderRate(tx, viewer.userId, input.idempotencyKey);
     return createPendingOrder(tx, {
@@ -46,7 +58,7 @@ export const createOrderAction = validatedAction(createOrderSchema, "any", async
       amountFen: amount.fen,
       pointsUsed: input.points,
       idempotencyKey: input.idempotencyKey,
-      provider: "dev",
+      provider,
     }, store);
   });
   return { orderNo: order.orderNo, next: order.status === "pending" ? `/pay/${order.orderNo}` : `/orders/${order.orderNo}` };
@@ -59,4 +71,52 @@ export const confirmPaymentAction = validatedAction(z.object({ orderNo }), "any"
     await confirmDevPayment({ orderNo: order.orderNo, cashFen: order.cashFen });
   }
   redirect(`/orders/${order.orderNo}`);
+});
+
+const IP = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]{2,39})$/;
+
+/** What the pay page's browser code does next; a QR code comes drawn as a data URL. */
+type NextStep =
+  | { next: string }
+  | { redirectTo: string }
+  | { qr: string }
+  | { jsapi: Extract<PaymentAction, { kind: "jsapi" }>["params"] };
+
+/**
+ * Starts paying a pending order with the chosen provider (WeChat Pay or Alipay): the browser then
+ * goes to the provider's page, shows the QR code, or calls WeixinJSBridge.
+ */
+export const startPaymentAction = validatedAction(
+  z.object({ orderNo, provider: z.enum(["wechat", "alipay"]) }),
+  "any",
+  async (input, { viewer }): Promise<NextStep> => {
+    const h = await headers();
+    const address = clientAddress(h, { header: env.TRUSTED_PROXY_HEADER, hops: env.TRUSTED_PROXY_HOPS });
+    const started = await startPayment({
+      customerId: viewer.userId,
+      orderNo: input.orderNo,
+      providerId: input.provider,
+      device: payerDevice(h.get("user-agent")),
+      // WeChat H5 wants the payer's address: only a trusted proxy header gives the real one.
+      clientIp: IP.test(address) ? address : "127.0.0.1",
+    });
+    if (started.paid) return { next: `/orders/${input.orderNo}` };
+    const action = started.action;
+    switch (action.kind) {
+      case "redirect":
+        return { redirectTo: action.url };
+      case "qr":
+        return { qr: await QRCode.toDataURL(action.codeUrl, { margin: 1, width: 240 }) };
+      case "jsapi":
+        return { jsapi: action.params };
+      default:
+        return { next: `/pay/${input.orderNo}` };
+    }
+  },
+);
+
+/** Cancels one of the customer's pending orders (closed at the provider first). */
+export const cancelOrderAction = validatedAction(z.object({ orderNo }), "any", async (input, { viewer }) => {
+  await cancelPendingOrder(viewer.userId, input.orderNo);
+  redirect(`/orders/${input.orderNo}`);
 });

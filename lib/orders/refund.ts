@@ -32,7 +32,7 @@ export type RefundResult = {
 type OrderRow = {
   id: number;
   order_no: string;
-  status: "pending" | "paid" | "refunded";
+  status: "pending" | "paid" | "refunded" | "expired" | "cancelled";
   customer_id: number;
   merchant_id: number;
   queue_id: number;

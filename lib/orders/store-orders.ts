@@ -6,7 +6,7 @@ export type EntryCounts = { waiting: number; paid: number; left: number; cancell
 export type OrderListRow = {
   id: number;
   orderNo: string;
-  status: "pending" | "paid" | "refunded";
+  status: "pending" | "paid" | "refunded" | "expired" | "cancelled";
   createdAt: Date;
   paidAt: Date | null;
   refundedAt: Date | null;

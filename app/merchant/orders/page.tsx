@@ -15,7 +15,7 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: t("metaTitle") };
 }
 
-const TONE: Record<OrderListRow["status"], BadgeTone> = { pending: "neutral", paid: "success", refunded: "warn" };
+const TONE: Record<OrderListRow["status"], BadgeTone> = { pending: "neutral", paid: "success", refunded: "warn", expired: "neutral", cancelled: "neutral" };
 
 const ENTRY_KINDS = ["waiting", "paid", "left", "cancelled"] as const satisfies readonly (keyof EntryCounts)[];
 

@@ -14,7 +14,7 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: t("metaTitle") };
 }
 
-const TONE: Record<OrderDetail["status"], BadgeTone> = { pending: "neutral", paid: "success", refunded: "warn" };
+const TONE: Record<OrderDetail["status"], BadgeTone> = { pending: "neutral", paid: "success", refunded: "warn", expired: "neutral", cancelled: "neutral" };
 
 const ENTRY_TONE: Record<OrderEntry["status"], BadgeTone> = { waiting: "brand", paid: "success", left: "neutral", cancelled: "warn" };
 
@@ -103,7 +103,7 @@ async function OrderCard({ order: o }: { order: OrderDetail }) {
       </Card>
 
       {/* Stays mounted from paid to refunded, so the result of a refund stays on screen. */}
-      {o.status !== "pending" ? <OperatorRefundForm key={o.id} orderId={o.id} refundable={o.status === "paid"} /> : null}
+      {o.status === "paid" || o.status === "refunded" ? <OperatorRefundForm key={o.id} orderId={o.id} refundable={o.status === "paid"} /> : null}
 
       <Card title={t("entries")}>
         {o.entryList.length === 0 ? (

@@ -24,14 +24,15 @@ export default async function OrderResultPage({ params }: { params: Promise<{ or
     if (isDomainError(e) && e.code === "not_found") notFound();
     throw e;
   });
-  const entries = order.status === "pending" ? [] : (await customerEntries(viewer.userId, { orderId: order.id })).reverse();
+  const closed = order.status === "expired" || order.status === "cancelled";
+  const entries = order.status === "pending" || closed ? [] : (await customerEntries(viewer.userId, { orderId: order.id })).reverse();
   const [t, ts] = await Promise.all([getTranslations("customer.order"), getTranslations("customer.shared")]);
 
   return (
     <div className="space-y-4">
       <header>
         <h1 className="text-2xl font-semibold text-ink">
-          {order.status === "pending" ? t("pending") : order.status === "refunded" ? t("refunded") : t("paid")}
+          {order.status === "paid" ? t("paid") : t(order.status)}
         </h1>
         <p className="mt-1 text-sm text-muted">
           {t.rich("subtitle", {
@@ -46,7 +47,14 @@ export default async function OrderResultPage({ params }: { params: Promise<{ or
         </p>
       </header>
 
-      {order.status === "pending" ? (
+      {closed ? (
+        <Card>
+          <p className="text-sm" data-testid="order-closed">{t("closedBody")}</p>
+          <Link className="mt-2 inline-block font-medium text-brand-700 underline" href={`/s/${order.storeSlug}`}>
+            {t("orderAgain")}
+          </Link>
+        </Card>
+      ) : order.status === "pending" ? (
         <Card>
           <p className="text-sm">{t("notPaid")}</p>
           <Link className="mt-2 inline-block font-medium text-brand-700 underline" href={`/pay/${order.orderNo}`}>

@@ -1,11 +1,20 @@
+import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
-import { getTranslations } from "next-intl/server";
+import { getLocale, getTranslations } from "next-intl/server";
 import { Card, Money } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
 import { isDomainError } from "@/lib/errors";
+import { formatDateTime } from "@/lib/format/datetime";
 import { formatFen } from "@/lib/money/format";
+import { expiresAt, syncPayment } from "@/lib/orders/payment";
 import { customerOrder } from "@/lib/orders/view";
+import { checkoutProviders, payerDevice, providerForDevice } from "@/lib/payments";
+import { CancelButton } from "./cancel-button";
 import { PayButton } from "./pay-button";
+import { ProviderPay } from "./provider-pay";
+
+type RealProvider = "wechat" | "alipay";
+const isReal = (id: string): id is RealProvider => id === "wechat" || id === "alipay";
 
 export const dynamic = "force-dynamic";
 
@@ -22,14 +31,26 @@ export default async function PayPage({ params }: { params: Promise<{ orderNo: s
     throw e;
   });
   if (order.status !== "pending") redirect(`/orders/${order.orderNo}`);
-  const [t, ts] = await Promise.all([getTranslations("customer.pay"), getTranslations("customer.shared")]);
+  // Coming back from the provider's page (or reloading after a QR code or JSAPI): ask the provider,
+  // so the result shows even before its notification arrives. An outage only delays that.
+  if (isReal(order.provider)) {
+    const paid = await syncPayment(order.orderNo).catch(() => null);
+    if (paid) redirect(`/orders/${order.orderNo}`);
+  }
+  const offered = checkoutProviders();
+  const simulated = offered.includes("dev");
+  const chosen = providerForDevice(payerDevice((await headers()).get("user-agent")), offered);
+  const choices = (chosen ? [chosen] : offered).filter(isReal);
+  const [t, ts, locale] = await Promise.all([getTranslations("customer.pay"), getTranslations("customer.shared"), getLocale()]);
 
   return (
     <div className="space-y-4">
-      <div role="alert" className="rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
-        {t.rich("simulated", { strong: (chunks) => <strong>{chunks}</strong> })}
-      </div>
-      <Card title={t("title")}>
+      {simulated ? (
+        <div role="alert" className="rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
+          {t.rich("simulated", { strong: (chunks) => <strong>{chunks}</strong> })}
+        </div>
+      ) : null}
+      <Card title={simulated ? t("title") : t("realTitle")}>
         <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
           <dt className="text-muted">{t("store")}</dt>
           <dd>{order.storeName}</dd>
@@ -48,10 +69,21 @@ export default async function PayPage({ params }: { params: Promise<{ orderNo: s
             <Money fen={order.cashFen} />
           </dd>
         </dl>
+        <p className="mt-3 text-sm text-muted" data-testid="pay-by">
+          {t("expiresAt", { time: formatDateTime(expiresAt(order.createdAt), { locale }) })}
+        </p>
         <div className="mt-4">
-          <PayButton orderNo={order.orderNo} />
+          {simulated ? (
+            <PayButton orderNo={order.orderNo} />
+          ) : (
+            <>
+              {choices.length > 1 ? <h2 className="mb-2 text-sm font-medium">{t("choose")}</h2> : null}
+              <ProviderPay orderNo={order.orderNo} providers={choices} />
+            </>
+          )}
         </div>
       </Card>
+      <CancelButton orderNo={order.orderNo} />
     </div>
   );
 }
