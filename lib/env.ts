@@ -130,8 +130,9 @@ const checked = schema.superRefine(providerCompleteness);
 
 export type Env = z.infer<typeof schema>;
 
-function load(): Env {
-  const parsed = checked.safeParse(process.env);
+/** Validates an environment; throws one message listing every problem, never a value. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const parsed = checked.safeParse(source);
   if (!parsed.success) {
     // Names and rules only: a value (a key, a secret) is never echoed.
     const lines = parsed.error.issues.map((i) => (i.path.length ? `  ${i.path.join(".")}: ${i.message}` : `  ${i.message}`));
@@ -140,7 +141,7 @@ function load(): Env {
   return parsed.data;
 }
 
-export const env: Env = load();
+export const env: Env = parseEnv(process.env);
 
 /** The database URL, or a clear error when none was configured. */
 export function databaseUrl(): string {
