@@ -30,6 +30,11 @@ export function paymentProvider(id: string): PaymentProvider {
   return p;
 }
 
+/** Whether orders of this provider moved no real money (false for one no longer configured). */
+export function isSimulated(id: string): boolean {
+  return PROVIDERS.get(id)?.simulated ?? false;
+}
+
 /**
  * The providers a customer may pay a new checkout with: the configured real ones the platform has
  * not turned off (PAYMENT_DISABLED), or the simulated dev provider when no real one is configured

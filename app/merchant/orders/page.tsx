@@ -7,7 +7,7 @@ import { pagedHref, pageParam } from "@/app/_components/paging";
 import { requireMerchant } from "@/lib/auth/session";
 import { formatShortDateTime } from "@/lib/format/datetime";
 import { ORDERS_PAGE_SIZE, normalizeOrderNo, storeOrders, type EntryCounts, type OrderListRow } from "@/lib/orders/store-orders";
-import { paymentProvider } from "@/lib/payments";
+import { isSimulated } from "@/lib/payments";
 import { RefundButton } from "./refund-button";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -106,7 +106,7 @@ function Refund({ row, place }: { row: OrderListRow; place: "list" | "table" }) 
       pointsUsed={row.pointsUsed}
       pointsEarned={row.pointsEarned}
       entries={row.entries}
-      simulated={paymentProvider(row.provider).simulated}
+      simulated={isSimulated(row.provider)}
       place={place}
     />
   );

@@ -6,7 +6,7 @@ import { Badge, Card, EmptyState, Money, PageHeader, SearchForm, SortableTable, 
 import { requireViewer } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format/datetime";
 import { normalizeOrderNo, orderByNo, type OrderDetail, type OrderEntry } from "@/lib/orders/store-orders";
-import { paymentProvider } from "@/lib/payments";
+import { isSimulated } from "@/lib/payments";
 import { OperatorRefundForm } from "./refund-form";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -66,7 +66,7 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
 async function OrderCard({ order: o }: { order: OrderDetail }) {
   const [t, locale] = await Promise.all([getTranslations("operator.orders"), getLocale()]);
   const when = (at: Date) => formatDateTime(at, { seconds: true, locale });
-  const simulated = paymentProvider(o.provider).simulated;
+  const simulated = isSimulated(o.provider);
   return (
     <div className="space-y-4" data-testid="order-detail">
       <Card
