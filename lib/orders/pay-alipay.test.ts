@@ -10,6 +10,8 @@ import { makeCustomer, makeStore } from "@/lib/testing/fixtures";
 import { expectLedgerClean } from "@/lib/testing/verify";
 import { createPendingOrder } from "./create";
 import { acceptNotification } from "./notification";
+import { paymentProvider } from "@/lib/payments";
+import { expirePendingOrders } from "./expire-pending";
 import { syncPayment } from "./payment";
 
 // Money in through Alipay, end to end through alipay-sdk against a fake that plays Alipay's
@@ -197,5 +199,19 @@ describe("Alipay through alipay-sdk and the fake", () => {
     expect(await alipay.transfer({ ...t, outBillNo: `WD${Date.now()}x` })).toMatchObject({ state: "failed", reason: expect.stringContaining("PAYEE_USER_INFO_ERROR") });
     fake.transferOutcome = { status: "SUCCESS" };
     expect(fake.rejected).toBe(0);
+  });
+
+  it("expiry closes the trade at Alipay; a late TRADE_SUCCESS notification still pays the expired order in full", async () => {
+    const order = await pendingOrder(3_300);
+    await opened(order.orderNo, order.cashFen);
+    await db.execute(sql`update orders set created_at = now() - interval '1 hour' where order_no = ${order.orderNo}`);
+    await expirePendingOrders({ lookup: (id) => (id === "alipay" ? alipay : paymentProvider(id)) });
+    expect(fake.trades.get(order.orderNo)?.status).toBe("TRADE_CLOSED");
+    expect(await orderRow(order.orderNo)).toMatchObject({ status: "expired", postings: 0 });
+    const n = fake.notification(order.orderNo);
+    const r = await acceptNotification(alipay, n.body, n.headers);
+    expect([await r.reply.text(), r.paid?.applied]).toEqual(["success", true]);
+    expect(await orderRow(order.orderNo)).toMatchObject({ status: "paid", postings: 1 });
+    await expectLedgerClean();
   });
 });

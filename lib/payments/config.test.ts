@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseEnv } from "@/lib/env";
-import { payerDevice, providerForDevice } from "@/lib/payments";
+import { checkoutProviders, isSimulated, payerDevice, paymentProvider, providerForDevice } from "@/lib/payments";
 
 const SECRET_KEY = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n-----END PRIVATE KEY-----";
 const V3_KEY = "0123456789abcdef0123456789abcdef";
@@ -54,5 +54,15 @@ describe("payment provider settings", () => {
     // One provider turned off: everyone gets the other.
     expect(providerForDevice("phone", ["alipay"])).toBe("alipay");
     expect(providerForDevice("desktop", ["dev"])).toBe("dev");
+  });
+
+  it("the webhook's provider lookup is a Map: inherited property names find nothing", () => {
+    for (const id of ["constructor", "__proto__", "toString", "hasOwnProperty"]) {
+      expect(() => paymentProvider(id)).toThrow(/unknown payment provider/);
+    }
+    expect(paymentProvider("dev").simulated).toBe(true);
+    expect(isSimulated("wechat")).toBe(false);
+    // No real provider configured in the test environment: checkout is the simulated one.
+    expect(checkoutProviders()).toEqual(["dev"]);
   });
 });
