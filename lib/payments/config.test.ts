@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseEnv } from "@/lib/env";
-import { checkoutProviders, isSimulated, payerDevice, paymentProvider, providerForDevice } from "@/lib/payments";
+import { buildRegistry, checkoutProviders, isSimulated, notifyingProvider, payerDevice, paymentProvider, providerForDevice } from "@/lib/payments";
+import type { PaymentProvider } from "@/lib/payments/provider";
 
 const SECRET_KEY = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n-----END PRIVATE KEY-----";
 const V3_KEY = "0123456789abcdef0123456789abcdef";
@@ -64,5 +65,14 @@ describe("payment provider settings", () => {
     expect(isSimulated("wechat")).toBe(false);
     // No real provider configured in the test environment: checkout is the simulated one.
     expect(checkoutProviders()).toEqual(["dev"]);
+  });
+
+  it("the dev webhook is open only while no real provider is configured", () => {
+    expect(notifyingProvider("dev").id).toBe("dev");
+    const real = { id: "wechat", simulated: false } as PaymentProvider;
+    const withReal = buildRegistry([real]);
+    expect([...withReal.notifying.keys()].sort()).toEqual(["pos", "wechat"]);
+    // Still known for closing and reading its old orders.
+    expect(withReal.all.get("dev")?.simulated).toBe(true);
   });
 });

@@ -17,22 +17,39 @@ function configuredProviders(): PaymentProvider[] {
   return out;
 }
 
+/** The providers by id, and which of them may deliver notifications to the webhook. */
+export function buildRegistry(real: PaymentProvider[]) {
+  // Maps, never property lookup on an object: a provider id from the URL such as "constructor"
+  // or "__proto__" must find nothing.
+  const all = new Map<string, PaymentProvider>([devProvider, posProvider, ...real].map((p) => [p.id, p]));
+  // The dev provider's webhook pays an order with no money behind it: it is open only while no
+  // real provider is configured (a demo), never beside real ones.
+  const notifying = new Map<string, PaymentProvider>((real.length > 0 ? [posProvider, ...real] : [devProvider, posProvider]).map((p) => [p.id, p]));
+  return { all, notifying };
+}
+
 const REAL = configuredProviders();
+const REGISTRY = buildRegistry(REAL);
 
-// A Map, never property lookup on an object: a provider id from the URL such as "constructor" or
-// "__proto__" must find nothing.
-const PROVIDERS = new Map<string, PaymentProvider>([devProvider, posProvider, ...REAL].map((p) => [p.id, p]));
-
-/** The provider with this id; DomainError("not_found") when there is none. */
-export function paymentProvider(id: string): PaymentProvider {
-  const p = PROVIDERS.get(id);
+function find(map: Map<string, PaymentProvider>, id: string): PaymentProvider {
+  const p = map.get(id);
   if (!p) throw new DomainError("not_found", `unknown payment provider ${id}`);
   return p;
 }
 
+/** The provider with this id (to query, close or refund); DomainError("not_found") when there is none. */
+export function paymentProvider(id: string): PaymentProvider {
+  return find(REGISTRY.all, id);
+}
+
+/** The provider whose notification the webhook is receiving; DomainError("not_found") for any other. */
+export function notifyingProvider(id: string): PaymentProvider {
+  return find(REGISTRY.notifying, id);
+}
+
 /** Whether orders of this provider moved no real money (false for one no longer configured). */
 export function isSimulated(id: string): boolean {
-  return PROVIDERS.get(id)?.simulated ?? false;
+  return REGISTRY.all.get(id)?.simulated ?? false;
 }
 
 /**

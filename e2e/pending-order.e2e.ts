@@ -1,0 +1,31 @@
+import { expect, test } from "./test";
+import { main, register, uniqueUser } from "./pages";
+
+const PASSWORD = "pending-order-pass-2026";
+
+test.describe("a pending order", () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test("shows when it must be paid by, can be left and paid later, or cancelled (nothing charged)", async ({ page }) => {
+    await register(page, uniqueUser("pend"), PASSWORD, "/s/tea-house");
+    await page.goto("/s/tea-house");
+    await page.fill('input[name="amount"]', "18.80");
+    await main(page).getByRole("button", { name: "下单并支付" }).click();
+    await page.waitForURL(/\/pay\/FL/);
+    const payUrl = page.url();
+    await expect(page.getByTestId("pay-by")).toContainText("前完成支付");
+
+    // Leaving and coming back: the order waits, and can still be paid.
+    await page.goto("/me");
+    await page.goto(payUrl);
+    await expect(main(page).getByRole("button", { name: "确认支付（模拟）" })).toBeVisible();
+
+    await main(page).getByRole("button", { name: "取消订单" }).click();
+    await page.waitForURL(/\/orders\/FL/);
+    await expect(page.getByRole("heading", { name: "订单已取消" })).toBeVisible();
+    await expect(page.getByTestId("order-closed")).toContainText("未扣款");
+    // A cancelled order's pay page sends the customer to the order instead.
+    await page.goto(payUrl);
+    await page.waitForURL(/\/orders\/FL/);
+  });
+});
