@@ -300,6 +300,9 @@ test("forged ids: another customer's entry, another merchant's order and key are
   // Customer A confirms the payment of customer B's order: not A's order, so not found (no redirect to it).
   const confirm = await act("customerA", "confirmPaymentAction", { orderNo: state.bOrderNo });
   expect(confirm.body, "A confirming B's order").toContain("订单不存在");
+  // … and cancels it, or starts paying it: refused the same way.
+  expect((await act("customerA", "cancelOrderAction", { orderNo: state.bOrderNo })).body, "A cancelling B's order").toContain("订单不存在");
+  expect((await act("customerA", "startPaymentAction", { orderNo: state.bOrderNo, provider: "wechat" })).body).toContain('"ok":false');
 
   // Merchant X (tea house) refunds merchant Y's (noodle bar) order; a customer and the operator's wrong action too.
   const refund = await act("merchantX", "merchantRefundAction", { orderId: String(state.bOrderId), reason: "forged" });

@@ -219,6 +219,8 @@ export const SAMPLE_FORMS: Record<string, Record<string, string>> = {
   changeRulesAction: { rebateBps: "3000" },
   createOrderAction: { slug: "noodle-bar", amount: "10" },
   confirmPaymentAction: { orderNo: "FL261125ABCDEFGH" },
+  startPaymentAction: { orderNo: "FL261125ABCDEFGH", provider: "wechat" },
+  cancelOrderAction: { orderNo: "FL261125ABCDEFGH" },
   applyForStoreAction: { name: "矩阵小店", slug: "matrix-shop" },
   quoteExitAction: { entryId: "1" },
   leaveQueueAction: { entryId: "1", expectedPoints: "0" },
