@@ -2,7 +2,7 @@ import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { env, internalUrl } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
 import { paymentEventSchema, type PaymentEvent, type PaymentProvider } from "./provider";
-import { recordRefund } from "./refund-record";
+import { settledRefunds } from "./simulated-money-out";
 
 export const SIGNATURE_HEADER = "x-freeline-signature";
 /** How old a signed webhook may be before it is refused as a replay. */
@@ -49,8 +49,10 @@ export const devProvider: PaymentProvider = {
     if (!parsed.success) throw new DomainError("invalid_input", "webhook body is not a payment event");
     return parsed.data;
   },
-  // No money moves anywhere: the refund is only recorded, with a generated reference.
-  refund: (tx, req) => recordRefund(tx, "dev", req),
+  // No money moves anywhere: every refund and transfer "succeeds", with a reference made from its out-id.
+  ...settledRefunds("dev"),
+  transfer: async (req) => ({ state: "succeeded", providerRef: `dev_transfer_${req.outBillNo}` }),
+  queryTransfer: async (req) => ({ state: "succeeded", providerRef: `dev_transfer_${req.outBillNo}` }),
 };
 
 export type WebhookReply = { orderNo: string; applied: boolean };

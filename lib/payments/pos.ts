@@ -1,11 +1,11 @@
 import { DomainError } from "@/lib/errors";
 import type { PaymentProvider } from "./provider";
-import { recordRefund } from "./refund-record";
+import { settledRefunds } from "./simulated-money-out";
 
 /**
  * Orders paid at the store's own till and reported through the POS API (provider "pos"). They are
- * confirmed by the API call itself, never by a webhook; a refund is cash handed back at the till,
- * which we record so the order's refund and its ledger reversal commit together.
+ * confirmed by the API call itself, never by a webhook; a refund is cash the merchant hands back at
+ * the till when they ask for it, so the provider confirms it at once. The till pays nobody out.
  */
 export const posProvider: PaymentProvider = {
   id: "pos",
@@ -13,5 +13,7 @@ export const posProvider: PaymentProvider = {
   verifyWebhook() {
     throw new DomainError("not_found", "POS payments are confirmed through the POS API, not by webhook");
   },
-  refund: (tx, req) => recordRefund(tx, "pos", req),
+  ...settledRefunds("pos"),
+  transfer: async () => ({ state: "failed", reason: "the store's till cannot transfer to an account" }),
+  queryTransfer: async () => ({ state: "failed", reason: "the store's till cannot transfer to an account" }),
 };
