@@ -194,4 +194,34 @@ describe("a refund when the pool no longer holds the order's pool share (SPEC: R
     expect(Object.fromEntries(statuses.rows.map((r) => [r.status, Number(r.n)]))).toEqual({ cancelled: 7, paid: 1, waiting: 2 });
     await expectLedgerClean();
   });
+
+  it("ledger:verify I10 catches a refund that is not the purchase's exact reverse, or a shortfall that is not settlement to pool", async () => {
+    const store = await makeStore({ payoutMode: "manual", unitCapFen: 0 });
+    const customer = await makeCustomer();
+    const refunded = await placePaidOrder(customer, store.id, 10_000);
+    await refundAsOperator(refunded.orderId);
+    const other = await placePaidOrder(customer, store.id, 10_000);
+    const ids = async (owner: string) => Number((await db.execute<{ id: number }>(sql.raw(`select id from accounts where ${owner}`))).rows[0]!.id);
+    const settlement = await ids(`merchant_id = ${store.id} and kind = 'merchant_settlement'`);
+    const wallet = await ids(`user_id = ${customer} and kind = 'wallet'`);
+    const pool = await ids(`queue_id = ${store.queueId!} and kind = 'pool'`);
+    const i10 = async (kind: "refund_shortfall" | "order_refund", orderId: number, legs: [number, number][]) => {
+      let found: { violations: number; examples: string[] } | undefined;
+      await expect(
+        db.transaction(async (tx) => {
+          await post(tx, { kind, orderId, queueId: store.queueId!, legs: legs.map(([accountId, amount]) => ({ accountId, asset: "CNY", amount })) });
+          found = (await verifyLedger(tx)).find((r) => r.id === "I10");
+          throw new Error("roll back");
+        }),
+      ).rejects.toThrow("roll back");
+      return found!;
+    };
+    // A "shortfall" paid to a wallet instead of the pool.
+    const bad = await i10("refund_shortfall", refunded.orderId, [[settlement, -100], [wallet, 100]]);
+    expect(bad.examples.join("; ")).toMatch(/shortfall tx \d+ is not settlement to pool/);
+    // A "refund" of a paid order that only moves its pool share back to the store.
+    const partial = await i10("order_refund", other.orderId, [[pool, -1300], [settlement, 1300]]);
+    expect(partial.examples.join("; ")).toMatch(/refund does not reverse the purchase/);
+    await expectLedgerClean();
+  });
 });
