@@ -115,7 +115,8 @@ export async function settleRefund(tx: Tx, outRefundNoValue: string, result: Mon
     kind: "refund_sent",
     orderId: Number(row.order_id),
     queueId: Number(row.queue_id),
-    reason: result.providerRef,
+    // No reason: the provider's reference is kept on the refund row (a long token here would also
+    // widen the ledger's account pages).
     legs: [
       { accountId: owed, asset: "CNY", amount: -Number(row.amount_fen) },
       { accountId: platform.world, asset: "CNY", amount: Number(row.amount_fen) },

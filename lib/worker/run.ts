@@ -24,5 +24,7 @@ export function startWorker(opts: WorkerOptions): Promise<Runner> {
     pollInterval: opts.pollIntervalMs ?? 2_000,
     noHandleSignals: opts.noHandleSignals ?? false,
     taskList: taskList(opts),
+    // No recurring jobs yet: the scheduled routes (README, "Scheduled jobs") still run by cron.
+    parsedCronItems: [],
   });
 }
