@@ -165,6 +165,7 @@ test("the operator console in English: every page, and a refused rejection", asy
     const { rows } = await pool.query<{ order_no: string }>("select order_no from orders where status = 'paid' order by id limit 1");
     await visit(ops, `/operator/orders?no=${rows[0]!.order_no}`, "Order refunds", data);
     await expect(ops.getByTestId("order-detail")).toBeVisible();
+    await visit(ops, "/operator/jobs", "Money going out", data);
     await visit(ops, "/operator/points", "Points adjustments", data);
     await visit(ops, "/operator/points?q=demo", "Points adjustments", data);
     await visit(ops, "/operator/ledger", "Ledger", data);

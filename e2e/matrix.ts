@@ -210,6 +210,8 @@ export const SAMPLE_FORMS: Record<string, Record<string, string>> = {
   runLedgerCheckAction: {},
   reviewApplicationAction: { merchantId: "1", decision: "reject", reason: "matrix" },
   operatorRefundAction: { orderId: "1", reason: "matrix" },
+  retryRefundAction: { orderId: "1" },
+  retryJobAction: { jobId: "1" },
   adjustPointsAction: { userId: "2", delta: "1000", reason: "matrix", requestKey: "matrix-0001-abcd" },
   approveWithdrawalAction: { withdrawalId: "1" },
   rejectWithdrawalAction: { withdrawalId: "1", reason: "matrix" },

@@ -117,7 +117,7 @@ test("refunds: a merchant refunds a waiting order, is refused for a refunded or 
   // Sara's ¥20 joins behind Quinn's ¥100: the pool (¥6.90) holds her order's ¥2.60 but not Quinn's ¥13.00.
   const sara = await customerOrders(browser, "refsara", slug, "20");
 
-  await test.step("an operator's refund needs a reason; a refund the pool cannot cover is refused with the reason", async () => {
+  await test.step("an order whose pool share already freed others is refunded in full: the store's settlement covers the difference", async () => {
     await ops.goto(`/operator/orders`);
     await ops.getByTestId("order-no").fill(quinn.orderNo.toLowerCase());
     await main(ops).getByRole("button", { name: "查找" }).click();
@@ -125,12 +125,22 @@ test("refunds: a merchant refunds a waiting order, is refused for a refunded or 
     await expect(ops.getByTestId("order-status")).toHaveText("已支付");
     await ops.getByTestId("refund-reason").fill("顾客投诉");
     await ops.getByTestId("confirm-refund").click();
-    await expect(ops.getByTestId("refund-error")).toContainText("不足以退回本单进入奖池的 ¥13.00");
-    await ops.reload();
-    await expect(ops.getByTestId("order-status")).toHaveText("已支付");
+    await expect(ops.getByTestId("refund-result")).toHaveText(`订单 ${quinn.orderNo} 已退款：退回 ¥100.00，取消 1 笔排队，收回 500 积分。`);
+    // The pool held ¥6.90 of the ¥13.00 share.
+    await expect(ops.getByTestId("refund-shortfall")).toHaveText("奖池已不足以退回本单的入池部分，商家结算补足了 ¥6.10。");
+    await expect(ops.getByTestId("order-status")).toHaveText("已退款");
+    // The worker asks the (simulated) provider after commit; the record then says the cash is back.
+    await expect(async () => {
+      await ops.reload();
+      await expect(ops.getByTestId("refund-status")).toHaveText("已退回", { timeout: 1000 });
+    }).toPass({ timeout: 20_000 });
+
     await quinn.page.goto("/me");
-    await expect(quinn.page.getByTestId("entry-position")).toHaveText("1");
-    await expect(quinn.page.getByTestId("points-locked")).toContainText("另有 500 待释放");
+    await expect(quinn.page.getByText("没有排队中的订单")).toBeVisible();
+    await expect(quinn.page.getByTestId("points-locked")).toContainText("另有 0 待释放");
+    await quinn.page.goto(`/orders/${quinn.orderNo}`);
+    await expect(quinn.page.getByRole("heading", { name: "订单已退款" })).toBeVisible();
+    await expect(quinn.page.getByTestId("refund-state")).toHaveText("退款 ¥100.00 已退回你的支付账户。");
     await quinn.page.close();
   });
 
@@ -149,6 +159,8 @@ test("refunds: a merchant refunds a waiting order, is refused for a refunded or 
     await reason.fill("重复下单");
     await ops.getByTestId("confirm-refund").click();
     await expect(ops.getByTestId("refund-result")).toHaveText(`订单 ${sara.orderNo} 已退款：退回 ¥20.00，取消 1 笔排队，收回 100 积分。`);
+    // Quinn's refund left the pool empty: the whole ¥2.60 share comes from the store's settlement.
+    await expect(ops.getByTestId("refund-shortfall")).toHaveText("奖池已不足以退回本单的入池部分，商家结算补足了 ¥2.60。");
     await expect(ops.getByTestId("order-status")).toHaveText("已退款");
     await expect(ops.getByTestId("order-entries")).toContainText("已取消");
     await expect(ops.getByTestId("refund-record")).toContainText("重复下单");
@@ -170,7 +182,7 @@ test("refunds: a merchant refunds a waiting order, is refused for a refunded or 
     await expect(merchant.getByTestId(`order-row-${rose.orderNo}`)).toContainText("已退款");
     await expect(merchant.getByTestId(`order-row-${sara.orderNo}`)).toContainText("已退款");
     await expect(merchant.getByTestId(`order-row-${paul.orderNo}`)).toContainText("已支付");
-    await expect(merchant.getByTestId(`order-row-${quinn.orderNo}`)).toContainText("已支付");
+    await expect(merchant.getByTestId(`order-row-${quinn.orderNo}`)).toContainText("已退款");
   });
 
   await merchant.context().close();

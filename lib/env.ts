@@ -35,6 +35,8 @@ const schema = z.object({
   /** Orders one customer may place per minute (lib/orders/rate-limit.ts). */
   ORDER_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Jobs (lib/jobs) one worker process runs at once (`npm run worker`, and the one `npm start` runs). */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(2),
   /** Platform points policy overrides (defaults in lib/rules/settings.ts): daily release and expiry. */
   POINTS_RELEASE_BPS_PER_DAY: z.coerce.number().int().min(1).max(10000).optional(),
   POINTS_EXPIRY_DAYS: z.coerce.number().int().min(0).max(3650).optional(),

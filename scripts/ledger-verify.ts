@@ -6,7 +6,7 @@ const results = await verifyLedger(db);
 let bad = 0;
 for (const r of results) {
   bad += r.violations;
-  console.log(`${r.violations === 0 ? "ok  " : "FAIL"} ${r.id} ${String(r.violations).padStart(6)}  ${r.title}`);
+  console.log(`${r.violations === 0 ? "ok  " : "FAIL"} ${r.id.padEnd(3)} ${String(r.violations).padStart(6)}  ${r.title}`);
   for (const ex of r.examples) console.log(`        ${ex}`);
 }
 console.log(bad === 0 ? "ledger verified: 0 violations" : `ledger verification failed: ${bad} violations`);

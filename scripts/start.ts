@@ -3,8 +3,9 @@
 // - DATABASE_URL unset: start the embedded Postgres (db/embedded.ts) and generate the secrets once
 //   into .data/secrets.json (mode 600). DATABASE_URL set: use it and the secrets from the environment.
 // - Then: migrate, load the demo seed (idempotent), `next build` when there is no build yet (or
-//   FREELINE_REBUILD=1 / `npm start -- --rebuild`), and `next start -p $PORT`.
-// - Ctrl-C / SIGTERM: stop Next, then the embedded Postgres.
+//   FREELINE_REBUILD=1 / `npm start -- --rebuild`), and `next start -p $PORT`, with the durable job
+//   runner (`npm run worker`) beside it unless FREELINE_WORKER=0 / `npm start -- --no-worker`.
+// - Ctrl-C / SIGTERM: stop Next and the worker, then the embedded Postgres.
 //
 // A standalone node process: it reads process.env only to build its children's environment (and
 // FREELINE_REBUILD, a knob of this launcher, not of the app).
@@ -29,9 +30,11 @@ const SECRET_NAMES = ["AUTH_SECRET", "CRON_SECRET", "PAYMENT_DEV_SECRET"] as con
 const port = env.PORT;
 const appUrl = `http://localhost:${port}`;
 const rebuild = process.argv.includes("--rebuild") || process.env.FREELINE_REBUILD === "1";
+const withWorker = !process.argv.includes("--no-worker") && process.env.FREELINE_WORKER !== "0";
 
 let embedded: EmbeddedPostgres | undefined;
 let child: ChildProcess | undefined;
+let worker: ChildProcess | undefined;
 let shuttingDown = false;
 
 const log = (m: string) => console.log(`[start] ${m}`);
@@ -98,16 +101,34 @@ function run(bin: string, args: string[], childEnv: NodeJS.ProcessEnv): Promise<
   });
 }
 
+/**
+ * The job runner (scripts/worker.ts) as a child with the app's environment. It is restarted after
+ * 5 s if it dies: jobs wait in the database meanwhile, none is lost.
+ */
+function startWorkerChild(childEnv: NodeJS.ProcessEnv): void {
+  if (shuttingDown) return;
+  const w = spawn(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/worker.ts"], { stdio: "inherit", env: childEnv });
+  worker = w;
+  w.on("error", (err) => console.error(`[start] could not run the worker: ${err.message}`));
+  w.on("close", (code, signal) => {
+    if (worker === w) worker = undefined;
+    if (shuttingDown) return;
+    log(`the worker exited (${signal ?? `code ${code}`}); restarting it in 5 s`);
+    setTimeout(() => startWorkerChild(childEnv), 5_000);
+  });
+}
+
+async function stopChild(c: ChildProcess): Promise<void> {
+  const exited = new Promise<void>((r) => c.once("close", () => r()));
+  c.kill("SIGTERM");
+  const timer = setTimeout(() => c.kill("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
 async function shutdown(code: number): Promise<never> {
   shuttingDown = true;
-  if (child) {
-    const c = child;
-    const exited = new Promise<void>((r) => c.once("close", () => r()));
-    c.kill("SIGTERM");
-    const timer = setTimeout(() => c.kill("SIGKILL"), 10_000);
-    await exited;
-    clearTimeout(timer);
-  }
+  await Promise.all([child, worker].filter((c): c is ChildProcess => c !== undefined && c.exitCode === null && c.signalCode === null).map(stopChild));
   if (embedded?.owned) {
     log("stopping the embedded Postgres");
     await embedded.stop();
@@ -192,6 +213,8 @@ async function main(): Promise<void> {
   if (shuttingDown) return;
 
   const tServer = Date.now();
+  if (withWorker) startWorkerChild(appEnv);
+  else log("not starting the job worker (--no-worker / FREELINE_WORKER=0): run `npm run worker` elsewhere");
   const exit = run("next", ["start", "-p", String(port)], appEnv);
   if (await waitUntilServing()) {
     log(`server ready in ${((Date.now() - tServer) / 1000).toFixed(1)}s (total ${((Date.now() - t0) / 1000).toFixed(1)}s)`);

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { BarChart, Card, EmptyState, Money, PageHeader, ProgressBar } from "@/app/_components";
 import { requireMerchant } from "@/lib/auth/session";
-import { merchantDailyFigures } from "@/lib/merchants/dashboard";
+import { merchantDailyFigures, merchantSettlement } from "@/lib/merchants/dashboard";
 import { queueGauge } from "@/lib/merchants/store";
 import { formatFen } from "@/lib/money/format";
 
@@ -16,9 +16,10 @@ export const dynamic = "force-dynamic";
 /** The merchant's dashboard: the pool against the head, the queue, and today's and 30 days' figures. */
 export default async function MerchantDashboard() {
   const { merchant } = await requireMerchant({ next: "/merchant" });
-  const [gauge, days, t] = await Promise.all([
+  const [gauge, days, settlement, t] = await Promise.all([
     queueGauge(merchant.queueId!),
     merchantDailyFigures(merchant.id, 30),
+    merchantSettlement(merchant.id),
     getTranslations("merchant.dashboard"),
   ]);
   const today = days.at(-1)!;
@@ -49,6 +50,20 @@ export default async function MerchantDashboard() {
             </p>
           </div>
         )}
+      </Card>
+
+      <Card title={t("settlement.title")} data-testid="settlement">
+        <p className="text-xl font-semibold" data-testid="settlement-balance">
+          <Money fen={settlement.balanceFen} />
+        </p>
+        {settlement.balanceFen < 0 ? (
+          <p className="mt-1 text-sm text-danger" data-testid="settlement-owed">
+            {t("settlement.owed", { amount: formatFen(-settlement.balanceFen) })}
+          </p>
+        ) : null}
+        {settlement.shortfallsFen > 0 ? (
+          <p className="mt-1 text-sm text-muted">{t("settlement.shortfalls", { amount: formatFen(settlement.shortfallsFen) })}</p>
+        ) : null}
       </Card>
 
       <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">

@@ -10,6 +10,7 @@ const LINKS = [
   { href: "/operator/draw", key: "draw" },
   { href: "/operator/alliances", key: "alliances" },
   { href: "/operator/orders", key: "orders" },
+  { href: "/operator/jobs", key: "jobs" },
   { href: "/operator/withdrawals", key: "withdrawals" },
   { href: "/operator/points", key: "points" },
   { href: "/operator/ledger", key: "ledger" },

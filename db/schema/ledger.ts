@@ -31,6 +31,8 @@ export const accountKind = pgEnum("account_kind", [
   "withdrawals_pending",
   "points_locked",
   "points_available",
+  // Cash a refund owes the customer until the payment provider confirms it went out (per customer).
+  "refunds_pending",
 ]);
 
 /** Kinds whose balance is derived from entries only; the balance column stays 0. */
@@ -50,10 +52,12 @@ export const accounts = pgTable(
   },
   (t) => [
     unique("accounts_id_asset_key").on(t.id, t.asset),
-    // I3 in the database: guarded accounts never go negative; derived ones keep no balance.
+    // I3 in the database: guarded accounts never go negative; derived ones keep no balance. A
+    // merchant's settlement may go negative, and only through a refund (the store then owes the
+    // platform): post() refuses any other posting that would take it below zero (lib/ledger/post.ts).
     check(
       "accounts_balance_guard",
-      sql`case when ${t.kind} in ('world','platform_fees','points_issued') then ${t.balance} = 0 else ${t.balance} >= 0 end`,
+      sql`case when ${t.kind} in ('world','platform_fees','points_issued') then ${t.balance} = 0 when ${t.kind} = 'merchant_settlement' then true else ${t.balance} >= 0 end`,
     ),
     check(
       "accounts_asset_matches_kind",
@@ -90,6 +94,10 @@ export const ledgerTxKind = pgEnum("ledger_tx_kind", [
   "withdrawal_paid",
   "withdrawal_rejected",
   "points_adjustment",
+  // The merchant's settlement tops the pool up to the order's pool share before a refund reverses it.
+  "refund_shortfall",
+  // The provider confirmed a refund: the cash owed to the customer went out through the rails.
+  "refund_sent",
 ]);
 
 /** One business event. Append-only (trigger in migrations). */

@@ -96,6 +96,25 @@ export async function settlementAccount(tx: Tx, merchantId: number): Promise<num
   return remember(settlementCache, merchantId, Number(id));
 }
 
+const refundsPendingCache = new Map<number, number>();
+
+/**
+ * The customer's refunds_pending account: the cash their refunds owe them until the payment
+ * provider confirms it went out. Opened on a customer's first refund (customers who never had one
+ * have none), so it is not among CUSTOMER_KINDS.
+ */
+export async function refundsPendingAccount(tx: Tx, userId: number): Promise<number> {
+  const cached = refundsPendingCache.get(userId);
+  if (cached !== undefined) return cached;
+  await tx.insert(accounts).values({ kind: "refunds_pending", asset: "CNY", userId }).onConflictDoNothing();
+  const [row] = await tx
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(and(eq(accounts.userId, userId), eq(accounts.kind, "refunds_pending")));
+  if (!row) throw new Error(`user ${userId} has no refunds_pending account`);
+  return remember(refundsPendingCache, userId, row.id);
+}
+
 /** Wallet account ids for many customers, keyed by user id. */
 export async function walletAccounts(tx: Tx, userIds: number[]): Promise<Map<number, number>> {
   if (userIds.length === 0) return new Map();

@@ -1,4 +1,4 @@
-export { post, postWith, validateLegs, mergeLegs, type Leg, type Posting, type PostingTail, type Asset, type TxKind } from "./post";
+export { post, postWith, validateLegs, mergeLegs, SETTLEMENT_DEBT_KINDS, type Leg, type Posting, type PostingTail, type Asset, type TxKind } from "./post";
 export {
   openCustomerAccounts,
   openMerchantAccounts,
@@ -7,6 +7,7 @@ export {
   customerAccountIds,
   customerAccountsOf,
   settlementAccount,
+  refundsPendingAccount,
   walletAccounts,
   platformAccounts,
   CUSTOMER_KINDS,

@@ -30,6 +30,23 @@ export function validateLegs(legs: Leg[]): void {
   }
 }
 
+/**
+ * The only postings that may take a merchant's settlement below zero: a refund, whose pool share
+ * the store covers when the pool no longer holds it (SPEC: "Refunding an order"). The store then
+ * owes the platform, and its next settlements repay it. The CHECK constraint lets a settlement go
+ * negative; this guard, in the one writer of balances, keeps every other posting from doing so.
+ */
+export const SETTLEMENT_DEBT_KINDS: readonly TxKind[] = ["order_refund", "refund_shortfall"];
+
+function refuseSettlementDebt(kind: TxKind, legs: Leg[], accounts: { id: number; kind: string; balance: number }[]): void {
+  if (SETTLEMENT_DEBT_KINDS.includes(kind)) return;
+  for (const a of accounts) {
+    if (a.kind !== "merchant_settlement") continue;
+    const change = legs.find((l) => l.accountId === Number(a.id))?.amount ?? 0;
+    if (change < 0 && Number(a.balance) + change < 0) throw new DomainError("insufficient_funds", "ledger.insufficient");
+  }
+}
+
 /** Merges legs on the same account and drops those that come to zero. */
 export function mergeLegs(legs: Leg[]): Leg[] {
   const byAccount = new Map<number, Leg>();
@@ -94,11 +111,12 @@ export async function postWith<T>(tx: Tx, posting: Posting, tail: PostingTail<T>
   const assets = legs.map((l) => l.asset);
   const amounts = legs.map((l) => l.amount);
 
-  await tx.execute(sql`
-    select id from accounts
+  const locked = await tx.execute<{ id: number; kind: string; balance: number }>(sql`
+    select id, kind, balance from accounts
     where id = any(${sql.param(ids)}::bigint[]) and kind not in ('world','platform_fees','points_issued')
     order by id
     for no key update`);
+  refuseSettlementDebt(posting.kind, legs, locked.rows);
 
   let rows: Record<string, unknown>[];
   try {

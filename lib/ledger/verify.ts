@@ -35,10 +35,20 @@ const CHECKS: Check[] = [
   },
   {
     id: "I3",
-    title: "no guarded account is negative",
+    title: "no guarded account is negative; a merchant's settlement only through a refund",
     query: sql`
       select 'account ' || id || ' (' || kind || ') is ' || balance as what from accounts
-      where kind not in ('world','platform_fees','points_issued') and balance < 0
+      where kind not in ('world','platform_fees','points_issued','merchant_settlement') and balance < 0
+      union all
+      -- A settlement may owe the platform, but only a refund may take it (further) below zero.
+      select 'settlement ' || x.account_id || ' went to ' || x.running || ' by tx ' || x.transaction_id || ' (' || t.kind || ')'
+      from (
+        select e.account_id, e.transaction_id, e.amount,
+               sum(e.amount) over (partition by e.account_id order by e.id) as running
+        from ledger_entries e join accounts a on a.id = e.account_id
+        where a.kind = 'merchant_settlement'
+      ) x join ledger_transactions t on t.id = x.transaction_id
+      where x.amount < 0 and x.running < 0 and t.kind not in ('order_refund', 'refund_shortfall')
       union all
       select 'constraint accounts_balance_guard is missing'
       where not exists (select 1 from pg_constraint where conname = 'accounts_balance_guard' and convalidated)`,
@@ -131,9 +141,67 @@ const CHECKS: Check[] = [
     title: "each queue's place-in-line counters equal a recount of its entries",
     query: countersRecount,
   },
+  {
+    id: "I10",
+    title: "every refund reverses its purchase exactly, only the store covers a shortfall, and the cash leaves once the provider confirms",
+    query: sql`
+      -- The refund posting undoes the purchase account by account. Points may come back from
+      -- available instead of locked, and the cash goes to the customer's refunds_pending instead of
+      -- the rails, so those pairs are compared together.
+      select 'order ' || o.id || ': refund does not reverse the purchase on ' || d.class as what
+      from orders o
+      join lateral (
+        select case when a.kind in ('points_locked','points_available') then 'points of user ' || a.user_id
+                    when a.kind in ('world','refunds_pending') then 'cash'
+                    else 'account ' || a.id end as class,
+               sum(e.amount) as net
+        from ledger_transactions t
+        join ledger_entries e on e.transaction_id = t.id
+        join accounts a on a.id = e.account_id
+        where t.order_id = o.id and t.kind in ('order_paid','order_refund')
+        group by 1
+      ) d on true
+      where exists (select 1 from ledger_transactions t where t.order_id = o.id and t.kind = 'order_refund') and d.net <> 0
+      union all
+      -- A shortfall moves at most the order's pool share from its store's settlement to its queue's pool.
+      select 'order ' || t.order_id || ': shortfall tx ' || t.id || ' is not settlement to pool within the pool share'
+      from ledger_transactions t join orders o on o.id = t.order_id
+      where t.kind = 'refund_shortfall' and not (
+        (select count(*) from ledger_entries e where e.transaction_id = t.id) = 2
+        and exists (select 1 from ledger_entries e join accounts a on a.id = e.account_id
+                    where e.transaction_id = t.id and a.kind = 'merchant_settlement' and a.merchant_id = o.merchant_id
+                      and e.amount < 0 and -e.amount <= o.pool_fen)
+        and exists (select 1 from ledger_entries e join accounts a on a.id = e.account_id
+                    where e.transaction_id = t.id and a.kind = 'pool' and a.queue_id = t.queue_id and e.amount > 0)
+        and o.status = 'refunded')
+      union all
+      -- A refunded order has one refund record and one reversal; no other order has either.
+      select 'order ' || o.id || ' is ' || o.status || ' with ' || r.n || ' refund records and ' || t.n || ' reversals'
+      from orders o
+      cross join lateral (select count(*) as n from payment_refunds r where r.order_id = o.id) r
+      cross join lateral (select count(*) as n from ledger_transactions t where t.order_id = o.id and t.kind = 'order_refund') t
+      where (o.status = 'refunded') <> (r.n = 1 and t.n = 1) or r.n > 1 or t.n > 1
+      union all
+      -- The cash: still owed to the customer (refunds_pending) until the provider confirms, then back
+      -- on the rails exactly once, so the order's world legs cancel out.
+      select 'order ' || r.order_id || ' (refund ' || r.status || ') has ' || c.owed || ' owed and world net ' || c.world
+      from payment_refunds r
+      join orders o on o.id = r.order_id
+      cross join lateral (
+        select coalesce(sum(e.amount) filter (where a.kind = 'refunds_pending'), 0) as owed,
+               coalesce(sum(e.amount) filter (where a.kind = 'world'), 0) as world
+        from ledger_transactions t join ledger_entries e on e.transaction_id = t.id join accounts a on a.id = e.account_id
+        where t.order_id = r.order_id
+      ) c
+      where (r.status = 'succeeded' and (c.owed <> 0 or c.world <> 0))
+         or (r.status <> 'succeeded' and (c.owed <> r.amount_fen or c.world <> -o.cash_fen))
+      union all
+      select 'order ' || order_id || ' has ' || count(*) || ' refund_sent postings'
+      from ledger_transactions where kind = 'refund_sent' group by order_id having count(*) > 1`,
+  },
 ];
 
-/** Checks SPEC invariants I1–I8, and the queue counters (I9), against the database. */
+/** Checks SPEC invariants I1–I8, the queue counters (I9) and refunds (I10), against the database. */
 export async function verifyLedger(conn: Db | Tx): Promise<InvariantResult[]> {
   const out: InvariantResult[] = [];
   for (const c of CHECKS) {

@@ -42,3 +42,25 @@ export async function merchantDailyFigures(merchantId: number, days = 30): Promi
     payoutsFen: Number(r.payouts),
   }));
 }
+
+export type SettlementFigures = {
+  /** The store's settlement balance; below zero, the store owes the platform that much. */
+  balanceFen: number;
+  /** What the store's settlement covered of refunds whose pool share the pool no longer held, all time. */
+  shortfallsFen: number;
+};
+
+/**
+ * The store's settlement, and what refund shortfalls took from it (SPEC: Refunding an order). A
+ * negative balance is a debt to the platform; the store's next settlements repay it simply by
+ * landing on the same balance, so repayment shows as the balance climbing back to zero.
+ */
+export async function merchantSettlement(merchantId: number): Promise<SettlementFigures> {
+  const res = await db.execute<{ balance: number; shortfalls: number }>(sql`
+    select a.balance,
+           coalesce((select -sum(e.amount) from ledger_entries e join ledger_transactions t on t.id = e.transaction_id
+                     where e.account_id = a.id and t.kind = 'refund_shortfall'), 0)::bigint as shortfalls
+    from accounts a where a.merchant_id = ${merchantId} and a.kind = 'merchant_settlement'`);
+  const r = res.rows[0];
+  return { balanceFen: Number(r?.balance ?? 0), shortfallsFen: Number(r?.shortfalls ?? 0) };
+}

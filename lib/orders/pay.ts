@@ -7,12 +7,12 @@ import {
   postWith,
   settlementAccount,
   type CustomerAccounts,
-  type Leg,
 } from "@/lib/ledger";
 import { lockPoints, takeFromLots } from "@/lib/points/lots";
 import { appendEntries, type PlacedEntry } from "@/lib/queue/join";
 import { lockQueue } from "@/lib/queue/lock";
 import { queueUnits } from "@/lib/rules/units";
+import { purchaseLegs } from "./purchase-legs";
 
 export type PaidOrder = {
   orderId: number;
@@ -126,26 +126,16 @@ export async function applyPayment(
     await takeFromLots(tx, order.customerId, order.pointsUsed);
   }
 
-  const legs: Leg[] = [
-    // Cash in from the payment rails, shared out.
-    { accountId: platform.world, asset: "CNY", amount: -order.cashFen },
-    { accountId: settlement, asset: "CNY", amount: order.cashFen - order.rebateFen },
-    { accountId: platform.platformFees, asset: "CNY", amount: order.platformFeeFen },
-    { accountId: customer.points_reserve, asset: "CNY", amount: order.pointsEarned },
-    { accountId: pool.poolAccountId, asset: "CNY", amount: order.poolFen },
-    // Points issued against the reserve, locked until released.
-    { accountId: platform.pointsIssued, asset: "PTS", amount: -order.pointsEarned },
-    { accountId: customer.points_locked, asset: "PTS", amount: order.pointsEarned },
-  ];
-  if (order.pointsUsed > 0) {
-    // Redeemed points are burned, and the reserve pays the merchant their value.
-    legs.push(
-      { accountId: customer.points_available, asset: "PTS", amount: -order.pointsUsed },
-      { accountId: platform.pointsIssued, asset: "PTS", amount: order.pointsUsed },
-      { accountId: customer.points_reserve, asset: "CNY", amount: -order.pointsUsed },
-      { accountId: settlement, asset: "CNY", amount: order.pointsUsed },
-    );
-  }
+  const legs = purchaseLegs(order, {
+    cashSource: platform.world,
+    settlement,
+    platformFees: platform.platformFees,
+    pointsReserve: customer.points_reserve,
+    pool: pool.poolAccountId,
+    pointsIssued: platform.pointsIssued,
+    pointsLocked: customer.points_locked,
+    pointsAvailable: customer.points_available,
+  });
   const append = appendEntries({
     queueId: order.queueId,
     orderId: order.id,

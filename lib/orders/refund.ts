@@ -1,13 +1,14 @@
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/db";
+import { paymentRefunds } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
-import { DomainError, isDomainError, type MessageParams } from "@/lib/errors";
-import { customerAccounts, platformAccounts, post, type Leg } from "@/lib/ledger";
-import { formatFen } from "@/lib/money/format";
-import { recordRefund } from "@/lib/payments/refund-record";
+import { DomainError, type MessageParams } from "@/lib/errors";
+import { addJob } from "@/lib/jobs";
+import { customerAccounts, platformAccounts, post, refundsPendingAccount, type Leg } from "@/lib/ledger";
 import { addLot, lockPoints, takeFromLots } from "@/lib/points/lots";
 import { pointsPolicy } from "@/lib/points/policy";
-import { headTarget, lockQueue } from "@/lib/queue/lock";
+import { headTarget, lockQueue, type LockedPool } from "@/lib/queue/lock";
+import { purchaseLegs, reverseLegs } from "./purchase-legs";
 
 /** Who asks for the refund. A merchant may refund only their own store's orders. */
 export type RefundActor = { userId: number; role: "merchant" | "operator" };
@@ -16,9 +17,14 @@ export type RefundResult = {
   orderId: number;
   orderNo: string;
   queueId: number;
-  /** Cash returned through the payment provider. */
+  /** Cash owed back to the customer through the order's payment provider. */
   refundedFen: number;
-  providerRef: string;
+  /** The id the provider deduplicates the refund by. */
+  outRefundNo: string;
+  /** `pending` until the provider confirms (a job asks it after commit); `succeeded` when no cash was paid. */
+  refundStatus: "pending" | "succeeded";
+  /** What the merchant's settlement covered because the pool no longer held the order's pool share. */
+  shortfallFen: number;
   cancelledEntries: number;
   /** The order's earned points taken back: from locked points first, then from available. */
   pointsFromLocked: number;
@@ -46,7 +52,6 @@ type OrderRow = {
   provider_ref: string | null;
   payout_mode: "auto" | "manual";
   settlement_id: number | null;
-  settlement_balance: number | null;
 };
 
 type Order = {
@@ -66,7 +71,6 @@ type Order = {
   providerRef: string | null;
   payoutMode: "auto" | "manual";
   settlementId: number;
-  settlementBalance: number;
 };
 
 async function readOrder(tx: Tx, orderId: number, lock: boolean): Promise<Order | null> {
@@ -74,7 +78,7 @@ async function readOrder(tx: Tx, orderId: number, lock: boolean): Promise<Order 
   const res = await tx.execute<OrderRow>(sql`
     select o.id, o.order_no, o.status, o.customer_id, o.merchant_id, o.queue_id, o.cash_fen, o.points_used,
            o.rebate_fen, o.platform_fee_fen, o.points_earned, o.pool_fen, o.provider, o.provider_ref,
-           q.payout_mode, s.id as settlement_id, s.balance as settlement_balance
+           q.payout_mode, s.id as settlement_id
     from orders o
     join queues q on q.id = o.queue_id
     left join accounts s on s.merchant_id = o.merchant_id and s.kind = 'merchant_settlement'
@@ -100,7 +104,6 @@ async function readOrder(tx: Tx, orderId: number, lock: boolean): Promise<Order 
     providerRef: r.provider_ref,
     payoutMode: r.payout_mode,
     settlementId: Number(r.settlement_id),
-    settlementBalance: Number(r.settlement_balance ?? 0),
   };
 }
 
@@ -132,11 +135,13 @@ async function authorize(tx: Tx, o: Order | null, actor: RefundActor, reason: st
 
 /**
  * Refunds a paid order (退款), in one transaction under the queue lock, then the customer's points
- * mutex: cancels its queue entries, reverses every posting of the purchase (kind order_refund),
- * returns the cash through the order's payment provider, marks the order refunded and writes the
- * audit log. Allowed only while every entry of the order is still waiting, the customer still
- * holds the points it earned and the pool still holds its share; otherwise it refuses with the
- * reason (DomainError "not_allowed") and writes nothing.
+ * mutex: cancels its queue entries, reverses every posting of the purchase (kind order_refund; when
+ * the pool no longer holds the order's pool share, the merchant's settlement first tops it up, kind
+ * refund_shortfall), marks the order refunded, records the provider refund as pending with its
+ * stable out-id and adds the job that asks the provider for it after commit (never from inside this
+ * transaction), and writes the audit log. Allowed only while every entry of the order is still
+ * waiting and the customer still holds the points it earned; otherwise it refuses with the reason
+ * (DomainError "not_allowed") and writes nothing.
  */
 export async function refundOrder(
   tx: Tx,
@@ -154,29 +159,9 @@ export async function refundOrder(
   const points = await lockPoints(tx, first.customerId);
   const o = (await readOrder(tx, args.orderId, true))!;
   refuseByStatus(o);
-
-  const entries = await tx.execute<{ status: string; n: number }>(sql`
-    select status, count(*)::int as n from queue_entries where order_id = ${o.id} group by status`);
-  const count = new Map(entries.rows.map((r) => [r.status, Number(r.n)]));
-  const paid = count.get("paid") ?? 0;
-  const left = count.get("left") ?? 0;
-  const cancelled = count.get("cancelled") ?? 0;
-  const waiting = count.get("waiting") ?? 0;
-  if (paid > 0) throw refused("refund.entriesPaid", { orderNo: o.orderNo, count: paid });
-  if (left > 0) throw refused("refund.entriesLeft", { orderNo: o.orderNo, count: left });
-  if (cancelled > 0) throw new Error(`order ${o.id} is paid but has cancelled entries`);
-
+  const waiting = await refuseUnlessAllWaiting(tx, o);
   const held = points.locked + points.available;
-  if (held < o.pointsEarned) {
-    throw refused("refund.pointsGone", { earned: o.pointsEarned, held });
-  }
-  if (pool.balanceFen < o.poolFen) {
-    throw refused("refund.poolShort", { pool: formatFen(pool.balanceFen), need: formatFen(o.poolFen) });
-  }
-  const settlementDebit = o.cashFen - o.rebateFen + o.pointsUsed;
-  if (o.settlementBalance < settlementDebit) {
-    throw refused("refund.settlementShort", { balance: formatFen(o.settlementBalance), need: formatFen(settlementDebit) });
-  }
+  if (held < o.pointsEarned) throw refused("refund.pointsGone", { earned: o.pointsEarned, held });
 
   // Everything is checked: from here on the refund happens.
   const marked = await tx.execute(sql`
@@ -184,72 +169,25 @@ export async function refundOrder(
     where order_id = ${o.id} and status = 'waiting'`);
   if (marked.rowCount !== waiting) throw new Error(`refund of order ${o.id} lost the queue lock`);
 
-  const pointsFromLocked = Math.min(points.locked, o.pointsEarned);
-  const pointsFromAvailable = o.pointsEarned - pointsFromLocked;
-  if (pointsFromAvailable > 0) await takeFromLots(tx, o.customerId, pointsFromAvailable);
-  if (o.pointsUsed > 0) {
-    await addLot(tx, { userId: o.customerId, points: o.pointsUsed, source: "refund", expiryDays: pointsPolicy().expiryDays });
-  }
-
-  const platform = await platformAccounts(tx);
-  const customer = await customerAccounts(tx, o.customerId);
-  const legs: Leg[] = [
-    // The purchase, reversed: the cash goes back out through the payment rails.
-    { accountId: platform.world, asset: "CNY", amount: o.cashFen },
-    { accountId: o.settlementId, asset: "CNY", amount: -(o.cashFen - o.rebateFen) },
-    { accountId: platform.platformFees, asset: "CNY", amount: -o.platformFeeFen },
-    { accountId: customer.points_reserve, asset: "CNY", amount: -o.pointsEarned },
-    { accountId: pool.poolAccountId, asset: "CNY", amount: -o.poolFen },
-    // The earned points are taken back and unissued.
-    { accountId: platform.pointsIssued, asset: "PTS", amount: o.pointsEarned },
-    { accountId: customer.points_locked, asset: "PTS", amount: -pointsFromLocked },
-    { accountId: customer.points_available, asset: "PTS", amount: -pointsFromAvailable },
-  ];
-  if (o.pointsUsed > 0) {
-    // Redeemed points come back: issued again, backed again by the reserve, paid by the merchant.
-    legs.push(
-      { accountId: customer.points_available, asset: "PTS", amount: o.pointsUsed },
-      { accountId: platform.pointsIssued, asset: "PTS", amount: -o.pointsUsed },
-      { accountId: customer.points_reserve, asset: "CNY", amount: o.pointsUsed },
-      { accountId: o.settlementId, asset: "CNY", amount: -o.pointsUsed },
-    );
-  }
-  try {
-    await post(tx, {
-      kind: "order_refund",
-      orderId: o.id,
-      queueId: o.queueId,
-      actorUserId: args.actor.userId,
-      reason: reason ?? "退款",
-      legs,
-    });
-  } catch (e) {
-    // The checks above read every guarded balance under its lock except the merchant's settlement.
-    if (isDomainError(e) && e.code === "insufficient_funds") throw refused("refund.insufficient");
-    throw e;
-  }
+  const taken = await takeBackPoints(tx, o, points);
+  const shortfallFen = await postRefund(tx, o, pool, taken, args.actor.userId, reason);
 
   const done = await tx.execute(sql`
     update orders set status = 'refunded', refunded_at = now() where id = ${o.id} and status = 'paid'`);
   if (done.rowCount !== 1) throw new Error(`order ${o.id} changed under its row lock`);
 
-  const receipt = await recordRefund(tx, o.provider, {
-    orderId: o.id,
-    orderNo: o.orderNo,
-    amountFen: o.cashFen,
-    actorUserId: args.actor.userId,
-    reason,
-  });
+  const providerRefund = await recordProviderRefund(tx, o, args.actor.userId, reason);
 
   const result: Omit<RefundResult, "drainDue"> = {
     orderId: o.id,
     orderNo: o.orderNo,
     queueId: o.queueId,
     refundedFen: o.cashFen,
-    providerRef: receipt.providerRef,
+    ...providerRefund,
+    shortfallFen,
     cancelledEntries: waiting,
-    pointsFromLocked,
-    pointsFromAvailable,
+    pointsFromLocked: taken.fromLocked,
+    pointsFromAvailable: taken.fromAvailable,
     pointsReturned: o.pointsUsed,
   };
   await recordAudit(tx, {
@@ -263,5 +201,115 @@ export async function refundOrder(
 
   // Cancelling the head can uncover a smaller entry behind it that the pool already covers.
   const head = o.payoutMode === "auto" ? await headTarget(tx, o.queueId) : null;
-  return { ...result, drainDue: head !== null && pool.balanceFen - o.poolFen >= head };
+  const poolAfter = pool.balanceFen + shortfallFen - o.poolFen;
+  return { ...result, drainDue: head !== null && poolAfter >= head };
+}
+
+/** Refuses unless every entry of the order still waits; returns how many wait. */
+async function refuseUnlessAllWaiting(tx: Tx, o: Order): Promise<number> {
+  const entries = await tx.execute<{ status: string; n: number }>(sql`
+    select status, count(*)::int as n from queue_entries where order_id = ${o.id} group by status`);
+  const count = new Map(entries.rows.map((r) => [r.status, Number(r.n)]));
+  const paid = count.get("paid") ?? 0;
+  const left = count.get("left") ?? 0;
+  if (paid > 0) throw refused("refund.entriesPaid", { orderNo: o.orderNo, count: paid });
+  if (left > 0) throw refused("refund.entriesLeft", { orderNo: o.orderNo, count: left });
+  if ((count.get("cancelled") ?? 0) > 0) throw new Error(`order ${o.id} is paid but has cancelled entries`);
+  return count.get("waiting") ?? 0;
+}
+
+type TakenPoints = { fromLocked: number; fromAvailable: number };
+
+/** Takes the earned points back (locked first, then available, oldest lots first) and returns redeemed ones as a new lot. */
+async function takeBackPoints(tx: Tx, o: Order, points: { locked: number; available: number }): Promise<TakenPoints> {
+  const fromLocked = Math.min(points.locked, o.pointsEarned);
+  const fromAvailable = o.pointsEarned - fromLocked;
+  if (fromAvailable > 0) await takeFromLots(tx, o.customerId, fromAvailable);
+  if (o.pointsUsed > 0) {
+    await addLot(tx, { userId: o.customerId, points: o.pointsUsed, source: "refund", expiryDays: pointsPolicy().expiryDays });
+  }
+  return { fromLocked, fromAvailable };
+}
+
+/**
+ * Posts the refund. The pool returns what it holds of the order's pool share; when it holds less
+ * (the share already freed earlier orders), the merchant's settlement tops the pool up by the
+ * difference first (refund_shortfall), so the reversal is always the purchase's exact reverse and
+ * the customer always gets the whole cash back. The settlement may go negative only this way: the
+ * store then owes the platform, and its next orders' settlements repay it. The cash goes to the
+ * customer's refunds_pending account, where it waits for the provider (refund_sent moves it out).
+ * Returns the shortfall.
+ */
+async function postRefund(tx: Tx, o: Order, pool: LockedPool, taken: TakenPoints, actorUserId: number, reason: string | undefined): Promise<number> {
+  const platform = await platformAccounts(tx);
+  const customer = await customerAccounts(tx, o.customerId);
+  const owed = o.cashFen > 0 ? await refundsPendingAccount(tx, o.customerId) : platform.world;
+  const common = { orderId: o.id, queueId: o.queueId, actorUserId, reason: reason ?? "退款" };
+
+  const shortfallFen = Math.max(0, o.poolFen - pool.balanceFen);
+  if (shortfallFen > 0) {
+    await post(tx, {
+      kind: "refund_shortfall",
+      ...common,
+      legs: [
+        { accountId: o.settlementId, asset: "CNY", amount: -shortfallFen },
+        { accountId: pool.poolAccountId, asset: "CNY", amount: shortfallFen },
+      ],
+    });
+  }
+
+  const purchase = purchaseLegs(o, {
+    cashSource: owed,
+    settlement: o.settlementId,
+    platformFees: platform.platformFees,
+    pointsReserve: customer.points_reserve,
+    pool: pool.poolAccountId,
+    pointsIssued: platform.pointsIssued,
+    pointsLocked: customer.points_locked,
+    pointsAvailable: customer.points_available,
+  });
+  const legs: Leg[] = [
+    ...reverseLegs(purchase),
+    // The earned points the customer already released come from available instead of locked.
+    { accountId: customer.points_locked, asset: "PTS", amount: taken.fromAvailable },
+    { accountId: customer.points_available, asset: "PTS", amount: -taken.fromAvailable },
+  ];
+  await post(tx, { kind: "order_refund", ...common, legs });
+  return shortfallFen;
+}
+
+/** The provider refund's stable out-id: `RF`, the order number and the attempt (at most 32 of [A-Za-z0-9_]). */
+export function outRefundNo(orderNo: string, attempt: number): string {
+  return `RF${orderNo}${String(attempt).padStart(2, "0")}`;
+}
+
+/**
+ * Records the provider refund with its out-id, pending, and adds the job that asks the provider for
+ * it once this transaction commits. An order paid entirely with points has no cash to return: its
+ * refund is settled at once and no provider is called.
+ */
+async function recordProviderRefund(
+  tx: Tx,
+  o: Order,
+  actorUserId: number,
+  reason: string | undefined,
+): Promise<{ outRefundNo: string; refundStatus: "pending" | "succeeded" }> {
+  const no = outRefundNo(o.orderNo, 1);
+  const noCash = o.cashFen === 0;
+  const [row] = await tx
+    .insert(paymentRefunds)
+    .values({
+      orderId: o.id,
+      provider: o.provider,
+      outRefundNo: no,
+      amountFen: o.cashFen,
+      actorUserId,
+      reason: reason ?? null,
+      status: noCash ? "succeeded" : "pending",
+      settledAt: noCash ? new Date() : null,
+    })
+    .returning({ id: paymentRefunds.id });
+  if (noCash) return { outRefundNo: no, refundStatus: "succeeded" };
+  await addJob(tx, "refund.send", { refundId: row!.id, outRefundNo: no });
+  return { outRefundNo: no, refundStatus: "pending" };
 }

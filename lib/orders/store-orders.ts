@@ -18,7 +18,11 @@ export type OrderListRow = {
   provider: string;
   customerName: string;
   entries: EntryCounts;
+  /** Where the refund's cash is (refunded orders only): on its way, back with the customer, or refused by the provider. */
+  refundStatus: RefundStatus | null;
 };
+
+export type RefundStatus = "pending" | "succeeded" | "failed";
 
 export const ORDERS_PAGE_SIZE = 20;
 
@@ -41,6 +45,7 @@ type Row = {
   pool_fen: number;
   provider: string;
   customer_name: string;
+  refund_status: RefundStatus | null;
   waiting: number;
   paid: number;
   left_n: number;
@@ -50,6 +55,7 @@ type Row = {
 const SELECT = sql`
   select o.id, o.order_no, o.status, o.created_at, o.paid_at, o.refunded_at, o.amount_fen, o.cash_fen,
          o.points_used, o.points_earned, o.pool_fen, o.provider, u.display_name as customer_name,
+         (select r.status from payment_refunds r where r.order_id = o.id) as refund_status,
          coalesce(c.waiting, 0) as waiting, coalesce(c.paid, 0) as paid,
          coalesce(c.left_n, 0) as left_n, coalesce(c.cancelled, 0) as cancelled
   from orders o
@@ -77,6 +83,7 @@ function toRow(r: Row): OrderListRow {
     poolFen: Number(r.pool_fen),
     provider: r.provider,
     customerName: r.customer_name,
+    refundStatus: r.refund_status ?? null,
     entries: { waiting: Number(r.waiting), paid: Number(r.paid), left: Number(r.left_n), cancelled: Number(r.cancelled) },
   };
 }
@@ -107,7 +114,16 @@ export type OrderEntry = { id: number; position: number; targetFen: number; stat
 
 export type RefundRecord = {
   provider: string;
-  providerRef: string;
+  status: RefundStatus;
+  /** The id the provider knows the refund by, and which attempt it is (an operator's retry makes the next). */
+  outRefundNo: string;
+  attempt: number;
+  providerRef: string | null;
+  /** The provider's reason for refusing it (status failed). */
+  failureReason: string | null;
+  /** The latest error of a call the job is retrying. */
+  lastError: string | null;
+  settledAt: Date | null;
   amountFen: number;
   actorName: string;
   actorRole: string;
@@ -141,8 +157,23 @@ export async function orderByNo(orderNo: string): Promise<OrderDetail | null> {
   const [entries, refund] = await Promise.all([
     db.execute<{ id: number; position: number; target_fen: number; status: OrderEntry["status"]; settled_at: Date | null }>(sql`
       select id, position, target_fen, status, settled_at from queue_entries where order_id = ${id} order by position`),
-    db.execute<{ provider: string; provider_ref: string; amount_fen: number; actor_name: string; actor_role: string; reason: string | null; created_at: Date }>(sql`
-      select p.provider, p.provider_ref, p.amount_fen, u.display_name as actor_name, u.role as actor_role, p.reason, p.created_at
+    db.execute<{
+      provider: string;
+      status: RefundStatus;
+      out_refund_no: string;
+      attempt: number;
+      provider_ref: string | null;
+      failure_reason: string | null;
+      last_error: string | null;
+      settled_at: Date | null;
+      amount_fen: number;
+      actor_name: string;
+      actor_role: string;
+      reason: string | null;
+      created_at: Date;
+    }>(sql`
+      select p.provider, p.status, p.out_refund_no, p.attempt, p.provider_ref, p.failure_reason, p.last_error, p.settled_at,
+             p.amount_fen, u.display_name as actor_name, u.role as actor_role, p.reason, p.created_at
       from payment_refunds p join users u on u.id = p.actor_user_id where p.order_id = ${id}`),
   ]);
   const f = refund.rows[0];
@@ -163,7 +194,13 @@ export async function orderByNo(orderNo: string): Promise<OrderDetail | null> {
     refund: f
       ? {
           provider: f.provider,
+          status: f.status,
+          outRefundNo: f.out_refund_no,
+          attempt: Number(f.attempt),
           providerRef: f.provider_ref,
+          failureReason: f.failure_reason,
+          lastError: f.last_error,
+          settledAt: f.settled_at ? new Date(f.settled_at) : null,
           amountFen: Number(f.amount_fen),
           actorName: f.actor_name,
           actorRole: f.actor_role,
@@ -172,4 +209,48 @@ export async function orderByNo(orderNo: string): Promise<OrderDetail | null> {
         }
       : null,
   };
+}
+
+export type RefundNeedingAttention = {
+  orderId: number;
+  orderNo: string;
+  storeName: string;
+  amountFen: number;
+  status: RefundStatus;
+  outRefundNo: string;
+  /** Why the provider refused it (failed), or the latest error of a call being retried (pending). */
+  problem: string | null;
+  createdAt: Date;
+};
+
+/**
+ * Refunds an operator should look at, oldest first: refused by the provider (the cash is still owed
+ * to the customer; an operator retries), or still pending after a failed call (the job retries).
+ */
+export async function refundsNeedingAttention(limit = 100): Promise<RefundNeedingAttention[]> {
+  const res = await db.execute<{
+    order_id: number;
+    order_no: string;
+    store_name: string;
+    amount_fen: number;
+    status: RefundStatus;
+    out_refund_no: string;
+    problem: string | null;
+    created_at: Date;
+  }>(sql`
+    select r.order_id, o.order_no, m.name as store_name, r.amount_fen, r.status, r.out_refund_no,
+           coalesce(r.failure_reason, r.last_error) as problem, r.created_at
+    from payment_refunds r join orders o on o.id = r.order_id join merchants m on m.id = o.merchant_id
+    where r.status = 'failed' or (r.status = 'pending' and r.last_error is not null)
+    order by r.created_at, r.id limit ${limit}`);
+  return res.rows.map((r) => ({
+    orderId: Number(r.order_id),
+    orderNo: r.order_no,
+    storeName: r.store_name,
+    amountFen: Number(r.amount_fen),
+    status: r.status,
+    outRefundNo: r.out_refund_no,
+    problem: r.problem,
+    createdAt: new Date(r.created_at),
+  }));
 }

@@ -13,7 +13,10 @@ const refundSchema = z.object({
   reason: z.string().trim().max(200, "refund.reasonTooLong").optional(),
 });
 
-export type RefundDone = Pick<RefundResult, "orderNo" | "refundedFen" | "cancelledEntries" | "pointsFromLocked" | "pointsFromAvailable" | "pointsReturned">;
+export type RefundDone = Pick<
+  RefundResult,
+  "orderNo" | "refundedFen" | "shortfallFen" | "cancelledEntries" | "pointsFromLocked" | "pointsFromAvailable" | "pointsReturned"
+>;
 
 /** Refunds one of the merchant's own orders; refusals come back as `{ error }` with the reason. */
 export const merchantRefundAction = validatedAction(refundSchema, "merchant", async (input, { viewer }): Promise<RefundDone> => {
@@ -24,6 +27,7 @@ export const merchantRefundAction = validatedAction(refundSchema, "merchant", as
   return {
     orderNo: r.orderNo,
     refundedFen: r.refundedFen,
+    shortfallFen: r.shortfallFen,
     cancelledEntries: r.cancelledEntries,
     pointsFromLocked: r.pointsFromLocked,
     pointsFromAvailable: r.pointsFromAvailable,

@@ -105,10 +105,26 @@ function Refund({ row, place }: { row: OrderListRow; place: "list" | "table" }) 
       cashFen={row.cashFen}
       pointsUsed={row.pointsUsed}
       pointsEarned={row.pointsEarned}
+      poolFen={row.poolFen}
       entries={row.entries}
       simulated={isSimulated(row.provider)}
       place={place}
     />
+  );
+}
+
+/** The order's status; a refunded one also says where its cash is. */
+async function OrderStatus({ row }: { row: OrderListRow }) {
+  const t = await getTranslations("merchant.orders");
+  return (
+    <span className="inline-flex flex-wrap items-center gap-1">
+      <Badge tone={TONE[row.status]}>{t(`status.${row.status}`)}</Badge>
+      {row.status === "refunded" && row.refundStatus ? (
+        <span className="text-xs text-muted" data-testid={`refund-state-${row.orderNo}`}>
+          {t(`refundState.${row.refundStatus}`)}
+        </span>
+      ) : null}
+    </span>
   );
 }
 
@@ -121,7 +137,7 @@ async function OrderList({ rows }: { rows: OrderListRow[] }) {
         <li key={r.id} className="space-y-1 py-3">
           <div className="flex items-center justify-between gap-2">
             <span className="font-mono text-xs">{r.orderNo}</span>
-            <Badge tone={TONE[r.status]}>{t(`status.${r.status}`)}</Badge>
+            <OrderStatus row={r} />
           </div>
           <p className="text-sm">
             <Money fen={r.amountFen} className="font-semibold" />
@@ -180,7 +196,7 @@ async function OrderTable({ rows }: { rows: OrderListRow[] }) {
           </td>
           <td className={tdNum}>{r.pointsUsed}</td>
           <td className={td}>
-            <Badge tone={TONE[r.status]}>{t(`status.${r.status}`)}</Badge>
+            <OrderStatus row={r} />
           </td>
           <td className={cn(td, "text-muted")}>{entriesSummary(t, r.entries)}</td>
           <td className="px-2 py-1 text-right">

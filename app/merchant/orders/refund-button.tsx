@@ -22,6 +22,8 @@ export type RefundButtonProps = {
   cashFen: number;
   pointsUsed: number;
   pointsEarned: number;
+  /** The order's pool share: the pool returns it, or the store's settlement covers what it no longer holds. */
+  poolFen: number;
   entries: EntryCounts;
   simulated: boolean;
   /** The list (phones) and the table (wider screens) each render one; test ids tell them apart. */
@@ -100,6 +102,11 @@ function RefundDialogBody({
               returned: state.pointsReturned,
             })}
           </FormSuccess>
+          {state.shortfallFen > 0 ? (
+            <p className="text-sm" data-testid="refund-shortfall">
+              {t("shortfall", { amount: formatFen(state.shortfallFen) })}
+            </p>
+          ) : null}
           <div className="flex justify-end">
             <Button onClick={close} autoFocus>
               {t("done")}
@@ -116,6 +123,7 @@ function RefundDialogBody({
               <li>{entriesLine(t, o.entries)}</li>
               {o.pointsEarned > 0 ? <li>{t("earned", { points: o.pointsEarned })}</li> : null}
               {o.pointsUsed > 0 ? <li>{t("used", { points: o.pointsUsed })}</li> : null}
+              {o.poolFen > 0 ? <li>{t("poolShare", { amount: formatFen(o.poolFen) })}</li> : null}
             </ul>
             <p className="mt-2 text-muted">{t("rule")}</p>
           </div>

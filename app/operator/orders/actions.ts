@@ -6,6 +6,7 @@ import { z } from "zod";
 import { inTransaction } from "@/db/transaction";
 import { validatedAction } from "@/lib/auth/action";
 import { refundOrder } from "@/lib/orders/refund";
+import { retryFailedRefund } from "@/lib/orders/refund-provider";
 import { drainQueue } from "@/lib/queue/drain";
 import { idParam } from "@/lib/http/params";
 
@@ -36,8 +37,19 @@ export const operatorRefundAction = validatedAction(refundSchema, "operator", as
   return {
     orderNo: r.orderNo,
     refundedFen: r.refundedFen,
+    shortfallFen: r.shortfallFen,
     cancelledEntries: r.cancelledEntries,
     pointsTaken: r.pointsFromLocked + r.pointsFromAvailable,
     pointsReturned: r.pointsReturned,
   };
+});
+
+/**
+ * Asks the provider again for a refund it refused (status failed), under the next out-id; a job
+ * calls it after commit. Operator only, audited (lib/orders/refund-provider.ts).
+ */
+export const retryRefundAction = validatedAction(z.object({ orderId: idParam("refund.invalidOrder") }), "operator", async (input, { viewer }) => {
+  const r = await inTransaction((tx) => retryFailedRefund(tx, { orderId: input.orderId, actorUserId: viewer.userId }));
+  revalidatePath("/operator/orders");
+  return { outRefundNo: r.outRefundNo };
 });

@@ -5,8 +5,10 @@ import { z } from "zod";
 import { Badge, Card, EmptyState, Money, PageHeader, SearchForm, SortableTable, td, tdNum, type BadgeTone } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format/datetime";
-import { normalizeOrderNo, orderByNo, type OrderDetail, type OrderEntry } from "@/lib/orders/store-orders";
+import { normalizeOrderNo, orderByNo, type OrderDetail, type OrderEntry, type RefundStatus } from "@/lib/orders/store-orders";
 import { isSimulated } from "@/lib/payments";
+import { RetryButton } from "../jobs/retry-button";
+import { retryRefundAction } from "./actions";
 import { OperatorRefundForm } from "./refund-form";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -15,6 +17,8 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 const TONE: Record<OrderDetail["status"], BadgeTone> = { pending: "neutral", paid: "success", refunded: "warn", expired: "neutral", cancelled: "neutral" };
+
+const REFUND_TONE: Record<RefundStatus, BadgeTone> = { pending: "warn", succeeded: "success", failed: "danger" };
 
 const ENTRY_TONE: Record<OrderEntry["status"], BadgeTone> = { waiting: "brand", paid: "success", left: "neutral", cancelled: "warn" };
 
@@ -151,11 +155,37 @@ async function OrderCard({ order: o }: { order: OrderDetail }) {
             <Field label={t("refundFields.amount")}>
               <Money fen={o.refund.amountFen} />
             </Field>
+            <Field label={t("refundFields.status")}>
+              <Badge tone={REFUND_TONE[o.refund.status]}>
+                <span data-testid="refund-status">{t(`refundStatus.${o.refund.status}`)}</span>
+              </Badge>
+            </Field>
+            <Field label={t("refundFields.outRefundNo")}>
+              <span className="font-mono text-xs">{o.refund.outRefundNo}</span>
+            </Field>
             <Field label={t("refundFields.ref")}>
-              <span className="font-mono text-xs">{o.refund.providerRef}</span>
+              <span className="font-mono text-xs">{o.refund.providerRef ?? "—"}</span>
             </Field>
             <Field label={t("refundFields.reason")}>{o.refund.reason ?? "—"}</Field>
+            {o.refund.failureReason || o.refund.lastError ? (
+              <Field label={t(o.refund.failureReason ? "refundFields.failure" : "refundFields.lastError")}>
+                <span data-testid="refund-problem">{o.refund.failureReason ?? o.refund.lastError}</span>
+              </Field>
+            ) : null}
           </dl>
+          <p className="mt-3 text-sm text-muted">{t(`refundNote.${o.refund.status}`)}</p>
+          {o.refund.status === "failed" ? (
+            <div className="mt-3">
+              <RetryButton
+                action={retryRefundAction}
+                fields={{ orderId: String(o.id) }}
+                label={t("retry")}
+                pendingText={t("retrying")}
+                done={t("retried")}
+                testId="retry-refund"
+              />
+            </div>
+          ) : null}
         </Card>
       ) : null}
 

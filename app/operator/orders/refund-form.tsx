@@ -7,7 +7,7 @@ import type { ActionState } from "@/lib/auth/action";
 import { formatFen } from "@/lib/money/format";
 import { operatorRefundAction } from "./actions";
 
-type Done = { orderNo: string; refundedFen: number; cancelledEntries: number; pointsTaken: number; pointsReturned: number };
+type Done = { orderNo: string; refundedFen: number; shortfallFen: number; cancelledEntries: number; pointsTaken: number; pointsReturned: number };
 
 /**
  * The operator's refund form for one order. It stays mounted after a refund (the page passes
@@ -31,6 +31,11 @@ export function OperatorRefundForm({ orderId, refundable }: { orderId: number; r
             returned: state.pointsReturned,
           })}
         </FormSuccess>
+        {state.shortfallFen > 0 ? (
+          <p className="mt-2 text-sm" data-testid="refund-shortfall">
+            {t("shortfall", { amount: formatFen(state.shortfallFen) })}
+          </p>
+        ) : null}
       </Card>
     );
   }

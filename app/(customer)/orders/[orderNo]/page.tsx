@@ -45,6 +45,11 @@ export default async function OrderResultPage({ params }: { params: Promise<{ or
             ),
           })}
         </p>
+        {order.status === "refunded" && order.refundStatus ? (
+          <p className="mt-2 text-sm" data-testid="refund-state">
+            {t(`refundState.${order.refundStatus}`, { amount: formatFen(order.cashFen) })}
+          </p>
+        ) : null}
       </header>
 
       {closed ? (
