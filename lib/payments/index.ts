@@ -3,10 +3,12 @@ import { devProvider } from "./dev";
 import { posProvider } from "./pos";
 import type { PaymentProvider } from "./provider";
 
-const PROVIDERS: Record<string, PaymentProvider> = { [devProvider.id]: devProvider, [posProvider.id]: posProvider };
+// A Map, not an object: the id comes from the URL, and `constructor` or `toString` looked up on an
+// object literal would find Object.prototype's members instead of "no such provider".
+const PROVIDERS: ReadonlyMap<string, PaymentProvider> = new Map([devProvider, posProvider].map((p) => [p.id, p]));
 
 export function paymentProvider(id: string): PaymentProvider {
-  const p = PROVIDERS[id];
+  const p = PROVIDERS.get(id);
   if (!p) throw new DomainError("not_found", `unknown payment provider ${id}`);
   return p;
 }
