@@ -358,7 +358,8 @@ test("cron routes: hostile query and body overrides", async ({ request }) => {
       bad.map((v) => ({ query: { [name]: v } })),
       fc.oneof(bad, wrongType, nastyNumber).map((v) => ({ body: { [name]: v } })),
       fc.tuple(fc.constantFrom("extra", "force", "admin", "limit"), nastyString).map(([k, v]) => ({ query: { [k]: v } })),
-      fc.constantFrom(...RAW_BODIES.filter((b) => b.trim() !== "" && b.length < 16_000)).map((raw) => ({ raw })),
+      // "\uFEFF{}" is left out too: a body's leading BOM is dropped as it is read, leaving `{}`, no options.
+      fc.constantFrom(...RAW_BODIES.filter((b) => !/^\uFEFF?\s*(\{\s*\})?$/.test(b) && b.length < 16_000)).map((raw) => ({ raw })),
     );
   const call = (path: string, o: { query?: Record<string, string>; body?: Record<string, unknown>; raw?: string }) =>
     request.post(`${path}${o.query ? `?${new URLSearchParams(o.query)}` : ""}`, {
@@ -388,7 +389,9 @@ test("cron routes: hostile query and body overrides", async ({ request }) => {
   await property("POST /api/cron/sweep (hostile options)", option("day", nastyString), async (o) => {
     const res = await call("/api/cron/sweep", o);
     expect(res.status(), `sweep ${show(o)}`).toBeLessThan(500);
-    expect(res.headers()["content-type"] ?? "").toMatch(/json/);
+    // Node refuses a request line over 16 kB (414/431) before the app runs, with no body.
+    if (res.status() === 431 || res.status() === 414) serverLimited += 1;
+    else expect(res.headers()["content-type"] ?? "").toMatch(/json/);
   }, 15);
   const badSecret = fc.constantFrom("", "Bearer", `Bearer ${CRON_SECRET}x`, `Bearer ${CRON_SECRET.slice(1)}`, CRON_SECRET, "Bearer ' OR 1=1 --");
   await noWrites("cron routes without the secret", async () => {
