@@ -73,6 +73,8 @@ export default defineConfig({
       PORT: String(E2E_PORT),
       AUTH_TRUST_HOST: "true",
       APP_INTERNAL_URL: E2E_BASE_URL,
+      // The origin the browser uses: the Origin check and Auth.js's absolute URLs go by it.
+      PUBLIC_URL: E2E_BASE_URL,
       NEXT_TELEMETRY_DISABLED: "1",
       // As behind one reverse proxy: the throttling journeys send their own X-Forwarded-For to get
       // address buckets of their own (Next fills the header from the socket when a browser sends none).

@@ -4,8 +4,9 @@ import { databaseAvailable } from "@/db/health";
 import { defaultLocale, isLocale, LOCALE_COOKIE } from "@/i18n/config";
 import { isTheme, THEME_COOKIE } from "@/app/_components/theme";
 import { PATH_HEADER } from "@/lib/auth/next-path";
-import { env, internalUrl } from "@/lib/env";
+import { env, internalUrl, publicOrigin } from "@/lib/env";
 import { ORIGIN_MESSAGES, originProblem } from "@/lib/http/origin";
+import { bodyProblem, pathDecodes, PROBLEM_STATUS, problemText, type RequestProblem } from "@/lib/http/request-guards";
 import { cacheablePageRequest, cachedPage, FILL_HEADER, fillToken, withNonce, type PageFill } from "@/lib/http/page-cache";
 import { baseSecurityHeaders, contentSecurityPolicy, newNonce, NONCE_HEADER } from "@/lib/http/security-headers";
 import { unavailablePage } from "@/lib/http/unavailable-page";
@@ -32,6 +33,13 @@ import { unavailablePage } from "@/lib/http/unavailable-page";
  *    "temporarily unavailable" message inside the form, which keeps what the person typed.
  * 5. **Anonymous store pages from a few-seconds cache** (lib/http/page-cache.ts), each served with
  *    this request's own nonce. In production only; development renders every request.
+ * 6. **Requests Next would answer with a 500** (lib/http/request-guards.ts): a path with a broken
+ *    %-encoding (API paths too: the matcher sends those here), a server action body Next cannot
+ *    decode, or one over 1 MB, get a 4xx with a message.
+ *
+ * Downstream, X-Forwarded-Host and X-Forwarded-Proto say the public origin (PUBLIC_URL), whatever
+ * the client sent: Next's own server action check and anything that builds an absolute URL from
+ * the request's headers then agree with the Origin check.
  */
 
 // Auth.js v5 names its session cookie `authjs.session-token`, `__Secure-` prefixed over HTTPS,
@@ -46,20 +54,41 @@ function withSecurityHeaders(response: NextResponse, csp: string): NextResponse 
   return response;
 }
 
+function refusal(problem: RequestProblem, request: NextRequest, api: boolean): NextResponse {
+  const { text, locale } = problemText(problem, request.cookies.get(LOCALE_COOKIE)?.value);
+  const status = PROBLEM_STATUS[problem];
+  // The API's own error shape (lib/http/route.ts); a page's visitor reads a sentence.
+  return api
+    ? NextResponse.json({ error: { code: "invalid_input", message: text } }, { status, headers: { "cache-control": "no-store" } })
+    : new NextResponse(text, { status, headers: { "content-type": "text/plain; charset=utf-8", "content-language": locale, "cache-control": "no-store" } });
+}
+
 export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
-  const target = `${pathname}${search}`;
-  const hasSession = request.cookies.getAll().some((c) => SESSION_COOKIE.test(c.name) && c.value !== "");
   const nonce = newNonce();
   const csp = contentSecurityPolicy(nonce, { dev: !production });
+  const api = pathname.startsWith("/api/");
+  if (!pathDecodes(pathname)) {
+    const refused = refusal("malformedAddress", request, api);
+    return api ? refused : withSecurityHeaders(refused, csp);
+  }
+  // The matcher sends API paths here only for the check above; the API does the rest itself.
+  if (api) return NextResponse.next();
 
-  const problem = originProblem(request.method, request.headers);
+  const target = `${pathname}${search}`;
+  const hasSession = request.cookies.getAll().some((c) => SESSION_COOKIE.test(c.name) && c.value !== "");
+
+  const problem = originProblem(request.method, request.headers, publicOrigin());
   if (problem === "foreign" || (problem === "missing" && hasSession)) {
     return withSecurityHeaders(
       new NextResponse(ORIGIN_MESSAGES[problem], { status: 403, headers: { "content-type": "text/plain; charset=utf-8" } }),
       csp,
     );
   }
+
+  // Next buffers the body for the proxy, and the page still gets its own copy.
+  const unreadable = await bodyProblem(request.method, request.headers, () => request.arrayBuffer());
+  if (unreadable) return withSecurityHeaders(refusal(unreadable, request, false), csp);
 
   if (!hasSession && SIGNED_IN_AREAS.test(pathname)) {
     const login = new URL("/login", request.url);
@@ -101,6 +130,17 @@ export async function proxy(request: NextRequest) {
   }
 
   const headers = new Headers(request.headers);
+  const origin = publicOrigin();
+  if (origin) {
+    const url = new URL(origin);
+    headers.set("x-forwarded-host", url.host);
+    headers.set("x-forwarded-proto", url.protocol.slice(0, -1));
+  } else {
+    // Development: this very request's Host, never a host the client named.
+    headers.delete("x-forwarded-host");
+    const host = request.headers.get("host");
+    if (host) headers.set("x-forwarded-host", host);
+  }
   headers.set(PATH_HEADER, target);
   headers.set("Content-Security-Policy", csp);
   // For the rare element Next does not tag itself (a page's own <style>): read with headers().
@@ -152,5 +192,7 @@ export const config = {
   matcher: [
     // Everything but the API (its own checks, no HTML) and Next's static files.
     "/((?!api/|_next/static/|_next/image|favicon.ico|icon.svg|robots.txt).*)",
+    // API paths with a %-encoding, for the decoding check only (item 6 above).
+    "/api/(.*%.*)",
   ],
 };

@@ -344,6 +344,9 @@ test("cookie-authenticated writes from another site, or with no Origin, get 403;
   const variants: [string, Record<string, string>][] = [
     ["foreign Origin", { origin: EVIL }],
     ["no Origin", {}],
+    // A script names the other site as the forwarded host too, so Origin and X-Forwarded-Host agree
+    // (pages and route handlers once took that pair as same-site): only PUBLIC_URL says which site this is.
+    ["foreign Origin with a forged X-Forwarded-Host", { origin: EVIL, "x-forwarded-host": "evil.example", "x-forwarded-proto": "https" }],
   ];
   // Route handlers: every state-changing method, for every session actor it would otherwise allow.
   for (const { route, methods } of routeHandlers()) {
@@ -380,9 +383,11 @@ test("cookie-authenticated writes from another site, or with no Origin, get 403;
   }
   // Signing in from another site is refused too (login CSRF), with or without a session.
   const login = manifestActions().find((a) => a.name === "login")!;
-  const anon = await callActionWith("anonymous", login.id, "/login", { identifier: "demo", password: "demo-pass-2026" }, { origin: EVIL }, { noCookie: true });
-  state.counts.origin++;
-  if (anon.status !== 403) failures.push(`anonymous login from ${EVIL} (${anon.status}): expected 403`);
+  for (const [label, origin] of variants.filter(([l]) => l !== "no Origin")) {
+    const anon = await callActionWith("anonymous", login.id, "/login", { identifier: "demo", password: "demo-pass-2026" }, origin, { noCookie: true });
+    state.counts.origin++;
+    if (anon.status !== 403) failures.push(`anonymous login with ${label} (${anon.status}): expected 403`);
+  }
 
   expect(failures, failures.join("\n")).toEqual([]);
   expect(await writeFingerprint(), "cross-site calls wrote nothing").toEqual(before);

@@ -1,5 +1,8 @@
+import { randomUUID } from "node:crypto";
 import { expect, test } from "./test";
+import { actionUrl, closeDb, manifestActions, postAction, writeFingerprint } from "./matrix";
 import { login, main, register, uniqueUser } from "./pages";
+import { E2E_BASE_URL } from "./test-env";
 
 const PASSWORD = "bad-input-pass-2026";
 
@@ -74,5 +77,116 @@ test.describe("bad input gets a clear message next to the field and changes noth
 
     // The right password still works afterwards.
     await login(page, "demo", "demo-pass-2026", "/me");
+  });
+});
+
+// Found by an outside probe of a production build: each of these once answered 500. Now each gets a
+// 4xx with a message, and nothing is written.
+test.describe("requests that once answered 500 get a 4xx with a message and write nothing", () => {
+  test.afterAll(closeDb);
+
+  test("POS API: a NUL or a lone surrogate in customer, a duplicate key, a body that is not plain UTF-8 JSON", async ({ browser, request }) => {
+    const merchant = await browser.newPage();
+    await login(merchant, "noodle", "merchant-pass-2026", "/merchant/api-keys");
+    await merchant.getByLabel("名称").fill(`bad-input-${Date.now().toString(36)}`);
+    await main(merchant).getByRole("button", { name: "创建密钥" }).click();
+    const token = await merchant.getByTestId("new-api-key-value").inputValue();
+    await merchant.close();
+    const customer = uniqueUser("posbad");
+    const customerPage = await browser.newPage();
+    await register(customerPage, customer, PASSWORD, "/me");
+    await customerPage.close();
+
+    const post = (body: string, contentType = "application/json") =>
+      request.post("/api/v1/orders", {
+        headers: { authorization: `Bearer ${token}`, "content-type": contentType, "idempotency-key": randomUUID() },
+        data: Buffer.from(body),
+      });
+    const refused = async (body: string, status: number, detail: RegExp, contentType?: string) => {
+      const res = await post(body, contentType);
+      const text = await res.text();
+      expect(res.status(), `${contentType ?? ""} ${body} → ${text}`).toBe(status);
+      expect(res.headers()["content-type"]).toContain("application/problem+json");
+      expect((JSON.parse(text) as { detail: string }).detail, text).toMatch(detail);
+    };
+
+    const before = await writeFingerprint();
+    await refused(JSON.stringify({ customer: "de\u0000mo", amount_fen: 100 }), 400, /customer.*NUL/);
+    await refused(JSON.stringify({ customer: customer + "\ud800", amount_fen: 100 }), 400, /customer.*surrogate/);
+    // The probe's ¥1,000,000 order: the last of two keys used to win.
+    await refused(`{"customer":${JSON.stringify(customer)},"amount_fen":1,"amount_fen":100000000}`, 400, /amount_fen appears more than once/);
+    await refused(`{"customer":${JSON.stringify(customer)},"amount_fen":100,"pos_ref":"a","pos_ref":"b"}`, 400, /pos_ref appears more than once/);
+    for (const type of ["application/evil+json", "application/json; charset=latin1", "application/json; charset=utf-16", "text/json", "text/plain"]) {
+      await refused(JSON.stringify({ customer, amount_fen: 100 }), 415, /application\/json/, type);
+    }
+    expect(await writeFingerprint(), "refused POS calls wrote nothing").toEqual(before);
+
+    // The refusals are about the body, not the customer or the key: UTF-8 JSON stated as such is an order.
+    const ok = await post(JSON.stringify({ customer, amount_fen: 100 }), "application/json; charset=UTF-8");
+    expect(ok.status(), await ok.text()).toBe(201);
+  });
+
+  test("payment webhook: a provider name that Object.prototype has is an unknown provider", async ({ request }) => {
+    const before = await writeFingerprint();
+    for (const name of ["constructor", "__proto__", "toString", "hasOwnProperty", "valueof"]) {
+      const res = await request.post(`/api/payments/${name}/webhook`, { headers: { "content-type": "application/json" }, data: "{}" });
+      const text = await res.text();
+      expect(res.status(), `${name} → ${text}`).toBeGreaterThanOrEqual(400);
+      expect(res.status(), `${name} → ${text}`).toBeLessThan(500);
+      expect((JSON.parse(text) as { error: { message: string } }).error.message.length).toBeGreaterThan(0);
+    }
+    const constructor = await request.post("/api/payments/constructor/webhook", { headers: { "content-type": "application/json" }, data: "{}" });
+    expect(constructor.status()).toBe(404);
+    expect(await writeFingerprint()).toEqual(before);
+  });
+
+  test("a path with a broken %-encoding is a 400 with a message, for pages and the API", async ({ request }) => {
+    for (const path of ["/orders/%E0%A4%A", "/s/%C0%AF", "/pay/%ED%A0%80", "/me/%E0%A4%A"]) {
+      const res = await request.get(path, { maxRedirects: 0 });
+      expect(res.status(), path).toBe(400);
+      expect(await res.text(), path).toContain("%");
+    }
+    for (const [method, path] of [["GET", "/api/v1/entries/%E0%A4%A"], ["POST", "/api/payments/%ED%A0%80/webhook"], ["POST", "/api/queues/%FF/drain"]] as const) {
+      const res = await request.fetch(path, { method, maxRedirects: 0 });
+      expect(res.status(), path).toBe(400);
+      expect(((await res.json()) as { error: { message: string } }).error.message, path).toContain("%");
+    }
+  });
+
+  test("server actions: a broken multipart body, a text/plain body, a body over 1 MB", async ({ request }) => {
+    const action = manifestActions().find((a) => a.name === "createOrderAction")!;
+    const url = actionUrl(action.workers);
+    const send = (contentType: string, data: Buffer | string) =>
+      request.post(url, {
+        headers: { origin: E2E_BASE_URL, "next-action": action.id, accept: "text/x-component", "content-type": contentType },
+        data: typeof data === "string" ? Buffer.from(data) : data,
+        maxRedirects: 0,
+      });
+    const multipart = (parts: [string, string][], boundary = "----fl-bad-input") =>
+      parts.map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`).join("") + `--${boundary}--\r\n`;
+    const cases: [string, string, Buffer | string, number][] = [
+      ["multipart cut short", "multipart/form-data; boundary=----fl-bad-input", `------fl-bad-input\r\nContent-Disposition: form-data; name="0"\r\n\r\n["$K1"`, 400],
+      ["multipart with no boundary", "multipart/form-data", multipart([["0", "[]"]]), 415],
+      ["arguments that are not JSON", "multipart/form-data; boundary=----fl-bad-input", multipart([["1_slug", "noodle-bar"], ["0", "[null,$K1"]]), 400],
+      ["no arguments at all", "multipart/form-data; boundary=----fl-bad-input", multipart([["1_slug", "noodle-bar"]]), 400],
+      ["text/plain", "text/plain;charset=UTF-8", "hello", 415],
+      ["text/plain that looks like a reply", "text/plain;charset=UTF-8", '[null,"$K1"]', 415],
+      ["over 1 MB", "multipart/form-data; boundary=----fl-bad-input", multipart([["1_slug", "x".repeat(1024 * 1024 + 10)], ["0", '[null,"$K1"]']]), 413],
+    ];
+    const before = await writeFingerprint();
+    for (const [what, type, body, status] of cases) {
+      const res = await send(type, body);
+      const text = await res.text();
+      expect(res.status(), `${what} → ${text.slice(0, 200)}`).toBe(status);
+      expect(text.trim().length, what).toBeGreaterThan(0);
+    }
+    // A NUL in a form field: the field's message, not "操作失败" (it reached a database query before).
+    const loginAction = manifestActions().find((a) => a.name === "login")!;
+    const { status, body } = await postAction(request, loginAction.id, "/login", { identifier: "de\u0000mo", password: "x" }, { origin: E2E_BASE_URL });
+    expect(status).toBeLessThan(500);
+    expect(body).toContain('"ok":false');
+    expect(body).toContain("无法保存的字符");
+    expect(body).not.toContain("操作失败");
+    expect(await writeFingerprint(), "refused action calls wrote nothing").toEqual(before);
   });
 });

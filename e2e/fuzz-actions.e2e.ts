@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import { expect, test, type APIRequestContext, type BrowserContext } from "./test";
 import fc from "fast-check";
-import { FUZZ_SEED, nastyNumber, nastyString, wrongType } from "./fuzz-payloads";
+import { FUZZ_SEED, nastyNumber, nastyString, PROTOTYPE_NAMES, wrongType } from "./fuzz-payloads";
 import { actionUrl, closeDb, KNOWN_UNWRAPPED, manifestActions, postAction, SAMPLE_FORMS, serverActions, writeFingerprint } from "./matrix";
 import { login, register, uniqueUser } from "./pages";
 import { E2E_BASE_URL } from "./test-env";
@@ -44,10 +44,10 @@ const POISON: [RegExp, fc.Arbitrary<string>][] = [
   [/^(amount|delta|rebateBps|expectedPoints)$/, notAnAmount],
   [/^(name|reason)$/, tooLong],
   [/^slug$/, fc.constantFrom("<script>", "' OR 1=1 --", "Tea House", "a", "长长长", "../etc", "x".repeat(100))],
-  [/^(decision|payoutMode)$/, fc.constantFrom("approve; drop table", "AUTO", "", "<b>manual</b>", "__proto__")],
+  [/^(decision|payoutMode)$/, fc.constantFrom("approve; drop table", "AUTO", "", "<b>manual</b>", "approve\u0000", ...PROTOTYPE_NAMES)],
   [/^orderNo$/, nastyString.filter((s) => !/^FL\d{6}[2-9A-Z]{8}$/.test(s))],
-  [/^requestKey$/, fc.constantFrom("", "short", "has space and more", "' OR 1=1 --", "x".repeat(65))],
-  [/^identifier$/, fc.constantFrom("", " ", "ab", "中文名字", "<script>", "' or 1=1 --", "12345678901")],
+  [/^requestKey$/, fc.constantFrom("", "short", "has space and more", "' OR 1=1 --", "x".repeat(65), "matrix-0001-abcd\u0000")],
+  [/^identifier$/, fc.constantFrom("", " ", "ab", "中文名字", "<script>", "' or 1=1 --", "12345678901", "demo\u0000", "de\u0000mo")],
   [/^password$/, fc.constantFrom("", "x".repeat(129), "not-the-password", "' OR '1'='1")],
 ];
 const anyHostile = fc.oneof(nastyString, wrongType.map((v) => JSON.stringify(v) ?? "undefined"), nastyNumber.map(String));
@@ -59,7 +59,7 @@ function hostileForm(fields: string[]): fc.Arbitrary<Record<string, string>> {
     .record({
       poison: fc.constantFrom(...poisonable),
       values: fc.tuple(...fields.map(() => fc.option(anyHostile, { nil: undefined, freq: 4 }))),
-      extra: fc.dictionary(fc.constantFrom("userId", "customerId", "merchantId", "role", "__proto__", "constructor", "$ACTION_ID_x", "amount_fen"), anyHostile, { maxKeys: 3 }),
+      extra: fc.dictionary(fc.constantFrom("userId", "customerId", "merchantId", "role", "$ACTION_ID_x", "amount_fen", ...PROTOTYPE_NAMES), anyHostile, { maxKeys: 3 }),
     })
     .chain(({ poison, values, extra }) =>
       POISON.find(([re]) => re.test(poison))![1].map((bad) => {

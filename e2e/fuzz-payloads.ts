@@ -3,7 +3,11 @@ import fc from "fast-check";
 /** One seed for every property in the fuzz spec; set FUZZ_SEED to replay a failure. */
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED) || 20261125;
 
-/** Strings an attacker or a broken client would send: markup, SQL, odd Unicode, very long text. */
+/**
+ * Strings an attacker or a broken client would send: markup, SQL, odd Unicode, very long text,
+ * NUL and lone surrogates (Postgres refuses the one, UTF-8 cannot carry the other), and the names
+ * an object inherits from Object.prototype (a lookup by one of them finds a function, not nothing).
+ */
 export const NASTY_STRINGS = [
   "<script>alert(1)</script>",
   '"><img src=x onerror=alert(1)>',
@@ -15,6 +19,12 @@ export const NASTY_STRINGS = [
   "$1",
   "\\x00",
   "\u0000",
+  "de\u0000mo",
+  "noodle-bar\u0000",
+  "\ud800",
+  "\udfff",
+  "a\ud83db",
+  "\udc00\ud800",
   "\u202eevil",
   "\u200b",
   "𝕗𝕣𝕖𝕖𝕝𝕚𝕟𝕖",
@@ -36,6 +46,8 @@ export const NASTY_STRINGS = [
   "${7*7}",
   "__proto__",
   "constructor",
+  "toString",
+  "hasOwnProperty",
   " ",
   "",
   "a".repeat(300),
@@ -92,6 +104,12 @@ export const RAW_BODIES = [
   "<script>alert(1)</script>",
   "' OR 1=1 --",
   "\uFEFF{}",
+  // Duplicate keys: JSON.parse keeps the last; the API refuses them (lib/http/strict-json.ts).
+  '{"customer":"demo","amount_fen":1,"amount_fen":100}',
+  '{"customer":"x","customer":"demo","amount_fen":100}',
+  '{"customer":"demo","amount_fen":100,"pos_ref":{"a":1,"a":2}}',
+  '{"customer":"de\\u0000mo","amount_fen":100}',
+  '{"customer":"\\ud800","amount_fen":100}',
   '{"a":'.repeat(2000) + "1" + "}".repeat(2000),
 ];
 
@@ -125,3 +143,32 @@ export const LENIENT_IDS = ["0x1", "0X1", "1e0", "1E0", "01", "001", " 1", "1 ",
 
 /** A path id the app accepts: plain decimal digits, positive, safe. */
 export const isPositiveIntText = (s: string): boolean => /^[1-9]\d{0,15}$/.test(s) && Number.isSafeInteger(Number(s));
+
+/** The names an object inherits from Object.prototype: a lookup by one must find nothing. */
+export const PROTOTYPE_NAMES = ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf", "isPrototypeOf"];
+
+/**
+ * A path segment, percent-encoded as its UTF-16 code units would be in WTF-8: a lone surrogate
+ * becomes its three bytes (%ED%A0%80), which are not UTF-8, as a client that does not check would
+ * send it. (encodeURIComponent throws on a lone surrogate instead.)
+ */
+export function encodeSegment(s: string): string {
+  let out = "";
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (cp >= 0xd800 && cp <= 0xdfff) {
+      out += [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join("");
+    } else out += encodeURIComponent(ch);
+  }
+  return out;
+}
+
+/** Percent-encodings that are not UTF-8: cut short, overlong, a surrogate, not hex. */
+export const MALFORMED_ENCODINGS = ["%E0%A4%A", "%C0%AF", "%ED%A0%80", "%FF", "%E0%A4", "%", "%ZZ", "a%2", "%F0%9F%98"];
+
+/** A hostile path segment: any nasty string (encoded as above), a prototype name, or a broken encoding. */
+export const nastySegment = fc.oneof(
+  { weight: 3, arbitrary: nastyString.filter((s) => s.length > 0 && s.length < 1500 && !/^[./]+$/.test(s)).map(encodeSegment) },
+  { weight: 1, arbitrary: fc.constantFrom(...PROTOTYPE_NAMES) },
+  { weight: 1, arbitrary: fc.constantFrom(...MALFORMED_ENCODINGS) },
+);

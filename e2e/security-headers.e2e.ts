@@ -1,5 +1,9 @@
 import { expect, test, type Page } from "./test";
-import { login } from "./pages";
+import { closeDb, manifestActions, postAction } from "./matrix";
+import { login, register, uniqueUser } from "./pages";
+import { E2E_BASE_URL } from "./test-env";
+
+test.afterAll(closeDb);
 
 // Strict CSP with per-request nonces (proxy.ts, lib/http/security-headers.ts): every main page must
 // load and run with no CSP violation, or a script or style of ours has gone missing its nonce.
@@ -65,4 +69,41 @@ test("the main pages run with no CSP violation, signed out and in every role", a
     expect(violations, `${who?.[0] ?? "anonymous"}: ${violations.join("\n")}`).toEqual([]);
     await page.context().close();
   }
+});
+
+test("a forged X-Forwarded-Host never takes a sign-in or a sign-out off this site, nor makes another site's write pass", async ({ browser }) => {
+  const FORGED = { "x-forwarded-host": "evil.example", "x-forwarded-proto": "http" };
+  const ORIGIN = new URL(E2E_BASE_URL).origin;
+  const offSite = (location: string | undefined) => location !== undefined && !location.startsWith("/") && !location.startsWith(`${ORIGIN}/`);
+  const actions = manifestActions();
+  const logoutAction = actions.find((a) => a.name === "logout")!;
+  const loginAction = actions.find((a) => a.name === "login")!;
+  const user = uniqueUser("xfh");
+  const page = await (await browser.newContext()).newPage();
+  await register(page, user, "forwarded-host-pass-2026", "/me");
+
+  // Signing out as a browser without JavaScript does (a form post naming the action), once with
+  // the other site's Origin to match the forged host, once from this site.
+  const signOut = (origin: string) =>
+    page.request.post("/", { headers: { origin, ...FORGED }, multipart: { [`$ACTION_ID_${logoutAction.id}`]: "" }, maxRedirects: 0 });
+  const forgedPair = await signOut("http://evil.example");
+  expect(forgedPair.status(), `forged pair → ${forgedPair.headers().location ?? ""}`).toBe(403);
+  expect(await forgedPair.text()).toContain("cross-site request refused");
+  expect((await page.request.get("/me", { maxRedirects: 0 })).status(), "still signed in").toBe(200);
+
+  const own = await signOut(ORIGIN);
+  expect(own.status(), await own.text()).toBe(303);
+  const location = own.headers().location;
+  expect(offSite(location), `sign-out went to ${location}`).toBe(false);
+  expect((await page.request.get("/me", { maxRedirects: 0 })).status(), "signed out").toBe(307);
+
+  // Signing in: the other site's pair is refused; from this site the redirect stays here.
+  const refused = await postAction(page.request, loginAction.id, "/login", { identifier: user, password: "forwarded-host-pass-2026", next: "/me" }, { origin: "http://evil.example", ...FORGED });
+  expect(refused.status).toBe(403);
+  const signedIn = await postAction(page.request, loginAction.id, "/login", { identifier: user, password: "forwarded-host-pass-2026", next: "/me" }, { origin: ORIGIN, ...FORGED });
+  const redirect = signedIn.headers["x-action-redirect"]?.split(";")[0];
+  expect(redirect, `sign-in: ${signedIn.status} ${signedIn.body.slice(0, 200)}`).toBeTruthy();
+  expect(offSite(redirect), `sign-in went to ${redirect}`).toBe(false);
+  expect((await page.request.get("/me", { maxRedirects: 0 })).status(), "signed in").toBe(200);
+  await page.context().close();
 });

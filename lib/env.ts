@@ -7,8 +7,29 @@ import { z } from "zod";
  * `npm start` (scripts/start.ts) generates and persists real random secrets under .data/
  * before starting Next, so the defaults below are only reached by tests and `next dev`.
  */
-const schema = z.object({
+/** An http(s) origin: scheme, host and port, nothing after them (a trailing "/" is allowed). */
+const originSchema = z
+  .string()
+  .trim()
+  .refine((s) => /^https?:$/.test(asUrl(s)?.protocol ?? ""), "an http:// or https:// URL such as https://shop.example")
+  .refine((s) => {
+    const u = asUrl(s);
+    return !u || (u.pathname === "/" && !u.search && !u.hash && !u.username && !u.password);
+  }, "the origin only (scheme, host and port), with no path, query or credentials")
+  .transform((s) => new URL(s).origin);
+
+function asUrl(s: string): URL | null {
+  try {
+    return new URL(s);
+  } catch {
+    return null;
+  }
+}
+
+const fields = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** Set by `next build` while it evaluates modules: a build serves nobody. */
+  NEXT_PHASE: z.string().optional(),
   DATABASE_URL: z.string().url().optional(),
   /** Max connections in this process's pool. */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
@@ -18,6 +39,15 @@ const schema = z.object({
   PAYMENT_DEV_SECRET: z.string().min(16).default("dev-only-payment-secret-change-me"),
   /** How the server reaches itself (the dev provider posts its webhook here). */
   APP_INTERNAL_URL: z.string().url().optional(),
+  /**
+   * The origin browsers use to reach the app (https://shop.example). Required in production: the
+   * Origin check of every cookie-authenticated write compares against it, and Auth.js builds its
+   * absolute URLs (sign-in, sign-out redirects) from it. Headers a client can send
+   * (X-Forwarded-Host, X-Forwarded-Proto) are never believed for this.
+   */
+  PUBLIC_URL: originSchema.optional(),
+  /** Auth.js's own name for the same origin: set from PUBLIC_URL below; if set by hand, it must agree. */
+  AUTH_URL: originSchema.optional(),
   /**
    * The header a trusted reverse proxy puts the client address in (e.g. x-forwarded-for,
    * x-real-ip). Unset: no header is believed, since any client can send one, and login throttling
@@ -40,11 +70,6 @@ const schema = z.object({
   /** Platform points policy overrides (defaults in lib/rules/settings.ts): daily release and expiry. */
   POINTS_RELEASE_BPS_PER_DAY: z.coerce.number().int().min(1).max(10000).optional(),
   POINTS_EXPIRY_DAYS: z.coerce.number().int().min(0).max(3650).optional(),
-  /**
-   * The address customers and payment providers reach this site at (https in production). The
-   * providers' notification URLs and the pages they send the customer back to are built from it.
-   */
-  PUBLIC_URL: z.string().url().optional(),
   /** Minutes a pending order may wait for its payment before it expires (closed at the provider). */
   PAYMENT_EXPIRY_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(15),
   /** Providers the platform turns off for new checkouts, comma-separated (`wechat`, `alipay`). */
@@ -96,7 +121,7 @@ const schema = z.object({
  * A provider is configured all or nothing: some of its variables without the others would fail at
  * the first payment, so the start is refused with one sentence naming what is missing.
  */
-function providerCompleteness(e: z.infer<typeof schema>, ctx: z.RefinementCtx): void {
+function providerCompleteness(e: z.infer<typeof fields>, ctx: z.RefinementCtx): void {
   const wechat = {
     WECHATPAY_MCHID: e.WECHATPAY_MCHID,
     WECHATPAY_APPID: e.WECHATPAY_APPID,
@@ -123,18 +148,36 @@ function providerCompleteness(e: z.infer<typeof schema>, ctx: z.RefinementCtx): 
   if (certs > 0 && certs < 3) {
     ctx.addIssue({ code: "custom", path: [], message: "Alipay's certificate mode needs ALIPAY_APP_CERT, ALIPAY_PUBLIC_CERT and ALIPAY_ROOT_CERT together." });
   }
-  if (e.NODE_ENV === "production" && (e.WECHATPAY_MCHID || e.ALIPAY_APP_ID) && !e.PUBLIC_URL) {
-    ctx.addIssue({ code: "custom", path: ["PUBLIC_URL"], message: "PUBLIC_URL must be set when a real payment provider is configured." });
-  }
 }
 
-const checked = schema.superRefine(providerCompleteness);
+const schema = fields.superRefine((e, ctx) => {
+  providerCompleteness(e, ctx);
+  const serving = e.NODE_ENV === "production" && e.NEXT_PHASE !== "phase-production-build";
+  if (serving && !e.PUBLIC_URL) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["PUBLIC_URL"],
+      message:
+        "required in production: the origin browsers use to reach the app, e.g. https://shop.example (`npm start` sets http://localhost:$PORT)",
+    });
+  }
+  if (e.NODE_ENV === "production" && e.FREELINE_TEST_BROKEN_DRAIN) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["FREELINE_TEST_BROKEN_DRAIN"],
+      message: "this test-only switch drops the queue lock, so a production server (NODE_ENV=production) refuses to start with it set; unset it",
+    });
+  }
+  if (e.AUTH_URL && e.AUTH_URL !== e.PUBLIC_URL) {
+    ctx.addIssue({ code: "custom", path: ["AUTH_URL"], message: "must be unset or equal to PUBLIC_URL (Auth.js gets PUBLIC_URL as AUTH_URL)" });
+  }
+});
 
 export type Env = z.infer<typeof schema>;
 
-/** Validates an environment; throws one message listing every problem, never a value. */
+/** Validates an environment; throws one error listing every problem, a line each. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const parsed = checked.safeParse(source);
+  const parsed = schema.safeParse(source);
   if (!parsed.success) {
     // Names and rules only: a value (a key, a secret) is never echoed.
     const lines = parsed.error.issues.map((i) => (i.path.length ? `  ${i.path.join(".")}: ${i.message}` : `  ${i.message}`));
@@ -143,7 +186,21 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   return parsed.data;
 }
 
-export const env: Env = parseEnv(process.env);
+function load(): Env {
+  const e = parseEnv(process.env);
+  // Auth.js reads AUTH_URL from process.env at each sign-in, sign-out and session read; unset, it
+  // builds those URLs from X-Forwarded-Host, which any client can send (a sign-out could then
+  // redirect to another site). There is no option to pass it, so it is handed over here.
+  if (e.PUBLIC_URL) process.env.AUTH_URL = e.PUBLIC_URL;
+  return e;
+}
+
+export const env: Env = load();
+
+/** The app's public origin (PUBLIC_URL), or null where none is configured (development, tests). */
+export function publicOrigin(): string | null {
+  return env.PUBLIC_URL ?? null;
+}
 
 /** The database URL, or a clear error when none was configured. */
 export function databaseUrl(): string {

@@ -142,6 +142,7 @@ async function main(): Promise<void> {
     ...appEnv,
     PORT: String(port),
     APP_INTERNAL_URL: `http://localhost:${port}`,
+    PUBLIC_URL: `http://localhost:${port}`,
   };
   server = await startServer(root, port, serverEnv, serverLog, [
     ...(nodeArgsFlag === undefined ? [] : nodeArgsFlag.split(/\s+/).filter(Boolean)),

@@ -196,6 +196,8 @@ async function main(): Promise<void> {
     DATABASE_URL: databaseUrl,
     AUTH_TRUST_HOST: "true",
     APP_INTERNAL_URL: appUrl,
+    // Where browsers reach the app; a deployment behind a proxy or a domain sets its own.
+    PUBLIC_URL: env.PUBLIC_URL ?? appUrl,
     NODE_ENV: "production",
     PORT: String(port),
     NEXT_TELEMETRY_DISABLED: "1",

@@ -1,6 +1,7 @@
 import type { NextRequest } from "next/server";
 import type { ApiKeyPrincipal } from "@/lib/api/keys";
 import { json, withAuth, type ErrorRenderer, type RouteContext } from "@/lib/http/route";
+import { isPlainJsonContentType, parseStrictJson } from "@/lib/http/strict-json";
 import { ApiProblem, problemResponse, type ProblemCode } from "./problem";
 
 /**
@@ -88,11 +89,13 @@ export function methodNotAllowed(allow: readonly string[]): () => Response {
 /** Largest request body the API reads. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
-/** Reads a JSON request body, with problems for a wrong type, an oversized or malformed body. */
+/**
+ * Reads a JSON request body, with problems for a wrong type, an oversized or malformed body, a
+ * duplicate key or text no field can hold (lib/http/strict-json.ts).
+ */
 export async function readJsonBody(req: Request): Promise<unknown> {
-  const type = req.headers.get("content-type") ?? "";
-  if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
-    throw new ApiProblem("unsupported_media_type", "send the body as application/json");
+  if (!isPlainJsonContentType(req.headers.get("content-type"))) {
+    throw new ApiProblem("unsupported_media_type", "send the body as application/json (UTF-8, no other charset)");
   }
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw new ApiProblem("payload_too_large", `the body may be at most ${MAX_BODY_BYTES} bytes`);
@@ -100,11 +103,12 @@ export async function readJsonBody(req: Request): Promise<unknown> {
   if (Buffer.byteLength(text, "utf8") > MAX_BODY_BYTES) {
     throw new ApiProblem("payload_too_large", `the body may be at most ${MAX_BODY_BYTES} bytes`);
   }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new ApiProblem("invalid_input", "the body is not valid JSON");
+  const parsed = parseStrictJson(text);
+  if (!parsed.ok) {
+    const { path, message } = parsed.problem;
+    throw new ApiProblem("invalid_input", message, { errors: [{ path, message }] });
   }
+  return parsed.value;
 }
 
 /** Visible ASCII, 1–255 characters: a UUID, a ULID or the POS's own receipt id all fit. */

@@ -5,6 +5,7 @@ import type { Locale } from "@/i18n/config";
 import { translateError } from "@/i18n/errors";
 import { requestLocale } from "@/i18n/locale";
 import { isDomainError, type MessageParams } from "@/lib/errors";
+import { hasUnstorableText } from "@/lib/http/strict-json";
 import { getViewer, hasRole, type Role, type Viewer } from "./session";
 
 /**
@@ -94,6 +95,13 @@ export function validatedAction<S extends z.ZodType, A extends Access, T extends
         if (access !== "any" && !hasRole(viewer, access as Role | readonly Role[])) {
           return fail("action.forbidden", { values });
         }
+      }
+
+      // Postgres cannot store a NUL, and a query with one fails instead of matching nothing: refused
+      // here for every action, before any schema or lookup sees it.
+      const unstorable = Object.keys(input).filter((k) => hasUnstorableText(input[k]!));
+      if (unstorable.length > 0) {
+        return fail("form.check", { fieldErrors: Object.fromEntries(unstorable.map((k) => [k, tr("form.unstorable")])), values });
       }
 
       const parsed = schema.safeParse(input, { error: errorMapFor(locale) });

@@ -9,17 +9,22 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export type OriginProblem = "missing" | "foreign";
 
-/** Why a request may not change anything on behalf of a cookie session, or null when it may. */
-export function originProblem(method: string, headers: Headers): OriginProblem | null {
+/**
+ * Why a request may not change anything on behalf of a cookie session, or null when it may.
+ * `publicOrigin` is the configured PUBLIC_URL (always set in production): the Origin must be
+ * exactly it. Without one (development, tests), the Origin's host must be the Host header's.
+ * X-Forwarded-Host is never consulted: a script sends whatever it likes there, together with a
+ * matching Origin, and only PUBLIC_URL says which site this is.
+ */
+export function originProblem(method: string, headers: Headers, publicOrigin: string | null): OriginProblem | null {
   if (SAFE_METHODS.has(method.toUpperCase())) return null;
   const origin = headers.get("origin");
   // Every current browser sends Origin with a POST; its absence means an old browser or a script.
   if (!origin || origin === "null") return "missing";
-  // x-forwarded-host comes from the proxy in front (Next fills it from Host when there is none); a
-  // page on another site cannot set it on a cross-site request without a CORS preflight we never grant.
-  const host = headers.get("x-forwarded-host") ?? headers.get("host");
   try {
-    return host !== null && new URL(origin).host === host ? null : "foreign";
+    const from = new URL(origin);
+    if (publicOrigin !== null) return from.origin === publicOrigin ? null : "foreign";
+    return from.host === headers.get("host") ? null : "foreign";
   } catch {
     return "foreign";
   }

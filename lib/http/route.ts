@@ -5,7 +5,7 @@ import { RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, unavailableReason } from "@/d
 import { z } from "zod";
 import { verifyApiKey, type ApiKeyPrincipal } from "@/lib/api/keys";
 import { getViewer, type Viewer } from "@/lib/auth/session";
-import { env } from "@/lib/env";
+import { env, publicOrigin } from "@/lib/env";
 import { translateError } from "@/i18n/errors";
 import { requestLocale } from "@/i18n/locale";
 import { ORIGIN_MESSAGES, originProblem } from "@/lib/http/origin";
@@ -134,7 +134,7 @@ export function withAuth<P extends Params = Params>(
           // from our own pages (lib/http/origin.ts). Bearer credentials (API keys, the cron secret)
           // and signed webhooks are exempt: a browser never sends those on its own, so another
           // site cannot make a visitor's browser use them.
-          const problem = originProblem(req.method, req.headers);
+          const problem = originProblem(req.method, req.headers, publicOrigin());
           if (problem) return fail(403, "forbidden", ORIGIN_MESSAGES[problem]);
           via = sessionVia;
         } else if (allow.has("public")) {

@@ -59,6 +59,7 @@ async function main(): Promise<number> {
         CRON_SECRET,
         AUTH_TRUST_HOST: "true",
         APP_INTERNAL_URL: base,
+        PUBLIC_URL: base,
         NEXT_TELEMETRY_DISABLED: "1",
       },
     });

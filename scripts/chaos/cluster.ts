@@ -59,13 +59,20 @@ export async function ensureBuild(root: string, log: (s: string) => void): Promi
 /** The environment the e2e server gets (scripts/test.ts), pointed at our database and at itself. */
 export function appEnvironment(args: { databaseUrl: string; selfUrl: string; brokenDrain?: boolean }): Record<string, string> {
   return {
-    NODE_ENV: "production",
+    // The broken drain's switch is refused under NODE_ENV=production (lib/env.ts), so its
+    // instances serve the same production build as test instances: Next loads the same production
+    // runtime for any NODE_ENV but "development"; the app only drops its production-only extras
+    // (the store page cache, HSTS, the strict CSP's missing 'unsafe-eval'), none of which the
+    // drain's proof depends on.
+    NODE_ENV: args.brokenDrain ? "test" : "production",
     NEXT_TELEMETRY_DISABLED: "1",
     AUTH_TRUST_HOST: "true",
     ...E2E_SECRETS,
     ...E2E_POLICY,
     DATABASE_URL: args.databaseUrl,
     APP_INTERNAL_URL: args.selfUrl,
+    // Each instance is its own site: the workload sends each request the Origin of the instance it goes to.
+    PUBLIC_URL: args.selfUrl,
     // Both instances serve one build; a shared key keeps their server-action closures compatible.
     NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: "Y2hhb3MtcnVuLWFjdGlvbi1rZXktMDEyMzQ1Njc4OWE=",
     ...(args.brokenDrain ? { FREELINE_TEST_BROKEN_DRAIN: "skip-lock" } : {}),

@@ -83,7 +83,7 @@ export async function startProductionApp(): Promise<ProductionApp> {
 
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
-  const server = run("next", ["start", "-p", String(port)], { ...appEnv, PORT: String(port), APP_INTERNAL_URL: baseUrl }, false);
+  const server = run("next", ["start", "-p", String(port)], { ...appEnv, PORT: String(port), APP_INTERNAL_URL: baseUrl, PUBLIC_URL: baseUrl }, false);
   for (let i = 0; ; i++) {
     try {
       if ((await fetch(`${baseUrl}/api/health`)).ok) break;

@@ -20,7 +20,8 @@ export async function cronInput(req: NextRequest): Promise<Record<string, unknow
     throw new DomainError("invalid_input", "body must be a JSON object");
   }
   for (const [k, v] of Object.entries(body)) {
-    if (k in query && query[k] !== v) throw new DomainError("invalid_input", `${k} differs between the query and the body`);
+    // Own keys only: `constructor in {}` is true.
+    if (Object.hasOwn(query, k) && query[k] !== v) throw new DomainError("invalid_input", `${k} differs between the query and the body`);
   }
   return { ...body, ...query };
 }
