@@ -19,7 +19,7 @@ import {
   passwordSchema,
   registerCustomer,
 } from "@/lib/auth/users";
-import { accountBucket, addressBucket, throttled } from "@/lib/auth/throttle";
+import { loginThrottle, throttled } from "@/lib/auth/throttle";
 import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
 
@@ -55,12 +55,13 @@ async function requestAddress(): Promise<string> {
 }
 
 /**
- * Wrong passwords are throttled per login name and per client address (lib/auth/throttle.ts).
- * A name nobody registered is throttled exactly like a real one, and gets the same messages.
+ * Wrong passwords are throttled per login name and per client address, or slowed down globally
+ * when the address is unknown (lib/auth/throttle.ts). A name nobody registered is throttled exactly
+ * like a real one, and gets the same messages.
  */
 export const login = validatedAction(loginSchema, "public", async (data) => {
-  const buckets = [accountBucket(data.identifier), addressBucket(await requestAddress())];
-  await throttled(db, buckets, "password", () => signInWithPassword(data.identifier, data.password));
+  const { buckets, slowDown } = loginThrottle(data.identifier, await requestAddress());
+  await throttled(db, buckets, "password", () => signInWithPassword(data.identifier, data.password), slowDown);
   const next = safeNextPath(data.next);
   if (next) redirect(next);
   const user = await findUserForLogin(db, data.identifier);

@@ -6,8 +6,21 @@ import { authThrottles, users } from "@/db/schema";
 import { RateLimitError } from "@/lib/errors";
 import { confirmPassword } from "@/lib/auth/confirm-password";
 import { makeCustomer } from "@/lib/testing/fixtures";
+import { UNKNOWN_ADDRESS } from "./client-address";
 import { hashPassword } from "./password";
-import { accountBucket, addressBucket, admitAttempt, pruneThrottles, recordSuccess, throttled, type Bucket } from "./throttle";
+import {
+  accountBucket,
+  addressBucket,
+  admitAttempt,
+  countSlowAttempt,
+  LOGIN_SLOW_DOWN,
+  loginThrottle,
+  pruneThrottles,
+  recordSuccess,
+  throttled,
+  type Bucket,
+} from "./throttle";
+import { verifyCredentials } from "./users";
 
 const tag = randomBytes(4).toString("hex");
 const wrong = () => Promise.reject(new Error("wrong password"));
@@ -106,5 +119,79 @@ describe("login throttling in Postgres", () => {
     for (const [key, , , , , kept] of cases) expect(await row(key) !== null, key).toBe(kept);
     // The locked name is still refused after the prune.
     await expect(admitAttempt(db, [{ ...accountBucket("x"), key: k("locked-now") }], "password")).rejects.toBeInstanceOf(RateLimitError);
+  });
+});
+
+describe("logins when no client address can be believed (no trusted proxy header)", () => {
+  /** The login action's guard, with the slow-down's counter of its own and short delays, so the test takes seconds. */
+  function guard(identifier: string) {
+    const g = loginThrottle(identifier, UNKNOWN_ADDRESS);
+    expect(g.slowDown?.policy).toEqual(LOGIN_SLOW_DOWN);
+    return { ...g, slowDown: { key: `global:test_${tag}`, policy: { ...LOGIN_SLOW_DOWN, stepMs: 1, maxDelayMs: 20 } } };
+  }
+  const attempt = (identifier: string, check: () => Promise<unknown>) => {
+    const g = guard(identifier);
+    return throttled(db, g.buckets, "password", check, g.slowDown);
+  };
+
+  it("200 wrong logins over 100 names from one client lock nobody else out: every user then signs in at once", async () => {
+    const password = "right-pass-2026";
+    const passwordHash = await hashPassword(password);
+    const names: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const id = await makeCustomer();
+      const name = `everyone${i}_${tag}`;
+      await db.execute(sql`update ${users} set username = ${name}, password_hash = ${passwordHash} where id = ${id}`);
+      names.push(name);
+    }
+    const guessed = Array.from({ length: 100 }, () => `x${randomBytes(6).toString("hex")}`);
+    const attacks = Array.from({ length: 200 }, (_, i) => guessed[i % 100]!);
+    for (let i = 0; i < attacks.length; i += 20) {
+      const batch = await Promise.allSettled(attacks.slice(i, i + 20).map((name) => attempt(name, wrong)));
+      // Wrong every time, and never refused: two guesses a name is within the name's own limit.
+      for (const r of batch) expect(r.status === "rejected" && (r.reason as Error).message).toBe("wrong password");
+    }
+    const signIns = await Promise.allSettled(
+      names.map((name) =>
+        attempt(name, async () => {
+          const user = await verifyCredentials(db, name, password);
+          if (!user) throw new Error("wrong password");
+          return user.id;
+        }),
+      ),
+    );
+    expect(signIns.map((r) => r.status)).toEqual(names.map(() => "fulfilled"));
+  });
+
+  it("still locks one name after five wrong passwords, and nothing else", async () => {
+    const name = `target_${tag}`;
+    for (let i = 0; i < 5; i++) await expect(attempt(name, wrong)).rejects.toThrow("wrong password");
+    await expect(attempt(name, right)).rejects.toBeInstanceOf(RateLimitError);
+    await expect(attempt(`bystander_${tag}`, right)).resolves.toBe("ok");
+  });
+
+  it("keeps no bucket that unknown clients share", () => {
+    const { buckets } = loginThrottle("someone", UNKNOWN_ADDRESS);
+    expect(buckets.map((b) => b.key)).toEqual([accountBucket("someone").key]);
+    // A known address keeps its own bucket, and no slow-down.
+    const known = loginThrottle("someone", "203.0.113.9");
+    expect(known.buckets.map((b) => b.key)).toEqual([accountBucket("someone").key, addressBucket("203.0.113.9").key]);
+    expect(known.slowDown).toBeUndefined();
+  });
+
+  it("the slow-down's delay grows with the window's failures up to its cap, and a success takes its attempt back", async () => {
+    const slowDown = { key: `global:cap_${tag}`, policy: LOGIN_SLOW_DOWN };
+    const delays: number[] = [];
+    for (let i = 0; i < 80; i++) delays.push(await countSlowAttempt(db, slowDown));
+    expect(delays.slice(0, LOGIN_SLOW_DOWN.freeFailures)).toEqual(Array(LOGIN_SLOW_DOWN.freeFailures).fill(0));
+    expect(delays[LOGIN_SLOW_DOWN.freeFailures]).toBe(LOGIN_SLOW_DOWN.stepMs);
+    expect(delays.at(-1)).toBe(LOGIN_SLOW_DOWN.maxDelayMs);
+    expect(delays.every((d, i) => i === 0 || d >= delays[i - 1]!)).toBe(true);
+    await recordSuccess(db, [], slowDown);
+    expect((await row(slowDown.key))?.failures).toBe(79);
+    // A window that has passed starts again.
+    await db.execute(sql`update ${authThrottles} set window_started_at = now() - interval '2 minutes' where key = ${slowDown.key}`);
+    expect(await countSlowAttempt(db, slowDown)).toBe(0);
+    expect((await row(slowDown.key))?.failures).toBe(1);
   });
 });

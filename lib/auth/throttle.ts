@@ -2,7 +2,8 @@ import { inArray, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
 import { authThrottles } from "@/db/schema";
 import { RateLimitError } from "@/lib/errors";
-import { admit, freshState, minutesUntil, type ThrottlePolicy, type ThrottleState } from "./throttle-rules";
+import { UNKNOWN_ADDRESS } from "./client-address";
+import { admit, freshState, minutesUntil, slowDownDelay, type SlowDownPolicy, type ThrottlePolicy, type ThrottleState } from "./throttle-rules";
 
 const MINUTE = 60_000;
 
@@ -15,6 +16,12 @@ export const ACCOUNT_POLICY: ThrottlePolicy = { limit: 5, windowMs: 15 * MINUTE,
 export const ADDRESS_POLICY: ThrottlePolicy = { limit: 50, windowMs: 15 * MINUTE, lockMs: 15 * MINUTE, maxLockMs: 120 * MINUTE, forgetMs: 24 * 60 * MINUTE };
 /** The password re-entered to confirm a withdrawal: the same as for logins. */
 export const WITHDRAW_POLICY: ThrottlePolicy = ACCOUNT_POLICY;
+/**
+ * Every login from an unknown address (no trusted proxy header): delayed, never refused (a
+ * lockout here would let one client lock everybody out). 30 wrong passwords a minute across the
+ * whole site cost nothing; each one more adds 100 ms, up to 3 s an attempt.
+ */
+export const LOGIN_SLOW_DOWN: SlowDownPolicy = { windowMs: MINUTE, freeFailures: 30, stepMs: 100, maxDelayMs: 3000 };
 
 /**
  * A throttle bucket. `onSuccess` says what a right password does: "reset" forgets the bucket
@@ -22,6 +29,8 @@ export const WITHDRAW_POLICY: ThrottlePolicy = ACCOUNT_POLICY;
  * people must not be reset by one of them succeeding).
  */
 export type Bucket = { key: string; policy: ThrottlePolicy; onSuccess: "reset" | "clear-one" };
+/** A counter that slows attempts down instead of refusing them (./throttle-rules.ts). */
+export type SlowDown = { key: string; policy: SlowDownPolicy };
 
 // Keys are capped by a CHECK (1–200 characters); a longer name is cut, not refused, so a huge
 // input still lands in a bucket of its own.
@@ -33,6 +42,16 @@ export function accountBucket(identifier: string): Bucket {
 }
 export function addressBucket(address: string): Bucket {
   return { key: keyOf("address", address), policy: ADDRESS_POLICY, onSuccess: "clear-one" };
+}
+/**
+ * What guards one login attempt: the name's bucket, and the client address's when it is known.
+ * The "unknown" address is that of every client no trusted proxy vouches for, so locking it would
+ * lock everyone out: those attempts get the name's limits and a global slow-down instead.
+ */
+export function loginThrottle(identifier: string, address: string): { buckets: Bucket[]; slowDown?: SlowDown } {
+  const account = accountBucket(identifier);
+  if (address === UNKNOWN_ADDRESS) return { buckets: [account], slowDown: { key: "global:login", policy: LOGIN_SLOW_DOWN } };
+  return { buckets: [account, addressBucket(address)] };
 }
 export function withdrawBucket(userId: number): Bucket {
   return { key: keyOf("withdraw", String(userId)), policy: WITHDRAW_POLICY, onSuccess: "reset" };
@@ -92,26 +111,64 @@ async function save(tx: Conn, key: string, s: ThrottleState): Promise<void> {
 }
 
 /** A right password: each bucket forgets (or takes back) the attempt admitted for it. */
-export async function recordSuccess(db: Conn, buckets: readonly Bucket[]): Promise<void> {
+export async function recordSuccess(db: Conn, buckets: readonly Bucket[], slowDown?: SlowDown): Promise<void> {
   const reset = buckets.filter((b) => b.onSuccess === "reset").map((b) => b.key);
   if (reset.length > 0) await db.delete(authThrottles).where(inArray(authThrottles.key, reset));
-  for (const b of buckets.filter((x) => x.onSuccess === "clear-one")) {
+  const takeBack = buckets.filter((x) => x.onSuccess === "clear-one").map((b) => b.key);
+  if (slowDown) takeBack.push(slowDown.key);
+  for (const key of takeBack) {
     // Atomic in one statement: a concurrent attempt's admission is never lost.
     await db
       .update(authThrottles)
       .set({ failures: sql`greatest(${authThrottles.failures} - 1, 0)`, updatedAt: sql`now()` })
-      .where(sql`${authThrottles.key} = ${b.key}`);
+      .where(sql`${authThrottles.key} = ${key}`);
   }
 }
 
 /**
- * Runs a password check under the throttle: admitted first (or refused with 429), counted as a
- * failure if `check` throws, forgotten if it returns.
+ * Counts one attempt in a slow-down counter (in advance, as a failure, like `admitAttempt`) and
+ * returns how long to hold it, in ms. One statement, so the shared row is locked only for its own
+ * update, never across a transaction; a window that has passed starts again at this attempt.
  */
-export async function throttled<T>(db: Conn, buckets: readonly Bucket[], field: string, check: () => Promise<T>): Promise<T> {
+export async function countSlowAttempt(db: Conn, slowDown: SlowDown): Promise<number> {
+  const windowSecs = slowDown.policy.windowMs / 1000;
+  const expired = sql`${authThrottles.windowStartedAt} <= now() - make_interval(secs => ${windowSecs})`;
+  const res = await db
+    .insert(authThrottles)
+    .values({ key: slowDown.key, failures: 1 })
+    .onConflictDoUpdate({
+      target: authThrottles.key,
+      set: {
+        failures: sql`case when ${expired} then 1 else ${authThrottles.failures} + 1 end`,
+        windowStartedAt: sql`case when ${expired} then now() else ${authThrottles.windowStartedAt} end`,
+        updatedAt: sql`now()`,
+      },
+    })
+    .returning({ failures: authThrottles.failures });
+  return slowDownDelay(res[0]?.failures ?? 0, slowDown.policy);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs a password check under the throttle: admitted first (or refused with 429), then held by
+ * the slow-down if one is given (never refused by it), counted as a failure if `check` throws,
+ * forgotten if it returns.
+ */
+export async function throttled<T>(
+  db: Conn,
+  buckets: readonly Bucket[],
+  field: string,
+  check: () => Promise<T>,
+  slowDown?: SlowDown,
+): Promise<T> {
   await admitAttempt(db, buckets, field);
+  if (slowDown) {
+    const delayMs = await countSlowAttempt(db, slowDown);
+    if (delayMs > 0) await sleep(delayMs);
+  }
   const result = await check();
-  await recordSuccess(db, buckets);
+  await recordSuccess(db, buckets, slowDown);
   return result;
 }
 
