@@ -19,6 +19,7 @@ import {
   passwordSchema,
   registerCustomer,
 } from "@/lib/auth/users";
+import { containsOwnName } from "@/lib/auth/password-rules";
 import { loginThrottle, throttled } from "@/lib/auth/throttle";
 import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
@@ -76,7 +77,13 @@ const registerSchema = z
     displayName: displayNameSchema.optional(),
     next: z.string().optional(),
   })
-  .refine((d) => d.password === d.confirm, { message: "password.mismatch", path: ["confirm"] });
+  .refine((d) => d.password === d.confirm, { message: "password.mismatch", path: ["confirm"] })
+  // Said next to the password field before anything runs; registerCustomer checks it again. zod
+  // runs this even when a field failed, so either may still be missing here.
+  .refine((d) => typeof d.password !== "string" || typeof d.identifier !== "string" || !containsOwnName(d.password, { username: d.identifier }), {
+    message: "password.containsName",
+    path: ["password"],
+  });
 
 export const register = validatedAction(registerSchema, "public", async (data) => {
   await db.transaction((tx) =>

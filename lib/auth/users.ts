@@ -5,7 +5,7 @@ import { users, type User } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
 import { openCustomerAccounts } from "@/lib/ledger/accounts";
 import { hashPassword, PASSWORD_MAX, verifyPassword } from "./password";
-import { passwordProblem } from "./password-rules";
+import { passwordProblem, type PasswordOwner } from "./password-rules";
 
 export type Role = User["role"];
 export const ROLES = ["customer", "merchant", "operator"] as const satisfies readonly Role[];
@@ -65,11 +65,9 @@ function maskPhone(phone: string): string {
   return `${phone.slice(0, 3)}****${phone.slice(7)}`;
 }
 
-function checkPassword(password: string): void {
-  const parsed = passwordSchema.safeParse(password);
-  if (!parsed.success) {
-    throw new DomainError("invalid_input", parsed.error.issues[0]?.message ?? "password.invalid", "password");
-  }
+function checkPassword(password: string, owner?: PasswordOwner): void {
+  const problem = passwordProblem(password, owner);
+  if (problem) throw new DomainError("invalid_input", problem, "password");
 }
 
 function checkDisplayName(raw: string | undefined, fallback: string): string {
@@ -110,12 +108,16 @@ export async function registerCustomer(
   input: { identifier: string; password: string; displayName?: string },
 ): Promise<NewUser> {
   const { username, phone } = parseIdentifier(input.identifier);
-  checkPassword(input.password);
+  checkPassword(input.password, { username, phone });
   const displayName = checkDisplayName(input.displayName, phone ? maskPhone(phone) : username);
   return insertUser(tx, { username, phone, password: input.password, role: "customer", displayName });
 }
 
-/** Creates a user with any role (seed and operator tooling); they get customer accounts too. */
+/**
+ * Creates a user with any role (the demo seed); they get customer accounts too. The password rules
+ * apply except the one against containing the user name: the demo accounts' published passwords
+ * (`demo` / `demo-pass-2026`) break it, and nobody picks these passwords for themselves.
+ */
 export async function createUserWithRole(
   tx: Tx,
   input: { username: string; password: string; role: Role; displayName: string; phone?: string | null },
