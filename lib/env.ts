@@ -34,6 +34,8 @@ const schema = z.object({
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
   /** Orders one customer may place per minute (lib/orders/rate-limit.ts). */
   ORDER_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** Registrations one client address may make per 15 minutes, when a trusted proxy names it (lib/auth/throttle.ts). */
+  REGISTRATIONS_PER_15_MIN: z.coerce.number().int().min(1).max(100_000).default(10),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Platform points policy overrides (defaults in lib/rules/settings.ts): daily release and expiry. */
   POINTS_RELEASE_BPS_PER_DAY: z.coerce.number().int().min(1).max(10000).optional(),

@@ -16,11 +16,13 @@ import {
   endAllSessions,
   findUserForLogin,
   identifierSchema,
+  insertPreparedUser,
   passwordSchema,
-  registerCustomer,
+  prepareCustomer,
 } from "@/lib/auth/users";
+import { BusyError } from "@/lib/auth/hash-gate";
 import { containsOwnName } from "@/lib/auth/password-rules";
-import { loginThrottle, throttled } from "@/lib/auth/throttle";
+import { admitAttempt, loginThrottle, registrationBucket, throttled } from "@/lib/auth/throttle";
 import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
 
@@ -36,6 +38,8 @@ async function signInWithPassword(identifier: string, password: string): Promise
     await signIn("credentials", { identifier, password, redirect: false });
   } catch (e) {
     if (e instanceof CredentialsSignin) throw new DomainError("unauthenticated", WRONG_CREDENTIALS, "password");
+    // Auth.js wraps what authorize() threw; a full hash gate is "busy, try again", not a failure.
+    if (e instanceof AuthError && (e.cause as { err?: unknown } | undefined)?.err instanceof BusyError) throw (e.cause as { err: BusyError }).err;
     if (e instanceof AuthError) {
       console.error("[auth] sign-in failed:", e);
       throw new DomainError("unavailable", "auth.unavailable");
@@ -85,10 +89,15 @@ const registerSchema = z
     path: ["password"],
   });
 
+/**
+ * Registrations count per client address, or in one bucket for every unknown address
+ * (lib/auth/throttle.ts), before anything else runs; then the name is checked and the password
+ * hashed outside the transaction that writes the user.
+ */
 export const register = validatedAction(registerSchema, "public", async (data) => {
-  await db.transaction((tx) =>
-    registerCustomer(tx, { identifier: data.identifier, password: data.password, displayName: data.displayName }),
-  );
+  await admitAttempt(db, [registrationBucket(await requestAddress())], "identifier", "auth.tooManyRegistrations");
+  const user = await prepareCustomer(db, { identifier: data.identifier, password: data.password, displayName: data.displayName });
+  await db.transaction((tx) => insertPreparedUser(tx, user));
   await signInWithPassword(data.identifier, data.password);
   redirect(safeNextPath(data.next) ?? "/me");
 });

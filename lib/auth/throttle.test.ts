@@ -17,6 +17,9 @@ import {
   loginThrottle,
   pruneThrottles,
   recordSuccess,
+  REGISTER_ADDRESS_POLICY,
+  REGISTER_GLOBAL_POLICY,
+  registrationBucket,
   throttled,
   type Bucket,
 } from "./throttle";
@@ -193,5 +196,28 @@ describe("logins when no client address can be believed (no trusted proxy header
     await db.execute(sql`update ${authThrottles} set window_started_at = now() - interval '2 minutes' where key = ${slowDown.key}`);
     expect(await countSlowAttempt(db, slowDown)).toBe(0);
     expect((await row(slowDown.key))?.failures).toBe(1);
+  });
+});
+
+describe("registration throttling", () => {
+  const register = (address: string) => admitAttempt(db, [registrationBucket(address)], "identifier", "auth.tooManyRegistrations");
+
+  it("counts registrations per client address, successful or not, and refuses past the limit with when to retry", async () => {
+    const address = `192.0.2.${Number.parseInt(tag.slice(2, 4), 16) % 250}-${tag}`;
+    for (let i = 0; i < REGISTER_ADDRESS_POLICY.limit; i++) await register(address);
+    const refused = await register(address).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(RateLimitError);
+    expect(refused).toMatchObject({ message: "auth.tooManyRegistrations", field: "identifier", params: { minutes: 15 } });
+    // Another address is not affected.
+    await expect(register(`192.0.2.1-${tag}`)).resolves.toBeUndefined();
+  });
+
+  it("counts every unknown client in one site-wide bucket, which a known address does not share", async () => {
+    expect(registrationBucket(UNKNOWN_ADDRESS).key).toBe("global:register");
+    await db.execute(sql`delete from ${authThrottles} where key = 'global:register'`);
+    for (let i = 0; i < REGISTER_GLOBAL_POLICY.limit; i++) await register(UNKNOWN_ADDRESS);
+    await expect(register(UNKNOWN_ADDRESS)).rejects.toMatchObject({ message: "auth.tooManyRegistrations", params: { minutes: 1 } });
+    await expect(register(`192.0.2.2-${tag}`)).resolves.toBeUndefined();
+    await db.execute(sql`delete from ${authThrottles} where key = 'global:register'`);
   });
 });

@@ -1,6 +1,7 @@
 import { inArray, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
 import { authThrottles } from "@/db/schema";
+import { env } from "@/lib/env";
 import { RateLimitError } from "@/lib/errors";
 import { UNKNOWN_ADDRESS } from "./client-address";
 import { admit, freshState, minutesUntil, slowDownDelay, type SlowDownPolicy, type ThrottlePolicy, type ThrottleState } from "./throttle-rules";
@@ -17,6 +18,24 @@ export const ADDRESS_POLICY: ThrottlePolicy = { limit: 50, windowMs: 15 * MINUTE
 /** The password re-entered to confirm a withdrawal: the same as for logins. */
 export const WITHDRAW_POLICY: ThrottlePolicy = ACCOUNT_POLICY;
 /**
+ * Registrations per client address (a trusted proxy names it): `REGISTRATIONS_PER_15_MIN`, 10 by
+ * default, enough for a busy shop's wifi; then 15 minutes' wait, doubling up to an hour. (No window
+ * is longer than the login ones': the prune keeps a row for the longest window of all.)
+ */
+export const REGISTER_ADDRESS_POLICY: ThrottlePolicy = {
+  limit: env.REGISTRATIONS_PER_15_MIN,
+  windowMs: 15 * MINUTE,
+  lockMs: 15 * MINUTE,
+  maxLockMs: 60 * MINUTE,
+  forgetMs: 24 * 60 * MINUTE,
+};
+/**
+ * Registrations from every unknown address together (no trusted proxy header): 30 a minute across
+ * the site, then a minute's wait, doubling up to 5 minutes. Unlike a login lockout this locks no one
+ * out of an account; it caps how fast one client can create accounts (each with its ledger accounts).
+ */
+export const REGISTER_GLOBAL_POLICY: ThrottlePolicy = { limit: 30, windowMs: MINUTE, lockMs: MINUTE, maxLockMs: 5 * MINUTE, forgetMs: 60 * MINUTE };
+/**
  * Every login from an unknown address (no trusted proxy header): delayed, never refused (a
  * lockout here would let one client lock everybody out). 30 wrong passwords a minute across the
  * whole site cost nothing; each one more adds 100 ms, up to 3 s an attempt.
@@ -26,9 +45,10 @@ export const LOGIN_SLOW_DOWN: SlowDownPolicy = { windowMs: MINUTE, freeFailures:
 /**
  * A throttle bucket. `onSuccess` says what a right password does: "reset" forgets the bucket
  * (the account's own counter), "clear-one" only takes back this attempt (an address shared by many
- * people must not be reset by one of them succeeding).
+ * people must not be reset by one of them succeeding), "keep" nothing (registrations count whether
+ * or not they succeed).
  */
-export type Bucket = { key: string; policy: ThrottlePolicy; onSuccess: "reset" | "clear-one" };
+export type Bucket = { key: string; policy: ThrottlePolicy; onSuccess: "reset" | "clear-one" | "keep" };
 /** A counter that slows attempts down instead of refusing them (./throttle-rules.ts). */
 export type SlowDown = { key: string; policy: SlowDownPolicy };
 
@@ -53,14 +73,20 @@ export function loginThrottle(identifier: string, address: string): { buckets: B
   if (address === UNKNOWN_ADDRESS) return { buckets: [account], slowDown: { key: "global:login", policy: LOGIN_SLOW_DOWN } };
   return { buckets: [account, addressBucket(address)] };
 }
+/** The bucket a registration counts in: its address's, or the one every unknown address shares. */
+export function registrationBucket(address: string): Bucket {
+  return address === UNKNOWN_ADDRESS
+    ? { key: "global:register", policy: REGISTER_GLOBAL_POLICY, onSuccess: "keep" }
+    : { key: keyOf("register", address), policy: REGISTER_ADDRESS_POLICY, onSuccess: "keep" };
+}
 export function withdrawBucket(userId: number): Bucket {
   return { key: keyOf("withdraw", String(userId)), policy: WITHDRAW_POLICY, onSuccess: "reset" };
 }
 
 /** The refusal everyone sees, whichever bucket is locked and whether the account exists. */
-export function tooManyAttempts(retryAt: Date, now: Date, field?: string): RateLimitError {
+export function tooManyAttempts(retryAt: Date, now: Date, field?: string, message = "auth.tooManyAttempts"): RateLimitError {
   return new RateLimitError(
-    "auth.tooManyAttempts",
+    message,
     Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 1000)),
     field,
     { minutes: minutesUntil(retryAt, now) },
@@ -83,7 +109,7 @@ const toState = (r: Row): ThrottleState => ({
  * deadlocks between two buckets) for this short transaction only, never while argon2 runs.
  * A refused attempt counts in no bucket; an admitted one counts in all of them until settled.
  */
-export async function admitAttempt(db: Conn, buckets: readonly Bucket[], field?: string): Promise<void> {
+export async function admitAttempt(db: Conn, buckets: readonly Bucket[], field?: string, message?: string): Promise<void> {
   const keys = [...new Set(buckets.map((b) => b.key))].sort();
   const refused = await db.transaction(async (tx) => {
     await tx.insert(authThrottles).values(keys.map((key) => ({ key }))).onConflictDoNothing();
@@ -99,7 +125,7 @@ export async function admitAttempt(db: Conn, buckets: readonly Bucket[], field?:
     const retryAt = new Date(Math.max(...denied.map((r) => (r.a.ok ? 0 : r.a.retryAt.getTime()))));
     return { retryAt, now };
   });
-  if (refused) throw tooManyAttempts(refused.retryAt, refused.now, field);
+  if (refused) throw tooManyAttempts(refused.retryAt, refused.now, field, message);
 }
 
 
@@ -173,7 +199,7 @@ export async function throttled<T>(
 }
 
 /** Every policy a bucket can have: the prune must respect the longest memory of them all. */
-const POLICIES = [ACCOUNT_POLICY, ADDRESS_POLICY, WITHDRAW_POLICY];
+const POLICIES = [ACCOUNT_POLICY, ADDRESS_POLICY, WITHDRAW_POLICY, REGISTER_ADDRESS_POLICY, REGISTER_GLOBAL_POLICY];
 
 /**
  * Deletes the buckets that `forgettable` (./throttle-rules.ts) says are as good as new under every

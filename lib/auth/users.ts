@@ -78,22 +78,39 @@ function checkDisplayName(raw: string | undefined, fallback: string): string {
   return parsed.data === "" ? fallback : parsed.data;
 }
 
-async function insertUser(
-  tx: Tx,
+/** A new user, checked and with the password hashed: ready for `insertPreparedUser`. */
+export type PreparedUser = { username: string; phone: string | null; passwordHash: string; role: Role; displayName: string };
+
+/**
+ * Refuses a name (or phone number) that is already taken, before the password is hashed: argon2
+ * costs tens of milliseconds of a core, and a taken name must not buy that. The insert's ON
+ * CONFLICT still settles a race between two registrations of the same new name.
+ */
+async function ensureNameFree(ex: Executor, username: string, phone: string | null): Promise<void> {
+  const [taken] = await ex
+    .select({ id: users.id })
+    .from(users)
+    .where(or(eq(users.username, username), phone === null ? undefined : eq(users.phone, phone)))
+    .limit(1);
+  if (taken) throw new DomainError("conflict", "identifier.taken", "identifier");
+}
+
+async function prepare(
+  ex: Executor,
   values: { username: string; phone: string | null; password: string; role: Role; displayName: string },
-): Promise<NewUser> {
-  const passwordHash = await hashPassword(values.password);
+): Promise<PreparedUser> {
+  await ensureNameFree(ex, values.username, values.phone);
+  const { password, ...rest } = values;
+  return { ...rest, passwordHash: await hashPassword(password) };
+}
+
+/** Writes a prepared user and opens their ledger accounts, in the caller's transaction. */
+export async function insertPreparedUser(tx: Tx, values: PreparedUser): Promise<NewUser> {
   // ON CONFLICT DO NOTHING covers both unique indexes (username, phone) and a concurrent
   // registration of the same name, without aborting the caller's transaction.
   const [row] = await tx
     .insert(users)
-    .values({
-      username: values.username,
-      phone: values.phone,
-      passwordHash,
-      role: values.role,
-      displayName: values.displayName,
-    })
+    .values(values)
     .onConflictDoNothing()
     .returning({ id: users.id, username: users.username, role: users.role, displayName: users.displayName });
   if (!row) throw new DomainError("conflict", "identifier.taken", "identifier");
@@ -102,15 +119,27 @@ async function insertUser(
   return row;
 }
 
+/**
+ * Checks a new customer (identifier, password rules, display name, the name still free) and hashes
+ * the password. Run it before the transaction, so no connection is held while argon2 waits for a
+ * slot and runs (./hash-gate.ts).
+ */
+export async function prepareCustomer(
+  ex: Executor,
+  input: { identifier: string; password: string; displayName?: string },
+): Promise<PreparedUser> {
+  const { username, phone } = parseIdentifier(input.identifier);
+  checkPassword(input.password, { username, phone });
+  const displayName = checkDisplayName(input.displayName, phone ? maskPhone(phone) : username);
+  return prepare(ex, { username, phone, password: input.password, role: "customer", displayName });
+}
+
 /** Registers a customer by phone or user name and opens their ledger accounts in the same transaction. */
 export async function registerCustomer(
   tx: Tx,
   input: { identifier: string; password: string; displayName?: string },
 ): Promise<NewUser> {
-  const { username, phone } = parseIdentifier(input.identifier);
-  checkPassword(input.password, { username, phone });
-  const displayName = checkDisplayName(input.displayName, phone ? maskPhone(phone) : username);
-  return insertUser(tx, { username, phone, password: input.password, role: "customer", displayName });
+  return insertPreparedUser(tx, await prepareCustomer(tx, input));
 }
 
 /**
@@ -129,7 +158,7 @@ export async function createUserWithRole(
   }
   checkPassword(input.password);
   const displayName = checkDisplayName(input.displayName, username);
-  return insertUser(tx, { username, phone, password: input.password, role: input.role, displayName });
+  return insertPreparedUser(tx, await prepare(tx, { username, phone, password: input.password, role: input.role, displayName }));
 }
 
 export type LoginUser = Pick<User, "id" | "role" | "displayName" | "passwordHash" | "sessionVersion">;
