@@ -240,10 +240,10 @@ export async function postAction(
   url: string,
   form: Record<string, string>,
   headers: Record<string, string>,
-): Promise<{ status: number; body: string }> {
+): Promise<{ status: number; body: string; headers: Record<string, string> }> {
   const multipart = new FormData();
   for (const [k, v] of Object.entries(form)) multipart.append(`_1_${k}`, v);
   multipart.append("0", JSON.stringify([null, "$K1"]));
   const res = await req.post(url, { headers: { ...headers, "next-action": id, accept: "text/x-component" }, multipart, maxRedirects: 0 });
-  return { status: res.status(), body: await res.text() };
+  return { status: res.status(), body: await res.text(), headers: res.headers() };
 }
