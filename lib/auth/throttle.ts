@@ -1,4 +1,4 @@
-import { inArray, sql } from "drizzle-orm";
+import { and, gt, inArray, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
 import { authThrottles } from "@/db/schema";
 import { env } from "@/lib/env";
@@ -108,9 +108,22 @@ const toState = (r: Row): ThrottleState => ({
  * retry. Run it before checking the password. The bucket rows are locked in key order (no
  * deadlocks between two buckets) for this short transaction only, never while argon2 runs.
  * A refused attempt counts in no bucket; an admitted one counts in all of them until settled.
+ *
+ * A bucket already locked is refused by one plain read first, with no transaction or row lock: a
+ * flood against a locked bucket (every unknown client's registrations share one) would otherwise
+ * queue on that row's lock and take the connection pool from every page. The decision is the one
+ * the transaction would reach, which changes nothing in a bucket that is locked.
  */
 export async function admitAttempt(db: Conn, buckets: readonly Bucket[], field?: string, message?: string): Promise<void> {
   const keys = [...new Set(buckets.map((b) => b.key))].sort();
+  const locked = await db
+    .select({ lockedUntil: authThrottles.lockedUntil, now: sql<Date>`now()`.mapWith((v: string | Date) => new Date(v)) })
+    .from(authThrottles)
+    .where(and(inArray(authThrottles.key, keys), gt(authThrottles.lockedUntil, sql`now()`)));
+  if (locked.length > 0) {
+    const retryAt = new Date(Math.max(...locked.map((r) => r.lockedUntil!.getTime())));
+    throw tooManyAttempts(retryAt, locked[0]!.now, field, message);
+  }
   const refused = await db.transaction(async (tx) => {
     await tx.insert(authThrottles).values(keys.map((key) => ({ key }))).onConflictDoNothing();
     const rows = await tx.select().from(authThrottles).where(inArray(authThrottles.key, keys)).orderBy(authThrottles.key).for("update");
