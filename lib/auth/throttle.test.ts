@@ -82,6 +82,27 @@ describe("login throttling in Postgres", () => {
     expect((await row(accountBucket(`fresh_${tag}`).key))?.failures ?? 0).toBe(0);
   });
 
+  it("refuses a locked bucket at once, without waiting for its row lock (a flood cannot queue on it)", async () => {
+    const key = `account:held_${tag}`;
+    await db.execute(sql`insert into ${authThrottles} (key, strikes, locked_until) values (${key}, 1, now() + interval '10 minutes')`);
+    const holder = await pool().connect();
+    try {
+      await holder.query("begin");
+      await holder.query("select * from auth_throttles where key = $1 for update", [key]);
+      const outcome = await Promise.race([
+        admitAttempt(db, [{ ...accountBucket("x"), key }], "password").then(
+          () => "admitted",
+          (e: unknown) => (e instanceof RateLimitError ? "refused" : String(e)),
+        ),
+        new Promise((r) => setTimeout(() => r("waited for the row lock"), 3000)),
+      ]);
+      expect(outcome).toBe("refused");
+    } finally {
+      await holder.query("rollback");
+      holder.release();
+    }
+  });
+
   it("concurrent wrong attempts cannot get past the limit", async () => {
     const buckets: Bucket[] = [accountBucket(`race_${tag}`)];
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => admitAttempt(db, buckets, "password")));
