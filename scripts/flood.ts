@@ -101,6 +101,7 @@ async function main(): Promise<void> {
 
   console.log(`[flood] ${base}: ${seconds} s baseline, then ${seconds} s of registrations at ${rate}/s from one client`);
   const before = await measure(cookie);
+  console.log(`[flood] baseline: ${before.me.ms.length} /me and ${before.health.ms.length} /api/health probes; flooding`);
   const started = Date.now();
   let tally = new Map<string, number>();
   const during = await measure(
@@ -125,7 +126,12 @@ async function main(): Promise<void> {
   for (const [k, v] of [...tally.entries()].sort((a, b) => b[1] - a[1])) console.log(`| ${k} | ${v} |`);
 }
 
-main().catch((e: unknown) => {
-  console.error(`[flood] ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
-});
+// The requests' timeouts (AbortSignal.timeout) do not keep Node running; without this, a request the
+// server never answers could let the process end silently before the table is printed.
+const keepAlive = setInterval(() => {}, 1000);
+main()
+  .catch((e: unknown) => {
+    console.error(`[flood] ${e instanceof Error ? e.message : String(e)}`);
+    process.exitCode = 1;
+  })
+  .finally(() => clearInterval(keepAlive));

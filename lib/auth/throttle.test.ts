@@ -233,6 +233,13 @@ describe("registration throttling", () => {
     await expect(register(`192.0.2.1-${tag}`)).resolves.toBeUndefined();
   });
 
+  it("admits exactly the limit when registrations arrive all at once, and refuses the rest (queued in memory, not on the row)", async () => {
+    const address = `192.0.2.3-${tag}`;
+    const results = await Promise.allSettled(Array.from({ length: 3 * REGISTER_ADDRESS_POLICY.limit }, () => register(address)));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(REGISTER_ADDRESS_POLICY.limit);
+    for (const r of results) if (r.status === "rejected") expect(r.reason).toMatchObject({ message: "auth.tooManyRegistrations" });
+  });
+
   it("counts every unknown client in one site-wide bucket, which a known address does not share", async () => {
     expect(registrationBucket(UNKNOWN_ADDRESS).key).toBe("global:register");
     await db.execute(sql`delete from ${authThrottles} where key = 'global:register'`);

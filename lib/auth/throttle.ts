@@ -104,43 +104,101 @@ const toState = (r: Row): ThrottleState => ({
 });
 
 /**
+ * Lockouts this process has seen, for buckets that only time can unlock (an address's, a
+ * registration bucket: no success resets them, and the prune deletes only long-ended locks), so a
+ * flood against one is refused without touching the database. The app's clock is compared with the
+ * database's lock time; a skew of a few seconds only moves the end of a lockout by as much.
+ */
+const seenLocks = new Map<string, number>();
+const SEEN_LOCKS_MAX = 10_000;
+
+function cachedLock(keys: readonly string[]): number | null {
+  const t = Date.now();
+  let until: number | null = null;
+  for (const k of keys) {
+    const u = seenLocks.get(k);
+    if (u === undefined) continue;
+    if (u <= t) seenLocks.delete(k);
+    else until = Math.max(until ?? 0, u);
+  }
+  return until;
+}
+
+function rememberLock(bucket: Bucket, until: Date): void {
+  if (bucket.onSuccess === "reset") return;
+  if (seenLocks.size >= SEEN_LOCKS_MAX) seenLocks.clear();
+  seenLocks.set(bucket.key, until.getTime());
+}
+
+/**
+ * Admission transactions in this process, one bucket at a time: the others wait here, holding no
+ * connection. Without it a flood on one bucket (every unknown client's registrations share one)
+ * fills the pool with transactions queued on that bucket's row lock and starves every page.
+ */
+const admitting = new Map<string, Promise<void>>();
+async function oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const before = admitting.get(key) ?? Promise.resolve();
+  let done!: () => void;
+  const mine = before.then(() => new Promise<void>((resolve) => (done = resolve)));
+  admitting.set(key, mine);
+  await before;
+  try {
+    return await fn();
+  } finally {
+    done();
+    if (admitting.get(key) === mine) admitting.delete(key);
+  }
+}
+
+/**
  * Admits one password attempt against every bucket, or throws RateLimitError (429) with when to
  * retry. Run it before checking the password. The bucket rows are locked in key order (no
  * deadlocks between two buckets) for this short transaction only, never while argon2 runs.
  * A refused attempt counts in no bucket; an admitted one counts in all of them until settled.
  *
- * A bucket already locked is refused by one plain read first, with no transaction or row lock: a
- * flood against a locked bucket (every unknown client's registrations share one) would otherwise
- * queue on that row's lock and take the connection pool from every page. The decision is the one
- * the transaction would reach, which changes nothing in a bucket that is locked.
+ * A bucket already locked is refused without the transaction: from memory (`seenLocks`) or by one
+ * plain read, with no row lock. The decision is the one the transaction would reach, which changes
+ * nothing in a locked bucket.
  */
 export async function admitAttempt(db: Conn, buckets: readonly Bucket[], field?: string, message?: string): Promise<void> {
   const keys = [...new Set(buckets.map((b) => b.key))].sort();
+  const refuse = (retryAt: Date, now: Date) => tooManyAttempts(retryAt, now, field, message);
+  const known = cachedLock(keys);
+  if (known !== null) throw refuse(new Date(known), new Date());
   const locked = await db
-    .select({ lockedUntil: authThrottles.lockedUntil, now: sql<Date>`now()`.mapWith((v: string | Date) => new Date(v)) })
+    .select({ key: authThrottles.key, lockedUntil: authThrottles.lockedUntil, now: sql<Date>`now()`.mapWith((v: string | Date) => new Date(v)) })
     .from(authThrottles)
     .where(and(inArray(authThrottles.key, keys), gt(authThrottles.lockedUntil, sql`now()`)));
   if (locked.length > 0) {
-    const retryAt = new Date(Math.max(...locked.map((r) => r.lockedUntil!.getTime())));
-    throw tooManyAttempts(retryAt, locked[0]!.now, field, message);
+    for (const r of locked) for (const b of buckets) if (b.key === r.key) rememberLock(b, r.lockedUntil!);
+    throw refuse(new Date(Math.max(...locked.map((r) => r.lockedUntil!.getTime()))), locked[0]!.now);
   }
-  const refused = await db.transaction(async (tx) => {
-    await tx.insert(authThrottles).values(keys.map((key) => ({ key }))).onConflictDoNothing();
-    const rows = await tx.select().from(authThrottles).where(inArray(authThrottles.key, keys)).orderBy(authThrottles.key).for("update");
-    const nowRes = await tx.execute<{ now: Date }>(sql`select now() as now`);
-    const now = new Date(nowRes.rows[0]!.now);
-    const byKey = new Map(rows.map((r) => [r.key, r]));
-    const results = buckets.map((b) => ({ b, a: admit(toState(byKey.get(b.key) ?? { ...freshState(now), key: b.key, updatedAt: now }), now, b.policy) }));
-    const denied = results.filter((r) => !r.a.ok);
-    // Refused: only the refusing buckets change (they lock); the others do not count this attempt.
-    for (const { b, a } of denied.length > 0 ? denied : results) await save(tx, b.key, a.state);
-    if (denied.length === 0) return null;
-    const retryAt = new Date(Math.max(...denied.map((r) => (r.a.ok ? 0 : r.a.retryAt.getTime()))));
-    return { retryAt, now };
-  });
-  if (refused) throw tooManyAttempts(refused.retryAt, refused.now, field, message);
+  const inTurn = keys.reduceRight<() => Promise<{ retryAt: Date; now: Date } | null>>(
+    (inner, key) => () => oneAtATime(key, inner),
+    async () => {
+      // Locked while this attempt waited its turn: refused like the rest of the queue.
+      const meanwhile = cachedLock(keys);
+      if (meanwhile !== null) return { retryAt: new Date(meanwhile), now: new Date() };
+      return db.transaction(async (tx) => {
+        await tx.insert(authThrottles).values(keys.map((key) => ({ key }))).onConflictDoNothing();
+        const rows = await tx.select().from(authThrottles).where(inArray(authThrottles.key, keys)).orderBy(authThrottles.key).for("update");
+        const nowRes = await tx.execute<{ now: Date }>(sql`select now() as now`);
+        const now = new Date(nowRes.rows[0]!.now);
+        const byKey = new Map(rows.map((r) => [r.key, r]));
+        const results = buckets.map((b) => ({ b, a: admit(toState(byKey.get(b.key) ?? { ...freshState(now), key: b.key, updatedAt: now }), now, b.policy) }));
+        const denied = results.filter((r) => !r.a.ok);
+        // Refused: only the refusing buckets change (they lock); the others do not count this attempt.
+        for (const { b, a } of denied.length > 0 ? denied : results) await save(tx, b.key, a.state);
+        if (denied.length === 0) return null;
+        for (const { b, a } of denied) if (!a.ok) rememberLock(b, a.retryAt);
+        const retryAt = new Date(Math.max(...denied.map((r) => (r.a.ok ? 0 : r.a.retryAt.getTime()))));
+        return { retryAt, now };
+      });
+    },
+  );
+  const refused = await inTurn();
+  if (refused) throw refuse(refused.retryAt, refused.now);
 }
-
 
 async function save(tx: Conn, key: string, s: ThrottleState): Promise<void> {
   await tx
