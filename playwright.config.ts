@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { defineConfig } from "@playwright/test";
 import { env } from "./lib/env";
-import { E2E_BASE_URL, E2E_POLICY, E2E_PORT, E2E_SECRETS } from "./e2e/test-env";
+import { E2E_BASE_URL, E2E_PORT, e2eServerEnv } from "./e2e/test-env";
 
 // `npm test` (scripts/test.ts) prepares a fresh migrated and seeded database and runs Playwright
 // with DATABASE_URL pointing at it. The webServer starts before globalSetup, so the database
@@ -67,21 +67,6 @@ export default defineConfig({
     timeout: 120_000,
     stdout: "pipe",
     stderr: "pipe",
-    env: {
-      DATABASE_URL: env.DATABASE_URL,
-      NODE_ENV: "production",
-      PORT: String(E2E_PORT),
-      AUTH_TRUST_HOST: "true",
-      APP_INTERNAL_URL: E2E_BASE_URL,
-      // The origin the browser uses: the Origin check and Auth.js's absolute URLs go by it.
-      PUBLIC_URL: E2E_BASE_URL,
-      NEXT_TELEMETRY_DISABLED: "1",
-      // As behind one reverse proxy: the throttling journeys send their own X-Forwarded-For to get
-      // address buckets of their own (Next fills the header from the socket when a browser sends none).
-      TRUSTED_PROXY_HEADER: "x-forwarded-for",
-      TRUSTED_PROXY_HOPS: "1",
-      ...E2E_SECRETS,
-      ...E2E_POLICY,
-    },
+    env: e2eServerEnv(E2E_PORT, env.DATABASE_URL),
   },
 });

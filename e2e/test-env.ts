@@ -14,6 +14,30 @@ export const { AUTH_SECRET, CRON_SECRET, PAYMENT_DEV_SECRET } = E2E_SECRETS;
 
 /**
  * The e2e server releases locked points in full each day, so a journey can redeem points after one
- * call of the release job instead of fifty days of 2%.
+ * call of the release job instead of fifty days of 2%. Every browser journey registers from the same
+ * address (the socket's), so the per-address registration limit is lifted.
  */
-export const E2E_POLICY = { POINTS_RELEASE_BPS_PER_DAY: "10000" } as const;
+export const E2E_POLICY = { POINTS_RELEASE_BPS_PER_DAY: "10000", REGISTRATIONS_PER_15_MIN: "100000" } as const;
+
+/**
+ * The e2e server's environment (playwright.config.ts's webServer). `trustedProxy`: as behind one
+ * reverse proxy, so the throttling journeys can send their own X-Forwarded-For to get address
+ * buckets of their own (Next fills the header from the socket when a browser sends none). Without
+ * it, as a first deployment runs: no client address is believed.
+ */
+export function e2eServerEnv(port: number, databaseUrl: string, { trustedProxy = true } = {}): Record<string, string> {
+  const baseUrl = `http://localhost:${port}`;
+  return {
+    DATABASE_URL: databaseUrl,
+    NODE_ENV: "production",
+    PORT: String(port),
+    AUTH_TRUST_HOST: "true",
+    APP_INTERNAL_URL: baseUrl,
+    // The origin the browser uses: the Origin check and Auth.js's absolute URLs go by it.
+    PUBLIC_URL: baseUrl,
+    NEXT_TELEMETRY_DISABLED: "1",
+    ...(trustedProxy ? { TRUSTED_PROXY_HEADER: "x-forwarded-for", TRUSTED_PROXY_HOPS: "1" } : {}),
+    ...E2E_SECRETS,
+    ...E2E_POLICY,
+  };
+}

@@ -64,6 +64,8 @@ const fields = z.object({
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
   /** Orders one customer may place per minute (lib/orders/rate-limit.ts). */
   ORDER_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** Registrations one client address may make per 15 minutes, when a trusted proxy names it (lib/auth/throttle.ts). */
+  REGISTRATIONS_PER_15_MIN: z.coerce.number().int().min(1).max(100_000).default(10),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Jobs (lib/jobs) one worker process runs at once (`npm run worker`, and the one `npm start` runs). */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(2),

@@ -16,10 +16,13 @@ import {
   endAllSessions,
   findUserForLogin,
   identifierSchema,
+  insertPreparedUser,
   passwordSchema,
-  registerCustomer,
+  prepareCustomer,
 } from "@/lib/auth/users";
-import { accountBucket, addressBucket, throttled } from "@/lib/auth/throttle";
+import { BusyError } from "@/lib/auth/hash-gate";
+import { containsOwnName } from "@/lib/auth/password-rules";
+import { admitAttempt, loginThrottle, registrationBucket, throttled } from "@/lib/auth/throttle";
 import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
 
@@ -35,6 +38,8 @@ async function signInWithPassword(identifier: string, password: string): Promise
     await signIn("credentials", { identifier, password, redirect: false });
   } catch (e) {
     if (e instanceof CredentialsSignin) throw new DomainError("unauthenticated", WRONG_CREDENTIALS, "password");
+    // Auth.js wraps what authorize() threw; a full hash gate is "busy, try again", not a failure.
+    if (e instanceof AuthError && (e.cause as { err?: unknown } | undefined)?.err instanceof BusyError) throw (e.cause as { err: BusyError }).err;
     if (e instanceof AuthError) {
       console.error("[auth] sign-in failed:", e);
       throw new DomainError("unavailable", "auth.unavailable");
@@ -55,12 +60,13 @@ async function requestAddress(): Promise<string> {
 }
 
 /**
- * Wrong passwords are throttled per login name and per client address (lib/auth/throttle.ts).
- * A name nobody registered is throttled exactly like a real one, and gets the same messages.
+ * Wrong passwords are throttled per login name and per client address, or slowed down globally
+ * when the address is unknown (lib/auth/throttle.ts). A name nobody registered is throttled exactly
+ * like a real one, and gets the same messages.
  */
 export const login = validatedAction(loginSchema, "public", async (data) => {
-  const buckets = [accountBucket(data.identifier), addressBucket(await requestAddress())];
-  await throttled(db, buckets, "password", () => signInWithPassword(data.identifier, data.password));
+  const { buckets, slowDown } = loginThrottle(data.identifier, await requestAddress());
+  await throttled(db, buckets, "password", () => signInWithPassword(data.identifier, data.password), slowDown);
   const next = safeNextPath(data.next);
   if (next) redirect(next);
   const user = await findUserForLogin(db, data.identifier);
@@ -75,12 +81,23 @@ const registerSchema = z
     displayName: displayNameSchema.optional(),
     next: z.string().optional(),
   })
-  .refine((d) => d.password === d.confirm, { message: "password.mismatch", path: ["confirm"] });
+  .refine((d) => d.password === d.confirm, { message: "password.mismatch", path: ["confirm"] })
+  // Said next to the password field before anything runs; registerCustomer checks it again. zod
+  // runs this even when a field failed, so either may still be missing here.
+  .refine((d) => typeof d.password !== "string" || typeof d.identifier !== "string" || !containsOwnName(d.password, { username: d.identifier }), {
+    message: "password.containsName",
+    path: ["password"],
+  });
 
+/**
+ * Registrations count per client address, or in one bucket for every unknown address
+ * (lib/auth/throttle.ts), before anything else runs; then the name is checked and the password
+ * hashed outside the transaction that writes the user.
+ */
 export const register = validatedAction(registerSchema, "public", async (data) => {
-  await db.transaction((tx) =>
-    registerCustomer(tx, { identifier: data.identifier, password: data.password, displayName: data.displayName }),
-  );
+  await admitAttempt(db, [registrationBucket(await requestAddress())], "identifier", "auth.tooManyRegistrations");
+  const user = await prepareCustomer(db, { identifier: data.identifier, password: data.password, displayName: data.displayName });
+  await db.transaction((tx) => insertPreparedUser(tx, user));
   await signInWithPassword(data.identifier, data.password);
   redirect(safeNextPath(data.next) ?? "/me");
 });

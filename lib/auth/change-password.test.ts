@@ -53,6 +53,14 @@ describe("changePassword", () => {
     expect(await snapshot(u.id)).toEqual(before);
   });
 
+  it("refuses a new password that contains the user's name or phone number, and changes nothing", async () => {
+    const u = await newUser("pw_name");
+    const before = await snapshot(u.id);
+    const err = await changePassword(db, u.id, OLD, `Secret ${u.username.toUpperCase()}!`).catch((e: unknown) => e);
+    expect(err).toMatchObject({ message: "password.containsName", field: "newPassword" });
+    expect(await snapshot(u.id)).toEqual(before);
+  });
+
   it("is throttled with the withdrawal password: the sixth wrong guess in 15 minutes is refused, even a right one", async () => {
     const u = await newUser("pw_throttle");
     for (let i = 0; i < 5; i++) await expect(changePassword(db, u.id, `wrong guess number ${i}`, NEW)).rejects.toBeInstanceOf(DomainError);

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import en from "@/messages/en/errors.json";
 import zh from "@/messages/zh-CN/errors.json";
 import common from "./common-passwords.json";
-import { isCommonPassword, normalisePassword, PASSWORD_MAX, PASSWORD_MIN, passwordProblem } from "./password-rules";
+import { containsOwnName, isCommonPassword, normalisePassword, PASSWORD_MAX, PASSWORD_MIN, passwordProblem } from "./password-rules";
 
 describe("password rules", () => {
   it("keeps the demo accounts' passwords valid", () => {
@@ -53,5 +53,46 @@ describe("password rules", () => {
         expect(passwordProblem(c.repeat(k))).not.toBeNull();
       }),
     );
+  });
+});
+
+describe("a password that contains its owner's name or phone number", () => {
+  const username = fc.stringMatching(/^[a-z0-9_]{3,32}$/);
+  const phone = fc.stringMatching(/^1[3-9]\d{9}$/);
+  const filler = fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789-!. "), maxLength: 20 });
+  const recase = (s: string, upper: boolean[]) => [...s].map((c, i) => (upper[i % upper.length] ? c.toUpperCase() : c)).join("");
+  const upper = fc.array(fc.boolean(), { minLength: 1, maxLength: 32 });
+
+  it("is refused with its own message, whatever the case around or inside the name (property)", () => {
+    fc.assert(
+      fc.property(username, phone, filler, filler, upper, fc.boolean(), (name, tel, before, after, up, usePhone) => {
+        const password = before + recase(usePhone ? tel : name, up) + after;
+        expect(containsOwnName(password, { username: name, phone: tel })).toBe(true);
+        const problem = passwordProblem(password, { username: name, phone: tel });
+        expect(problem).not.toBeNull();
+        // The length and common-password checks come first; past them, this is the reason given.
+        if (passwordProblem(password) === null) expect(problem).toBe("password.containsName");
+      }),
+    );
+  });
+
+  it("catches a phone number typed in full-width digits, and the user name with spaces in it", () => {
+    expect(containsOwnName("ab１３８００１３８０００cd", { username: "x_y", phone: "13800138000" })).toBe(true);
+    expect(containsOwnName("Wang Lei 2026 !", { username: "wanglei" })).toBe(true);
+  });
+
+  it("does not refuse a password that contains neither (property)", () => {
+    fc.assert(
+      fc.property(username, phone, fc.string({ unit: fc.constantFrom(..."!#$%&*+-=?@^~ÄÖÜßñ"), minLength: PASSWORD_MIN, maxLength: 40 }), (name, tel, password) => {
+        // Neither a letter, a digit nor an underscore: no user name or phone number fits in it.
+        expect(containsOwnName(password, { username: name, phone: tel })).toBe(false);
+        expect(passwordProblem(password, { username: name, phone: tel })).toBe(passwordProblem(password));
+      }),
+    );
+  });
+
+  it("says so in both languages", () => {
+    expect(zh.password.containsName).toMatch(/用户名.*手机号/);
+    expect(en.password.containsName).toMatch(/user name.*phone number/);
   });
 });

@@ -21,15 +21,29 @@ export function isCommonPassword(password: string): boolean {
   return COMMON.has(n) || (n.length > 0 && [...n].every((c) => c === n[0]));
 }
 
+/** Whose password it is: their user name and phone number are the first guesses at it. */
+export type PasswordOwner = { username: string; phone?: string | null };
+
+/**
+ * Whether the password is, or contains, the owner's user name or phone number, compared as
+ * `normalisePassword` compares (case, width and spaces ignored: "Alice 2026!" contains "alice").
+ */
+export function containsOwnName(password: string, owner: PasswordOwner): boolean {
+  const n = normalisePassword(password);
+  return [owner.username, owner.phone ?? ""].map(normalisePassword).some((name) => name !== "" && n.includes(name));
+}
+
 /**
  * Why a new password is refused, as a message code (messages/<locale>/errors.json, whose texts
- * state the limits above), or null when it is acceptable.
+ * state the limits above), or null when it is acceptable. With its `owner`, a password that
+ * contains their user name or phone number is refused too.
  */
-export function passwordProblem(password: string): string | null {
+export function passwordProblem(password: string, owner?: PasswordOwner): string | null {
   const length = [...password].length;
   if (length === 0) return "password.required";
   if (length < PASSWORD_MIN) return "password.tooShort";
   if (length > PASSWORD_MAX) return "password.tooLong";
   if (isCommonPassword(password)) return "password.common";
+  if (owner && containsOwnName(password, owner)) return "password.containsName";
   return null;
 }

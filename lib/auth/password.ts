@@ -1,4 +1,5 @@
 import { hash, verify, type Algorithm, type Options } from "@node-rs/argon2";
+import { hashGate } from "./hash-gate";
 
 /**
  * argon2id at OWASP's minimum profile: 19 MiB of memory, 2 passes, one lane.
@@ -13,9 +14,12 @@ export const ARGON2_OPTIONS: Options = {
 
 export { PASSWORD_MAX, PASSWORD_MIN } from "./password-rules";
 
-/** Hashes a password with argon2id; the salt and parameters are encoded in the result. */
+/**
+ * Hashes a password with argon2id; the salt and parameters are encoded in the result. Waits for a
+ * slot of the process's hash gate (./hash-gate.ts), or throws BusyError when too many wait.
+ */
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, ARGON2_OPTIONS);
+  return hashGate.run(() => hash(password, ARGON2_OPTIONS));
 }
 
 // Verified against when the user does not exist, so an unknown name costs as much time as a
@@ -28,9 +32,13 @@ function getDummyHash(): Promise<string> {
 
 /**
  * Checks a password against a stored hash. Pass `null` for an unknown user: a dummy hash is
- * verified instead and the result is always false.
+ * verified instead and the result is always false. Through the hash gate, like `hashPassword`.
  */
-export async function verifyPassword(storedHash: string | null, password: string): Promise<boolean> {
+export function verifyPassword(storedHash: string | null, password: string): Promise<boolean> {
+  return hashGate.run(() => verifyUngated(storedHash, password));
+}
+
+async function verifyUngated(storedHash: string | null, password: string): Promise<boolean> {
   if (storedHash === null) {
     await verify(await getDummyHash(), password).catch(() => false);
     return false;

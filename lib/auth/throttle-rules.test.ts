@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { admit, forgettable, freshState, lockDuration, minutesUntil, type ThrottlePolicy, type ThrottleState } from "./throttle-rules";
+import { admit, forgettable, freshState, lockDuration, minutesUntil, slowDownDelay, type ThrottlePolicy, type ThrottleState } from "./throttle-rules";
 
 const MINUTE = 60_000;
 const policy: ThrottlePolicy = { limit: 5, windowMs: 15 * MINUTE, lockMs: 15 * MINUTE, maxLockMs: 120 * MINUTE, forgetMs: 24 * 60 * MINUTE };
@@ -114,5 +114,25 @@ describe("admit", () => {
     expect(forgettable({ failures: 3, windowStartedAt: at(-15 * MINUTE), strikes: 0, lockedUntil: null }, t0, policy)).toBe(true);
     expect(forgettable({ failures: 0, windowStartedAt: at(-60 * MINUTE), strikes: 2, lockedUntil: at(-30 * MINUTE) }, t0, policy)).toBe(false);
     expect(forgettable({ failures: 0, windowStartedAt: at(-25 * 60 * MINUTE), strikes: 2, lockedUntil: at(-24 * 60 * MINUTE) }, t0, policy)).toBe(true);
+  });
+});
+
+describe("slowDownDelay", () => {
+  it("is free up to the allowance, then grows by a step per failure, never past its cap, and never refuses (property)", () => {
+    const slowPolicy = fc.record({
+      windowMs: fc.integer({ min: 1, max: 3_600_000 }),
+      freeFailures: fc.integer({ min: 0, max: 1000 }),
+      stepMs: fc.integer({ min: 1, max: 10_000 }),
+      maxDelayMs: fc.integer({ min: 0, max: 60_000 }),
+    });
+    fc.assert(
+      fc.property(slowPolicy, fc.integer({ min: 0, max: 1_000_000 }), (p, failures) => {
+        const d = slowDownDelay(failures, p);
+        expect(Number.isFinite(d) && d >= 0 && d <= p.maxDelayMs).toBe(true);
+        if (failures <= p.freeFailures) expect(d).toBe(0);
+        else expect(d).toBe(Math.min(p.maxDelayMs, (failures - p.freeFailures) * p.stepMs));
+        expect(slowDownDelay(failures + 1, p)).toBeGreaterThanOrEqual(d);
+      }),
+    );
   });
 });

@@ -78,3 +78,21 @@ export function forgettable(s: ThrottleState, now: Date, policy: ThrottlePolicy)
   if (s.lockedUntil === null) return s.strikes === 0;
   return t - s.lockedUntil.getTime() >= policy.forgetMs;
 }
+
+/**
+ * A slow-down that delays attempts and never refuses them: for a counter that everyone shares
+ * (every login when no client address can be believed), where a lockout would let one client lock
+ * everybody out. The first `freeFailures` in a window cost nothing; each one after adds `stepMs`,
+ * up to `maxDelayMs`.
+ */
+export type SlowDownPolicy = {
+  windowMs: number;
+  freeFailures: number;
+  stepMs: number;
+  maxDelayMs: number;
+};
+
+/** How long to hold an attempt when `failures` (this one included) sit in the current window. */
+export function slowDownDelay(failures: number, policy: SlowDownPolicy): number {
+  return Math.min(policy.maxDelayMs, Math.max(0, failures - policy.freeFailures) * policy.stepMs);
+}

@@ -113,6 +113,21 @@ describe("registerCustomer", () => {
     }
     expect(await findUserForLogin(db, name("dave"))).toBeNull();
   });
+
+  it("refuses a password that is or contains the user name or the phone number, whatever its case", async () => {
+    const username = name("hank");
+    const p = phone();
+    for (const [identifier, password] of [
+      [username, `${username.toUpperCase()}`.padEnd(12, "!")],
+      [username, `my ${username.toUpperCase()} pass`],
+      [p, p],
+      [p, `pass-${p}-word`],
+    ] as const) {
+      const err = await db.transaction((tx) => registerCustomer(tx, { identifier, password })).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: "invalid_input", message: "password.containsName", field: "password" });
+      expect(await findUserForLogin(db, identifier)).toBeNull();
+    }
+  });
 });
 
 describe("verifyCredentials", () => {

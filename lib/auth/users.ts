@@ -5,7 +5,7 @@ import { users, type User } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
 import { openCustomerAccounts } from "@/lib/ledger/accounts";
 import { hashPassword, PASSWORD_MAX, verifyPassword } from "./password";
-import { passwordProblem } from "./password-rules";
+import { passwordProblem, type PasswordOwner } from "./password-rules";
 
 export type Role = User["role"];
 export const ROLES = ["customer", "merchant", "operator"] as const satisfies readonly Role[];
@@ -65,11 +65,9 @@ function maskPhone(phone: string): string {
   return `${phone.slice(0, 3)}****${phone.slice(7)}`;
 }
 
-function checkPassword(password: string): void {
-  const parsed = passwordSchema.safeParse(password);
-  if (!parsed.success) {
-    throw new DomainError("invalid_input", parsed.error.issues[0]?.message ?? "password.invalid", "password");
-  }
+function checkPassword(password: string, owner?: PasswordOwner): void {
+  const problem = passwordProblem(password, owner);
+  if (problem) throw new DomainError("invalid_input", problem, "password");
 }
 
 function checkDisplayName(raw: string | undefined, fallback: string): string {
@@ -80,22 +78,39 @@ function checkDisplayName(raw: string | undefined, fallback: string): string {
   return parsed.data === "" ? fallback : parsed.data;
 }
 
-async function insertUser(
-  tx: Tx,
+/** A new user, checked and with the password hashed: ready for `insertPreparedUser`. */
+export type PreparedUser = { username: string; phone: string | null; passwordHash: string; role: Role; displayName: string };
+
+/**
+ * Refuses a name (or phone number) that is already taken, before the password is hashed: argon2
+ * costs tens of milliseconds of a core, and a taken name must not buy that. The insert's ON
+ * CONFLICT still settles a race between two registrations of the same new name.
+ */
+async function ensureNameFree(ex: Executor, username: string, phone: string | null): Promise<void> {
+  const [taken] = await ex
+    .select({ id: users.id })
+    .from(users)
+    .where(or(eq(users.username, username), phone === null ? undefined : eq(users.phone, phone)))
+    .limit(1);
+  if (taken) throw new DomainError("conflict", "identifier.taken", "identifier");
+}
+
+async function prepare(
+  ex: Executor,
   values: { username: string; phone: string | null; password: string; role: Role; displayName: string },
-): Promise<NewUser> {
-  const passwordHash = await hashPassword(values.password);
+): Promise<PreparedUser> {
+  await ensureNameFree(ex, values.username, values.phone);
+  const { password, ...rest } = values;
+  return { ...rest, passwordHash: await hashPassword(password) };
+}
+
+/** Writes a prepared user and opens their ledger accounts, in the caller's transaction. */
+export async function insertPreparedUser(tx: Tx, values: PreparedUser): Promise<NewUser> {
   // ON CONFLICT DO NOTHING covers both unique indexes (username, phone) and a concurrent
   // registration of the same name, without aborting the caller's transaction.
   const [row] = await tx
     .insert(users)
-    .values({
-      username: values.username,
-      phone: values.phone,
-      passwordHash,
-      role: values.role,
-      displayName: values.displayName,
-    })
+    .values(values)
     .onConflictDoNothing()
     .returning({ id: users.id, username: users.username, role: users.role, displayName: users.displayName });
   if (!row) throw new DomainError("conflict", "identifier.taken", "identifier");
@@ -104,18 +119,34 @@ async function insertUser(
   return row;
 }
 
+/**
+ * Checks a new customer (identifier, password rules, display name, the name still free) and hashes
+ * the password. Run it before the transaction, so no connection is held while argon2 waits for a
+ * slot and runs (./hash-gate.ts).
+ */
+export async function prepareCustomer(
+  ex: Executor,
+  input: { identifier: string; password: string; displayName?: string },
+): Promise<PreparedUser> {
+  const { username, phone } = parseIdentifier(input.identifier);
+  checkPassword(input.password, { username, phone });
+  const displayName = checkDisplayName(input.displayName, phone ? maskPhone(phone) : username);
+  return prepare(ex, { username, phone, password: input.password, role: "customer", displayName });
+}
+
 /** Registers a customer by phone or user name and opens their ledger accounts in the same transaction. */
 export async function registerCustomer(
   tx: Tx,
   input: { identifier: string; password: string; displayName?: string },
 ): Promise<NewUser> {
-  const { username, phone } = parseIdentifier(input.identifier);
-  checkPassword(input.password);
-  const displayName = checkDisplayName(input.displayName, phone ? maskPhone(phone) : username);
-  return insertUser(tx, { username, phone, password: input.password, role: "customer", displayName });
+  return insertPreparedUser(tx, await prepareCustomer(tx, input));
 }
 
-/** Creates a user with any role (seed and operator tooling); they get customer accounts too. */
+/**
+ * Creates a user with any role (the demo seed); they get customer accounts too. The password rules
+ * apply except the one against containing the user name: the demo accounts' published passwords
+ * (`demo` / `demo-pass-2026`) break it, and nobody picks these passwords for themselves.
+ */
 export async function createUserWithRole(
   tx: Tx,
   input: { username: string; password: string; role: Role; displayName: string; phone?: string | null },
@@ -127,7 +158,7 @@ export async function createUserWithRole(
   }
   checkPassword(input.password);
   const displayName = checkDisplayName(input.displayName, username);
-  return insertUser(tx, { username, phone, password: input.password, role: input.role, displayName });
+  return insertPreparedUser(tx, await prepare(tx, { username, phone, password: input.password, role: input.role, displayName }));
 }
 
 export type LoginUser = Pick<User, "id" | "role" | "displayName" | "passwordHash" | "sessionVersion">;
