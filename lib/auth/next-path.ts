@@ -11,7 +11,6 @@ export const PATH_HEADER = "x-freeline-path";
 export function safeNextPath(raw: unknown): string | null {
   if (typeof raw !== "string" || raw.length === 0 || raw.length > 2048) return null;
   if (!raw.startsWith("/") || raw.startsWith("//") || raw.startsWith("/\\")) return null;
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f\\]/.test(raw)) return null;
   try {
     const base = "http://freeline.invalid";
