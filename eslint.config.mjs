@@ -14,6 +14,22 @@ export default defineConfig([
     },
   },
   {
+    // Application code never imports a test, the test fixtures or the browser journeys (the import
+    // layers themselves are checked by dependency-cruiser, which leaves tests out: docs/architecture.md).
+    files: ["app/**", "lib/**", "db/**", "i18n/**", "auth.ts", "proxy.ts"],
+    ignores: ["**/*.test.ts", "**/*.test.tsx", "lib/testing/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@/lib/testing/*", "@/e2e/*", "**/*.test", "*.test"], message: "Only tests import tests and lib/testing/." },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Playwright's fixture callback is named `use`; these files hold no React, so the hooks rule
     // would read every fixture as a misplaced React `use()`.
     files: ["e2e/**"],

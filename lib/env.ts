@@ -40,7 +40,7 @@ const schema = z.object({
   POINTS_EXPIRY_DAYS: z.coerce.number().int().min(0).max(3650).optional(),
   /**
    * TEST ONLY, never set in a deployment: `skip-lock` makes the drain skip its queue lock, so the
-   * chaos run (`npm run chaos -- --broken-drain`) and lib/queue/broken-drain.test.ts can prove that
+   * chaos run (`npm run chaos -- --broken-drain`) and lib/queue/broken-drain.db.test.ts can prove that
    * they catch a broken drain. Unset (the default), the drain is the real one; any other value is
    * refused at start-up.
    */

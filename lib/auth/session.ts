@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
-import { auth } from "@/auth";
+import { auth } from "./auth-js";
 import { db } from "@/db";
 import { merchants, users, type Merchant } from "@/db/schema";
 import { DomainError } from "@/lib/errors";

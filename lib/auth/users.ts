@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Db, Tx } from "@/db";
 import { users, type User } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
-import { openCustomerAccounts } from "@/lib/ledger/accounts";
+import { openCustomerAccounts } from "@/lib/ledger";
 import { hashPassword, PASSWORD_MAX, verifyPassword } from "./password";
 import { passwordProblem } from "./password-rules";
 

@@ -1,6 +1,6 @@
 // The benchmark at a tiny size, end to end (it runs `next build` unless told otherwise, so it takes
 // minutes). Skipped in `npm test`: run it with
-//   FREELINE_BENCH_SMOKE=1 npx vitest run scripts/bench/bench.smoke.test.ts
+//   FREELINE_BENCH_SMOKE=1 npx vitest run scripts/bench/bench.smoke.db.test.ts
 // (add FREELINE_BENCH_SKIP_BUILD=1 to reuse an existing .next build).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
