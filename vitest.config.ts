@@ -9,8 +9,16 @@ const DB_TESTS = "**/*.db.test.ts";
 // `npm test` (scripts/test.ts) runs both projects with DATABASE_URL pointing at a fresh, migrated
 // database; `npm test -- --unit-only` runs the unit project alone, with no database at all.
 export default defineConfig({
-  // `@/x` -> `<root>/x`, as in tsconfig paths (vite-tsconfig-paths is not installed).
-  resolve: { alias: [{ find: /^@\//, replacement: root }] },
+  resolve: {
+    alias: [
+      // `@/x` -> `<root>/x`, as in tsconfig paths (vite-tsconfig-paths is not installed).
+      { find: /^@\//, replacement: root },
+      // Modules that reach the database `import "server-only"`, whose default entry throws outside
+      // React's server environment; Next resolves it to this empty module for server code, and so
+      // do the tests (scripts use scripts/lib/server-only.mjs).
+      { find: /^server-only$/, replacement: `${root}node_modules/server-only/empty.js` },
+    ],
+  },
   test: {
     environment: "node",
     exclude: ["**/node_modules/**", "**/.next/**", "e2e/**", ".data/**"],

@@ -24,6 +24,8 @@ import { E2E_SECRETS } from "@/e2e/test-env";
 import { env } from "@/lib/env";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+/** tsx's flag for running server code outside Next (modules that `import "server-only"`). */
+const SERVER_CODE = ["--import", "./scripts/lib/server-only.mjs"];
 process.chdir(root); // runMigrations and the tools resolve paths from the project root
 
 const args = process.argv.slice(2);
@@ -65,9 +67,9 @@ function run(bin: string, binArgs: string[], childEnv: Record<string, string>): 
   return runCommand(path.join(root, "node_modules", ".bin", bin), binArgs, childEnv, bin);
 }
 
-/** Runs `npm run <script>`, the check exactly as a developer runs it; resolves to its exit code. */
-function runScript(script: string): Promise<number> {
-  return runCommand(process.platform === "win32" ? "npm.cmd" : "npm", ["run", "--silent", script], {}, `npm run ${script}`);
+/** Runs `npm run <script>`, exactly as a developer runs it; resolves to its exit code. */
+function runScript(script: string, childEnv: Record<string, string> = {}): Promise<number> {
+  return runCommand(process.platform === "win32" ? "npm.cmd" : "npm", ["run", "--silent", script], childEnv, `npm run ${script}`);
 }
 
 function runCommand(command: string, binArgs: string[], childEnv: Record<string, string>, bin: string): Promise<number> {
@@ -207,14 +209,14 @@ async function runE2e(): Promise<void> {
 
   // Everything the journeys did through the browser must leave the books straight (SPEC I1–I8).
   header("ledger:verify on the e2e database");
-  const verifyCode = await phase("ledger:verify", () => run("tsx", ["scripts/ledger-verify.ts"], { DATABASE_URL: url }));
+  const verifyCode = await phase("ledger:verify", () => runScript("ledger:verify", { DATABASE_URL: url }));
   tally("ledger:verify", verifyCode, verifyCode === 0 ? 1 : 0, verifyCode === 0 ? 0 : 1, false);
 
   // The same build against a throwaway Postgres that is crashed and restarted: pages and routes
   // answer 503 with Retry-After while it is down, and the same process serves again by itself.
   if (interrupted) return;
   header("outage drill (Postgres crash and restart under next start)");
-  const drillCode = await phase("outage drill", () => run("tsx", ["lib/testing/outage-drill.ts", root], { NODE_ENV: "production" }));
+  const drillCode = await phase("outage drill", () => run("tsx", [...SERVER_CODE, "lib/testing/outage-drill.ts", root], { NODE_ENV: "production" }));
   tally("outage drill", drillCode, drillCode === 0 ? 1 : 0, drillCode === 0 ? 0 : 1, false);
 }
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { eq, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, Tx } from "@/db";

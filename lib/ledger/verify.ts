@@ -1,3 +1,4 @@
+import "server-only";
 import { sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
 
@@ -16,7 +17,13 @@ const CHECKS: InvariantCheck[] = [
       from ledger_entries group by transaction_id, asset having sum(amount) <> 0
       union all
       select 'tx ' || t.id || ' has no entries' from ledger_transactions t
-      where not exists (select 1 from ledger_entries e where e.transaction_id = t.id)`,
+      where not exists (select 1 from ledger_entries e where e.transaction_id = t.id)
+      union all
+      select 'trigger ledger_entries_balance_per_asset is missing'
+      where not exists (
+        select 1 from pg_trigger g join pg_class c on c.oid = g.tgrelid
+        where c.relname = 'ledger_entries' and g.tgname = 'ledger_entries_balance_per_asset' and g.tgenabled <> 'D'
+      )`,
   },
   {
     id: "I2",

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db, Tx } from "@/db";
 import { verifyLedger, type InvariantCheck, type InvariantResult } from "@/lib/ledger/verify";
 import { countersRecount } from "./ahead";
