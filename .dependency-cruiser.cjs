@@ -6,12 +6,13 @@
 //       -> lib/ledger/                           (the only writer of ledger entries and balances)
 //         -> db/                                 (schema, client, migrations)
 //
-// with two small bases any layer may use: i18n/ (locales and message loading; imports nothing of
-// the project's own) and lib/env.ts (the one reader of process.env; imports nothing of the
+// with two small bases any layer may use: i18n/ (locales, messages and their loading; imports
+// nothing from lib/ or db/) and lib/env.ts (the one reader of process.env; imports nothing of the
 // project's own). lib/errors.ts and lib/money/ (pure arithmetic) are below every domain.
 //
-// A domain's public surface: its index.ts where it has one (lib/ledger, lib/payments), else its
-// top-level modules by name. Files in a subfolder of a domain are its own.
+// A domain's public surface: its top-level modules, by name. Files in a subfolder of a domain are
+// its own. lib/ledger/index.ts is the door to posting and accounts (post.ts, accounts.ts).
+// Tests and lib/testing/ are left out (see `exclude` below); docs/architecture.md says why.
 
 /**
  * Cycles between two folders that are known and being removed, each with its reason. The check
