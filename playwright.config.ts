@@ -1,13 +1,16 @@
 import fs from "node:fs";
 import { defineConfig } from "@playwright/test";
-import { env } from "./lib/env";
 import { E2E_BASE_URL, E2E_PORT, e2eServerEnv } from "./e2e/test-env";
+
+// Test tooling, read by Playwright in plain Node: it takes the one variable it hands to the web server
+// from process.env, as e2e/test-env.ts does (lib/env.ts is server-only; the app validates it there).
+const DATABASE_URL = process.env.DATABASE_URL;
 
 // `npm test` (scripts/test.ts) prepares a fresh migrated and seeded database and runs Playwright
 // with DATABASE_URL pointing at it. The webServer starts before globalSetup, so the database
 // cannot be prepared here. Running `npm run test:e2e` alone needs `next build` and DATABASE_URL
 // set to a migrated, seeded database that the run may change.
-if (!env.DATABASE_URL) {
+if (!DATABASE_URL) {
   throw new Error(
     "playwright: DATABASE_URL is not set. Run `npm test` (it prepares a database), or point " +
       "DATABASE_URL at a migrated and seeded database.",
@@ -67,6 +70,6 @@ export default defineConfig({
     timeout: 120_000,
     stdout: "pipe",
     stderr: "pipe",
-    env: e2eServerEnv(E2E_PORT, env.DATABASE_URL),
+    env: e2eServerEnv(E2E_PORT, DATABASE_URL),
   },
 });

@@ -1,3 +1,5 @@
+import "server-only";
+
 /** Reads a Postgres error field through drizzle's wrapping (`cause`). */
 function field(e: unknown, name: "code" | "constraint"): string | undefined {
   let cur: unknown = e;

@@ -1,3 +1,4 @@
+import "server-only";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { databaseUrl, env } from "@/lib/env";
@@ -50,7 +51,7 @@ export function createPool(
   // pg-pool listens for a client's errors only while it sits idle. A backend that dies while its
   // client is checked out (pg_terminate_backend, a Postgres restart mid-transaction) fails the
   // running query AND then emits 'error' on the client; with no listener that is an uncaught
-  // exception that kills the process (seen in db/resilience.test.ts). The query's own error
+  // exception that kills the process (seen in db/resilience.db.test.ts). The query's own error
   // reaches the caller (and its log); the pool discards the broken client on release.
   pool.on("connect", (client) => {
     client.on("error", () => {});

@@ -1,3 +1,4 @@
+import "server-only";
 import { pgCode } from "./errors";
 import { db, type Tx } from "./index";
 

@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from "node:crypto";
-import { expect, test, type APIRequestContext, type APIResponse, type Page } from "./test";
+import { expect, test, type APIResponse, type Page } from "./test";
 import fc from "fast-check";
 import pg from "pg";
 import {

@@ -10,7 +10,7 @@ import { E2E_BASE_URL } from "./test-env";
 /** Chinese characters and the full-width punctuation that comes with them (，。（）：). */
 const CJK = /[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]/;
 
-/** The demo data's own names (README, db/seed.ts): stores and people, shown as they were written. */
+/** The demo data's own names (README, scripts/lib/demo-seed.ts): stores and people, shown as they were written. */
 const SEEDED_DATA = ["清风茶舍", "老街面馆", "拾页书咖", "街角鲜果", "演示顾客", "路过的顾客", "平台运营"];
 
 let pool: pg.Pool;

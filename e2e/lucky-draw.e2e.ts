@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from "./test";
+import { expect, test } from "./test";
 import { login, main, openStore, orderAndPay, register, uniqueUser } from "./pages";
 
 const PASSWORD = "draw-pass-2026";

@@ -12,8 +12,14 @@ export const LOCALE_COOKIE = "NEXT_LOCALE";
 /** Remembered for a year. */
 export const LOCALE_COOKIE_MAX_AGE = 60 * 60 * 24 * 365;
 
-/** Every date is shown in China time, whatever the server's or the browser's zone. */
+/**
+ * The platform's one time zone, whatever the server's or the browser's: every date shown, and every
+ * calendar day the rules count in (points release and expiry, the daily withdrawal limit, the
+ * dashboards, the payout export, the scheduler's daily jobs).
+ */
 export const TIME_ZONE = "Asia/Shanghai";
+/** TIME_ZONE's distance from UTC. China keeps UTC+8 all year (no daylight saving time). */
+export const TIME_ZONE_OFFSET_MS = 8 * 3_600_000;
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (locales as readonly string[]).includes(value);

@@ -1,8 +1,10 @@
 import { createTranslator } from "next-intl";
-import type { MessageParams } from "@/lib/errors";
 import type { Locale } from "./config";
 import { requestLocale } from "./locale";
 import { messages } from "./messages";
+
+/** Values for a message code's ICU arguments, e.g. `{ max: "¥1,000,000.00" }`. */
+export type MessageParams = Record<string, string | number>;
 
 /**
  * lib/ speaks in message codes, the boundary (server action, route handler, page) in words.

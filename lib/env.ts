@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 
 /**
@@ -112,7 +113,7 @@ const fields = z.object({
   PAYMENT_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /**
    * TEST ONLY, never set in a deployment: `skip-lock` makes the drain skip its queue lock, so the
-   * chaos run (`npm run chaos -- --broken-drain`) and lib/queue/broken-drain.test.ts can prove that
+   * chaos run (`npm run chaos -- --broken-drain`) and lib/queue/broken-drain.db.test.ts can prove that
    * they catch a broken drain. Unset (the default), the drain is the real one; any other value is
    * refused at start-up.
    */

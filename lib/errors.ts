@@ -1,3 +1,5 @@
+import type { MessageParams } from "@/i18n/errors";
+
 /**
  * Typed domain errors. Domain functions throw these; the action and route wrappers map them to
  * `{ error }` results and HTTP status codes, so no handler maps errors by hand.
@@ -25,8 +27,8 @@ const STATUS: Record<DomainErrorCode, number> = {
   unavailable: 503,
 };
 
-/** Values for a message code's ICU arguments, e.g. `{ max: "¥1,000,000.00" }`. */
-export type MessageParams = Record<string, string | number>;
+// Defined with the translation (i18n/ imports nothing from lib/); re-exported for lib's code.
+export type { MessageParams };
 
 /**
  * `message` is a message code: a key of messages/<locale>/errors.json such as

@@ -4,7 +4,7 @@
 // `npm run audit:ui -- --no-build` reuses the current .next/ build.
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
-import { DEMO_USERS } from "@/db/seed";
+import { DEMO_USERS } from "./lib/demo-seed";
 import { CHROMIUM, CHROMIUM_ARGS, cookieHeader, signedInContext, startProductionApp } from "./lib/production-app";
 
 const CATEGORIES = ["performance", "accessibility", "best-practices"] as const;

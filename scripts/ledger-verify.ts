@@ -1,8 +1,8 @@
 import { db, pool } from "@/db";
-import { verifyLedger } from "@/lib/ledger/verify";
+import { verifyBooks } from "@/lib/queue/verify";
 
 // Prints each invariant with its count of violations; exits non-zero on any.
-const results = await verifyLedger(db);
+const results = await verifyBooks(db);
 let bad = 0;
 for (const r of results) {
   bad += r.violations;

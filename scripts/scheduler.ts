@@ -16,14 +16,15 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { TIME_ZONE_OFFSET_MS } from "@/i18n/config";
 import { env, internalUrl } from "@/lib/env";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
-/** Asia/Shanghai is UTC+8 all year (no daylight saving time). */
-const SHANGHAI_OFFSET = 8 * 60 * MINUTE;
+/** The platform's time zone (Asia/Shanghai) keeps one offset all year. */
+const SHANGHAI_OFFSET = TIME_ZONE_OFFSET_MS;
 
 type Schedule = (after: Date) => Date;
 

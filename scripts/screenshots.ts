@@ -3,7 +3,7 @@
 // test. `npm run screenshots -- --no-build` reuses the current .next/ build.
 import fs from "node:fs";
 import path from "node:path";
-import { DEMO_STORES, DEMO_USERS } from "@/db/seed";
+import { DEMO_STORES, DEMO_USERS } from "./lib/demo-seed";
 import { root, signedInContext, startProductionApp } from "./lib/production-app";
 
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };

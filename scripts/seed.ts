@@ -1,4 +1,4 @@
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "./lib/demo-seed";
 import { databaseUrl } from "@/lib/env";
 
 const { seeded } = await seedDemo(databaseUrl());

@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import { checkDatabaseConnection } from "@/db";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/db/embedded";
 import { runMigrations } from "@/db/migrate";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "./lib/demo-seed";
 import { env } from "@/lib/env";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

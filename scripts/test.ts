@@ -1,11 +1,14 @@
-// `npm test`: the one test command. `npm test -- --unit-only` skips the build and the browser.
+// `npm test`: the one test command. `npm test -- --unit-only` is the fast loop: lint, the import
+// layers and the pure tests, with no database, no build and no browser.
 //
-// 1. A Postgres server: DATABASE_URL's server when set (CI: the local Postgres 15), else the
+// 1. Lint (`npm run lint`) and the import layers (`npm run deps`): one pass or one failure each.
+// 2. A Postgres server: DATABASE_URL's server when set (CI: the local Postgres 15), else the
 //    embedded one (db/embedded.ts).
-// 2. Vitest (unit + integration) against a fresh migrated database `freeline_test_<ts>`.
-// 3. `next build`, then Playwright against another fresh database `freeline_e2e_<ts>`, migrated and
+// 3. Vitest: the unit project (pure, in parallel) and the db project (`*.db.test.ts`, in series)
+//    against a fresh migrated database `freeline_test_<ts>`.
+// 4. `next build`, then Playwright against another fresh database `freeline_e2e_<ts>`, migrated and
 //    seeded here: Playwright's webServer starts before its globalSetup, so it cannot do it.
-// 4. Drops both databases and prints `N passed, M failed` as the last line.
+// 5. Drops both databases and prints `N passed, M failed` as the last line.
 //
 // A standalone node process: it reads process.env only to build its children's environment.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -21,6 +24,8 @@ import { E2E_SECRETS } from "@/e2e/test-env";
 import { env } from "@/lib/env";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+/** tsx's flag for running server code outside Next (modules that `import "server-only"`). */
+const SERVER_CODE = ["--import", "./scripts/lib/server-only.mjs"];
 process.chdir(root); // runMigrations and the tools resolve paths from the project root
 
 const args = process.argv.slice(2);
@@ -59,8 +64,17 @@ async function phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
 
 /** Runs a project binary with inherited stdio; resolves to its exit code. */
 function run(bin: string, binArgs: string[], childEnv: Record<string, string>): Promise<number> {
+  return runCommand(path.join(root, "node_modules", ".bin", bin), binArgs, childEnv, bin);
+}
+
+/** Runs `npm run <script>`, exactly as a developer runs it; resolves to its exit code. */
+function runScript(script: string, childEnv: Record<string, string> = {}): Promise<number> {
+  return runCommand(process.platform === "win32" ? "npm.cmd" : "npm", ["run", "--silent", script], childEnv, `npm run ${script}`);
+}
+
+function runCommand(command: string, binArgs: string[], childEnv: Record<string, string>, bin: string): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(path.join(root, "node_modules", ".bin", bin), binArgs, {
+    const child = spawn(command, binArgs, {
       stdio: "inherit",
       env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...childEnv },
     });
@@ -132,12 +146,21 @@ function tally(tool: string, code: number, ok: number, bad: number, missingRepor
   }
 }
 
-async function runVitest(url: string): Promise<void> {
-  header("unit and integration tests (vitest)");
+/** A check that counts as one pass or one failure: lint, the import layers. */
+async function runCheck(title: string, script: string): Promise<void> {
+  header(title);
+  const code = await phase(script, () => runScript(script));
+  tally(script, code, code === 0 ? 1 : 0, code === 0 ? 0 : 1, false);
+}
+
+/** Both vitest projects against `url`, or (no url) the unit project alone, with no database. */
+async function runVitest(url: string | undefined): Promise<void> {
+  header(url ? "unit and integration tests (vitest)" : "unit tests (vitest, no database)");
   const report = path.join(outDir, "vitest.json");
+  const projectArgs = url ? [] : ["--project", "unit"];
   const code = await phase("vitest", () =>
-    run("vitest", ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], {
-      DATABASE_URL: url,
+    run("vitest", ["run", ...projectArgs, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], {
+      ...(url ? { DATABASE_URL: url } : {}),
       NODE_ENV: "test",
     }),
   );
@@ -150,7 +173,7 @@ async function runE2e(): Promise<void> {
   header("e2e database (migrate + seed)");
   const url = await phase("e2e database", async () => {
     const u = await createDatabase(e2eDb);
-    const { seedDemo } = await import("@/db/seed");
+    const { seedDemo } = await import("./lib/demo-seed");
     await seedDemo(u);
     return u;
   });
@@ -186,14 +209,14 @@ async function runE2e(): Promise<void> {
 
   // Everything the journeys did through the browser must leave the books straight (SPEC I1–I8).
   header("ledger:verify on the e2e database");
-  const verifyCode = await phase("ledger:verify", () => run("tsx", ["scripts/ledger-verify.ts"], { DATABASE_URL: url }));
+  const verifyCode = await phase("ledger:verify", () => runScript("ledger:verify", { DATABASE_URL: url }));
   tally("ledger:verify", verifyCode, verifyCode === 0 ? 1 : 0, verifyCode === 0 ? 0 : 1, false);
 
   // The same build against a throwaway Postgres that is crashed and restarted: pages and routes
   // answer 503 with Retry-After while it is down, and the same process serves again by itself.
   if (interrupted) return;
   header("outage drill (Postgres crash and restart under next start)");
-  const drillCode = await phase("outage drill", () => run("tsx", ["lib/testing/outage-drill.ts", root], { NODE_ENV: "production" }));
+  const drillCode = await phase("outage drill", () => run("tsx", [...SERVER_CODE, "lib/testing/outage-drill.ts", root], { NODE_ENV: "production" }));
   tally("outage drill", drillCode, drillCode === 0 ? 1 : 0, drillCode === 0 ? 0 : 1, false);
 }
 
@@ -235,8 +258,8 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
-const started = Date.now();
-try {
+/** Everything that needs Postgres: vitest's two projects, then the build and the browser. */
+async function runDatabaseSuites(): Promise<void> {
   header("database server");
   await phase("database server", async () => {
     if (env.DATABASE_URL) {
@@ -254,8 +277,19 @@ try {
   const testUrl = await phase("test database (create + migrate)", () => createDatabase(testDb));
 
   await runVitest(testUrl);
-  if (!unitOnly && !interrupted) await runE2e();
-  else if (unitOnly && !interrupted) console.log("\n[test] --unit-only: skipping next build and the browser tests");
+  if (!interrupted) await runE2e();
+}
+
+const started = Date.now();
+try {
+  await runCheck("lint (eslint)", "lint");
+  if (!interrupted) await runCheck("import layers (dependency-cruiser)", "deps");
+  if (unitOnly) {
+    if (!interrupted) await runVitest(undefined);
+    if (!interrupted) console.log("\n[test] --unit-only: no database, no next build, no browser tests");
+  } else if (!interrupted) {
+    await runDatabaseSuites();
+  }
 } catch (err) {
   failed += 1;
   notes.push(`set-up failed: ${(err as Error).message}`);

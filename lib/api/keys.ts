@@ -1,3 +1,4 @@
+import "server-only";
 import { createHash, randomInt, timingSafeEqual } from "node:crypto";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";

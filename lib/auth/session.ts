@@ -1,8 +1,9 @@
+import "server-only";
 import { eq } from "drizzle-orm";
 import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
-import { auth } from "@/auth";
+import { auth } from "./auth-js";
 import { db } from "@/db";
 import { merchants, users, type Merchant } from "@/db/schema";
 import { DomainError } from "@/lib/errors";

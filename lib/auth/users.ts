@@ -1,9 +1,10 @@
+import "server-only";
 import { eq, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, Tx } from "@/db";
 import { users, type User } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
-import { openCustomerAccounts } from "@/lib/ledger/accounts";
+import { openCustomerAccounts } from "@/lib/ledger";
 import { hashPassword, PASSWORD_MAX, verifyPassword } from "./password";
 import { passwordProblem, type PasswordOwner } from "./password-rules";
 

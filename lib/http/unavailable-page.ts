@@ -1,3 +1,4 @@
+import "server-only";
 import { defaultLocale, isLocale, type Locale } from "@/i18n/config";
 import en from "@/messages/en/common.json";
 import zh from "@/messages/zh-CN/common.json";

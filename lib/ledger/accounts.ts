@@ -1,3 +1,4 @@
+import "server-only";
 import { and, eq, inArray, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Tx } from "@/db";
 import { accounts } from "@/db/schema";

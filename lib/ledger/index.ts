@@ -1,3 +1,5 @@
+import "server-only";
+
 export { post, postWith, validateLegs, mergeLegs, SETTLEMENT_DEBT_KINDS, type Leg, type Posting, type PostingTail, type Asset, type TxKind } from "./post";
 export {
   openCustomerAccounts,

@@ -1,5 +1,6 @@
 // Read-only ledger reports for the operator console: trial balance, account search, account
 // history and the payout export. Nothing here writes; lib/ledger/post.ts stays the only writer.
+import "server-only";
 import { sql } from "drizzle-orm";
 import { db, type Db, type Tx } from "@/db";
 import type { Account } from "@/db/schema";

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import { db, type Tx } from "@/db";
 import { merchants, queues, ruleVersions, type Merchant, type RuleVersion } from "@/db/schema";

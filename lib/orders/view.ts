@@ -1,3 +1,4 @@
+import "server-only";
 import { and, eq } from "drizzle-orm";
 import { db } from "@/db";
 import { merchants, orders, paymentRefunds, type Order } from "@/db/schema";

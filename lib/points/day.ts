@@ -1,15 +1,14 @@
 /**
- * Calendar days for the points jobs. The platform's day is the Asia/Shanghai calendar date: the
- * daily release for "2026-03-01" is the one that runs just after midnight in China on that date.
- * China has no daylight saving time, so a day is always 24 hours.
+ * Calendar days for the points jobs. The platform's day is the calendar date in its time zone
+ * (TIME_ZONE, Asia/Shanghai): the daily release for "2026-03-01" is the one that runs just after
+ * midnight in China on that date. China has no daylight saving time, so a day is always 24 hours.
  */
-
-export const PLATFORM_TIME_ZONE = "Asia/Shanghai";
+import { TIME_ZONE } from "@/i18n/config";
 
 const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 const shanghaiDate = new Intl.DateTimeFormat("en-CA", {
-  timeZone: PLATFORM_TIME_ZONE,
+  timeZone: TIME_ZONE,
   year: "numeric",
   month: "2-digit",
   day: "2-digit",

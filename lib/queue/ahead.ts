@@ -1,3 +1,4 @@
+import "server-only";
 import { sql } from "drizzle-orm";
 
 // A place in line without counting the line.

@@ -1,3 +1,4 @@
+import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { PostingTail } from "@/lib/ledger";
 import { settledEarly } from "./ahead";

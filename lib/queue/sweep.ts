@@ -1,3 +1,4 @@
+import "server-only";
 import { sql } from "drizzle-orm";
 import { unavailableReason } from "@/db/errors";
 import { inTransaction } from "@/db/transaction";

@@ -6,7 +6,7 @@ import { PLATFORM_RULES, ruleSettingsSchema, type RuleSettings } from "./setting
  * How rule settings are typed, shown and explained: percentages with up to two decimals for bps,
  * yuan with up to two decimals for fen. Integer arithmetic only; pure, so forms can use it too.
  * Messages are message codes (messages/<locale>/errors.json); the words for settings, values and
- * ranges are in i18n/rule-text.ts.
+ * ranges are in lib/rules/rule-text.ts.
  */
 
 export type Parsed = { ok: true; value: number } | { ok: false; message: string };

@@ -1,3 +1,4 @@
+import "server-only";
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { db, type Db, type Tx } from "@/db";
 import { alliances, merchants, queues, ruleVersions, type RuleVersion } from "@/db/schema";

@@ -1,4 +1,4 @@
-// Outage drill against a real production server: `npx tsx lib/testing/outage-drill.ts [appDir]`,
+// Outage drill against a real production server: `npx tsx --import ./scripts/lib/server-only.mjs lib/testing/outage-drill.ts [appDir]`,
 // where appDir holds a `next build` of this app (default: the current directory).
 //
 // Starts a throwaway Postgres (never the machine's shared one), migrates it, runs `next start` on

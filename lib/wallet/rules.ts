@@ -1,3 +1,4 @@
+import { TIME_ZONE } from "@/i18n/config";
 import { shareOf } from "@/lib/money/bps";
 
 /**
@@ -14,7 +15,7 @@ export const WITHDRAWAL_RULES = {
   /** Requests a customer may make per calendar day in China (Asia/Shanghai), whatever their outcome. */
   maxPerDay: 3,
   /** The day the daily count runs over. */
-  timeZone: "Asia/Shanghai",
+  timeZone: TIME_ZONE,
 } as const;
 
 /** The fee on a withdrawal of `amountFen`: floor(amount × feeBps / 10000). */

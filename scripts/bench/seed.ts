@@ -4,7 +4,7 @@
 import type pg from "pg";
 import type { Db } from "@/db";
 import { createApiKey } from "@/lib/api/keys";
-import { CUSTOMER_KINDS } from "@/lib/ledger/accounts";
+import { CUSTOMER_KINDS } from "@/lib/ledger";
 import { createStore } from "@/lib/merchants/store";
 import { DEFAULT_RULES } from "@/lib/rules/settings";
 import { computeShares } from "@/lib/rules/shares";

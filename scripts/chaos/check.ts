@@ -3,7 +3,8 @@
 import { drizzle } from "drizzle-orm/node-postgres";
 import type pg from "pg";
 import * as schema from "@/db/schema";
-import { verifyLedger, type InvariantResult } from "@/lib/ledger/verify";
+import type { InvariantResult } from "@/lib/ledger/verify";
+import { verifyBooks } from "@/lib/queue/verify";
 import type { RunLog } from "./record";
 
 export type CheckResult = { ledger: InvariantResult[]; acknowledged: { orders: number; leaves: number; refunds: number; withdrawals: number; decisions: number } };
@@ -13,7 +14,7 @@ async function rows<T>(db: pg.Pool, sql: string, params: unknown[] = []): Promis
 }
 
 export async function checkRun(db: pg.Pool, log: RunLog): Promise<CheckResult> {
-  const ledger = await verifyLedger(drizzle(db, { schema }));
+  const ledger = await verifyBooks(drizzle(db, { schema }));
   for (const r of ledger) {
     for (const ex of r.examples) log.violation(`ledger ${r.id}: ${r.title}`, ex);
     // examples are capped; count the rest too

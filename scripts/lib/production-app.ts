@@ -14,7 +14,7 @@ import { chromium, type BrowserContext } from "@playwright/test";
 import pg from "pg";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/db/embedded";
 import { runMigrations } from "@/db/migrate";
-import { seedDemo } from "@/db/seed";
+import { seedDemo } from "./demo-seed";
 import { env } from "@/lib/env";
 import { freePort } from "@/lib/testing/throwaway-postgres";
 

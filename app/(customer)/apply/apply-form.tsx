@@ -3,7 +3,7 @@
 import { useLocale, useTranslations } from "next-intl";
 import { useActionState } from "react";
 import { Button, Field, FormError } from "@/app/_components";
-import { ruleText } from "@/i18n/rule-text";
+import { ruleText } from "@/lib/rules/rule-text";
 import { percentInput } from "@/lib/rules/form";
 import { DEFAULT_RULES } from "@/lib/rules/settings";
 import { applyForStoreAction } from "./actions";

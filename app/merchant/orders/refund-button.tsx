@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useActionState, useId, useRef, useState } from "react";
-import { Button, Dialog, FormError, FormSuccess } from "@/app/_components";
+import { Button, Dialog, FormSuccess } from "@/app/_components";
 import type { ActionState } from "@/lib/auth/action";
 import type { EntryCounts } from "@/lib/orders/store-orders";
 import { formatFen } from "@/lib/money/format";

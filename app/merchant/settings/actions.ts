@@ -9,7 +9,7 @@ import { drainQueue } from "@/lib/queue/drain";
 import { checkRules, MERCHANT_RULE_KEYS, parsePercent, parseYuanOrZero, type Parsed } from "@/lib/rules/form";
 import { DEFAULT_RULES, PAYOUT_MODES } from "@/lib/rules/settings";
 import { changeRules } from "@/lib/rules/versions";
-import { expireStorePages } from "@/lib/merchants/store-pages";
+import { expireStorePages } from "@/lib/http/store-pages";
 
 function typed(parse: (s: string) => Parsed) {
   return z

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { Card, PageHeader } from "@/app/_components";
-import { ruleText } from "@/i18n/rule-text";
+import { ruleText } from "@/lib/rules/rule-text";
 import { requireMerchant } from "@/lib/auth/session";
 import { formatLongDateTime } from "@/lib/format/datetime";
 import { pointsPolicy } from "@/lib/points/policy";

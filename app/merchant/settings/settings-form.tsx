@@ -3,7 +3,7 @@
 import { useLocale, useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
 import { Button, Field, FormError } from "@/app/_components";
-import { ruleText } from "@/i18n/rule-text";
+import { ruleText } from "@/lib/rules/rule-text";
 import { formatFen } from "@/lib/money/format";
 import { parsePercent, parseYuanOrZero, percentInput, percentText, yuanInput, type MerchantRules } from "@/lib/rules/form";
 import { computeShares } from "@/lib/rules/shares";

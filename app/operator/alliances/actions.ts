@@ -7,7 +7,7 @@ import { validatedAction } from "@/lib/auth/action";
 import { DomainError } from "@/lib/errors";
 import { ALLIANCE_RULES, formAlliance } from "@/lib/merchants/alliances";
 import { PAYOUT_MODES } from "@/lib/rules/settings";
-import { expireStorePages } from "@/lib/merchants/store-pages";
+import { expireStorePages } from "@/lib/http/store-pages";
 import { idParam } from "@/lib/http/params";
 
 const formSchema = z.object({

@@ -5,7 +5,8 @@ import { z } from "zod";
 import { db } from "@/db";
 import { recordAudit } from "@/lib/audit/record";
 import { validatedAction } from "@/lib/auth/action";
-import { verifyLedger, type InvariantResult } from "@/lib/ledger/verify";
+import type { InvariantResult } from "@/lib/ledger/verify";
+import { verifyBooks } from "@/lib/queue/verify";
 
 export type LedgerCheck = { results: InvariantResult[]; checkedAt: string; ms: number };
 
@@ -16,7 +17,7 @@ export type LedgerCheck = { results: InvariantResult[]; checkedAt: string; ms: n
  */
 export const runLedgerCheckAction = validatedAction(z.object({}), "operator", async (_data, { viewer }): Promise<LedgerCheck> => {
   const t0 = Date.now();
-  const results = await verifyLedger(db);
+  const results = await verifyBooks(db);
   const ms = Date.now() - t0;
   const violations = results.reduce((s, r) => s + r.violations, 0);
   await recordAudit(db, {

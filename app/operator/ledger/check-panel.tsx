@@ -8,7 +8,7 @@ import { formatDateTime } from "@/lib/format/datetime";
 import { runLedgerCheckAction, type LedgerCheck } from "./actions";
 import { ledgerText } from "./labels";
 
-/** The invariant check: a button that runs verifyLedger on the server and the result per invariant. */
+/** The invariant check: a button that runs verifyBooks on the server and the result per invariant. */
 export function CheckPanel() {
   const [state, run, pending] = useActionState<ActionState<LedgerCheck>, FormData>(runLedgerCheckAction, null);
   const result = state?.ok ? state : null;

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { inTransaction } from "@/db/transaction";
 import { validatedAction } from "@/lib/auth/action";
 import { reviewApplication, reviewReasonSchema } from "@/lib/merchants/onboarding";
-import { expireStorePages } from "@/lib/merchants/store-pages";
+import { expireStorePages } from "@/lib/http/store-pages";
 import { idParam } from "@/lib/http/params";
 
 const reviewSchema = z.object({

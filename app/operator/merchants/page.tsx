@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { Badge, Card, EmptyState, PageHeader, SortableTable } from "@/app/_components";
-import { ruleText } from "@/i18n/rule-text";
+import { ruleText } from "@/lib/rules/rule-text";
 import { requireViewer } from "@/lib/auth/session";
 import { formatShortDateTime } from "@/lib/format/datetime";
 import { merchantsForOperator, type MerchantAdminRow } from "@/lib/merchants/onboarding";

@@ -1,3 +1,4 @@
+import "server-only";
 import { unstable_cache } from "next/cache";
 import { notFound } from "next/navigation";
 import { cache } from "react";
@@ -9,7 +10,7 @@ import { approvedStore, STORE_CACHE_TAG, type Store } from "@/lib/merchants/stor
 const SLUG_RE = /^[a-z0-9][a-z0-9-]{1,40}$/;
 
 // The store and its alliance change rarely (rules, approval, an alliance), and each change calls
-// expireStorePages() (lib/merchants/store-pages.ts) in its server action; the short revalidation
+// expireStorePages() (lib/http/store-pages.ts) in its server action; the short revalidation
 // bounds staleness on other instances. Orders never read from here: checkout and payment read the store from the database.
 // A store that is not found throws, so absence is never cached.
 const REVALIDATE_S = 10;

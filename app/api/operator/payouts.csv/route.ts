@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { db } from "@/db";
+import { TIME_ZONE_OFFSET_MS } from "@/i18n/config";
 import { recordAudit } from "@/lib/audit/record";
 import { csvRow, fenToYuanText } from "@/lib/csv";
 import { withAuth } from "@/lib/http/route";
@@ -13,10 +14,10 @@ const chinaDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "date.format" })
   .transform((s, ctx) => {
-    const start = new Date(`${s}T00:00:00+08:00`);
+    const start = new Date(new Date(`${s}T00:00:00Z`).getTime() - TIME_ZONE_OFFSET_MS);
     // 2026-13-01 is an Invalid Date (toISOString would throw); 2026-02-30 parses to March 2nd:
     // read the day back to catch it.
-    const back = Number.isNaN(start.getTime()) ? null : new Date(start.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const back = Number.isNaN(start.getTime()) ? null : new Date(start.getTime() + TIME_ZONE_OFFSET_MS).toISOString().slice(0, 10);
     if (back !== s) {
       ctx.addIssue({ code: "custom", message: "date.invalid" });
       return z.NEVER;

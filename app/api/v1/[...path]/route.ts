@@ -1,5 +1,5 @@
 import { ApiProblem } from "@/lib/api/problem";
-import { withPublicApi } from "@/lib/api/v1";
+import { withPublicApi } from "@/lib/http/v1";
 
 /** Any other /api/v1 path: a problem-details 404 rather than the HTML not-found page. */
 const notFound = withPublicApi((req) => {

@@ -1,5 +1,5 @@
 import { openApiDocument } from "@/lib/api/openapi";
-import { methodNotAllowed, withPublicApi } from "@/lib/api/v1";
+import { methodNotAllowed, withPublicApi } from "@/lib/http/v1";
 
 /** GET /api/v1/openapi.json: the POS API's OpenAPI 3.1 document (public). */
 export const GET = withPublicApi(() =>

@@ -1,7 +1,7 @@
 import { after } from "next/server";
 import { inTransaction } from "@/db/transaction";
 import { createPosOrder, posOrderSchema } from "@/lib/api/orders";
-import { apiJson, idempotencyKeyOf, methodNotAllowed, readJsonBody, withApiKey } from "@/lib/api/v1";
+import { apiJson, idempotencyKeyOf, methodNotAllowed, readJsonBody, withApiKey } from "@/lib/http/v1";
 import { drainQueue } from "@/lib/queue/drain";
 
 /** POST /api/v1/orders: an order paid at the counter, created and confirmed at once. */

@@ -1,5 +1,5 @@
 import { queueView } from "@/lib/api/read";
-import { methodNotAllowed, withApiKey } from "@/lib/api/v1";
+import { methodNotAllowed, withApiKey } from "@/lib/http/v1";
 
 export const dynamic = "force-dynamic";
 

@@ -12,7 +12,7 @@ import { ruleHistory, storeQueueOf } from "@/lib/rules/versions";
 import { bpsPercent } from "../../../_ui/format";
 import { RiskNotice } from "../../../_ui/risk-notice";
 import { findStore, storeOr404 } from "../store";
-import { ruleText } from "@/i18n/rule-text";
+import { ruleText } from "@/lib/rules/rule-text";
 
 export const dynamic = "force-dynamic";
 

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { entryOfMerchant } from "@/lib/api/read";
 import { idParam } from "@/lib/http/params";
 import { ApiProblem } from "@/lib/api/problem";
-import { methodNotAllowed, withApiKey } from "@/lib/api/v1";
+import { methodNotAllowed, withApiKey } from "@/lib/http/v1";
 
 export const dynamic = "force-dynamic";
 

@@ -8,8 +8,8 @@ import { createPendingOrder } from "@/lib/orders/create";
 import { markOrderPaid } from "@/lib/orders/pay";
 import { drainBatch } from "@/lib/queue/drain";
 import { DEFAULT_RULES, type RuleSettings } from "@/lib/rules/settings";
-import { createPool } from "./index";
-import * as schema from "./schema";
+import { createPool } from "@/db";
+import * as schema from "@/db/schema";
 
 /** Demo accounts; the README lists the same. */
 export const DEMO_USERS = {

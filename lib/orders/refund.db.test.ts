@@ -5,7 +5,7 @@ import { db } from "@/db";
 import { inTransaction } from "@/db/transaction";
 import { drainQueue } from "@/lib/queue/drain";
 import { leaveQueue } from "@/lib/queue/leave";
-import { balanceOf, balanceSnapshot, derivedBalance, entriesOf, makeCustomer, makeStore, placePaidOrder, releasePointsNow } from "@/lib/testing/fixtures";
+import { balanceOf, balanceSnapshot, entriesOf, makeCustomer, makeStore, placePaidOrder, releasePointsNow } from "@/lib/testing/fixtures";
 import { expectLedgerClean } from "@/lib/testing/verify";
 import { createPosOrder } from "@/lib/api/orders";
 import { paymentProvider } from "@/lib/payments";

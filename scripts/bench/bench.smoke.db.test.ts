@@ -1,6 +1,6 @@
 // The benchmark at a tiny size, end to end (it runs `next build` unless told otherwise, so it takes
 // minutes). Skipped in `npm test`: run it with
-//   FREELINE_BENCH_SMOKE=1 npx vitest run scripts/bench/bench.smoke.test.ts
+//   FREELINE_BENCH_SMOKE=1 npx vitest run scripts/bench/bench.smoke.db.test.ts
 // (add FREELINE_BENCH_SKIP_BUILD=1 to reuse an existing .next build).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -22,8 +22,8 @@ const KEYS = [
 describe.skipIf(!process.env.FREELINE_BENCH_SMOKE)("npm run bench -- --smoke", () => {
   it("runs every phase and writes bench-results.json with exactly the documented keys", () => {
     const root = path.resolve(__dirname, "../..");
-    const args = ["tsx", "scripts/bench.ts", "--smoke", ...(process.env.FREELINE_BENCH_SKIP_BUILD ? ["--skip-build"] : [])];
-    const r = spawnSync("npx", args, { cwd: root, encoding: "utf8", timeout: 600_000 });
+    const args = ["run", "bench", "--", "--smoke", ...(process.env.FREELINE_BENCH_SKIP_BUILD ? ["--skip-build"] : [])];
+    const r = spawnSync("npm", args, { cwd: root, encoding: "utf8", timeout: 600_000 });
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stdout).toMatch(/ratios to the reference/);
     const results = JSON.parse(fs.readFileSync(path.join(root, "bench-results.json"), "utf8")) as Record<string, number>;

@@ -1,6 +1,6 @@
 import { updateTag } from "next/cache";
-import { forgetCachedPages } from "@/lib/http/page-cache";
-import { STORE_CACHE_TAG } from "./store";
+import { STORE_CACHE_TAG } from "@/lib/merchants/store";
+import { forgetCachedPages } from "./page-cache";
 
 /**
  * After a change a store's public page shows (its rules, its approval, an alliance): drops what

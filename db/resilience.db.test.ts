@@ -19,7 +19,7 @@ import * as schema from "./schema";
 vi.mock("@/lib/auth/session", () => ({ getViewer: async () => null, hasRole: () => false }));
 const { withAuth } = await import("@/lib/http/route");
 const { validatedAction } = await import("@/lib/auth/action");
-const { renderProblem } = await import("@/lib/api/v1");
+const { renderProblem } = await import("@/lib/http/v1");
 const { z } = await import("zod");
 
 const url = env.DATABASE_URL!;

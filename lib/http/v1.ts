@@ -1,8 +1,8 @@
 import type { NextRequest } from "next/server";
 import type { ApiKeyPrincipal } from "@/lib/api/keys";
-import { json, withAuth, type ErrorRenderer, type RouteContext } from "@/lib/http/route";
-import { isPlainJsonContentType, parseStrictJson } from "@/lib/http/strict-json";
-import { ApiProblem, problemResponse, type ProblemCode } from "./problem";
+import { ApiProblem, problemResponse, type ProblemCode } from "@/lib/api/problem";
+import { json, withAuth, type ErrorRenderer, type RouteContext } from "./route";
+import { isPlainJsonContentType, parseStrictJson } from "./strict-json";
 
 /**
  * The POS API's route wrappers: withAuth with RFC 9457 problem details for every error, and the

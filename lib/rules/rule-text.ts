@@ -1,9 +1,9 @@
 import { createTranslator } from "next-intl";
+import type { Locale } from "@/i18n/config";
+import { messages } from "@/i18n/messages";
 import { formatFen } from "@/lib/money/format";
-import { ruleNumberText, ruleUnit } from "@/lib/rules/form";
-import { PLATFORM_RULES, type PayoutMode, type RuleSettings } from "@/lib/rules/settings";
-import type { Locale } from "./config";
-import { messages } from "./messages";
+import { ruleNumberText, ruleUnit } from "./form";
+import { PLATFORM_RULES, type PayoutMode, type RuleSettings } from "./settings";
 
 type NumericKey = Exclude<keyof RuleSettings, "payoutMode">;
 

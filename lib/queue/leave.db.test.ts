@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "@/db";
 import { inTransaction } from "@/db/transaction";
-import { balanceOf, balanceSnapshot, derivedBalance, entriesOf, makeCustomer, makeStore, placePaidOrder } from "@/lib/testing/fixtures";
+import { balanceOf, balanceSnapshot, entriesOf, makeCustomer, makeStore, placePaidOrder } from "@/lib/testing/fixtures";
 import { expectLedgerClean } from "@/lib/testing/verify";
 import { drainQueue } from "./drain";
 import { exitQuote, leaveQueue } from "./leave";

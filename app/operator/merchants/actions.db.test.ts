@@ -14,7 +14,7 @@ vi.mock("@/lib/auth/session", async (importOriginal) => {
   const real = await importOriginal<typeof import("@/lib/auth/session")>();
   return { ...real, getViewer: async () => session.viewer };
 });
-vi.mock("@/auth", () => ({ auth: async () => null }));
+vi.mock("@/lib/auth/auth-js", () => ({ auth: async () => null }));
 vi.mock("next/cache", () => ({ revalidatePath: () => {}, updateTag: () => {} }));
 
 const { reviewApplicationAction } = await import("./actions");
