@@ -64,7 +64,7 @@ export default defineConfig({
   webServer: {
     // The app and, beside it as under `npm start`, the durable job runner (refunds reach the
     // provider through it). Both are in the command's process group, which Playwright stops.
-    command: `sh -c 'node_modules/.bin/tsx scripts/worker.ts & exec node node_modules/next/dist/bin/next start -p ${E2E_PORT}'`,
+    command: `sh -c 'node_modules/.bin/tsx --import ./scripts/lib/server-only.mjs scripts/worker.ts & exec node node_modules/next/dist/bin/next start -p ${E2E_PORT}'`,
     url: `${E2E_BASE_URL}/`,
     reuseExistingServer: false,
     timeout: 120_000,

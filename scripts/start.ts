@@ -107,7 +107,7 @@ function run(bin: string, args: string[], childEnv: NodeJS.ProcessEnv): Promise<
  */
 function startWorkerChild(childEnv: NodeJS.ProcessEnv): void {
   if (shuttingDown) return;
-  const w = spawn(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/worker.ts"], { stdio: "inherit", env: childEnv });
+  const w = spawn(path.join(root, "node_modules", ".bin", "tsx"), ["--import", "./scripts/lib/server-only.mjs", "scripts/worker.ts"], { stdio: "inherit", env: childEnv });
   worker = w;
   w.on("error", (err) => console.error(`[start] could not run the worker: ${err.message}`));
   w.on("close", (code, signal) => {

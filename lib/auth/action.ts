@@ -6,7 +6,7 @@ import type { Locale } from "@/i18n/config";
 import { translateError } from "@/i18n/errors";
 import { requestLocale } from "@/i18n/locale";
 import { isDomainError, type MessageParams } from "@/lib/errors";
-import { hasUnstorableText } from "@/lib/http/strict-json";
+import { hasUnstorableText } from "@/lib/format/unstorable-text";
 import { getViewer, hasRole, type Role, type Viewer } from "./session";
 
 /**

@@ -14,7 +14,6 @@ const BASE = "http://freeline.invalid";
 function isLocalPath(s: string): boolean {
   if (s.length === 0 || s.length > 2048) return false;
   if (!s.startsWith("/") || s.startsWith("//") || s.startsWith("/\\")) return false;
-  // eslint-disable-next-line no-control-regex
   return !/[\u0000-\u001f\u007f\\]/.test(s);
 }
 

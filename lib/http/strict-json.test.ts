@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { firstDuplicateKey, hasUnstorableText, isPlainJsonContentType, parseStrictJson } from "./strict-json";
+import { hasUnstorableText } from "@/lib/format/unstorable-text";
+import { firstDuplicateKey, isPlainJsonContentType, parseStrictJson } from "./strict-json";
 
 const storable = (x: unknown): boolean =>
   typeof x === "string"

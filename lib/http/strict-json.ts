@@ -1,3 +1,4 @@
+import { hasUnstorableText } from "@/lib/format/unstorable-text";
 /**
  * JSON as the POS API reads it: what JSON.parse accepts, minus two things it lets through.
  *
@@ -11,14 +12,6 @@
 export type JsonProblem = { path: string; message: string };
 
 export type StrictJsonResult = { ok: true; value: unknown } | { ok: false; problem: JsonProblem };
-
-/** A NUL, or a surrogate that is not half of a pair. */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/** Whether a string holds a NUL or a lone surrogate. */
-export function hasUnstorableText(s: string): boolean {
-  return UNSTORABLE.test(s);
-}
 
 const at = (path: string, key: string | number) =>
   typeof key === "number" ? `${path}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? (path ? `${path}.${key}` : key) : `${path}[${JSON.stringify(key)}]`;

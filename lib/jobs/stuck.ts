@@ -1,3 +1,4 @@
+import "server-only";
 import { sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
 import { recordAudit } from "@/lib/audit/record";

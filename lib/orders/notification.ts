@@ -1,3 +1,4 @@
+import "server-only";
 import { inTransaction } from "@/db/transaction";
 import { isDomainError } from "@/lib/errors";
 import type { PaymentEvent, PaymentProvider } from "@/lib/payments";

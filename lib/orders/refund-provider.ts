@@ -1,3 +1,4 @@
+import "server-only";
 import { sql } from "drizzle-orm";
 import { db, type Tx } from "@/db";
 import { inTransaction } from "@/db/transaction";

@@ -1,3 +1,4 @@
+import "server-only";
 import { env, publicUrl } from "@/lib/env";
 import { pemBlocks, pemOrFile } from "./pem";
 import type { AlipayConfig } from "./alipay/provider";

@@ -1,3 +1,4 @@
+import "server-only";
 import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
 import { createAlipayProvider } from "./alipay/provider";

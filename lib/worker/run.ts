@@ -1,3 +1,4 @@
+import "server-only";
 import { run, type Runner } from "graphile-worker";
 import { taskList, type TaskDeps } from "./tasks";
 

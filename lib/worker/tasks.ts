@@ -1,3 +1,4 @@
+import "server-only";
 import type { Task } from "graphile-worker";
 import { parseJobPayload, type JobName } from "@/lib/jobs";
 import { sendRefund, type ProviderFor } from "@/lib/orders/refund-provider";

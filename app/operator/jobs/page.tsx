@@ -9,7 +9,7 @@ import { listStuckJobs } from "@/lib/jobs/stuck";
 import { refundsNeedingAttention } from "@/lib/orders/store-orders";
 import { retryRefundAction } from "../orders/actions";
 import { retryJobAction } from "./actions";
-import { RetryButton } from "./retry-button";
+import { RetryButton } from "../_components/retry-button";
 
 export const dynamic = "force-dynamic";
 export async function generateMetadata(): Promise<Metadata> {

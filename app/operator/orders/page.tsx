@@ -7,7 +7,7 @@ import { requireViewer } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format/datetime";
 import { normalizeOrderNo, orderByNo, type OrderDetail, type OrderEntry, type RefundStatus } from "@/lib/orders/store-orders";
 import { isSimulated } from "@/lib/payments";
-import { RetryButton } from "../jobs/retry-button";
+import { RetryButton } from "../_components/retry-button";
 import { retryRefundAction } from "./actions";
 import { OperatorRefundForm } from "./refund-form";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { createPrivateKey } from "node:crypto";
 import { AlipaySdk } from "alipay-sdk";
 import { DomainError } from "@/lib/errors";

@@ -1,3 +1,4 @@
+import "server-only";
 import { X509Certificate, type KeyObject } from "node:crypto";
 import { Aes, Formatter, Rsa, Wechatpay } from "wechatpay-axios-plugin";
 import { z } from "zod";
