@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { db } from "@/db";
 import { queueGauge } from "@/lib/merchants/store";
-import { aheadLateral } from "@/lib/queue/ahead";
+import { aheadLateral, placeInLine } from "@/lib/queue/ahead";
 
 /** `GET /api/v1/queue`: the store's pool against the head of its queue. */
 export type QueueView = {
@@ -81,7 +81,7 @@ export async function entryOfMerchant(merchantId: number, entryId: number): Prom
     status: r.status,
     paid_kind: r.paid_kind,
     target_fen: target,
-    position: waiting ? Number(r.ahead_n ?? 0) + 1 : null,
+    position: placeInLine(r.status, r.ahead_n),
     ahead_fen: aheadFen,
     needed_fen: aheadFen === null ? null : Math.max(0, aheadFen + target - pool),
     pool_fen: pool,

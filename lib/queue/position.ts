@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import { db } from "@/db";
-import { aheadLateral } from "./ahead";
+import { aheadLateral, placeInLine } from "./ahead";
 
 export type EntryProgress = {
   id: number;
@@ -83,7 +83,7 @@ function toProgress(r: Row): EntryProgress {
     paidKind: r.paid_kind,
     createdAt: new Date(r.created_at),
     settledAt: r.settled_at ? new Date(r.settled_at) : null,
-    position: waiting ? Number(r.ahead_n ?? 0) + 1 : null,
+    position: placeInLine(r.status, r.ahead_n),
     aheadFen,
     neededFen: waiting ? Math.max(0, span - pool) : null,
     poolFen: pool,
