@@ -22,6 +22,7 @@ export const CLIENT_NAMESPACES = [
   "customer.apply.form",
   "customer.leave",
   "customer.live",
+  "customer.order.freed",
   "customer.password.form",
   "customer.pay",
   "customer.store.form",

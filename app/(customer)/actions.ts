@@ -8,7 +8,9 @@ import { validatedAction } from "@/lib/auth/action";
 import { DomainError } from "@/lib/errors";
 import { approvedStore } from "@/lib/merchants/store";
 import { parseYuan } from "@/lib/money/parse";
+import { customerBalances } from "@/lib/customers/summary";
 import { createPendingOrder } from "@/lib/orders/create";
+import { pointsForAmount } from "@/lib/rules/preview";
 import { checkOrderRate } from "@/lib/orders/rate-limit";
 import { customerOrder } from "@/lib/orders/view";
 import { confirmDevPayment } from "@/lib/payments/dev";
@@ -26,6 +28,8 @@ const createOrderSchema = z.object({
     .regex(/^\d{0,9}$/, "points.wholeNumber")
     .optional()
     .transform((v) => (v ? Number(v) : 0)),
+  // The order form's "use my points" switch: redeem what is available, as its preview showed.
+  usePoints: z.literal("on", "points.wholeNumber").optional(),
   idempotencyKey: z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, "form.refresh"),
 });
 
@@ -38,13 +42,14 @@ export const createOrderAction = validatedAction(createOrderSchema, "any", async
   const amount = parseYuan(input.amount);
   if (!amount.ok) throw new DomainError("invalid_input", amount.message, "amount", amount.params);
   const store = await approvedStore(db, { slug: input.slug });
+  const points = input.usePoints ? pointsForAmount(amount.fen, (await customerBalances(viewer.userId)).pointsAvailable) : input.points;
   const { order } = await inTransaction(async (tx) => {
     await checkOrderRate(tx, viewer.userId, input.idempotencyKey);
     return createPendingOrder(tx, {
       customerId: viewer.userId,
       merchantId: store.merchant.id,
       amountFen: amount.fen,
-      pointsUsed: input.points,
+      pointsUsed: points,
       idempotencyKey: input.idempotencyKey,
       provider: "dev",
     }, store);

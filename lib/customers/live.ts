@@ -4,7 +4,8 @@ import { customerBalances } from "./summary";
 /** A waiting entry as the live /me view shows it. */
 export type LiveEntry = Pick<
   EntryProgress,
-  "id" | "queueId" | "queueName" | "targetFen" | "position" | "aheadFen" | "neededFen" | "poolFen" | "progressBps"
+  | "id" | "queueId" | "queueName" | "payoutMode" | "orderNo" | "targetFen" | "position" | "aheadFen" | "neededFen" | "coveredFen"
+  | "poolFen" | "progressBps"
 >;
 /** An entry the queue has paid: what the celebration needs. */
 export type LivePayout = { id: number; queueName: string; targetFen: number; paidKind: EntryProgress["paidKind"] };
@@ -24,12 +25,34 @@ export function toCustomerLive(entries: EntryProgress[], walletFen: number): Cus
   return {
     waiting: entries
       .filter((e) => e.status === "waiting")
-      .map(({ id, queueId, queueName, targetFen, position, aheadFen, neededFen, poolFen, progressBps }) => ({
-        id, queueId, queueName, targetFen, position, aheadFen, neededFen, poolFen, progressBps,
+      .map(({ id, queueId, queueName, payoutMode, orderNo, targetFen, position, aheadFen, neededFen, coveredFen, poolFen, progressBps }) => ({
+        id, queueId, queueName, payoutMode, orderNo, targetFen, position, aheadFen, neededFen, coveredFen, poolFen, progressBps,
       })),
     paid: entries
       .filter((e) => e.status === "paid")
       .map(({ id, queueName, targetFen, paidKind }) => ({ id, queueName, targetFen, paidKind })),
     walletFen,
   };
+}
+
+/** The waiting entries of one order, as /me shows them: one group per order, not a card per unit. */
+export type OrderGroup = { orderNo: string; queueName: string; entries: LiveEntry[]; totalFen: number };
+
+/**
+ * Groups waiting entries by order, the next to be freed first: the group whose first entry still
+ * needs least (in one queue that is the one further ahead), then by place; inside a group, in
+ * place order.
+ */
+export function groupByOrder(waiting: LiveEntry[]): OrderGroup[] {
+  const groups = new Map<string, OrderGroup>();
+  for (const e of [...waiting].sort((a, b) => (a.position ?? 0) - (b.position ?? 0))) {
+    const g = groups.get(e.orderNo) ?? { orderNo: e.orderNo, queueName: e.queueName, entries: [], totalFen: 0 };
+    g.entries.push(e);
+    g.totalFen += e.targetFen;
+    groups.set(e.orderNo, g);
+  }
+  const first = (g: OrderGroup) => g.entries[0]!;
+  return [...groups.values()].sort(
+    (a, b) => (first(a).neededFen ?? 0) - (first(b).neededFen ?? 0) || (first(a).position ?? 0) - (first(b).position ?? 0),
+  );
 }

@@ -1,11 +1,13 @@
 import { type SQL, sql } from "drizzle-orm";
 import { db } from "@/db";
 import { aheadLateral, placeInLine } from "./ahead";
+import { entryStanding } from "./progress";
 
 export type EntryProgress = {
   id: number;
   queueId: number;
   queueName: string;
+  payoutMode: "auto" | "manual";
   orderNo: string;
   targetFen: number;
   status: "waiting" | "paid" | "left" | "cancelled";
@@ -18,8 +20,10 @@ export type EntryProgress = {
   aheadFen: number | null;
   /** aheadFen + target − pool, at least 0. */
   neededFen: number | null;
+  /** The part of the target the pool holds beyond the entries ahead (./progress.ts). */
+  coveredFen: number | null;
   poolFen: number;
-  /** 0..10000: how much of (ahead + target) the pool already holds. */
+  /** 0..10000: coveredFen against the target; only moves forwards while the entry waits. */
   progressBps: number;
 };
 
@@ -27,6 +31,7 @@ type Row = {
   id: number;
   queue_id: number;
   queue_name: string;
+  payout_mode: EntryProgress["payoutMode"];
   order_no: string;
   target_fen: number;
   status: EntryProgress["status"];
@@ -46,7 +51,7 @@ type Row = {
 export function customerEntriesQuery(customerId: number, opts: { limit?: number; orderId?: number } = {}): SQL {
   const limit = Math.min(opts.limit ?? 100, 500);
   return sql`
-    select e.id, e.queue_id, q.name as queue_name, o.order_no, e.target_fen, e.status, e.paid_kind,
+    select e.id, e.queue_id, q.name as queue_name, q.payout_mode, o.order_no, e.target_fen, e.status, e.paid_kind,
            e.created_at, e.settled_at, p.balance as pool, a.ahead_n, a.ahead_fen
     from queue_entries e
     join queues q on q.id = e.queue_id
@@ -71,12 +76,12 @@ function toProgress(r: Row): EntryProgress {
   const target = Number(r.target_fen);
   const pool = Number(r.pool);
   const waiting = r.status === "waiting";
-  const aheadFen = waiting ? Number(r.ahead_fen ?? 0) : null;
-  const span = aheadFen === null ? 0 : aheadFen + target;
+  const standing = waiting ? entryStanding({ aheadFen: Number(r.ahead_fen ?? 0), targetFen: target, poolFen: pool }) : null;
   return {
     id: Number(r.id),
     queueId: Number(r.queue_id),
     queueName: r.queue_name,
+    payoutMode: r.payout_mode,
     orderNo: r.order_no,
     targetFen: target,
     status: r.status,
@@ -84,9 +89,10 @@ function toProgress(r: Row): EntryProgress {
     createdAt: new Date(r.created_at),
     settledAt: r.settled_at ? new Date(r.settled_at) : null,
     position: placeInLine(r.status, r.ahead_n),
-    aheadFen,
-    neededFen: waiting ? Math.max(0, span - pool) : null,
+    aheadFen: standing?.aheadFen ?? null,
+    neededFen: standing?.neededFen ?? null,
+    coveredFen: standing?.coveredFen ?? null,
     poolFen: pool,
-    progressBps: !waiting ? (r.status === "paid" ? 10_000 : 0) : span === 0 ? 0 : Math.min(10_000, Math.floor((pool * 10_000) / span)),
+    progressBps: standing ? standing.progressBps : r.status === "paid" ? 10_000 : 0,
   };
 }

@@ -5,10 +5,12 @@ import { Card, EmptyState, Money } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
 import { isDomainError } from "@/lib/errors";
 import { formatFen } from "@/lib/money/format";
+import { freedByPayment } from "@/lib/orders/freed";
 import { customerOrder } from "@/lib/orders/view";
 import { customerEntries } from "@/lib/queue/position";
 import { EntryStatusBadge } from "../../_ui/entry-status";
 import { RiskNotice } from "../../_ui/risk-notice";
+import { FreedList } from "./freed-list";
 
 export const dynamic = "force-dynamic";
 
@@ -24,7 +26,13 @@ export default async function OrderResultPage({ params }: { params: Promise<{ or
     if (isDomainError(e) && e.code === "not_found") notFound();
     throw e;
   });
-  const entries = order.status === "pending" ? [] : (await customerEntries(viewer.userId, { orderId: order.id })).reverse();
+  const [entries, freed] =
+    order.status === "pending"
+      ? [[], null]
+      : await Promise.all([
+          customerEntries(viewer.userId, { orderId: order.id }).then((e) => e.reverse()),
+          freedByPayment(viewer.userId, order.id),
+        ]);
   const [t, ts] = await Promise.all([getTranslations("customer.order"), getTranslations("customer.shared")]);
 
   return (
@@ -55,6 +63,7 @@ export default async function OrderResultPage({ params }: { params: Promise<{ or
         </Card>
       ) : (
         <>
+          {freed ? <FreedList orderNo={order.orderNo} initial={freed} /> : null}
           <Card title={t("summary")}>
             <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
               <dt className="text-muted">{t("cash")}</dt>

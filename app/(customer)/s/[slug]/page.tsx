@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { Card, Money } from "@/app/_components";
+import { MAX_ORDER_FEN } from "@/db/schema/orders";
 import { getViewer } from "@/lib/auth/session";
 import { customerBalances } from "@/lib/customers/summary";
 import { loginPath } from "@/lib/auth/next-path";
@@ -49,7 +50,20 @@ export default async function StorePage({ params }: Props) {
 
       <Card title={t("order.title")}>
         {viewer ? (
-          <OrderForm slug={slug} idempotencyKey={randomUUID()} availablePoints={balances?.pointsAvailable ?? 0} />
+          <OrderForm
+            slug={slug}
+            idempotencyKey={randomUUID()}
+            availablePoints={balances?.pointsAvailable ?? 0}
+            rule={{
+              rebateBps: r.rebateBps,
+              platformFeeBps: r.platformFeeBps,
+              pointsBps: r.pointsBps,
+              freeBps: r.freeBps,
+              unitCapFen: r.unitCapFen,
+              minOrderFen: r.minOrderFen,
+            }}
+            maxFen={MAX_ORDER_FEN}
+          />
         ) : (
           <p className="text-sm">
             {t.rich("order.signIn", {
