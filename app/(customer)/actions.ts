@@ -1,6 +1,6 @@
 "use server";
 
-import { redirect } from "next/navigation";
+import { redirect, RedirectType } from "next/navigation";
 import { z } from "zod";
 import { db } from "@/db";
 import { inTransaction } from "@/db/transaction";
@@ -57,11 +57,14 @@ export const createOrderAction = validatedAction(createOrderSchema, "any", async
   return { orderNo: order.orderNo, next: order.status === "pending" ? `/pay/${order.orderNo}` : `/orders/${order.orderNo}` };
 });
 
-/** Confirms the simulated payment through the dev provider's signed webhook. */
+/**
+ * Confirms the simulated payment through the dev provider's signed webhook. The result page
+ * replaces the pay page in the history, so Back after paying does not bring back a live 确认支付.
+ */
 export const confirmPaymentAction = validatedAction(z.object({ orderNo }), "any", async (input, { viewer }) => {
   const order = await customerOrder(viewer.userId, input.orderNo);
   if (order.status === "pending") {
     await confirmDevPayment({ orderNo: order.orderNo, cashFen: order.cashFen });
   }
-  redirect(`/orders/${order.orderNo}`);
+  redirect(`/orders/${order.orderNo}`, RedirectType.replace);
 });

@@ -6,7 +6,8 @@ import { useTranslations } from "next-intl";
 import { useEffect, useId, useRef, useState } from "react";
 import { Button, Dialog, EmptyState, Money, ProgressBar, Toast } from "@/app/_components";
 import { useLiveJson } from "@/app/_components/use-live-json";
-import { groupByOrder, type CustomerLive, type LiveEntry, type LivePayout, type OrderGroup } from "@/lib/customers/live";
+import { groupByOrder, type OrderGroup } from "@/lib/customers/groups";
+import type { CustomerLive, LiveEntry, LivePayout } from "@/lib/customers/live";
 import { formatFen } from "@/lib/money/format";
 import { LeaveDialog } from "./leave-dialog";
 

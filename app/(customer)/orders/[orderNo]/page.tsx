@@ -75,7 +75,7 @@ export default async function OrderResultPage({ params }: { params: Promise<{ or
                 </>
               ) : null}
               <dt className="text-muted">{t("pointsEarned")}</dt>
-              <dd data-testid="points-earned">{t("pointsEarnedValue", { points: String(order.pointsEarned) })}</dd>
+              <dd data-testid="points-earned">{t("pointsEarnedValue", { points: String(order.pointsEarned), amount: formatFen(order.pointsEarned) })}</dd>
             </dl>
           </Card>
           <Card title={t("queue")}>

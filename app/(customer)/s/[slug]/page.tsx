@@ -8,6 +8,7 @@ import { getViewer } from "@/lib/auth/session";
 import { customerBalances } from "@/lib/customers/summary";
 import { loginPath } from "@/lib/auth/next-path";
 import { queueGauge } from "@/lib/merchants/store";
+import { formatFen } from "@/lib/money/format";
 import { computeShares } from "@/lib/rules/shares";
 import { bpsPercent } from "../../_ui/format";
 import { RiskNotice } from "../../_ui/risk-notice";
@@ -97,6 +98,7 @@ export default async function StorePage({ params }: Props) {
             {t.rich("summary.example", {
               rebate: () => <Money fen={example.rebateFen} />,
               points: example.pointsEarned,
+              pointsAmount: formatFen(example.pointsEarned),
               pool: () => <Money fen={example.poolFen} />,
             })}
           </li>

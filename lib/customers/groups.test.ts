@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { groupByOrder, type LiveEntry } from "./live";
+import { groupByOrder } from "./groups";
+import type { LiveEntry } from "./live";
 
 function entry(id: number, orderNo: string, position: number, neededFen: number, queueName = "Q"): LiveEntry {
   return {
