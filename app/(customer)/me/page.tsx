@@ -39,7 +39,7 @@ export default async function MePage() {
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h1 className="min-w-0 break-words text-2xl font-semibold text-ink">{viewer.displayName}</h1>
         <div className="flex items-center gap-2">
-          <Link href="/me/password" className="inline-flex h-11 items-center px-1 text-sm font-medium text-brand-700 underline">
+          <Link href="/me/password" className="inline-flex h-11 min-w-11 items-center px-1 text-sm font-medium text-brand-700 underline">
             {tp("link")}
           </Link>
           <LogoutButton />

@@ -99,8 +99,8 @@ export default async function OrderResultPage({ params }: { params: Promise<{ or
       )}
       <RiskNotice />
       <div className="flex gap-4 text-sm">
-        <Link className="font-medium text-brand-700 underline" href="/me">{t("myQueue")}</Link>
-        <Link className="font-medium text-brand-700 underline" href={`/s/${order.storeSlug}`}>{t("backToStore")}</Link>
+        <Link className="inline-flex min-h-11 min-w-11 items-center font-medium text-brand-700 underline" href="/me">{t("myQueue")}</Link>
+        <Link className="inline-flex min-h-11 min-w-11 items-center font-medium text-brand-700 underline" href={`/s/${order.storeSlug}`}>{t("backToStore")}</Link>
       </div>
     </div>
   );

@@ -104,7 +104,7 @@ export default async function StorePage({ params }: Props) {
           </li>
         </ul>
         <RiskNotice className="mt-3" />
-        <Link className="mt-2 inline-block text-sm font-medium text-brand-700 underline" href={`/s/${slug}/rules`}>{t("summary.fullRules")}</Link>
+        <Link className="mt-1 inline-flex min-h-11 min-w-11 items-center text-sm font-medium text-brand-700 underline" href={`/s/${slug}/rules`}>{t("summary.fullRules")}</Link>
       </Card>
     </div>
   );
