@@ -41,6 +41,9 @@ export default defineConfig({
   timeout: 240_000,
   expect: { timeout: 10_000 },
   use: {
+    // The journeys are a Chinese phone's: its browser asks for Chinese (Accept-Language), which a
+    // visitor without the language cookie is served. English journeys set the cookie or an en locale.
+    locale: "zh-CN",
     // localhost, not 127.0.0.1: the auth cookies are issued for the host the app sees.
     baseURL: E2E_BASE_URL,
     headless: true,

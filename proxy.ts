@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { RETRY_AFTER_SECONDS } from "@/db/errors";
 import { databaseAvailable } from "@/db/health";
-import { defaultLocale, isLocale, LOCALE_COOKIE } from "@/i18n/config";
+import { LOCALE_COOKIE, resolveLocale } from "@/i18n/config";
 import { isTheme, THEME_COOKIE } from "@/app/_components/theme";
 import { PATH_HEADER } from "@/lib/auth/next-path";
 import { env, internalUrl, publicOrigin } from "@/lib/env";
@@ -97,7 +97,7 @@ export async function proxy(request: NextRequest) {
   }
 
   if (!request.headers.has("next-action") && !(await databaseAvailable())) {
-    const page = unavailablePage(request.cookies.get(LOCALE_COOKIE)?.value, nonce);
+    const page = unavailablePage(resolveLocale(request.cookies.get(LOCALE_COOKIE)?.value, request.headers.get("accept-language")), nonce);
     return withSecurityHeaders(
       new NextResponse(page.html, {
         status: 503,
@@ -113,14 +113,15 @@ export async function proxy(request: NextRequest) {
   }
 
   if (production && request.headers.get(FILL_HEADER) !== fillToken() && cacheablePageRequest({ method: request.method, pathname, search, headers: request.headers, anonymous: !hasSession })) {
-    // The page reads only the language and the theme; a value the app would ignore is left out of
-    // both the key and the fill, as the render falls back to the default for it too.
-    const locale = request.cookies.get(LOCALE_COOKIE)?.value;
+    // The page reads only the language and the theme. The language is resolved here as the page
+    // would (cookie, else Accept-Language, else Chinese) and the fill asks for it by cookie; a theme
+    // the app would ignore is left out of both the key and the fill.
+    const l = resolveLocale(request.cookies.get(LOCALE_COOKIE)?.value, request.headers.get("accept-language"));
     const theme = request.cookies.get(THEME_COOKIE)?.value;
-    const [l, t] = [isLocale(locale) ? locale : undefined, isTheme(theme) ? theme : undefined];
+    const t = isTheme(theme) ? theme : undefined;
     const found = await cachedPage(
-      `${pathname}|${l ?? defaultLocale}|${t ?? ""}`,
-      fillFromSelf(pathname, [l && `${LOCALE_COOKIE}=${l}`, t && `${THEME_COOKIE}=${t}`]),
+      `${pathname}|${l}|${t ?? ""}`,
+      fillFromSelf(pathname, [`${LOCALE_COOKIE}=${l}`, t && `${THEME_COOKIE}=${t}`]),
     );
     if (found) {
       const headers = new Headers(found.page.headers);

@@ -4,9 +4,9 @@ import { NextIntlClientProvider } from "next-intl";
 import { getLocale, getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { LocaleSwitcher } from "@/app/_components/locale-switcher";
+import { TabBar } from "@/app/_components/tab-bar";
 import { requestTheme } from "@/app/_components/theme";
 import { ThemeToggle } from "@/app/_components/theme-toggle";
-import { logout } from "@/app/(auth)/actions";
 import { isLocale, defaultLocale } from "@/i18n/config";
 import { clientMessages } from "@/i18n/client-messages";
 import { getViewer, type Role } from "@/lib/auth/session";
@@ -37,21 +37,25 @@ export const viewport: Viewport = {
 async function TopBar() {
   const [viewer, t] = await Promise.all([getViewer(), getTranslations("common.topBar")]);
   const roleLink = viewer ? ROLE_LINKS[viewer.role] : null;
-  const link = "shrink-0 whitespace-nowrap rounded-lg px-2 py-1.5 text-sm font-medium text-brand-800 hover:bg-brand-50 sm:px-2.5";
+  // Every link and button is at least 44 × 44 px (a thumb's reach). On a 360 px phone the row holds
+  // the brand, the console link, the language and the theme: 我的 and signing out live in the tab
+  // bar and on /me there, and 注册 on the sign-in page.
+  const link =
+    "inline-flex h-11 min-w-11 shrink-0 items-center justify-center whitespace-nowrap rounded-lg px-2 text-sm font-medium text-brand-800 hover:bg-brand-50 sm:px-2.5";
   return (
     <header className="sticky top-0 z-10 border-b border-line bg-surface/95 backdrop-blur">
-      <nav aria-label={t("nav")} className="mx-auto flex h-14 max-w-5xl items-center gap-2 px-4">
-        <Link href="/" className="mr-auto flex min-w-0 items-center gap-2 font-semibold text-brand-700">
+      <nav aria-label={t("nav")} className="mx-auto flex h-14 max-w-5xl items-center gap-1 px-3 sm:gap-2 sm:px-4">
+        <Link href="/" className="mr-auto flex h-11 shrink-0 items-center gap-2 font-semibold text-brand-700" data-testid="brand">
           <span aria-hidden="true" className="inline-block size-6 shrink-0 rounded-lg bg-brand-600" />
-          {/* On a phone the signed-in links need the room: the brand keeps its name, the tagline waits for wider screens. */}
-          <span className="truncate">
+          {/* The brand keeps its whole name; the tagline waits for wider screens. */}
+          <span className="whitespace-nowrap">
             {t("brand")}
-            <span className="hidden sm:inline"> {t("tagline")}</span>
+            <span className="hidden md:inline"> {t("tagline")}</span>
           </span>
         </Link>
         {viewer ? (
           <>
-            <span className="hidden max-w-[10rem] truncate text-sm text-muted sm:inline" title={viewer.displayName}>
+            <span className="hidden max-w-[10rem] truncate text-sm text-muted md:inline" title={viewer.displayName}>
               {viewer.displayName}
             </span>
             {roleLink ? (
@@ -59,21 +63,19 @@ async function TopBar() {
                 {t(roleLink.label)}
               </Link>
             ) : null}
-            <Link href="/me" className={link}>
+            <Link href="/me" className={`${link} max-sm:hidden`}>
               {t("me")}
             </Link>
-            <form action={logout}>
-              <button type="submit" className="shrink-0 whitespace-nowrap rounded-lg px-2 py-1.5 text-sm text-muted hover:bg-gray-100 sm:px-2.5">
-                {t("logout")}
-              </button>
-            </form>
           </>
         ) : (
           <>
             <Link href="/login" className={link}>
               {t("login")}
             </Link>
-            <Link href="/register" className="rounded-lg bg-accent px-3 py-1.5 text-sm font-medium text-white hover:bg-accent-strong">
+            <Link
+              href="/register"
+              className="inline-flex h-11 items-center rounded-lg bg-accent px-3 text-sm font-medium text-white hover:bg-accent-strong max-sm:hidden"
+            >
               {t("register")}
             </Link>
           </>
@@ -93,7 +95,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         {/* Only what client components translate goes to the browser (i18n/client-messages.ts). */}
         <NextIntlClientProvider messages={clientMessages(isLocale(locale) ? locale : defaultLocale)}>
           <TopBar />
-          <main className="mx-auto w-full max-w-5xl px-4 pt-4 pb-[calc(2rem+env(safe-area-inset-bottom))] sm:pt-6">{children}</main>
+          {/* On phones the tab bar covers the bottom 56 px: the page ends above it. */}
+          <main className="mx-auto w-full max-w-5xl px-4 pt-4 pb-[calc(5.5rem+env(safe-area-inset-bottom))] sm:pt-6 sm:pb-8">{children}</main>
+          <TabBar />
         </NextIntlClientProvider>
       </body>
     </html>

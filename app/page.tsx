@@ -48,7 +48,7 @@ export default async function HomePage() {
       {/* ───── end of store list ───── */}
       {viewer?.role === "operator" ? null : (
         <p className="text-center text-sm">
-          <Link href="/apply" className="text-brand-700 underline">
+          <Link href="/apply" className="inline-flex min-h-11 min-w-11 items-center text-brand-700 underline">
             {t("apply")}
           </Link>
         </p>

@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import { expect, test, type Browser } from "./test";
-import { login, main, register, uniqueUser } from "./pages";
+import { login, logout, main, register, uniqueUser } from "./pages";
 
 // Each journey comes from an address of its own (the e2e server trusts X-Forwarded-For, as behind
 // one proxy), so its wrong passwords never lock the address the other journeys share.
@@ -22,8 +22,7 @@ test("five wrong passwords lock the name for 15 minutes, with the same message w
   const page = await pageFrom(browser);
   const real = uniqueUser("thr");
   await register(page, real, "throttle-pass-2026", "/me");
-  await page.getByRole("button", { name: "退出登录" }).click();
-  await expect(page.getByRole("link", { name: "登录" })).toBeVisible();
+  await logout(page);
 
   for (const name of [real, uniqueUser("ghost")]) {
     await page.goto("/login");
@@ -84,8 +83,7 @@ test("every login issues a fresh session, and logging out kills every token issu
   expect(second.value).not.toBe(first.value);
 
   // Logging out on the first device ends the second device's session as well.
-  await page.getByRole("button", { name: "退出登录" }).click();
-  await expect(page.getByRole("link", { name: "登录" })).toBeVisible();
+  await logout(page);
   await other.goto("/me");
   await expect(other).toHaveURL(/\/login\?next=%2Fme/);
 

@@ -42,6 +42,8 @@ const ROUTES: Record<string, Partial<Record<Method, RouteAccess>>> = {
   "/api/health": { GET: "public" },
   "/api/me/live": { GET: ["customerA", "customerB", "merchantX", "merchantY", "operator"] },
   "/api/operator/payouts.csv": { GET: ["operator"] },
+  // Any signed-in user, for their own order only: another's order number is a 404, not a 403.
+  "/api/orders/[orderNo]/freed": { GET: ["customerA", "customerB", "merchantX", "merchantY", "operator"] },
   // Authenticated by the payment provider's signature: none of the actors has it.
   "/api/payments/[provider]/webhook": { POST: "nobody" },
   "/api/queues/[id]/drain": { POST: ["operator", "cron"] },
@@ -179,6 +181,7 @@ function sampleUrl(route: string): string {
   return route
     .replace("[id]", route.includes("/entries/") ? String(state.bEntryId) : String(state.queueId))
     .replace("[provider]", "dev")
+    .replace("[orderNo]", state.bOrderNo)
     .replace("[...path]", "no/such/endpoint") + (HARMLESS_QUERY[route] ?? "");
 }
 

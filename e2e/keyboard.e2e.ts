@@ -126,7 +126,7 @@ test("keyboard only: a store opens, its merchant sets a rule, a customer orders,
     // queue pauses its polling in a hidden tab (by design). A person looks at the page they use.
     await customer.bringToFront();
     await customer.goto("/me");
-    await expect(customer.getByTestId("entry-position")).toHaveText(["2", "1"]);
+    await expect(customer.getByTestId("entry-position")).toHaveText(["1", "2"]);
     const entry = customer.getByTestId("waiting-entries").locator("li").filter({ hasText: "¥20.00" });
     await tabTo(customer, entry.getByRole("button", { name: "退出排队" }));
     await customer.keyboard.press("Enter");

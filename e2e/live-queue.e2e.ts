@@ -79,7 +79,7 @@ test("an entry left from the dialog leaves the live list at once and stays gone"
   const firstPoll = cleo.waitForRequest("**/api/me/live");
   await cleo.goto("/me");
   const positions = cleo.getByTestId("waiting-entries").getByTestId("entry-position");
-  await expect(positions).toHaveText(["2", "1"]);
+  await expect(positions).toHaveText(["1", "2"]);
   await firstPoll;
 
   const entry20 = cleo.getByTestId("waiting-entries").locator("li").filter({ hasText: "¥20.00" });

@@ -27,8 +27,11 @@ export async function login(page: Page, username: string, password: string, next
   await page.waitForURL((url) => url.pathname === next);
 }
 
+/** Signs out from /me, confirming in the dialog that asks first. */
 export async function logout(page: Page): Promise<void> {
-  await page.getByRole("button", { name: "退出登录" }).click();
+  if (new URL(page.url()).pathname !== "/me") await page.goto("/me");
+  await main(page).getByRole("button", { name: "退出登录" }).click();
+  await page.getByTestId("logout-dialog").getByRole("button", { name: "确认退出" }).click();
   await expect(page.getByRole("link", { name: "登录" })).toBeVisible();
 }
 

@@ -49,8 +49,8 @@ test("a new English-speaking customer on a phone: find a store, order, follow th
   // Their places, live.
   await main(p).getByRole("link", { name: "See my queue" }).click();
   await p.waitForURL("**/me");
-  // Newest first: the ¥20 entry is second in line, the ¥100 one first.
-  await expect(p.getByTestId("entry-position")).toHaveText(["2", "1"]);
+  // Next to be freed first: the ¥100 entry is first in line, the ¥20 one second.
+  await expect(p.getByTestId("entry-position")).toHaveText(["1", "2"]);
   await expect(main(p).getByText("No. 1 in line")).toBeVisible();
 
   // Another customer's ¥700 fills the pool: the ¥100 entry is paid while /me stays open.

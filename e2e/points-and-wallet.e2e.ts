@@ -19,27 +19,30 @@ test("redeem points, leave the queue, get freed, withdraw, operator approves", a
     await expect(carol.getByTestId("points-available")).toHaveText("500");
   });
 
-  await test.step("redeem 300 points at checkout: only the cash joins the queue", async () => {
+  await test.step("redeem points at checkout with the switch: only the cash joins the queue", async () => {
     await carol.goto("/s/fruit-stand");
     await carol.fill('input[name="amount"]', "50");
-    await carol.fill('input[name="points"]', "300");
-    await expect(main(carol)).toContainText("本单抵扣 ¥3.00");
-    await main(carol).getByRole("button", { name: "下单并支付" }).click();
+    await expect(carol.getByTestId("preview-cash")).toHaveText("¥50.00");
+    await carol.getByTestId("use-points").check();
+    // All 500 available points: ¥5.00 of the ¥50.00, and the button says what is left to pay.
+    await expect(carol.getByTestId("preview-points-used")).toHaveText("500 分（¥5.00）");
+    await expect(carol.getByTestId("preview-cash")).toHaveText("¥45.00");
+    await main(carol).getByRole("button", { name: "下单并支付 ¥45.00" }).click();
     await carol.waitForURL(/\/pay\/FL/);
-    await expect(main(carol)).toContainText("¥47.00");
+    await expect(main(carol)).toContainText("¥45.00");
     await main(carol).getByRole("button", { name: "确认支付（模拟）" }).click();
     await carol.waitForURL(/\/orders\/FL/);
-    await expect(carol.getByTestId("points-used")).toContainText("300");
-    await expect(carol.getByTestId("order-entries")).toContainText("¥47.00");
+    await expect(carol.getByTestId("points-used")).toContainText("500");
+    await expect(carol.getByTestId("order-entries")).toContainText("¥45.00");
     await carol.goto("/me");
-    await expect(carol.getByTestId("points-available")).toHaveText("200");
+    await expect(carol.getByTestId("points-available")).toHaveText("0");
   });
 
-  await test.step("leave the ¥47 entry, seeing the exact compensation first", async () => {
-    const entry = carol.getByTestId("waiting-entries").locator("li").filter({ hasText: "¥47.00" });
+  await test.step("leave the ¥45 entry, seeing the exact compensation first", async () => {
+    const entry = carol.getByTestId("waiting-entries").locator("li").filter({ hasText: "¥45.00" });
     await entry.locator('[data-testid^="leave-"]').first().click();
-    // floor(4700 × 10%) = 470 points, well within the pool.
-    await expect(carol.getByTestId("exit-points")).toHaveText("470");
+    // floor(4500 × 10%) = 450 points, well within the pool.
+    await expect(carol.getByTestId("exit-points")).toHaveText("450");
     await carol.getByTestId("confirm-leave").click();
     await expect(carol.getByTestId("leave-result")).toBeVisible();
     await carol.reload();

@@ -1,6 +1,7 @@
 /**
  * The languages the app speaks. There are no locale prefixes in URLs: the choice lives in a cookie
- * (set by the switcher in the top bar), and a visitor without it gets Simplified Chinese.
+ * (set by the switcher in the top bar); a visitor without it gets the first of our languages in
+ * their browser's Accept-Language, else Simplified Chinese.
  */
 export const locales = ["zh-CN", "en"] as const;
 export type Locale = (typeof locales)[number];
@@ -23,4 +24,20 @@ export const TIME_ZONE_OFFSET_MS = 8 * 3_600_000;
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (locales as readonly string[]).includes(value);
+}
+
+/** The first of our languages in an Accept-Language header ("en-US,en;q=0.9" → en), by order of appearance. */
+export function preferredLocale(acceptLanguage: string | null | undefined): Locale | null {
+  for (const part of (acceptLanguage ?? "").split(",")) {
+    const tag = part.split(";")[0]!.trim().toLowerCase();
+    if (tag === "en" || tag.startsWith("en-")) return "en";
+    if (tag === "zh" || tag.startsWith("zh-")) return "zh-CN";
+  }
+  return null;
+}
+
+/** A request's language: the cookie's when it names one of ours, else the browser's, else Chinese. */
+export function resolveLocale(cookieValue: string | undefined, acceptLanguage: string | null | undefined): Locale {
+  if (isLocale(cookieValue)) return cookieValue;
+  return preferredLocale(acceptLanguage) ?? defaultLocale;
 }

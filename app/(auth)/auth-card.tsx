@@ -59,7 +59,7 @@ export function AuthCard({
         </Link>
       </p>
       <p className="mt-2 text-center text-xs text-muted">
-        <Link href="/" className="underline underline-offset-2">
+        <Link href="/" className="inline-flex min-h-11 min-w-11 items-center underline underline-offset-2">
           {t("home")}
         </Link>
       </p>

@@ -1,7 +1,7 @@
 "use server";
 
 import { headers } from "next/headers";
-import { redirect } from "next/navigation";
+import { redirect, RedirectType } from "next/navigation";
 import QRCode from "qrcode";
 import { z } from "zod";
 import { db } from "@/db";
@@ -12,7 +12,9 @@ import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
 import { approvedStore } from "@/lib/merchants/store";
 import { parseYuan } from "@/lib/money/parse";
+import { customerBalances } from "@/lib/customers/summary";
 import { createPendingOrder } from "@/lib/orders/create";
+import { pointsForAmount } from "@/lib/rules/preview";
 import { checkOrderRate } from "@/lib/orders/rate-limit";
 import { cancelPendingOrder } from "@/lib/orders/expire-pending";
 import { startPayment } from "@/lib/orders/payment";
@@ -33,6 +35,8 @@ const createOrderSchema = z.object({
     .regex(/^\d{0,9}$/, "points.wholeNumber")
     .optional()
     .transform((v) => (v ? Number(v) : 0)),
+  // The order form's "use my points" switch: redeem what is available, as its preview showed.
+  usePoints: z.literal("on", "points.wholeNumber").optional(),
   idempotencyKey: z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, "form.refresh"),
 });
 
@@ -50,13 +54,14 @@ export const createOrderAction = validatedAction(createOrderSchema, "any", async
   const offered = checkoutProviders();
   const provider = providerForDevice(payerDevice((await headers()).get("user-agent")), offered) ?? offered[0];
   if (!provider) throw new DomainError("not_allowed", "payment.providerOff");
+  const points = input.usePoints ? pointsForAmount(amount.fen, (await customerBalances(viewer.userId)).pointsAvailable) : input.points;
   const { order } = await inTransaction(async (tx) => {
     await checkOrderRate(tx, viewer.userId, input.idempotencyKey);
     return createPendingOrder(tx, {
       customerId: viewer.userId,
       merchantId: store.merchant.id,
       amountFen: amount.fen,
-      pointsUsed: input.points,
+      pointsUsed: points,
       idempotencyKey: input.idempotencyKey,
       provider,
     }, store);
@@ -64,13 +69,16 @@ export const createOrderAction = validatedAction(createOrderSchema, "any", async
   return { orderNo: order.orderNo, next: order.status === "pending" ? `/pay/${order.orderNo}` : `/orders/${order.orderNo}` };
 });
 
-/** Confirms the simulated payment through the dev provider's signed webhook. */
+/**
+ * Confirms the simulated payment through the dev provider's signed webhook. The result page
+ * replaces the pay page in the history, so Back after paying does not bring back a live 确认支付.
+ */
 export const confirmPaymentAction = validatedAction(z.object({ orderNo }), "any", async (input, { viewer }) => {
   const order = await customerOrder(viewer.userId, input.orderNo);
   if (order.status === "pending") {
     await confirmDevPayment({ orderNo: order.orderNo, cashFen: order.cashFen });
   }
-  redirect(`/orders/${order.orderNo}`);
+  redirect(`/orders/${order.orderNo}`, RedirectType.replace);
 });
 
 const IP = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]{2,39})$/;

@@ -19,7 +19,7 @@ export async function LocaleSwitcher() {
             type="submit"
             name="locale"
             value={l}
-            className="whitespace-nowrap rounded-lg px-2 py-1.5 text-sm text-muted hover:bg-gray-100 focus-visible:outline-2 focus-visible:outline-brand-600 sm:px-2.5"
+            className="inline-flex h-11 min-w-11 items-center justify-center whitespace-nowrap rounded-lg px-2 text-sm text-muted hover:bg-gray-100 focus-visible:outline-2 focus-visible:outline-brand-600 sm:px-2.5"
           >
             <span className="sr-only">{t("language.switchTo")}</span>
             <span lang={l}>{t(`localeNames.${l}`)}</span>

@@ -22,7 +22,7 @@ export function PageHeader({
       </div>
       {actions ??
         (back ? (
-          <Link href={back.href} className="text-sm font-medium text-brand-700 underline">
+          <Link href={back.href} className="inline-flex min-h-11 min-w-11 items-center text-sm font-medium text-brand-700 underline">
             {back.label}
           </Link>
         ) : null)}

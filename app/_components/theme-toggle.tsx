@@ -2,7 +2,7 @@ import { getTranslations } from "next-intl/server";
 import { setTheme } from "@/app/actions";
 
 const button =
-  "items-center justify-center rounded-lg px-2 py-1.5 text-sm text-muted hover:bg-gray-100 focus-visible:outline-2 focus-visible:outline-brand-600";
+  "h-11 min-w-11 items-center justify-center rounded-lg px-2 text-sm text-muted hover:bg-gray-100 focus-visible:outline-2 focus-visible:outline-brand-600";
 
 /**
  * The light/dark switch in the top bar. Which scheme shows may come from the system, which only

@@ -24,15 +24,24 @@ export type LiveJson<T> = {
  * be a few seconds old. Same-origin GET only, no inline script or eval.
  * An answer only replaces what is shown if its request began after the shown data was read
  * (app/_components/live-reads.ts): a slow poll never undoes a newer server render or change.
+ * `until` (a stable function: module-level) stops the polling for good once an answer (or
+ * `initial`) satisfies it: a figure that can no longer change (what a payment freed, once the
+ * drain has run).
  */
 export function useLiveJson<T>(
   url: string,
   initial: T,
-  { intervalMs = 5_000, maxBackoffMs = 60_000, pollOnMount = false } = {},
+  {
+    intervalMs = 5_000,
+    maxBackoffMs = 60_000,
+    pollOnMount = false,
+    until,
+  }: { intervalMs?: number; maxBackoffMs?: number; pollOnMount?: boolean; until?: (data: T) => boolean } = {},
 ): LiveJson<T> {
   const [shown, setShown] = useState<Stamped<T>>({ data: initial, ticket: 0 });
   const [lastInitial, setLastInitial] = useState(initial);
   const delay = useRef(intervalMs);
+  const finished = until?.(initial) ?? false;
   // A new server render (router.refresh after an action) brings fresher figures: take them, ahead
   // of any poll still on its way (it began before the render arrived; the next one follows soon).
   if (initial !== lastInitial) {
@@ -46,6 +55,7 @@ export function useLiveJson<T>(
   }, []);
 
   useEffect(() => {
+    if (finished) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
     let inFlight: AbortController | null = null;
@@ -66,6 +76,7 @@ export function useLiveJson<T>(
         const data = (await res.json()) as T;
         setShown((s) => fresher(s, { data, ticket }));
         delay.current = intervalMs;
+        if (until?.(data)) return;
       } catch {
         if (ctl.signal.aborted) return;
         delay.current = Math.min(delay.current * 2, maxBackoffMs);
@@ -86,7 +97,7 @@ export function useLiveJson<T>(
       inFlight?.abort();
       document.removeEventListener("visibilitychange", onVisibility);
     };
-  }, [url, intervalMs, maxBackoffMs, pollOnMount]);
+  }, [url, intervalMs, maxBackoffMs, pollOnMount, finished, until]);
 
   return { data: shown.data, change };
 }

@@ -2,7 +2,8 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { db } from "@/db";
 import { queueGauge } from "@/lib/merchants/store";
-import { aheadLateral } from "@/lib/queue/ahead";
+import { aheadLateral, placeInLine } from "@/lib/queue/ahead";
+import { entryStanding } from "@/lib/queue/progress";
 
 /** `GET /api/v1/queue`: the store's pool against the head of its queue. */
 export type QueueView = {
@@ -75,16 +76,16 @@ export async function entryOfMerchant(merchantId: number, entryId: number): Prom
   const waiting = r.status === "waiting";
   const target = Number(r.target_fen);
   const pool = Number(r.pool);
-  const aheadFen = waiting ? Number(r.ahead_fen ?? 0) : null;
+  const standing = waiting ? entryStanding({ aheadFen: Number(r.ahead_fen ?? 0), targetFen: target, poolFen: pool }) : null;
   return {
     id: Number(r.id),
     order_no: r.order_no,
     status: r.status,
     paid_kind: r.paid_kind,
     target_fen: target,
-    position: waiting ? Number(r.ahead_n ?? 0) + 1 : null,
-    ahead_fen: aheadFen,
-    needed_fen: aheadFen === null ? null : Math.max(0, aheadFen + target - pool),
+    position: placeInLine(r.status, r.ahead_n),
+    ahead_fen: standing?.aheadFen ?? null,
+    needed_fen: standing?.neededFen ?? null,
     pool_fen: pool,
     created_at: new Date(r.created_at).toISOString(),
     settled_at: r.settled_at === null ? null : new Date(r.settled_at).toISOString(),

@@ -4,7 +4,8 @@ import { customerBalances } from "./summary";
 /** A waiting entry as the live /me view shows it. */
 export type LiveEntry = Pick<
   EntryProgress,
-  "id" | "queueId" | "queueName" | "targetFen" | "position" | "aheadFen" | "neededFen" | "poolFen" | "progressBps"
+  | "id" | "queueId" | "queueName" | "payoutMode" | "orderNo" | "targetFen" | "position" | "aheadFen" | "neededFen" | "coveredFen"
+  | "poolFen" | "progressBps"
 >;
 /** An entry the queue has paid: what the celebration needs. */
 export type LivePayout = { id: number; queueName: string; targetFen: number; paidKind: EntryProgress["paidKind"] };
@@ -24,8 +25,8 @@ export function toCustomerLive(entries: EntryProgress[], walletFen: number): Cus
   return {
     waiting: entries
       .filter((e) => e.status === "waiting")
-      .map(({ id, queueId, queueName, targetFen, position, aheadFen, neededFen, poolFen, progressBps }) => ({
-        id, queueId, queueName, targetFen, position, aheadFen, neededFen, poolFen, progressBps,
+      .map(({ id, queueId, queueName, payoutMode, orderNo, targetFen, position, aheadFen, neededFen, coveredFen, poolFen, progressBps }) => ({
+        id, queueId, queueName, payoutMode, orderNo, targetFen, position, aheadFen, neededFen, coveredFen, poolFen, progressBps,
       })),
     paid: entries
       .filter((e) => e.status === "paid")
@@ -33,3 +34,4 @@ export function toCustomerLive(entries: EntryProgress[], walletFen: number): Cus
     walletFen,
   };
 }
+

@@ -24,15 +24,15 @@ describe("China-time formatting", () => {
 describe("English dates", () => {
   const locale = "en" as const;
 
-  it("writes the same China-time moment the English way", () => {
-    expect(formatDateTime(at, { locale })).toBe("03/01/2026, 08:05");
-    expect(formatDateTime(at, { locale, seconds: true })).toBe("03/01/2026, 08:05:09");
-    expect(formatMonthDayTime(at, { locale })).toBe("03/01, 08:05");
-    expect(formatShortDateTime(at, { locale })).toBe("3/1/26, 08:05");
+  it("writes the same China-time moment the English way, with the month named, never M/D/YY", () => {
+    expect(formatDateTime(at, { locale })).toBe("Mar 01, 2026, 08:05");
+    expect(formatDateTime(at, { locale, seconds: true })).toBe("Mar 01, 2026, 08:05:09");
+    expect(formatMonthDayTime(at, { locale })).toBe("Mar 01, 08:05");
+    expect(formatShortDateTime(at, { locale })).toBe("Mar 1, 2026, 08:05");
     expect(formatLongDateTime(at, { locale })).toBe("Mar 1, 2026, 08:05");
   });
 
   it("keeps a 24-hour clock at midnight", () => {
-    expect(formatShortDateTime(new Date("2026-02-28T16:30:00Z"), { locale })).toBe("3/1/26, 00:30");
+    expect(formatShortDateTime(new Date("2026-02-28T16:30:00Z"), { locale })).toBe("Mar 1, 2026, 00:30");
   });
 });

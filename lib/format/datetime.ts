@@ -19,13 +19,24 @@ const OPTIONS: Record<Style, Intl.DateTimeFormatOptions> = {
   medium: { dateStyle: "medium", timeStyle: "short", hourCycle: "h23" },
 };
 
+// English numeric dates read differently across the English-speaking world (3/1/26 is March 1st in
+// the US, 3 January elsewhere): English names the month instead. Fixed-width styles keep a
+// two-digit day, so console columns stay aligned.
+const ENGLISH: Record<Style, Intl.DateTimeFormatOptions> = {
+  minutes: { ...numeric, month: "short" },
+  seconds: { ...numeric, month: "short", second: "2-digit" },
+  monthDay: { ...OPTIONS.monthDay, month: "short" },
+  short: OPTIONS.medium,
+  medium: OPTIONS.medium,
+};
+
 const cache = new Map<string, Intl.DateTimeFormat>();
 
 function format(style: Style, locale: Locale, at: Date): string {
   const key = `${locale} ${style}`;
   let f = cache.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat(locale, { ...OPTIONS[style], timeZone: TIME_ZONE });
+    f = new Intl.DateTimeFormat(locale, { ...(locale === "en" ? ENGLISH : OPTIONS)[style], timeZone: TIME_ZONE });
     cache.set(key, f);
   }
   return f.format(at);
@@ -33,17 +44,17 @@ function format(style: Style, locale: Locale, at: Date): string {
 
 export type DateOptions = { locale?: Locale };
 
-/** Fixed-width console timestamp: "2026/03/01 08:05" (en "03/01/2026, 08:05"), optionally with seconds. */
+/** Fixed-width console timestamp: "2026/03/01 08:05" (en "Mar 01, 2026, 08:05"), optionally with seconds. */
 export function formatDateTime(at: Date, { seconds = false, locale = defaultLocale }: DateOptions & { seconds?: boolean } = {}): string {
   return format(seconds ? "seconds" : "minutes", locale, at);
 }
 
-/** A recent moment without the year: "03/01 08:05" (en "03/01, 08:05"). */
+/** A recent moment without the year: "03/01 08:05" (en "Mar 01, 08:05"). */
 export function formatMonthDayTime(at: Date, { locale = defaultLocale }: DateOptions = {}): string {
   return format("monthDay", locale, at);
 }
 
-/** Compact list timestamp: "2026/3/1 08:05" (en "3/1/26, 08:05"). */
+/** Compact list timestamp: "2026/3/1 08:05" (en "Mar 1, 2026, 08:05", never the ambiguous 3/1/26). */
 export function formatShortDateTime(at: Date, { locale = defaultLocale }: DateOptions = {}): string {
   return format("short", locale, at);
 }

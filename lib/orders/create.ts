@@ -5,7 +5,7 @@ import type { Tx } from "@/db";
 import { orders, type Order } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
 import { approvedStore, type Store } from "@/lib/merchants/store";
-import { computeShares } from "@/lib/rules/shares";
+import { orderPreview } from "@/lib/rules/preview";
 
 // Crockford-like alphabet without 0/O/1/I/L, so an order number read aloud is unambiguous.
 const ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -100,8 +100,7 @@ export async function insertPaidOrder(
 
 function orderValues(store: Store, input: CreateOrderInput, hash: string) {
   const pointsUsed = input.pointsUsed ?? 0;
-  const cashFen = input.amountFen - pointsUsed;
-  const shares = computeShares(cashFen, store.rule);
+  const { cashFen, shares } = orderPreview(input.amountFen, pointsUsed, store.rule);
   return {
     orderNo: newOrderNo(),
     customerId: input.customerId,

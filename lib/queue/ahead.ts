@@ -33,6 +33,14 @@ export const aheadLateral = sql`
   ) a on e.status = 'waiting'`;
 
 /**
+ * SPEC's place in line, the one number the customer, the merchant's queue table and the POS API
+ * show: the waiting entries ahead + 1, from `a.ahead_n` of aheadLateral; none unless waiting.
+ */
+export function placeInLine(status: string, aheadN: number | string | null): number | null {
+  return status === "waiting" ? Number(aheadN ?? 0) + 1 : null;
+}
+
+/**
  * `join lateral (…) w on true` giving `w.waiting_n` and `w.waiting_fen`, the waiting entries of the
  * queue aliased `q` and the sum of their targets.
  */

@@ -1,12 +1,14 @@
 import "server-only";
 import { type SQL, sql } from "drizzle-orm";
 import { db } from "@/db";
-import { aheadLateral } from "./ahead";
+import { aheadLateral, placeInLine } from "./ahead";
+import { entryStanding } from "./progress";
 
 export type EntryProgress = {
   id: number;
   queueId: number;
   queueName: string;
+  payoutMode: "auto" | "manual";
   orderNo: string;
   targetFen: number;
   status: "waiting" | "paid" | "left" | "cancelled";
@@ -19,8 +21,10 @@ export type EntryProgress = {
   aheadFen: number | null;
   /** aheadFen + target − pool, at least 0. */
   neededFen: number | null;
+  /** The part of the target the pool holds beyond the entries ahead (./progress.ts). */
+  coveredFen: number | null;
   poolFen: number;
-  /** 0..10000: how much of (ahead + target) the pool already holds. */
+  /** 0..10000: coveredFen against the target; only moves forwards while the entry waits. */
   progressBps: number;
 };
 
@@ -28,6 +32,7 @@ type Row = {
   id: number;
   queue_id: number;
   queue_name: string;
+  payout_mode: EntryProgress["payoutMode"];
   order_no: string;
   target_fen: number;
   status: EntryProgress["status"];
@@ -47,7 +52,7 @@ type Row = {
 export function customerEntriesQuery(customerId: number, opts: { limit?: number; orderId?: number } = {}): SQL {
   const limit = Math.min(opts.limit ?? 100, 500);
   return sql`
-    select e.id, e.queue_id, q.name as queue_name, o.order_no, e.target_fen, e.status, e.paid_kind,
+    select e.id, e.queue_id, q.name as queue_name, q.payout_mode, o.order_no, e.target_fen, e.status, e.paid_kind,
            e.created_at, e.settled_at, p.balance as pool, a.ahead_n, a.ahead_fen
     from queue_entries e
     join queues q on q.id = e.queue_id
@@ -72,22 +77,23 @@ function toProgress(r: Row): EntryProgress {
   const target = Number(r.target_fen);
   const pool = Number(r.pool);
   const waiting = r.status === "waiting";
-  const aheadFen = waiting ? Number(r.ahead_fen ?? 0) : null;
-  const span = aheadFen === null ? 0 : aheadFen + target;
+  const standing = waiting ? entryStanding({ aheadFen: Number(r.ahead_fen ?? 0), targetFen: target, poolFen: pool }) : null;
   return {
     id: Number(r.id),
     queueId: Number(r.queue_id),
     queueName: r.queue_name,
+    payoutMode: r.payout_mode,
     orderNo: r.order_no,
     targetFen: target,
     status: r.status,
     paidKind: r.paid_kind,
     createdAt: new Date(r.created_at),
     settledAt: r.settled_at ? new Date(r.settled_at) : null,
-    position: waiting ? Number(r.ahead_n ?? 0) + 1 : null,
-    aheadFen,
-    neededFen: waiting ? Math.max(0, span - pool) : null,
+    position: placeInLine(r.status, r.ahead_n),
+    aheadFen: standing?.aheadFen ?? null,
+    neededFen: standing?.neededFen ?? null,
+    coveredFen: standing?.coveredFen ?? null,
     poolFen: pool,
-    progressBps: !waiting ? (r.status === "paid" ? 10_000 : 0) : span === 0 ? 0 : Math.min(10_000, Math.floor((pool * 10_000) / span)),
+    progressBps: standing ? standing.progressBps : r.status === "paid" ? 10_000 : 0,
   };
 }

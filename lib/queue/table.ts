@@ -1,10 +1,14 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { db } from "@/db";
+import { aheadLateral, placeInLine } from "./ahead";
 
 export type QueueRow = {
   id: number;
+  /** The entry's sequence number in the queue's history (sorting, not shown as a place). */
   position: number;
+  /** Its place in line as the customer and the POS API see it (waiting ahead + 1); null unless waiting. */
+  place: number | null;
   targetFen: number;
   status: "waiting" | "paid" | "left" | "cancelled";
   paidKind: "fifo" | "draw" | null;
@@ -28,6 +32,7 @@ export async function queueTable(
     db.execute<{
       id: number;
       position: number;
+      ahead_n: number | null;
       target_fen: number;
       status: QueueRow["status"];
       paid_kind: QueueRow["paidKind"];
@@ -36,12 +41,14 @@ export async function queueTable(
       store_name: string;
       created_at: Date;
     }>(sql`
-      select e.id, e.position, e.target_fen, e.status, e.paid_kind, o.order_no, u.display_name as customer_name,
+      select e.id, e.position, a.ahead_n, e.target_fen, e.status, e.paid_kind, o.order_no, u.display_name as customer_name,
              m.name as store_name, e.created_at
       from queue_entries e
+      join queues q on q.id = e.queue_id
       join orders o on o.id = e.order_id
       join users u on u.id = e.customer_id
       join merchants m on m.id = e.merchant_id
+      ${aheadLateral}
       where e.queue_id = ${queueId} ${filter}
       order by e.position
       limit ${QUEUE_PAGE_SIZE} offset ${(page - 1) * QUEUE_PAGE_SIZE}`),
@@ -51,6 +58,7 @@ export async function queueTable(
     rows: rows.rows.map((r) => ({
       id: Number(r.id),
       position: Number(r.position),
+      place: placeInLine(r.status, r.ahead_n),
       targetFen: Number(r.target_fen),
       status: r.status,
       paidKind: r.paid_kind,

@@ -104,7 +104,7 @@ function LeaveDialogBody({
           <FormSuccess data-testid="leave-result">
             {leaveState.outcome === "left"
               ? leaveState.points > 0
-                ? t("left", { points: leaveState.points })
+                ? t("left", { points: leaveState.points, amount: formatFen(leaveState.points) })
                 : t("leftNothing")
               : t("alreadyLeft")}
           </FormSuccess>
@@ -130,6 +130,7 @@ function LeaveDialogBody({
                 <p>
                   {t.rich("youGet", {
                     points: String(quote.points),
+                    amount: formatFen(quote.points),
                     strong: (chunks) => (
                       <strong className="text-2xl tabular-nums" data-testid="exit-points">
                         {chunks}
@@ -139,7 +140,7 @@ function LeaveDialogBody({
                 </p>
                 <p className="text-muted">{t("rule", { target: formatFen(quote.targetFen), rate: bpsPercent(quote.exitCompBps) })}</p>
                 {quote.capped ? (
-                  <p className="text-amber-900">{t("capped", { full: quote.fullPoints, pool: formatFen(quote.poolFen) })}</p>
+                  <p className="text-amber-900">{t("capped", { full: quote.fullPoints, fullAmount: formatFen(quote.fullPoints), pool: formatFen(quote.poolFen) })}</p>
                 ) : (
                   <p className="text-muted">{t("cap")}</p>
                 )}

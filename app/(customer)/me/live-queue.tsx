@@ -6,6 +6,7 @@ import { useTranslations } from "next-intl";
 import { useEffect, useId, useRef, useState } from "react";
 import { Button, Dialog, EmptyState, Money, ProgressBar, Toast } from "@/app/_components";
 import { useLiveJson } from "@/app/_components/use-live-json";
+import { groupByOrder, type OrderGroup } from "@/lib/customers/groups";
 import type { CustomerLive, LiveEntry, LivePayout } from "@/lib/customers/live";
 import { formatFen } from "@/lib/money/format";
 import { LeaveDialog } from "./leave-dialog";
@@ -67,11 +68,11 @@ export function LiveQueue({ initial }: { initial: CustomerLive }) {
             }
           />
         ) : (
-          <ul className="space-y-4" data-testid="waiting-entries">
-            {live.waiting.map((e) => (
-              <WaitingEntry key={e.id} entry={e} onLeave={() => setLeaving(e)} />
+          <div className="space-y-4" data-testid="waiting-entries">
+            {groupByOrder(live.waiting).map((g) => (
+              <OrderEntries key={g.orderNo} group={g} onLeave={setLeaving} />
             ))}
-          </ul>
+          </div>
         )}
       </div>
       <LeaveDialog entry={leaving} onClosed={onLeaveClosed} />
@@ -85,38 +86,61 @@ export function LiveQueue({ initial }: { initial: CustomerLive }) {
   );
 }
 
+/** One order's waiting entries under one heading: a ¥888 order is one group, not nine cards. */
+function OrderEntries({ group: g, onLeave }: { group: OrderGroup; onLeave: (e: LiveEntry) => void }) {
+  const t = useTranslations("customer.live");
+  const headingId = useId();
+  return (
+    <section aria-labelledby={headingId} className="rounded-xl border border-line p-3" data-testid={`order-group-${g.orderNo}`}>
+      <h3 id={headingId} className="flex flex-wrap items-baseline justify-between gap-x-2 text-sm">
+        <span className="font-medium">{g.queueName}</span>
+        <span className="text-xs text-muted">
+          {t("group", { orderNo: g.orderNo, count: g.entries.length, total: formatFen(g.totalFen) })}
+        </span>
+      </h3>
+      <ul className="mt-2 divide-y divide-line">
+        {g.entries.map((e) => (
+          <WaitingEntry key={e.id} entry={e} onLeave={() => onLeave(e)} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function WaitingEntry({ entry: e, onLeave }: { entry: LiveEntry; onLeave: () => void }) {
   const t = useTranslations("customer.live");
   const tl = useTranslations("customer.leave");
   const percent = Math.floor(e.progressBps / 100);
+  const covered = e.neededFen === 0;
   return (
-    <li className="space-y-1" data-testid={`entry-${e.id}`}>
-      <div className="flex items-baseline justify-between gap-2 text-sm">
-        <span className="font-medium">{e.queueName}</span>
+    <li className="space-y-1 py-2 first:pt-0 last:pb-0" data-testid={`entry-${e.id}`}>
+      <div className="flex items-center justify-between gap-2 text-sm">
         <span>
           {t.rich("position", {
             position: e.position ?? 0,
             n: (chunks) => <strong data-testid="entry-position">{chunks}</strong>,
           })}
+          <span className="ml-2 font-medium">
+            <Money fen={e.targetFen} />
+          </span>
         </span>
+        <Button variant="secondary" className="shrink-0 whitespace-nowrap" onClick={onLeave} data-testid={`leave-${e.id}`} aria-haspopup="dialog">
+          {tl("open")}
+        </Button>
       </div>
+      <p className="text-sm" data-testid="entry-ahead">
+        {e.aheadFen ? t("ahead", { amount: formatFen(e.aheadFen) }) : t("aheadNone")}
+      </p>
       <ProgressBar
         value={e.progressBps}
         max={10_000}
         label={t("progressLabel", { queue: e.queueName })}
-        valueText={t("progressText", { amount: formatFen(e.neededFen ?? 0) })}
+        valueText={t("progressText", { covered: formatFen(e.coveredFen ?? 0), target: formatFen(e.targetFen) })}
       />
       <p className="text-xs font-medium text-brand-700" data-testid="entry-percent">
-        {t("percent", { percent })}
+        {covered ? (e.payoutMode === "manual" ? t("coveredManual") : t("coveredAuto")) : t("percent", { percent, covered: formatFen(e.coveredFen ?? 0) })}
       </p>
-      <div className="flex items-center justify-between gap-3">
-        <p className="text-xs text-muted">
-          {t("details", { target: formatFen(e.targetFen), ahead: formatFen(e.aheadFen ?? 0), needed: formatFen(e.neededFen ?? 0) })}
-        </p>
-        <Button variant="secondary" size="sm" className="shrink-0 whitespace-nowrap" onClick={onLeave} data-testid={`leave-${e.id}`} aria-haspopup="dialog">
-          {tl("open")}
-        </Button>
-      </div>
+      {covered ? null : <p className="text-xs text-muted">{t("needed", { needed: formatFen(e.neededFen ?? 0) })}</p>}
     </li>
   );
 }

@@ -4,12 +4,14 @@ import { Card, EmptyState, Money } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
 import { customerBalances, customerHistory } from "@/lib/customers/summary";
 import { formatShortDateTime } from "@/lib/format/datetime";
+import { formatFen } from "@/lib/money/format";
 import { toCustomerLive } from "@/lib/customers/live";
 import { customerEntries } from "@/lib/queue/position";
 import { EntryStatusBadge } from "../_ui/entry-status";
 import { isCustomerAccount, historyLabel } from "../_ui/labels";
 import { SharedQueue } from "../_ui/shared-queue";
 import { LiveQueue } from "./live-queue";
+import { LogoutButton } from "./logout-button";
 
 export const dynamic = "force-dynamic";
 
@@ -34,11 +36,14 @@ export default async function MePage() {
 
   return (
     <div className="space-y-4">
-      <div className="flex flex-wrap items-baseline justify-between gap-2">
-        <h1 className="text-2xl font-semibold text-ink">{viewer.displayName}</h1>
-        <Link href="/me/password" className="text-sm font-medium text-brand-700 underline">
-          {tp("link")}
-        </Link>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h1 className="min-w-0 break-words text-2xl font-semibold text-ink">{viewer.displayName}</h1>
+        <div className="flex items-center gap-2">
+          <Link href="/me/password" className="inline-flex h-11 min-w-11 items-center px-1 text-sm font-medium text-brand-700 underline">
+            {tp("link")}
+          </Link>
+          <LogoutButton />
+        </div>
       </div>
 
       <div className="grid grid-cols-2 gap-3">
@@ -47,22 +52,22 @@ export default async function MePage() {
             <Money fen={balances.walletFen} />
           </p>
           <p className="mt-1 text-xs text-muted">{t("wallet.body")}</p>
-          <Link className="mt-2 inline-block text-sm font-medium text-brand-700 underline" href="/me/wallet">
+          <Link className="mt-1 inline-flex min-h-11 items-center text-sm font-medium text-brand-700 underline" href="/me/wallet">
             {t("wallet.link")}
           </Link>
         </Card>
         <Card title={t("points.title")}>
           <p className="text-2xl font-semibold" data-testid="points-available">{balances.pointsAvailable}</p>
           <p className="mt-1 text-xs text-muted" data-testid="points-locked">
-            {t("points.body", { locked: balances.pointsLocked })}
+            {t("points.body", { available: formatFen(balances.pointsAvailable), locked: balances.pointsLocked, lockedAmount: formatFen(balances.pointsLocked) })}
           </p>
-          <Link className="mt-2 inline-block text-sm font-medium text-brand-700 underline" href="/me/points">
+          <Link className="mt-1 inline-flex min-h-11 items-center text-sm font-medium text-brand-700 underline" href="/me/points">
             {t("points.link")}
           </Link>
         </Card>
       </div>
 
-      <Card title={t("queue.title")}>
+      <Card title={t("queue.title")} id="queue" className="scroll-mt-20">
         <LiveQueue initial={toCustomerLive(entries, balances.walletFen)} />
         {/* Queues shared by an alliance name their stores, once per queue. */}
         {[...new Set(waiting.map((e) => e.queueId))].map((queueId) => (
@@ -85,7 +90,7 @@ export default async function MePage() {
         </Card>
       ) : null}
 
-      <Card title={t("history.title")}>
+      <Card title={t("history.title")} id="history" className="scroll-mt-20">
         {history.length === 0 ? (
           <EmptyState title={t("history.emptyTitle")} description={t("history.emptyBody")} />
         ) : (
@@ -102,7 +107,7 @@ export default async function MePage() {
                   </span>
                 </span>
                 <span className={`shrink-0 tabular-nums ${h.amount > 0 ? "text-green-700" : "text-ink"}`}>
-                  {h.account.startsWith("points") ? t("history.points", { amount: `${h.amount > 0 ? "+" : ""}${h.amount}` }) : <Money fen={h.amount} signed />}
+                  {h.account.startsWith("points") ? t("history.points", { amount: `${h.amount > 0 ? "+" : ""}${h.amount}`, value: formatFen(h.amount) }) : <Money fen={h.amount} signed />}
                 </span>
               </li>
             ))}

@@ -52,7 +52,10 @@ export default async function ApiKeysPage() {
             </a>
           </p>
           <p className="text-muted">{t("example")}</p>
-          <pre className="overflow-x-auto rounded-xl bg-canvas p-3 font-mono text-xs text-ink">{example}</pre>
+          {/* Focusable: on a phone the example scrolls sideways, and a keyboard must be able to scroll it too. */}
+          <pre tabIndex={0} className="overflow-x-auto rounded-xl bg-canvas p-3 font-mono text-xs text-ink focus-visible:outline-2 focus-visible:outline-brand-600">
+            {example}
+          </pre>
         </div>
       </Card>
     </div>

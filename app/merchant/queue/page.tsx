@@ -163,7 +163,7 @@ async function EntryList({ rows }: { rows: QueueRow[] }) {
           <li key={r.id} className="flex items-start justify-between gap-3 py-2.5">
             <div className="min-w-0">
               <p className="font-medium">
-                <span className="mr-2 tabular-nums text-muted">#{r.position}</span>
+                <span className="mr-2 tabular-nums text-muted">{r.place === null ? "—" : `#${r.place}`}</span>
                 <Money fen={r.targetFen} />
                 <span className="ml-2 text-sm font-normal">{r.customerName}</span>
               </p>
@@ -203,8 +203,8 @@ async function EntryTable({ rows }: { rows: QueueRow[] }) {
       {rows.map((r) => {
         const s = statusOf(r);
         return (
-          <tr key={r.id} data-testid={`entry-row-${r.position}`}>
-            <td className="px-2 py-2 tabular-nums">{r.position}</td>
+          <tr key={r.id} data-testid={r.place === null ? `entry-settled-${r.id}` : `entry-row-${r.place}`}>
+            <td className="px-2 py-2 tabular-nums">{r.place ?? "—"}</td>
             <td className="px-2 py-2 text-right">
               <Money fen={r.targetFen} />
             </td>

@@ -4,6 +4,7 @@ import { Card, EmptyState, PageHeader } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
 import { customerBalances } from "@/lib/customers/summary";
 import { formatShortDateTime } from "@/lib/format/datetime";
+import { formatFen } from "@/lib/money/format";
 import { shanghaiDay } from "@/lib/points/day";
 import { upcomingExpiries, type UpcomingExpiry } from "@/lib/points/expire";
 import { pointsHistory, releaseHistory } from "@/lib/points/history";
@@ -70,19 +71,19 @@ export default async function PointsPage() {
           <p className="text-2xl font-semibold tabular-nums" data-testid="points-available">
             {balances.pointsAvailable}
           </p>
-          <p className="mt-1 text-xs text-muted">{t("availableNote")}</p>
+          <p className="mt-1 text-xs text-muted">{t("availableNote", { amount: formatFen(balances.pointsAvailable) })}</p>
         </Card>
         <Card title={t("locked")}>
           <p className="text-2xl font-semibold tabular-nums" data-testid="points-locked">
             {balances.pointsLocked}
           </p>
-          <p className="mt-1 text-xs text-muted">{t("lockedNote", { rate: bpsPercent(policy.releaseBpsPerDay) })}</p>
+          <p className="mt-1 text-xs text-muted">{t("lockedNote", { amount: formatFen(balances.pointsLocked), rate: bpsPercent(policy.releaseBpsPerDay) })}</p>
         </Card>
       </div>
 
       {releasedToday !== null || next > 0 ? (
         <p className="rounded-xl bg-brand-50 px-4 py-3 text-sm text-brand-800" data-testid="next-release">
-          {releasedToday !== null ? t("releasedToday", { points: releasedToday }) : t("nextRelease", { points: next })}
+          {releasedToday !== null ? t("releasedToday", { points: releasedToday, amount: formatFen(releasedToday) }) : t("nextRelease", { points: next, amount: formatFen(next) })}
         </p>
       ) : null}
 
@@ -94,7 +95,7 @@ export default async function PointsPage() {
             {expiries.map((g) => (
               <li key={g.day ?? "never"} className="flex items-center justify-between gap-3 py-2">
                 <span>{g.day ? t("validUntil", { day: g.day }) : t("never")}</span>
-                <span className="shrink-0 tabular-nums">{t("amount", { points: String(g.points) })}</span>
+                <span className="shrink-0 tabular-nums">{t("amount", { points: String(g.points), amount: formatFen(g.points) })}</span>
               </li>
             ))}
           </ul>
@@ -112,7 +113,7 @@ export default async function PointsPage() {
                   <span className="block">{r.day}</span>
                   <span className="block text-xs text-muted">{t("releasedAt", { at: formatShortDateTime(r.createdAt, { locale }) })}</span>
                 </span>
-                <span className="shrink-0 tabular-nums text-green-700">{t("amount", { points: `+${r.points}` })}</span>
+                <span className="shrink-0 tabular-nums text-green-700">{t("amount", { points: `+${r.points}`, amount: formatFen(r.points) })}</span>
               </li>
             ))}
           </ul>
@@ -137,10 +138,10 @@ export default async function PointsPage() {
                 </span>
                 <span className="shrink-0 text-right tabular-nums">
                   {h.available !== 0 ? (
-                    <span className={`block ${h.available > 0 ? "text-green-700" : "text-ink"}`}>{t("availableDelta", { delta: signed(h.available) })}</span>
+                    <span className={`block ${h.available > 0 ? "text-green-700" : "text-ink"}`}>{t("availableDelta", { delta: signed(h.available), amount: formatFen(h.available) })}</span>
                   ) : null}
                   {h.locked !== 0 ? (
-                    <span className="block text-xs text-muted">{t("lockedDelta", { delta: signed(h.locked) })}</span>
+                    <span className="block text-xs text-muted">{t("lockedDelta", { delta: signed(h.locked), amount: formatFen(h.locked) })}</span>
                   ) : null}
                 </span>
               </li>

@@ -5,10 +5,12 @@ import { Card, EmptyState, Money } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
 import { isDomainError } from "@/lib/errors";
 import { formatFen } from "@/lib/money/format";
+import { freedByPayment } from "@/lib/orders/freed";
 import { customerOrder } from "@/lib/orders/view";
 import { customerEntries } from "@/lib/queue/position";
 import { EntryStatusBadge } from "../../_ui/entry-status";
 import { RiskNotice } from "../../_ui/risk-notice";
+import { FreedList } from "./freed-list";
 
 export const dynamic = "force-dynamic";
 
@@ -25,7 +27,13 @@ export default async function OrderResultPage({ params }: { params: Promise<{ or
     throw e;
   });
   const closed = order.status === "expired" || order.status === "cancelled";
-  const entries = order.status === "pending" || closed ? [] : (await customerEntries(viewer.userId, { orderId: order.id })).reverse();
+  const [entries, freed] =
+    order.status === "pending" || closed
+      ? [[], null]
+      : await Promise.all([
+          customerEntries(viewer.userId, { orderId: order.id }).then((e) => e.reverse()),
+          freedByPayment(viewer.userId, order.id),
+        ]);
   const [t, ts] = await Promise.all([getTranslations("customer.order"), getTranslations("customer.shared")]);
 
   return (
@@ -68,6 +76,7 @@ export default async function OrderResultPage({ params }: { params: Promise<{ or
         </Card>
       ) : (
         <>
+          {freed ? <FreedList orderNo={order.orderNo} initial={freed} /> : null}
           <Card title={t("summary")}>
             <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2 text-sm">
               <dt className="text-muted">{t("cash")}</dt>
@@ -79,7 +88,7 @@ export default async function OrderResultPage({ params }: { params: Promise<{ or
                 </>
               ) : null}
               <dt className="text-muted">{t("pointsEarned")}</dt>
-              <dd data-testid="points-earned">{t("pointsEarnedValue", { points: String(order.pointsEarned) })}</dd>
+              <dd data-testid="points-earned">{t("pointsEarnedValue", { points: String(order.pointsEarned), amount: formatFen(order.pointsEarned) })}</dd>
             </dl>
           </Card>
           <Card title={t("queue")}>
@@ -103,8 +112,8 @@ export default async function OrderResultPage({ params }: { params: Promise<{ or
       )}
       <RiskNotice />
       <div className="flex gap-4 text-sm">
-        <Link className="font-medium text-brand-700 underline" href="/me">{t("myQueue")}</Link>
-        <Link className="font-medium text-brand-700 underline" href={`/s/${order.storeSlug}`}>{t("backToStore")}</Link>
+        <Link className="inline-flex min-h-11 min-w-11 items-center font-medium text-brand-700 underline" href="/me">{t("myQueue")}</Link>
+        <Link className="inline-flex min-h-11 min-w-11 items-center font-medium text-brand-700 underline" href={`/s/${order.storeSlug}`}>{t("backToStore")}</Link>
       </div>
     </div>
   );

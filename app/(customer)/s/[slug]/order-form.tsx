@@ -3,19 +3,26 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useActionState, useEffect, useState } from "react";
+import { useActionState, useEffect, useId, useState } from "react";
 import { Button, Field, FormError } from "@/app/_components";
 import { formatFen } from "@/lib/money/format";
+import { parseYuanWithin } from "@/lib/money/parse-within";
+import { orderPreview, pointsForAmount, type PreviewRule } from "@/lib/rules/preview";
 import { createOrderAction } from "../../actions";
 
 export function OrderForm({
   slug,
   idempotencyKey,
   availablePoints,
+  rule,
+  maxFen,
 }: {
   slug: string;
   idempotencyKey: string;
   availablePoints: number;
+  /** The store's current rule: the preview computes with the same functions as the checkout. */
+  rule: PreviewRule;
+  maxFen: number;
 }) {
   const t = useTranslations("customer.store.form");
   const [state, action, pending] = useActionState(createOrderAction, null);
@@ -24,13 +31,20 @@ export function OrderForm({
   useEffect(() => {
     if (next) router.push(next);
   }, [next, router]);
-  const [points, setPoints] = useState(state && !state.ok ? (state.values?.points ?? "") : "");
+  const [amount, setAmount] = useState(state && !state.ok ? (state.values?.amount ?? "") : "");
+  const [usePoints, setUsePoints] = useState(state && !state.ok ? state.values?.usePoints === "on" : false);
   const errorFor = (name: string) =>
     state && !state.ok ? (state.fieldErrors?.[name] ?? (state.field === name ? state.error : null)) : null;
   const amountError = errorFor("amount");
-  const pointsError = errorFor("points");
+  const pointsError = errorFor("points") ?? errorFor("usePoints");
   const formError = state && !state.ok && !amountError && !pointsError ? state.error : null;
-  const pointsNumber = /^\d{1,9}$/.test(points.trim()) ? Number(points.trim()) : 0;
+
+  const parsed = parseYuanWithin(amount, maxFen);
+  const amountFen = parsed.ok ? parsed.fen : null;
+  const points = amountFen !== null && usePoints ? pointsForAmount(amountFen, availablePoints) : 0;
+  const preview = amountFen !== null ? orderPreview(amountFen, points, rule) : null;
+  const switchId = useId();
+
   return (
     <form action={action} className="space-y-3" noValidate>
       <input type="hidden" name="slug" value={slug} />
@@ -41,27 +55,40 @@ export function OrderForm({
         inputMode="decimal"
         autoComplete="off"
         placeholder={t("amountPlaceholder")}
-        defaultValue={state && !state.ok ? (state.values?.amount ?? "") : ""}
+        value={amount}
+        onChange={(e) => setAmount(e.target.value)}
         error={amountError}
         required
       />
       {availablePoints > 0 ? (
-        <Field
-          name="points"
-          label={t("points")}
-          inputMode="numeric"
-          autoComplete="off"
-          placeholder="0"
-          value={points}
-          onChange={(e) => setPoints(e.target.value)}
-          hint={
-            pointsNumber > 0
-              ? t("pointsHintUsed", { available: availablePoints, amount: formatFen(pointsNumber) })
-              : t("pointsHint", { available: availablePoints })
-          }
-          error={pointsError}
-        />
+        <div className="space-y-1">
+          <label htmlFor={switchId} className="flex min-h-11 cursor-pointer items-center justify-between gap-3 rounded-xl border border-line px-3 py-2">
+            <span className="text-sm">
+              <span className="block font-medium">{t("usePoints")}</span>
+              <span className="block text-xs text-muted">
+                {t("pointsAvailable", { count: String(availablePoints), amount: formatFen(availablePoints) })}
+              </span>
+            </span>
+            <input
+              id={switchId}
+              type="checkbox"
+              role="switch"
+              name="usePoints"
+              checked={usePoints}
+              onChange={(e) => setUsePoints(e.target.checked)}
+              aria-invalid={pointsError ? true : undefined}
+              className="switch shrink-0"
+              data-testid="use-points"
+            />
+          </label>
+          {pointsError ? (
+            <p className="text-sm text-danger" role="alert">
+              {pointsError}
+            </p>
+          ) : null}
+        </div>
       ) : null}
+      <OrderPreviewPanel preview={preview} />
       {formError ? <FormError>{formError}</FormError> : null}
       {next ? (
         // Shown while the pay page loads, and the way on when scripts are off.
@@ -71,9 +98,46 @@ export function OrderForm({
           </Link>
         </p>
       ) : null}
-      <Button type="submit" size="lg" pending={pending} pendingText={t("pending")}>
-        {t("submit")}
+      <Button type="submit" size="lg" pending={pending} pendingText={t("pending")} data-testid="order-submit">
+        {preview ? t("submitAmount", { amount: formatFen(preview.cashFen) }) : t("submit")}
       </Button>
     </form>
+  );
+}
+
+/** The order before it is placed: cash after points, points earned, queue units or what is missing. */
+function OrderPreviewPanel({ preview: p }: { preview: ReturnType<typeof orderPreview> | null }) {
+  const t = useTranslations("customer.store.form.preview");
+  return (
+    <div aria-live="polite" className="text-sm" data-testid="order-preview">
+      {p ? (
+        <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 rounded-xl bg-canvas p-3">
+          <dt className="text-muted">{t("cash")}</dt>
+          <dd className="text-right font-semibold tabular-nums" data-testid="preview-cash">
+            {formatFen(p.cashFen)}
+          </dd>
+          {p.pointsUsed > 0 ? (
+            <>
+              <dt className="text-muted">{t("pointsUsed")}</dt>
+              <dd className="text-right tabular-nums" data-testid="preview-points-used">
+                {t("pointsWorth", { count: String(p.pointsUsed), amount: formatFen(p.pointsUsed) })}
+              </dd>
+            </>
+          ) : null}
+          <dt className="text-muted">{t("earns")}</dt>
+          <dd className="text-right tabular-nums" data-testid="preview-points">
+            {t("pointsWorth", { count: String(p.pointsEarned), amount: formatFen(p.pointsEarned) })}
+          </dd>
+          <dt className="text-muted">{t("queue")}</dt>
+          <dd className="text-right" data-testid="preview-queue">
+            {p.units.length > 0
+              ? t("units", { count: p.units.length, total: formatFen(p.units.reduce((a, b) => a + b, 0)) })
+              : p.shortOfQueueFen > 0
+                ? t("short", { amount: formatFen(p.shortOfQueueFen) })
+                : t("none")}
+          </dd>
+        </dl>
+      ) : null}
+    </div>
   );
 }

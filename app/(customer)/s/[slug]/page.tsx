@@ -3,10 +3,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { Card, Money } from "@/app/_components";
+import { MAX_ORDER_FEN } from "@/db/schema/orders";
 import { getViewer } from "@/lib/auth/session";
 import { customerBalances } from "@/lib/customers/summary";
 import { loginPath } from "@/lib/auth/next-path";
 import { queueGauge } from "@/lib/merchants/store";
+import { formatFen } from "@/lib/money/format";
 import { computeShares } from "@/lib/rules/shares";
 import { bpsPercent } from "../../_ui/format";
 import { RiskNotice } from "../../_ui/risk-notice";
@@ -49,7 +51,20 @@ export default async function StorePage({ params }: Props) {
 
       <Card title={t("order.title")}>
         {viewer ? (
-          <OrderForm slug={slug} idempotencyKey={randomUUID()} availablePoints={balances?.pointsAvailable ?? 0} />
+          <OrderForm
+            slug={slug}
+            idempotencyKey={randomUUID()}
+            availablePoints={balances?.pointsAvailable ?? 0}
+            rule={{
+              rebateBps: r.rebateBps,
+              platformFeeBps: r.platformFeeBps,
+              pointsBps: r.pointsBps,
+              freeBps: r.freeBps,
+              unitCapFen: r.unitCapFen,
+              minOrderFen: r.minOrderFen,
+            }}
+            maxFen={MAX_ORDER_FEN}
+          />
         ) : (
           <p className="text-sm">
             {t.rich("order.signIn", {
@@ -83,12 +98,13 @@ export default async function StorePage({ params }: Props) {
             {t.rich("summary.example", {
               rebate: () => <Money fen={example.rebateFen} />,
               points: example.pointsEarned,
+              pointsAmount: formatFen(example.pointsEarned),
               pool: () => <Money fen={example.poolFen} />,
             })}
           </li>
         </ul>
         <RiskNotice className="mt-3" />
-        <Link className="mt-2 inline-block text-sm font-medium text-brand-700 underline" href={`/s/${slug}/rules`}>{t("summary.fullRules")}</Link>
+        <Link className="mt-1 inline-flex min-h-11 min-w-11 items-center text-sm font-medium text-brand-700 underline" href={`/s/${slug}/rules`}>{t("summary.fullRules")}</Link>
       </Card>
     </div>
   );

@@ -56,7 +56,7 @@ export default async function StoreRulesPage({ params }: Props) {
     <div className="space-y-4">
       <header>
         <p className="text-sm">
-          <Link className="text-brand-700 underline" href={`/s/${slug}`}>
+          <Link className="inline-flex min-h-11 min-w-11 items-center text-brand-700 underline" href={`/s/${slug}`}>
             ‹ {name}
           </Link>
         </p>
@@ -169,7 +169,7 @@ export default async function StoreRulesPage({ params }: Props) {
       </Card>
 
       <p className="text-sm">
-        <Link className="text-brand-700 underline" href="/rules">
+        <Link className="inline-flex min-h-11 min-w-11 items-center text-brand-700 underline" href="/rules">
           {t("platform")}
         </Link>
       </p>

@@ -1,0 +1,55 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { useTranslations } from "next-intl";
+import { cn } from "./cn";
+
+// 订单 opens the order history on /me until a list of orders of its own exists.
+const TABS = [
+  { href: "/", key: "home", icon: "⌂", current: (p: string) => p === "/" || p.startsWith("/s/") || p === "/rules" },
+  { href: "/me#history", key: "orders", icon: "☰", current: () => false },
+  { href: "/me#queue", key: "queue", icon: "⇅", current: () => false },
+  { href: "/me", key: "me", icon: "☺", current: (p: string) => p === "/me" || p.startsWith("/me/") },
+] as const;
+
+/**
+ * The customer's bottom tab bar on phones (首页, 订单, 排队, 我的), within thumb reach, each tab at
+ * least 44 px tall. Not in the merchant and operator consoles, which have their own navigation;
+ * hidden from `sm` up, where the top bar has room for the same links.
+ */
+export function TabBar() {
+  const t = useTranslations("common.tabBar");
+  const pathname = usePathname();
+  if (/^\/(merchant|operator)(\/|$)/.test(pathname)) return null;
+  return (
+    <nav
+      aria-label={t("label")}
+      className="fixed inset-x-0 bottom-0 z-10 border-t border-line bg-surface/95 pb-[env(safe-area-inset-bottom)] backdrop-blur sm:hidden"
+      data-testid="tab-bar"
+    >
+      <ul className="mx-auto grid max-w-5xl grid-cols-4">
+        {TABS.map((tab) => {
+          const current = tab.current(pathname);
+          return (
+            <li key={tab.key}>
+              <Link
+                href={tab.href}
+                aria-current={current ? "page" : undefined}
+                className={cn(
+                  "flex min-h-14 flex-col items-center justify-center gap-0.5 text-xs font-medium",
+                  current ? "text-brand-700" : "text-muted hover:text-ink",
+                )}
+              >
+                <span aria-hidden="true" className="text-lg leading-none">
+                  {tab.icon}
+                </span>
+                {t(tab.key)}
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}
