@@ -36,12 +36,18 @@ describe("bodyProblem", () => {
     expect(await problemOf({ "content-type": MULTIPART }, multipart([["$ACTION_ID_7f00aa", ""], ["name", "x"]]))).toMatchObject({ result: null });
   });
 
+  it("lets through the text/plain JSON React sends for a form with no fields (signing out once got a 415)", async () => {
+    expect((await problemOf({ "next-action": "x", "content-type": "text/plain;charset=UTF-8" }, '["$K1"]')).result).toBeNull();
+    expect((await problemOf({ "next-action": "x", "content-type": "text/plain" }, '[null,"$K1"]')).result).toBeNull();
+  });
+
   it("refuses a broken, incomplete or non-multipart action body, and one over 1 MB", async () => {
     expect((await problemOf(action, `--${B}\r\nContent-Disposition: form-data; name="0"\r\n\r\n[`)).result).toBe("malformedBody");
     expect((await problemOf(action, multipart([["0", "[null,$K1"]]))).result).toBe("malformedBody");
     expect((await problemOf(action, multipart([["1_slug", "x"]]))).result).toBe("malformedBody");
     expect((await problemOf({ "content-type": MULTIPART }, multipart([["$ACTION_REF_1", ""], ["$ACTION_1:0", "{"]]))).result).toBe("malformedBody");
-    expect((await problemOf({ "next-action": "x", "content-type": "text/plain;charset=UTF-8" }, '[null,"$K1"]')).result).toBe("wrongBodyType");
+    expect((await problemOf({ "next-action": "x", "content-type": "text/plain;charset=UTF-8" }, "hello")).result).toBe("malformedBody");
+    expect((await problemOf({ "next-action": "x", "content-type": "application/octet-stream" }, '["$K1"]')).result).toBe("wrongBodyType");
     expect((await problemOf({ "next-action": "x", "content-type": "multipart/form-data" }, multipart([["0", "[]"]]))).result).toBe("wrongBodyType");
     expect((await problemOf({ ...action, "content-length": String(MAX_ACTION_BODY_BYTES + 1) }, ""))).toEqual({ result: "tooLarge", reads: 0 });
     expect((await problemOf(action, multipart([["1_x", "x".repeat(MAX_ACTION_BODY_BYTES)], ["0", "[]"]]))).result).toBe("tooLarge");

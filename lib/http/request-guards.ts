@@ -4,8 +4,9 @@
  *
  * - a path whose %-encoding is not UTF-8 (`/orders/%E0%A4%A`): Next fails decoding a dynamic
  *   segment;
- * - a server action whose body Next cannot decode: a broken multipart body, or any other type
- *   (every action here takes a FormData, so React always sends multipart/form-data);
+ * - a server action whose body Next cannot decode: a broken multipart body, a text/plain body that
+ *   is not JSON, or any other type (React sends multipart/form-data, or text/plain holding the
+ *   arguments as JSON when the form has no fields, as signing out does);
  * - a server action body over Next's 1 MB limit, which Next reports as an error, not a 413.
  */
 import { defaultLocale, isLocale, type Locale } from "@/i18n/config";
@@ -45,6 +46,17 @@ export function pathDecodes(rawPath: string): boolean {
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 const isMultipart = (contentType: string | null) => /^multipart\/form-data\s*;.*\bboundary=/i.test(contentType ?? "");
+const isPlainText = (contentType: string | null) => /^text\/plain\s*(;|$)/i.test(contentType ?? "");
+
+/** Whether the bytes are UTF-8 JSON, as React's reply is when it fits in one text. */
+function isJsonText(bytes: ArrayBuffer): boolean {
+  try {
+    JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * What is wrong with a page request's body, or null. Only writes are read, and of those only what
@@ -62,9 +74,11 @@ export async function bodyProblem(
   const contentType = headers.get("content-type");
   const action = headers.has("next-action");
   if (!action && !isMultipart(contentType)) return null;
-  if (action && !isMultipart(contentType)) return "wrongBodyType";
+  if (action && !isMultipart(contentType) && !isPlainText(contentType)) return "wrongBodyType";
   const bytes = await body();
   if (bytes.byteLength > MAX_ACTION_BODY_BYTES) return "tooLarge";
+  // Next parses a text body as JSON without catching: anything else would be its 500.
+  if (!isMultipart(contentType)) return isJsonText(bytes) ? null : "malformedBody";
   let form: FormData;
   try {
     form = await new Request("http://body.invalid/", { method: "POST", headers: { "content-type": contentType! }, body: bytes }).formData();

@@ -107,7 +107,14 @@ const refundsPendingCache = new Map<number, number>();
 export async function refundsPendingAccount(tx: Tx, userId: number): Promise<number> {
   const cached = refundsPendingCache.get(userId);
   if (cached !== undefined) return cached;
-  await tx.insert(accounts).values({ kind: "refunds_pending", asset: "CNY", userId }).onConflictDoNothing();
+  const opened = await tx
+    .insert(accounts)
+    .values({ kind: "refunds_pending", asset: "CNY", userId })
+    .onConflictDoNothing()
+    .returning({ id: accounts.id });
+  // Opened by this transaction: not remembered, since a rollback (a refusal, a deadlock retry) would
+  // leave the cache pointing at an account that was never kept.
+  if (opened[0]) return opened[0].id;
   const [row] = await tx
     .select({ id: accounts.id })
     .from(accounts)

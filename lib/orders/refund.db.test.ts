@@ -9,7 +9,9 @@ import { balanceOf, balanceSnapshot, entriesOf, makeCustomer, makeStore, placePa
 import { expectLedgerClean } from "@/lib/testing/verify";
 import { createPosOrder } from "@/lib/api/orders";
 import { paymentProvider } from "@/lib/payments";
+import { refundsPendingAccount } from "@/lib/ledger";
 import { createPendingOrder } from "./create";
+import { cancelPendingOrder } from "./expire-pending";
 import { refundOrder, type RefundActor } from "./refund";
 import { sendRefund } from "./refund-provider";
 
@@ -170,10 +172,17 @@ describe("refunding an order", () => {
     await inTransaction((tx) => leaveQueue(tx, { entryId: leftOne.id, customerId: customer }));
     // An order at another store, to test ownership.
     const elsewhere = await placePaidOrder(customer, other.id, 5_000);
+    // An order the customer cancelled before paying: nothing was taken, so nothing goes back. (It
+    // once got past the status check and failed on a bare error, opening a refunds_pending account.)
+    const { order: toCancel } = await inTransaction((tx) =>
+      createPendingOrder(tx, { customerId: customer, merchantId: store.id, amountFen: 5000, idempotencyKey: randomUUID(), provider: "dev" }),
+    );
+    await cancelPendingOrder(customer, toCancel.orderNo);
 
     const before = await writes();
     const cases: [number, RefundActor, string | undefined, object][] = [
       [pending.id, ops, "x", { code: "not_allowed", message: "refund.notPaid" }],
+      [toCancel.id, ops, "x", { code: "not_allowed", message: "refund.notPaid" }],
       [small.orderId, ops, "x", { code: "not_allowed", message: "refund.entriesPaid" }],
       [twoUnits.orderId, merchant, undefined, { code: "not_allowed", message: "refund.entriesLeft" }],
       [elsewhere.orderId, merchant, undefined, { code: "not_found" }],
@@ -189,6 +198,19 @@ describe("refunding an order", () => {
     expect((await entriesOf(store.queueId!)).map((e) => e.status)).toEqual(["paid", "left", "waiting"]);
 
     await expectLedgerClean();
+  });
+
+  it("does not remember a refunds_pending account opened by a transaction that rolled back", async () => {
+    const customer = await makeCustomer();
+    await expect(
+      inTransaction(async (tx) => {
+        await refundsPendingAccount(tx, customer);
+        throw new Error("rolled back");
+      }),
+    ).rejects.toThrow("rolled back");
+    const id = await inTransaction((tx) => refundsPendingAccount(tx, customer));
+    const kept = await db.execute(sql`select 1 from accounts where id = ${id} and kind = 'refunds_pending' and user_id = ${customer}`);
+    expect(kept.rows).toHaveLength(1);
   });
 
   it("refuses a refund after the earned points were released and partly spent", async () => {

@@ -112,8 +112,9 @@ async function readOrder(tx: Tx, orderId: number, lock: boolean): Promise<Order 
 const refused = (code: string, params?: MessageParams) => new DomainError("not_allowed", code, undefined, params);
 
 function refuseByStatus(o: Order): void {
-  if (o.status === "pending") throw refused("refund.notPaid", { orderNo: o.orderNo });
   if (o.status === "refunded") throw refused("refund.alreadyRefunded", { orderNo: o.orderNo });
+  // Pending, expired and cancelled orders took no money: there is nothing to give back.
+  if (o.status !== "paid") throw refused("refund.notPaid", { orderNo: o.orderNo });
 }
 
 /** Checks that the actor may refund this order at all; a merchant never learns of other stores' orders. */

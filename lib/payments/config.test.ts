@@ -37,7 +37,7 @@ describe("payment provider settings", () => {
       WECHATPAY_PUBLIC_KEY_ID: "PUB_KEY_ID_0114232134912410000000000000",
     };
     expect(parseEnv(wechat).WECHATPAY_MCHID).toBe("1900000109");
-    expect(() => parseEnv({ ...wechat, NODE_ENV: "production" })).toThrow(/PUBLIC_URL must be set/);
+    expect(() => parseEnv({ ...wechat, NODE_ENV: "production" })).toThrow(/PUBLIC_URL: required in production/);
     expect(() => parseEnv({ PAYMENT_DISABLED: "paypal" })).toThrow(/PAYMENT_DISABLED/);
   });
 
