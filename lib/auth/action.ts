@@ -61,6 +61,9 @@ const SECRET_FIELD = /pass|confirm|secret|token|key/i;
 function formToObject(formData: FormData): { input: Record<string, string>; values: Record<string, string> } {
   const input: Record<string, string> = {};
   const values: Record<string, string> = {};
+  // A hand-made request can send arguments that are not a form (`["$K1"]` as text/plain leaves the
+  // form argument undefined): that is an empty form, which the schema then refuses with its messages.
+  if (!(formData instanceof FormData)) return { input, values };
   for (const [key, value] of formData.entries()) {
     // React adds $ACTION_* fields for progressive enhancement; files are not form strings.
     if (key.startsWith("$ACTION") || typeof value !== "string") continue;
