@@ -95,8 +95,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         {/* Only what client components translate goes to the browser (i18n/client-messages.ts). */}
         <NextIntlClientProvider messages={clientMessages(isLocale(locale) ? locale : defaultLocale)}>
           <TopBar />
-          {/* On phones the tab bar covers the bottom 56 px: the page ends above it. */}
-          <main className="mx-auto w-full max-w-5xl px-4 pt-4 pb-[calc(5.5rem+env(safe-area-inset-bottom))] sm:pt-6 sm:pb-8">{children}</main>
+          {/* On phones the tab bar covers the bottom 56 px: the page ends above it (not on paper, where an
+              A5 poster is narrower than `sm` and the extra space would push it onto a second page). */}
+          <main className="mx-auto w-full max-w-5xl px-4 pt-4 pb-[calc(5.5rem+env(safe-area-inset-bottom))] sm:pt-6 sm:pb-8 print:pb-[calc(2rem+env(safe-area-inset-bottom))]">{children}</main>
           <TabBar />
         </NextIntlClientProvider>
       </body>
