@@ -85,7 +85,8 @@ test("a forged X-Forwarded-Host never takes a sign-in or a sign-out off this sit
   // Signing out as a browser without JavaScript does (a form post naming the action), once with
   // the other site's Origin to match the forged host, once from this site.
   const signOut = (origin: string) =>
-    page.request.post("/", { headers: { origin, ...FORGED }, multipart: { [`$ACTION_ID_${logoutAction.id}`]: "" }, maxRedirects: 0 });
+    // Posted to /me, where the sign-out form is (it left the top bar for a confirmation on /me).
+    page.request.post("/me", { headers: { origin, ...FORGED }, multipart: { [`$ACTION_ID_${logoutAction.id}`]: "" }, maxRedirects: 0 });
   const forgedPair = await signOut("http://evil.example");
   expect(forgedPair.status(), `forged pair → ${forgedPair.headers().location ?? ""}`).toBe(403);
   expect(await forgedPair.text()).toContain("cross-site request refused");
