@@ -13,7 +13,7 @@ import { lockPoints, takeFromLots } from "@/lib/points/lots";
 import { appendEntries, type PlacedEntry } from "@/lib/queue/join";
 import { lockQueue } from "@/lib/queue/lock";
 import { queueUnits } from "@/lib/rules/units";
-import { purchaseLegs } from "./purchase-legs";
+import { purchaseAccountsOf, purchaseLegs } from "./purchase-legs";
 
 export type PaidOrder = {
   orderId: number;
@@ -127,16 +127,7 @@ export async function applyPayment(
     await takeFromLots(tx, order.customerId, order.pointsUsed);
   }
 
-  const legs = purchaseLegs(order, {
-    cashSource: platform.world,
-    settlement,
-    platformFees: platform.platformFees,
-    pointsReserve: customer.points_reserve,
-    pool: pool.poolAccountId,
-    pointsIssued: platform.pointsIssued,
-    pointsLocked: customer.points_locked,
-    pointsAvailable: customer.points_available,
-  });
+  const legs = purchaseLegs(order, purchaseAccountsOf({ cashSource: platform.world, settlement, pool: pool.poolAccountId }, customer, platform));
   const append = appendEntries({
     queueId: order.queueId,
     orderId: order.id,

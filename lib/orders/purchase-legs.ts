@@ -24,6 +24,25 @@ export type PurchaseAccounts = {
 };
 
 /**
+ * A purchase's accounts from the ledger's lookups. The payment and its refund name the same ones
+ * but for where the cash comes from (the rails, or the customer's refunds_pending).
+ */
+export function purchaseAccountsOf(
+  at: { cashSource: number; settlement: number; pool: number },
+  customer: { points_reserve: number; points_locked: number; points_available: number },
+  platform: { platformFees: number; pointsIssued: number },
+): PurchaseAccounts {
+  return {
+    ...at,
+    platformFees: platform.platformFees,
+    pointsReserve: customer.points_reserve,
+    pointsIssued: platform.pointsIssued,
+    pointsLocked: customer.points_locked,
+    pointsAvailable: customer.points_available,
+  };
+}
+
+/**
  * The legs of an order's purchase: the one definition of what a payment posts. A refund posts its
  * exact reverse (reverseLegs), with the cash going to the customer's refunds_pending account instead
  * of straight back to the rails (lib/orders/refund.ts).

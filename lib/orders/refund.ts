@@ -9,7 +9,7 @@ import { customerAccounts, platformAccounts, post, refundsPendingAccount, type L
 import { addLot, lockPoints, takeFromLots } from "@/lib/points/lots";
 import { pointsPolicy } from "@/lib/points/policy";
 import { headTarget, lockQueue, type LockedPool } from "@/lib/queue/lock";
-import { purchaseLegs, reverseLegs } from "./purchase-legs";
+import { purchaseAccountsOf, purchaseLegs, reverseLegs } from "./purchase-legs";
 
 /** Who asks for the refund. A merchant may refund only their own store's orders. */
 export type RefundActor = { userId: number; role: "merchant" | "operator" };
@@ -260,16 +260,7 @@ async function postRefund(tx: Tx, o: Order, pool: LockedPool, taken: TakenPoints
     });
   }
 
-  const purchase = purchaseLegs(o, {
-    cashSource: owed,
-    settlement: o.settlementId,
-    platformFees: platform.platformFees,
-    pointsReserve: customer.points_reserve,
-    pool: pool.poolAccountId,
-    pointsIssued: platform.pointsIssued,
-    pointsLocked: customer.points_locked,
-    pointsAvailable: customer.points_available,
-  });
+  const purchase = purchaseLegs(o, purchaseAccountsOf({ cashSource: owed, settlement: o.settlementId, pool: pool.poolAccountId }, customer, platform));
   const legs: Leg[] = [
     ...reverseLegs(purchase),
     // The earned points the customer already released come from available instead of locked.
