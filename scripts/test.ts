@@ -10,6 +10,10 @@
 //    seeded here: Playwright's webServer starts before its globalSetup, so it cannot do it.
 // 5. Drops both databases and prints `N passed, M failed` as the last line.
 //
+// `npm test -- --only FILE...` runs the same steps for just those files: vitest for `*.test.ts`,
+// the build and Playwright for `*.e2e.ts` (skipped when none is named), and no outage drill. It is
+// the loop for one change; CI always runs everything.
+//
 // A standalone node process: it reads process.env only to build its children's environment.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -28,13 +32,23 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SERVER_CODE = ["--import", "./scripts/lib/server-only.mjs"];
 process.chdir(root); // runMigrations and the tools resolve paths from the project root
 
+const USAGE = "usage: npm test [-- --unit-only | --only FILE...]";
 const args = process.argv.slice(2);
-const unknown = args.filter((a) => a !== "--unit-only");
-if (unknown.length > 0) {
-  console.error(`unknown argument(s): ${unknown.join(" ")}\nusage: npm test [-- --unit-only]`);
+const onlyAt = args.indexOf("--only");
+const only = onlyAt >= 0 ? args.slice(onlyAt + 1) : undefined;
+const flags = onlyAt >= 0 ? args.slice(0, onlyAt) : args;
+const unknown = flags.filter((a) => a !== "--unit-only");
+const misnamed = (only ?? []).filter((f) => !/\.(test|e2e)\.ts$/.test(f) || !fs.existsSync(f));
+if (unknown.length > 0 || misnamed.length > 0 || (only && only.length === 0)) {
+  if (unknown.length > 0) console.error(`unknown argument(s): ${unknown.join(" ")}`);
+  if (misnamed.length > 0) console.error(`not a test file here (*.test.ts or *.e2e.ts): ${misnamed.join(" ")}`);
+  console.error(USAGE);
   process.exit(2);
 }
-const unitOnly = args.includes("--unit-only");
+const unitOnly = flags.includes("--unit-only");
+/** `--only`: the vitest files and the Playwright files to run (undefined: all of them). */
+const onlyVitest = only?.filter((f) => f.endsWith(".test.ts"));
+const onlyE2e = only?.filter((f) => f.endsWith(".e2e.ts"));
 
 const stamp = Date.now();
 const testDb = `freeline_test_${stamp}`;
@@ -158,8 +172,9 @@ async function runVitest(url: string | undefined): Promise<void> {
   header(url ? "unit and integration tests (vitest)" : "unit tests (vitest, no database)");
   const report = path.join(outDir, "vitest.json");
   const projectArgs = url ? [] : ["--project", "unit"];
+  if (onlyVitest?.length === 0) return;
   const code = await phase("vitest", () =>
-    run("vitest", ["run", ...projectArgs, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], {
+    run("vitest", ["run", ...projectArgs, ...(onlyVitest ?? []), "--reporter=default", "--reporter=json", `--outputFile.json=${report}`], {
       ...(url ? { DATABASE_URL: url } : {}),
       NODE_ENV: "test",
     }),
@@ -194,7 +209,7 @@ async function runE2e(): Promise<void> {
   const report = path.join(outDir, "playwright.json");
   const port = await freePort(3100);
   const code = await phase("playwright", () =>
-    run("playwright", ["test", "--reporter=list,json"], {
+    run("playwright", ["test", "--reporter=list,json", ...(onlyE2e ?? [])], {
       E2E_PORT: String(port),
       DATABASE_URL: url,
       NODE_ENV: "test",
@@ -214,7 +229,7 @@ async function runE2e(): Promise<void> {
 
   // The same build against a throwaway Postgres that is crashed and restarted: pages and routes
   // answer 503 with Retry-After while it is down, and the same process serves again by itself.
-  if (interrupted) return;
+  if (interrupted || only) return;
   header("outage drill (Postgres crash and restart under next start)");
   const drillCode = await phase("outage drill", () => run("tsx", [...SERVER_CODE, "lib/testing/outage-drill.ts", root], { NODE_ENV: "production" }));
   tally("outage drill", drillCode, drillCode === 0 ? 1 : 0, drillCode === 0 ? 0 : 1, false);
@@ -277,7 +292,7 @@ async function runDatabaseSuites(): Promise<void> {
   const testUrl = await phase("test database (create + migrate)", () => createDatabase(testDb));
 
   await runVitest(testUrl);
-  if (!interrupted) await runE2e();
+  if (!interrupted && onlyE2e?.length !== 0) await runE2e();
 }
 
 const started = Date.now();
