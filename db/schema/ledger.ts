@@ -98,6 +98,9 @@ export const ledgerTxKind = pgEnum("ledger_tx_kind", [
   "refund_shortfall",
   // The provider confirmed a refund: the cash owed to the customer went out through the rails.
   "refund_sent",
+  // A provider payment that did not pay its order (a duplicate, or a late one that could no longer
+  // pay it in full) came in: its cash is owed back to the customer until its refund is sent.
+  "payment_returned",
 ]);
 
 /** One business event. Append-only (trigger in migrations). */

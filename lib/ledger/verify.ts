@@ -145,7 +145,7 @@ const CHECKS: InvariantCheck[] = [
   },
   {
     id: "I10",
-    title: "every refund reverses its purchase exactly, only the store covers a shortfall, and the cash leaves once the provider confirms",
+    title: "every refund reverses its purchase exactly, only the store covers a shortfall, a returned payment is posted once, and the cash leaves once the provider confirms",
     query: sql`
       -- The refund posting undoes the purchase account by account. Points may come back from
       -- available instead of locked, and the cash goes to the customer's refunds_pending instead of
@@ -177,29 +177,59 @@ const CHECKS: InvariantCheck[] = [
                     where e.transaction_id = t.id and a.kind = 'pool' and a.queue_id = t.queue_id and e.amount > 0)
         and o.status = 'refunded')
       union all
-      -- A refunded order has one refund record and one reversal; no other order has either.
+      -- A refunded order has one refund record and one reversal; no other order has either (a
+      -- returned payment's record is not the order's refund).
       select 'order ' || o.id || ' is ' || o.status || ' with ' || r.n || ' refund records and ' || t.n || ' reversals'
       from orders o
-      cross join lateral (select count(*) as n from payment_refunds r where r.order_id = o.id) r
+      cross join lateral (select count(*) as n from payment_refunds r where r.order_id = o.id and r.returned_payment_ref is null) r
       cross join lateral (select count(*) as n from ledger_transactions t where t.order_id = o.id and t.kind = 'order_refund') t
       where (o.status = 'refunded') <> (r.n = 1 and t.n = 1) or r.n > 1 or t.n > 1
       union all
-      -- The cash: still owed to the customer (refunds_pending) until the provider confirms, then back
-      -- on the rails exactly once, so the order's world legs cancel out.
-      select 'order ' || r.order_id || ' (refund ' || r.status || ') has ' || c.owed || ' owed and world net ' || c.world
-      from payment_refunds r
-      join orders o on o.id = r.order_id
+      -- The cash: what came in (the order's payment, and each payment returned) is owed to the
+      -- customer (refunds_pending) until the provider confirms its refund, then back on the rails
+      -- exactly once.
+      select 'order ' || o.id || ' has ' || c.owed || ' owed and world net ' || c.world || ' against refunds of ' || f.open_fen || ' open and ' || f.sent_fen || ' sent'
+      from (select distinct order_id from payment_refunds) ro
+      join orders o on o.id = ro.order_id
+      cross join lateral (
+        select coalesce(sum(r.amount_fen) filter (where r.status <> 'succeeded'), 0) as open_fen,
+               coalesce(sum(r.amount_fen) filter (where r.status = 'succeeded'), 0) as sent_fen,
+               coalesce(sum(r.amount_fen) filter (where r.returned_payment_ref is not null), 0) as returned_fen
+        from payment_refunds r where r.order_id = o.id
+      ) f
       cross join lateral (
         select coalesce(sum(e.amount) filter (where a.kind = 'refunds_pending'), 0) as owed,
                coalesce(sum(e.amount) filter (where a.kind = 'world'), 0) as world
         from ledger_transactions t join ledger_entries e on e.transaction_id = t.id join accounts a on a.id = e.account_id
-        where t.order_id = r.order_id
+        where t.order_id = o.id
       ) c
-      where (r.status = 'succeeded' and (c.owed <> 0 or c.world <> 0))
-         or (r.status <> 'succeeded' and (c.owed <> r.amount_fen or c.world <> -o.cash_fen))
+      where c.owed <> f.open_fen
+         or c.world <> f.sent_fen - f.returned_fen
+                       - case when exists (select 1 from ledger_transactions t where t.order_id = o.id and t.kind = 'order_paid') then o.cash_fen else 0 end
       union all
-      select 'order ' || order_id || ' has ' || count(*) || ' refund_sent postings'
-      from ledger_transactions where kind = 'refund_sent' group by order_id having count(*) > 1`,
+      -- Each refund the provider confirmed leaves the rails once (an order paid with points alone
+      -- has nothing to send).
+      select 'order ' || coalesce(t.order_id, r.order_id) || ' has ' || coalesce(t.n, 0) || ' refund_sent postings for ' || coalesce(r.n, 0) || ' confirmed refunds'
+      from (select order_id, count(*) as n from ledger_transactions where kind = 'refund_sent' group by order_id) t
+      full join (select order_id, count(*) as n from payment_refunds where status = 'succeeded' and amount_fen > 0 group by order_id) r
+        on r.order_id = t.order_id
+      where coalesce(t.n, 0) <> coalesce(r.n, 0)
+      union all
+      -- A returned payment came in once: one payment_returned posting per record, of its amount,
+      -- and never the payment that paid the order.
+      select 'order ' || o.id || ' has ' || coalesce(p.n, 0) || ' payment_returned postings of ' || coalesce(p.fen, 0) || ' for ' || coalesce(r.n, 0) || ' returned payments of ' || coalesce(r.fen, 0)
+      from orders o
+      left join (select t.order_id, count(distinct t.id) as n, sum(e.amount) filter (where a.kind = 'refunds_pending') as fen
+                 from ledger_transactions t join ledger_entries e on e.transaction_id = t.id join accounts a on a.id = e.account_id
+                 where t.kind = 'payment_returned' group by t.order_id) p on p.order_id = o.id
+      left join (select order_id, count(*) as n, sum(amount_fen) as fen from payment_refunds
+                 where returned_payment_ref is not null group by order_id) r on r.order_id = o.id
+      where (p.order_id is not null or r.order_id is not null)
+        and (coalesce(p.n, 0) <> coalesce(r.n, 0) or coalesce(p.fen, 0) <> coalesce(r.fen, 0))
+      union all
+      select 'order ' || o.id || ' returned the payment that paid it (' || r.provider || ' ' || r.returned_payment_ref || ')'
+      from payment_refunds r join orders o on o.id = r.order_id
+      where r.returned_payment_ref = o.provider_ref and r.provider = o.provider and o.status in ('paid', 'refunded')`,
   },
 ];
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { Tx } from "@/db";
-import { DomainError } from "@/lib/errors";
+import { DomainError, isDomainError } from "@/lib/errors";
 import {
   customerAccounts,
   platformAccounts,
@@ -14,6 +14,7 @@ import { appendEntries, type PlacedEntry } from "@/lib/queue/join";
 import { lockQueue } from "@/lib/queue/lock";
 import { queueUnits } from "@/lib/rules/units";
 import { purchaseAccountsOf, purchaseLegs } from "./purchase-legs";
+import { alreadyReturned, returnPayment, type ReturnCause } from "./returned-payment";
 
 export type PaidOrder = {
   orderId: number;
@@ -23,6 +24,8 @@ export type PaidOrder = {
   applied: boolean;
   /** True when the queue pays out automatically and its pool now covers the head. */
   drainDue: boolean;
+  /** Set when this payment did not pay the order and is being refunded in full instead. */
+  returned?: ReturnCause;
 };
 
 /** What applying a payment needs to know of the order, all fixed when it was created. */
@@ -54,25 +57,39 @@ export async function markOrderPaid(
   args: { orderNo: string; amountFen: number; providerRef: string; provider?: string },
 ): Promise<PaidOrder> {
   // The conditional update is the once-only guard: a concurrent or repeated confirmation waits on
-  // the row, then finds it no longer pending and posts nothing. The order joins the queue its store
-  // feeds now (an alliance may have formed since checkout); appendEntries checks that again under
-  // the queue lock. The same statement reads the rule version's unit settings.
+  // the row, then finds it no longer pending and posts nothing. A closed order that redeemed points
+  // is left to paymentNotApplied, which pays it only if the points are still there.
+  const row = await markPaid(tx, args, sql`(status = 'pending' or (status in ('expired', 'cancelled') and points_used = 0))`);
+  if (!row) return paymentNotApplied(tx, args);
+  return (await applyPayment(tx, row.order, row.rule)).result;
+}
+
+/**
+ * Marks the order paid when `payable` (a condition on its row) holds, and reads what applying the
+ * payment needs. The order joins the queue its store feeds now (an alliance may have formed since
+ * checkout); appendEntries checks that again under the queue lock. The same statement reads the rule
+ * version's unit settings.
+ */
+async function markPaid(
+  tx: Tx,
+  args: { orderNo: string; amountFen: number; providerRef: string; provider?: string },
+  payable: SQL,
+): Promise<{ order: PayableOrder; rule: UnitRule } | null> {
   const updated = await tx.execute<Record<string, number | string>>(sql`
     with o as (
       update orders set status = 'paid', paid_at = now(), provider_ref = ${args.providerRef},
                         provider = coalesce(${args.provider ?? null}::text, orders.provider),
                         queue_id = coalesce((select m.queue_id from merchants m where m.id = orders.merchant_id), orders.queue_id)
-      where order_no = ${args.orderNo} and status in ('pending', 'expired', 'cancelled') and cash_fen = ${args.amountFen}
+      where order_no = ${args.orderNo} and ${payable} and cash_fen = ${args.amountFen}
       returning id, customer_id, merchant_id, queue_id, rule_version_id, cash_fen, points_used,
                 rebate_fen, platform_fee_fen, points_earned, pool_fen
     )
     select o.*, r.free_bps, r.unit_cap_fen, r.min_order_fen
     from o join rule_versions r on r.id = o.rule_version_id`);
   const row = updated.rows[0];
-  if (!row) return alreadyPaid(tx, args);
-  const paid = await applyPayment(
-    tx,
-    {
+  if (!row) return null;
+  return {
+    order: {
       id: Number(row.id),
       orderNo: args.orderNo,
       customerId: Number(row.customer_id),
@@ -86,9 +103,8 @@ export async function markOrderPaid(
       pointsEarned: Number(row.points_earned),
       poolFen: Number(row.pool_fen),
     },
-    { freeBps: Number(row.free_bps), unitCapFen: Number(row.unit_cap_fen), minOrderFen: Number(row.min_order_fen) },
-  );
-  return paid.result;
+    rule: { freeBps: Number(row.free_bps), unitCapFen: Number(row.unit_cap_fen), minOrderFen: Number(row.min_order_fen) },
+  };
 }
 
 /** What a caller that knows more than the order may add to applyPayment. */
@@ -156,13 +172,44 @@ export async function applyPayment(
   };
 }
 
-async function alreadyPaid(tx: Tx, args: { orderNo: string; amountFen: number }): Promise<PaidOrder> {
-  const res = await tx.execute<{ id: number; queue_id: number; status: string; cash_fen: number }>(sql`
-    select id, queue_id, status, cash_fen from orders where order_no = ${args.orderNo}`);
+/**
+ * A confirmed payment that the fast path did not apply, decided under the order's row lock. The same
+ * payment again (the order's own, or one already returned) changes nothing. Another payment of an
+ * order already paid or refunded is returned in full (SPEC: money the provider took is never kept
+ * twice). A late payment for a closed order that redeemed points pays it when the points are still
+ * there; when they are gone it is returned in full and the order stays closed, with the reason.
+ */
+async function paymentNotApplied(tx: Tx, args: { orderNo: string; amountFen: number; providerRef: string; provider?: string }): Promise<PaidOrder> {
+  const res = await tx.execute<{ id: number; queue_id: number; customer_id: number; status: string; cash_fen: number; provider: string; provider_ref: string | null }>(sql`
+    select id, queue_id, customer_id, status, cash_fen, provider, provider_ref from orders where order_no = ${args.orderNo}
+    for no key update`);
   const o = res.rows[0];
   if (!o) throw new DomainError("not_found", "order.notFoundNo", undefined, { orderNo: args.orderNo });
   if (Number(o.cash_fen) !== args.amountFen) {
     throw new DomainError("conflict", "order.amountMismatch", undefined, { orderNo: args.orderNo });
   }
-  return { orderId: Number(o.id), orderNo: args.orderNo, queueId: Number(o.queue_id), applied: false, drainDue: false };
+  const provider = args.provider ?? o.provider;
+  const order = { id: Number(o.id), orderNo: args.orderNo, customerId: Number(o.customer_id), queueId: Number(o.queue_id) };
+  const notApplied: PaidOrder = { orderId: order.id, orderNo: args.orderNo, queueId: order.queueId, applied: false, drainDue: false };
+  if (await alreadyReturned(tx, provider, args.providerRef)) return notApplied;
+  const payment = { provider, providerRef: args.providerRef, amountFen: args.amountFen };
+
+  if (o.status === "paid" || o.status === "refunded") {
+    if (o.provider === provider && o.provider_ref === args.providerRef) return notApplied;
+    await returnPayment(tx, order, { ...payment, cause: "duplicate" });
+    return { ...notApplied, returned: "duplicate" };
+  }
+  // Pending, or closed with redeemed points: a savepoint, so points spent elsewhere roll back only
+  // the attempt to pay, and the payment is returned instead.
+  try {
+    return await tx.transaction(async (sp) => {
+      const row = await markPaid(sp, args, sql`status in ('pending', 'expired', 'cancelled')`);
+      if (!row) throw new Error(`order ${args.orderNo} changed under its row lock`);
+      return (await applyPayment(sp, row.order, row.rule)).result;
+    });
+  } catch (e) {
+    if (o.status === "pending" || !isDomainError(e) || e.code !== "insufficient_funds") throw e;
+    await returnPayment(tx, order, { ...payment, cause: "points_gone" });
+    return { ...notApplied, returned: "points_gone" };
+  }
 }

@@ -8,7 +8,7 @@ import { addJob, type JobPayload } from "@/lib/jobs";
 import { platformAccounts, post, refundsPendingAccount } from "@/lib/ledger";
 import { paymentProvider, type PaymentProvider } from "@/lib/payments";
 import type { MoneyOutResult } from "@/lib/payments/provider";
-import { outRefundNo } from "./refund";
+import { nextAttempt } from "./refund";
 
 /** Finds an order's payment provider; tests pass a recording fake. */
 export type ProviderFor = (id: string) => PaymentProvider;
@@ -49,7 +49,7 @@ function describe(e: unknown): string {
  */
 export async function sendRefund(job: JobPayload<"refund.send">, providerFor: ProviderFor = paymentProvider): Promise<MoneyOutResult["state"] | "skipped"> {
   const res = await db.execute<RefundRow>(sql`
-    select r.id, r.order_id, o.order_no, o.provider_ref as payment_ref, o.cash_fen, r.provider, r.status,
+    select r.id, r.order_id, o.order_no, coalesce(r.returned_payment_ref, o.provider_ref) as payment_ref, o.cash_fen, r.provider, r.status,
            r.out_refund_no, r.amount_fen, r.reason, r.accepted_at
     from payment_refunds r join orders o on o.id = r.order_id
     where r.id = ${job.refundId}`);
@@ -135,16 +135,18 @@ export async function settleRefund(tx: Tx, outRefundNoValue: string, result: Mon
 export async function retryFailedRefund(tx: Tx, args: { orderId: number; actorUserId: number }): Promise<{ outRefundNo: string }> {
   const role = await tx.execute<{ role: string }>(sql`select role from users where id = ${args.actorUserId}`);
   if (role.rows[0]?.role !== "operator") throw new DomainError("forbidden", "action.forbidden");
+  // An order has its own refund and perhaps returned payments: the failed one is retried.
   const res = await tx.execute<{ id: number; status: string; attempt: number; out_refund_no: string; failure_reason: string | null; order_no: string }>(sql`
     select r.id, r.status, r.attempt, r.out_refund_no, r.failure_reason, o.order_no
     from payment_refunds r join orders o on o.id = r.order_id
     where r.order_id = ${args.orderId}
+    order by (r.status = 'failed') desc, r.id limit 1
     for no key update of r`);
   const row = res.rows[0];
   if (!row) throw new DomainError("not_found", "refund.orderNotFound");
   if (row.status !== "failed") throw new DomainError("not_allowed", "refund.retryNotFailed", undefined, { orderNo: row.order_no });
   const attempt = Number(row.attempt) + 1;
-  const next = outRefundNo(row.order_no, attempt);
+  const next = nextAttempt(row.out_refund_no, attempt);
   await tx.execute(sql`
     update payment_refunds set status = 'pending', attempt = ${attempt}, out_refund_no = ${next}, failure_reason = null,
            provider_ref = null, accepted_at = null, settled_at = null, last_error = null

@@ -276,6 +276,11 @@ export function outRefundNo(orderNo: string, attempt: number): string {
   return `RF${orderNo}${String(attempt).padStart(2, "0")}`;
 }
 
+/** The out-id of a refund's next attempt: every refund's out-id ends in its two-digit attempt. */
+export function nextAttempt(outRefundNoValue: string, attempt: number): string {
+  return `${outRefundNoValue.slice(0, -2)}${String(attempt).padStart(2, "0")}`;
+}
+
 /**
  * Records the provider refund with its out-id, pending, and adds the job that asks the provider for
  * it once this transaction commits. An order paid entirely with points has no cash to return: its

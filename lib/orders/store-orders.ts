@@ -56,7 +56,7 @@ type Row = {
 const SELECT = sql`
   select o.id, o.order_no, o.status, o.created_at, o.paid_at, o.refunded_at, o.amount_fen, o.cash_fen,
          o.points_used, o.points_earned, o.pool_fen, o.provider, u.display_name as customer_name,
-         (select r.status from payment_refunds r where r.order_id = o.id) as refund_status,
+         (select r.status from payment_refunds r where r.order_id = o.id and r.returned_payment_ref is null) as refund_status,
          coalesce(c.waiting, 0) as waiting, coalesce(c.paid, 0) as paid,
          coalesce(c.left_n, 0) as left_n, coalesce(c.cancelled, 0) as cancelled
   from orders o
@@ -175,7 +175,7 @@ export async function orderByNo(orderNo: string): Promise<OrderDetail | null> {
     }>(sql`
       select p.provider, p.status, p.out_refund_no, p.attempt, p.provider_ref, p.failure_reason, p.last_error, p.settled_at,
              p.amount_fen, u.display_name as actor_name, u.role as actor_role, p.reason, p.created_at
-      from payment_refunds p join users u on u.id = p.actor_user_id where p.order_id = ${id}`),
+      from payment_refunds p join users u on u.id = p.actor_user_id where p.order_id = ${id} and p.returned_payment_ref is null`),
   ]);
   const f = refund.rows[0];
   return {

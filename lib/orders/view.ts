@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { db } from "@/db";
 import { merchants, orders, paymentRefunds, type Order } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
@@ -17,7 +17,7 @@ export async function customerOrder(customerId: number, orderNo: string): Promis
     .select({ order: orders, storeName: merchants.name, storeSlug: merchants.slug, refundStatus: paymentRefunds.status })
     .from(orders)
     .innerJoin(merchants, eq(merchants.id, orders.merchantId))
-    .leftJoin(paymentRefunds, eq(paymentRefunds.orderId, orders.id))
+    .leftJoin(paymentRefunds, and(eq(paymentRefunds.orderId, orders.id), isNull(paymentRefunds.returnedPaymentRef)))
     .where(and(eq(orders.orderNo, orderNo), eq(orders.customerId, customerId)))
     .limit(1);
   const row = rows[0];

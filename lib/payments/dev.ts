@@ -93,7 +93,9 @@ export async function confirmDevPayment(order: { orderNo: string; cashFen: numbe
     eventId: randomUUID(),
     orderNo: order.orderNo,
     amountFen: order.cashFen,
-    providerRef: `dev_${randomUUID().replaceAll("-", "").slice(0, 20)}`,
+    // One simulated payment per order, as a real provider takes one per out_trade_no: a second tap
+    // on the confirm button repeats this payment instead of making a second one to return.
+    providerRef: `dev_${order.orderNo}`,
   };
   const body = JSON.stringify(event);
   const res = await fetch(`${internalUrl()}/api/payments/dev/webhook`, {

@@ -95,10 +95,10 @@ export async function checkRun(db: pg.Pool, log: RunLog): Promise<CheckResult> {
       await rows<{ order_no: string; status: string; refunds: string; reversals: string; live: string }>(
         db,
         `select o.order_no, o.status,
-                (select count(*) from payment_refunds r where r.order_id = o.id) as refunds,
+                (select count(*) from payment_refunds r where r.order_id = o.id and r.returned_payment_ref is null) as refunds,
                 (select count(*) from ledger_transactions t where t.order_id = o.id and t.kind = 'order_refund') as reversals,
                 (select count(*) from queue_entries e where e.order_id = o.id and e.status <> 'cancelled') as live
-         from orders o where o.status = 'refunded' or exists (select 1 from payment_refunds r where r.order_id = o.id)`,
+         from orders o where o.status = 'refunded' or exists (select 1 from payment_refunds r where r.order_id = o.id and r.returned_payment_ref is null)`,
       )
     ).map((r) => [r.order_no, r]),
   );

@@ -1,0 +1,75 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import type { Tx } from "@/db";
+import { paymentRefunds } from "@/db/schema";
+import { addJob } from "@/lib/jobs";
+import { platformAccounts, post, refundsPendingAccount } from "@/lib/ledger";
+
+/**
+ * Why a provider payment did not pay its order, a code the customer reads (orders.returnCause.*):
+ * `duplicate` when the order was already paid by another payment (the customer paid a second
+ * provider's page, or the same provider twice), `points_gone` when a late payment reached an expired
+ * or cancelled order whose redeemed points were spent since, so it could not be paid in full.
+ */
+export type ReturnCause = "duplicate" | "points_gone";
+
+/** The order a returned payment belongs to, as the caller read it under the order's row lock. */
+export type ReturnedOrder = { id: number; orderNo: string; customerId: number; queueId: number };
+
+/** A returned payment's stable out-id: `RT`, the order number, the return's number, the attempt (at most 32 of [A-Za-z0-9_]). */
+export function returnOutRefundNo(orderNo: string, seq: number, attempt: number): string {
+  return `RT${orderNo}${String(seq).padStart(2, "0")}${String(attempt).padStart(2, "0")}`;
+}
+
+/**
+ * Whether this provider payment was already returned: a repeated notification of it (or the
+ * browser's query finding it) then changes nothing.
+ */
+export async function alreadyReturned(tx: Tx, provider: string, providerRef: string): Promise<boolean> {
+  const res = await tx.execute(sql`
+    select 1 from payment_refunds where provider = ${provider} and returned_payment_ref = ${providerRef}`);
+  return res.rows.length > 0;
+}
+
+/**
+ * Records a provider payment that did not pay its order, and gives it back in full, in the caller's
+ * transaction (the order's row is locked by the caller, which numbers the returns safely). The cash
+ * came in, so it is posted (payment_returned: from the rails to what the customer is owed; one
+ * posting per provider payment, which reconciliation matches), and a refund of that payment with a
+ * stable out-id and the job that asks its provider for it after commit (the refund outbox).
+ */
+export async function returnPayment(
+  tx: Tx,
+  order: ReturnedOrder,
+  payment: { provider: string; providerRef: string; amountFen: number; cause: ReturnCause },
+): Promise<void> {
+  const platform = await platformAccounts(tx);
+  const owed = await refundsPendingAccount(tx, order.customerId);
+  await post(tx, {
+    kind: "payment_returned",
+    orderId: order.id,
+    queueId: order.queueId,
+    reason: payment.cause,
+    legs: [
+      { accountId: platform.world, asset: "CNY", amount: -payment.amountFen },
+      { accountId: owed, asset: "CNY", amount: payment.amountFen },
+    ],
+  });
+  const count = await tx.execute<{ n: number }>(sql`
+    select count(*)::int as n from payment_refunds where order_id = ${order.id} and returned_payment_ref is not null`);
+  const no = returnOutRefundNo(order.orderNo, Number(count.rows[0]?.n ?? 0) + 1, 1);
+  const [row] = await tx
+    .insert(paymentRefunds)
+    .values({
+      orderId: order.id,
+      provider: payment.provider,
+      outRefundNo: no,
+      amountFen: payment.amountFen,
+      actorUserId: null,
+      returnedPaymentRef: payment.providerRef,
+      returnCause: payment.cause,
+    })
+    .returning({ id: paymentRefunds.id });
+  await addJob(tx, "refund.send", { refundId: row!.id, outRefundNo: no });
+  console.warn(`[payments/${payment.provider}] ${order.orderNo}: payment ${payment.providerRef} returned (${payment.cause}), refund ${no}`);
+}
