@@ -42,6 +42,7 @@ export const CLIENT_NAMESPACES = [
   "operator.payouts.run",
   "operator.points.form",
   "operator.withdrawals.decide",
+  "orders.countdown",
 ] as const;
 
 type Tree = { [key: string]: string | Tree };

@@ -5,10 +5,10 @@ import { usePathname } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { cn } from "./cn";
 
-// 订单 opens the order history on /me until a list of orders of its own exists.
+// 订单 is My orders, and stays current on an order's receipt and on its payment page.
 const TABS = [
   { href: "/", key: "home", icon: "⌂", current: (p: string) => p === "/" || p.startsWith("/s/") || p === "/rules" },
-  { href: "/me#history", key: "orders", icon: "☰", current: () => false },
+  { href: "/orders", key: "orders", icon: "☰", current: (p: string) => p === "/orders" || p.startsWith("/orders/") || p.startsWith("/pay/") },
   { href: "/me#queue", key: "queue", icon: "⇅", current: () => false },
   { href: "/me", key: "me", icon: "☺", current: (p: string) => p === "/me" || p.startsWith("/me/") },
 ] as const;

@@ -1,15 +1,21 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { getTranslations } from "next-intl/server";
-import { Card, EmptyState, Money } from "@/app/_components";
+import { getLocale, getTranslations } from "next-intl/server";
+import { ButtonLink, Card, EmptyState, Money } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
 import { isDomainError } from "@/lib/errors";
+import { formatShortDateTime } from "@/lib/format/datetime";
 import { formatFen } from "@/lib/money/format";
+import { returnedPayments } from "@/lib/orders/customer-orders";
+import { expiresAt } from "@/lib/orders/payment";
 import { freedByPayment } from "@/lib/orders/freed";
 import { customerOrder } from "@/lib/orders/view";
 import { customerEntries } from "@/lib/queue/position";
 import { EntryStatusBadge } from "../../_ui/entry-status";
 import { RiskNotice } from "../../_ui/risk-notice";
+import { CancelButton } from "../../pay/[orderNo]/cancel-button";
+import { Countdown } from "../_ui/countdown";
+import { OrderStatusBadge, ReturnedNotice } from "../_ui/order-status";
 import { FreedList } from "./freed-list";
 
 export const dynamic = "force-dynamic";
@@ -34,14 +40,23 @@ export default async function OrderResultPage({ params }: { params: Promise<{ or
           customerEntries(viewer.userId, { orderId: order.id }).then((e) => e.reverse()),
           freedByPayment(viewer.userId, order.id),
         ]);
-  const [t, ts] = await Promise.all([getTranslations("customer.order"), getTranslations("customer.shared")]);
+  const [t, ts, to, returned, locale] = await Promise.all([
+    getTranslations("customer.order"),
+    getTranslations("customer.shared"),
+    getTranslations("orders"),
+    returnedPayments(viewer.userId, order.orderNo),
+    getLocale(),
+  ]);
 
   return (
     <div className="space-y-4">
       <header>
-        <h1 className="text-2xl font-semibold text-ink">
-          {order.status === "paid" ? t("paid") : t(order.status)}
-        </h1>
+        <div className="flex items-start justify-between gap-3">
+          <h1 className="text-2xl font-semibold text-ink">
+            {order.status === "paid" ? t("paid") : t(order.status)}
+          </h1>
+          <OrderStatusBadge status={order.status} />
+        </div>
         <p className="mt-1 text-sm text-muted">
           {t.rich("subtitle", {
             store: order.storeName,
@@ -53,16 +68,21 @@ export default async function OrderResultPage({ params }: { params: Promise<{ or
             ),
           })}
         </p>
+        <p className="mt-1 text-xs text-muted" data-testid="order-times">
+          {to("receipt.placedAt")} {formatShortDateTime(order.createdAt, { locale })}
+          {order.paidAt ? ` · ${to("receipt.paidAt")} ${formatShortDateTime(order.paidAt, { locale })}` : null}
+        </p>
         {order.status === "refunded" && order.refundStatus ? (
           <p className="mt-2 text-sm" data-testid="refund-state">
             {t(`refundState.${order.refundStatus}`, { amount: formatFen(order.cashFen) })}
           </p>
         ) : null}
       </header>
+      <ReturnedNotice returned={returned} />
 
       {closed ? (
         <Card>
-          <p className="text-sm" data-testid="order-closed">{t("closedBody")}</p>
+          {returned.length === 0 ? <p className="text-sm" data-testid="order-closed">{t("closedBody")}</p> : null}
           <Link className="mt-2 inline-block font-medium text-brand-700 underline" href={`/s/${order.storeSlug}`}>
             {t("orderAgain")}
           </Link>
@@ -70,9 +90,13 @@ export default async function OrderResultPage({ params }: { params: Promise<{ or
       ) : order.status === "pending" ? (
         <Card>
           <p className="text-sm">{t("notPaid")}</p>
-          <Link className="mt-2 inline-block font-medium text-brand-700 underline" href={`/pay/${order.orderNo}`}>
-            {t("payNow")}
-          </Link>
+          <p className="mt-1 text-sm text-amber-800">
+            <Countdown until={expiresAt(order.createdAt).toISOString()} />
+          </p>
+          <div className="mt-3 flex flex-wrap items-start gap-2">
+            <ButtonLink href={`/pay/${order.orderNo}`}>{t("payNow")}</ButtonLink>
+            <CancelButton orderNo={order.orderNo} />
+          </div>
         </Card>
       ) : (
         <>

@@ -1,0 +1,134 @@
+import pg from "pg";
+import { expect, test, type Browser, type Page } from "./test";
+import { login, main, register, uniqueUser } from "./pages";
+import { startProviderApp, type ProviderApp } from "./provider-app";
+
+// Real money in and back out, on a phone, with no network: the app runs with WeChat Pay and Alipay
+// configured against the local fakes (e2e/provider-app.ts), talks to them through the real SDKs, and
+// receives their signed notifications on its webhooks. The fakes' cashier pages stand in for
+// WeChat's and Alipay's.
+
+const PASSWORD = "provider-pay-pass-2026";
+// An ordinary phone browser (not WeChat's, not Alipay's): it gets the choice, then WeChat H5 or Alipay wap pay.
+const PHONE = {
+  viewport: { width: 390, height: 844 },
+  isMobile: true,
+  hasTouch: true,
+  userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1",
+};
+
+let app: ProviderApp;
+
+test.describe.configure({ mode: "serial" });
+
+test.beforeAll(async () => {
+  test.setTimeout(240_000);
+  app = await startProviderApp();
+});
+
+test.afterEach(({}, info) => {
+  if (info.status !== info.expectedStatus && app) console.error(`[provider app]\n${app.log()}`);
+});
+
+test.afterAll(async () => {
+  await app?.stop();
+});
+
+async function orderRow(orderNo: string) {
+  const c = new pg.Client({ connectionString: app.databaseUrl });
+  await c.connect();
+  try {
+    const r = await c.query<{ status: string; provider: string; provider_ref: string | null; refund: string | null }>(
+      `select o.status, o.provider, o.provider_ref,
+              (select r.status::text from payment_refunds r where r.order_id = o.id and r.returned_payment_ref is null) as refund
+       from orders o where o.order_no = $1`,
+      [orderNo],
+    );
+    return r.rows[0];
+  } finally {
+    await c.end();
+  }
+}
+
+async function customer(browser: Browser, prefix: string): Promise<Page> {
+  const context = await browser.newContext({ ...PHONE, baseURL: app.baseUrl, locale: "zh-CN" });
+  const page = await context.newPage();
+  await register(page, uniqueUser(prefix), PASSWORD, "/s/tea-house");
+  return page;
+}
+
+/** Orders at the tea house and, on the pay page (a choice on a plain phone browser), picks a provider. */
+async function orderWith(page: Page, yuan: string, provider: "微信支付" | "支付宝"): Promise<string> {
+  await page.goto("/s/tea-house");
+  await page.fill('input[name="amount"]', yuan);
+  await main(page).getByRole("button", { name: "下单并支付" }).click();
+  await page.waitForURL(/\/pay\/FL/);
+  const orderNo = new URL(page.url()).pathname.split("/").pop()!;
+  await expect(main(page).getByText("选择支付方式")).toBeVisible();
+  await expect(page.getByText("模拟支付")).toHaveCount(0);
+  await main(page).getByRole("button", { name: `使用${provider}支付` }).click();
+  return orderNo;
+}
+
+test("WeChat Pay H5 on a phone: the fake's cashier page stands in for WeChat's, its signed notification pays the order, and the browser comes back to the result", async ({ browser }) => {
+  const page = await customer(browser, "wxh5");
+  const orderNo = await orderWith(page, "38.00", "微信支付");
+  await page.waitForURL((u) => u.pathname === "/h5pay");
+  expect(new URL(page.url()).searchParams.get("redirect_url")).toBe(`${app.baseUrl}/pay/${orderNo}`);
+  await expect(page.getByRole("heading", { name: "WeChat Pay (test fake)" })).toBeVisible();
+  await expect(page.getByText("CNY 38.00")).toBeVisible();
+  await page.getByRole("button", { name: "Pay" }).click();
+  // Back on the pay page, which finds the order paid and shows the result.
+  await page.waitForURL(`**/orders/${orderNo}`);
+  await expect(page.getByRole("heading", { name: "支付成功" })).toBeVisible();
+  await expect(page.getByTestId("order-entries").locator("li")).not.toHaveCount(0);
+  expect(await orderRow(orderNo)).toMatchObject({ status: "paid", provider: "wechat", provider_ref: app.wechat.trades.get(orderNo)!.transactionId });
+  // The signed notification reached the webhook (the fake posted it before sending the browser back).
+  expect(app.wechat.calls.some((c) => c.includes("/v3/pay/transactions/h5"))).toBe(true);
+  await page.context().close();
+});
+
+test("Alipay wap pay on a phone: the signed gateway address opens the fake's cashier, the notification pays, and the return shows the result", async ({ browser }) => {
+  const page = await customer(browser, "aliwap");
+  const orderNo = await orderWith(page, "25.60", "支付宝");
+  await page.waitForURL((u) => u.pathname === "/cashier");
+  await expect(page.getByRole("heading", { name: "Alipay (test fake)" })).toBeVisible();
+  await expect(page.getByText("CNY 25.60")).toBeVisible();
+  await page.getByRole("button", { name: "Pay" }).click();
+  await page.waitForURL(`**/orders/${orderNo}`);
+  await expect(page.getByRole("heading", { name: "支付成功" })).toBeVisible();
+  const trade = app.alipay.trades.get(orderNo)!;
+  expect(trade.status).toBe("TRADE_SUCCESS");
+  expect(await orderRow(orderNo)).toMatchObject({ status: "paid", provider: "alipay", provider_ref: trade.tradeNo });
+  await page.context().close();
+});
+
+test("a refund that reaches the customer: the merchant refunds a WeChat Pay order, the job runner asks the fake, and the customer sees the cash back", async ({ browser }) => {
+  const page = await customer(browser, "wxrefund");
+  const orderNo = await orderWith(page, "50.00", "微信支付");
+  await page.waitForURL((u) => u.pathname === "/h5pay");
+  await page.getByRole("button", { name: "Pay" }).click();
+  await page.waitForURL(`**/orders/${orderNo}`);
+
+  const merchant = await (await browser.newContext({ baseURL: app.baseUrl })).newPage();
+  await login(merchant, "tea", "merchant-pass-2026", "/merchant/queue");
+  await merchant.goto("/merchant/orders");
+  await merchant.getByTestId(`refund-table-${orderNo}`).click();
+  await merchant.getByRole("dialog").locator('textarea[name="reason"]').fill("顾客取消");
+  await merchant.getByTestId("confirm-refund").click();
+  await expect(merchant.getByTestId("refund-result")).toContainText(`订单 ${orderNo} 已退款`);
+  await merchant.context().close();
+
+  // After the refund committed, the job runner asked WeChat Pay (the fake) for it under its out-id.
+  await expect.poll(() => app.wechat.refunds.get(`RF${orderNo}01`)?.status, { timeout: 30_000 }).toBe("SUCCESS");
+  await expect.poll(async () => (await orderRow(orderNo))?.refund, { timeout: 30_000 }).toBe("succeeded");
+
+  await page.goto(`/orders/${orderNo}`);
+  await expect(page.getByRole("heading", { name: "订单已退款" })).toBeVisible();
+  await expect(page.getByTestId("refund-state")).toHaveText("退款 ¥50.00 已退回你的支付账户。");
+  await page.goto("/orders");
+  const card = main(page).locator(`[data-testid="order-card"][data-order-no="${orderNo}"]`);
+  await expect(card.getByTestId("order-status")).toHaveText("已退款");
+  await expect(card).toContainText("退款 ¥50.00 已原路退回");
+  await page.context().close();
+});
