@@ -56,15 +56,19 @@ export async function startPayment(args: {
   device: PayerDevice;
   clientIp: string;
   openid?: string;
+  /** The providers offered and where to find them; tests pass the fakes' (default: the configured ones). */
+  offered?: readonly string[];
+  lookup?: (id: string) => PaymentProvider;
 }): Promise<StartedPayment> {
-  if (!checkoutProviders().includes(args.providerId)) throw new DomainError("not_allowed", "payment.providerOff");
+  if (!(args.offered ?? checkoutProviders()).includes(args.providerId)) throw new DomainError("not_allowed", "payment.providerOff");
   const order = await customerPendingOrder(args.customerId, args.orderNo);
   const due = expiresAt(order.created_at);
   if (due.getTime() <= Date.now()) throw new DomainError("conflict", "payment.expired", undefined, { orderNo: args.orderNo });
-  const provider = paymentProvider(args.providerId);
+  const lookup = args.lookup ?? paymentProvider;
+  const provider = lookup(args.providerId);
 
   if (order.provider !== provider.id) {
-    const previous = paymentProvider(order.provider);
+    const previous = lookup(order.provider);
     if (!previous.simulated && order.provider !== "pos") {
       const closed = await previous.closePayment(order.order_no).catch(unavailable);
       if (closed.state === "paid") return { action: { kind: "simulated" }, paid: await applyPaymentEvent(previous.id, closed.event) };

@@ -16,6 +16,7 @@ import { expectLedgerClean } from "@/lib/testing/verify";
 import { taskList } from "@/lib/worker/tasks";
 import { createPendingOrder } from "./create";
 import { acceptNotification, applyPaymentEvent } from "./notification";
+import { startPayment } from "./payment";
 
 // Money the provider took is never lost, and never kept twice (SPEC: Payments). A second payment of
 // an order already paid (the customer switched provider and then paid the old page too), or a late
@@ -117,6 +118,36 @@ async function returns(orderNo: string) {
     where o.order_no = ${orderNo} and r.returned_payment_ref is not null order by r.id`);
   return res.rows;
 }
+
+describe("switching provider", () => {
+  const start = (customerId: number, orderNo: string, providerId: string) =>
+    startPayment({ customerId, orderNo, providerId, device: "phone", clientIp: "203.0.113.7", offered: ["wechat", "alipay"], lookup: (id) => providers().get(id)! });
+
+  it("closes the earlier provider's payment (no transaction open) before starting the next", async () => {
+    const { order, customer } = await pendingOrder({ amountFen: 4_200 });
+    expect((await start(customer, order.orderNo, "alipay")).action.kind).toBe("redirect");
+    await openAlipay(order.orderNo, order.cashFen);
+    expect(alipayFake.trades.get(order.orderNo)!.status).toBe("WAIT_BUYER_PAY");
+
+    const wx = await start(customer, order.orderNo, "wechat");
+    expect(wx).toMatchObject({ action: { kind: "redirect" }, paid: null });
+    expect(alipayFake.trades.get(order.orderNo)!.status).toBe("TRADE_CLOSED");
+    expect(wechatFake.trades.get(order.orderNo)!.state).toBe("NOTPAY");
+    expect(await state(order.orderNo)).toMatchObject({ status: "pending", provider: "wechat" });
+  });
+
+  it("applies a payment the earlier provider took before the close, instead of starting another", async () => {
+    const { order, customer } = await pendingOrder({ amountFen: 4_300 });
+    await start(customer, order.orderNo, "alipay");
+    await openAlipay(order.orderNo, order.cashFen);
+    const trade = alipayFake.pay(order.orderNo);
+    const switched = await start(customer, order.orderNo, "wechat");
+    expect(switched.paid).toMatchObject({ applied: true });
+    expect(wechatFake.trades.has(order.orderNo)).toBe(false);
+    expect(await state(order.orderNo)).toMatchObject({ status: "paid", provider: "alipay", provider_ref: trade.tradeNo, paid: 1 });
+    await expectLedgerClean();
+  });
+});
 
 describe("a second payment of an order already paid", () => {
   it("switching provider and paying both pages: one pays the order, the other is recorded and refunded in full, once", async () => {
