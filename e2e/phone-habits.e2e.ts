@@ -74,7 +74,7 @@ test("every interactive element on the customer pages is at least 44 × 44 px at
   await main(p).getByRole("button", { name: /确认支付/ }).click();
   await p.waitForURL(/\/orders\/FL/);
   const paid = new URL(p.url()).pathname;
-  const signedIn = await checkTargets(p, [paid, `/s/${slug}`, "/me", "/me/wallet", "/me/points", "/me/password", "/apply", "/"]);
+  const signedIn = await checkTargets(p, [paid, "/orders", `/s/${slug}`, "/me", "/me/wallet", "/me/points", "/me/password", "/apply", "/"]);
 
   expect([...anonymous, ...pendingTargets, ...signedIn]).toEqual([]);
   await context.close();

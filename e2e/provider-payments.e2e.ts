@@ -83,8 +83,10 @@ test("WeChat Pay H5 on a phone: the fake's cashier page stands in for WeChat's, 
   await expect(page.getByRole("heading", { name: "支付成功" })).toBeVisible();
   await expect(page.getByTestId("order-entries").locator("li")).not.toHaveCount(0);
   expect(await orderRow(orderNo)).toMatchObject({ status: "paid", provider: "wechat", provider_ref: app.wechat.trades.get(orderNo)!.transactionId });
-  // The signed notification reached the webhook (the fake posted it before sending the browser back).
-  expect(app.wechat.calls.some((c) => c.includes("/v3/pay/transactions/h5"))).toBe(true);
+  // The fake posted the signed, encrypted notification before sending the browser back, and the
+  // app's webhook verified it through the SDK and acknowledged it (WeChat Pay wants a 2xx).
+  expect(app.wechat.calls).toContain("POST /v3/pay/transactions/h5");
+  expect(app.wechat.delivered.filter((d) => d.orderNo === orderNo)).toEqual([{ orderNo, status: 204 }]);
   await page.context().close();
 });
 
@@ -100,6 +102,8 @@ test("Alipay wap pay on a phone: the signed gateway address opens the fake's cas
   const trade = app.alipay.trades.get(orderNo)!;
   expect(trade.status).toBe("TRADE_SUCCESS");
   expect(await orderRow(orderNo)).toMatchObject({ status: "paid", provider: "alipay", provider_ref: trade.tradeNo });
+  // The RSA2-signed notification was verified by alipay-sdk in the app and answered `success`.
+  expect(app.alipay.delivered.filter((d) => d.orderNo === orderNo)).toEqual([{ orderNo, status: 200, answer: "success" }]);
   await page.context().close();
 });
 
@@ -130,5 +134,20 @@ test("a refund that reaches the customer: the merchant refunds a WeChat Pay orde
   const card = main(page).locator(`[data-testid="order-card"][data-order-no="${orderNo}"]`);
   await expect(card.getByTestId("order-status")).toHaveText("已退款");
   await expect(card).toContainText("退款 ¥50.00 已原路退回");
+  await page.context().close();
+});
+
+test("the running app refuses forged notifications from both providers, and the order stays unpaid", async ({ browser }) => {
+  const page = await customer(browser, "forged");
+  const orderNo = await orderWith(page, "19.90", "微信支付");
+  await page.waitForURL((u) => u.pathname === "/h5pay");
+  app.wechat.pay(orderNo); // paid at the provider, but only a forged notification arrives
+  const wx = app.wechat.notification(orderNo, { forge: true });
+  const wxAnswer = await fetch(`${app.baseUrl}/api/payments/wechat/webhook`, { method: "POST", headers: wx.headers, body: wx.body });
+  expect(wxAnswer.status).toBe(401);
+  const ali = app.alipay.notification(orderNo, { forge: true, amount: "19.90" });
+  const aliAnswer = await fetch(`${app.baseUrl}/api/payments/alipay/webhook`, { method: "POST", headers: ali.headers, body: ali.body });
+  expect([aliAnswer.status, await aliAnswer.text()]).toEqual([401, "fail"]);
+  expect(await orderRow(orderNo)).toMatchObject({ status: "pending", provider_ref: null });
   await page.context().close();
 });

@@ -86,7 +86,7 @@ export default async function MyOrdersPage({ searchParams }: { searchParams: Pro
                   <div className="min-w-0">
                     <Link
                       href={`/orders/${o.orderNo}`}
-                      className="inline-flex min-h-11 items-center font-medium text-ink underline-offset-2 hover:underline"
+                      className="inline-flex min-h-11 min-w-11 items-center font-medium text-ink underline-offset-2 hover:underline"
                       aria-label={t("details", { orderNo: o.orderNo })}
                     >
                       <span className="truncate">{o.storeName}</span>

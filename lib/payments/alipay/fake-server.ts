@@ -52,6 +52,8 @@ export class AlipayFake {
   readonly trades = new Map<string, AlipayFakeTrade>();
   readonly transfers = new Map<string, { outBizNo: string; orderId: string; status: string; failReason?: string }>();
   readonly calls: string[] = [];
+  /** Every notification deliver() posted, with the app's answer (Alipay wants the body `success`). */
+  readonly delivered: { orderNo: string; status: number; answer: string }[] = [];
   rejected = 0;
   transferOutcome: { status: "SUCCESS" } | { status: "FAIL"; reason: string } = { status: "SUCCESS" };
   private faults: Fault[] = [];
@@ -134,7 +136,9 @@ export class AlipayFake {
     if (!t) throw new Error(`fake Alipay: no trade ${orderNo}`);
     const { body, headers } = this.notification(orderNo);
     const res = await fetch(t.notifyUrl, { method: "POST", headers, body });
-    return res.text();
+    const answer = await res.text();
+    this.delivered.push({ orderNo, status: res.status, answer });
+    return answer;
   }
 
   private signed(params: Record<string, string>): boolean {

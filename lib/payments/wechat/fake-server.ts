@@ -86,6 +86,8 @@ export class WechatFake {
   readonly transfers = new Map<string, { outBillNo: string; amountFen: number; openid: string; billNo: string; state: string }>();
   /** Every request the fake accepted, in order (method and path), for assertions. */
   readonly calls: string[] = [];
+  /** Every notification deliver() posted, with the status the app answered (WeChat Pay wants 2xx). */
+  readonly delivered: { orderNo: string; status: number }[] = [];
   /** Requests refused for a bad signature. */
   rejected = 0;
   /** The state the next refund gets: SUCCESS, PROCESSING or ABNORMAL. */
@@ -190,6 +192,7 @@ export class WechatFake {
     if (!t) throw new Error(`fake WeChat Pay: no trade ${orderNo}`);
     const { body, headers } = this.notification(orderNo);
     const res = await fetch(t.notifyUrl, { method: "POST", headers, body });
+    this.delivered.push({ orderNo, status: res.status });
     return res.status;
   }
 
