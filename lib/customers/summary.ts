@@ -12,7 +12,8 @@ export async function customerBalances(userId: number): Promise<Balances> {
   const by = new Map(res.rows.map((r) => [r.kind, Number(r.balance)]));
   return {
     walletFen: by.get("wallet") ?? 0,
-    pendingWithdrawalFen: by.get("withdrawals_pending") ?? 0,
+    // Requested, or approved and on its way to the customer's account.
+    pendingWithdrawalFen: (by.get("withdrawals_pending") ?? 0) + (by.get("withdrawals_sending") ?? 0),
     pointsLocked: by.get("points_locked") ?? 0,
     pointsAvailable: by.get("points_available") ?? 0,
   };

@@ -1,0 +1,32 @@
+import { z } from "zod";
+
+/**
+ * What a customer types to bind an Alipay account. Pure (the form and the action read it). Codes
+ * are message codes (messages/<locale>/errors.json, `payout.*`).
+ */
+
+/** A mainland mobile number (1 then 10 digits) … */
+const PHONE = /^1[3-9]\d{9}$/;
+
+/** The real name as on the customer's ID: Chinese names with a middle dot, or Latin letters and spaces. */
+const REAL_NAME = /^(?:[\u4e00-\u9fa5]{1,15}(?:[·•][\u4e00-\u9fa5]{1,15})*|[A-Za-z][A-Za-z .'-]{0,38}[A-Za-z.])$/u;
+
+export const alipayAccountSchema = z
+  .string()
+  .trim()
+  .max(100, "payout.alipayAccountInvalid")
+  .transform((s) => s.replace(/\s+/g, ""))
+  .pipe(
+    z.union([z.string().regex(PHONE), z.email().max(100).transform((s) => s.toLowerCase())], { error: "payout.alipayAccountInvalid" }),
+  );
+
+export const realNameSchema = z
+  .string()
+  .trim()
+  .min(1, "payout.realNameRequired")
+  .max(40, "payout.realNameInvalid")
+  .regex(REAL_NAME, "payout.realNameInvalid");
+
+export const bindAlipaySchema = z.object({ realName: realNameSchema, alipayAccount: alipayAccountSchema });
+
+export type BindAlipayInput = z.infer<typeof bindAlipaySchema>;
