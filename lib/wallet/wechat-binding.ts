@@ -10,14 +10,19 @@ import { bindWechatAccount, type BoundAccount } from "./payout-accounts";
 export const WECHAT_STATE_COOKIE = "fl_wx_oauth_state";
 export const WECHAT_STATE_MAX_AGE_S = 600;
 
-/** Whether a customer can bind WeChat here: WeChat Pay with its app secret is configured, and WeChat transfers are possible. */
-export function wechatBindingAvailable(cfg: WechatOAuthConfig | null = wechatOAuthConfig()): cfg is WechatOAuthConfig {
-  return cfg !== null && payoutProviderId("wechat") === "wechat";
+/** WeChat's OAuth as configured, when a customer can bind WeChat here (WeChat Pay with its app secret), else null. */
+function bindingConfig(): WechatOAuthConfig | null {
+  return payoutProviderId("wechat") === "wechat" ? wechatOAuthConfig() : null;
 }
 
-/** Starts binding: a fresh `state` (kept in a cookie by the caller) and WeChat's authorize address. */
-export function startWechatBinding(cfg: WechatOAuthConfig | null = wechatOAuthConfig(), callbackUrl = wechatOAuthCallbackUrl()): { state: string; url: string } {
-  if (!wechatBindingAvailable(cfg)) throw new DomainError("not_allowed", "payout.wechatOff");
+/** Whether a customer can bind WeChat here. */
+export function wechatBindingAvailable(): boolean {
+  return bindingConfig() !== null;
+}
+
+/** Starts binding: a fresh `state` (kept in a cookie by the caller) and WeChat's authorize address. Tests pass a config that reaches a fake. */
+export function startWechatBinding(cfg: WechatOAuthConfig | null = bindingConfig(), callbackUrl = wechatOAuthCallbackUrl()): { state: string; url: string } {
+  if (!cfg) throw new DomainError("not_allowed", "payout.wechatOff");
   const state = randomBytes(16).toString("hex");
   return { state, url: wechatAuthorizeUrl(cfg, callbackUrl, state) };
 }
@@ -36,9 +41,9 @@ function sameState(a: string | undefined, b: string | undefined): boolean {
  */
 export async function finishWechatBinding(
   args: { userId: number; code: string | null; state: string | null; cookieState: string | undefined },
-  cfg: WechatOAuthConfig | null = wechatOAuthConfig(),
+  cfg: WechatOAuthConfig | null = bindingConfig(),
 ): Promise<BoundAccount> {
-  if (!wechatBindingAvailable(cfg)) throw new DomainError("not_allowed", "payout.wechatOff");
+  if (!cfg) throw new DomainError("not_allowed", "payout.wechatOff");
   if (!sameState(args.cookieState, args.state ?? undefined)) throw new DomainError("forbidden", "payout.wechatState");
   // The customer declined, or WeChat sent no code.
   if (!args.code || !/^[0-9A-Za-z_-]{1,128}$/.test(args.code)) throw new DomainError("invalid_input", "payout.wechatFailed");

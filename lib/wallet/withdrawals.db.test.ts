@@ -93,10 +93,13 @@ describe("requesting a withdrawal", () => {
     await expect(request(customer, WITHDRAWAL_RULES.maxFen + 1)).rejects.toMatchObject({ code: "invalid_input", field: "amount" });
     // An empty wallet refuses even the minimum.
     const empty = await makeCustomer();
+    bound.set(empty, bindTestAlipay(empty));
+    await bound.get(empty);
     const before2 = await writes();
     await expect(request(empty, 1_000)).rejects.toMatchObject({ code: "insufficient_funds", field: "amount" });
     await expectNoWrites(before2);
-    expect(before2).toEqual(before);
+    // Binding the second customer's account is the only write between the two.
+    expect({ ...before2, audit: before2.audit - 1 }).toEqual(before);
     expect(await balanceOf({ userId: customer }, "wallet")).toBe(5_000);
   });
 
@@ -149,6 +152,33 @@ describe("requesting a withdrawal", () => {
     }
     expect(await balanceOf({ userId: customer }, "wallet")).toBe(500);
     expect(await balanceOf({ userId: customer }, "withdrawals_pending")).toBe(2_000);
+  });
+});
+
+describe("the payout account a request names", () => {
+  it("must be the customer's own, still bound; it cannot be replaced while a withdrawal to it is open", async () => {
+    const customer = await makeCustomer();
+    const other = await makeCustomer();
+    await fundWallet(customer, 5_000);
+    const mine = await bindTestAlipay(customer, "13800001111", "王小明");
+    const theirs = await bindTestAlipay(other, "13800002222", "李四");
+    const before = await writes();
+    const ask = (payoutAccountId: number) => inTransaction((tx) => requestWithdrawal(tx, { userId: customer, amountFen: 1_000, payoutAccountId }));
+    await expect(ask(theirs)).rejects.toMatchObject({ code: "invalid_input", message: "payout.chooseAccount", field: "payoutAccountId" });
+    await expect(ask(999_999_999)).rejects.toMatchObject({ message: "payout.chooseAccount" });
+    await expectNoWrites(before);
+
+    const w = await ask(mine);
+    expect(w.payoutAccountId).toBe(mine);
+    expect((await customerWithdrawals(customer))[0]!.account).toEqual({ kind: "alipay", masked: "王** · 138****1111" });
+    // The money is on its way to this account: it stays until the withdrawal is decided.
+    await expect(bindTestAlipay(customer, "13800003333")).rejects.toMatchObject({ code: "not_allowed", message: "payout.openWithdrawal" });
+    const operator = await makeCustomer("operator");
+    await reject(w.id, operator, "测试驳回");
+    const replaced = await bindTestAlipay(customer, "13800003333");
+    // The old account is unbound, so a request can no longer name it.
+    await expect(ask(mine)).rejects.toMatchObject({ message: "payout.chooseAccount" });
+    expect((await ask(replaced)).payoutAccountId).toBe(replaced);
   });
 });
 

@@ -188,11 +188,16 @@ export function newOutBillNo(withdrawalId: number): string {
  * same transaction; the job asks the provider for the transfer once this commits (never from in
  * here, and never if this rolls back). Decides once; audited with the operator.
  */
-export async function approveWithdrawal(tx: Tx, args: { withdrawalId: number; operatorId: number }): Promise<Withdrawal> {
+export async function approveWithdrawal(
+  tx: Tx,
+  args: { withdrawalId: number; operatorId: number },
+  // Tests choose a provider that reaches a fake; the app always takes the configured one.
+  chooseProvider: (kind: "wechat" | "alipay") => string | null = payoutProviderId,
+): Promise<Withdrawal> {
   const d = await openDecision(tx, args);
   const w = d.withdrawal;
   const kind = await payoutKind(tx, w);
-  const provider = payoutProviderId(kind);
+  const provider = chooseProvider(kind);
   if (provider === null) throw new DomainError("not_allowed", "operator.withdrawalKindUnavailable", "withdrawalId");
   const acc = await customerAccounts(tx, w.userId);
   const sending = await withdrawalsSendingAccount(tx, w.userId);
