@@ -99,7 +99,7 @@ describe("requesting a withdrawal", () => {
     await expect(request(empty, 1_000)).rejects.toMatchObject({ code: "insufficient_funds", field: "amount" });
     await expectNoWrites(before2);
     // Binding the second customer's account is the only write between the two.
-    expect({ ...before2, audit: before2.audit - 1 }).toEqual(before);
+    expect({ ...before2, audit: before2.audit! - 1 }).toEqual(before);
     expect(await balanceOf({ userId: customer }, "wallet")).toBe(5_000);
   });
 
