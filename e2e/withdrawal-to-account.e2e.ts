@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from "./test";
-import { login, main, openStore, orderAndPay, register, uniqueUser } from "./pages";
+import { login, openStore, orderAndPay, register, uniqueUser } from "./pages";
 
 // Issue 14 §6: a withdrawal reaches the customer's bound account. The customer binds an Alipay
 // account, asks for a withdrawal, an operator approves it seeing the account masked, and the job
