@@ -78,7 +78,7 @@ export const devProvider: PaymentProvider = {
     // domain reserved never to exist (RFC 2606), is refused as a real provider refuses an unknown
     // payee. This provider moves no money and is never used beside a real one.
     if (req.account.kind === "alipay" && /\.invalid$/i.test(req.account.account)) {
-      return { state: "failed", reason: "PAYEE_NOT_EXIST: 收款账户不存在" };
+      return { state: "failed", reason: "PAYEE_NOT_EXIST: the payee account does not exist" };
     }
     return { state: "succeeded", providerRef: `dev_${req.outBillNo}` };
   },

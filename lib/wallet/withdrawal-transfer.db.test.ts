@@ -162,7 +162,7 @@ describe("withdrawals through the providers' SDKs and fakes", () => {
     expect(await balanceOf({ userId: w.customer }, "withdrawals_sending")).toBe(0);
     expect(await balanceOf({ userId: w.customer }, "wallet")).toBe(2_000);
     expect(await settlements(w.id)).toBe(1);
-    expect((await customerWithdrawals(w.customer))[0]).toMatchObject({ status: "paid", account: { kind: "alipay", masked: "张* · 139****" + String(w.customer).padStart(8, "0").slice(-4) } });
+    expect((await customerWithdrawals(w.customer))[0]).toMatchObject({ status: "paid", account: { kind: "alipay", masked: "Z******** · 139****" + String(w.customer).padStart(8, "0").slice(-4) } });
     await expectLedgerClean();
   });
 

@@ -78,7 +78,8 @@ export async function sendWithdrawal(job: JobPayload<"withdrawal.send">, provide
     outBillNo: row.out_bill_no,
     amountFen: Number(row.amount_fen) - Number(row.fee_fen),
     account: destinationOf(row),
-    remark: "Freeline 提现",
+    // On the customer's statement at the provider (WeChat allows 32 characters).
+    remark: "Freeline withdrawal",
   };
   let result: MoneyOutResult;
   try {

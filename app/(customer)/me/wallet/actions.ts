@@ -40,5 +40,5 @@ export const requestWithdrawalAction = validatedAction(requestSchema, "any", asy
 export const bindAlipayAction = validatedAction(bindAlipaySchema, "any", async (input, { viewer }) => {
   const bound = await inTransaction((tx) => bindAlipayAccount(tx, viewer.userId, input));
   revalidatePath("/me/wallet");
-  return { account: bound.masked };
+  return { account: bound.masked, payoutAccountId: bound.id };
 });
