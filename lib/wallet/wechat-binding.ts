@@ -9,6 +9,13 @@ import { bindWechatAccount, type BoundAccount } from "./payout-accounts";
 /** The cookie that carries the OAuth `state` from the start to the callback (CSRF: the callback must come from our own start). */
 export const WECHAT_STATE_COOKIE = "fl_wx_oauth_state";
 export const WECHAT_STATE_MAX_AGE_S = 600;
+/** Where to send the customer after binding (a checkout waiting for the openid), kept beside the state. */
+export const WECHAT_NEXT_COOKIE = "fl_wx_oauth_next";
+
+/** The pages binding may return to: a checkout's pay page, or the wallet. Anything else is dropped (no open redirect). */
+export function bindingReturnPath(next: string | null | undefined): string | null {
+  return next && /^\/pay\/FL\d{6}[2-9A-Z]{8}$/.test(next) ? next : null;
+}
 
 /** WeChat's OAuth as configured, when a customer can bind WeChat here (WeChat Pay with its app secret), else null. */
 function bindingConfig(): WechatOAuthConfig | null {

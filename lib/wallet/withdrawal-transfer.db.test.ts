@@ -19,7 +19,7 @@ import { expectLedgerClean } from "@/lib/testing/verify";
 import { verifyLedger } from "@/lib/ledger/verify";
 import { taskList } from "@/lib/worker/tasks";
 import { customerWithdrawals } from "./history";
-import { finishWechatBinding, startWechatBinding } from "./wechat-binding";
+import { bindingReturnPath, finishWechatBinding, startWechatBinding } from "./wechat-binding";
 import { sendWithdrawal, TransferStillProcessing } from "./withdrawal-transfer";
 import { approveWithdrawal, requestWithdrawal } from "./withdrawals";
 
@@ -148,6 +148,15 @@ describe("binding a WeChat account through WeChat's OAuth", () => {
     // A code works once.
     await expect(finishWechatBinding({ userId: customer, code, state, cookieState: state }, oauth)).rejects.toMatchObject({ code: "invalid_input", message: "payout.wechatFailed" });
     expect(Number((await db.execute<{ n: number }>(sql`select count(*)::int as n from payout_accounts where user_id = ${customer} and unbound_at is null`)).rows[0]!.n)).toBe(1);
+  });
+});
+
+describe("returning from WeChat's OAuth", () => {
+  it("goes back only to a checkout's pay page (no open redirect)", () => {
+    expect(bindingReturnPath("/pay/FL261207ABCDEFGH")).toBe("/pay/FL261207ABCDEFGH");
+    for (const bad of ["https://evil.example/pay/FL261207ABCDEFGH", "//evil.example", "/pay/FL261207ABCDEFGH/../../x", "/me/wallet?x=1", "", null, undefined]) {
+      expect(bindingReturnPath(bad), String(bad)).toBeNull();
+    }
   });
 });
 

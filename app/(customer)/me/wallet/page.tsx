@@ -48,7 +48,8 @@ export default async function WalletPage({ searchParams }: { searchParams: Promi
   ]);
   const bindOutcome = BIND_OUTCOMES.find((o) => o === sp.bind) ?? null;
   // WeChat's OAuth works only in WeChat's own browser.
-  const canBindWechat = wechatBindingAvailable() && payerDevice(h.get("user-agent")) === "wechat";
+  const wechatOn = wechatBindingAvailable();
+  const canBindWechat = wechatOn && payerDevice(h.get("user-agent")) === "wechat";
   const wechat = accounts.find((a) => a.kind === "wechat");
   const alipay = accounts.find((a) => a.kind === "alipay");
   const { minFen, maxFen, maxPerDay, feeBps } = WITHDRAWAL_RULES;
@@ -120,6 +121,8 @@ export default async function WalletPage({ searchParams }: { searchParams: Promi
             <a href="/me/wallet/wechat" className="inline-flex items-center rounded-xl border border-line px-3 py-2 text-sm font-medium text-brand-700" data-testid="bind-wechat">
               {wechat ? tp("replaceWechat") : tp("bindWechat")}
             </a>
+          ) : wechatOn && !wechat ? (
+            <p className="text-xs text-muted">{tp("wechatHint")}</p>
           ) : null}
         </div>
       </Card>

@@ -2,13 +2,14 @@ import { NextResponse, type NextRequest } from "next/server";
 import { publicUrl } from "@/lib/env";
 import { isDomainError } from "@/lib/errors";
 import { withAuth } from "@/lib/http/route";
-import { finishWechatBinding, WECHAT_STATE_COOKIE } from "@/lib/wallet/wechat-binding";
+import { bindingReturnPath, finishWechatBinding, WECHAT_NEXT_COOKIE, WECHAT_STATE_COOKIE } from "@/lib/wallet/wechat-binding";
 
-/** Where the customer lands after binding: the wallet, with the outcome for its message. */
-function back(outcome: "wechat-bound" | "wechat-failed" | "wechat-state"): NextResponse {
-  const res = NextResponse.redirect(`${publicUrl()}/me/wallet?bind=${outcome}`, 303);
+/** Where the customer lands after binding: the checkout that sent them, or the wallet with the outcome for its message. */
+function back(outcome: "wechat-bound" | "wechat-failed" | "wechat-state", next: string | null = null): NextResponse {
+  const res = NextResponse.redirect(`${publicUrl()}${outcome === "wechat-bound" && next ? next : `/me/wallet?bind=${outcome}`}`, 303);
   // The state is single-use, whatever happened.
   res.cookies.set(WECHAT_STATE_COOKIE, "", { path: "/me/wallet/wechat", maxAge: 0 });
+  res.cookies.set(WECHAT_NEXT_COOKIE, "", { path: "/me/wallet/wechat", maxAge: 0 });
   res.headers.set("Cache-Control", "no-store");
   return res;
 }
@@ -27,7 +28,7 @@ export const GET = withAuth({ allow: ["customer-session", "merchant-session", "o
       state: q.get("state"),
       cookieState: req.cookies.get(WECHAT_STATE_COOKIE)?.value,
     });
-    return back("wechat-bound");
+    return back("wechat-bound", bindingReturnPath(req.cookies.get(WECHAT_NEXT_COOKIE)?.value));
   } catch (e) {
     if (!isDomainError(e)) throw e;
     return back(e.message === "payout.wechatState" ? "wechat-state" : "wechat-failed");
