@@ -162,6 +162,12 @@ test("keyboard only: a store opens, its merchant sets a rule, a customer orders,
     await tabTo(customer, customer.getByRole("link", { name: "提现与明细" }));
     await customer.keyboard.press("Enter");
     await customer.waitForURL("**/me/wallet");
+    // A withdrawal goes to a bound account: bind an Alipay one first, by keyboard too.
+    await typeInto(customer, customer.locator('input[name="realName"]'), "张三");
+    await typeInto(customer, customer.locator('input[name="alipayAccount"]'), "13812345678");
+    await customer.keyboard.press("Enter");
+    await expect(customer.getByTestId("bind-alipay-done")).toBeVisible();
+    await customer.reload();
     await typeInto(customer, customer.locator('input[name="amount"]'), "60");
     await typeInto(customer, customer.locator('input[name="password"]'), PASSWORD);
     await customer.keyboard.press("Enter");

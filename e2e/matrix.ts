@@ -187,6 +187,7 @@ export async function writeFingerprint(): Promise<Record<string, string>> {
     payouts: "select count(*) from payouts",
     draws: "select count(*) from draws",
     payment_refunds: "select count(*) from payment_refunds",
+    payout_accounts: "select count(*) from payout_accounts",
     users: "select count(*) from users",
   };
   const out: Record<string, string> = {};
@@ -226,7 +227,8 @@ export const SAMPLE_FORMS: Record<string, Record<string, string>> = {
   applyForStoreAction: { name: "矩阵小店", slug: "matrix-shop" },
   quoteExitAction: { entryId: "1" },
   leaveQueueAction: { entryId: "1", expectedPoints: "0" },
-  requestWithdrawalAction: { amount: "1", password: "x" },
+  requestWithdrawalAction: { amount: "1", payoutAccountId: "1", password: "x" },
+  bindAlipayAction: { realName: "矩阵", alipayAccount: "13800000000" },
   changePasswordAction: { password: "x", newPassword: "matrix new pass 2026", confirm: "matrix new pass 2026" },
   login: {},
   register: {},

@@ -81,6 +81,13 @@ test("a new English-speaking customer on a phone: find a store, order, follow th
   // Withdraw ¥10 of the ¥100.
   await main(p).getByRole("link", { name: "Withdraw and history ›" }).click();
   await p.waitForURL("**/me/wallet");
+  // A withdrawal goes to a bound account: bind an Alipay one first.
+  const bind = p.getByTestId("bind-alipay-form");
+  await bind.getByLabel("Real name").fill("Li Lei");
+  await bind.getByLabel("Alipay account").fill("lilei@example.com");
+  await bind.getByRole("button", { name: "Bind an Alipay account" }).click();
+  await expect(p.getByTestId("bind-alipay-done")).toContainText("L***** · l***@example.com");
+  await p.reload();
   const form = p.getByTestId("withdraw-form");
   await form.getByLabel("Amount (yuan)").fill("10");
   await form.getByLabel("Password").fill(PASSWORD);

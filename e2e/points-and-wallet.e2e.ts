@@ -63,6 +63,13 @@ test("redeem points, leave the queue, get freed, withdraw, operator approves", a
 
   await test.step("withdraw ¥60 with the password re-entered; an operator approves", async () => {
     await carol.goto("/me/wallet");
+    // A withdrawal goes to a bound account: bind an Alipay one first.
+    const bind = carol.getByTestId("bind-alipay-form");
+    await bind.getByLabel("真实姓名").fill("王小红");
+    await bind.getByLabel("支付宝账户").fill("13900001234");
+    await bind.getByRole("button", { name: "绑定支付宝账户" }).click();
+    await expect(carol.getByTestId("bind-alipay-done")).toContainText("王** · 139****1234");
+    await carol.reload();
     await carol.fill('input[name="amount"]', "60");
     await carol.fill('input[name="password"]', "not-my-password");
     await main(carol).getByRole("button", { name: "申请提现" }).click();
@@ -84,9 +91,12 @@ test("redeem points, leave the queue, get freed, withdraw, operator approves", a
     await expect(ops.getByTestId("decision-status")).toContainText("已批准");
     await ops.close();
 
-    await carol.reload();
+    // The job runner beside the server sends it (the dev provider) once the approval commits.
+    await expect(async () => {
+      await carol.reload();
+      await expect(carol.getByTestId("pending-withdrawals")).toHaveText("¥0.00", { timeout: 1000 });
+    }).toPass({ timeout: 30_000 });
     await expect(carol.getByTestId("wallet-balance")).toHaveText("¥40.00");
-    await expect(carol.getByTestId("pending-withdrawals")).toHaveText("¥0.00");
     await expect(carol.getByTestId("withdrawal-history")).toContainText("¥60.00");
     await carol.goto("/me");
     await expect(carol.getByTestId("history")).toContainText("提现已打款");

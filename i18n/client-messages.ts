@@ -28,6 +28,7 @@ export const CLIENT_NAMESPACES = [
   "customer.password.form",
   "customer.pay",
   "customer.store.form",
+  "customer.wallet.payout",
   "customer.wallet.withdraw",
   "merchant.apiKeys.form",
   "merchant.apiKeys.revoke",

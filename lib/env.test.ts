@@ -41,4 +41,14 @@ describe("parseEnv", () => {
     // The chaos run's broken instances and the vitest proof run it under NODE_ENV=test.
     expect(parseEnv({ NODE_ENV: "test", FREELINE_TEST_BROKEN_DRAIN: "skip-lock" }).FREELINE_TEST_BROKEN_DRAIN).toBe("skip-lock");
   });
+
+  it("refuses WeChat's app secret without WeChat Pay, in one sentence, and checks its form", () => {
+    expect(problem({ NODE_ENV: "test", WECHATPAY_APP_SECRET: "0123456789abcdef0123456789abcdef" })).toMatch(
+      /WECHATPAY_APP_SECRET: WECHATPAY_APP_SECRET is WeChat Pay's app secret: configure WeChat Pay \(WECHATPAY_MCHID, WECHATPAY_APPID, …\) as well, or unset it\./,
+    );
+    expect(problem({ NODE_ENV: "test", WECHATPAY_APP_SECRET: "not a secret!" })).toMatch(/WECHATPAY_APP_SECRET: the app id's AppSecret/);
+    // The value itself is never echoed.
+    expect(problem({ NODE_ENV: "test", WECHATPAY_APP_SECRET: "0123456789abcdef0123456789abcdef" })).not.toContain("0123456789abcdef");
+    expect(parseEnv({ NODE_ENV: "test" })).toMatchObject({ WECHAT_OAUTH_BASE_URL: "https://open.weixin.qq.com/", WECHAT_API_BASE_URL: "https://api.weixin.qq.com/" });
+  });
 });

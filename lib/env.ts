@@ -96,6 +96,14 @@ const fields = z.object({
   WECHATPAY_PUBLIC_KEY_ID: z.string().regex(/^PUB_KEY_ID_[0-9A-Za-z]+$/, "PUB_KEY_ID_…").optional(),
   /** 商家转账 scene id, needed only for withdrawals to WeChat. */
   WECHATPAY_TRANSFER_SCENE_ID: z.string().regex(/^\d{1,16}$/).optional(),
+  /**
+   * The AppSecret of the app id (公众号), for WeChat's OAuth in WeChat's browser (snsapi_base): it
+   * gives the customer's openid, which JSAPI payments and withdrawals to WeChat need.
+   */
+  WECHATPAY_APP_SECRET: z.string().regex(/^[0-9A-Za-z]{16,64}$/, "the app id's AppSecret (letters and digits)").optional(),
+  /** WeChat's OAuth pages (authorize) and its API (sns/oauth2/access_token): only the test suite's fake changes them. */
+  WECHAT_OAUTH_BASE_URL: z.string().url().default("https://open.weixin.qq.com/"),
+  WECHAT_API_BASE_URL: z.string().url().default("https://api.weixin.qq.com/"),
   /** The API's address: only the test suite's fake server changes it. */
   WECHATPAY_BASE_URL: z.string().url().default("https://api.mch.weixin.qq.com/"),
   // Alipay (docs/payments.md). Keys and certificates: PEM text or a file path.
@@ -146,6 +154,9 @@ function providerCompleteness(e: z.infer<typeof fields>, ctx: z.RefinementCtx): 
   }
   if (e.WECHATPAY_PUBLIC_KEY && !e.WECHATPAY_PUBLIC_KEY_ID) {
     ctx.addIssue({ code: "custom", path: ["WECHATPAY_PUBLIC_KEY_ID"], message: "WECHATPAY_PUBLIC_KEY needs its id WECHATPAY_PUBLIC_KEY_ID." });
+  }
+  if (e.WECHATPAY_APP_SECRET && !e.WECHATPAY_MCHID) {
+    ctx.addIssue({ code: "custom", path: ["WECHATPAY_APP_SECRET"], message: "WECHATPAY_APP_SECRET is WeChat Pay's app secret: configure WeChat Pay (WECHATPAY_MCHID, WECHATPAY_APPID, …) as well, or unset it." });
   }
   const certs = [e.ALIPAY_APP_CERT, e.ALIPAY_PUBLIC_CERT, e.ALIPAY_ROOT_CERT].filter(Boolean).length;
   if (certs > 0 && certs < 3) {

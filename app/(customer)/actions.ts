@@ -18,6 +18,8 @@ import { pointsForAmount } from "@/lib/rules/preview";
 import { checkOrderRate } from "@/lib/orders/rate-limit";
 import { cancelPendingOrder } from "@/lib/orders/expire-pending";
 import { startPayment } from "@/lib/orders/payment";
+import { boundWechatOpenid } from "@/lib/wallet/payout-accounts";
+import { wechatBindingAvailable } from "@/lib/wallet/wechat-binding";
 import { customerOrder } from "@/lib/orders/view";
 import { checkoutProviders, payerDevice, providerForDevice, type PaymentAction } from "@/lib/payments";
 import { confirmDevPayment } from "@/lib/payments/dev";
@@ -100,13 +102,21 @@ export const startPaymentAction = validatedAction(
   async (input, { viewer }): Promise<NextStep> => {
     const h = await headers();
     const address = clientAddress(h, { header: env.TRUSTED_PROXY_HEADER, hops: env.TRUSTED_PROXY_HOPS });
+    const device = payerDevice(h.get("user-agent"));
+    const openid = device === "wechat" && input.provider === "wechat" ? await boundWechatOpenid(viewer.userId) : undefined;
+    // JSAPI pays as the customer's openid: without one, WeChat's OAuth gets it first and comes back here.
+    if (device === "wechat" && input.provider === "wechat" && !openid && wechatBindingAvailable()) {
+      return { redirectTo: `/me/wallet/wechat?next=${encodeURIComponent(`/pay/${input.orderNo}`)}` };
+    }
     const started = await startPayment({
       customerId: viewer.userId,
       orderNo: input.orderNo,
       providerId: input.provider,
-      device: payerDevice(h.get("user-agent")),
+      device,
       // WeChat H5 wants the payer's address: only a trusted proxy header gives the real one.
       clientIp: IP.test(address) ? address : "127.0.0.1",
+      // JSAPI inside WeChat pays as the customer's openid, from binding WeChat (WeChat's OAuth).
+      openid,
     });
     if (started.paid) return { next: `/orders/${input.orderNo}` };
     const action = started.action;

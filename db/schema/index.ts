@@ -7,6 +7,7 @@ export * from "./queue-entries";
 export * from "./audit";
 export * from "./points";
 export * from "./withdrawals";
+export * from "./payout-accounts";
 export * from "./refunds";
 export * from "./api-keys";
 export * from "./alliances";

@@ -33,6 +33,9 @@ export const accountKind = pgEnum("account_kind", [
   "points_available",
   // Cash a refund owes the customer until the payment provider confirms it went out (per customer).
   "refunds_pending",
+  // Cash of approved withdrawals on its way to the customer's bound account, until the provider
+  // confirms the transfer (it leaves through the rails) or refuses it (back to the wallet).
+  "withdrawals_sending",
 ]);
 
 /** Kinds whose balance is derived from entries only; the balance column stays 0. */
@@ -101,6 +104,10 @@ export const ledgerTxKind = pgEnum("ledger_tx_kind", [
   // A provider payment that did not pay its order (a duplicate, or a late one that could no longer
   // pay it in full) came in: its cash is owed back to the customer until its refund is sent.
   "payment_returned",
+  // An operator approved a withdrawal: withdrawals_pending to withdrawals_sending.
+  "withdrawal_approved",
+  // The provider refused a withdrawal's transfer: withdrawals_sending back to the wallet.
+  "withdrawal_failed",
 ]);
 
 /** One business event. Append-only (trigger in migrations). */

@@ -12,7 +12,8 @@ export async function customerBalances(userId: number): Promise<Balances> {
   const by = new Map(res.rows.map((r) => [r.kind, Number(r.balance)]));
   return {
     walletFen: by.get("wallet") ?? 0,
-    pendingWithdrawalFen: by.get("withdrawals_pending") ?? 0,
+    // Requested, or approved and on its way to the customer's account.
+    pendingWithdrawalFen: (by.get("withdrawals_pending") ?? 0) + (by.get("withdrawals_sending") ?? 0),
     pointsLocked: by.get("points_locked") ?? 0,
     pointsAvailable: by.get("points_available") ?? 0,
   };
@@ -23,7 +24,7 @@ export type HistoryLine = {
   kind: string;
   reason: string | null;
   orderNo: string | null;
-  account: "wallet" | "withdrawals_pending" | "points_locked" | "points_available";
+  account: "wallet" | "withdrawals_pending" | "withdrawals_sending" | "points_locked" | "points_available";
   amount: number;
   createdAt: Date;
 };
@@ -44,7 +45,7 @@ export async function customerHistory(userId: number, limit = 100): Promise<Hist
     join ledger_entries e on e.account_id = a.id
     join ledger_transactions t on t.id = e.transaction_id
     left join orders o on o.id = t.order_id
-    where a.user_id = ${userId} and a.kind in ('wallet','withdrawals_pending','points_locked','points_available')
+    where a.user_id = ${userId} and a.kind in ('wallet','withdrawals_pending','withdrawals_sending','points_locked','points_available')
     order by e.id desc
     limit ${Math.min(limit, 500)}`);
   return res.rows.map((r) => ({

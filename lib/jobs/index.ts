@@ -17,6 +17,13 @@ export const JOBS = {
     maxAttempts: 12,
     key: (p: { outRefundNo: string }) => `refund:${p.outRefundNo}`,
   },
+  /** Asks the bound account's provider for an approved withdrawal's transfer, then records its answer. */
+  "withdrawal.send": {
+    payload: z.object({ withdrawalId: z.number().int().positive(), outBillNo: z.string().regex(/^[A-Za-z0-9_]{1,32}$/) }),
+    // As refunds: about 16 hours of tries, then the job is listed on /operator/jobs.
+    maxAttempts: 12,
+    key: (p: { outBillNo: string }) => `withdrawal:${p.outBillNo}`,
+  },
 } as const;
 
 export type JobName = keyof typeof JOBS;

@@ -97,19 +97,17 @@ export async function settlementAccount(tx: Tx, merchantId: number): Promise<num
   return remember(settlementCache, merchantId, Number(id));
 }
 
-const refundsPendingCache = new Map<number, number>();
+/** A customer account opened on first use, so not among CUSTOMER_KINDS. */
+type LazyCustomerKind = "refunds_pending" | "withdrawals_sending";
+const lazyCaches: Record<LazyCustomerKind, Map<number, number>> = { refunds_pending: new Map(), withdrawals_sending: new Map() };
 
-/**
- * The customer's refunds_pending account: the cash their refunds owe them until the payment
- * provider confirms it went out. Opened on a customer's first refund (customers who never had one
- * have none), so it is not among CUSTOMER_KINDS.
- */
-export async function refundsPendingAccount(tx: Tx, userId: number): Promise<number> {
-  const cached = refundsPendingCache.get(userId);
+async function lazyCustomerAccount(tx: Tx, userId: number, kind: LazyCustomerKind): Promise<number> {
+  const cache = lazyCaches[kind];
+  const cached = cache.get(userId);
   if (cached !== undefined) return cached;
   const opened = await tx
     .insert(accounts)
-    .values({ kind: "refunds_pending", asset: "CNY", userId })
+    .values({ kind, asset: "CNY", userId })
     .onConflictDoNothing()
     .returning({ id: accounts.id });
   // Opened by this transaction: not remembered, since a rollback (a refusal, a deadlock retry) would
@@ -118,9 +116,27 @@ export async function refundsPendingAccount(tx: Tx, userId: number): Promise<num
   const [row] = await tx
     .select({ id: accounts.id })
     .from(accounts)
-    .where(and(eq(accounts.userId, userId), eq(accounts.kind, "refunds_pending")));
-  if (!row) throw new Error(`user ${userId} has no refunds_pending account`);
-  return remember(refundsPendingCache, userId, row.id);
+    .where(and(eq(accounts.userId, userId), eq(accounts.kind, kind)));
+  if (!row) throw new Error(`user ${userId} has no ${kind} account`);
+  return remember(cache, userId, row.id);
+}
+
+/**
+ * The customer's refunds_pending account: the cash their refunds owe them until the payment
+ * provider confirms it went out. Opened on a customer's first refund (customers who never had one
+ * have none), so it is not among CUSTOMER_KINDS.
+ */
+export function refundsPendingAccount(tx: Tx, userId: number): Promise<number> {
+  return lazyCustomerAccount(tx, userId, "refunds_pending");
+}
+
+/**
+ * The customer's withdrawals_sending account: the cash of their approved withdrawals on its way to
+ * their bound payout account, until the provider confirms or refuses the transfer. Opened on the
+ * customer's first approved withdrawal.
+ */
+export function withdrawalsSendingAccount(tx: Tx, userId: number): Promise<number> {
+  return lazyCustomerAccount(tx, userId, "withdrawals_sending");
 }
 
 /** Wallet account ids for many customers, keyed by user id. */

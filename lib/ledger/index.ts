@@ -10,6 +10,7 @@ export {
   customerAccountsOf,
   settlementAccount,
   refundsPendingAccount,
+  withdrawalsSendingAccount,
   walletAccounts,
   platformAccounts,
   CUSTOMER_KINDS,

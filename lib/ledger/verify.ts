@@ -231,10 +231,44 @@ const CHECKS: InvariantCheck[] = [
       from payment_refunds r join orders o on o.id = r.order_id
       where r.returned_payment_ref = o.provider_ref and r.provider = o.provider and o.status in ('paid', 'refunded')`,
   },
+  {
+    id: "I11",
+    title: "each customer's withdrawal accounts hold exactly their open withdrawals, and each approved one settles once",
+    query: sql`
+      -- Money waiting for a decision is in withdrawals_pending; money of an approved withdrawal is in
+      -- withdrawals_sending until the provider answers; nothing else is in either.
+      select 'user ' || u.user_id || ': withdrawals_pending ' || u.pending || ' <> requested ' || u.requested
+             || ', withdrawals_sending ' || u.sending || ' <> in flight ' || u.in_flight as what
+      from (
+        select x.user_id,
+               coalesce((select balance from accounts a where a.user_id = x.user_id and a.kind = 'withdrawals_pending'), 0) as pending,
+               coalesce((select balance from accounts a where a.user_id = x.user_id and a.kind = 'withdrawals_sending'), 0) as sending,
+               coalesce((select sum(amount_fen) from withdrawals w where w.user_id = x.user_id and w.status::text = 'requested'), 0) as requested,
+               coalesce((select sum(amount_fen) from withdrawals w where w.user_id = x.user_id and w.status::text in ('approved','sending')), 0) as in_flight
+        from (select user_id from withdrawals union select user_id from accounts where kind in ('withdrawals_pending','withdrawals_sending')) x
+      ) u
+      where u.pending <> u.requested or u.sending <> u.in_flight
+      union all
+      -- An approved withdrawal (one with an out-id) is paid or failed by exactly one posting of the
+      -- matching kind and amount; one still in flight has none.
+      select 'withdrawal ' || w.id || ' (' || w.status || ') settled by ' || coalesce(t.kind::text, 'nothing')
+      from withdrawals w left join ledger_transactions t on t.id = w.settle_transaction_id
+      where w.out_bill_no is not null and (
+        (w.status::text = 'paid') <> (t.kind is not distinct from 'withdrawal_paid')
+        or (w.status::text = 'failed') <> (t.kind is not distinct from 'withdrawal_failed')
+        or (t.id is not null and (select sum(e.amount) from ledger_entries e join accounts a on a.id = e.account_id
+                                  where e.transaction_id = t.id and a.kind = 'withdrawals_sending') <> -w.amount_fen))
+      union all
+      -- No settling posting that no withdrawal points to (a second confirmation would leave one).
+      select 'tx ' || t.id || ' (' || t.kind || ') settles no withdrawal'
+      from ledger_transactions t
+      where t.kind in ('withdrawal_paid', 'withdrawal_failed', 'withdrawal_approved')
+        and not exists (select 1 from withdrawals w where w.settle_transaction_id = t.id or w.decision_transaction_id = t.id)`,
+  },
 ];
 
 /**
- * Checks SPEC invariants I1–I8 and refunds (I10) against the database, then the `more` checks a domain above the
+ * Checks SPEC invariants I1–I8, refunds (I10) and withdrawals (I11) against the database, then the `more` checks a domain above the
  * ledger adds (the queue's counters: verifyBooks in lib/queue/verify.ts).
  */
 export async function verifyLedger(conn: Db | Tx, more: readonly InvariantCheck[] = []): Promise<InvariantResult[]> {

@@ -7,6 +7,7 @@ import { DEFAULT_RULES } from "@/lib/rules/settings";
 import { makeCustomer, makeStore, placePaidOrder } from "@/lib/testing/fixtures";
 import { expectLedgerClean } from "@/lib/testing/verify";
 import { requestWithdrawal } from "@/lib/wallet/withdrawals";
+import { bindTestAlipay } from "@/lib/testing/payout";
 import { merchantApplications, pendingWithdrawals } from "./overview";
 
 afterAll(expectLedgerClean);
@@ -20,7 +21,8 @@ describe("operator overview", () => {
     await placePaidOrder(customer, store.id, 8_000);
 
     const before = await pendingWithdrawals();
-    const w = await inTransaction((tx) => requestWithdrawal(tx, { userId: customer, amountFen: 1_500 }));
+    const payoutAccountId = await bindTestAlipay(customer);
+    const w = await inTransaction((tx) => requestWithdrawal(tx, { userId: customer, amountFen: 1_500, payoutAccountId }));
     const after = await pendingWithdrawals();
     expect(after.count).toBe(before.count + 1);
     expect(after.totalFen).toBe(before.totalFen + 1_500);

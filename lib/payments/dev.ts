@@ -74,6 +74,12 @@ export const devProvider: PaymentProvider = {
     return { state: "succeeded", providerRef: `dev_${req.outRefundNo}` };
   },
   async transfer(req) {
+    // So a demo or a browser journey can show a refused transfer: an address on `.invalid`, a
+    // domain reserved never to exist (RFC 2606), is refused as a real provider refuses an unknown
+    // payee. This provider moves no money and is never used beside a real one.
+    if (req.account.kind === "alipay" && /\.invalid$/i.test(req.account.account)) {
+      return { state: "failed", reason: "PAYEE_NOT_EXIST: the payee account does not exist" };
+    }
     return { state: "succeeded", providerRef: `dev_${req.outBillNo}` };
   },
   async queryTransfer(req) {

@@ -65,6 +65,17 @@ export function checkoutProviders(): string[] {
 }
 
 /**
+ * The provider a withdrawal to a bound account of this kind is transferred through: the real one
+ * of that kind, or the simulated dev provider while no real provider is configured (a fresh clone,
+ * a demo). Null when real providers are configured but not this one: such an account cannot be
+ * paid, so it is neither offered for binding nor approved.
+ */
+export function payoutProviderId(kind: "wechat" | "alipay"): string | null {
+  if (REAL.length === 0) return devProvider.id;
+  return REAL.some((p) => p.id === kind) ? kind : null;
+}
+
+/**
  * Which provider a browser pays with: WeChat's browser gets WeChat Pay and Alipay's gets Alipay
  * (each can only pay with its own); any other browser gets a choice, answered as null.
  */
@@ -95,4 +106,4 @@ export type {
   PaymentStatus,
   PayoutAccount,
 } from "./provider";
-export { ProviderUnavailableError } from "./provider";
+export { ProviderRecordNotFoundError, ProviderUnavailableError } from "./provider";

@@ -142,3 +142,15 @@ export class ProviderUnavailableError extends Error {
     this.name = "ProviderUnavailableError";
   }
 }
+
+/**
+ * A query found no such refund or transfer: the first call never reached the provider, so asking
+ * for it again (with the same out-id) is safe. A ProviderUnavailableError, so a caller that does
+ * not tell the two apart still retries.
+ */
+export class ProviderRecordNotFoundError extends ProviderUnavailableError {
+  constructor(provider: string, message: string) {
+    super(provider, message);
+    this.name = "ProviderRecordNotFoundError";
+  }
+}

@@ -1,9 +1,12 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { db } from "@/db";
+import { maskPayoutAccount, type MaskedPayoutAccount } from "./mask";
+import { destinationOf } from "./payout-accounts";
 import { WITHDRAWAL_RULES } from "./rules";
+import type { WithdrawalStatus } from "./withdrawal-status";
 
-export type WithdrawalStatus = "requested" | "paid" | "rejected";
+export type { WithdrawalStatus };
 
 export type CustomerWithdrawal = {
   id: number;
@@ -11,6 +14,10 @@ export type CustomerWithdrawal = {
   feeFen: number;
   status: WithdrawalStatus;
   reason: string | null;
+  /** The provider's reason, for a failed transfer. */
+  failureReason: string | null;
+  /** The account the money goes to, masked; null for a request made before accounts could be bound. */
+  account: MaskedPayoutAccount | null;
   createdAt: Date;
   decidedAt: Date | null;
 };
@@ -21,9 +28,18 @@ type Row = {
   fee_fen: number;
   status: WithdrawalStatus;
   reason: string | null;
+  failure_reason: string | null;
+  account_kind: "wechat" | "alipay" | null;
+  openid: string | null;
+  alipay_account: string | null;
+  real_name: string | null;
   created_at: Date;
   decided_at: Date | null;
 };
+
+/** The columns every listing reads, from withdrawals `w` left-joined to payout_accounts `a`. */
+const COLUMNS = sql.raw(`w.id, w.amount_fen, w.fee_fen, w.status, w.reason, w.failure_reason, w.created_at, w.decided_at,
+  a.kind as account_kind, a.openid, a.alipay_account, a.real_name`);
 
 function toCustomerWithdrawal(r: Row): CustomerWithdrawal {
   return {
@@ -32,6 +48,8 @@ function toCustomerWithdrawal(r: Row): CustomerWithdrawal {
     feeFen: Number(r.fee_fen),
     status: r.status,
     reason: r.reason,
+    failureReason: r.failure_reason,
+    account: r.account_kind ? maskPayoutAccount(destinationOf({ kind: r.account_kind, openid: r.openid, alipay_account: r.alipay_account, real_name: r.real_name })) : null,
     createdAt: new Date(r.created_at),
     decidedAt: r.decided_at ? new Date(r.decided_at) : null,
   };
@@ -40,9 +58,10 @@ function toCustomerWithdrawal(r: Row): CustomerWithdrawal {
 /** One customer's withdrawal requests, newest first. */
 export async function customerWithdrawals(userId: number, limit = 50): Promise<CustomerWithdrawal[]> {
   const res = await db.execute<Row>(sql`
-    select id, amount_fen, fee_fen, status, reason, created_at, decided_at
-    from withdrawals where user_id = ${userId}
-    order by created_at desc, id desc
+    select ${COLUMNS}
+    from withdrawals w left join payout_accounts a on a.id = w.payout_account_id
+    where w.user_id = ${userId}
+    order by w.created_at desc, w.id desc
     limit ${Math.min(Math.max(limit, 1), 200)}`);
   return res.rows.map(toCustomerWithdrawal);
 }
@@ -78,9 +97,9 @@ function toOperatorWithdrawal(r: OperatorRow): OperatorWithdrawal {
 /** Requests waiting for an operator, oldest first (first come, first decided). */
 export async function pendingWithdrawals(limit = 200): Promise<OperatorWithdrawal[]> {
   const res = await db.execute<OperatorRow>(sql`
-    select w.id, w.user_id, w.amount_fen, w.fee_fen, w.status, w.reason, w.created_at, w.decided_at,
-           u.display_name, u.username, null as decided_by_name
+    select ${COLUMNS}, w.user_id, u.display_name, u.username, null as decided_by_name
     from withdrawals w join users u on u.id = w.user_id
+    left join payout_accounts a on a.id = w.payout_account_id
     where w.status = 'requested'
     order by w.created_at, w.id
     limit ${Math.min(Math.max(limit, 1), 500)}`);
@@ -97,13 +116,21 @@ export async function pendingWithdrawalTotals(): Promise<{ count: number; amount
 /** Decided requests, newest decision first, with the operator who decided. */
 export async function decidedWithdrawals(limit = 50): Promise<OperatorWithdrawal[]> {
   const res = await db.execute<OperatorRow>(sql`
-    select w.id, w.user_id, w.amount_fen, w.fee_fen, w.status, w.reason, w.created_at, w.decided_at,
-           u.display_name, u.username, d.display_name as decided_by_name
+    select ${COLUMNS}, w.user_id, u.display_name, u.username, d.display_name as decided_by_name
     from withdrawals w
     join users u on u.id = w.user_id
+    left join payout_accounts a on a.id = w.payout_account_id
     left join users d on d.id = w.decided_by_user_id
     where w.status <> 'requested'
     order by w.decided_at desc, w.id desc
     limit ${Math.min(Math.max(limit, 1), 500)}`);
   return res.rows.map(toOperatorWithdrawal);
+}
+
+/** A withdrawal's account in one masked line (`Alipay 张* · 138****5678` style, kind then account), or null. */
+export async function withdrawalAccount(withdrawalId: number): Promise<string | null> {
+  const res = await db.execute<Row>(sql`
+    select ${COLUMNS} from withdrawals w left join payout_accounts a on a.id = w.payout_account_id where w.id = ${withdrawalId}`);
+  const w = res.rows[0] ? toCustomerWithdrawal(res.rows[0]) : null;
+  return w?.account ? w.account.masked : null;
 }

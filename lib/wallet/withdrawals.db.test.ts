@@ -10,6 +10,8 @@ import { expectLedgerClean } from "@/lib/testing/verify";
 import { confirmPassword } from "@/lib/auth/confirm-password";
 import { customerWithdrawals, decidedWithdrawals, pendingWithdrawals, withdrawalsToday } from "./history";
 import { WITHDRAWAL_RULES } from "./rules";
+import { bindTestAlipay } from "@/lib/testing/payout";
+import { sendWithdrawal } from "./withdrawal-transfer";
 import { approveWithdrawal, rejectWithdrawal, requestWithdrawal } from "./withdrawals";
 
 afterEach(expectLedgerClean);
@@ -40,8 +42,16 @@ async function expectNoWrites(before: Record<string, number>): Promise<void> {
   expect(await writes()).toEqual(before);
 }
 
-const request = (userId: number, amountFen: number) => inTransaction((tx) => requestWithdrawal(tx, { userId, amountFen }));
+const bound = new Map<number, Promise<number>>();
+/** A request to the customer's Alipay account (bound once, before their first request). */
+async function request(userId: number, amountFen: number) {
+  if (!bound.has(userId)) bound.set(userId, bindTestAlipay(userId));
+  const payoutAccountId = await bound.get(userId)!;
+  return inTransaction((tx) => requestWithdrawal(tx, { userId, amountFen, payoutAccountId }));
+}
 const approve = (withdrawalId: number, operatorId: number) => inTransaction((tx) => approveWithdrawal(tx, { withdrawalId, operatorId }));
+/** Runs the approval's transfer job once, as the worker would (the dev provider: no real one is configured here). */
+const send = (w: { id: number; outBillNo: string | null }) => sendWithdrawal({ withdrawalId: w.id, outBillNo: w.outBillNo! });
 const reject = (withdrawalId: number, operatorId: number, reason: string) =>
   inTransaction((tx) => rejectWithdrawal(tx, { withdrawalId, operatorId, reason }));
 
@@ -72,6 +82,8 @@ describe("requesting a withdrawal", () => {
   it("refuses below the minimum, more than the wallet, and bad amounts, writing nothing", async () => {
     const customer = await makeCustomer();
     await fundWallet(customer, 5_000);
+    bound.set(customer, bindTestAlipay(customer));
+    await bound.get(customer);
     const before = await writes();
     await expect(request(customer, 999)).rejects.toMatchObject({ code: "invalid_input", field: "amount" });
     await expect(request(customer, 5_001)).rejects.toMatchObject({ code: "insufficient_funds", field: "amount" });
@@ -81,10 +93,13 @@ describe("requesting a withdrawal", () => {
     await expect(request(customer, WITHDRAWAL_RULES.maxFen + 1)).rejects.toMatchObject({ code: "invalid_input", field: "amount" });
     // An empty wallet refuses even the minimum.
     const empty = await makeCustomer();
+    bound.set(empty, bindTestAlipay(empty));
+    await bound.get(empty);
     const before2 = await writes();
     await expect(request(empty, 1_000)).rejects.toMatchObject({ code: "insufficient_funds", field: "amount" });
     await expectNoWrites(before2);
-    expect(before2).toEqual(before);
+    // Binding the second customer's account is the only write between the two.
+    expect({ ...before2, audit: before2.audit! - 1 }).toEqual(before);
     expect(await balanceOf({ userId: customer }, "wallet")).toBe(5_000);
   });
 
@@ -140,8 +155,35 @@ describe("requesting a withdrawal", () => {
   });
 });
 
+describe("the payout account a request names", () => {
+  it("must be the customer's own, still bound; it cannot be replaced while a withdrawal to it is open", async () => {
+    const customer = await makeCustomer();
+    const other = await makeCustomer();
+    await fundWallet(customer, 5_000);
+    const mine = await bindTestAlipay(customer, "13800001111", "王小明");
+    const theirs = await bindTestAlipay(other, "13800002222", "李四");
+    const before = await writes();
+    const ask = (payoutAccountId: number) => inTransaction((tx) => requestWithdrawal(tx, { userId: customer, amountFen: 1_000, payoutAccountId }));
+    await expect(ask(theirs)).rejects.toMatchObject({ code: "invalid_input", message: "payout.chooseAccount", field: "payoutAccountId" });
+    await expect(ask(999_999_999)).rejects.toMatchObject({ message: "payout.chooseAccount" });
+    await expectNoWrites(before);
+
+    const w = await ask(mine);
+    expect(w.payoutAccountId).toBe(mine);
+    expect((await customerWithdrawals(customer))[0]!.account).toEqual({ kind: "alipay", masked: "王** · 138****1111" });
+    // The money is on its way to this account: it stays until the withdrawal is decided.
+    await expect(bindTestAlipay(customer, "13800003333")).rejects.toMatchObject({ code: "not_allowed", message: "payout.openWithdrawal" });
+    const operator = await makeCustomer("operator");
+    await reject(w.id, operator, "测试驳回");
+    const replaced = await bindTestAlipay(customer, "13800003333");
+    // The old account is unbound, so a request can no longer name it.
+    await expect(ask(mine)).rejects.toMatchObject({ message: "payout.chooseAccount" });
+    expect((await ask(replaced)).payoutAccountId).toBe(replaced);
+  });
+});
+
 describe("deciding a withdrawal", () => {
-  it("approve: pending to the payment rails, exact balances, status paid, audited", async () => {
+  it("approve: pending to sending with a job; the transfer then pays it out to the rails; exact balances, audited", async () => {
     const customer = await makeCustomer();
     const operator = await makeCustomer("operator");
     await fundWallet(customer, 5_000);
@@ -150,9 +192,15 @@ describe("deciding a withdrawal", () => {
     const feesBefore = await derivedBalance("platform_fees");
 
     const paid = await approve(w.id, operator);
-    expect(paid).toMatchObject({ id: w.id, status: "paid", decidedByUserId: operator, reason: null });
+    expect(paid).toMatchObject({ id: w.id, status: "approved", decidedByUserId: operator, reason: null, provider: "dev" });
+    expect(paid.outBillNo).toMatch(/^WD\d{10}[2-9A-Z]{8}$/);
     expect(paid.decisionTransactionId).toBeGreaterThan(w.requestTransactionId);
     expect(paid.decidedAt).toBeInstanceOf(Date);
+    expect(await balanceOf({ userId: customer }, "withdrawals_pending")).toBe(0);
+    expect(await balanceOf({ userId: customer }, "withdrawals_sending")).toBe(3_000);
+    expect(await derivedBalance("world")).toBe(worldBefore);
+    expect(await send(paid)).toBe("succeeded");
+    expect(await balanceOf({ userId: customer }, "withdrawals_sending")).toBe(0);
     expect(await balanceOf({ userId: customer }, "wallet")).toBe(2_000);
     expect(await balanceOf({ userId: customer }, "withdrawals_pending")).toBe(0);
     expect((await derivedBalance("world")) - worldBefore).toBe(3_000);
@@ -162,7 +210,12 @@ describe("deciding a withdrawal", () => {
       sql`select actor_user_id, action, details from audit_log where subject_type = 'withdrawal' and subject_id = ${String(w.id)}`,
     );
     expect(audit.rows).toEqual([
-      { actor_user_id: operator, action: "withdrawal.approve", details: { userId: customer, amountFen: 3_000, feeFen: 0, transactionId: paid.decisionTransactionId } },
+      {
+        actor_user_id: operator,
+        action: "withdrawal.approve",
+        details: { userId: customer, amountFen: 3_000, feeFen: 0, transactionId: paid.decisionTransactionId, provider: "dev", outBillNo: paid.outBillNo },
+      },
+      { actor_user_id: null, action: "withdrawal.paid", details: { userId: customer, amountFen: 3_000, outBillNo: paid.outBillNo, provider: "dev" } },
     ]);
     expect((await decidedWithdrawals()).find((x) => x.id === w.id)).toMatchObject({ status: "paid", decidedByName: "Test" });
     expect((await pendingWithdrawals()).some((x) => x.id === w.id)).toBe(false);
@@ -179,7 +232,7 @@ describe("deciding a withdrawal", () => {
       expect(w.feeFen).toBe(49); // floor(3333 × 1.5%) = floor(49.995)
       const worldBefore = await derivedBalance("world");
       const feesBefore = await derivedBalance("platform_fees");
-      await approve(w.id, operator);
+      await send(await approve(w.id, operator));
       expect((await derivedBalance("world")) - worldBefore).toBe(3_333 - 49);
       expect((await derivedBalance("platform_fees")) - feesBefore).toBe(49);
       expect(await balanceOf({ userId: customer }, "withdrawals_pending")).toBe(0);
@@ -266,8 +319,9 @@ describe("deciding a withdrawal", () => {
       for (const r of results) if (r.status === "rejected") expect(r.reason).toMatchObject({ code: "conflict" });
       const final = (won[0] as PromiseFulfilledResult<{ status: string }>).value.status;
       expect(await balanceOf({ userId: customer }, "withdrawals_pending")).toBe(0);
-      expect(await balanceOf({ userId: customer }, "wallet")).toBe(final === "paid" ? 0 : 3_000);
-      expect((await derivedBalance("world")) - worldBefore).toBe(final === "paid" ? 3_000 : 0);
+      if (final === "approved") expect(await balanceOf({ userId: customer }, "withdrawals_sending")).toBe(3_000);
+      expect(await balanceOf({ userId: customer }, "wallet")).toBe(final === "approved" ? 0 : 3_000);
+      expect(await derivedBalance("world")).toBe(worldBefore);
       const decisions = await db.execute<{ n: number }>(
         sql`select count(*)::int as n from audit_log where subject_type = 'withdrawal' and subject_id = ${String(w.id)}`,
       );

@@ -1,11 +1,14 @@
 import "server-only";
+import { randomInt } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db";
 import { withdrawals, type Withdrawal } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
-import { customerAccounts, platformAccounts, post } from "@/lib/ledger";
+import { addJob } from "@/lib/jobs";
+import { customerAccounts, post, withdrawalsSendingAccount } from "@/lib/ledger";
 import { formatFen } from "@/lib/money/format";
+import { payoutProviderId } from "@/lib/payments";
 import { WITHDRAWAL_RULES, withdrawalFee } from "./rules";
 
 /** A decision's reason, as an operator types it. */
@@ -17,7 +20,7 @@ export const REASON_MAX = 200;
  * queue's pool is) so the next statement sees everything committed before the lock was won.
  * Every withdrawal step of one customer holds it first. Returns the wallet balance.
  */
-async function lockWallet(tx: Tx, userId: number): Promise<number> {
+export async function lockWallet(tx: Tx, userId: number): Promise<number> {
   const res = await tx.execute<{ balance: number }>(sql`
     select balance from accounts where user_id = ${userId} and kind = 'wallet'
     for no key update`);
@@ -54,13 +57,29 @@ function checkAmount(amountFen: number): void {
 }
 
 /**
- * Moves `amountFen` from the customer's wallet to withdrawals_pending and records the request.
- * Under the wallet mutex it checks the minimum, the balance and the daily count, so concurrent
- * requests can neither overdraw the wallet nor pass the daily limit.
+ * The customer's bound account a request names, refused unless it is theirs, still bound, and of
+ * a kind the platform can pay out to.
  */
-export async function requestWithdrawal(tx: Tx, args: { userId: number; amountFen: number }): Promise<Withdrawal> {
+async function requestedAccount(tx: Tx, userId: number, payoutAccountId: number): Promise<number> {
+  if (!Number.isSafeInteger(payoutAccountId) || payoutAccountId <= 0) throw new DomainError("invalid_input", "payout.chooseAccount", "payoutAccountId");
+  const res = await tx.execute<{ id: number; kind: "wechat" | "alipay" }>(sql`
+    select id, kind from payout_accounts where id = ${payoutAccountId} and user_id = ${userId} and unbound_at is null`);
+  const row = res.rows[0];
+  if (!row) throw new DomainError("invalid_input", "payout.chooseAccount", "payoutAccountId");
+  if (payoutProviderId(row.kind) === null) throw new DomainError("not_allowed", "payout.kindUnavailable", "payoutAccountId");
+  return Number(row.id);
+}
+
+/**
+ * Moves `amountFen` from the customer's wallet to withdrawals_pending and records the request, to
+ * the customer's bound payout account `payoutAccountId`. Under the wallet mutex it checks the
+ * minimum, the balance and the daily count, so concurrent requests can neither overdraw the wallet
+ * nor pass the daily limit.
+ */
+export async function requestWithdrawal(tx: Tx, args: { userId: number; amountFen: number; payoutAccountId: number }): Promise<Withdrawal> {
   checkAmount(args.amountFen);
   const balance = await lockWallet(tx, args.userId);
+  const payoutAccountId = await requestedAccount(tx, args.userId, args.payoutAccountId);
   // Counted under the lock: a concurrent request of the same customer waits for ours to commit.
   const today = await requestsToday(tx, args.userId);
   if (today >= WITHDRAWAL_RULES.maxPerDay) {
@@ -81,7 +100,7 @@ export async function requestWithdrawal(tx: Tx, args: { userId: number; amountFe
   });
   const [row] = await tx
     .insert(withdrawals)
-    .values({ userId: args.userId, amountFen: args.amountFen, feeFen, requestTransactionId: transactionId })
+    .values({ userId: args.userId, amountFen: args.amountFen, feeFen, requestTransactionId: transactionId, payoutAccountId })
     .returning();
   return row!;
 }
@@ -119,13 +138,15 @@ async function openDecision(tx: Tx, args: { withdrawalId: number; operatorId: nu
 async function closeDecision(
   tx: Tx,
   d: Decision,
-  status: "paid" | "rejected",
+  status: "approved" | "rejected",
   transactionId: number,
+  transfer?: { provider: string; outBillNo: string },
 ): Promise<Withdrawal> {
   const [row] = await tx
     .update(withdrawals)
     .set({
       status,
+      ...transfer,
       decisionTransactionId: transactionId,
       decidedByUserId: d.operatorId,
       decidedAt: sql`now()`,
@@ -136,35 +157,69 @@ async function closeDecision(
   if (!row) throw new Error(`withdrawal ${d.withdrawal.id} changed while locked`);
   await recordAudit(tx, {
     actorUserId: d.operatorId,
-    action: status === "paid" ? "withdrawal.approve" : "withdrawal.reject",
+    action: status === "approved" ? "withdrawal.approve" : "withdrawal.reject",
     subjectType: "withdrawal",
     subjectId: row.id,
     reason: d.reason,
-    details: { userId: row.userId, amountFen: row.amountFen, feeFen: row.feeFen, transactionId },
+    details: { userId: row.userId, amountFen: row.amountFen, feeFen: row.feeFen, transactionId, ...transfer },
   });
   return row;
 }
 
+/** Characters of the out-id's random tail: no 0/O or 1/I to misread when an operator reads one out. */
+const OUT_ID_CHARS = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
 /**
- * Pays a requested withdrawal out: withdrawals_pending −amount, the payment rails (world) get the
- * amount less the fee, platform fees get the fee. Decides once; audited with the operator.
+ * The transfer's out-id (out_bill_no / out_biz_no): `WD`, the withdrawal id and a random tail, 20
+ * characters of [A-Z0-9]. Drawn once, at approval, and kept on the row: every call for this
+ * withdrawal uses it. The random tail keeps it unique at the provider even if ids start over (a
+ * database restored or rebuilt), which a bare id would not: the provider would answer the old
+ * transfer's result for a new one.
  */
-export async function approveWithdrawal(tx: Tx, args: { withdrawalId: number; operatorId: number }): Promise<Withdrawal> {
+export function newOutBillNo(withdrawalId: number): string {
+  let tail = "";
+  for (let i = 0; i < 8; i++) tail += OUT_ID_CHARS[randomInt(OUT_ID_CHARS.length)];
+  return `WD${String(withdrawalId).padStart(10, "0")}${tail}`;
+}
+
+/**
+ * Approves a requested withdrawal: its money moves from withdrawals_pending to withdrawals_sending,
+ * the request gets its provider and its out-id, and the `withdrawal.send` job is added in this
+ * same transaction; the job asks the provider for the transfer once this commits (never from in
+ * here, and never if this rolls back). Decides once; audited with the operator.
+ */
+export async function approveWithdrawal(
+  tx: Tx,
+  args: { withdrawalId: number; operatorId: number },
+  // Tests choose a provider that reaches a fake; the app always takes the configured one.
+  chooseProvider: (kind: "wechat" | "alipay") => string | null = payoutProviderId,
+): Promise<Withdrawal> {
   const d = await openDecision(tx, args);
   const w = d.withdrawal;
+  const kind = await payoutKind(tx, w);
+  const provider = chooseProvider(kind);
+  if (provider === null) throw new DomainError("not_allowed", "operator.withdrawalKindUnavailable", "withdrawalId");
   const acc = await customerAccounts(tx, w.userId);
-  const platform = await platformAccounts(tx);
+  const sending = await withdrawalsSendingAccount(tx, w.userId);
   const transactionId = await post(tx, {
-    kind: "withdrawal_paid",
+    kind: "withdrawal_approved",
     actorUserId: args.operatorId,
     legs: [
       { accountId: acc.withdrawals_pending, asset: "CNY", amount: -w.amountFen },
-      { accountId: platform.world, asset: "CNY", amount: w.amountFen - w.feeFen },
-      // A zero fee leg is dropped by post().
-      { accountId: platform.platformFees, asset: "CNY", amount: w.feeFen },
+      { accountId: sending, asset: "CNY", amount: w.amountFen },
     ],
   });
-  return closeDecision(tx, d, "paid", transactionId);
+  const outBillNo = newOutBillNo(w.id);
+  const row = await closeDecision(tx, d, "approved", transactionId, { provider, outBillNo });
+  await addJob(tx, "withdrawal.send", { withdrawalId: row.id, outBillNo });
+  return row;
+}
+
+/** The kind of account a request goes to; a request from before accounts could be bound has none and is refused. */
+async function payoutKind(tx: Tx, w: Withdrawal): Promise<"wechat" | "alipay"> {
+  if (w.payoutAccountId === null) throw new DomainError("not_allowed", "operator.withdrawalNoAccount", "withdrawalId");
+  const res = await tx.execute<{ kind: "wechat" | "alipay" }>(sql`select kind from payout_accounts where id = ${w.payoutAccountId}`);
+  return res.rows[0]!.kind;
 }
 
 /** The reason an operator gives, trimmed; refuses one outside 3..200 characters. */

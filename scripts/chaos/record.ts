@@ -8,7 +8,7 @@ export type PosAck = { merchantId: number; key: string; orderNo: string; custome
 export type WebAck = { customerId: number; key: string; orderNo: string; cashFen: number; pointsUsed: number; paid: boolean };
 export type LeaveAck = { entryId: number; customerId: number; points: number };
 export type RefundAck = { orderNo: string; by: "merchant" | "operator" };
-export type WithdrawalAck = { id: number; userId: number; amountFen: number; decision?: "paid" | "rejected" };
+export type WithdrawalAck = { id: number; userId: number; amountFen: number; decision?: "approved" | "rejected" };
 
 const MAX_EXAMPLES = 8;
 

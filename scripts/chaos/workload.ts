@@ -30,7 +30,7 @@ export type OpKind = keyof typeof OP_WEIGHTS;
 
 export type Actions = Map<string, { id: string; url: string }>;
 
-type Customer = Seeded["customers"][number] & { cookie?: string };
+type Customer = Seeded["customers"][number] & { cookie?: string; payoutAccountId?: number };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const CRON = { authorization: `Bearer ${CRON_SECRET}` };
@@ -326,6 +326,15 @@ export class Workload {
 
   private async withdraw(rng: Rng, inst: AppInstance): Promise<void> {
     const customer = rng.pick(this.signedIn);
+    // A withdrawal goes to a bound account: each customer binds an Alipay one before their first.
+    if (customer.payoutAccountId === undefined) {
+      const bind = this.action("bindAlipayAction");
+      const bound = await this.withRetries("bind payout account", inst, 3, (i) =>
+        callAction({ base: i.base, id: bind.id, url: "/me/wallet", cookie: customer.cookie, form: { realName: "混沌测试", alipayAccount: `139${String(customer.userId).padStart(8, "0").slice(-8)}` } }),
+      );
+      if (bound.kind !== "ack") return;
+      customer.payoutAccountId = Number(bound.body.payoutAccountId);
+    }
     const a = this.action("requestWithdrawalAction");
     const amountFen = rng.int(1_000, 3_000);
     // Not retried: a withdrawal request carries no idempotency key, so a client cannot safely repeat it.
@@ -334,7 +343,7 @@ export class Workload {
       id: a.id,
       url: "/me/wallet",
       cookie: customer.cookie,
-      form: { amount: (amountFen / 100).toFixed(2), password: PASSWORD },
+      form: { amount: (amountFen / 100).toFixed(2), payoutAccountId: String(customer.payoutAccountId), password: PASSWORD },
     });
     this.log.count("withdrawal request", out);
     if (out.kind !== "ack") return;
@@ -353,7 +362,7 @@ export class Workload {
       callAction({ base: i.base, id: a.id, url: "/operator/withdrawals", cookie: this.operatorCookie, form }),
     );
     const w = this.log.withdrawals.get(id);
-    if (out.kind === "ack" && w) w.decision = approve ? "paid" : "rejected";
+    if (out.kind === "ack" && w) w.decision = approve ? "approved" : "rejected";
   }
 
   private async read(rng: Rng, inst: AppInstance): Promise<void> {

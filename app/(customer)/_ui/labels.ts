@@ -22,7 +22,7 @@ export function historyLabel(tl: LabelT, h: { kind: string; reason: string | nul
   return h.reason ? tl("withReason", { label, reason: h.reason }) : label;
 }
 
-export const ACCOUNTS = ["wallet", "withdrawals_pending", "points_locked", "points_available"] as const;
+export const ACCOUNTS = ["wallet", "withdrawals_pending", "withdrawals_sending", "points_locked", "points_available"] as const;
 export type CustomerAccount = (typeof ACCOUNTS)[number];
 
 export function isCustomerAccount(account: string): account is CustomerAccount {

@@ -8,7 +8,7 @@ import type { ActionState } from "@/lib/auth/action";
 import { formatFen } from "@/lib/money/format";
 import { approveWithdrawalAction, rejectWithdrawalAction } from "./actions";
 
-type Decided = { withdrawalId: number; status: "paid" | "rejected" | "requested"; amountFen: number };
+type Decided = { withdrawalId: number; status: string; amountFen: number; account?: string };
 type DecisionState = ActionState<Decided>;
 type Decider = { state: DecisionState; dispatch: (formData: FormData) => void; pending: boolean };
 
@@ -39,7 +39,9 @@ export function DecisionStatus() {
       <div role="status" aria-live="polite" data-testid="decision-status">
         {state?.ok ? (
           <p className="rounded-xl bg-green-50 px-3 py-2 text-sm text-green-800">
-            {t(state.status === "paid" ? "approved" : "rejected", { id: state.withdrawalId, amount: formatFen(state.amountFen) })}
+            {state.status === "rejected"
+              ? t("rejected", { id: state.withdrawalId, amount: formatFen(state.amountFen) })
+              : t("approved", { id: state.withdrawalId, amount: formatFen(state.amountFen), account: state.account ?? "" })}
           </p>
         ) : null}
       </div>
@@ -64,7 +66,7 @@ function Submit({ label, variant, testId, autoFocus }: { label: string; variant:
 }
 
 /** Approve (with a confirming second click) or reject (with a required reason) one request. */
-export function DecisionButtons({ withdrawalId, amountFen }: { withdrawalId: number; amountFen: number }) {
+export function DecisionButtons({ withdrawalId, amountFen, account }: { withdrawalId: number; amountFen: number; account: string | null }) {
   const { state, dispatch, pending } = useDecider();
   const [mode, setMode] = useState<"idle" | "approve" | "reject">("idle");
   const [reason, setReason] = useState("");
@@ -78,7 +80,8 @@ export function DecisionButtons({ withdrawalId, amountFen }: { withdrawalId: num
         <input type="hidden" name="intent" value="approve" />
         <input type="hidden" name="withdrawalId" value={withdrawalId} />
         {/* The button that was pressed is gone: focus moves to its confirmation, not to the page top. */}
-        <Submit label={t("confirmApprove", { amount: formatFen(amountFen) })} variant="primary" testId={`confirm-approve-${withdrawalId}`} autoFocus />
+        {/* The operator sees where the money goes (masked) on the button that sends it. */}
+        <Submit label={t("confirmApprove", { amount: formatFen(amountFen), account: account ?? "" })} variant="primary" testId={`confirm-approve-${withdrawalId}`} autoFocus />
         <Button size="sm" variant="ghost" onClick={() => setMode("idle")}>
           {t("cancel")}
         </Button>

@@ -15,7 +15,7 @@ export async function generateMetadata(): Promise<Metadata> {
 const PENDING_LIMIT = 200;
 const HISTORY_LIMIT = 50;
 
-const TONE: Record<WithdrawalStatus, BadgeTone> = { requested: "warn", paid: "success", rejected: "danger" };
+const TONE: Record<WithdrawalStatus, BadgeTone> = { requested: "warn", approved: "brand", sending: "brand", paid: "success", failed: "danger", rejected: "neutral" };
 
 function Customer({ name, username }: { name: string; username: string }) {
   return (
@@ -61,6 +61,7 @@ export default async function OperatorWithdrawalsPage() {
                   { label: t("cols.id") },
                   { label: t("cols.time") },
                   { label: t("cols.customer") },
+                  { label: t("cols.account") },
                   { label: t("cols.amount"), num: true },
                   { label: t("cols.fee"), num: true },
                   { label: t("cols.net"), num: true },
@@ -68,13 +69,23 @@ export default async function OperatorWithdrawalsPage() {
                 ]}
                 rows={pending.map((w) => ({
                   key: w.id,
-                  values: [w.id, w.createdAt.getTime(), w.customerName, w.amountFen, w.feeFen, w.amountFen - w.feeFen],
+                  values: [w.id, w.createdAt.getTime(), w.customerName, w.account?.masked ?? "", w.amountFen, w.feeFen, w.amountFen - w.feeFen],
                   row: (
                     <tr data-testid={`pending-withdrawal-${w.id}`} className="align-top">
                       <td className={`${td} text-muted`}>#{w.id}</td>
                       <td className={`${td} text-muted tabular-nums`}>{formatDateTime(w.createdAt, { locale })}</td>
                       <td className={td}>
                         <Customer name={w.customerName} username={w.username} />
+                      </td>
+                      <td className={`${td} whitespace-nowrap`} data-testid={`pending-withdrawal-${w.id}-account`}>
+                        {w.account ? (
+                          <>
+                            <span className="block text-xs text-muted">{t(`accountKind.${w.account.kind}`)}</span>
+                            <span className="font-mono">{w.account.masked}</span>
+                          </>
+                        ) : (
+                          <span className="text-xs text-danger">{t("noAccount")}</span>
+                        )}
                       </td>
                       <td className={tdNum}>
                         <Money fen={w.amountFen} />
@@ -86,7 +97,7 @@ export default async function OperatorWithdrawalsPage() {
                         <Money fen={w.amountFen - w.feeFen} />
                       </td>
                       <td className="px-2 py-1">
-                        <DecisionButtons withdrawalId={w.id} amountFen={w.amountFen} />
+                        <DecisionButtons withdrawalId={w.id} amountFen={w.amountFen} account={w.account ? `${t(`accountKind.${w.account.kind}`)} ${w.account.masked}` : null} />
                       </td>
                     </tr>
                   ),
@@ -130,7 +141,10 @@ export default async function OperatorWithdrawalsPage() {
                     <Badge tone={TONE[w.status]}>{t(`status.${w.status}`)}</Badge>
                   </td>
                   <td className={`${td} max-w-[8rem] truncate`}>{w.decidedByName ?? ""}</td>
-                  <td className="min-w-[10rem] px-2 py-1.5 text-muted">{w.reason ?? ""}</td>
+                  <td className="min-w-[10rem] px-2 py-1.5 text-muted">
+                    {w.account ? <span className="block font-mono text-xs">{w.account.masked}</span> : null}
+                    {w.failureReason ?? w.reason ?? ""}
+                  </td>
                 </tr>
               ),
             }))}

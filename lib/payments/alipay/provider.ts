@@ -5,6 +5,7 @@ import { DomainError } from "@/lib/errors";
 import { parseYuan } from "@/lib/money/parse";
 import {
   ORDER_NO,
+  ProviderRecordNotFoundError,
   ProviderUnavailableError,
   type CreatePaymentRequest,
   type MoneyOutResult,
@@ -225,7 +226,7 @@ export function createAlipayProvider(cfg: AlipayConfig): PaymentProvider {
         biz_scene: "DIRECT_TRANSFER",
       });
       if (a.code !== "10000" && (a.subCode === "ORDER_NOT_EXIST" || a.subCode === "ACQ.TRADE_NOT_EXIST")) {
-        throw new ProviderUnavailableError("alipay", "transfer query: no such transfer");
+        throw new ProviderRecordNotFoundError("alipay", "transfer query: no such transfer");
       }
       return transferResult(a);
     },

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { DomainError } from "@/lib/errors";
 import {
   ORDER_NO,
+  ProviderRecordNotFoundError,
   ProviderUnavailableError,
   type CreatePaymentRequest,
   type MoneyOutResult,
@@ -298,6 +299,7 @@ export function createWechatProvider(cfg: WechatConfig): PaymentProvider {
         api("v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}").get({ out_bill_no: req.outBillNo }),
       );
       if (res.ok) return transferResult(res.data);
+      if (res.code === "NOT_FOUND") throw new ProviderRecordNotFoundError("wechat", "transfer query: no such transfer");
       throw new ProviderUnavailableError("wechat", `transfer query: ${res.code}`);
     },
   };

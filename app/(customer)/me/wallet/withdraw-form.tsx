@@ -21,9 +21,12 @@ function yuanText(fen: number): string {
   return `${(fen - cents) / 100}.${String(cents).padStart(2, "0")}`;
 }
 
-/** The withdrawal form: amount in yuan and the password re-entered. */
-export function WithdrawForm({ walletFen, disabledReason }: { walletFen: number; disabledReason: string | null }) {
+export type PayoutChoice = { id: number; kind: "wechat" | "alipay"; masked: string };
+
+/** The withdrawal form: the bound account to pay to, the amount in yuan and the password re-entered. */
+export function WithdrawForm({ walletFen, disabledReason, accounts }: { walletFen: number; disabledReason: string | null; accounts: PayoutChoice[] }) {
   const t = useTranslations("customer.wallet.withdraw");
+  const tk = useTranslations("customer.wallet.payout.kind");
   const [state, action, pending] = useActionState(requestWithdrawalAction, null);
   const failed = state && !state.ok ? state : null;
   const [amount, setAmount] = useState("");
@@ -36,12 +39,28 @@ export function WithdrawForm({ walletFen, disabledReason }: { walletFen: number;
   const errorFor = (name: string) => failed?.fieldErrors?.[name] ?? (failed?.field === name ? failed.error : null);
   const amountError = errorFor("amount");
   const passwordError = errorFor("password");
-  const formError = failed && !amountError && !passwordError ? failed.error : null;
+  const accountError = errorFor("payoutAccountId");
+  const formError = failed && !amountError && !passwordError && !accountError ? failed.error : null;
   const fen = previewFen(amount);
   const preview = fen !== null ? t("receive", { fee: formatFen(withdrawalFee(fen)), net: formatFen(fen - withdrawalFee(fen)) }) : null;
 
   return (
     <form action={action} className="space-y-3" noValidate data-testid="withdraw-form">
+      <fieldset className="space-y-1.5" disabled={disabledReason !== null}>
+        <legend className="mb-1.5 block text-sm font-medium text-ink">{t("to")}</legend>
+        {accounts.map((a, i) => (
+          <label key={a.id} className="flex items-center gap-2 rounded-xl border border-line px-3 py-2 text-sm" data-testid={`withdraw-to-${a.kind}`}>
+            <input type="radio" name="payoutAccountId" value={a.id} defaultChecked={i === 0} />
+            <span className="font-medium">{tk(a.kind)}</span>
+            <span className="font-mono text-muted">{a.masked}</span>
+          </label>
+        ))}
+        {accountError ? (
+          <p className="text-sm text-danger" role="alert">
+            {accountError}
+          </p>
+        ) : null}
+      </fieldset>
       <Field
         name="amount"
         label={t("amount")}

@@ -1,0 +1,87 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { db, type Db, type Tx } from "@/db";
+import { payoutAccounts } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
+import { DomainError } from "@/lib/errors";
+import type { PayoutAccount } from "@/lib/payments";
+import { maskPayoutAccount, type MaskedPayoutAccount } from "./mask";
+import { bindAlipaySchema, type BindAlipayInput } from "./payout-account-input";
+
+/** A bound account as its owner and an operator see it: masked, never the raw id. */
+export type BoundAccount = MaskedPayoutAccount & { id: number; createdAt: Date };
+
+type Row = { id: number; kind: "wechat" | "alipay"; openid: string | null; alipay_account: string | null; real_name: string | null; created_at: Date };
+
+/** The destination a provider needs, from a stored row. */
+export function destinationOf(r: Pick<Row, "kind" | "openid" | "alipay_account" | "real_name">): PayoutAccount {
+  return r.kind === "wechat" ? { kind: "wechat", openid: r.openid! } : { kind: "alipay", account: r.alipay_account!, realName: r.real_name! };
+}
+
+function toBound(r: Row): BoundAccount {
+  return { id: Number(r.id), createdAt: new Date(r.created_at), ...maskPayoutAccount(destinationOf(r)) };
+}
+
+/** The customer's bound accounts (at most one of each kind), WeChat first. */
+export async function boundAccounts(userId: number, conn: Db | Tx = db): Promise<BoundAccount[]> {
+  const res = await conn.execute<Row>(sql`
+    select id, kind, openid, alipay_account, real_name, created_at from payout_accounts
+    where user_id = ${userId} and unbound_at is null order by kind`);
+  return res.rows.map(toBound);
+}
+
+/** The customer's openid for our WeChat app id, if they bound WeChat: JSAPI payments inside WeChat need it. */
+export async function boundWechatOpenid(userId: number): Promise<string | undefined> {
+  const res = await db.execute<{ openid: string }>(sql`
+    select openid from payout_accounts where user_id = ${userId} and kind = 'wechat' and unbound_at is null`);
+  return res.rows[0]?.openid ?? undefined;
+}
+
+/**
+ * Binds (or replaces) the customer's account of this kind, under a lock on the customer's row so
+ * two binds of one customer take turns. Refused while a withdrawal of the customer is still open:
+ * its money is on its way to the account it was requested for.
+ */
+async function bind(tx: Tx, userId: number, values: { kind: "wechat"; openid: string } | { kind: "alipay"; alipayAccount: string; realName: string }): Promise<BoundAccount> {
+  const user = await tx.execute(sql`select id from users where id = ${userId} for no key update`);
+  if (user.rows.length === 0) throw new DomainError("not_found", "payout.noUser");
+  const open = await tx.execute<{ n: number }>(sql`
+    select count(*)::int as n from withdrawals w join payout_accounts a on a.id = w.payout_account_id
+    where w.user_id = ${userId} and a.kind = ${values.kind} and w.status::text in ('requested','approved','sending')`);
+  if (Number(open.rows[0]?.n ?? 0) > 0) throw new DomainError("not_allowed", "payout.openWithdrawal");
+  await tx.execute(sql`
+    update payout_accounts set unbound_at = now() where user_id = ${userId} and kind = ${values.kind} and unbound_at is null`);
+  const [row] = await tx
+    .insert(payoutAccounts)
+    .values(values.kind === "wechat" ? { userId, kind: "wechat", openid: values.openid } : { userId, kind: "alipay", alipayAccount: values.alipayAccount, realName: values.realName })
+    .returning();
+  const bound = toBound({
+    id: row!.id,
+    kind: row!.kind,
+    openid: row!.openid,
+    alipay_account: row!.alipayAccount,
+    real_name: row!.realName,
+    created_at: row!.createdAt,
+  });
+  // The log keeps the masked form only: the audit page is read by every operator.
+  await recordAudit(tx, { actorUserId: userId, action: "payout_account.bind", subjectType: "user", subjectId: userId, details: { kind: bound.kind, account: bound.masked } });
+  return bound;
+}
+
+/** Binds an Alipay account: the real name and the logon id (phone or email), checked again here. */
+export async function bindAlipayAccount(tx: Tx, userId: number, input: BindAlipayInput): Promise<BoundAccount> {
+  const parsed = bindAlipaySchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new DomainError("invalid_input", issue.message, String(issue.path[0] ?? "alipayAccount"));
+  }
+  return bind(tx, userId, { kind: "alipay", alipayAccount: parsed.data.alipayAccount, realName: parsed.data.realName });
+}
+
+const OPENID = /^[A-Za-z0-9_-]{6,64}$/;
+
+/** Binds the WeChat openid that WeChat's OAuth answered for this customer. */
+export async function bindWechatAccount(tx: Tx, userId: number, openid: string): Promise<BoundAccount> {
+  if (!OPENID.test(openid)) throw new DomainError("invalid_input", "payout.wechatFailed");
+  return bind(tx, userId, { kind: "wechat", openid });
+}
