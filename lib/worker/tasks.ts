@@ -2,6 +2,7 @@ import "server-only";
 import type { Task } from "graphile-worker";
 import { parseJobPayload, type JobName } from "@/lib/jobs";
 import { sendRefund, type ProviderFor } from "@/lib/orders/refund-provider";
+import { runReconcileJob } from "@/lib/reconcile/run";
 
 /** What the tasks may be given instead of the real thing (tests pass a recording provider). */
 export type TaskDeps = { providerFor?: ProviderFor };
@@ -15,6 +16,9 @@ export function taskList(deps: TaskDeps = {}): Record<JobName, Task> {
   return {
     "refund.send": async (payload) => {
       await sendRefund(parseJobPayload("refund.send", payload), deps.providerFor);
+    },
+    "reconcile.day": async (payload) => {
+      await runReconcileJob(parseJobPayload("reconcile.day", payload), deps.providerFor);
     },
   };
 }

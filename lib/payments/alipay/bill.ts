@@ -113,7 +113,7 @@ function detailRows(text: string): { rows: BillRow[]; footer: AlipayBillSummary 
     const type = f[col.type]!;
     if (type === "交易") {
       if (amount <= 0) throw new BillFormatError(`${where}: a trade of ${f[col.amount]} yuan`);
-      rows.push({ kind: "payment", outId: f[col.outTradeNo]!, providerRef: f[col.tradeNo]!, amountFen: Math.abs(amount), at: when });
+      rows.push({ kind: "payment", outId: f[col.outTradeNo]!, providerRef: f[col.tradeNo]!, amountFen: amount, at: when });
     } else if (type === "退款") {
       // A refund's amount is written negative (money going back); a refund asked for without an
       // out_request_no is keyed by the trade's own number, as Alipay does.
