@@ -95,7 +95,7 @@ test("reconciliation: an operator sees a day's mismatch, exports it as CSV, and 
   await test.step("a day that has not ended yet is refused, and says so", async () => {
     await page.goto("/operator/reconciliation");
     const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-    await page.getByTestId("run-day-form").locator('input[name="day"]').fill(today);
+    await page.getByTestId("run-day-form").locator('input[type="date"]').fill(today);
     await page.getByTestId("run-day").click();
     await page.getByTestId("run-day-confirm").click();
     await expect(page.getByTestId("run-day-error")).toHaveText("只能对已过去的日期对账：支付渠道次日上午才生成前一天的账单");

@@ -26,15 +26,24 @@ export function RunDayForm({
   return (
     <form
       action={(fd) => {
+        // Enter in the date field submits the form: that asks for the confirmation too.
+        if (!confirming) {
+          setConfirming(true);
+          return;
+        }
         setConfirming(false);
         dispatch(fd);
       }}
       className="flex flex-wrap items-end gap-3"
       data-testid="run-day-form"
     >
+      {/* The values travel in hidden fields: the visible ones are locked while confirming, and a
+          disabled field would not be sent. */}
+      <input type="hidden" name="provider" value={provider} />
+      <input type="hidden" name="day" value={day} />
       <label className="flex flex-col gap-1 text-sm">
         <span className="text-muted">{labels.provider}</span>
-        <select name="provider" value={provider} onChange={(e) => setProvider(e.target.value)} className="h-10 rounded-xl bg-surface px-3 ring-1 ring-line" disabled={confirming}>
+        <select value={provider} onChange={(e) => setProvider(e.target.value)} className="h-10 rounded-xl bg-surface px-3 ring-1 ring-line" disabled={confirming}>
           {providers.map((p) => (
             <option key={p.id} value={p.id}>
               {p.name}
@@ -44,7 +53,7 @@ export function RunDayForm({
       </label>
       <label className="flex flex-col gap-1 text-sm">
         <span className="text-muted">{labels.day}</span>
-        <Input type="date" name="day" value={day} onChange={(e) => setDay(e.target.value)} required className="h-10" readOnly={confirming} />
+        <Input type="date" value={day} onChange={(e) => setDay(e.target.value)} required className="h-10" readOnly={confirming} />
       </label>
       {confirming ? (
         <div className="flex flex-wrap items-center gap-2">
