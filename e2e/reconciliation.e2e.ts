@@ -2,7 +2,7 @@ import fs from "node:fs";
 import pg from "pg";
 import { expect, test } from "./test";
 import { login, main } from "./pages";
-import { E2E_BASE_URL } from "./test-env";
+import { CRON_SECRET, E2E_BASE_URL } from "./test-env";
 
 // The operator's reconciliation page: a day whose run found a mismatch (seeded here, as the daily
 // job would have stored it), its CSV export, and a confirmed re-run that the worker beside the
@@ -113,4 +113,19 @@ test("reconciliation in English: the page, its empty filter and its words", asyn
   await expect(page.getByTestId("reconciliation-mismatches")).toContainText("No mismatches");
   await expect(main(page).getByRole("button", { name: "Reconcile…" })).toBeVisible();
   await context.close();
+});
+
+test("the daily cron asks for yesterday's reconciliation of each provider; the worker stores it", async ({ request }) => {
+  const yesterday = new Date(Date.now() + 8 * 3_600_000 - 86_400_000).toISOString().slice(0, 10);
+  const res = await request.post("/api/cron/reconcile", { headers: { authorization: `Bearer ${CRON_SECRET}` } });
+  expect(res.status()).toBe(200);
+  // The e2e server has no real provider configured: only the dev provider is reconciled.
+  expect(await res.json()).toEqual({ job: "reconcile", day: yesterday, providers: ["dev"] });
+  await expect
+    .poll(async () => (await pool.query<{ status: string }>("select status from reconciliation_runs where provider = 'dev' and day = $1", [yesterday])).rows[0]?.status, {
+      timeout: 30_000,
+      intervals: [500, 1_000, 2_000],
+    })
+    .toBe("matched");
+  expect((await request.post("/api/cron/reconcile")).status()).toBe(401);
 });
