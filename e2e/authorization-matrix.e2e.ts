@@ -37,11 +37,13 @@ const ROUTES: Record<string, Partial<Record<Method, RouteAccess>>> = {
   "/api/cron/expire": { GET: CRON, POST: CRON },
   "/api/cron/expire-orders": { GET: CRON, POST: CRON },
   "/api/cron/prune": { GET: CRON, POST: CRON },
+  "/api/cron/reconcile": { GET: CRON, POST: CRON },
   "/api/cron/release": { GET: CRON, POST: CRON },
   "/api/cron/sweep": { GET: CRON, POST: CRON },
   "/api/health": { GET: "public" },
   "/api/me/live": { GET: ["customerA", "customerB", "merchantX", "merchantY", "operator"] },
   "/api/operator/payouts.csv": { GET: ["operator"] },
+  "/api/operator/reconciliation.csv": { GET: ["operator"] },
   // Any signed-in user, for their own order only: another's order number is a 404, not a 403.
   "/api/orders/[orderNo]/freed": { GET: ["customerA", "customerB", "merchantX", "merchantY", "operator"] },
   // Authenticated by the payment provider's signature: none of the actors has it.

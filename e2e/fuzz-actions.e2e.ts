@@ -49,6 +49,8 @@ const POISON: [RegExp, fc.Arbitrary<string>][] = [
   [/^requestKey$/, fc.constantFrom("", "short", "has space and more", "' OR 1=1 --", "x".repeat(65), "matrix-0001-abcd\u0000")],
   [/^identifier$/, fc.constantFrom("", " ", "ab", "中文名字", "<script>", "' or 1=1 --", "12345678901", "demo\u0000", "de\u0000mo")],
   [/^password$/, fc.constantFrom("", "x".repeat(129), "not-the-password", "' OR '1'='1")],
+  // A day that does not exist or has not ended; a provider the platform does not reconcile.
+  [/^(day|provider)$/, fc.constantFrom("", "2026-02-30", "2026-13-01", "9999-12-31", "tomorrow", "DEV", "dev; drop table", "<b>dev</b>", "x".repeat(40), ...PROTOTYPE_NAMES)],
 ];
 const anyHostile = fc.oneof(nastyString, wrongType.map((v) => JSON.stringify(v) ?? "undefined"), nastyNumber.map(String));
 

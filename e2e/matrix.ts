@@ -213,6 +213,7 @@ export const SAMPLE_FORMS: Record<string, Record<string, string>> = {
   operatorRefundAction: { orderId: "1", reason: "matrix" },
   retryRefundAction: { orderId: "1" },
   retryJobAction: { jobId: "1" },
+  rerunDayAction: { provider: "dev", day: "2025-01-02" },
   adjustPointsAction: { userId: "2", delta: "1000", reason: "matrix", requestKey: "matrix-0001-abcd" },
   approveWithdrawalAction: { withdrawalId: "1" },
   rejectWithdrawalAction: { withdrawalId: "1", reason: "matrix" },

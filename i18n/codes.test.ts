@@ -33,6 +33,12 @@ const DATA: Record<string, RegExp> = {
   "lib/queue/leave.ts": /免单金额/,
   // The OpenAPI document names the console page where keys are made, as the merchant sees it.
   "lib/api/openapi.ts": /POS 接口/,
+  // The providers' bill files are Chinese (column names, row types, comment lines): the parsers
+  // read them and the fakes write them, as data.
+  "lib/payments/wechat/bill.ts": /./,
+  "lib/payments/alipay/bill.ts": /./,
+  "lib/payments/wechat/fake-server.ts": /./,
+  "lib/payments/alipay/fake-server.ts": /./,
 };
 
 /** Callers that are programs (the cron API, payment providers' signed webhooks): plain English for their logs. */

@@ -1,7 +1,8 @@
 // `npm run scheduler`: calls the cron routes on schedule, for deployments without Vercel Cron
 // (vercel.json holds the same schedule for Vercel). A small long-running process:
 //
-// - release: daily at 00:05 Asia/Shanghai; expire: daily at 00:15; sweep and expire-orders: every minute.
+// - release: daily at 00:05 Asia/Shanghai; expire: daily at 00:15; sweep and expire-orders: every minute;
+//   reconcile: daily at 10:30 (WeChat Pay makes yesterday's bill after 10:00, Alipay after 09:00).
 // - On start it runs release and expire once: both are idempotent, so a scheduler that was down
 //   at 00:05 still releases today's points when it comes back.
 // - A job that answers `done: false` (its time budget ran out) is called again at once.
@@ -58,6 +59,7 @@ const JOBS: Job[] = [
   { name: "sweep", path: "/api/cron/sweep", schedule: everyMinutes(1), runAtStart: false, timeoutMs: 2 * MINUTE },
   { name: "expire-orders", path: "/api/cron/expire-orders", schedule: everyMinutes(1), runAtStart: true, timeoutMs: 2 * MINUTE },
   { name: "prune", path: "/api/cron/prune", schedule: everyMinutes(60), runAtStart: true, timeoutMs: 2 * MINUTE },
+  { name: "reconcile", path: "/api/cron/reconcile", schedule: dailyAtShanghai(10, 30), runAtStart: false, timeoutMs: 2 * MINUTE },
 ];
 
 const RETRIES = 5;

@@ -14,6 +14,7 @@ const LINKS = [
   { href: "/operator/withdrawals", key: "withdrawals" },
   { href: "/operator/points", key: "points" },
   { href: "/operator/ledger", key: "ledger" },
+  { href: "/operator/reconciliation", key: "reconciliation" },
   { href: "/operator/audit", key: "audit" },
 ] as const;
 

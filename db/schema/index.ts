@@ -13,3 +13,4 @@ export * from "./api-keys";
 export * from "./alliances";
 export * from "./draws";
 export * from "./auth-throttles";
+export * from "./reconciliation";

@@ -24,6 +24,14 @@ export const JOBS = {
     maxAttempts: 12,
     key: (p: { outBillNo: string }) => `withdrawal:${p.outBillNo}`,
   },
+  /** Compares one provider's bill of one China-time day with the ledger (lib/reconcile), replacing that day's result. */
+  "reconcile.day": {
+    payload: z.object({ provider: z.string().regex(/^[a-z][a-z0-9_]{1,31}$/), day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
+    // About 3.5 hours of tries: a bill not made yet, or a provider's outage, then the run shows
+    // as failed for an operator to re-run.
+    maxAttempts: 10,
+    key: (p: { provider: string; day: string }) => `reconcile:${p.provider}:${p.day}`,
+  },
 } as const;
 
 export type JobName = keyof typeof JOBS;

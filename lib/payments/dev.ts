@@ -85,6 +85,10 @@ export const devProvider: PaymentProvider = {
   async queryTransfer(req) {
     return { state: "succeeded", providerRef: `dev_${req.outBillNo}` };
   },
+  // No money moved, so there is no bill: the ledger's own payment records stand in for one (DayBill).
+  async downloadBill() {
+    return { source: "ledger" };
+  },
 };
 
 export type WebhookReply = { orderNo: string; applied: boolean };

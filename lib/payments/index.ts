@@ -76,6 +76,15 @@ export function payoutProviderId(kind: "wechat" | "alipay"): string | null {
 }
 
 /**
+ * The providers whose bills the daily reconciliation compares with the ledger: every configured
+ * real one (also one the platform turned off: its refunds and late payments still move money),
+ * and the dev provider, whose "bill" is the ledger's own records (DayBill).
+ */
+export function reconciledProviders(): string[] {
+  return [devProvider.id, ...REAL.map((p) => p.id)];
+}
+
+/**
  * Which provider a browser pays with: WeChat's browser gets WeChat Pay and Alipay's gets Alipay
  * (each can only pay with its own); any other browser gets a choice, answered as null.
  */
@@ -96,7 +105,9 @@ export function payerDevice(userAgent: string | null): PayerDevice {
 }
 
 export type {
+  BillRow,
   CreatePaymentRequest,
+  DayBill,
   MoneyOutResult,
   NotificationOutcome,
   PayerDevice,
@@ -106,4 +117,4 @@ export type {
   PaymentStatus,
   PayoutAccount,
 } from "./provider";
-export { ProviderRecordNotFoundError, ProviderUnavailableError } from "./provider";
+export { BillNotReadyError, ProviderRecordNotFoundError, ProviderUnavailableError } from "./provider";

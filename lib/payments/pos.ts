@@ -40,4 +40,8 @@ export const posProvider: PaymentProvider = {
   async queryTransfer() {
     return { state: "failed", reason: "POS stores cannot send transfers" };
   },
+  // The till's cash has no bill Freeline can fetch: the POS API's own records stand in for one.
+  async downloadBill() {
+    return { source: "ledger" };
+  },
 };

@@ -106,6 +106,43 @@ export type TransferRequest = { outBillNo: string; amountFen: number; account: P
 /** The providers' limit on our out-ids (out_trade_no, out_refund_no, out_bill_no). */
 export const OUT_ID = /^[A-Za-z0-9_]{1,32}$/;
 
+/**
+ * One line of a provider's daily bill: money it took (a payment, by our order number), gave back (a
+ * refund, by our out_refund_no) or sent (a transfer, by our out_bill_no). Neither trade bill lists
+ * transfers: WeChat's 商家转账 and Alipay's transfers have bills of their own (docs/payments.md).
+ */
+export type BillRow = {
+  kind: "payment" | "refund" | "transfer";
+  /** Our id for it: out_trade_no, out_refund_no or out_bill_no. */
+  outId: string;
+  /** The provider's id for it (transaction_id, refund_id, trade_no …). */
+  providerRef: string;
+  /** Always positive: a refund's amount is what went back. */
+  amountFen: number;
+  at: Date;
+};
+
+/**
+ * A day's bill. "ledger": the provider keeps no bill of its own (the simulated dev provider moves no
+ * money), so the reconciliation takes the ledger's own payment records as its bill: it then checks
+ * the postings against the rows that caused them, and never reports a difference that is not one.
+ */
+export type DayBill = { source: "provider"; rows: BillRow[] } | { source: "ledger" };
+
+/** The provider has not made the day's bill yet (WeChat after 10:00, Alipay after 09:00 China time): try later. */
+export class BillNotReadyError extends Error {
+  constructor(
+    readonly provider: string,
+    readonly day: string,
+  ) {
+    super(`${provider}: the bill of ${day} is not ready yet`);
+    this.name = "BillNotReadyError";
+  }
+}
+
+/** A day in China time, as the providers name bills: YYYY-MM-DD. */
+export const BILL_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
 export interface PaymentProvider {
   readonly id: string;
   /** Shown plainly in the UI: a simulated provider moves no real money. */
@@ -130,6 +167,12 @@ export interface PaymentProvider {
   queryRefund(req: { outRefundNo: string; orderNo: string }): Promise<MoneyOutResult>;
   transfer(req: TransferRequest): Promise<MoneyOutResult>;
   queryTransfer(req: { outBillNo: string }): Promise<MoneyOutResult>;
+  /**
+   * The day's trade bill (payments and refunds), downloaded, checked (WeChat's SHA1, the summary
+   * lines) and parsed. `day` is a China-time day (BILL_DAY). Throws BillNotReadyError before the
+   * provider has made it, ProviderUnavailableError when it cannot be had or does not check out.
+   */
+  downloadBill(day: string): Promise<DayBill>;
 }
 
 /** A provider's HTTP API answered with a server error or not at all: the caller may retry. */

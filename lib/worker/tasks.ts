@@ -3,6 +3,7 @@ import type { Task } from "graphile-worker";
 import { parseJobPayload, type JobName } from "@/lib/jobs";
 import { sendRefund, type ProviderFor } from "@/lib/orders/refund-provider";
 import { sendWithdrawal } from "@/lib/wallet/withdrawal-transfer";
+import { runReconcileJob } from "@/lib/reconcile/run";
 
 /** What the tasks may be given instead of the real thing (tests pass a recording provider). */
 export type TaskDeps = { providerFor?: ProviderFor };
@@ -19,6 +20,9 @@ export function taskList(deps: TaskDeps = {}): Record<JobName, Task> {
     },
     "withdrawal.send": async (payload) => {
       await sendWithdrawal(parseJobPayload("withdrawal.send", payload), deps.providerFor);
+    },
+    "reconcile.day": async (payload) => {
+      await runReconcileJob(parseJobPayload("reconcile.day", payload), deps.providerFor);
     },
   };
 }

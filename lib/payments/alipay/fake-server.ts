@@ -1,6 +1,9 @@
 import { createSign, createVerify, generateKeyPairSync, randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { zipSync } from "fflate";
+import { chinaDayBounds, dateToChinaTime } from "../bill-text";
+import { BillTweaks, fenText, type FakeBillRecord } from "../fake-bill";
 
 /**
  * A stand-in for Alipay's open API gateway in tests, written from Alipay's documentation and
@@ -20,6 +23,9 @@ export type AlipayFakeTrade = {
   notifyUrl: string;
   returnUrl: string;
   refunded: Map<string, string>;
+  /** When the customer paid, and when each refund (by out_request_no) was made: the bill's times. */
+  paidAt?: Date;
+  refundedAt: Map<string, Date>;
 };
 
 type Fault = "5xx" | "timeout";
@@ -56,6 +62,9 @@ export class AlipayFake {
   readonly delivered: { orderNo: string; status: number; answer: string }[] = [];
   rejected = 0;
   transferOutcome: { status: "SUCCESS" } | { status: "FAIL"; reason: string } = { status: "SUCCESS" };
+  /** Discrepancies a test injects into the bills (an extra row, another amount, a row left out). */
+  readonly bill = new BillTweaks();
+  private billFiles = new Map<string, Uint8Array>();
   private faults: Fault[] = [];
   private server = http.createServer((req, res) => void this.handle(req, res));
   private sockets = new Set<Socket>();
@@ -98,8 +107,24 @@ export class AlipayFake {
   pay(orderNo: string): AlipayFakeTrade {
     const t = this.trades.get(orderNo);
     if (!t) throw new Error(`fake Alipay: no trade ${orderNo}`);
-    if (t.status === "WAIT_BUYER_PAY") t.status = "TRADE_SUCCESS";
+    if (t.status === "WAIT_BUYER_PAY") {
+      t.status = "TRADE_SUCCESS";
+      t.paidAt = new Date();
+    }
     return t;
+  }
+
+  /** What Alipay's trade bills list: every paid trade and every refund made. */
+  billRecords(): FakeBillRecord[] {
+    const out: FakeBillRecord[] = [];
+    const fen = (yuan: string) => Math.round(Number(yuan) * 100);
+    for (const t of this.trades.values()) {
+      if (t.paidAt) out.push({ kind: "payment", outId: t.orderNo, orderNo: t.orderNo, tradeRef: t.tradeNo, amountFen: fen(t.amount), at: t.paidAt });
+      for (const [outRequestNo, amount] of t.refunded) {
+        out.push({ kind: "refund", outId: outRequestNo, orderNo: t.orderNo, tradeRef: t.tradeNo, amountFen: fen(amount), at: t.refundedAt.get(outRequestNo) ?? new Date() });
+      }
+    }
+    return out;
   }
 
   /** An asynchronous trade notification, form-encoded and signed as Alipay posts it to notify_url. */
@@ -162,6 +187,7 @@ export class AlipayFake {
         notifyUrl: params.notify_url ?? "",
         returnUrl: params.return_url ?? "",
         refunded: new Map(),
+        refundedAt: new Map(),
       });
     }
     return orderNo;
@@ -182,6 +208,7 @@ export class AlipayFake {
     const params: Record<string, string> = { ...Object.fromEntries(url.searchParams), ...Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString("utf8"))) };
 
     if (url.pathname === "/cashier") return this.cashier(url, req.method ?? "GET", res);
+    if (url.pathname === "/bill") return this.billFile(url, res);
 
     const method = params.method ?? "";
     if (req.method === "GET" && (method === "alipay.trade.wap.pay" || method === "alipay.trade.page.pay")) {
@@ -245,6 +272,7 @@ export class AlipayFake {
           return this.answer(res, method, { code: "40004", msg: "Business Failed", sub_code: "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL", sub_msg: "refund amount too large" });
         }
         t.refunded.set(outRequestNo, String(biz.refund_amount));
+        t.refundedAt.set(outRequestNo, new Date());
         return this.answer(res, method, { ...ok, trade_no: t.tradeNo, out_trade_no: t.orderNo, refund_fee: String(biz.refund_amount), fund_change: "Y" });
       }
       case "alipay.trade.fastpay.refund.query": {
@@ -272,9 +300,33 @@ export class AlipayFake {
         if (!r) return this.answer(res, method, { code: "40004", msg: "Business Failed", sub_code: "ORDER_NOT_EXIST", sub_msg: "no such transfer" });
         return this.answer(res, method, { ...ok, out_biz_no: r.outBizNo, order_id: r.orderId, status: r.status, ...(r.failReason ? { fail_reason: r.failReason } : {}) });
       }
+      case "alipay.data.dataservice.bill.downloadurl.query": {
+        const day = String(biz.bill_date ?? "");
+        if (biz.bill_type !== "trade" || !/^\d{4}-\d{2}-\d{2}$/.test(day)) {
+          return this.answer(res, method, { code: "40004", msg: "Business Failed", sub_code: "isv.invalid-parameter", sub_msg: "bill_type or bill_date" });
+        }
+        const records = this.bill.apply(this.billRecords(), day);
+        if (records.length === 0) return this.answer(res, method, { code: "40004", msg: "Business Failed", sub_code: "isp.bill_not_exist", sub_msg: "no bill" });
+        const token = randomBytes(12).toString("hex");
+        this.billFiles.set(token, renderAlipayTradeBill(records, day));
+        // The address Alipay answers is on another host and carries its own short-lived token.
+        return this.answer(res, method, { ...ok, bill_download_url: `${this.url.replace(/\/gateway\.do$/, "")}/bill?token=${token}` });
+      }
       default:
         return this.answer(res, method, { code: "40004", msg: "Business Failed", sub_code: "isv.invalid-method", sub_msg: `unknown ${method}` });
     }
+  }
+
+  /** The bill zip, unsigned, once per token (as Alipay's download address works). */
+  private billFile(url: URL, res: http.ServerResponse): void {
+    const token = url.searchParams.get("token") ?? "";
+    const zip = this.billFiles.get(token);
+    this.billFiles.delete(token);
+    if (!zip) {
+      res.writeHead(404, { "content-type": "text/plain" }).end("expired");
+      return;
+    }
+    res.writeHead(200, { "content-type": "application/oct-stream" }).end(Buffer.from(zip));
   }
 
   /** The cashier page, for browser journeys: "Pay" pays, notifies, and returns to return_url. */
@@ -298,4 +350,93 @@ export class AlipayFake {
         `<body><main><h1>Alipay (test fake)</h1><p>CNY ${t.amount}</p><form method="post"><button type="submit">Pay</button></form></main></body></html>`,
     );
   }
+}
+
+let gbkTable: Map<string, number[]> | null = null;
+
+/**
+ * Text → GBK bytes, for the fake's bill files. Node decodes GBK but does not encode it, so the
+ * table is Node's own decoder run over every two-byte code once.
+ */
+export function gbkEncode(text: string): Uint8Array {
+  if (!gbkTable) {
+    gbkTable = new Map();
+    const decoder = new TextDecoder("gbk");
+    for (let lead = 0x81; lead <= 0xfe; lead++) {
+      for (let trail = 0x40; trail <= 0xfe; trail++) {
+        if (trail === 0x7f) continue;
+        const ch = decoder.decode(new Uint8Array([lead, trail]));
+        if (ch.length === 1 && ch !== "\uFFFD" && !gbkTable.has(ch)) gbkTable.set(ch, [lead, trail]);
+      }
+    }
+  }
+  const out: number[] = [];
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (code < 0x80) out.push(code);
+    else {
+      const bytes = gbkTable.get(ch);
+      if (!bytes) throw new Error(`gbkEncode: ${ch} has no GBK code`);
+      out.push(...bytes);
+    }
+  }
+  return Uint8Array.from(out);
+}
+
+const RULE = "#-----------------------------------------";
+const DETAIL_HEADER =
+  "支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）," +
+  "集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注";
+const SUMMARY_HEADER = "门店编号,门店名称,交易订单总笔数,退款订单总笔数,订单金额（元）,商家实收（元）,支付宝优惠（元）,商家优惠（元）,卡消费金额（元）,服务费（元）,分润（元）,实收净额（元）";
+
+function chineseStamp(at: Date): string {
+  const t = dateToChinaTime(at);
+  return `${t.slice(0, 4)}年${t.slice(5, 7)}月${t.slice(8, 10)}日 ${t.slice(11)}`;
+}
+
+/**
+ * Alipay's trade bill for these records, written from its documented format: a zip holding the
+ * details file and the summary file, GBK, with their `#` comment frames, CRLF line ends and
+ * Alipay's trailing tabs after ids. Exported for the parser's tests.
+ */
+export function renderAlipayTradeBill(records: FakeBillRecord[], day: string, opts: { pid?: string; subject?: string } = {}): Uint8Array {
+  const pid = opts.pid ?? "2088102177846880";
+  const { from, to } = chinaDayBounds(day);
+  const frame = (title: string, list: string) => [
+    `#支付宝${title}查询`,
+    `#账号：[${pid}0156]`,
+    `#起始日期：[${chineseStamp(from)}]   终止日期：[${chineseStamp(to)}]`,
+    `${RULE}${list}列表----------------------------------------`,
+  ];
+  const trades = records.filter((r) => r.kind === "payment");
+  const refunds = records.filter((r) => r.kind === "refund");
+  const detail = [...frame("业务明细", "业务明细"), DETAIL_HEADER];
+  let net = 0;
+  for (const r of records) {
+    const signed = r.kind === "refund" ? -r.amountFen : r.amountFen;
+    net += signed;
+    const fee = fenText(Math.trunc((signed * 6) / 1000));
+    detail.push(
+      [
+        `${r.tradeRef}\t`, `${r.orderNo}\t`, r.kind === "refund" ? "退款" : "交易", opts.subject ?? "Freeline order",
+        dateToChinaTime(r.at), dateToChinaTime(r.at), "", "", "", "", "138****0000", fenText(signed), fenText(signed),
+        "0.00", "0.00", "0.00", "0.00", "0.00", "", "0.00", "0.00", r.kind === "refund" ? `${r.outId}\t` : "", fee, "0.00", "",
+      ].join(","),
+    );
+  }
+  detail.push(`${RULE}业务明细列表结束------------------------------------`);
+  detail.push(`#交易合计：${trades.length}笔，退款合计：${refunds.length}笔`);
+  detail.push(`#导出时间：[${chineseStamp(new Date())}]`);
+
+  const total = (label: string) =>
+    [label, "", trades.length, refunds.length, fenText(net), fenText(net), "0.00", "0.00", "0.00", fenText(Math.trunc((net * 6) / 1000)), "0.00", fenText(net)].join(",");
+  const summary = [...frame("业务汇总", "业务汇总"), SUMMARY_HEADER, total(""), total("合计")];
+  summary.push(`${RULE}业务汇总列表结束------------------------------------`);
+  summary.push(`#导出时间：[${chineseStamp(new Date())}]`);
+
+  const stamp = day.replaceAll("-", "");
+  return zipSync({
+    [`${pid}0156_${stamp}_业务明细.csv`]: gbkEncode(`${detail.join("\r\n")}\r\n`),
+    [`${pid}0156_${stamp}_业务明细(汇总).csv`]: gbkEncode(`${summary.join("\r\n")}\r\n`),
+  });
 }

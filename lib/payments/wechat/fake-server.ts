@@ -1,10 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { createCipheriv, createSign, createVerify, generateKeyPairSync, randomBytes, X509Certificate } from "node:crypto";
+import { createCipheriv, createHash, createSign, createVerify, generateKeyPairSync, randomBytes, X509Certificate } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { dateToChinaTime } from "../bill-text";
+import { BillTweaks, fenText, type FakeBillRecord } from "../fake-bill";
 
 /**
  * A stand-in for WeChat Pay's API v3 in tests, written from WeChat Pay's documentation and
@@ -23,6 +25,8 @@ export type FakeTrade = {
   state: "NOTPAY" | "SUCCESS" | "CLOSED" | "REFUND";
   transactionId: string;
   notifyUrl: string;
+  /** When the customer paid (the bill lists a payment on that day). */
+  paidAt?: Date;
 };
 
 export type WechatFakeKeys = {
@@ -82,7 +86,7 @@ function parseAuthorization(header: string | undefined): Record<string, string> 
 export class WechatFake {
   readonly keys: ReturnType<typeof generateWechatKeys>;
   readonly trades = new Map<string, FakeTrade>();
-  readonly refunds = new Map<string, { outRefundNo: string; orderNo: string; refundFen: number; refundId: string; status: string }>();
+  readonly refunds = new Map<string, { outRefundNo: string; orderNo: string; refundFen: number; refundId: string; status: string; at: Date }>();
   readonly transfers = new Map<string, { outBillNo: string; amountFen: number; openid: string; billNo: string; state: string }>();
   /** Every request the fake accepted, in order (method and path), for assertions. */
   readonly calls: string[] = [];
@@ -94,6 +98,13 @@ export class WechatFake {
   refundOutcome: "SUCCESS" | "PROCESSING" | "ABNORMAL" = "SUCCESS";
   /** The next transfer: SUCCESS, or FAIL with this reason. */
   transferOutcome: { state: "SUCCESS" } | { state: "FAIL"; reason: string } = { state: "SUCCESS" };
+  /** Discrepancies a test injects into the bills (an extra row, another amount, a row left out). */
+  readonly bill = new BillTweaks();
+  /** Answer the next bill applications with STATEMENT_CREATING (the bill is made after 10:00). */
+  billNotReady = false;
+  /** Serve the next bill file with bytes that do not match the SHA1 the application gave. */
+  corruptNextBill = false;
+  private billFiles = new Map<string, Buffer>();
   private faults: Fault[] = [];
   private server: http.Server;
   private sockets = new Set<Socket>();
@@ -134,8 +145,25 @@ export class WechatFake {
   pay(orderNo: string): FakeTrade {
     const t = this.trades.get(orderNo);
     if (!t) throw new Error(`fake WeChat Pay: no trade ${orderNo}`);
-    if (t.state === "NOTPAY") t.state = "SUCCESS";
+    if (t.state === "NOTPAY") {
+      t.state = "SUCCESS";
+      t.paidAt = new Date();
+    }
     return t;
+  }
+
+  /** What WeChat Pay's bills list: every paid trade, and every refund it accepted. */
+  billRecords(): FakeBillRecord[] {
+    const out: FakeBillRecord[] = [];
+    for (const t of this.trades.values()) {
+      if (t.paidAt) out.push({ kind: "payment", outId: t.orderNo, orderNo: t.orderNo, tradeRef: t.transactionId, amountFen: t.amountFen, at: t.paidAt });
+    }
+    for (const r of this.refunds.values()) {
+      if (r.status === "ABNORMAL") continue;
+      const t = this.trades.get(r.orderNo);
+      out.push({ kind: "refund", outId: r.outRefundNo, orderNo: r.orderNo, tradeRef: t?.transactionId ?? "", refundRef: r.refundId, amountFen: r.refundFen, at: r.at });
+    }
+    return out;
   }
 
   /**
@@ -241,11 +269,45 @@ export class WechatFake {
     }
     this.calls.push(`${method} ${url.pathname}`);
     const data = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+    if (method === "GET" && url.pathname === "/v3/billdownload/file") return this.billFile(url, res);
     return this.route(method, url, data, res);
+  }
+
+  /** GET /v3/bill/tradebill: where to download the day's bill, and its SHA1. */
+  private tradeBill(url: URL, res: http.ServerResponse): void {
+    const day = url.searchParams.get("bill_date") ?? "";
+    const type = url.searchParams.get("bill_type") ?? "ALL";
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !["ALL", "SUCCESS", "REFUND"].includes(type)) {
+      return this.answer(res, 400, { code: "PARAM_ERROR", message: "bill_date or bill_type" });
+    }
+    if (this.billNotReady) return this.answer(res, 400, { code: "STATEMENT_CREATING", message: "the bill is being made" });
+    const records = this.bill
+      .apply(this.billRecords(), day)
+      .filter((r) => type === "ALL" || (type === "SUCCESS" ? r.kind === "payment" : r.kind === "refund"));
+    if (records.length === 0) return this.answer(res, 400, { code: "NO_STATEMENT_EXIST", message: "no bill for that day" });
+    const file = Buffer.from(renderWechatTradeBill(records, this.keys), "utf8");
+    const token = randomBytes(12).toString("hex");
+    this.billFiles.set(token, file);
+    return this.answer(res, 200, {
+      hash_type: "SHA1",
+      hash_value: createHash("sha1").update(file).digest("hex"),
+      download_url: `${this.url}v3/billdownload/file?token=${token}`,
+    });
+  }
+
+  /** GET /v3/billdownload/file: the file itself, unsigned (as WeChat Pay serves it). */
+  private billFile(url: URL, res: http.ServerResponse): void {
+    const file = this.billFiles.get(url.searchParams.get("token") ?? "");
+    if (!file) return this.answer(res, 400, { code: "PARAM_ERROR", message: "unknown or expired token" });
+    const body = this.corruptNextBill ? Buffer.concat([file, Buffer.from("`x\n")]) : file;
+    this.corruptNextBill = false;
+    res.writeHead(200, { "content-type": "application/octet-stream" });
+    res.end(body);
   }
 
   private route(method: string, url: URL, data: Record<string, unknown>, res: http.ServerResponse): void {
     const p = url.pathname;
+    if (p === "/v3/bill/tradebill" && method === "GET") return this.tradeBill(url, res);
     const create = /^\/v3\/pay\/transactions\/(jsapi|h5|native)$/.exec(p);
     if (method === "POST" && create) {
       const kind = create[1] as FakeTrade["kind"];
@@ -310,7 +372,7 @@ export class WechatFake {
       if (!amount?.refund || amount.total !== t.amountFen || amount.refund > t.amountFen) {
         return this.answer(res, 400, { code: "PARAM_ERROR", message: "bad refund amount" });
       }
-      const r = { outRefundNo, orderNo: t.orderNo, refundFen: amount.refund, refundId: `50300${Date.now()}${this.seq++}`, status: this.refundOutcome };
+      const r = { outRefundNo, orderNo: t.orderNo, refundFen: amount.refund, refundId: `50300${Date.now()}${this.seq++}`, status: this.refundOutcome, at: new Date() };
       this.refunds.set(outRefundNo, r);
       if (r.status !== "ABNORMAL") t.state = "REFUND";
       return this.answer(res, 200, { refund_id: r.refundId, out_refund_no: outRefundNo, status: r.status, amount: { refund: r.refundFen, total: t.amountFen } });
@@ -371,4 +433,45 @@ export class WechatFake {
         `<body><main><h1>WeChat Pay (test fake)</h1><p>CNY ${yuan}</p><form method="post"><button type="submit">Pay</button></form></main></body></html>`,
     );
   }
+}
+
+const WECHAT_BILL_HEADER =
+  "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额," +
+  "微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注";
+const WECHAT_SUMMARY_HEADER = "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额";
+
+/** The fee at 0.6%, five decimals, as the bill writes it (a refund returns its share: negative). */
+function feeText(fen: number): string {
+  return (Math.round(fen * 6) / 100_000).toFixed(5);
+}
+
+/**
+ * WeChat Pay's ALL trade bill for these records, written from its documented format: the header,
+ * one backticked row per payment (SUCCESS) or refund (REFUND), the summary header and row. Exported
+ * for the parser's tests.
+ */
+export function renderWechatTradeBill(records: FakeBillRecord[], keys: { appid: string; mchid: string }): string {
+  const lines = [WECHAT_BILL_HEADER];
+  let pay = 0;
+  let refund = 0;
+  let fee = 0;
+  for (const r of records) {
+    const isRefund = r.kind === "refund";
+    const cells = [
+      dateToChinaTime(r.at), keys.appid, keys.mchid, "0", "", r.tradeRef, r.orderNo, "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "JSAPI",
+      isRefund ? "REFUND" : "SUCCESS", "OTHERS", "CNY",
+      isRefund ? "0.00" : fenText(r.amountFen), "0.00",
+      isRefund ? (r.refundRef ?? "") : "0", isRefund ? r.outId : "0", isRefund ? fenText(r.amountFen) : "0.00", "0.00",
+      isRefund ? "ORIGINAL" : "", isRefund ? "SUCCESS" : "", "Freeline, order", "",
+      isRefund ? `-${feeText(r.amountFen)}` : feeText(r.amountFen), "0.60%",
+      isRefund ? "0.00" : fenText(r.amountFen), isRefund ? fenText(r.amountFen) : "0.00", "",
+    ];
+    lines.push(cells.map((c) => `\`${c}`).join(","));
+    if (isRefund) refund += r.amountFen;
+    else pay += r.amountFen;
+    fee += isRefund ? -r.amountFen : r.amountFen;
+  }
+  lines.push(WECHAT_SUMMARY_HEADER);
+  lines.push([String(records.length), fenText(pay), fenText(refund), "0.00", feeText(fee), fenText(pay), fenText(refund)].map((c) => `\`${c}`).join(","));
+  return `${lines.join("\r\n")}\r\n`;
 }

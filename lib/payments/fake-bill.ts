@@ -1,0 +1,61 @@
+import { chinaDayOf } from "./bill-text";
+
+/**
+ * What the fake providers put in a day's bill, and the discrepancies a test can inject into it.
+ * Test support beside the fakes: no application module imports it.
+ */
+
+export type FakeBillRecord = {
+  kind: "payment" | "refund";
+  /** out_trade_no for a payment, out_refund_no / out_request_no for a refund. */
+  outId: string;
+  /** The trade's out_trade_no (a refund row names the trade it belongs to). */
+  orderNo: string;
+  /** transaction_id / trade_no of the trade. */
+  tradeRef: string;
+  /** refund_id, for a refund. */
+  refundRef?: string;
+  amountFen: number;
+  at: Date;
+};
+
+export class BillTweaks {
+  private extra: FakeBillRecord[] = [];
+  private amounts = new Map<string, number>();
+  private dropped = new Set<string>();
+
+  /** A row the provider lists that the app never heard of (money taken or returned behind its back). */
+  add(record: FakeBillRecord): void {
+    this.extra.push(record);
+  }
+
+  /** The provider's bill shows another amount for this out-id. */
+  setAmount(outId: string, amountFen: number): void {
+    this.amounts.set(outId, amountFen);
+  }
+
+  /** The provider's bill leaves this out-id out. */
+  drop(outId: string): void {
+    this.dropped.add(outId);
+  }
+
+  clear(): void {
+    this.extra = [];
+    this.amounts.clear();
+    this.dropped.clear();
+  }
+
+  /** The records of one China-time day, tweaks applied, in time order. */
+  apply(records: FakeBillRecord[], day: string): FakeBillRecord[] {
+    return [...records, ...this.extra]
+      .filter((r) => chinaDayOf(r.at) === day && !this.dropped.has(r.outId))
+      .map((r) => (this.amounts.has(r.outId) ? { ...r, amountFen: this.amounts.get(r.outId)! } : r))
+      .sort((a, b) => a.at.getTime() - b.at.getTime());
+  }
+}
+
+/** fen → "12.34" (the fakes write amounts as the providers do). */
+export function fenText(fen: number): string {
+  const abs = Math.abs(fen);
+  return `${fen < 0 ? "-" : ""}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
+}

@@ -1,0 +1,88 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import type { Db, Tx } from "@/db";
+import type { BillRow } from "@/lib/payments/provider";
+import type { Posting } from "./compare";
+
+/**
+ * The ledger's side of a reconciliation: the postings that moved cash over a provider's rails, each
+ * with the cash it moved (its legs on the world account, which stands for everything outside the
+ * platform). A payment is the order's `order_paid` posting, keyed by the order number; a refund is
+ * its `refund_sent` posting (the provider confirmed it), keyed by the refund's out_refund_no.
+ */
+
+type Row = { transaction_id: number; kind: "payment" | "refund"; out_id: string; provider_ref: string | null; amount_fen: number; at: Date };
+
+const toPosting = (r: Row): Posting => ({
+  transactionId: Number(r.transaction_id),
+  kind: r.kind,
+  outId: r.out_id,
+  providerRef: r.provider_ref,
+  amountFen: Number(r.amount_fen),
+  at: new Date(r.at),
+});
+
+/**
+ * The provider's postings made in [from, to), and those (made any time) whose out-id is named in
+ * `payments` or `refunds`. A posting with no world leg (an order paid wholly with points) moved no
+ * cash and is not one.
+ */
+export async function railPostings(
+  db: Db | Tx,
+  args: { provider: string; from: Date; to: Date; payments: string[]; refunds: string[] },
+): Promise<Posting[]> {
+  const res = await db.execute<Row>(sql`
+    with txs as (
+      select t.id, 'payment' as kind, o.order_no as out_id, o.provider_ref, t.created_at
+      from ledger_transactions t join orders o on o.id = t.order_id
+      where t.kind = 'order_paid' and o.provider = ${args.provider}
+        and t.created_at >= ${args.from.toISOString()}::timestamptz and t.created_at < ${args.to.toISOString()}::timestamptz
+      union
+      select t.id, 'payment', o.order_no, o.provider_ref, t.created_at
+      from orders o join ledger_transactions t on t.order_id = o.id and t.kind = 'order_paid'
+      where o.provider = ${args.provider} and o.order_no = any(${sql.param(args.payments)}::text[])
+      union
+      select t.id, 'refund', r.out_refund_no, r.provider_ref, t.created_at
+      from ledger_transactions t join payment_refunds r on r.order_id = t.order_id
+      where t.kind = 'refund_sent' and r.provider = ${args.provider}
+        and t.created_at >= ${args.from.toISOString()}::timestamptz and t.created_at < ${args.to.toISOString()}::timestamptz
+      union
+      select t.id, 'refund', r.out_refund_no, r.provider_ref, t.created_at
+      from payment_refunds r join ledger_transactions t on t.order_id = r.order_id and t.kind = 'refund_sent'
+      where r.provider = ${args.provider} and r.out_refund_no = any(${sql.param(args.refunds)}::text[])
+    )
+    select x.id as transaction_id, x.kind, x.out_id, x.provider_ref, abs(sum(e.amount)) as amount_fen, x.created_at as at
+    from txs x
+    join ledger_entries e on e.transaction_id = x.id
+    join accounts a on a.id = e.account_id and a.kind = 'world'
+    group by x.id, x.kind, x.out_id, x.provider_ref, x.created_at
+    having sum(e.amount) <> 0
+    order by x.created_at, x.id`);
+  return res.rows.map(toPosting);
+}
+
+/**
+ * The bill of a provider that keeps none (DayBill "ledger"): the payment records the postings were
+ * made from. Orders of the provider paid in [from, to) with cash, and its refunds confirmed in
+ * [from, to); `paid_at` and `settled_at` are written in the same transaction as the posting, so a
+ * sound ledger matches them exactly, and a posting twice, or of another amount, still shows.
+ */
+export async function recordsBill(db: Db | Tx, args: { provider: string; from: Date; to: Date }): Promise<BillRow[]> {
+  const res = await db.execute<{ kind: "payment" | "refund"; out_id: string; provider_ref: string | null; amount_fen: number; at: Date }>(sql`
+    select 'payment' as kind, order_no as out_id, provider_ref, cash_fen as amount_fen, paid_at as at
+    from orders
+    where provider = ${args.provider} and cash_fen > 0 and paid_at >= ${args.from.toISOString()}::timestamptz and paid_at < ${args.to.toISOString()}::timestamptz
+    union all
+    select 'refund', out_refund_no, provider_ref, amount_fen, settled_at
+    from payment_refunds
+    where provider = ${args.provider} and status = 'succeeded' and amount_fen > 0
+      and settled_at >= ${args.from.toISOString()}::timestamptz and settled_at < ${args.to.toISOString()}::timestamptz
+    order by at`);
+  return res.rows.map((r) => ({
+    kind: r.kind,
+    outId: r.out_id,
+    providerRef: r.provider_ref ?? "",
+    amountFen: Number(r.amount_fen),
+    at: new Date(r.at),
+  }));
+}

@@ -1,0 +1,330 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { Logger, runOnce } from "graphile-worker";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { db } from "@/db";
+import { inTransaction } from "@/db/transaction";
+import { databaseUrl } from "@/lib/env";
+import { platformAccounts, post } from "@/lib/ledger";
+import { createPendingOrder } from "@/lib/orders/create";
+import { acceptNotification } from "@/lib/orders/notification";
+import { markOrderPaid } from "@/lib/orders/pay";
+import { refundOrder } from "@/lib/orders/refund";
+import { sendRefund } from "@/lib/orders/refund-provider";
+import { chinaDayBounds, chinaDayOf } from "@/lib/payments/bill-text";
+import { devProvider } from "@/lib/payments/dev";
+import { BillNotReadyError, ProviderUnavailableError, type PaymentProvider } from "@/lib/payments/provider";
+import { AlipayFake } from "@/lib/payments/alipay/fake-server";
+import { createAlipayProvider } from "@/lib/payments/alipay/provider";
+import { WechatFake } from "@/lib/payments/wechat/fake-server";
+import { createWechatProvider } from "@/lib/payments/wechat/provider";
+import { makeCustomer, makeStore } from "@/lib/testing/fixtures";
+import { expectLedgerClean } from "@/lib/testing/verify";
+import { taskList } from "@/lib/worker/tasks";
+import { compareDay } from "./compare";
+import { railPostings } from "./ledger-side";
+import { reconcileDay, requestReconciliation } from "./run";
+
+// The daily reconciliation end to end: orders paid and refunded through the real SDKs against the
+// fakes, the fakes' bills downloaded through the same SDKs, compared with the ledger. Each case
+// pays under a provider id of its own (the real provider, renamed), so the postings other test
+// files leave on the same day never meet its bill.
+
+let wxFake: WechatFake;
+let aliFake: AlipayFake;
+let wechat: PaymentProvider;
+let alipay: PaymentProvider;
+let operator: number;
+const today = chinaDayOf(new Date());
+let seq = 0;
+
+beforeAll(async () => {
+  [wxFake, aliFake] = await Promise.all([new WechatFake().start(), new AlipayFake().start()]);
+  wechat = createWechatProvider({
+    mchid: wxFake.keys.mchid,
+    appid: wxFake.keys.appid,
+    merchantSerial: wxFake.keys.merchantSerial,
+    privateKey: wxFake.keys.merchantPrivateKey,
+    apiV3Key: wxFake.keys.apiV3Key,
+    platformKeys: new Map([[wxFake.keys.platformSerial, wxFake.keys.platformCert]]),
+    baseUrl: wxFake.url,
+    notifyUrl: "https://shop.example.com/api/payments/wechat/webhook",
+    timeoutMs: 2_000,
+  });
+  alipay = createAlipayProvider({
+    appId: aliFake.keys.appId,
+    privateKey: aliFake.keys.appPrivateKey,
+    alipayPublicKey: aliFake.keys.alipayPublicKey,
+    gateway: aliFake.url,
+    notifyUrl: "https://shop.example.com/api/payments/alipay/webhook",
+    timeoutMs: 2_000,
+  });
+  operator = await makeCustomer("operator");
+});
+
+// A merchant's bill lists all its trades: each case starts with a merchant account of its own.
+beforeEach(() => {
+  wxFake.trades.clear();
+  wxFake.refunds.clear();
+  aliFake.trades.clear();
+});
+
+afterAll(async () => {
+  await Promise.all([wxFake?.stop(), aliFake?.stop()]);
+  await expectLedgerClean();
+});
+
+/** The provider under an id of this case's own. */
+function renamed(p: PaymentProvider): PaymentProvider {
+  return { ...p, id: `${p.id.slice(0, 3)}r${process.pid % 1000}x${++seq}` };
+}
+
+async function pendingOrder(provider: string, amountFen: number) {
+  const store = await makeStore({ payoutMode: "manual" });
+  const customer = await makeCustomer();
+  const { order } = await inTransaction((tx) =>
+    createPendingOrder(tx, { customerId: customer, merchantId: store.id, amountFen, idempotencyKey: randomUUID(), provider }),
+  );
+  return order;
+}
+
+const checkout = (p: PaymentProvider, orderNo: string, amountFen: number) =>
+  p.createPayment({
+    orderNo,
+    amountFen,
+    description: "Tea, large",
+    device: "phone",
+    clientIp: "203.0.113.7",
+    returnUrl: `https://shop.example.com/pay/${orderNo}`,
+    expiresAt: new Date(Date.now() + 15 * 60_000),
+  });
+
+/** Paid at WeChat Pay, and confirmed by its notification. */
+async function paidByWechat(p: PaymentProvider, amountFen: number) {
+  const order = await pendingOrder(p.id, amountFen);
+  await checkout(p, order.orderNo, amountFen);
+  wxFake.pay(order.orderNo);
+  const n = wxFake.notification(order.orderNo);
+  expect((await acceptNotification(p, n.body, n.headers)).paid?.applied).toBe(true);
+  return order;
+}
+
+/** Paid at Alipay (the customer opened the pay address), and confirmed by its notification. */
+async function paidByAlipay(p: PaymentProvider, amountFen: number) {
+  const order = await pendingOrder(p.id, amountFen);
+  const action = await checkout(p, order.orderNo, amountFen);
+  if (action.kind !== "redirect") throw new Error("Alipay answers a redirect");
+  aliFake.open(action.url);
+  aliFake.pay(order.orderNo);
+  const n = aliFake.notification(order.orderNo);
+  expect((await acceptNotification(p, n.body, n.headers)).paid?.applied).toBe(true);
+  return order;
+}
+
+/** Refunded by an operator; the job asks the provider, which confirms: refund_sent is posted. */
+async function refunded(p: PaymentProvider, orderId: number) {
+  await inTransaction((tx) => refundOrder(tx, { orderId, actor: { userId: operator, role: "operator" }, reason: "对账测试" }));
+  const r = (await db.execute<{ id: number; out_refund_no: string }>(sql`select id, out_refund_no from payment_refunds where order_id = ${orderId}`)).rows[0]!;
+  expect(await sendRefund({ refundId: Number(r.id), outRefundNo: r.out_refund_no }, () => p)).toBe("succeeded");
+  return r.out_refund_no;
+}
+
+async function stored(provider: string, day = today) {
+  const run = (
+    await db.execute<{ id: number; status: string; provider_count: number; ledger_count: number; mismatch_count: number; error: string | null; bill_source: string | null }>(
+      sql`select id, status, provider_count, ledger_count, mismatch_count, error, bill_source from reconciliation_runs where provider = ${provider} and day = ${day}`,
+    )
+  ).rows;
+  const mismatches = run[0]
+    ? (await db.execute<{ kind: string; tx_kind: string; out_id: string; provider_fen: number | null; ledger_fen: number | null; postings: number }>(
+        sql`select kind, tx_kind, out_id, provider_fen, ledger_fen, postings from reconciliation_mismatches where run_id = ${run[0].id} order by out_id, kind`,
+      )).rows.map((m) => ({ ...m, provider_fen: m.provider_fen === null ? null : Number(m.provider_fen), ledger_fen: m.ledger_fen === null ? null : Number(m.ledger_fen) }))
+    : [];
+  return { runs: run.length, run: run[0], mismatches };
+}
+
+describe("WeChat Pay: the day's ALL bill against the ledger", () => {
+  it("a clean day, refunds counted: every payment and refund has exactly one posting of its amount", async () => {
+    const p = renamed(wechat);
+    const a = await paidByWechat(p, 12_345);
+    const b = await paidByWechat(p, 800);
+    const outRefundNo = await refunded(p, b.id);
+
+    const result = await reconcileDay(p, today);
+    expect(result.mismatches).toEqual([]);
+    expect(result.status).toBe("matched");
+    // Two payments and one refund on each side; net cash in: 12,345.
+    expect(result.totals).toEqual({ providerCount: 3, providerFen: 12_345, ledgerCount: 3, ledgerFen: 12_345 });
+    const s = await stored(p.id);
+    expect(s).toMatchObject({ runs: 1, run: { status: "matched", provider_count: 3, ledger_count: 3, mismatch_count: 0, error: null, bill_source: "provider" }, mismatches: [] });
+    expect(wxFake.calls.filter((c) => c === "GET /v3/bill/tradebill").length).toBeGreaterThan(0);
+    expect(wxFake.calls).toContain("GET /v3/billdownload/file");
+    expect([a.orderNo, outRefundNo].every(Boolean)).toBe(true);
+    await expectLedgerClean();
+  });
+
+  it("finds each injected discrepancy with its kind, and a re-run replaces the day's result", async () => {
+    const p = renamed(wechat);
+    const a = await paidByWechat(p, 5_000);
+    const b = await paidByWechat(p, 7_000);
+    const c = await paidByWechat(p, 9_000);
+    const refundOfA = await refunded(p, a.id);
+    const stranger = `FLSTRANGERWX${seq}`;
+    wxFake.bill.add({ kind: "payment", outId: stranger, orderNo: stranger, tradeRef: "4200000999", amountFen: 1_000, at: new Date() });
+    wxFake.bill.setAmount(b.orderNo, 6_999);
+    wxFake.bill.setAmount(refundOfA, 4_000);
+    wxFake.bill.drop(c.orderNo);
+    try {
+      const expected = [
+        { kind: "missing_in_ledger", tx_kind: "payment", out_id: stranger, provider_fen: 1_000, ledger_fen: null, postings: 0 },
+        { kind: "amount_differs", tx_kind: "payment", out_id: b.orderNo, provider_fen: 6_999, ledger_fen: 7_000, postings: 1 },
+        { kind: "missing_at_provider", tx_kind: "payment", out_id: c.orderNo, provider_fen: null, ledger_fen: 9_000, postings: 1 },
+        { kind: "amount_differs", tx_kind: "refund", out_id: refundOfA, provider_fen: 4_000, ledger_fen: 5_000, postings: 1 },
+      ].sort((x, y) => x.out_id.localeCompare(y.out_id) || x.kind.localeCompare(y.kind));
+
+      const first = await reconcileDay(p, today);
+      expect(first.status).toBe("mismatched");
+      const s1 = await stored(p.id);
+      expect(s1.run).toMatchObject({ status: "mismatched", mismatch_count: 4 });
+      expect(s1.mismatches).toEqual(expected);
+
+      // The same day again: the same result, in place of the first (one run, no doubled mismatches).
+      await reconcileDay(p, today);
+      const s2 = await stored(p.id);
+      expect(s2.runs).toBe(1);
+      expect(s2.run!.id).toBe(s1.run!.id);
+      expect(s2.mismatches).toEqual(expected);
+
+      // The provider's bill corrected: the re-run finds the day clean and keeps nothing of before.
+      wxFake.bill.clear();
+      expect((await reconcileDay(p, today)).status).toBe("matched");
+      expect(await stored(p.id)).toMatchObject({ runs: 1, run: { status: "matched", mismatch_count: 0 }, mismatches: [] });
+    } finally {
+      wxFake.bill.clear();
+    }
+    await expectLedgerClean();
+  });
+
+  it("a bill not made yet, or one that fails its SHA1, is stored as a failed run and rethrown (the job retries)", async () => {
+    const p = renamed(wechat);
+    await paidByWechat(p, 1_500);
+    wxFake.billNotReady = true;
+    try {
+      await expect(reconcileDay(p, today)).rejects.toBeInstanceOf(BillNotReadyError);
+    } finally {
+      wxFake.billNotReady = false;
+    }
+    expect((await stored(p.id)).run).toMatchObject({ status: "failed", error: expect.stringContaining("not ready") });
+
+    wxFake.corruptNextBill = true;
+    await expect(reconcileDay(p, today)).rejects.toThrow(/SHA1/);
+    expect((await stored(p.id)).run).toMatchObject({ status: "failed", error: expect.stringContaining("SHA1") });
+
+    wxFake.failNext("5xx");
+    await expect(reconcileDay(p, today)).rejects.toBeInstanceOf(ProviderUnavailableError);
+    expect((await reconcileDay(p, today)).status).toBe("matched");
+    expect((await stored(p.id)).run).toMatchObject({ status: "matched", error: null });
+  });
+
+  it("the durable job: asked for in a transaction, run by the worker after commit, result stored", async () => {
+    const p = renamed(wechat);
+    await paidByWechat(p, 2_500);
+    await inTransaction((tx) => requestReconciliation(tx, { provider: p.id, day: today, actorUserId: operator }));
+    expect((await stored(p.id)).run).toMatchObject({ status: "queued" });
+    await runOnce({
+      connectionString: databaseUrl(),
+      logger: new Logger(() => () => {}),
+      taskList: taskList({ providerFor: (id) => (id === p.id ? p : devProvider) }),
+    });
+    expect((await stored(p.id)).run).toMatchObject({ status: "matched", provider_count: 1, ledger_count: 1 });
+    const audit = await db.execute(sql`select 1 from audit_log where action = 'reconcile.rerun' and subject_id = ${`${p.id}:${today}`}`);
+    expect(audit.rows.length).toBe(1);
+  });
+});
+
+describe("Alipay: the day's GBK zip against the ledger", () => {
+  it("a clean day with a refund matches; an extra trade, another amount and a missing one are each found", async () => {
+    const p = renamed(alipay);
+    const a = await paidByAlipay(p, 3_300);
+    const b = await paidByAlipay(p, 4_400);
+    const c = await paidByAlipay(p, 5_500);
+    const refundOfC = await refunded(p, c.id);
+
+    const clean = await reconcileDay(p, today);
+    expect(clean.mismatches).toEqual([]);
+    expect(clean.totals).toEqual({ providerCount: 4, providerFen: 7_700, ledgerCount: 4, ledgerFen: 7_700 });
+
+    const stranger = `FLSTRANGERALI${seq}`;
+    aliFake.bill.add({ kind: "payment", outId: stranger, orderNo: stranger, tradeRef: "2026000999", amountFen: 100, at: new Date() });
+    aliFake.bill.setAmount(a.orderNo, 3_301);
+    aliFake.bill.drop(refundOfC);
+    try {
+      await reconcileDay(p, today);
+      const s = await stored(p.id);
+      expect(s.run).toMatchObject({ status: "mismatched", mismatch_count: 3, bill_source: "provider" });
+      expect(s.mismatches).toEqual(
+        [
+          { kind: "amount_differs", tx_kind: "payment", out_id: a.orderNo, provider_fen: 3_301, ledger_fen: 3_300, postings: 1 },
+          { kind: "missing_in_ledger", tx_kind: "payment", out_id: stranger, provider_fen: 100, ledger_fen: null, postings: 0 },
+          { kind: "missing_at_provider", tx_kind: "refund", out_id: refundOfC, provider_fen: null, ledger_fen: 5_500, postings: 1 },
+        ].sort((x, y) => x.out_id.localeCompare(y.out_id)),
+      );
+      expect(b.orderNo).toBeTruthy();
+    } finally {
+      aliFake.bill.clear();
+    }
+    expect((await reconcileDay(p, today)).status).toBe("matched");
+    await expectLedgerClean();
+  });
+});
+
+describe("the dev provider: its bill is the ledger's own records", () => {
+  it("never reports a difference that is not one", async () => {
+    const p: PaymentProvider = { ...devProvider, id: `devr${process.pid % 1000}x${++seq}` };
+    for (const amount of [100, 2_000, 30_000]) {
+      const order = await pendingOrder(p.id, amount);
+      await inTransaction((tx) => markOrderPaid(tx, { orderNo: order.orderNo, amountFen: order.cashFen, providerRef: `dev_${order.id}`, provider: p.id }));
+    }
+    const last = (await db.execute<{ id: number }>(sql`select id from orders where provider = ${p.id} order by id desc limit 1`)).rows[0]!;
+    await refunded(p, Number(last.id));
+    const result = await reconcileDay(p, today);
+    expect(result).toMatchObject({ status: "matched", mismatches: [], totals: { providerCount: 4, ledgerCount: 4, providerFen: 2_100, ledgerFen: 2_100 } });
+    expect((await stored(p.id)).run).toMatchObject({ bill_source: "ledger" });
+    await expectLedgerClean();
+  });
+});
+
+describe("a duplicate posting", () => {
+  it("is found from the real postings (written in a transaction that is then rolled back: the ledger must stay clean)", async () => {
+    const p = renamed(wechat);
+    const a = await paidByWechat(p, 6_600);
+    const outRefundNo = await refunded(p, a.id);
+    const bill = await p.downloadBill(today);
+    if (bill.source !== "provider") throw new Error("WeChat keeps a bill");
+    const window = chinaDayBounds(today);
+    const rollback = new Error("rollback");
+    await expect(
+      inTransaction(async (tx) => {
+        // A second refund_sent for the order, as a bug that confirmed one refund twice would post it.
+        const platform = await platformAccounts(tx);
+        await post(tx, {
+          kind: "refund_sent",
+          orderId: a.id,
+          queueId: a.queueId,
+          legs: [
+            { accountId: platform.platformFees, asset: "CNY", amount: -6_600 },
+            { accountId: platform.world, asset: "CNY", amount: 6_600 },
+          ],
+        });
+        const postings = await railPostings(tx, { provider: p.id, ...window, payments: [a.orderNo], refunds: [outRefundNo] });
+        const { mismatches } = compareDay({ bill: bill.rows, postings, window });
+        expect(mismatches).toEqual([
+          expect.objectContaining({ kind: "duplicate_posting", txKind: "refund", outId: outRefundNo, providerFen: 6_600, ledgerFen: 13_200, postings: 2 }),
+        ]);
+        throw rollback;
+      }, 0),
+    ).rejects.toBe(rollback);
+    expect((await reconcileDay(p, today)).status).toBe("matched");
+    await expectLedgerClean();
+  });
+});

@@ -1,0 +1,159 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { db, type Tx } from "@/db";
+import { inTransaction } from "@/db/transaction";
+import { recordAudit } from "@/lib/audit/record";
+import { DomainError } from "@/lib/errors";
+import { addJob, type JobPayload } from "@/lib/jobs";
+import { paymentProvider, reconciledProviders, type BillRow, type PaymentProvider } from "@/lib/payments";
+import { chinaDayBounds, chinaDayOf, dayBefore } from "@/lib/payments/bill-text";
+import { billKeys, compareDay, type Mismatch, type Totals } from "./compare";
+import { railPostings, recordsBill } from "./ledger-side";
+
+/**
+ * The daily reconciliation of one provider's bill with the ledger, run by the durable job
+ * `reconcile.day`. The bill is downloaded and the ledger read outside any transaction; the result
+ * is written in one transaction that replaces the day's previous result (run row and mismatches),
+ * so a re-run of a day is idempotent and never leaves half a result.
+ */
+
+export type ProviderFor = (id: string) => PaymentProvider;
+
+/** A China-time day that exists and is not in the future (the provider has no bill for it). */
+export function checkDay(day: string, now = new Date()): string {
+  try {
+    chinaDayBounds(day);
+  } catch {
+    throw new DomainError("invalid_input", "reconcile.dayInvalid");
+  }
+  if (day >= chinaDayOf(now)) throw new DomainError("invalid_input", "reconcile.dayNotPast");
+  return day;
+}
+
+/** The bill's rows: the provider's, or the ledger's records for a provider that keeps no bill. */
+async function billRows(provider: PaymentProvider, day: string): Promise<{ source: "provider" | "ledger"; rows: BillRow[] }> {
+  const bill = await provider.downloadBill(day);
+  if (bill.source === "provider") return bill;
+  const { from, to } = chinaDayBounds(day);
+  return { source: "ledger", rows: await recordsBill(db, { provider: provider.id, from, to }) };
+}
+
+export type DayResult = { status: "matched" | "mismatched"; totals: Totals; mismatches: Mismatch[] };
+
+/** An error's message for the operator: one bounded line (providers' errors carry no secrets). */
+function describe(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return m.replace(/\s+/g, " ").slice(0, 300) || "failed";
+}
+
+/** The run row for the day, created if need be, locked for this transaction. */
+async function lockRun(tx: Tx, provider: string, day: string): Promise<number> {
+  const res = await tx.execute<{ id: number }>(sql`
+    insert into reconciliation_runs (provider, day) values (${provider}, ${day})
+    on conflict (provider, day) do update set provider = excluded.provider
+    returning id`);
+  return Number(res.rows[0]!.id);
+}
+
+/**
+ * Reconciles one provider's day and stores the result. A bill that cannot be had or read (not made
+ * yet, the provider down, a file that does not check out) is stored as a failed run with its
+ * reason, and rethrown so the job tries again later.
+ */
+export async function reconcileDay(provider: PaymentProvider, day: string): Promise<DayResult> {
+  const window = chinaDayBounds(day);
+  let result: DayResult & { source: "provider" | "ledger" };
+  try {
+    const bill = await billRows(provider, day);
+    const postings = await railPostings(db, {
+      provider: provider.id,
+      ...window,
+      payments: bill.rows.filter((r) => r.kind === "payment").map((r) => r.outId),
+      refunds: bill.rows.filter((r) => r.kind === "refund").map((r) => r.outId),
+    });
+    let compared = compareDay({ bill: bill.rows, postings, window });
+    if (compared.mismatches.some((m) => m.kind === "missing_at_provider")) {
+      // Posted just after midnight for a transaction of the day before? That bill decides.
+      const earlier = await billRows(provider, dayBefore(day));
+      compared = compareDay({ bill: bill.rows, postings, window, earlierBill: billKeys(earlier.rows) });
+    }
+    result = { ...compared, status: compared.mismatches.length === 0 ? "matched" : "mismatched", source: bill.source };
+  } catch (e) {
+    await inTransaction(async (tx) => {
+      const runId = await lockRun(tx, provider.id, day);
+      await tx.execute(sql`delete from reconciliation_mismatches where run_id = ${runId}`);
+      await tx.execute(sql`
+        update reconciliation_runs set status = 'failed', error = ${describe(e)}, bill_source = null, provider_count = 0, provider_fen = 0,
+               ledger_count = 0, ledger_fen = 0, mismatch_count = 0, finished_at = now()
+        where id = ${runId}`);
+    });
+    throw e;
+  }
+
+  await inTransaction(async (tx) => {
+    const runId = await lockRun(tx, provider.id, day);
+    await tx.execute(sql`delete from reconciliation_mismatches where run_id = ${runId}`);
+    const m = result.mismatches;
+    if (m.length > 0) {
+      await tx.execute(sql`
+        insert into reconciliation_mismatches (run_id, kind, tx_kind, out_id, provider_ref, provider_fen, ledger_fen, postings, at)
+        select ${runId}, x.kind::reconciliation_mismatch_kind, x.tx_kind, x.out_id, x.provider_ref, x.provider_fen, x.ledger_fen, x.postings, x.at
+        from unnest(${sql.param(m.map((x) => x.kind))}::text[], ${sql.param(m.map((x) => x.txKind))}::text[], ${sql.param(m.map((x) => x.outId))}::text[],
+                    ${sql.param(m.map((x) => x.providerRef))}::text[], ${sql.param(m.map((x) => x.providerFen))}::bigint[],
+                    ${sql.param(m.map((x) => x.ledgerFen))}::bigint[], ${sql.param(m.map((x) => x.postings))}::int[],
+                    ${sql.param(m.map((x) => x.at?.toISOString() ?? null))}::timestamptz[])
+             as x(kind, tx_kind, out_id, provider_ref, provider_fen, ledger_fen, postings, at)`);
+    }
+    const t = result.totals;
+    await tx.execute(sql`
+      update reconciliation_runs set status = ${result.status}::reconciliation_status, error = null, bill_source = ${result.source},
+             provider_count = ${t.providerCount}, provider_fen = ${t.providerFen}, ledger_count = ${t.ledgerCount}, ledger_fen = ${t.ledgerFen},
+             mismatch_count = ${m.length}, finished_at = now()
+      where id = ${runId}`);
+  });
+  return { status: result.status, totals: result.totals, mismatches: result.mismatches };
+}
+
+/** The `reconcile.day` job's task. */
+export async function runReconcileJob(job: JobPayload<"reconcile.day">, providerFor: ProviderFor = paymentProvider): Promise<DayResult> {
+  return reconcileDay(providerFor(job.provider), job.day);
+}
+
+/**
+ * Asks for a day's reconciliation: the day's run shows as queued, and a job does it after commit.
+ * `actorUserId` is the operator who asked (audited), or null for the daily schedule.
+ */
+export async function requestReconciliation(tx: Tx, args: { provider: string; day: string; actorUserId: number | null }): Promise<void> {
+  await tx.execute(sql`
+    insert into reconciliation_runs (provider, day, status, requested_by) values (${args.provider}, ${args.day}, 'queued', ${args.actorUserId})
+    on conflict (provider, day) do update
+      set status = 'queued', error = null, finished_at = null, requested_by = excluded.requested_by, requested_at = now()`);
+  await addJob(tx, "reconcile.day", { provider: args.provider, day: args.day });
+  if (args.actorUserId !== null) {
+    await recordAudit(tx, {
+      actorUserId: args.actorUserId,
+      action: "reconcile.rerun",
+      subjectType: "reconciliation",
+      subjectId: `${args.provider}:${args.day}`,
+    });
+  }
+}
+
+/** The daily schedule: yesterday (China time) for every reconciled provider. */
+export async function requestYesterday(tx: Tx, now = new Date()): Promise<{ day: string; providers: string[] }> {
+  const day = dayBefore(chinaDayOf(now));
+  const providers = reconciledProviders();
+  for (const provider of providers) await requestReconciliation(tx, { provider, day, actorUserId: null });
+  return { day, providers };
+}
+
+/**
+ * An operator re-runs a provider's day. Operators only (checked here too), the provider must be
+ * one the platform reconciles, the day a past one.
+ */
+export async function rerunDay(tx: Tx, args: { provider: string; day: string; actorUserId: number }): Promise<void> {
+  const role = await tx.execute<{ role: string }>(sql`select role from users where id = ${args.actorUserId}`);
+  if (role.rows[0]?.role !== "operator") throw new DomainError("forbidden", "action.forbidden");
+  if (!reconciledProviders().includes(args.provider)) throw new DomainError("invalid_input", "reconcile.providerUnknown");
+  await requestReconciliation(tx, { provider: args.provider, day: checkDay(args.day), actorUserId: args.actorUserId });
+}
