@@ -1,9 +1,9 @@
 // `npm run chaos`: a fault-injection run that stops by itself within 10 minutes.
 //
-//   npm run chaos [-- --seed N] [--broken-drain] [--ops N] [--workers N] [--minutes N]
+//   npm run chaos [-- --seed N] [--broken-drain] [--broken-outbox] [--ops N] [--workers N] [--minutes N]
 //
 // The workload runs until --ops operations are done (default 40,000) or its time is up (--minutes,
-// default 8, and in any case 8 minutes after the start), whichever comes first; in-flight requests
+// default 7, and in any case 7 minutes after the start), whichever comes first; in-flight requests
 // then finish, but nothing is retried.
 //
 // Starts a private Postgres (never the machine's shared one) and two production instances of the
@@ -11,6 +11,15 @@
 // crashes and restarts once and one instance is SIGKILLed in the middle of a drain; then runs the
 // ledger verifier and holds every acknowledged answer against the database. Prints the seed and the
 // figures, writes them to chaos-results.json, and exits 1 on any violation.
+//
+// Payments go through WeChat Pay and Alipay, played by the test suite's fakes behind fault proxies
+// (scripts/chaos/providers.ts): notifications come late, twice, out of order or never, and refunds
+// fail with 5xx, time out, or are made with their answer lost. Two job runners send the refunds. At
+// the end the fakes' own records are held against the ledger (scripts/chaos/provider-check.ts).
+//
+// --broken-outbox makes the run's provider refunds call the provider inside the database
+// transaction (scripts/chaos/broken-outbox.ts, composed in this process: the app has no such path),
+// to prove the provider check catches it: it must report violations and exit 1.
 //
 // --broken-drain starts the app with FREELINE_TEST_BROKEN_DRAIN=skip-lock (a test-only switch: the
 // drain skips its queue lock), to prove the run catches it: it must report violations and exit 1.
@@ -21,7 +30,11 @@ import pg from "pg";
 import { runMigrations } from "@/db/migrate";
 import { startThrowawayPostgres, type Throwaway } from "@/lib/testing/throwaway-postgres";
 import { checkRun, type CheckResult } from "./chaos/check";
-import { AppInstance, appEnvironment, ensureBuild, freePort } from "./chaos/cluster";
+import { BrokenOutbox } from "./chaos/broken-outbox";
+import { AppInstance, appEnvironment, ensureBuild, freePort, JobWorker } from "./chaos/cluster";
+import type { ProxyFigures } from "./chaos/fault-proxy";
+import { compareWithProviders, ledgerRecords, providerRecords } from "./chaos/provider-check";
+import { Notifier, ProviderFakes } from "./chaos/providers";
 import { Faults } from "./chaos/faults";
 import { actionIds, callRoute } from "./chaos/http";
 import { RunLog } from "./chaos/record";
@@ -35,10 +48,10 @@ process.chdir(root);
 
 const HARD_LIMIT_MS = 10 * 60_000;
 /** The workload ends by this long after the start at the latest, leaving time to settle, check and clean up. */
-const WORKLOAD_END_MS = 8 * 60_000;
+const WORKLOAD_END_MS = 7 * 60_000;
 
 function parseArgs(argv: string[]) {
-  const out = { seed: Math.floor(Math.random() * 2 ** 31), brokenDrain: false, ops: 40_000, workers: 16, minutes: 8 };
+  const out = { seed: Math.floor(Math.random() * 2 ** 31), brokenDrain: false, brokenOutbox: false, ops: 40_000, workers: 16, minutes: 7 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const num = () => {
@@ -48,6 +61,7 @@ function parseArgs(argv: string[]) {
     };
     if (a === "--seed") out.seed = num();
     else if (a === "--broken-drain") out.brokenDrain = true;
+    else if (a === "--broken-outbox") out.brokenOutbox = true;
     else if (a === "--ops") out.ops = num();
     else if (a === "--workers") out.workers = Math.max(1, num());
     else if (a === "--minutes") out.minutes = Math.max(1, num());
@@ -60,7 +74,7 @@ let args: ReturnType<typeof parseArgs>;
 try {
   args = parseArgs(process.argv.slice(2));
 } catch (e) {
-  console.error(`${(e as Error).message}\nusage: npm run chaos [-- --seed N] [--broken-drain] [--ops N] [--workers N] [--minutes N]`);
+  console.error(`${(e as Error).message}\nusage: npm run chaos [-- --seed N] [--broken-drain] [--broken-outbox] [--ops N] [--workers N] [--minutes N]`);
   process.exit(2);
 }
 
@@ -73,9 +87,14 @@ const workDir = fs.mkdtempSync(path.join("/tmp", "freeline-chaos-"));
 let pgx: Throwaway | undefined;
 let monitor: pg.Pool | undefined;
 const instances: AppInstance[] = [];
+const jobWorkers: JobWorker[] = [];
+let fakes: ProviderFakes | undefined;
+let broken: BrokenOutbox | undefined;
 
 async function cleanup(): Promise<void> {
-  await Promise.all(instances.map((i) => i.stop().catch(() => {})));
+  await Promise.all([...instances, ...jobWorkers].map((i) => i.stop().catch(() => {})));
+  await fakes?.stop().catch(() => {});
+  await broken?.end();
   await monitor?.end().catch(() => {});
   await pgx?.destroy().catch(() => {});
 }
@@ -94,8 +113,10 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 async function main(): Promise<number> {
+  const flags = `${args.brokenDrain ? " --broken-drain" : ""}${args.brokenOutbox ? " --broken-outbox" : ""}`;
   say(`seed ${args.seed}${args.brokenDrain ? " — BROKEN DRAIN (FREELINE_TEST_BROKEN_DRAIN=skip-lock): violations expected" : ""}`);
-  say(`reproduce the plan with: npm run chaos -- --seed ${args.seed}${args.brokenDrain ? " --broken-drain" : ""}`);
+  if (args.brokenOutbox) say("BROKEN OUTBOX: provider refunds are called inside the database transaction: violations expected");
+  say(`reproduce the plan with: npm run chaos -- --seed ${args.seed}${flags}`);
   const build = await ensureBuild(root, say);
 
   pgx = await startThrowawayPostgres();
@@ -110,21 +131,35 @@ async function main(): Promise<number> {
   const seeded = await seedChaos(url, { stores: 40, customers: 100, bigOrders: 400 });
   say(`seeded: ${seeded.stores.length} stores (one hot, one manual with ${seeded.bigEntries} covered entries), ${seeded.customers.length} customers`);
 
+  fakes = new ProviderFakes(new Rng(args.seed ^ 0xfa17));
+  await fakes.start();
+  const providerEnv = fakes.appEnvironment();
+  say(`fake WeChat Pay ${fakes.wechat.url} behind ${fakes.wechatProxy.url}, fake Alipay ${fakes.alipay.url} behind ${fakes.alipayProxy.url}`);
+
   const ports = [await freePort(), await freePort()];
   for (const [k, port] of ports.entries()) {
     const name = k === 0 ? "app-A" : "app-B";
-    const env = appEnvironment({ databaseUrl: url, selfUrl: `http://localhost:${port}`, brokenDrain: args.brokenDrain });
+    const env = appEnvironment({ databaseUrl: url, selfUrl: `http://localhost:${port}`, brokenDrain: args.brokenDrain, providers: providerEnv });
     instances.push(new AppInstance(name, port, root, env, path.join(workDir, `${name}.log`)));
   }
   await Promise.all(instances.map((i) => i.start()));
   say(`two instances: ${instances.map((i) => i.base).join(", ")} (logs in ${workDir})`);
+  // Two job runners, as two `npm run worker` would be: they share the refund jobs.
+  for (const [k, inst] of instances.entries()) {
+    const env = { ...appEnvironment({ databaseUrl: url, selfUrl: inst.base, brokenDrain: args.brokenDrain, providers: providerEnv }), WORKER_CONCURRENCY: "4" };
+    const w = new JobWorker(`worker-${k + 1}`, root, env, path.join(workDir, `worker-${k + 1}.log`));
+    w.start();
+    jobWorkers.push(w);
+  }
 
   monitor = new pg.Pool({ connectionString: url, max: 3, application_name: "chaos-monitor", connectionTimeoutMillis: 3_000 });
   monitor.on("error", () => {});
 
   const log = new RunLog();
   const rng = new Rng(args.seed);
-  const workload = new Workload(instances, seeded, actionIds(), monitor, log, args.seed);
+  const notifier = new Notifier(fakes, log, new Rng(args.seed ^ 0x7071));
+  if (args.brokenOutbox) broken = new BrokenOutbox(url, fakes.inProcess(instances[0]!.base));
+  const workload = new Workload(instances, seeded, actionIds(), monitor, log, args.seed, { fakes, notifier, broken });
   const merchantStores = [seeded.hot, ...seeded.stores.filter((s) => s.kind === "normal").slice(0, 5)];
   const signedIn = await workload.login(rng, merchantStores, 40);
   say(`signed in over HTTP: ${signedIn} customers, ${merchantStores.length} merchants, the operator`);
@@ -189,9 +224,27 @@ async function main(): Promise<number> {
   const workloadSeconds = (Date.now() - workloadStart) / 1000;
   say(`workload done: ${workload.done} operations, ${log.totalRequests()} requests in ${workloadSeconds.toFixed(0)} s`);
 
+  // Settle the providers: their outage ends (faults off), the notifications still on their way
+  // arrive, and the expiry job runs over every pending order (made due by moving its creation a
+  // day back): it closes each at its provider, which refuses for a paid one, and then pays it from
+  // the provider's answer to a query. That is what finds a payment whose every notification was
+  // dropped and whose customer never came back to the pay page.
+  const cron = { authorization: `Bearer ${CRON_SECRET}` };
+  fakes.setFaults(false);
+  say(`settle: ${notifier.figures.payments} payments taken; waiting for the notifications still on their way`);
+  await notifier.flush(60_000);
+  const aged = (await monitor.query("update orders set created_at = created_at - interval '1 day' where status = 'pending' and provider in ('wechat', 'alipay')")).rowCount ?? 0;
+  let expiry: Record<string, unknown> | undefined;
+  for (let attempt = 0; attempt < 4 && !expiry; attempt++) {
+    const out = await callRoute(instances[attempt % 2]!.base, "POST", "/api/cron/expire-orders", { headers: cron });
+    log.count("expiry of pending orders (settle)", out);
+    if (out.kind === "ack") expiry = out.body;
+    else await sleep(2_000);
+  }
+  say(`settle: expiry over ${aged} pending orders: ${JSON.stringify(expiry ?? "no answer")}`);
+
   // Settle: pay what the pools cover (the big manual queue by hand, the auto queues by the sweep),
   // as an operator and the scheduler would after an incident.
-  const cron = { authorization: `Bearer ${CRON_SECRET}` };
   for (const [kind, p] of [
     ["final drain (manual queue)", `/api/queues/${seeded.big.queueId}/drain`],
     ["final sweep", "/api/cron/sweep"],
@@ -205,8 +258,13 @@ async function main(): Promise<number> {
     }
     await sleep(500);
   }
+  // The refund jobs: retries waiting for their backoff are made due now, as an operator's "retry"
+  // would, until none is left (the provider answers again).
+  const jobs = await settleJobs(monitor, 90_000);
+  say(`settle: jobs ${jobs.left === 0 ? "all done" : `${jobs.left} left`} after ${jobs.seconds} s (${jobs.rescheduled} retries made due)`);
+  if (jobs.left > 0) log.violation("jobs not done after the run settled", `${jobs.left} jobs left`);
   for (const i of instances) if (i.unexpectedExits > 0) log.violation("app instance died", `${i.name} exited ${i.unexpectedExits} time(s) without being killed`);
-  await Promise.all(instances.map((i) => i.stop()));
+  await Promise.all([...instances, ...jobWorkers].map((i) => i.stop()));
   // What no fault can excuse, also where no client sees it (drains run after responses, in after()).
   for (const i of instances) {
     for (const line of fs.readFileSync(i.logFile, "utf8").split("\n")) {
@@ -215,12 +273,17 @@ async function main(): Promise<number> {
   }
 
   const checks: CheckResult = await checkRun(monitor, log);
+  // The providers' own records against the ledger.
+  const providerSide = providerRecords(fakes);
+  const findings = compareWithProviders(providerSide, await ledgerRecords(monitor));
+  for (const f of findings) log.violation(`provider check: ${f.category}`, f.example);
   const { byKind, byOutcome } = log.summary();
   const violations = [...log.violations.entries()].map(([category, v]) => ({ category, count: v.count, examples: v.examples.filter(Boolean) }));
   const total = violations.reduce((s, v) => s + v.count, 0);
   const results = {
     seed: args.seed,
     brokenDrain: args.brokenDrain,
+    brokenOutbox: args.brokenOutbox,
     finishedAt: new Date().toISOString(),
     seconds: Math.round((Date.now() - started) / 1000),
     build: build.built ? `built in ${build.seconds.toFixed(0)} s` : "reused",
@@ -229,6 +292,16 @@ async function main(): Promise<number> {
     requestsByOutcome: byOutcome,
     latencyMs: log.latencySummary(),
     faults: faults.log,
+    providers: {
+      taken: { payments: providerSide.payments.length, refunds: providerSide.refunds.length, transfers: providerSide.transfers.length },
+      notifications: notifier.figures,
+      calls: { wechat: fakes.wechatProxy.figures, alipay: fakes.alipayProxy.figures },
+      expiry: { aged, ...expiry },
+      jobs,
+      workerRestarts: jobWorkers.reduce((n, w) => n + w.restarts, 0),
+      checkFindings: findings.length,
+      ...(broken ? { brokenOutbox: broken.figures } : {}),
+    },
     acknowledged: checks.acknowledged,
     ledger: checks.ledger.map((r) => ({ id: r.id, title: r.title, violations: r.violations })),
     refusals: Object.fromEntries([...log.refusals].map(([k, m]) => [k, Object.fromEntries(m)])),
@@ -237,7 +310,7 @@ async function main(): Promise<number> {
   fs.writeFileSync(path.join(root, "chaos-results.json"), `${JSON.stringify(results, null, 2)}\n`);
 
   console.log("");
-  console.log(`seed ${args.seed}${args.brokenDrain ? " (broken drain)" : ""}: ${results.workload.operations} operations, ${results.workload.requests} requests in ${results.workload.seconds} s, run ${results.seconds} s`);
+  console.log(`seed ${args.seed}${args.brokenDrain ? " (broken drain)" : ""}${args.brokenOutbox ? " (broken outbox)" : ""}: ${results.workload.operations} operations, ${results.workload.requests} requests in ${results.workload.seconds} s, run ${results.seconds} s`);
   console.log("requests by kind:");
   for (const [k, n] of Object.entries(byKind)) console.log(`  ${k.padEnd(36)} ${String(n).padStart(6)}`);
   console.log(`outcomes: ${Object.entries(byOutcome).map(([k, n]) => `${k} ${n}`).join(", ")}`);
@@ -245,6 +318,16 @@ async function main(): Promise<number> {
   console.log(
     `faults: ${f.terminated} backends terminated (${f.terminateRounds} rounds); Postgres stop+restart ${f.postgresRestart ? `1 (down ${f.postgresRestart.downMs} ms)` : "0"}; app SIGKILL mid-drain ${f.appKill ? `1 (${f.appKill.paidBeforeKill}/${f.appKill.entries} paid, mid-drain ${f.appKill.midDrain})` : "0"}`,
   );
+  const nf = notifier.figures;
+  const calls = sumCalls(fakes);
+  console.log(
+    `providers: ${providerSide.payments.length} payments taken; notifications: ${nf.posted} posted, ${nf.duplicates} duplicates, ${nf.delayed} late, ${nf.reordered} reordered, ${nf.dropped} payments with every notification dropped, ${nf.providerRetries} provider retries, ${nf.undelivered} given up; expiry paid ${String(expiry?.paid ?? "?")} of ${aged} pending`,
+  );
+  console.log(
+    `money out: ${calls.refund.calls} refund calls (${calls.refund["5xx"]} 5xx, ${calls.refund.timeout} timeouts, ${calls.refund["lost-answer"]} done with the answer lost), ${calls["refund-query"].calls} refund queries; ${providerSide.refunds.length} refunds made by the providers; ${providerSide.transfers.length} transfers (no transfer job in this tree); job runners restarted ${jobWorkers.reduce((n, w) => n + w.restarts, 0)} times`,
+  );
+  if (broken) console.log(`broken outbox: ${broken.figures.attempts} refunds tried, ${broken.figures.committed} committed, ${broken.figures.rolledBack} rolled back after or during the provider call, ${broken.figures.refused} refused`);
+  console.log(`provider check (the fakes' records against the ledger): ${findings.length} findings`);
   const a = checks.acknowledged;
   console.log(`acknowledged: ${a.orders} orders, ${a.leaves} leaves, ${a.refunds} refunds, ${a.withdrawals} withdrawals (${a.decisions} decided)`);
   console.log(`ledger: ${checks.ledger.map((r) => `${r.id} ${r.violations}`).join(", ")}`);
@@ -257,10 +340,50 @@ async function main(): Promise<number> {
   if (!f.appKill?.midDrain) incomplete.push("the app kill did not land in the middle of a drain");
   if (f.terminated === 0) incomplete.push("no backend was terminated");
   if (results.workload.requests < 10_000) incomplete.push(`fewer than 10,000 operations (${results.workload.requests} requests)`);
+  if (nf.payments === 0) incomplete.push("no payment went through a provider");
+  if (nf.dropped === 0 || nf.duplicates === 0) incomplete.push("no notification was dropped or none was duplicated");
+  if (providerSide.refunds.length === 0) incomplete.push("no refund went through a provider");
+  if (calls.refund["5xx"] + calls.refund.timeout + calls.refund["lost-answer"] === 0) incomplete.push("no refund call was faulted");
+  // The broken outbox shows only when a refund is made and its transaction then rolls back.
+  if (broken && calls.refund["lost-answer"] === 0) incomplete.push("no refund's answer was lost: the broken outbox had no chance to fail");
   for (const s of incomplete) console.log(`INCOMPLETE: ${s}`);
   console.log(`violations: ${total}`);
   console.log(`results written to chaos-results.json`);
   return total === 0 && incomplete.length === 0 ? 0 : 1;
+}
+
+/** Both proxies' figures added up per class of call. */
+function sumCalls(f: ProviderFakes): ProxyFigures {
+  const out = structuredClone(f.wechatProxy.figures);
+  for (const [cls, v] of Object.entries(f.alipayProxy.figures) as [keyof ProxyFigures, ProxyFigures[keyof ProxyFigures]][]) {
+    for (const k of Object.keys(v) as (keyof typeof v)[]) out[cls][k] += v[k];
+  }
+  return out;
+}
+
+/**
+ * Makes every job waiting for its backoff due now, again and again, until no job is left that
+ * has tries left (or `ms` passed). Answers how many were left and how many were made due.
+ */
+async function settleJobs(db: pg.Pool, ms: number): Promise<{ left: number; rescheduled: number; seconds: number }> {
+  const t0 = Date.now();
+  let rescheduled = 0;
+  let left = 0;
+  for (;;) {
+    try {
+      const waiting = await db.query<{ id: string }>("select id from graphile_worker.jobs where locked_at is null and run_at > now() and attempts < max_attempts");
+      if (waiting.rows.length > 0) {
+        await db.query("select id from graphile_worker.reschedule_jobs($1::bigint[], run_at => now())", [waiting.rows.map((r) => r.id)]);
+        rescheduled += waiting.rows.length;
+      }
+      left = Number((await db.query<{ n: string }>("select count(*) as n from graphile_worker.jobs where attempts < max_attempts")).rows[0]!.n);
+    } catch {
+      left = -1; // the database did not answer: try again
+    }
+    if (left === 0 || Date.now() - t0 > ms) break;
+    await sleep(1_000);
+  }
+  return { left: Math.max(left, 0), rescheduled, seconds: Math.round((Date.now() - t0) / 1000) };
 }
 
 main()

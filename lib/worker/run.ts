@@ -1,6 +1,8 @@
 import "server-only";
-import { run, type Runner } from "graphile-worker";
+import { EventEmitter } from "node:events";
+import { run, type Runner, type WorkerEvents } from "graphile-worker";
 import { taskList, type TaskDeps } from "./tasks";
+import { unlockOnFatalError } from "./unlock";
 
 export type WorkerOptions = TaskDeps & {
   connectionString: string;
@@ -18,7 +20,10 @@ export type WorkerOptions = TaskDeps & {
  * announced by LISTEN/NOTIFY when their transaction commits; retries come due by polling.
  */
 export function startWorker(opts: WorkerOptions): Promise<Runner> {
+  const events: WorkerEvents = new EventEmitter();
+  unlockOnFatalError(events, opts.connectionString);
   return run({
+    events,
     connectionString: opts.connectionString,
     concurrency: opts.concurrency,
     maxPoolSize: opts.concurrency + 2,

@@ -57,7 +57,7 @@ export async function ensureBuild(root: string, log: (s: string) => void): Promi
 }
 
 /** The environment the e2e server gets (scripts/test.ts), pointed at our database and at itself. */
-export function appEnvironment(args: { databaseUrl: string; selfUrl: string; brokenDrain?: boolean }): Record<string, string> {
+export function appEnvironment(args: { databaseUrl: string; selfUrl: string; brokenDrain?: boolean; providers?: Record<string, string> }): Record<string, string> {
   return {
     // The broken drain's switch is refused under NODE_ENV=production (lib/env.ts), so its
     // instances serve the same production build as test instances: Next loads the same production
@@ -76,6 +76,8 @@ export function appEnvironment(args: { databaseUrl: string; selfUrl: string; bro
     // Both instances serve one build; a shared key keeps their server-action closures compatible.
     NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: "Y2hhb3MtcnVuLWFjdGlvbi1rZXktMDEyMzQ1Njc4OWE=",
     ...(args.brokenDrain ? { FREELINE_TEST_BROKEN_DRAIN: "skip-lock" } : {}),
+    // WeChat Pay and Alipay: the fakes' keys and the fault proxies' addresses (providers.ts).
+    ...args.providers,
   };
 }
 
@@ -163,5 +165,60 @@ export class AppInstance {
     this.signal("SIGTERM");
     await Promise.race([exited, sleep(8_000)]);
     if (this.running) await this.kill();
+  }
+}
+
+/**
+ * One durable job runner (`npm run worker`, scripts/worker.ts) with the app's environment. Like
+ * `npm start`, it is started again when it dies (each restart is counted): jobs wait in the
+ * database meanwhile.
+ */
+export class JobWorker {
+  private child: ChildProcess | undefined;
+  private stopping = false;
+  restarts = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly root: string,
+    private readonly env: Record<string, string>,
+    readonly logFile: string,
+  ) {}
+
+  start(): void {
+    const log = fs.openSync(this.logFile, "a");
+    fs.writeSync(log, `\n--- ${new Date().toISOString()} start ${this.name} ---\n`);
+    const child = spawn(path.join(this.root, "node_modules", ".bin", "tsx"), ["--import", "./scripts/lib/server-only.mjs", "scripts/worker.ts"], {
+      cwd: this.root,
+      stdio: ["ignore", log, log],
+      env: { ...process.env, ...this.env },
+      detached: true,
+    });
+    fs.closeSync(log);
+    this.child = child;
+    child.once("exit", () => {
+      if (this.stopping || this.child !== child) return;
+      this.restarts += 1;
+      setTimeout(() => {
+        if (!this.stopping) this.start();
+      }, 1_000);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const c = this.child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    const exited = new Promise<void>((r) => c.once("exit", () => r()));
+    const kill = (sig: NodeJS.Signals) => {
+      try {
+        process.kill(-c.pid!, sig);
+      } catch {
+        c.kill(sig);
+      }
+    };
+    kill("SIGTERM");
+    await Promise.race([exited, sleep(8_000)]);
+    if (c.exitCode === null && c.signalCode === null) kill("SIGKILL");
   }
 }

@@ -79,6 +79,26 @@ async function routeOnce(base: string, method: string, path: string, opts: Route
   return { kind: "refused", status: res.status, message: text(parsed) };
 }
 
+/**
+ * Opens a page as a signed-in browser would (no redirect followed): a page or a redirect is an
+ * answer (ack), as for routes otherwise.
+ */
+export function visitPage(base: string, path: string, cookie?: string): Promise<Outcome> {
+  return timed(async () => {
+    const res = await send(base + path, { headers: { accept: "text/html", ...(cookie ? { cookie } : {}) } });
+    if ("lost" in res) return { kind: "lost", status: 0, message: res.lost };
+    try {
+      await res.arrayBuffer();
+    } catch (e) {
+      return { kind: "lost", status: 0, message: `body: ${(e as Error).message}` };
+    }
+    if (res.status < 400) return { kind: "ack", status: res.status, body: {}, redirect: res.headers.get("location") ?? undefined, headers: res.headers };
+    if (res.status === 503) return { kind: "unavailable", status: 503, message: "503" };
+    if (res.status >= 500) return { kind: "failed", status: res.status, message: `page ${path}` };
+    return { kind: "refused", status: res.status, message: `page ${path}` };
+  });
+}
+
 /** The build's server actions by exported name, each with a page URL that serves it. */
 export function actionIds(): Map<string, { id: string; url: string }> {
   const out = new Map<string, { id: string; url: string }>();
@@ -89,14 +109,47 @@ export function actionIds(): Map<string, { id: string; url: string }> {
   return out;
 }
 
-/** The object a server action returned, from its RSC reply (one `id:json` row per line). */
-function actionResult(reply: string): Record<string, unknown> | undefined {
-  for (const line of reply.split("\n")) {
-    const m = /^[0-9a-f]+:(\{.*\})$/.exec(line);
-    if (!m) continue;
+/**
+ * The rows of an RSC reply by id. Most rows end at a line feed; a text row (`id:T<hex length>,`)
+ * carries that many bytes and no line feed, so the next row follows it directly (a long string in
+ * an action's result, such as a signed pay address, is sent that way).
+ */
+function rscRows(reply: Buffer): Map<string, string> {
+  const rows = new Map<string, string>();
+  let i = 0;
+  while (i < reply.length) {
+    const colon = reply.indexOf(0x3a, i);
+    if (colon < 0) break;
+    const id = reply.toString("utf8", i, colon);
+    if (reply[colon + 1] === 0x54 /* T */) {
+      const comma = reply.indexOf(0x2c, colon + 2);
+      const length = Number.parseInt(reply.toString("utf8", colon + 2, comma), 16);
+      if (comma < 0 || !Number.isSafeInteger(length)) break;
+      rows.set(id, reply.toString("utf8", comma + 1, comma + 1 + length));
+      i = comma + 1 + length;
+      continue;
+    }
+    const lf = reply.indexOf(0x0a, colon);
+    const end = lf < 0 ? reply.length : lf;
+    rows.set(id, reply.toString("utf8", colon + 1, end));
+    i = end + 1;
+  }
+  return rows;
+}
+
+/** The object a server action returned, from its RSC reply, with references to text rows filled in. */
+function actionResult(reply: Buffer): Record<string, unknown> | undefined {
+  const rows = rscRows(reply);
+  for (const row of rows.values()) {
+    if (!row.startsWith("{")) continue;
     try {
-      const v = JSON.parse(m[1]!) as Record<string, unknown>;
-      if (typeof v.ok === "boolean") return v;
+      const v = JSON.parse(row) as Record<string, unknown>;
+      if (typeof v.ok !== "boolean") continue;
+      for (const [k, x] of Object.entries(v)) {
+        const ref = typeof x === "string" ? /^\$([0-9a-f]+)$/.exec(x) : null;
+        if (ref && rows.has(ref[1]!)) v[k] = rows.get(ref[1]!);
+      }
+      return v;
     } catch {
       /* another kind of row */
     }
@@ -104,7 +157,7 @@ function actionResult(reply: string): Record<string, unknown> | undefined {
   return undefined;
 }
 
-export type ActionCall = { base: string; id: string; url: string; cookie?: string; form: Record<string, string> };
+export type ActionCall = { base: string; id: string; url: string; cookie?: string; form: Record<string, string>; headers?: Record<string, string> };
 
 /**
  * Posts a server action as React does: the Next-Action header, and the reply's arguments
@@ -125,22 +178,24 @@ async function actionOnce(call: ActionCall): Promise<Outcome & { cookies?: strin
       accept: "text/x-component",
       origin: call.base,
       ...(call.cookie ? { cookie: call.cookie } : {}),
+      ...call.headers,
     },
     body: multipart,
   });
   if ("lost" in res) return { kind: "lost", status: 0, message: res.lost };
-  let reply = "";
+  let raw: Buffer;
   try {
-    reply = await res.text();
+    raw = Buffer.from(await res.arrayBuffer());
   } catch (e) {
     return { kind: "lost", status: 0, message: `body: ${(e as Error).message}` };
   }
+  const reply = raw.toString("utf8");
   const cookies = res.headers.getSetCookie();
   const redirect = res.headers.get("x-action-redirect")?.split(";")[0];
   if (redirect) return { kind: "ack", status: res.status, body: {}, redirect, headers: res.headers, cookies };
   if (res.status === 503) return { kind: "unavailable", status: 503, message: text(reply) };
   if (res.status >= 500) return { kind: "failed", status: res.status, message: text(reply) };
-  const result = actionResult(reply);
+  const result = actionResult(raw);
   if (!result) return { kind: res.status >= 400 ? "refused" : "failed", status: res.status, message: `no action result: ${text(reply)}` };
   if (result.ok === true) return { kind: "ack", status: res.status, body: result, headers: res.headers, cookies };
   const message = String(result.error ?? "");

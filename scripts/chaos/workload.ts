@@ -2,13 +2,13 @@
 // number of concurrent workers spread over both app instances. Each operation is what a real
 // client would do, including its retries: after an answer it cannot trust (lost, or 503), a client
 // retries with the same idempotency key, on the other instance.
-import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import { signDevWebhook, SIGNATURE_HEADER } from "@/lib/payments/dev";
-import { CRON_SECRET, PAYMENT_DEV_SECRET } from "@/e2e/test-env";
+import { CRON_SECRET } from "@/e2e/test-env";
+import type { BrokenOutbox } from "./broken-outbox";
 import type { AppInstance } from "./cluster";
-import { callAction, callRoute, cookieHeader, type Outcome } from "./http";
-import type { RunLog } from "./record";
+import { callAction, callRoute, cookieHeader, visitPage, type Outcome } from "./http";
+import type { Notifier, ProviderFakes, RealProvider } from "./providers";
+import type { RunLog, WebAck } from "./record";
 import { Rng } from "./rng";
 import { PASSWORD, type Seeded, type SeededStore } from "./seed";
 
@@ -38,6 +38,12 @@ const CRON = { authorization: `Bearer ${CRON_SECRET}` };
 /** Whether a client may retry: it got no trustworthy answer. */
 const retryable = (o: Outcome) => o.kind === "lost" || o.kind === "unavailable";
 
+/** A phone browser that is neither WeChat's nor Alipay's: the pay page offers both, H5 and wap pay. */
+const PHONE_UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148";
+
+/** The payment providers' side of the run: the fakes, their notifier, and (--broken-outbox) the wrong refund. */
+export type PaymentSide = { fakes: ProviderFakes; notifier: Notifier; broken?: BrokenOutbox };
+
 export type WorkloadOptions = { ops: number; workers: number; deadline: number; onProgress: (done: number) => void };
 
 export class Workload {
@@ -60,6 +66,7 @@ export class Workload {
     private readonly db: pg.Pool,
     private readonly log: RunLog,
     readonly seed: number,
+    private readonly pay: PaymentSide,
   ) {
     this.customers = seeded.customers.map((c) => ({ ...c }));
   }
@@ -233,41 +240,41 @@ export class Workload {
     const form = { slug: store.slug, amount: (amountFen / 100).toFixed(2), points: points ? String(points) : "", idempotencyKey: key };
     const send = (i: AppInstance) => callAction({ base: i.base, id: create.id, url: `/s/${store.slug}`, cookie: customer.cookie, form });
     const made = await this.withRetries(points ? "web order with points (create)" : "web order (create)", inst, 4, send);
-    if (made.kind !== "ack" || !made.redirect) return;
-    const orderNo = made.redirect.split("/").pop()!;
-    const ack = { customerId: customer.userId, key, orderNo, cashFen: amountFen - points, pointsUsed: points, paid: false };
+    if (made.kind !== "ack" || typeof made.body.orderNo !== "string") return;
+    const orderNo = made.body.orderNo;
+    const ack: WebAck = { customerId: customer.userId, key, orderNo, cashFen: amountFen - points, pointsUsed: points, paid: false };
     if (!this.log.web.has(orderNo)) this.log.web.set(orderNo, ack);
 
     // A double submit of the form, sometimes on the other instance: the same order.
     if (rng.chance(0.1)) {
       const again = await send(rng.chance(0.6) ? this.other(inst) : inst);
       this.log.count("web order (double submit)", again);
-      if (again.kind === "ack" && again.redirect?.split("/").pop() !== orderNo) {
-        this.log.violation("idempotency broken", `web key ${key}: first ${orderNo}, again ${again.redirect}`);
+      if (again.kind === "ack" && again.body.orderNo !== orderNo) {
+        this.log.violation("idempotency broken", `web key ${key}: first ${orderNo}, again ${String(again.body.orderNo)}`);
       }
     }
+    if (made.body.next !== `/pay/${orderNo}`) return; // nothing to pay in cash
 
-    // Payment: the customer's confirm button (the app calls its own webhook), or the provider's
-    // signed webhook straight from outside, sometimes delivered twice.
+    // The pay page: the customer picks a provider and goes to its page (WeChat H5, Alipay wap pay).
+    const provider: RealProvider = rng.chance(0.5) ? "wechat" : "alipay";
+    const start = this.action("startPaymentAction");
+    const started = await this.withRetries(`${provider} pay (start)`, rng.pick(this.instances), 4, (i) =>
+      callAction({ base: i.base, id: start.id, url: `/pay/${orderNo}`, cookie: customer.cookie, form: { orderNo, provider }, headers: { "user-agent": PHONE_UA } }),
+    );
+    if (started.kind !== "ack" || typeof started.body.redirectTo !== "string") return;
+    // Some customers never pay: the order expires.
+    if (rng.chance(0.08)) return;
+    const taken = this.pay.fakes.customerPays(provider, started.body.redirectTo);
+    if (taken !== orderNo) return;
+    // The provider has the money now: whatever happens to its notifications, the order must end
+    // up paid exactly once (the checks hold the app to it).
+    ack.paid = true;
+    this.pay.notifier.paid(provider, orderNo);
+    // Half come back from the provider's page: the pay page asks the provider (syncPayment).
     if (rng.chance(0.5)) {
-      const confirm = this.action("confirmPaymentAction");
-      const out = await this.withRetries("web order (confirm payment)", rng.pick(this.instances), 4, (i) =>
-        callAction({ base: i.base, id: confirm.id, url: `/pay/${orderNo}`, cookie: customer.cookie, form: { orderNo } }),
-      );
-      if (out.kind === "ack" && out.redirect === `/orders/${orderNo}`) ack.paid = true;
-    } else {
-      const event = JSON.stringify({ type: "payment.succeeded", eventId: randomUUID(), orderNo, amountFen: ack.cashFen, providerRef: `chaos_${key}` });
-      const deliver = (i: AppInstance) =>
-        callRoute(i.base, "POST", "/api/payments/dev/webhook", { headers: { [SIGNATURE_HEADER]: signDevWebhook(event, Date.now(), PAYMENT_DEV_SECRET) }, raw: event });
-      const out = await this.withRetries("payment webhook", rng.pick(this.instances), 4, deliver);
-      if (out.kind === "ack") ack.paid = true;
-      if (out.kind === "ack" && rng.chance(0.2)) {
-        const again = await deliver(rng.pick(this.instances));
-        this.log.count("payment webhook duplicate", again);
-        if (again.kind === "ack" && again.body.applied !== false) {
-          this.log.violation("idempotency broken", `webhook for ${orderNo} applied twice`);
-        }
-      }
+      await sleep(rng.int(0, 1_500));
+      const back = await visitPage(rng.pick(this.instances).base, `/pay/${orderNo}`, customer.cookie);
+      this.log.count(`${provider} pay (return to the pay page)`, back);
     }
   }
 
@@ -307,17 +314,28 @@ export class Workload {
     const byMerchant = rng.chance(0.6);
     const merchantIds = [...this.merchantCookies.keys()];
     const merchantId = byMerchant ? rng.pick(merchantIds) : undefined;
-    const row = await this.pick<{ id: string; order_no: string }>(
-      `select id, order_no from orders where status = 'paid' and ($1::bigint is null or merchant_id = $1)
+    // Most refunds are of orders paid through WeChat Pay or Alipay: their money goes back through the provider.
+    const throughProvider = rng.chance(0.7);
+    const row = await this.pick<{ id: string; order_no: string; provider: string }>(
+      `select id, order_no, provider from orders where status = 'paid' and ($1::bigint is null or merchant_id = $1)
+         and (not $2::boolean or provider in ('wechat', 'alipay'))
        order by id desc limit 30`,
-      [merchantId ?? null],
+      [merchantId ?? null, throughProvider],
       rng,
     );
     if (!row) return;
+    const reason = "混沌测试退款";
+    if (this.pay.broken && (row.provider === "wechat" || row.provider === "alipay")) {
+      // --broken-outbox: the wrong refund, composed in this process (broken-outbox.ts).
+      const out = await this.pay.broken.refund(Number(row.id), { userId: this.seeded.operator.userId, role: "operator" }, reason);
+      this.log.count("refund (broken outbox)", out);
+      if (out.kind === "ack") this.log.refunds.push({ orderNo: row.order_no, by: "operator" });
+      return;
+    }
     const name = byMerchant ? "merchantRefundAction" : "operatorRefundAction";
     const a = this.action(name);
     const cookie = byMerchant ? this.merchantCookies.get(merchantId!) : this.operatorCookie;
-    const form: Record<string, string> = { orderId: String(row.id), reason: "混沌测试退款" };
+    const form: Record<string, string> = { orderId: String(row.id), reason };
     const out = await this.withRetries(byMerchant ? "refund (merchant)" : "refund (operator)", inst, 3, (i) =>
       callAction({ base: i.base, id: a.id, url: byMerchant ? "/merchant/orders" : "/operator/orders", cookie, form }),
     );
