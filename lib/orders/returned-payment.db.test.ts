@@ -17,6 +17,7 @@ import { taskList } from "@/lib/worker/tasks";
 import { createPendingOrder } from "./create";
 import { acceptNotification, applyPaymentEvent } from "./notification";
 import { startPayment } from "./payment";
+import { retryFailedRefund } from "./refund-provider";
 
 // Money the provider took is never lost, and never kept twice (SPEC: Payments). A second payment of
 // an order already paid (the customer switched provider and then paid the old page too), or a late
@@ -218,6 +219,35 @@ describe("a second payment of an order already paid", () => {
     const second = await applyPaymentEvent("alipay", { type: "payment.succeeded", eventId: "e", orderNo: paid.orderNo, amountFen: 3_000, providerRef: "2026ALI" });
     expect(second.applied).toBe(false);
     expect(await returns(paid.orderNo)).toMatchObject([{ provider: "alipay", returned_payment_ref: "2026ALI", return_cause: "duplicate", amount_fen: 3_000 }]);
+    await expectLedgerClean();
+  });
+});
+
+describe("a returned payment the provider refuses to refund", () => {
+  it("stays owed to the customer with the reason; an operator's retry asks again under the next out-id", async () => {
+    const { order } = await pendingOrder({ amountFen: 2_500, provider: "wechat" });
+    await wechat.createPayment(payment(order.orderNo, order.cashFen));
+    wechatFake.pay(order.orderNo);
+    const n = wechatFake.notification(order.orderNo);
+    expect((await acceptNotification(wechat, n.body, n.headers)).paid?.applied).toBe(true);
+    await applyPaymentEvent("wechat", { type: "payment.succeeded", eventId: "dup", orderNo: order.orderNo, amountFen: 2_500, providerRef: "4200SECOND" });
+    const [r] = await returns(order.orderNo);
+
+    wechatFake.refundOutcome = "ABNORMAL";
+    try {
+      await runWorker();
+    } finally {
+      wechatFake.refundOutcome = "SUCCESS";
+    }
+    expect((await returns(order.orderNo))[0]).toMatchObject({ status: "failed", out_refund_no: r!.out_refund_no });
+    await expectLedgerClean();
+
+    const operator = await makeCustomer("operator");
+    const retried = await inTransaction((tx) => retryFailedRefund(tx, { orderId: order.id, actorUserId: operator }));
+    expect(retried.outRefundNo).toBe(`${r!.out_refund_no.slice(0, -2)}02`);
+    await runWorker();
+    expect((await returns(order.orderNo))[0]).toMatchObject({ status: "succeeded", out_refund_no: retried.outRefundNo });
+    expect(await state(order.orderNo)).toMatchObject({ status: "paid", paid: 1, returned: 1 });
     await expectLedgerClean();
   });
 });
