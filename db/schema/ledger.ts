@@ -98,6 +98,8 @@ export const ledgerTxKind = pgEnum("ledger_tx_kind", [
   "refund_shortfall",
   // The provider confirmed a refund: the cash owed to the customer went out through the rails.
   "refund_sent",
+  // An account deletion: the points left are given up (they cannot be cashed), as an expiry does.
+  "points_forfeit",
 ]);
 
 /** One business event. Append-only (trigger in migrations). */

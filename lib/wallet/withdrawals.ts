@@ -17,7 +17,7 @@ export const REASON_MAX = 200;
  * queue's pool is) so the next statement sees everything committed before the lock was won.
  * Every withdrawal step of one customer holds it first. Returns the wallet balance.
  */
-async function lockWallet(tx: Tx, userId: number): Promise<number> {
+export async function lockWallet(tx: Tx, userId: number): Promise<number> {
   const res = await tx.execute<{ balance: number }>(sql`
     select balance from accounts where user_id = ${userId} and kind = 'wallet'
     for no key update`);
