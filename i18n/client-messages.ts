@@ -42,6 +42,9 @@ export const CLIENT_NAMESPACES = [
   "operator.payouts.run",
   "operator.points.form",
   "operator.withdrawals.decide",
+  "privacy.consentForm",
+  "privacy.delete",
+  "privacy.store",
 ] as const;
 
 type Tree = { [key: string]: string | Tree };

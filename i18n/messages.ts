@@ -5,12 +5,14 @@ import enCustomer from "@/messages/en/customer.json";
 import enErrors from "@/messages/en/errors.json";
 import enMerchant from "@/messages/en/merchant.json";
 import enOperator from "@/messages/en/operator.json";
+import enPrivacy from "@/messages/en/privacy.json";
 import zhAuth from "@/messages/zh-CN/auth.json";
 import zhCommon from "@/messages/zh-CN/common.json";
 import zhCustomer from "@/messages/zh-CN/customer.json";
 import zhErrors from "@/messages/zh-CN/errors.json";
 import zhMerchant from "@/messages/zh-CN/merchant.json";
 import zhOperator from "@/messages/zh-CN/operator.json";
+import zhPrivacy from "@/messages/zh-CN/privacy.json";
 
 /**
  * One JSON file per area and language (messages/<locale>/<namespace>.json), so people working on
@@ -24,6 +26,7 @@ const zhCN = {
   errors: zhErrors,
   merchant: zhMerchant,
   operator: zhOperator,
+  privacy: zhPrivacy,
 };
 
 export type Messages = typeof zhCN;
@@ -36,6 +39,7 @@ const en = {
   errors: enErrors,
   merchant: enMerchant,
   operator: enOperator,
+  privacy: enPrivacy,
 } satisfies Messages;
 
 export const messages: Record<Locale, Messages> = { "zh-CN": zhCN, en };

@@ -15,6 +15,7 @@ const LINKS = [
   { href: "/operator/points", key: "points" },
   { href: "/operator/ledger", key: "ledger" },
   { href: "/operator/audit", key: "audit" },
+  { href: "/operator/data-requests", key: "dataRequests" },
 ] as const;
 
 /** The operator console: operators only. Every page and action below checks again. */

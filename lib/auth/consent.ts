@@ -16,3 +16,11 @@ export async function recordConsent(conn: Db | Tx, userId: number, version: numb
 export function consentedVersion(userId: SQLWrapper) {
   return sql<number | null>`(select max(pc.notice_version) from privacy_consents pc where pc.user_id = ${userId})`;
 }
+
+/** When the user agreed to the notice of `version`, or null. */
+export async function consentTime(conn: Db | Tx, userId: number, version: number = PRIVACY_NOTICE_VERSION): Promise<Date | null> {
+  const res = await conn.execute<{ at: Date }>(sql`
+    select consented_at as at from privacy_consents where user_id = ${userId} and notice_version = ${version}`);
+  const at = res.rows[0]?.at;
+  return at ? new Date(at) : null;
+}
