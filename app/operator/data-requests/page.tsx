@@ -8,6 +8,9 @@ import { dataRequests } from "@/lib/privacy/requests";
 
 export const dynamic = "force-dynamic";
 
+/** Message keys cannot hold dots (next-intl reads them as nesting): `privacy.export` → `privacy_export`. */
+type ActionKey = "privacy_export" | "privacy_delete" | "store_export" | "store_close";
+
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("privacy.requests");
   return { title: t("metaTitle") };
@@ -39,7 +42,7 @@ export default async function DataRequestsPage() {
             {rows.map((r) => (
               <tr key={r.id} data-testid="data-request">
                 <td className={td}>{formatDateTime(r.createdAt, { locale })}</td>
-                <td className={td}>{t(`actions.${r.action}`)}</td>
+                <td className={td}>{t(`actions.${r.action.replace(".", "_") as ActionKey}`)}</td>
                 <td className={td}>
                   {r.userId === null ? "—" : r.deleted ? t("deletedUser", { id: r.userId }) : t("user", { id: r.userId, name: r.userName ?? "" })}
                 </td>
