@@ -118,13 +118,13 @@ export default async function MePage() {
 
       {/* Personal data (PIPL): a copy of it, the notice, and leaving for good. */}
       <nav aria-label={tpr("privacy")} className="flex flex-wrap gap-x-4 text-sm" data-testid="privacy-links">
-        <Link href="/me/data" className="inline-flex min-h-11 items-center text-brand-700 underline">
+        <Link href="/me/data" className="inline-flex min-h-11 min-w-11 items-center justify-center px-1 text-brand-700 underline">
           {tpr("data")}
         </Link>
-        <Link href="/privacy" className="inline-flex min-h-11 items-center text-brand-700 underline">
+        <Link href="/privacy" className="inline-flex min-h-11 min-w-11 items-center justify-center px-1 text-brand-700 underline">
           {tpr("privacy")}
         </Link>
-        <Link href="/me/delete" className="inline-flex min-h-11 items-center text-danger underline">
+        <Link href="/me/delete" className="inline-flex min-h-11 min-w-11 items-center justify-center px-1 text-danger underline">
           {tpr("delete")}
         </Link>
       </nav>
