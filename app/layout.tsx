@@ -1,5 +1,7 @@
 import type { Metadata, Viewport } from "next";
+import { headers } from "next/headers";
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import { NextIntlClientProvider } from "next-intl";
 import { getLocale, getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
@@ -10,6 +12,8 @@ import { ThemeToggle } from "@/app/_components/theme-toggle";
 import { isLocale, defaultLocale } from "@/i18n/config";
 import { clientMessages } from "@/i18n/client-messages";
 import { getViewer, type Role } from "@/lib/auth/session";
+import { PATH_HEADER } from "@/lib/auth/next-path";
+import { consentPath, openBeforeConsent } from "@/lib/auth/notice";
 import "./globals.css";
 
 // Merchants and operators have customer accounts too, so they also get 我的 (My account).
@@ -87,8 +91,20 @@ async function TopBar() {
   );
 }
 
+/**
+ * A signed-in person who has not agreed to the current privacy notice is asked before anything
+ * else, on public pages too (pages behind sign-in check it in requireViewer, actions in
+ * validatedAction). A full page load always renders this layout.
+ */
+async function askForConsentFirst(): Promise<void> {
+  const viewer = await getViewer();
+  if (!viewer?.consentDue) return;
+  const path = (await headers()).get(PATH_HEADER);
+  if (path !== null && !openBeforeConsent(path)) redirect(consentPath(path));
+}
+
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const [locale, theme] = await Promise.all([getLocale(), requestTheme()]);
+  const [locale, theme] = await Promise.all([getLocale(), requestTheme(), askForConsentFirst()]);
   return (
     <html lang={locale} data-theme={theme ?? undefined}>
       <body>

@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import { expect, test, type Browser } from "./test";
-import { login, logout, main, register, uniqueUser } from "./pages";
+import { agreeToNotice, login, logout, main, register, uniqueUser } from "./pages";
 
 // Each journey comes from an address of its own (the e2e server trusts X-Forwarded-For, as behind
 // one proxy), so its wrong passwords never lock the address the other journeys share.
@@ -47,6 +47,7 @@ test("registration explains the password rules", async ({ browser }) => {
   const page = await pageFrom(browser);
   await page.goto("/register");
   await page.fill('input[name="identifier"]', uniqueUser("pw"));
+  await agreeToNotice(page);
   for (const [password, message] of [
     ["Password123", "这个密码太常见"],
     ["qwertyuiop", "这个密码太常见"],

@@ -42,6 +42,9 @@ const ROUTES: Record<string, Partial<Record<Method, RouteAccess>>> = {
   "/api/cron/sweep": { GET: CRON, POST: CRON },
   "/api/health": { GET: "public" },
   "/api/me/live": { GET: ["customerA", "customerB", "merchantX", "merchantY", "operator"] },
+  // Anyone signed in, for their own data only (the id comes from the session: see the forged-id case).
+  "/api/me/data": { GET: ["customerA", "customerB", "merchantX", "merchantY", "operator"] },
+  "/api/merchant/data": { GET: ["merchantX", "merchantY"] },
   "/api/operator/payouts.csv": { GET: ["operator"] },
   "/api/operator/reconciliation.csv": { GET: ["operator"] },
   // Any signed-in user, for their own order only: another's order number is a 404, not a 403.
@@ -71,6 +74,8 @@ function expectedActionAccess(file: string): string[] {
   // Customers' actions: any signed-in user (ownership is checked inside, see the forged-id cases).
   if (file.startsWith("app/(customer)/")) return ["any", "customer"];
   if (file.startsWith("app/(auth)/")) return ["public"];
+  // Agreeing to the privacy notice: any signed-in person.
+  if (file.startsWith("app/privacy/")) return ["any"];
   return [];
 }
 
@@ -335,6 +340,23 @@ test("forged ids: another customer's entry, another merchant's order and key are
   expect(other.status()).toBe(404);
 
   expect(await writeFingerprint(), "forged calls wrote nothing").toEqual(before);
+
+  // Personal data: no request names whose data it is. A's download is A's own whatever the query says,
+  // and A cannot delete B's account (nor A's own without A's password).
+  const bUserId = Number(await scalar("select customer_id from orders where id = $1", [state.bOrderId]));
+  const aData = await state.ctx.customerA!.request.get(`/api/me/data?file=json&userId=${bUserId}`);
+  expect(aData.status()).toBe(200);
+  const mine = (await aData.json()) as { profile: { id: string | number }; orders: { order_no: string }[] };
+  expect(Number(mine.profile.id)).not.toBe(bUserId);
+  expect(mine.orders.map((o) => o.order_no)).not.toContain(state.bOrderNo);
+  const aCsv = await (await state.ctx.customerA!.request.get(`/api/me/data?file=orders&userId=${bUserId}`)).text();
+  expect(aCsv).not.toContain(state.bOrderNo);
+  const del = await act("customerA", "deleteAccountAction", { password: "not-b-nor-a-2026", forfeit: "on", userId: String(bUserId) });
+  expect(del.body).toContain('"ok":false');
+  expect(await scalar("select count(*)::int from users where deleted_at is not null and id = $1", [bUserId])).toBe(0);
+  // A merchant's store export is their own store's: X (tea house) never gets Y's (noodle bar) orders.
+  const xStore = await (await state.ctx.merchantX!.request.get("/api/merchant/data?file=orders&merchantId=2")).text();
+  expect(xStore).not.toContain(state.bOrderNo);
 
   // Customer B can still leave their own entry (the refusals above were about ownership, not breakage).
   const own = await act("customerB", "quoteExitAction", { entryId: entry });

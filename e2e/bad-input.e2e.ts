@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "./test";
 import { actionUrl, closeDb, manifestActions, postAction, writeFingerprint } from "./matrix";
-import { login, main, register, uniqueUser } from "./pages";
+import { agreeToNotice, login, main, register, uniqueUser } from "./pages";
 import { E2E_BASE_URL } from "./test-env";
 
 const PASSWORD = "bad-input-pass-2026";
@@ -63,6 +63,7 @@ test.describe("bad input gets a clear message next to the field and changes noth
     await page.fill('input[name="identifier"]', "demo");
     await page.fill('input[name="password"]', PASSWORD);
     await page.fill('input[name="confirm"]', PASSWORD);
+    await agreeToNotice(page);
     await main(page).locator('button[type="submit"]').click();
     const identifier = page.locator('input[name="identifier"]');
     await expect(identifier).toHaveAttribute("aria-invalid", "true");

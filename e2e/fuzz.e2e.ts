@@ -17,7 +17,7 @@ import {
   PROTOTYPE_NAMES,
   wrongType,
 } from "./fuzz-payloads";
-import { login, main, orderAndPay, uniqueUser } from "./pages";
+import { agreeToNotice, login, main, orderAndPay, uniqueUser } from "./pages";
 import { CRON_SECRET, PAYMENT_DEV_SECRET } from "./test-env";
 
 // Property-based bad input against the route handlers and the POS API, on the production build:
@@ -460,6 +460,7 @@ test("a display name with markup is shown as text on the merchant's queue page",
   await customer.fill('input[name="displayName"]', NAME);
   await customer.fill('input[name="password"]', "fuzz-pass-2026");
   await customer.fill('input[name="confirm"]', "fuzz-pass-2026");
+  await agreeToNotice(customer);
   await main(customer).locator('button[type="submit"]').click();
   await customer.waitForURL((url) => url.pathname === "/s/noodle-bar");
   await orderAndPay(customer, "noodle-bar", "12.34");

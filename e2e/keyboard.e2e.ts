@@ -45,6 +45,10 @@ async function keyboardRegister(page: Page, username: string, next: string): Pro
   await typeInto(page, page.locator('input[name="identifier"]'), username);
   await typeInto(page, page.locator('input[name="password"]'), PASSWORD);
   await typeInto(page, page.locator('input[name="confirm"]'), PASSWORD);
+  // The privacy consent is a checkbox: Space ticks it; Enter is sent from the last text field.
+  await tabTo(page, page.locator('input[name="consent"]'));
+  await page.keyboard.press("Space");
+  await tabTo(page, page.locator('input[name="confirm"]'), { back: true });
   await page.keyboard.press("Enter");
   await page.waitForURL((url) => url.pathname === next);
 }

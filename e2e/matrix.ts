@@ -233,6 +233,9 @@ export const SAMPLE_FORMS: Record<string, Record<string, string>> = {
   changePasswordAction: { password: "x", newPassword: "matrix new pass 2026", confirm: "matrix new pass 2026" },
   login: {},
   register: {},
+  agreeToNoticeAction: {},
+  deleteAccountAction: { password: "x", forfeit: "on" },
+  closeStoreAction: { slug: "matrix-shop" },
 };
 
 /**

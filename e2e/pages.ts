@@ -10,11 +10,17 @@ export function uniqueUser(prefix: string): string {
 /** The page's own content, not the top bar (which has its own logout button). */
 export const main = (page: Page) => page.locator("main");
 
+/** Ticks the privacy notice consent on the registration form (it is never ticked for the person). */
+export async function agreeToNotice(page: Page): Promise<void> {
+  await page.locator('input[name="consent"]').check();
+}
+
 export async function register(page: Page, username: string, password: string, next = "/me"): Promise<void> {
   await page.goto(`/register?next=${encodeURIComponent(next)}`);
   await page.fill('input[name="identifier"]', username);
   await page.fill('input[name="password"]', password);
   await page.fill('input[name="confirm"]', password);
+  await agreeToNotice(page);
   await main(page).locator('button[type="submit"]').click();
   await page.waitForURL((url) => url.pathname === next);
 }

@@ -32,6 +32,7 @@ test("a new English-speaking customer on a phone: find a store, order, follow th
   await p.getByLabel("Phone number or user name").fill(uniqueUser("phoneamy"));
   await p.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await p.getByLabel("Confirm password").fill(PASSWORD);
+  await p.getByLabel("I have read and agree to the privacy notice").check();
   await main(p).getByRole("button", { name: "Sign up and sign in" }).click();
   await p.waitForURL(`**/s/${slug}`);
 

@@ -44,6 +44,9 @@ export const CLIENT_NAMESPACES = [
   "operator.points.form",
   "operator.withdrawals.decide",
   "orders.countdown",
+  "privacy.consentForm",
+  "privacy.delete",
+  "privacy.store",
 ] as const;
 
 type Tree = { [key: string]: string | Tree };

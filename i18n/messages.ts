@@ -6,6 +6,7 @@ import enErrors from "@/messages/en/errors.json";
 import enMerchant from "@/messages/en/merchant.json";
 import enOperator from "@/messages/en/operator.json";
 import enOrders from "@/messages/en/orders.json";
+import enPrivacy from "@/messages/en/privacy.json";
 import zhAuth from "@/messages/zh-CN/auth.json";
 import zhCommon from "@/messages/zh-CN/common.json";
 import zhCustomer from "@/messages/zh-CN/customer.json";
@@ -13,6 +14,7 @@ import zhErrors from "@/messages/zh-CN/errors.json";
 import zhMerchant from "@/messages/zh-CN/merchant.json";
 import zhOperator from "@/messages/zh-CN/operator.json";
 import zhOrders from "@/messages/zh-CN/orders.json";
+import zhPrivacy from "@/messages/zh-CN/privacy.json";
 
 /**
  * One JSON file per area and language (messages/<locale>/<namespace>.json), so people working on
@@ -27,6 +29,7 @@ const zhCN = {
   merchant: zhMerchant,
   operator: zhOperator,
   orders: zhOrders,
+  privacy: zhPrivacy,
 };
 
 export type Messages = typeof zhCN;
@@ -40,6 +43,7 @@ const en = {
   merchant: enMerchant,
   operator: enOperator,
   orders: enOrders,
+  privacy: enPrivacy,
 } satisfies Messages;
 
 export const messages: Record<Locale, Messages> = { "zh-CN": zhCN, en };

@@ -68,6 +68,8 @@ const fields = z.object({
   /** Registrations one client address may make per 15 minutes, when a trusted proxy names it (lib/auth/throttle.ts). */
   REGISTRATIONS_PER_15_MIN: z.coerce.number().int().min(1).max(100_000).default(10),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Where people write about their personal information; shown on the privacy notice (/privacy). */
+  PRIVACY_CONTACT_EMAIL: z.string().email().default("privacy@freeline.example"),
   /** Jobs (lib/jobs) one worker process runs at once (`npm run worker`, and the one `npm start` runs). */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(2),
   /** Platform points policy overrides (defaults in lib/rules/settings.ts): daily release and expiry. */

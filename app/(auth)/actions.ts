@@ -8,6 +8,7 @@ import { signIn, signOut } from "@/auth";
 import { db } from "@/db";
 import { validatedAction } from "@/lib/auth/action";
 import { clientAddress } from "@/lib/auth/client-address";
+import { recordConsent } from "@/lib/auth/consent";
 import { getViewer } from "@/lib/auth/session";
 import { homePathFor, safeNextPath } from "@/lib/auth/next-path";
 import { PASSWORD_MAX } from "@/lib/auth/password";
@@ -79,6 +80,8 @@ const registerSchema = z
     password: passwordSchema,
     confirm: z.string().min(1, "password.confirmRequired"),
     displayName: displayNameSchema.optional(),
+    // The box is never ticked for the person (PIPL art. 14: consent is their own act).
+    consent: z.literal("on", { error: "privacy.consentRequired" }),
     next: z.string().optional(),
   })
   .refine((d) => d.password === d.confirm, { message: "password.mismatch", path: ["confirm"] })
@@ -97,7 +100,10 @@ const registerSchema = z
 export const register = validatedAction(registerSchema, "public", async (data) => {
   await admitAttempt(db, [registrationBucket(await requestAddress())], "identifier", "auth.tooManyRegistrations");
   const user = await prepareCustomer(db, { identifier: data.identifier, password: data.password, displayName: data.displayName });
-  await db.transaction((tx) => insertPreparedUser(tx, user));
+  await db.transaction(async (tx) => {
+    const created = await insertPreparedUser(tx, user);
+    await recordConsent(tx, created.id);
+  });
   await signInWithPassword(data.identifier, data.password);
   redirect(safeNextPath(data.next) ?? "/me");
 });

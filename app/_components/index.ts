@@ -3,6 +3,7 @@ export { Badge, type BadgeTone } from "./badge";
 export { BarChart } from "./bar-chart";
 export { Button, ButtonLink, buttonClass, type ButtonProps } from "./button";
 export { Card } from "./card";
+export { CheckField } from "./check-field";
 export { Dialog } from "./dialog";
 export { cn } from "./cn";
 export { EmptyState } from "./empty-state";

@@ -11,6 +11,7 @@ const LINKS = [
   { href: "/merchant/settings", key: "settings" },
   { href: "/merchant/api-keys", key: "apiKeys" },
   { href: "/merchant/poster", key: "poster" },
+  { href: "/merchant/data", key: "storeData" },
 ] as const;
 
 /** The merchant area: only the owner of an approved store gets past this. */

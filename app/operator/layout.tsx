@@ -16,6 +16,7 @@ const LINKS = [
   { href: "/operator/ledger", key: "ledger" },
   { href: "/operator/reconciliation", key: "reconciliation" },
   { href: "/operator/audit", key: "audit" },
+  { href: "/operator/data-requests", key: "dataRequests" },
 ] as const;
 
 /** The operator console: operators only. Every page and action below checks again. */

@@ -14,3 +14,4 @@ export * from "./alliances";
 export * from "./draws";
 export * from "./auth-throttles";
 export * from "./reconciliation";
+export * from "./privacy";

@@ -108,6 +108,8 @@ export const ledgerTxKind = pgEnum("ledger_tx_kind", [
   "withdrawal_approved",
   // The provider refused a withdrawal's transfer: withdrawals_sending back to the wallet.
   "withdrawal_failed",
+  // An account deletion: the points left are given up (they cannot be cashed), as an expiry does.
+  "points_forfeit",
 ]);
 
 /** One business event. Append-only (trigger in migrations). */

@@ -12,7 +12,7 @@ import {
 import { payoutMode, queues } from "./queues";
 import { users } from "./users";
 
-export const merchantStatus = pgEnum("merchant_status", ["pending", "approved", "rejected"]);
+export const merchantStatus = pgEnum("merchant_status", ["pending", "approved", "rejected", "closed"]);
 
 export const merchants = pgTable(
   "merchants",

@@ -19,6 +19,11 @@ export const users = pgTable(
      */
     sessionVersion: integer("session_version").notNull().default(0),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Set when the person deleted their account: the row stays, stripped of everything personal,
+     * as the anonymous owner of the ledger rows that must be kept (lib/privacy/deletion.ts).
+     */
+    deletedAt: timestamp("deleted_at", { withTimezone: true }),
   },
   (t) => [
     uniqueIndex("users_username_key").on(t.username),

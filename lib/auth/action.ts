@@ -86,6 +86,11 @@ export function validatedAction<S extends z.ZodType, A extends Access, T extends
   schema: S,
   access: A,
   fn: (data: z.output<S>, ctx: ActionContext<A>) => Promise<T | void>,
+  /**
+   * `beforeConsent`: the action runs for a signed-in person who has not agreed to the current
+   * privacy notice (agreeing to it, deleting the account). Every other one refuses them first.
+   */
+  opts: { beforeConsent?: boolean } = {},
 ): (prev: ActionState<T>, formData: FormData) => Promise<ActionState<T>> {
   return async (_prev, formData) => {
     const { input, values } = formToObject(formData);
@@ -99,6 +104,7 @@ export function validatedAction<S extends z.ZodType, A extends Access, T extends
         if (access !== "any" && !hasRole(viewer, access as Role | readonly Role[])) {
           return fail("action.forbidden", { values });
         }
+        if (viewer.consentDue && !opts.beforeConsent) return fail("privacy.consentDue", { values });
       }
 
       // Postgres cannot store a NUL, and a query with one fails instead of matching nothing: refused

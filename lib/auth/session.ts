@@ -1,5 +1,5 @@
 import "server-only";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
@@ -7,13 +7,21 @@ import { auth } from "./auth-js";
 import { db } from "@/db";
 import { merchants, users, type Merchant } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
+import { consentedVersion } from "./consent";
 import { loginPath, PATH_HEADER } from "./next-path";
+import { consentPath, openBeforeConsent, PRIVACY_NOTICE_VERSION } from "./notice";
 import type { Role } from "./users";
 
 export type { Role } from "./users";
 
 /** Who is asking. Ids come from the session (re-checked against the database), never from input. */
-export type Viewer = { userId: number; role: Role; displayName: string };
+export type Viewer = {
+  userId: number;
+  role: Role;
+  displayName: string;
+  /** They have not agreed to the current privacy notice yet: they are asked before anything else. */
+  consentDue: boolean;
+};
 
 /**
  * The signed-in user, or null. Cached per request. The JWT alone is not trusted: the user must
@@ -25,13 +33,21 @@ export const getViewer = cache(async (): Promise<Viewer | null> => {
   const userId = Number(session?.user?.id);
   if (!Number.isSafeInteger(userId) || userId <= 0) return null;
   const [row] = await db
-    .select({ role: users.role, displayName: users.displayName, sessionVersion: users.sessionVersion })
+    .select({
+      role: users.role,
+      displayName: users.displayName,
+      sessionVersion: users.sessionVersion,
+      deletedAt: users.deletedAt,
+      consented: consentedVersion(sql`"users"."id"`),
+    })
     .from(users)
     .where(eq(users.id, userId))
     .limit(1);
   // A token from before the user's last logout is dead, even though its signature is still good.
-  if (!row || row.sessionVersion !== (session?.user?.sessionVersion ?? 0)) return null;
-  return { userId, role: row.role, displayName: row.displayName };
+  // A deleted account's sessions were ended too; the deleted_at check is the second lock on that door.
+  if (!row || row.deletedAt !== null || row.sessionVersion !== (session?.user?.sessionVersion ?? 0)) return null;
+  const consentDue = (row.consented === null ? 0 : Number(row.consented)) < PRIVACY_NOTICE_VERSION;
+  return { userId, role: row.role, displayName: row.displayName, consentDue };
 });
 
 function allowedRoles(role?: Role | readonly Role[]): readonly Role[] | null {
@@ -48,13 +64,18 @@ export function hasRole(viewer: Viewer, role?: Role | readonly Role[]): boolean 
 /**
  * For pages (and other render-time code): the viewer, or a redirect to the login page when
  * anonymous, or the 403 page when signed in with the wrong role.
- * `next` defaults to the path proxy.ts recorded for this request.
+ * `next` defaults to the path proxy.ts recorded for this request. A viewer who has not agreed to the
+ * current privacy notice goes to it first, except on the few pages open before consent (lib/auth/notice.ts).
  */
 export async function requireViewer(role?: Role | readonly Role[], opts?: { next?: string }): Promise<Viewer> {
   const viewer = await getViewer();
   if (!viewer) {
     const next = opts?.next ?? (await headers()).get(PATH_HEADER);
     redirect(loginPath(next));
+  }
+  if (viewer.consentDue) {
+    const path = (await headers()).get(PATH_HEADER) ?? opts?.next;
+    if (!openBeforeConsent(path)) redirect(consentPath(opts?.next ?? path));
   }
   if (!hasRole(viewer, role)) forbidden();
   return viewer;

@@ -66,6 +66,7 @@ export async function createPendingOrder(tx: Tx, input: CreateOrderInput, store?
       throw new DomainError("insufficient_funds", "points.notEnoughHeld", "points", { held });
     }
   }
+  await lockOrderParties(tx, input.customerId, at.merchant.id);
   const inserted = await tx
     .insert(orders)
     .values(orderValues(at, input, hash))
@@ -90,12 +91,29 @@ export async function insertPaidOrder(
   input: Omit<CreateOrderInput, "merchantId" | "pointsUsed"> & { providerRef: string },
 ): Promise<Order> {
   const full = { ...input, merchantId: store.merchant.id, pointsUsed: 0 };
+  await lockOrderParties(tx, input.customerId, store.merchant.id);
   const [order] = await tx
     .insert(orders)
     .values({ ...orderValues(store, full, requestHash(full)), status: "paid", paidAt: sql`now()`, providerRef: input.providerRef })
     .returning();
   if (!order) throw new Error("paid order not inserted");
   return order;
+}
+
+/**
+ * Takes the share locks an order's foreign keys would take anyway (FOR KEY SHARE on the customer
+ * and the store), one statement early, and refuses a deleted customer or a closed store. An account
+ * deletion or a store closing holds its row FOR UPDATE: this waits for it, and then reads the row
+ * as it committed, so no order slips in behind either (lib/privacy/deletion.ts, lib/privacy/store.ts).
+ */
+async function lockOrderParties(tx: Tx, customerId: number, merchantId: number): Promise<void> {
+  const res = await tx.execute<{ deleted: boolean; status: string }>(sql`
+    select u.deleted_at is not null as deleted, m.status::text as status
+    from users u, merchants m where u.id = ${customerId} and m.id = ${merchantId}
+    for key share`);
+  const row = res.rows[0];
+  if (!row || row.deleted) throw new DomainError("not_allowed", "privacy.accountDeleted");
+  if (row.status === "closed") throw new DomainError("not_allowed", "privacy.storeClosed");
 }
 
 function orderValues(store: Store, input: CreateOrderInput, hash: string) {

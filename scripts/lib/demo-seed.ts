@@ -2,6 +2,7 @@
 // goes through the same rules and ledger as real data) on a connection of its own.
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
+import { recordConsent } from "@/lib/auth/consent";
 import { createUserWithRole } from "@/lib/auth/users";
 import { createStore } from "@/lib/merchants/store";
 import { createPendingOrder } from "@/lib/orders/create";
@@ -88,6 +89,9 @@ export async function seedDemo(connectionString: string): Promise<{ seeded: bool
         const paid = await markOrderPaid(tx, { orderNo: order.orderNo, amountFen: order.cashFen, providerRef: `seed-${i}` });
         if (paid.drainDue) await drainBatch(tx, paid.queueId);
       }
+      // The demo people have agreed to the current privacy notice, as a registration records it.
+      const people = await tx.select({ id: schema.users.id }).from(schema.users);
+      for (const p of people) await recordConsent(tx, p.id);
     });
     return { seeded: true };
   } finally {

@@ -1,13 +1,14 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { Field, NewPasswordField } from "@/app/_components";
+import { CheckField, Field, NewPasswordField } from "@/app/_components";
 import { PASSWORD_MIN } from "@/lib/auth/password-rules";
 import { register } from "../actions";
 import { AuthForm } from "../auth-form";
 
 export function RegisterForm({ next }: { next: string | null }) {
   const t = useTranslations("auth.register");
+  const tc = useTranslations("privacy.consentForm");
   return (
     <AuthForm
       action={register}
@@ -46,6 +47,19 @@ export function RegisterForm({ next }: { next: string | null }) {
             autoComplete="new-password"
             required
             error={fieldError("confirm")}
+          />
+          <CheckField
+            name="consent"
+            testId="consent"
+            error={fieldError("consent")}
+            label={tc.rich("label", {
+              // A new tab, so what was typed here is still here after reading the notice.
+              link: (chunks) => (
+                <a href="/privacy" target="_blank" rel="noopener" className="font-medium text-brand-700 underline">
+                  {chunks}
+                </a>
+              ),
+            })}
           />
         </>
       )}

@@ -98,8 +98,8 @@ export default async function ApplyPage() {
   );
 }
 
-function StatusBadge({ status }: { status: "pending" | "approved" | "rejected" }) {
+function StatusBadge({ status }: { status: "pending" | "approved" | "rejected" | "closed" }) {
   const t = useTranslations("customer.apply.status");
-  const tone = status === "approved" ? "success" : status === "rejected" ? "danger" : "brand";
+  const tone = status === "approved" ? "success" : status === "rejected" || status === "closed" ? "danger" : "brand";
   return <Badge tone={tone}>{t(status)}</Badge>;
 }

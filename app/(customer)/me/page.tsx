@@ -22,13 +22,14 @@ export async function generateMetadata() {
 
 export default async function MePage() {
   const viewer = await requireViewer(undefined, { next: "/me" });
-  const [balances, entries, history, t, tl, tp, locale] = await Promise.all([
+  const [balances, entries, history, t, tl, tp, tpr, locale] = await Promise.all([
     customerBalances(viewer.userId),
     customerEntries(viewer.userId),
     customerHistory(viewer.userId),
     getTranslations("customer.me"),
     getTranslations("customer.labels"),
     getTranslations("customer.password"),
+    getTranslations("privacy.me"),
     getLocale(),
   ]);
   const waiting = entries.filter((e) => e.status === "waiting");
@@ -114,6 +115,19 @@ export default async function MePage() {
           </ul>
         )}
       </Card>
+
+      {/* Personal data (PIPL): a copy of it, the notice, and leaving for good. */}
+      <nav aria-label={tpr("privacy")} className="flex flex-wrap gap-x-4 text-sm" data-testid="privacy-links">
+        <Link href="/me/data" className="inline-flex min-h-11 min-w-11 items-center justify-center px-1 text-brand-700 underline">
+          {tpr("data")}
+        </Link>
+        <Link href="/privacy" className="inline-flex min-h-11 min-w-11 items-center justify-center px-1 text-brand-700 underline">
+          {tpr("privacy")}
+        </Link>
+        <Link href="/me/delete" className="inline-flex min-h-11 min-w-11 items-center justify-center px-1 text-danger underline">
+          {tpr("delete")}
+        </Link>
+      </nav>
     </div>
   );
 }

@@ -43,18 +43,18 @@ describe("reviewApplicationAction", () => {
     const input = form({ merchantId: String(m.id), decision: "approve", reason: "" });
     expect(await reviewApplicationAction(null, input)).toMatchObject({ ok: false, error: "请先登录" });
     for (const role of ["customer", "merchant"] as const) {
-      session.viewer = { userId: await makeCustomer(role), role, displayName: "x" };
+      session.viewer = { userId: await makeCustomer(role), role, displayName: "x", consentDue: false };
       expect(await reviewApplicationAction(null, input)).toMatchObject({ ok: false, error: "没有权限执行此操作" });
     }
     // The applicant themself, too.
-    session.viewer = { userId: user, role: "customer", displayName: "x" };
+    session.viewer = { userId: user, role: "customer", displayName: "x", consentDue: false };
     expect(await reviewApplicationAction(null, input)).toMatchObject({ ok: false });
     expect(await statusOf(m.id)).toBe("pending");
   });
 
   it("lets an operator approve, and asks for a reason to reject", async () => {
     const op = await makeCustomer("operator");
-    session.viewer = { userId: op, role: "operator", displayName: "ops" };
+    session.viewer = { userId: op, role: "operator", displayName: "ops", consentDue: false };
     const a = await pendingApplication();
     // The domain function's message code reaches the operator as words (no cookie here: Chinese).
     expect(await reviewApplicationAction(null, form({ merchantId: String(a.m.id), decision: "reject", reason: "" }))).toMatchObject({

@@ -15,7 +15,7 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 export const dynamic = "force-dynamic";
 
-const TONE: Record<MerchantAdminRow["status"], "brand" | "success" | "danger"> = { pending: "brand", approved: "success", rejected: "danger" };
+const TONE: Record<MerchantAdminRow["status"], "brand" | "success" | "danger"> = { pending: "brand", approved: "success", rejected: "danger", closed: "danger" };
 
 /** Cells of two-line content (a name over its address), padded like the table's headings. */
 const cell = "px-2 py-2";

@@ -1,0 +1,145 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { db, type Tx } from "@/db";
+import { recordAudit } from "@/lib/audit/record";
+import { csvRow, fenToYuanText, type CsvCell } from "@/lib/csv";
+import { RateLimitError } from "@/lib/errors";
+import { destinationOf } from "@/lib/wallet/payout-accounts";
+import { maskPayoutAccount } from "@/lib/wallet/mask";
+
+/** Downloads of one's data (any of the files) allowed per person in a rolling hour. */
+export const EXPORT_LIMIT_PER_HOUR = 10;
+
+export type ExportFile = "json" | "orders" | "ledger";
+
+type Row = Record<string, unknown>;
+
+async function rows(query: ReturnType<typeof sql>): Promise<Row[]> {
+  return (await db.execute<Row>(query)).rows;
+}
+
+/**
+ * Admits one download and writes it to the audit log, or refuses with a retry time once the person
+ * has downloaded EXPORT_LIMIT_PER_HOUR files in the last hour. The user row is locked for the count,
+ * so parallel downloads cannot all slip under the limit.
+ */
+export async function admitExport(tx: Tx, userId: number, file: ExportFile): Promise<void> {
+  await tx.execute(sql`select id from users where id = ${userId} for no key update`);
+  const res = await tx.execute<{ n: number; oldest: Date | null }>(sql`
+    select count(*)::int as n, min(created_at) as oldest from audit_log
+    where action = 'privacy.export' and actor_user_id = ${userId} and created_at > now() - interval '1 hour'`);
+  const { n, oldest } = res.rows[0] ?? { n: 0, oldest: null };
+  if (Number(n) >= EXPORT_LIMIT_PER_HOUR) {
+    const retryAtMs = new Date(oldest ?? Date.now()).getTime() + 3_600_000;
+    const seconds = Math.max(1, Math.ceil((retryAtMs - Date.now()) / 1000));
+    throw new RateLimitError("privacy.exportThrottled", seconds, undefined, { max: EXPORT_LIMIT_PER_HOUR });
+  }
+  await recordAudit(tx, { actorUserId: userId, action: "privacy.export", subjectType: "user", subjectId: userId, details: { file } });
+}
+
+/**
+ * Everything kept about one person (PIPL art. 45), as plain JSON: the profile and consents, orders
+ * and queue entries, points lots and every ledger line on their accounts (points, wallet, refunds),
+ * withdrawals, failed sign-in counters, and the audit entries about them or by them. Each section
+ * is one query; a new table with personal data adds its own.
+ */
+export async function personalData(userId: number): Promise<Record<string, unknown>> {
+  const [profile] = await rows(sql`
+    select id, username, phone, display_name, role, created_at, session_version from users where id = ${userId}`);
+  const sections = await Promise.all([
+    rows(sql`select notice_version, consented_at from privacy_consents where user_id = ${userId} order by notice_version`),
+    rows(sql`
+      select o.order_no, m.name as store, o.amount_fen, o.points_used, o.cash_fen, o.rebate_fen, o.points_earned,
+             o.status, o.provider, o.created_at, o.paid_at, o.refunded_at, o.closed_at
+      from orders o join merchants m on m.id = o.merchant_id where o.customer_id = ${userId} order by o.id`),
+    rows(sql`
+      select e.id, o.order_no, q.name as queue, e.position, e.target_fen, e.status, e.paid_kind, e.created_at, e.settled_at
+      from queue_entries e join orders o on o.id = e.order_id join queues q on q.id = e.queue_id
+      where e.customer_id = ${userId} order by e.id`),
+    rows(sql`
+      select id, source, points, remaining, released_at, expires_at from points_lots where user_id = ${userId} order by id`),
+    ledgerLines(userId),
+    rows(sql`
+      select id, amount_fen, fee_fen, status, reason, created_at, decided_at from withdrawals where user_id = ${userId} order by id`),
+    payoutAccounts(userId),
+    rows(sql`
+      select key, failures, strikes, locked_until, updated_at from auth_throttles
+      where key in (select 'account:' || username from users where id = ${userId}
+                    union all select 'account:' || phone from users where id = ${userId}
+                    union all select 'withdraw:' || ${userId}::text)`),
+    rows(sql`
+      select action, subject_type, subject_id, reason, details, created_at from audit_log
+      where actor_user_id = ${userId} or (subject_type = 'user' and subject_id = ${String(userId)}) order by id`),
+  ]);
+  const [consents, orders, queueEntries, pointsLots, ledger, withdrawals, payoutAccountRows, signInThrottles, auditLog] = sections;
+  return {
+    exportedAt: new Date().toISOString(),
+    profile,
+    consents,
+    // Sign-ins are signed tokens kept in the browser, not stored here: the server keeps only the
+    // session version above, which signing out (or a password change) raises to end them all.
+    sessions: { storedServerSide: false, sessionVersion: profile?.session_version ?? null },
+    orders,
+    queueEntries,
+    pointsLots,
+    ledger,
+    withdrawals,
+    payoutAccounts: payoutAccountRows,
+    signInThrottles,
+    auditLog,
+  };
+}
+
+/**
+ * The payout accounts the person bound, masked as everywhere else: a download can be left on a
+ * shared phone, and the person knows their own account.
+ */
+async function payoutAccounts(userId: number): Promise<Row[]> {
+  const bound = await rows(sql`
+    select id, kind, openid, alipay_account, real_name, created_at, unbound_at from payout_accounts
+    where user_id = ${userId} order by id`);
+  return bound.map((r) => ({
+    id: r.id,
+    ...maskPayoutAccount(destinationOf(r as Parameters<typeof destinationOf>[0])),
+    createdAt: r.created_at,
+    unboundAt: r.unbound_at,
+  }));
+}
+
+/** Every ledger line on the person's own accounts (wallet, withdrawals, points, reserve, refunds). */
+function ledgerLines(userId: number): Promise<Row[]> {
+  return rows(sql`
+    select le.id, le.created_at, t.kind, a.kind as account, le.asset, le.amount, o.order_no
+    from ledger_entries le
+    join accounts a on a.id = le.account_id
+    join ledger_transactions t on t.id = le.transaction_id
+    left join orders o on o.id = t.order_id
+    where a.user_id = ${userId}
+    order by le.id`);
+}
+
+const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : v === null || v === undefined ? "" : String(v));
+const num = (v: unknown): number => Number(v ?? 0);
+
+/** The person's orders as CSV (UTF-8 with a byte order mark, for spreadsheet apps). */
+export async function ordersCsv(userId: number): Promise<string> {
+  const data = await rows(sql`
+    select o.order_no, m.name as store, o.amount_fen, o.points_used, o.cash_fen, o.points_earned, o.status, o.created_at, o.paid_at, o.refunded_at
+    from orders o join merchants m on m.id = o.merchant_id where o.customer_id = ${userId} order by o.id`);
+  const header = ["order_no", "store", "amount_yuan", "points_used", "cash_yuan", "points_earned", "status", "created_at", "paid_at", "refunded_at"];
+  return csv(header, data.map((r) => [
+    iso(r.order_no), iso(r.store), fenToYuanText(num(r.amount_fen)), num(r.points_used), fenToYuanText(num(r.cash_fen)),
+    num(r.points_earned), iso(r.status), iso(r.created_at), iso(r.paid_at), iso(r.refunded_at),
+  ]));
+}
+
+/** Every ledger line on the person's accounts as CSV: amounts in the account's unit (fen or points). */
+export async function ledgerCsv(userId: number): Promise<string> {
+  const data = await ledgerLines(userId);
+  const header = ["line_id", "time", "event", "account", "asset", "amount", "order_no"];
+  return csv(header, data.map((r) => [num(r.id), iso(r.created_at), iso(r.kind), iso(r.account), iso(r.asset), num(r.amount), iso(r.order_no)]));
+}
+
+function csv(header: string[], body: CsvCell[][]): string {
+  return `\uFEFF${csvRow(header)}${body.map(csvRow).join("")}`;
+}
