@@ -40,6 +40,10 @@ const ROUTES: Record<string, Partial<Record<Method, RouteAccess>>> = {
   "/api/cron/release": { GET: CRON, POST: CRON },
   "/api/cron/sweep": { GET: CRON, POST: CRON },
   "/api/health": { GET: "public" },
+  "/api/health/live": { GET: "public" },
+  "/api/health/ready": { GET: "public" },
+  // A bearer METRICS_TOKEN that none of the actors has (e2e/operations.e2e.ts scrapes with it).
+  "/api/metrics": { GET: "nobody" },
   "/api/me/live": { GET: ["customerA", "customerB", "merchantX", "merchantY", "operator"] },
   "/api/operator/payouts.csv": { GET: ["operator"] },
   // Any signed-in user, for their own order only: another's order number is a 404, not a 403.

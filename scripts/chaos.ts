@@ -21,7 +21,7 @@ import pg from "pg";
 import { runMigrations } from "@/db/migrate";
 import { startThrowawayPostgres, type Throwaway } from "@/lib/testing/throwaway-postgres";
 import { checkRun, type CheckResult } from "./chaos/check";
-import { AppInstance, appEnvironment, ensureBuild, freePort } from "./chaos/cluster";
+import { AppInstance, appEnvironment, ensureBuild, freePort, JobWorker } from "./chaos/cluster";
 import { Faults } from "./chaos/faults";
 import { actionIds, callRoute } from "./chaos/http";
 import { RunLog } from "./chaos/record";
@@ -73,9 +73,11 @@ const workDir = fs.mkdtempSync(path.join("/tmp", "freeline-chaos-"));
 let pgx: Throwaway | undefined;
 let monitor: pg.Pool | undefined;
 const instances: AppInstance[] = [];
+let jobWorker: JobWorker | undefined;
 
 async function cleanup(): Promise<void> {
   await Promise.all(instances.map((i) => i.stop().catch(() => {})));
+  await jobWorker?.stop().catch(() => {});
   await monitor?.end().catch(() => {});
   await pgx?.destroy().catch(() => {});
 }
@@ -117,7 +119,9 @@ async function main(): Promise<number> {
     instances.push(new AppInstance(name, port, root, env, path.join(workDir, `${name}.log`)));
   }
   await Promise.all(instances.map((i) => i.start()));
-  say(`two instances: ${instances.map((i) => i.base).join(", ")} (logs in ${workDir})`);
+  jobWorker = new JobWorker(root, appEnvironment({ databaseUrl: url, selfUrl: instances[0]!.base, brokenDrain: args.brokenDrain }), path.join(workDir, "worker.log"));
+  jobWorker.start();
+  say(`two instances: ${instances.map((i) => i.base).join(", ")}, and the job worker (logs in ${workDir})`);
 
   monitor = new pg.Pool({ connectionString: url, max: 3, application_name: "chaos-monitor", connectionTimeoutMillis: 3_000 });
   monitor.on("error", () => {});
@@ -190,7 +194,7 @@ async function main(): Promise<number> {
   say(`workload done: ${workload.done} operations, ${log.totalRequests()} requests in ${workloadSeconds.toFixed(0)} s`);
 
   // Settle: pay what the pools cover (the big manual queue by hand, the auto queues by the sweep),
-  // as an operator and the scheduler would after an incident.
+  // as an operator would after an incident (the worker's every-minute sweep does the same).
   const cron = { authorization: `Bearer ${CRON_SECRET}` };
   for (const [kind, p] of [
     ["final drain (manual queue)", `/api/queues/${seeded.big.queueId}/drain`],
@@ -207,8 +211,9 @@ async function main(): Promise<number> {
   }
   for (const i of instances) if (i.unexpectedExits > 0) log.violation("app instance died", `${i.name} exited ${i.unexpectedExits} time(s) without being killed`);
   await Promise.all(instances.map((i) => i.stop()));
-  // What no fault can excuse, also where no client sees it (drains run after responses, in after()).
-  for (const i of instances) {
+  await jobWorker.stop();
+  // What no fault can excuse, also where no client sees it (drains run in the worker's jobs).
+  for (const i of [...instances, { name: "worker", logFile: jobWorker.logFile }]) {
     for (const line of fs.readFileSync(i.logFile, "utf8").split("\n")) {
       if (/lost (its|the queue) lock/.test(line)) log.violation("a drain or leave lost its queue lock (server log)", `${i.name}: ${line}`);
     }

@@ -2,6 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { Gauge, type Registry } from "prom-client";
 import { db } from "@/db";
+import { jobBacklog } from "@/lib/jobs/backlog";
 import { providerLabel } from "./metrics";
 
 /**
@@ -27,7 +28,7 @@ export function clusterGauges(registry: Registry) {
     queueWaitingFen: g("freeline_queue_waiting_fen", "What a queue's waiting entries are owed, in fen (same queues as the depth).", ["queue"] as const),
     poolFen: g("freeline_queue_pool_fen", "A queue's pool balance, in fen (same queues as the depth).", ["queue"] as const),
     queues: g("freeline_queues", "Queues, by whether any entry waits.", ["state"] as const),
-    jobs: g("freeline_jobs", "Durable jobs by task and state: due (backlog), scheduled (later), retrying, running, failed (retries used up).", ["task", "state"] as const),
+    jobs: g("freeline_jobs", "Durable jobs by task and state: due (the backlog), later (scheduled), retrying, running, failed (retries used up).", ["task", "state"] as const),
     oldestDueSeconds: g("freeline_jobs_oldest_due_seconds", "How long the oldest due job of a task has waited to start.", ["task"] as const),
   };
 }
@@ -52,15 +53,7 @@ export async function refreshClusterGauges(gs: ClusterGauges, topQueues: number)
       from queues q
       left join w on w.queue_id = q.id
       left join accounts a on a.queue_id = q.id and a.kind = 'pool'`),
-    db.execute<Row>(sql`
-      select task_identifier as task,
-             count(*) filter (where locked_at is null and attempts = 0 and run_at <= now()) as due,
-             count(*) filter (where locked_at is null and attempts = 0 and run_at > now()) as scheduled,
-             count(*) filter (where locked_at is null and attempts > 0 and attempts < max_attempts) as retrying,
-             count(*) filter (where locked_at is not null) as running,
-             count(*) filter (where attempts >= max_attempts and locked_at is null) as failed,
-             coalesce(extract(epoch from now() - min(run_at) filter (where locked_at is null and attempts < max_attempts and run_at <= now())), 0) as oldest_due
-      from graphile_worker.jobs group by task_identifier`),
+    jobBacklog(db),
   ]);
 
   for (const gauge of Object.values(gs)) gauge.reset();
@@ -92,9 +85,8 @@ export async function refreshClusterGauges(gs: ClusterGauges, topQueues: number)
   gs.queues.set({ state: "waiting" }, all.filter((q) => q.n > 0).length);
   gs.queues.set({ state: "empty" }, all.filter((q) => q.n === 0).length);
 
-  for (const r of jobs.rows) {
-    const task = String(r.task);
-    for (const state of ["due", "scheduled", "retrying", "running", "failed"] as const) gs.jobs.set({ task, state }, num(r[state]));
-    gs.oldestDueSeconds.set({ task }, num(r.oldest_due));
+  for (const t of jobs) {
+    for (const state of ["due", "later", "retrying", "running", "failed"] as const) gs.jobs.set({ task: t.task, state }, t[state]);
+    gs.oldestDueSeconds.set({ task: t.task }, t.oldestDueSeconds);
   }
 }

@@ -165,3 +165,48 @@ export class AppInstance {
     if (this.running) await this.kill();
   }
 }
+
+/**
+ * The durable job runner (`npm run worker`) beside the instances, as `npm start` runs it: the
+ * drains after payments, refunds and leaves are its jobs, and it runs the schedule (the sweep every
+ * minute). Restarted a second after an exit nobody asked for (as scripts/start.ts does): jobs
+ * wait in the database meanwhile. Its log is scanned with the instances' logs.
+ */
+export class JobWorker {
+  private child: ChildProcess | undefined;
+  private stopping = false;
+  restarts = 0;
+
+  constructor(
+    private readonly root: string,
+    private readonly env: Record<string, string>,
+    readonly logFile: string,
+  ) {}
+
+  start(): void {
+    if (this.stopping) return;
+    const log = fs.openSync(this.logFile, "a");
+    const c = spawn(path.join(this.root, "node_modules", ".bin", "tsx"), ["--import", "./scripts/lib/server-only.mjs", "scripts/worker.ts"], {
+      cwd: this.root,
+      stdio: ["ignore", log, log],
+      env: { ...process.env, ...this.env, WORKER_CONCURRENCY: "4" },
+    });
+    fs.closeSync(log);
+    this.child = c;
+    c.once("exit", () => {
+      if (this.stopping) return;
+      this.restarts += 1;
+      setTimeout(() => this.start(), 1_000);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const c = this.child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    const exited = new Promise<void>((r) => c.once("exit", () => r()));
+    c.kill("SIGTERM");
+    await Promise.race([exited, sleep(10_000)]);
+    if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  }
+}
