@@ -4,6 +4,7 @@ import { db } from "@/db";
 import { pruneThrottles } from "@/lib/auth/throttle";
 import { parseJobPayload, type JobName } from "@/lib/jobs";
 import { scheduledAt, type ScheduledTask } from "@/lib/jobs/schedule";
+import { log } from "@/lib/observability/log";
 import { metrics } from "@/lib/observability/metrics";
 import { expirePendingOrders } from "@/lib/orders/expire-pending";
 import { sendRefund, type ProviderFor } from "@/lib/orders/refund-provider";
@@ -53,6 +54,7 @@ export function taskList(deps: TaskDeps = {}): Record<JobName | ScheduledTask, T
       m.drainLatency.observe(Math.max(0, Date.now() - new Date(helpers.job.created_at).getTime()) / 1000);
       m.drainPayouts.inc(r.paid);
       m.drainPaidFen.inc(r.paidFen);
+      if (r.paid > 0) log.info({ queueId, paid: r.paid, paidFen: r.paidFen }, "queue drained");
     },
     "points.release": async (payload) => {
       // The Shanghai day the run was due for: a run made up after an outage releases its own day.
