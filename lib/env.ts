@@ -123,6 +123,8 @@ const fields = z.object({
   WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** Queues named one by one in the per-queue metrics (the deepest ones); the rest are summed. */
   METRICS_TOP_QUEUES: z.coerce.number().int().min(0).max(200).default(20),
+  /** After SIGTERM, `next start` exits within this many ms even if requests are still running. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(25_000),
   /**
    * TEST ONLY, never set in a deployment: `skip-lock` makes the drain skip its queue lock, so the
    * chaos run (`npm run chaos -- --broken-drain`) and lib/queue/broken-drain.db.test.ts can prove that

@@ -24,7 +24,10 @@ export type LogContext = {
   jobId?: string;
 };
 
-const context = new AsyncLocalStorage<LogContext>();
+// On globalThis, like the logger: Next bundles this module once per route bundle, and a context set
+// by one copy must be seen by the logger another copy made.
+const shared = globalThis as unknown as { __freelineLogContext?: AsyncLocalStorage<LogContext>; __freelineProcessRole?: "web" | "worker" };
+const context = (shared.__freelineLogContext ??= new AsyncLocalStorage<LogContext>());
 
 /** Runs `fn` with these fields on every line it logs (nested calls add to the outer fields). */
 export function withLogContext<T>(fields: LogContext, fn: () => T): T {
@@ -42,12 +45,11 @@ export function currentLogContext(): LogContext {
 }
 
 /** Which process writes: `web` (next) or `worker`; scripts/worker.ts sets it. */
-let processRole = "web";
 export function setProcessRole(role: "web" | "worker"): void {
-  processRole = role;
+  shared.__freelineProcessRole = role;
 }
-export function getProcessRole(): string {
-  return processRole;
+export function getProcessRole(): "web" | "worker" {
+  return shared.__freelineProcessRole ?? "web";
 }
 
 /** A logger writing to `dest` (stdout when omitted); tests pass a stream to read the lines back. */
@@ -65,7 +67,7 @@ export function createLogger(dest?: DestinationStream, level: string = env.LOG_L
       },
       // redact() has already made errors plain objects (type, message, stack, fields, cause).
       serializers: { err: (e: unknown) => e },
-      mixin: () => ({ proc: processRole, ...context.getStore() }),
+      mixin: () => ({ proc: getProcessRole(), ...context.getStore() }),
       hooks: {
         // The message text is redacted too: it may quote a phone number or a credential.
         logMethod(args, method) {
