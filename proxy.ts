@@ -10,6 +10,7 @@ import { bodyProblem, pathDecodes, PROBLEM_STATUS, problemText, type RequestProb
 import { cacheablePageRequest, cachedPage, FILL_HEADER, fillToken, withNonce, type PageFill } from "@/lib/http/page-cache";
 import { baseSecurityHeaders, contentSecurityPolicy, newNonce, NONCE_HEADER } from "@/lib/http/security-headers";
 import { unavailablePage } from "@/lib/http/unavailable-page";
+import { REQUEST_ID_HEADER, requestIdFrom } from "@/lib/observability/request-id";
 
 /**
  * Runs before every page (not /api, not static assets). Four quick jobs:
@@ -34,8 +35,11 @@ import { unavailablePage } from "@/lib/http/unavailable-page";
  * 5. **Anonymous store pages from a few-seconds cache** (lib/http/page-cache.ts), each served with
  *    this request's own nonce. In production only; development renders every request.
  * 6. **Requests Next would answer with a 500** (lib/http/request-guards.ts): a path with a broken
- *    %-encoding (API paths too: the matcher sends those here), a server action body Next cannot
- *    decode, or one over 1 MB, get a 4xx with a message.
+ *    %-encoding (API paths too), a server action body Next cannot decode, or one over 1 MB, get a
+ *    4xx with a message.
+ * 7. **The request id** (lib/observability/request-id.ts), for pages and the API alike: kept from a
+ *    load balancer when well-formed, else made here; passed on as the `x-request-id` request header
+ *    (the route's or action's log lines carry it) and returned as the same response header.
  *
  * Downstream, X-Forwarded-Host and X-Forwarded-Proto say the public origin (PUBLIC_URL), whatever
  * the client sent: Next's own server action check and anything that builds an absolute URL from
@@ -64,6 +68,20 @@ function refusal(problem: RequestProblem, request: NextRequest, api: boolean): N
 }
 
 export async function proxy(request: NextRequest) {
+  const requestId = requestIdFrom(request.headers);
+  const response = await answer(request, requestId);
+  response.headers.set(REQUEST_ID_HEADER, requestId);
+  return response;
+}
+
+/** The request headers passed on to the app, with this request's id. */
+function withRequestId(request: NextRequest, requestId: string): Headers {
+  const headers = new Headers(request.headers);
+  headers.set(REQUEST_ID_HEADER, requestId);
+  return headers;
+}
+
+async function answer(request: NextRequest, requestId: string): Promise<NextResponse> {
   const { pathname, search } = request.nextUrl;
   const nonce = newNonce();
   const csp = contentSecurityPolicy(nonce, { dev: !production });
@@ -72,8 +90,8 @@ export async function proxy(request: NextRequest) {
     const refused = refusal("malformedAddress", request, api);
     return api ? refused : withSecurityHeaders(refused, csp);
   }
-  // The matcher sends API paths here only for the check above; the API does the rest itself.
-  if (api) return NextResponse.next();
+  // The API does the rest itself (lib/http/route.ts); it only gets its request id here.
+  if (api) return NextResponse.next({ request: { headers: withRequestId(request, requestId) } });
 
   const target = `${pathname}${search}`;
   const hasSession = request.cookies.getAll().some((c) => SESSION_COOKIE.test(c.name) && c.value !== "");
@@ -130,7 +148,7 @@ export async function proxy(request: NextRequest) {
     }
   }
 
-  const headers = new Headers(request.headers);
+  const headers = withRequestId(request, requestId);
   const origin = publicOrigin();
   if (origin) {
     const url = new URL(origin);
@@ -190,10 +208,7 @@ function fillFromSelf(pathname: string, cookies: (string | undefined)[]): PageFi
 }
 
 export const config = {
-  matcher: [
-    // Everything but the API (its own checks, no HTML) and Next's static files.
-    "/((?!api/|_next/static/|_next/image|favicon.ico|icon.svg|robots.txt).*)",
-    // API paths with a %-encoding, for the decoding check only (item 6 above).
-    "/api/(.*%.*)",
-  ],
+  // Everything but Next's static files: pages for all of the above, API paths for the decoding
+  // check and the request id (items 6 and 7).
+  matcher: ["/((?!_next/static/|_next/image|favicon.ico|icon.svg|robots.txt).*)"],
 };

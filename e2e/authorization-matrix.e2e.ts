@@ -41,6 +41,10 @@ const ROUTES: Record<string, Partial<Record<Method, RouteAccess>>> = {
   "/api/cron/release": { GET: CRON, POST: CRON },
   "/api/cron/sweep": { GET: CRON, POST: CRON },
   "/api/health": { GET: "public" },
+  "/api/health/live": { GET: "public" },
+  "/api/health/ready": { GET: "public" },
+  // A bearer METRICS_TOKEN that none of the actors has (e2e/operations.e2e.ts scrapes with it).
+  "/api/metrics": { GET: "nobody" },
   "/api/me/live": { GET: ["customerA", "customerB", "merchantX", "merchantY", "operator"] },
   // Anyone signed in, for their own data only (the id comes from the session: see the forged-id case).
   "/api/me/data": { GET: ["customerA", "customerB", "merchantX", "merchantY", "operator"] },

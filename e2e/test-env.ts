@@ -8,9 +8,10 @@ export const E2E_SECRETS = {
   AUTH_SECRET: "e2e-auth-secret-0123456789abcdef0123456789",
   CRON_SECRET: "e2e-cron-secret-0123456789abcdef",
   PAYMENT_DEV_SECRET: "e2e-payment-dev-secret-0123456789abcdef",
+  METRICS_TOKEN: "e2e-metrics-token-0123456789abcdef",
 } as const;
 
-export const { AUTH_SECRET, CRON_SECRET, PAYMENT_DEV_SECRET } = E2E_SECRETS;
+export const { AUTH_SECRET, CRON_SECRET, PAYMENT_DEV_SECRET, METRICS_TOKEN } = E2E_SECRETS;
 
 /**
  * The e2e server releases locked points in full each day, so a journey can redeem points after one

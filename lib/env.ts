@@ -121,6 +121,20 @@ const fields = z.object({
   ALIPAY_GATEWAY: z.string().url().default("https://openapi.alipay.com/gateway.do"),
   /** How long a call to a payment provider may take, in milliseconds. */
   PAYMENT_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  // Operations (docs/operations.md): logs and metrics.
+  /** pino's level for the JSON log lines on stdout. */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /**
+   * The bearer secret GET /api/metrics asks for (Prometheus: `authorization: { credentials: … }`).
+   * Unset in production, the endpoint refuses every scrape and says so; unset elsewhere, it is open.
+   */
+  METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
+  /** Where `npm run worker` serves its own metrics (same bearer), for Prometheus to scrape; unset: not served. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Queues named one by one in the per-queue metrics (the deepest ones); the rest are summed. */
+  METRICS_TOP_QUEUES: z.coerce.number().int().min(0).max(200).default(20),
+  /** After SIGTERM, `next start` exits within this many ms even if requests are still running. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(25_000),
   /**
    * TEST ONLY, never set in a deployment: `skip-lock` makes the drain skip its queue lock, so the
    * chaos run (`npm run chaos -- --broken-drain`) and lib/queue/broken-drain.db.test.ts can prove that

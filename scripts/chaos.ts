@@ -244,7 +244,7 @@ async function main(): Promise<number> {
   say(`settle: expiry over ${aged} pending orders: ${JSON.stringify(expiry ?? "no answer")}`);
 
   // Settle: pay what the pools cover (the big manual queue by hand, the auto queues by the sweep),
-  // as an operator and the scheduler would after an incident.
+  // as an operator would after an incident (the workers' every-minute sweep does the same).
   for (const [kind, p] of [
     ["final drain (manual queue)", `/api/queues/${seeded.big.queueId}/drain`],
     ["final sweep", "/api/cron/sweep"],
@@ -265,8 +265,8 @@ async function main(): Promise<number> {
   if (jobs.left > 0) log.violation("jobs not done after the run settled", `${jobs.left} jobs left`);
   for (const i of instances) if (i.unexpectedExits > 0) log.violation("app instance died", `${i.name} exited ${i.unexpectedExits} time(s) without being killed`);
   await Promise.all([...instances, ...jobWorkers].map((i) => i.stop()));
-  // What no fault can excuse, also where no client sees it (drains run after responses, in after()).
-  for (const i of instances) {
+  // What no fault can excuse, also where no client sees it (drains run in the workers' jobs).
+  for (const i of [...instances, ...jobWorkers]) {
     for (const line of fs.readFileSync(i.logFile, "utf8").split("\n")) {
       if (/lost (its|the queue) lock/.test(line)) log.violation("a drain or leave lost its queue lock (server log)", `${i.name}: ${line}`);
     }

@@ -1,13 +1,48 @@
-// `npm run worker`: the durable job runner on DATABASE_URL's Postgres (refunds through the
-// payment provider, …; lib/jobs lists the jobs). `npm start` runs one beside the app; run more
-// anywhere with the app's environment, they share the work. SIGINT/SIGTERM finish the running
-// jobs, then exit.
+// `npm run worker`: the durable job runner on DATABASE_URL's Postgres: the jobs of lib/jobs (drains
+// after payments, refunds through the provider, …) and the schedule of lib/jobs/schedule.ts
+// (release, expiry, sweep, …). `npm start` runs one beside the app; run more anywhere with the
+// app's environment, they share the work and each scheduled run happens once. SIGINT/SIGTERM
+// finish the running jobs, then exit. With WORKER_METRICS_PORT set, its metrics are served there
+// (GET /metrics, the same METRICS_TOKEN as the app's /api/metrics).
+import http from "node:http";
 import { pool } from "@/db";
 import { databaseUrl, env } from "@/lib/env";
+import { log, setProcessRole } from "@/lib/observability/log";
+import { renderMetrics, scrapeRefusal } from "@/lib/observability/scrape";
 import { startWorker } from "@/lib/worker/run";
 
+setProcessRole("worker");
+
+function serveMetrics(port: number): http.Server {
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      if (req.method !== "GET" || req.url !== "/metrics") {
+        res.writeHead(404).end();
+        return;
+      }
+      const refused = scrapeRefusal(req.headers.authorization ?? null);
+      if (refused) {
+        res.writeHead(refused.status, { "content-type": "text/plain; charset=utf-8", ...(refused.challenge ? { "www-authenticate": "Bearer" } : {}) });
+        res.end(`${refused.message}\n`);
+        return;
+      }
+      // This process's own figures only: the platform's come from the app's /api/metrics.
+      const { body, contentType } = await renderMetrics({ cluster: false });
+      res.writeHead(200, { "content-type": contentType }).end(body);
+    })().catch((err: unknown) => {
+      log.error({ err }, "metrics scrape failed");
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  server.listen(port, () => log.info({ port }, "worker metrics served at /metrics"));
+  return server;
+}
+
+const metricsServer = env.WORKER_METRICS_PORT ? serveMetrics(env.WORKER_METRICS_PORT) : null;
 const runner = await startWorker({ connectionString: databaseUrl(), concurrency: env.WORKER_CONCURRENCY });
-console.log(`[worker] running ${env.WORKER_CONCURRENCY} job(s) at a time`);
+log.info({ concurrency: env.WORKER_CONCURRENCY }, "worker running");
 await runner.promise;
+metricsServer?.close();
 await pool().end();
-console.log("[worker] stopped");
+log.info("worker stopped");

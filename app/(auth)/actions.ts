@@ -26,6 +26,7 @@ import { containsOwnName } from "@/lib/auth/password-rules";
 import { admitAttempt, loginThrottle, registrationBucket, throttled } from "@/lib/auth/throttle";
 import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
+import { log } from "@/lib/observability/log";
 
 const WRONG_CREDENTIALS = "auth.wrongCredentials";
 
@@ -42,7 +43,7 @@ async function signInWithPassword(identifier: string, password: string): Promise
     // Auth.js wraps what authorize() threw; a full hash gate is "busy, try again", not a failure.
     if (e instanceof AuthError && (e.cause as { err?: unknown } | undefined)?.err instanceof BusyError) throw (e.cause as { err: BusyError }).err;
     if (e instanceof AuthError) {
-      console.error("[auth] sign-in failed:", e);
+      log.error({ err: e }, "sign-in failed");
       throw new DomainError("unavailable", "auth.unavailable");
     }
     throw e;

@@ -8,6 +8,7 @@ import { validatedAction } from "@/lib/auth/action";
 import { drainQueue } from "@/lib/queue/drain";
 import { readyQueues } from "@/lib/queue/ready";
 import { idParam } from "@/lib/http/params";
+import { log } from "@/lib/observability/log";
 
 const PAYOUTS_PATH = "/operator/payouts";
 
@@ -44,14 +45,14 @@ export const runAllPayoutsAction = validatedAction(z.object({}), "operator", asy
       result = await drainQueue(q.queueId);
     } catch (e) {
       failed += 1;
-      console.error(`[operator] payout of queue ${q.queueId} failed:`, e);
+      log.error({ queueId: q.queueId, err: e }, "operator payout failed");
       await recordAudit(db, {
         actorUserId: viewer.userId,
         action: "queue.drain",
         subjectType: "queue",
         subjectId: q.queueId,
         details: { all: true, failed: true },
-      }).catch((auditError: unknown) => console.error("[operator] audit of a failed payout failed:", auditError));
+      }).catch((auditError: unknown) => log.error({ err: auditError }, "audit of a failed payout failed"));
       continue;
     }
     paid += result.paid;

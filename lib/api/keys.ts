@@ -5,6 +5,7 @@ import { z } from "zod";
 import { db, type Db, type Tx } from "@/db";
 import { apiKeys, merchants, type Merchant } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
+import { log } from "@/lib/observability/log";
 
 /**
  * Per-merchant POS API keys. A key reads `fl_<prefix>_<secret>`:
@@ -183,6 +184,6 @@ async function touchLastUsed(keyId: number): Promise<void> {
       where id = ${keyId} and (last_used_at is null or last_used_at < now() - interval '1 minute')`);
   } catch (e) {
     // Bookkeeping only: a failed write must not refuse a valid key.
-    console.error(`[api-keys] could not record use of key ${keyId}:`, e);
+    log.warn({ keyId, err: e }, "could not record an API key's use");
   }
 }

@@ -224,7 +224,7 @@ describe("POS orders", () => {
     expect(first.drainQueueId).toBeNull();
     const second = await post(store.id, randomUUID(), { customer: name, amount_fen: 70_000 });
     expect(second.drainQueueId).toBe(store.queueId);
-    // What the route's after() then does: the head is paid, and the pool no longer covers the next.
+    // What the queue.drain job the payment added then does: the head is paid, and the pool no longer covers the next.
     expect(await drainQueue(store.queueId!)).toMatchObject({ paid: 1, paidFen: 10_000 });
   });
 

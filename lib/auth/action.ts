@@ -1,4 +1,5 @@
 import "server-only";
+import { headers } from "next/headers";
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { unavailableReason } from "@/db/errors";
@@ -7,6 +8,10 @@ import { translateError } from "@/i18n/errors";
 import { requestLocale } from "@/i18n/locale";
 import { isDomainError, type MessageParams } from "@/lib/errors";
 import { hasUnstorableText } from "@/lib/format/unstorable-text";
+import { addLogContext, log, withLogContext, type LogContext } from "@/lib/observability/log";
+import { REQUEST_ID_HEADER } from "@/lib/observability/request-id";
+import { logRequest } from "@/lib/observability/request-log";
+import { PATH_HEADER } from "./next-path";
 import { getViewer, hasRole, type Role, type Viewer } from "./session";
 
 /**
@@ -78,6 +83,30 @@ function failWith(error: string, extra?: Omit<ActionError, "ok" | "error">): Act
 }
 
 /**
+ * What the log says of an action: the request id (proxy.ts), and the action as Next names it (its
+ * id, the `next-action` header) with the page it was posted from. Empty outside a request (tests).
+ */
+async function actionLogContext(): Promise<LogContext> {
+  try {
+    const h = await headers();
+    const page = h.get(PATH_HEADER);
+    return {
+      requestId: h.get(REQUEST_ID_HEADER) ?? undefined,
+      action: `${h.get("next-action") ?? "form"}${page ? ` on ${page.split("?")[0]}` : ""}`,
+    };
+  } catch (e) {
+    unstable_rethrow(e);
+    return {};
+  }
+}
+
+/** The outcome of an action, for its log line. */
+function outcomeOf(result: ActionState<object>): string {
+  if (result?.ok) return "ok";
+  return result?.fieldErrors ? "invalid" : "refused";
+}
+
+/**
  * Wraps a server action: checks access, parses FormData with `schema`, runs `fn`, and maps
  * DomainError to `{ error, field }`, zod issues to `{ error, fieldErrors }`, success to
  * `{ ok: true, ...data }`. redirect()/notFound()/forbidden() thrown inside pass through.
@@ -92,13 +121,15 @@ export function validatedAction<S extends z.ZodType, A extends Access, T extends
    */
   opts: { beforeConsent?: boolean } = {},
 ): (prev: ActionState<T>, formData: FormData) => Promise<ActionState<T>> {
-  return async (_prev, formData) => {
+  // `seen` records a failure the log should tell apart from a plain refusal.
+  const handle = async (_prev: ActionState<T>, formData: FormData, seen: { outcome?: string }): Promise<ActionState<T>> => {
     const { input, values } = formToObject(formData);
     const locale = await requestLocale();
     const tr = (message: string, params?: Parameters<typeof translateError>[2]) => translateError(locale, message, params);
     const fail = (error: string, extra?: Omit<ActionError, "ok" | "error">) => failWith(tr(error), extra);
     try {
       const viewer = await getViewer();
+      if (viewer) addLogContext({ userId: viewer.userId });
       if (access !== "public") {
         if (!viewer) return fail("action.signIn", { values });
         if (access !== "any" && !hasRole(viewer, access as Role | readonly Role[])) {
@@ -143,11 +174,22 @@ export function validatedAction<S extends z.ZodType, A extends Access, T extends
       if (unavailable) {
         // Database down, restarting, or a lock/statement timeout: rolled back (or, if the connection
         // broke during COMMIT, unknown), so the user retries; idempotency keys make that safe.
-        console.error(`[action] database unavailable (${unavailable}):`, e instanceof Error ? e.message : e);
+        log.warn({ err: e, reason: unavailable }, "database unavailable");
+        seen.outcome = "unavailable";
         return fail("action.unavailable", { values });
       }
-      console.error("[action] unexpected error:", e);
+      log.error({ err: e }, "action failed");
+      seen.outcome = "error";
       return fail(GENERIC_ERROR, { values });
     }
+  };
+  return async (prev, formData) => {
+    const startedAt = performance.now();
+    return withLogContext(await actionLogContext(), async () => {
+      const seen: { outcome?: string } = {};
+      const result = await handle(prev, formData, seen);
+      logRequest("action", seen.outcome ?? outcomeOf(result), startedAt);
+      return result;
+    });
   };
 }

@@ -4,6 +4,7 @@ import Credentials from "next-auth/providers/credentials";
 import { db } from "@/db";
 import { env } from "@/lib/env";
 import { verifyCredentials, type Role } from "./users";
+import { log } from "@/lib/observability/log";
 
 declare module "next-auth" {
   interface Session {
@@ -74,7 +75,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       if (error instanceof CredentialsSignin) return;
       const cause = (error as { cause?: { err?: unknown } }).cause?.err;
       if (cause instanceof CredentialsSignin) return;
-      console.error("[auth]", error);
+      log.error({ err: error }, "auth error");
     },
   },
 });

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { log } from "@/lib/observability/log";
 import {
   cacheablePageRequest,
   cachedPage,
@@ -148,7 +149,7 @@ describe("cachedPage", () => {
   });
 
   it("treats a failed or empty fill as nothing to serve", async () => {
-    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const errors = vi.spyOn(log, "warn").mockImplementation(() => {});
     expect(await cachedPage("k", async () => { throw new Error("connection refused"); })).toBeNull();
     expect(await cachedPage("k", async () => null)).toBeNull();
     expect(errors).toHaveBeenCalledOnce();

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { log } from "@/lib/observability/log";
 
 /**
  * A short-lived cache of anonymous store pages, kept by proxy.ts.
@@ -177,7 +178,7 @@ function refresh(key: string, fill: PageFill): Promise<CachedPage | null> {
       return cut;
     })
     .catch((e: unknown) => {
-      console.error(`[page-cache] fill of ${key} failed:`, e instanceof Error ? e.message : e);
+      log.warn({ key, err: e instanceof Error ? e.message : e }, "page cache fill failed");
       return null;
     })
     .finally(() => inflight.delete(key));

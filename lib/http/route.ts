@@ -11,6 +11,9 @@ import { translateError } from "@/i18n/errors";
 import { requestLocale } from "@/i18n/locale";
 import { ORIGIN_MESSAGES, originProblem } from "@/lib/http/origin";
 import { isDomainError, RateLimitError, type DomainErrorCode, type MessageParams } from "@/lib/errors";
+import { addLogContext, log, withLogContext } from "@/lib/observability/log";
+import { REQUEST_ID_HEADER, requestIdFrom } from "@/lib/observability/request-id";
+import { logRequest } from "@/lib/observability/request-log";
 
 /**
  * Route handlers, after dub's withWorkspace: one wrapper authenticates and maps typed errors to
@@ -92,14 +95,14 @@ const SESSION_VIA = {
 const BEARER_CHALLENGE = { "WWW-Authenticate": "Bearer" };
 const RETRY_AFTER = { "Retry-After": String(RETRY_AFTER_SECONDS) };
 
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
 /**
  * Wraps a route handler. `allow` lists who may call it; the first that matches wins:
  * a bearer token (an API key `fl_…`, or the cron secret), then a session of an allowed role, then
  * "public". 401 when nobody is authenticated, 403 when someone is but not allowed.
  * The handler may return a Response or any JSON-able value (bigint included).
  * `renderError` changes the error body (the POS API answers with RFC 9457 problem details).
+ * Each call writes one log line (lib/observability/request-log.ts) under the request's id, and an
+ * unexpected error is logged with its stack; the answer carries neither.
  */
 export function withAuth<P extends Params = Params>(
   opts: { allow: readonly Via[]; renderError?: ErrorRenderer },
@@ -107,7 +110,7 @@ export function withAuth<P extends Params = Params>(
 ): (req: NextRequest, ctx: { params: Promise<P> }) => Promise<Response> {
   const allow = new Set(opts.allow);
   const fail = opts.renderError ?? errorResponse;
-  return async (req, routeCtx) => {
+  const handle = async (req: NextRequest, routeCtx: { params: Promise<P> }): Promise<Response> => {
     try {
       let via: Via | null = null;
       let viewer: Viewer | null = null;
@@ -149,6 +152,7 @@ export function withAuth<P extends Params = Params>(
         }
       }
 
+      if (viewer) addLogContext({ userId: viewer.userId });
       const params = ((await routeCtx?.params) ?? {}) as P;
       const result = await handler(req, { viewer, via, apiKey, params });
       return result instanceof Response ? result : json(result ?? null);
@@ -165,7 +169,7 @@ export function withAuth<P extends Params = Params>(
       const unavailable = unavailableReason(e);
       if (unavailable) {
         // Database down, restarting, or a lock/statement timeout: rolled back, safe to retry.
-        console.error(`[route] ${req.method} ${req.nextUrl?.pathname ?? req.url}: database unavailable (${unavailable}):`, errorText(e));
+        log.warn({ err: e, reason: unavailable }, "database unavailable");
         return fail(503, "unavailable", UNAVAILABLE_MESSAGE, { reason: unavailable }, RETRY_AFTER);
       }
       if (e instanceof z.ZodError) {
@@ -178,8 +182,19 @@ export function withAuth<P extends Params = Params>(
           })),
         });
       }
-      console.error(`[route] ${req.method} ${req.nextUrl?.pathname ?? req.url} failed:`, e);
+      log.error({ err: e }, "route failed");
       return fail(500, "internal", "internal error");
     }
+  };
+  return (req, routeCtx) => {
+    const startedAt = performance.now();
+    // Set by proxy.ts; made here for a call that did not pass through it (tests, internal calls).
+    const requestId = req.headers.get(REQUEST_ID_HEADER) ?? requestIdFrom(req.headers);
+    const path = req.nextUrl?.pathname ?? new URL(req.url).pathname;
+    return withLogContext({ requestId, route: `${req.method} ${path}` }, async () => {
+      const res = await handle(req, routeCtx);
+      logRequest("route", res.status, startedAt);
+      return res;
+    });
   };
 }

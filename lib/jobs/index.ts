@@ -32,6 +32,18 @@ export const JOBS = {
     maxAttempts: 10,
     key: (p: { provider: string; day: string }) => `reconcile:${p.provider}:${p.day}`,
   },
+  /**
+   * Pays a queue's covered heads (lib/queue/drain.ts), added in the transaction that made them
+   * covered (a payment, a refund, a leave). One key per queue, so a burst of payments to one store
+   * makes one waiting drain, not one each; a payment during a running drain adds the next. The
+   * drain pays only what the pool covers under the queue lock, so a repeated run pays nothing twice.
+   */
+  "queue.drain": {
+    payload: z.object({ queueId: z.number().int().positive() }),
+    // 3 s, 7 s, 20 s … about 1.5 h in all; the every-minute sweep is the net beyond that.
+    maxAttempts: 8,
+    key: (p: { queueId: number }) => `drain:queue:${p.queueId}`,
+  },
 } as const;
 
 export type JobName = keyof typeof JOBS;

@@ -5,6 +5,7 @@ import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
 import { paymentProvider, ProviderUnavailableError, type PaymentProvider } from "@/lib/payments";
 import { applyPaymentEvent } from "./notification";
+import { log } from "@/lib/observability/log";
 
 type Lookup = (id: string) => PaymentProvider;
 
@@ -55,10 +56,10 @@ export async function expirePendingOrders(opts: { limit?: number; lookup?: Looku
     } catch (e) {
       if (e instanceof ProviderUnavailableError) {
         run.unavailable++;
-        console.error(`[expiry] ${row.order_no}: ${e.message}`);
+        log.warn({ orderNo: row.order_no, err: e.message }, "pending-order expiry: provider unavailable");
       } else {
         run.failed++;
-        console.error(`[expiry] ${row.order_no} failed:`, e);
+        log.error({ orderNo: row.order_no, err: e }, "pending-order expiry failed");
       }
     }
   }

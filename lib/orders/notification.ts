@@ -3,6 +3,7 @@ import { inTransaction } from "@/db/transaction";
 import { isDomainError } from "@/lib/errors";
 import type { PaymentEvent, PaymentProvider } from "@/lib/payments";
 import { markOrderPaid, type PaidOrder } from "./pay";
+import { log } from "@/lib/observability/log";
 
 /**
  * Applies a verified payment: the order becomes paid, once (I7), and records the provider that
@@ -35,7 +36,7 @@ export async function acceptNotification(provider: PaymentProvider, rawBody: str
     return { reply: provider.answerNotification({ ok: true, orderNo: paid.orderNo, applied: paid.applied }), paid };
   } catch (e) {
     if (!isDomainError(e)) throw e;
-    console.error(`[payments/${provider.id}] notification refused (${e.code}): ${e.message}`, e.params ?? "");
+    log.warn({ provider: provider.id, code: e.code, reason: e.message, params: e.params }, "payment notification refused");
     return {
       reply: provider.answerNotification({ ok: false, status: e.status, code: e.code, message: e.message }),
       paid: null,

@@ -2,6 +2,7 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { Tx } from "@/db";
 import { DomainError, isDomainError } from "@/lib/errors";
+import { addJob } from "@/lib/jobs";
 import {
   customerAccounts,
   platformAccounts,
@@ -160,13 +161,16 @@ export async function applyPayment(
   );
 
   const poolAfter = pool.balanceFen + order.poolFen;
+  const drainDue = appended.payoutMode === "auto" && appended.headTargetFen !== null && poolAfter >= appended.headTargetFen;
+  // In this transaction: the drain exists exactly when the payment does (lib/jobs, queue.drain).
+  if (drainDue) await addJob(tx, "queue.drain", { queueId: order.queueId });
   return {
     result: {
       orderId: order.id,
       orderNo: order.orderNo,
       queueId: order.queueId,
       applied: true,
-      drainDue: appended.payoutMode === "auto" && appended.headTargetFen !== null && poolAfter >= appended.headTargetFen,
+      drainDue,
     },
     entries: appended.entries,
   };

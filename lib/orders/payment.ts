@@ -13,6 +13,7 @@ import {
 } from "@/lib/payments";
 import { applyPaymentEvent } from "./notification";
 import type { PaidOrder } from "./pay";
+import { log } from "@/lib/observability/log";
 
 /** When a pending order created at `createdAt` expires (the platform's PAYMENT_EXPIRY_MINUTES). */
 export function expiresAt(createdAt: Date): Date {
@@ -35,7 +36,7 @@ async function customerPendingOrder(customerId: number, orderNo: string): Promis
 /** A provider's outage, as the customer is told about it (they may try again). */
 function unavailable(e: unknown): never {
   if (e instanceof ProviderUnavailableError) {
-    console.error(`[payments] ${e.message}`);
+    log.warn({ err: e.message }, "payment provider unavailable");
     throw new DomainError("unavailable", "payment.providerUnavailable");
   }
   throw e;

@@ -35,9 +35,12 @@ function recordingProvider(answers: Array<MoneyOutResult | Error> = []) {
 
 const quiet = new Logger(() => () => {});
 
-/** Runs every due job once with the real task list, as `npm run worker` would. */
+/**
+ * Runs every due refund job once with the real task, as `npm run worker` would. Only that task: the
+ * drains other test files leave queued are theirs to run (or leave, as the sweep's tests do).
+ */
 const runWorker = (providerFor: () => PaymentProvider) =>
-  runOnce({ connectionString: databaseUrl(), logger: quiet, taskList: taskList({ providerFor }) });
+  runOnce({ connectionString: databaseUrl(), logger: quiet, taskList: { "refund.send": taskList({ providerFor })["refund.send"] } });
 
 async function refundRow(orderId: number) {
   const res = await db.execute<{ id: number; status: string; out_refund_no: string; failure_reason: string | null; last_error: string | null; attempt: number }>(

@@ -204,7 +204,9 @@ export async function refundOrder(
   // Cancelling the head can uncover a smaller entry behind it that the pool already covers.
   const head = o.payoutMode === "auto" ? await headTarget(tx, o.queueId) : null;
   const poolAfter = pool.balanceFen + shortfallFen - o.poolFen;
-  return { ...result, drainDue: head !== null && poolAfter >= head };
+  const drainDue = head !== null && poolAfter >= head;
+  if (drainDue) await addJob(tx, "queue.drain", { queueId: o.queueId });
+  return { ...result, drainDue };
 }
 
 /** Refuses unless every entry of the order still waits; returns how many wait. */

@@ -2,6 +2,7 @@ import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { env, internalUrl } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
 import { paymentEventSchema, type PaymentEvent, type PaymentProvider } from "./provider";
+import { log } from "@/lib/observability/log";
 
 export const SIGNATURE_HEADER = "x-freeline-signature";
 /** How old a signed webhook may be before it is refused as a replay. */
@@ -117,7 +118,7 @@ export async function confirmDevPayment(order: { orderNo: string; cashFen: numbe
   if (!res.ok) {
     // The webhook's answer is for the log: the customer gets the status and a way forward.
     const text = await res.text().catch(() => "");
-    console.error(`[payments/dev] webhook answered ${res.status} for ${order.orderNo}: ${text.slice(0, 500)}`);
+    log.warn({ status: res.status, orderNo: order.orderNo, body: text.slice(0, 500) }, "dev provider: webhook answered with an error");
     throw new DomainError(res.status === 503 ? "unavailable" : "conflict", "payment.confirmFailed", undefined, { status: res.status });
   }
   return (await res.json()) as WebhookReply;

@@ -4,6 +4,7 @@ import { db, type Db, type Tx } from "@/db";
 import { inTransaction } from "@/db/transaction";
 import { platformAccounts, post } from "@/lib/ledger";
 import { lockPoints } from "./lots";
+import { log } from "@/lib/observability/log";
 
 export type Expiry = { userId: number; lots: number; points: number; transactionId: number };
 
@@ -105,14 +106,14 @@ export async function expireLots(
       });
       tally(run, expired);
     } catch (e) {
-      console.error(`[points] expiry batch failed, retrying its ${ids.length} customers one by one:`, e);
+      log.warn({ customers: ids.length, err: e }, "points expiry batch failed; retrying its customers one by one");
       for (const id of ids) {
         try {
           const x = await inTransaction((tx) => expireForCustomer(tx, id, now));
           tally(run, x ? [x] : []);
         } catch (err) {
           run.failed += 1;
-          console.error(`[points] expiry for user ${id} failed:`, err);
+          log.error({ customerId: id, err }, "points expiry failed");
         }
       }
     }

@@ -7,6 +7,7 @@ import { shareOfCeil } from "@/lib/money/bps";
 import { isCalendarDay, shanghaiDay } from "./day";
 import { addLot, lockPoints } from "./lots";
 import { pointsPolicy } from "./policy";
+import { log } from "@/lib/observability/log";
 
 export type PointsPolicy = ReturnType<typeof pointsPolicy>;
 
@@ -121,14 +122,14 @@ export async function runDailyRelease(day: string = shanghaiDay(), opts: RunOpts
       tally(run, released);
     } catch (e) {
       // One bad customer must not hold back the rest: redo this batch one customer at a time.
-      console.error(`[points] release batch for ${day} failed, retrying its ${ids.length} customers one by one:`, e);
+      log.warn({ day, customers: ids.length, err: e }, "points release batch failed; retrying its customers one by one");
       for (const id of ids) {
         try {
           const r = await inTransaction((tx) => releaseForCustomer(tx, id, day, policy, now));
           tally(run, r ? [r] : []);
         } catch (err) {
           run.failed += 1;
-          console.error(`[points] release of user ${id} for ${day} failed:`, err);
+          log.error({ day, customerId: id, err }, "points release failed");
         }
       }
     }

@@ -2,6 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { db, type Db, type Tx } from "@/db";
 import { DomainError } from "@/lib/errors";
+import { addJob } from "@/lib/jobs";
 import { customerAccounts, platformAccounts, post } from "@/lib/ledger";
 import { formatFen } from "@/lib/money/format";
 import { lockPoints } from "@/lib/points/lots";
@@ -176,11 +177,14 @@ export async function leaveQueue(
 
   // Leaving the head can uncover a smaller entry behind it that the pool already covers.
   const head = e.payout_mode === "auto" ? await headTarget(tx, queueId) : null;
+  const drainDue = head !== null && pool.balanceFen - c >= head;
+  // In this transaction, so the drain cannot be lost after the leave commits (lib/jobs, queue.drain).
+  if (drainDue) await addJob(tx, "queue.drain", { queueId });
   return {
     outcome: "left",
     entryId: args.entryId,
     queueId,
     compensationPoints: c,
-    drainDue: head !== null && pool.balanceFen - c >= head,
+    drainDue,
   };
 }

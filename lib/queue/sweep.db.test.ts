@@ -11,7 +11,7 @@ afterAll(expectLedgerClean);
 
 describe("sweep", () => {
   it("two racing sweeps drain every ready auto queue, each entry exactly once, and skip manual ones", async () => {
-    // Orders placed with drain: false leave auto queues ready, as if the after() drain was lost.
+    // Orders placed with drain: false leave auto queues ready, as if their queue.drain jobs were lost.
     const stores = await Promise.all(Array.from({ length: 6 }, () => makeStore({ unitCapFen: 0 })));
     const manual = await makeStore({ unitCapFen: 0, payoutMode: "manual" });
     const customer = await makeCustomer();

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { unavailableReason } from "@/db/errors";
 import { inTransaction } from "@/db/transaction";
 import { drainBatch } from "./drain";
+import { log } from "@/lib/observability/log";
 
 /**
  * `failed`: queues whose drain broke (a bug: 500). `unavailable`: queues whose drain lost its
@@ -62,7 +63,7 @@ export async function sweepReadyQueues(): Promise<SweepResult> {
       }
       if (transient) out.unavailable += 1;
       else out.failed += 1;
-      console.error(`[sweep] drain of queue ${picked} failed${transient ? " twice (unavailable)" : ""}:`, e);
+      log.error({ queueId: picked, transient, err: e }, transient ? "sweep: drain unavailable twice" : "sweep: drain failed");
       after = picked;
     }
   }

@@ -43,7 +43,8 @@ export async function makeStore(rules: Partial<RuleSettings> = {}): Promise<Merc
 
 /**
  * Creates an order and confirms its payment, as the checkout and the webhook would, then runs the
- * drain when it is due, as the webhook's after() does (pass `drain: false` to leave it).
+ * drain when it is due, as the queue.drain job the payment added would (pass `drain: false` to leave
+ * it; the job itself stays queued, and no worker runs in these tests).
  */
 export async function placePaidOrder(
   customerId: number,

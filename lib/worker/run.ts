@@ -1,6 +1,9 @@
 import "server-only";
 import { EventEmitter } from "node:events";
-import { run, type Runner, type WorkerEvents } from "graphile-worker";
+import { Logger, parseCronItems, run, type LogFunctionFactory, type Runner, type Task, type WorkerEvents } from "graphile-worker";
+import { cronItems } from "@/lib/jobs/schedule";
+import { log, withLogContext } from "@/lib/observability/log";
+import { metrics } from "@/lib/observability/metrics";
 import { taskList, type TaskDeps } from "./tasks";
 import { unlockOnFatalError } from "./unlock";
 
@@ -12,25 +15,53 @@ export type WorkerOptions = TaskDeps & {
   pollIntervalMs?: number;
   /** Leave SIGINT/SIGTERM to the caller (tests, or a process that stops the runner itself). */
   noHandleSignals?: boolean;
+  /** Run the schedule (lib/jobs/schedule.ts); default true. Tests that run the worker leave it off. */
+  cron?: boolean;
 };
+
+/** The runner's own messages, as JSON lines of the app's log (with the job's scope). */
+const runnerLog: LogFunctionFactory = (scope) => (level, message) => {
+  const fields = { runner: scope.label, job: scope.taskIdentifier, jobId: scope.jobId };
+  const lvl = level === "error" ? "error" : level === "warning" ? "warn" : level === "debug" ? "debug" : "info";
+  log[lvl](fields, message);
+};
+
+/** Every line a task logs names its job (task and id). */
+function inJobContext(tasks: Record<string, Task>): Record<string, Task> {
+  return Object.fromEntries(
+    Object.entries(tasks).map(([name, task]): [string, Task] => [
+      name,
+      (payload, helpers) => withLogContext({ job: name, jobId: String(helpers.job.id) }, () => task(payload, helpers)),
+    ]),
+  );
+}
 
 /**
  * Starts the durable job runner (graphile-worker) on the app's Postgres. Any number may run at
  * once, in any number of processes: each job is locked by the one that takes it. New jobs are
- * announced by LISTEN/NOTIFY when their transaction commits; retries come due by polling.
+ * announced by LISTEN/NOTIFY when their transaction commits; retries come due by polling. The
+ * schedule's runs are made by whichever process reaches each one first (each run once).
  */
-export function startWorker(opts: WorkerOptions): Promise<Runner> {
+export async function startWorker(opts: WorkerOptions): Promise<Runner> {
   const events: WorkerEvents = new EventEmitter();
   unlockOnFatalError(events, opts.connectionString);
-  return run({
+  const runner = await run({
     events,
     connectionString: opts.connectionString,
     concurrency: opts.concurrency,
     maxPoolSize: opts.concurrency + 2,
     pollInterval: opts.pollIntervalMs ?? 2_000,
     noHandleSignals: opts.noHandleSignals ?? false,
-    taskList: taskList(opts),
-    // No recurring jobs yet: the scheduled routes (README, "Scheduled jobs") still run by cron.
-    parsedCronItems: [],
+    logger: new Logger(runnerLog),
+    taskList: inJobContext(taskList(opts)),
+    parsedCronItems: opts.cron === false ? [] : parseCronItems(cronItems()),
   });
+  const m = metrics();
+  runner.events.on("job:success", ({ job }) => m.jobsFinished.inc({ task: job.task_identifier, outcome: "ok" }));
+  runner.events.on("job:error", ({ job }) => {
+    // job:failed follows when this was the last attempt; count each attempt once.
+    if (job.attempts < job.max_attempts) m.jobsFinished.inc({ task: job.task_identifier, outcome: "error" });
+  });
+  runner.events.on("job:failed", ({ job }) => m.jobsFinished.inc({ task: job.task_identifier, outcome: "failed" }));
+  return runner;
 }

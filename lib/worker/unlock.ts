@@ -1,6 +1,7 @@
 import "server-only";
 import type { WorkerEvents } from "graphile-worker";
 import pg from "pg";
+import { log } from "@/lib/observability/log";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -37,7 +38,7 @@ export async function unlockDeadWorker(connectionString: string, workerId: strin
 export function unlockOnFatalError(events: WorkerEvents, connectionString: string, opts?: { tries?: number; waitMs?: number }): void {
   events.on("worker:fatalError", ({ worker }) => {
     void unlockDeadWorker(connectionString, worker.workerId, opts).then((ok) => {
-      console.error(`[worker] ${worker.workerId} died holding jobs; ${ok ? "its jobs are free again" : "could not free its jobs (graphile-worker frees them after 4 hours)"}`);
+      log.error({ workerId: worker.workerId, freed: ok }, ok ? "a worker died holding jobs; its jobs are free again" : "a worker died holding jobs; could not free them (graphile-worker frees them after 4 hours)");
     });
   });
 }

@@ -1,12 +1,10 @@
 "use server";
 
-import { after } from "next/server";
 import { z } from "zod";
 import { inTransaction } from "@/db/transaction";
 import { errorText } from "@/i18n/errors";
 import { validatedAction } from "@/lib/auth/action";
 import { isDomainError } from "@/lib/errors";
-import { drainQueue } from "@/lib/queue/drain";
 import { exitQuote, leaveQueue, type ExitQuote } from "@/lib/queue/leave";
 import { idParam } from "@/lib/http/params";
 
@@ -50,16 +48,6 @@ export const leaveQueueAction = validatedAction(leaveSchema, "any", async (input
     throw e;
   }
   if (result.outcome === "already_left") return { outcome: "already_left" };
-  if (result.drainDue) {
-    const queueId = result.queueId;
-    // Leaving the head can make the pool cover the next entry; the sweep is the safety net.
-    after(async () => {
-      try {
-        await drainQueue(queueId);
-      } catch (e) {
-        console.error(`[drain] queue ${queueId} after a leave failed:`, e);
-      }
-    });
-  }
+  // A drain the leave made due is a durable job added in its transaction (lib/queue/leave.ts).
   return { outcome: "left", points: result.compensationPoints };
 });

@@ -1,11 +1,9 @@
 "use server";
 
-import { after } from "next/server";
 import { z } from "zod";
 import { inTransaction } from "@/db/transaction";
 import { validatedAction } from "@/lib/auth/action";
 import { refundOrder, type RefundResult } from "@/lib/orders/refund";
-import { drainQueue } from "@/lib/queue/drain";
 import { idParam } from "@/lib/http/params";
 
 const refundSchema = z.object({
@@ -23,7 +21,7 @@ export const merchantRefundAction = validatedAction(refundSchema, "merchant", as
   const r = await inTransaction((tx) =>
     refundOrder(tx, { orderId: input.orderId, actor: { userId: viewer.userId, role: "merchant" }, reason: input.reason }),
   );
-  scheduleDrain(r);
+  // A drain the refund made due is a durable job added in its transaction (lib/orders/refund.ts).
   return {
     orderNo: r.orderNo,
     refundedFen: r.refundedFen,
@@ -34,15 +32,3 @@ export const merchantRefundAction = validatedAction(refundSchema, "merchant", as
     pointsReturned: r.pointsReturned,
   };
 });
-
-function scheduleDrain(r: RefundResult): void {
-  if (!r.drainDue) return;
-  // Cancelling the head can make the pool cover the next entry; the sweep is the safety net.
-  after(async () => {
-    try {
-      await drainQueue(r.queueId);
-    } catch (e) {
-      console.error(`[drain] queue ${r.queueId} after a refund failed:`, e);
-    }
-  });
-}

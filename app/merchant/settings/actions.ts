@@ -10,6 +10,7 @@ import { checkRules, MERCHANT_RULE_KEYS, parsePercent, parseYuanOrZero, type Par
 import { DEFAULT_RULES, PAYOUT_MODES } from "@/lib/rules/settings";
 import { changeRules } from "@/lib/rules/versions";
 import { expireStorePages } from "@/lib/http/store-pages";
+import { log } from "@/lib/observability/log";
 
 function typed(parse: (s: string) => Parsed) {
   return z
@@ -53,7 +54,7 @@ export const changeRulesAction = validatedAction(settingsSchema, "merchant", asy
   const result = await inTransaction((tx) => changeRules(tx, { merchantId: merchant.id, actorUserId: viewer.userId, settings }));
   if (result.payoutModeSetTo === "auto" && result.queueId !== null) {
     // A queue switched to auto pays out what its pool already covers now; the sweep is the safety net.
-    await drainQueue(result.queueId).catch((e: unknown) => console.error(`[settings] drain of queue ${result.queueId} failed:`, e));
+    await drainQueue(result.queueId).catch((e: unknown) => log.error({ queueId: result.queueId, err: e }, "drain after a settings change failed"));
   }
   expireStorePages();
   revalidatePath("/merchant/settings");

@@ -8,6 +8,7 @@ import { runDraw } from "@/lib/queue/draw";
 import { drawHistory } from "@/lib/queue/draw-view";
 import { drainQueue } from "@/lib/queue/drain";
 import { idParam } from "@/lib/http/params";
+import { log } from "@/lib/observability/log";
 
 const drawSchema = z.object({
   queueId: idParam("operator.invalidQueue"),
@@ -32,7 +33,7 @@ export const runDrawAction = validatedAction(drawSchema, "operator", async ({ qu
   const r = await inTransaction((tx) => runDraw(tx, { queueId, operatorId: viewer.userId, reason: reason || null }));
   if (r.drainDue) {
     // The draw stands on its own; the sweep drains the queue later if this fails.
-    await drainQueue(queueId).catch((e: unknown) => console.error(`[draw] drain of queue ${queueId} after draw ${r.drawId} failed:`, e));
+    await drainQueue(queueId).catch((e: unknown) => log.error({ queueId, drawId: r.drawId, err: e }, "drain after a draw failed"));
   }
   revalidatePath("/operator/draw");
   const line = (await drawHistory({ drawId: r.drawId }))[0];

@@ -5,6 +5,7 @@ import { Badge, Card, EmptyState, Money, PageHeader, SortableTable, td, tdNum } 
 import { db } from "@/db";
 import { requireViewer } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format/datetime";
+import { jobBacklog, retryingJobs } from "@/lib/jobs/backlog";
 import { listStuckJobs } from "@/lib/jobs/stuck";
 import { refundsNeedingAttention } from "@/lib/orders/store-orders";
 import { retryRefundAction } from "../orders/actions";
@@ -20,9 +21,11 @@ export async function generateMetadata(): Promise<Metadata> {
 /** Money going out that needs an operator: refunds the provider refused, and jobs whose retries ran out. */
 export default async function OperatorJobsPage() {
   await requireViewer("operator", { next: "/operator/jobs" });
-  const [refunds, stuck, t, locale] = await Promise.all([
+  const [refunds, stuck, backlog, retrying, t, locale] = await Promise.all([
     refundsNeedingAttention(),
     listStuckJobs(db),
+    jobBacklog(db),
+    retryingJobs(db),
     getTranslations("operator.jobs"),
     getLocale(),
   ]);
@@ -79,6 +82,73 @@ export default async function OperatorJobsPage() {
                       <span className="text-sm text-muted">{t("refunds.automatic")}</span>
                     )}
                   </td>
+                </tr>
+              ),
+            }))}
+          />
+        )}
+      </Card>
+
+      <Card title={t("backlog.title")} data-testid="job-backlog">
+        <p className="mb-3 text-sm text-muted">{t("backlog.note")}</p>
+        {backlog.length === 0 ? (
+          <EmptyState title={t("backlog.empty")} description={t("backlog.emptyBody")} className="py-6" />
+        ) : (
+          <SortableTable
+            columns={[
+              { label: t("backlog.cols.task") },
+              { label: t("backlog.cols.due"), num: true },
+              { label: t("backlog.cols.oldest"), num: true },
+              { label: t("backlog.cols.later"), num: true },
+              { label: t("backlog.cols.running"), num: true },
+              { label: t("backlog.cols.retrying"), num: true },
+              { label: t("backlog.cols.failed"), num: true },
+            ]}
+            rows={backlog.map((b) => ({
+              key: b.task,
+              values: [b.task, b.due, b.oldestDueSeconds, b.later, b.running, b.retrying, b.failed],
+              row: (
+                <tr data-testid={`backlog-${b.task}`}>
+                  <td className={`${td} font-mono text-xs`}>{b.task}</td>
+                  <td className={tdNum}>{b.due}</td>
+                  <td className={tdNum}>{b.due > 0 ? t("backlog.seconds", { n: b.oldestDueSeconds }) : "—"}</td>
+                  <td className={tdNum}>{b.later}</td>
+                  <td className={tdNum}>{b.running}</td>
+                  <td className={tdNum}>{b.retrying > 0 ? <Badge tone="warn">{b.retrying}</Badge> : 0}</td>
+                  <td className={tdNum}>{b.failed > 0 ? <Badge tone="danger">{b.failed}</Badge> : 0}</td>
+                </tr>
+              ),
+            }))}
+          />
+        )}
+      </Card>
+
+      <Card title={t("retrying.title")} data-testid="retrying-jobs">
+        <p className="mb-3 text-sm text-muted">{t("retrying.note")}</p>
+        {retrying.length === 0 ? (
+          <EmptyState title={t("retrying.empty")} description={t("retrying.emptyBody")} className="py-6" />
+        ) : (
+          <SortableTable
+            columns={[
+              { label: t("stuck.cols.job") },
+              { label: t("stuck.cols.attempts"), num: true },
+              { label: t("stuck.cols.lastError") },
+              { label: t("retrying.nextTry") },
+            ]}
+            rows={retrying.map((j) => ({
+              key: j.id,
+              values: [j.key ?? j.task, j.attempts, j.lastError ?? "", j.nextTryAt.getTime()],
+              row: (
+                <tr data-testid={`retrying-job-${j.id}`}>
+                  <td className={td}>
+                    <span className="font-mono text-xs">{j.task}</span>
+                    <span className="block font-mono text-xs text-muted">{j.key ?? `#${j.id}`}</span>
+                  </td>
+                  <td className={tdNum}>
+                    {j.attempts} / {j.maxAttempts}
+                  </td>
+                  <td className={`${td} max-w-[24rem] break-words text-sm`}>{j.lastError ?? "—"}</td>
+                  <td className={`${td} text-muted tabular-nums`}>{when(j.nextTryAt)}</td>
                 </tr>
               ),
             }))}

@@ -1,13 +1,11 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { after } from "next/server";
 import { z } from "zod";
 import { inTransaction } from "@/db/transaction";
 import { validatedAction } from "@/lib/auth/action";
 import { refundOrder } from "@/lib/orders/refund";
 import { retryFailedRefund } from "@/lib/orders/refund-provider";
-import { drainQueue } from "@/lib/queue/drain";
 import { idParam } from "@/lib/http/params";
 
 const refundSchema = z.object({
@@ -23,16 +21,7 @@ export const operatorRefundAction = validatedAction(refundSchema, "operator", as
   const r = await inTransaction((tx) =>
     refundOrder(tx, { orderId: input.orderId, actor: { userId: viewer.userId, role: "operator" }, reason: input.reason }),
   );
-  if (r.drainDue) {
-    // Cancelling the head can make the pool cover the next entry; the sweep is the safety net.
-    after(async () => {
-      try {
-        await drainQueue(r.queueId);
-      } catch (e) {
-        console.error(`[drain] queue ${r.queueId} after a refund failed:`, e);
-      }
-    });
-  }
+  // A drain the refund made due is a durable job added in its transaction (lib/orders/refund.ts).
   revalidatePath("/operator/orders");
   return {
     orderNo: r.orderNo,

@@ -18,6 +18,7 @@ import {
   type PaymentStatus,
 } from "../provider";
 import { parseWechatTradeBill } from "./bill";
+import { log } from "@/lib/observability/log";
 
 /**
  * WeChat Pay API v3 through `wechatpay-axios-plugin`: it signs every request (Authorization
@@ -162,7 +163,7 @@ export function createWechatProvider(cfg: WechatConfig): PaymentProvider {
 
   function refusedCreate(res: { code: string; message: string }): DomainError {
     // ORDERPAID: paid already (the notification or a query applies it); anything else is a refusal.
-    console.error(`[payments/wechat] create refused: ${res.code} ${res.message}`);
+    log.warn({ code: res.code, reason: res.message }, "wechat pay refused a payment");
     return new DomainError("conflict", "payment.providerRefused", undefined, { code: res.code });
   }
 

@@ -17,5 +17,5 @@ const handler = withAuth({ allow: ["cron-secret"] }, async () => {
 });
 
 export const POST = handler;
-/** Vercel Cron calls GET (with the same bearer secret); GET is never reachable with a session. */
+/** GET too, for a caller that can only GET (the same bearer secret); GET is never reachable with a session. */
 export const GET = handler;

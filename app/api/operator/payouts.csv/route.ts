@@ -5,6 +5,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { csvRow, fenToYuanText } from "@/lib/csv";
 import { withAuth } from "@/lib/http/route";
 import { lastPayoutId, payoutExportBatch, type PayoutExportRow } from "@/lib/ledger/reports";
+import { log } from "@/lib/observability/log";
 
 const BATCH = 500;
 const DAY_MS = 86_400_000;
@@ -115,7 +116,7 @@ export const GET = withAuth({ allow: ["operator-session"] }, async (req, ctx) =>
           controller.close();
         }
       } catch (e) {
-        console.error("[payouts.csv] export failed mid-stream:", e);
+        log.error({ err: e }, "payouts export failed mid-stream");
         done = true;
         controller.error(e);
       }

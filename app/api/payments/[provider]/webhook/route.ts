@@ -1,25 +1,25 @@
-import { after, type NextRequest } from "next/server";
+import type { NextRequest } from "next/server";
 import { z } from "zod";
+import { unavailableReason } from "@/db/errors";
 import { withAuth } from "@/lib/http/route";
+import { metrics, providerLabel, type WebhookFailure } from "@/lib/observability/metrics";
 import { acceptNotification } from "@/lib/orders/notification";
 import { notifyingProvider } from "@/lib/payments";
-import { drainQueue } from "@/lib/queue/drain";
 
 const params = z.object({ provider: z.string().regex(/^[a-z0-9-]{1,20}$/) });
 
-// Authentication here is the provider's signature, checked by acceptNotification before anything runs.
+// Authentication here is the provider's signature, checked by acceptNotification before anything
+// runs. The drain a payment makes due is a durable job added in the payment's own transaction
+// (lib/orders/pay.ts), so nothing is left to do after the answer.
 export const POST = withAuth<{ provider: string }>({ allow: ["public"] }, async (req: NextRequest, ctx) => {
   const provider = notifyingProvider(params.parse(ctx.params).provider);
-  const { reply, paid } = await acceptNotification(provider, await req.text(), req.headers);
-  if (paid?.drainDue) {
-    // Runs after the response: the payment is committed either way, and the sweep is the safety net.
-    after(async () => {
-      try {
-        await drainQueue(paid.queueId);
-      } catch (e) {
-        console.error(`[drain] queue ${paid.queueId} after payment failed:`, e);
-      }
-    });
+  const failed = (reason: WebhookFailure) => metrics().webhookFailures.inc({ provider: providerLabel(provider.id), reason });
+  try {
+    const { reply } = await acceptNotification(provider, await req.text(), req.headers);
+    if (reply.status >= 400) failed(reply.status === 503 ? "unavailable" : "refused");
+    return reply;
+  } catch (e) {
+    failed(unavailableReason(e) ? "unavailable" : "internal");
+    throw e;
   }
-  return reply;
 });
