@@ -328,3 +328,54 @@ describe("a duplicate posting", () => {
     await expectLedgerClean();
   });
 });
+
+describe("an order with a returned payment (paid at one provider, paid again at another, refunded too)", () => {
+  /** Sends the order's refund rows (its own and the returned payment's) through their providers. */
+  async function sendRefunds(orderId: number, providers: Record<string, PaymentProvider>) {
+    const rows = (await db.execute<{ id: number; out_refund_no: string; provider: string }>(
+      sql`select id, out_refund_no, provider from payment_refunds where order_id = ${orderId} and status = 'pending' order by id`,
+    )).rows;
+    for (const r of rows) expect(await sendRefund({ refundId: Number(r.id), outRefundNo: r.out_refund_no }, () => providers[r.provider]!)).toBe("succeeded");
+    return rows.length;
+  }
+
+  it("each provider's day matches: the returned payment and each refund are counted under their own provider, once", async () => {
+    const pa = renamed(wechat);
+    const pb = renamed(alipay);
+    const order = await paidByWechat(pa, 4_200);
+    const action = await checkout(pb, order.orderNo, 4_200);
+    if (action.kind !== "redirect") throw new Error("Alipay answers a redirect");
+    aliFake.open(action.url);
+    aliFake.pay(order.orderNo);
+    const n = aliFake.notification(order.orderNo);
+    expect((await acceptNotification(pb, n.body, n.headers)).paid?.returned).toBe("duplicate");
+    await inTransaction((tx) => refundOrder(tx, { orderId: order.id, actor: { userId: operator, role: "operator" }, reason: "对账测试" }));
+    expect(await sendRefunds(order.id, { [pa.id]: pa, [pb.id]: pb })).toBe(2);
+
+    const a = await reconcileDay(pa, today);
+    expect(a.mismatches).toEqual([]);
+    expect(a.totals).toEqual({ providerCount: 2, providerFen: 0, ledgerCount: 2, ledgerFen: 0 });
+    const b = await reconcileDay(pb, today);
+    expect(b.mismatches).toEqual([]);
+    expect(b.totals).toEqual({ providerCount: 2, providerFen: 0, ledgerCount: 2, ledgerFen: 0 });
+    await expectLedgerClean();
+  });
+
+  it("the same through providers that keep no bill (the ledger's records are the bill)", async () => {
+    const pa: PaymentProvider = { ...devProvider, id: `devr${process.pid % 1000}x${++seq}` };
+    const pb: PaymentProvider = { ...devProvider, id: `devr${process.pid % 1000}x${++seq}` };
+    const order = await pendingOrder(pa.id, 3_100);
+    await inTransaction((tx) => markOrderPaid(tx, { orderNo: order.orderNo, amountFen: 3_100, providerRef: `dev_${order.id}`, provider: pa.id }));
+    const second = await inTransaction((tx) => markOrderPaid(tx, { orderNo: order.orderNo, amountFen: 3_100, providerRef: `dev_${order.id}_b`, provider: pb.id }));
+    expect(second.returned).toBe("duplicate");
+    await inTransaction((tx) => refundOrder(tx, { orderId: order.id, actor: { userId: operator, role: "operator" }, reason: "对账测试" }));
+    expect(await sendRefunds(order.id, { [pa.id]: pa, [pb.id]: pb })).toBe(2);
+
+    for (const p of [pa, pb]) {
+      const r = await reconcileDay(p, today);
+      expect(r.mismatches).toEqual([]);
+      expect(r.totals).toEqual({ providerCount: 2, providerFen: 0, ledgerCount: 2, ledgerFen: 0 });
+    }
+    await expectLedgerClean();
+  });
+});
