@@ -11,7 +11,7 @@ import { acceptNotification } from "@/lib/orders/notification";
 import { markOrderPaid } from "@/lib/orders/pay";
 import { refundOrder } from "@/lib/orders/refund";
 import { sendRefund } from "@/lib/orders/refund-provider";
-import { chinaDayBounds, chinaDayOf } from "@/lib/payments/bill-text";
+import { chinaDayBounds, chinaDayOf, dayBefore } from "@/lib/payments/bill-text";
 import { devProvider } from "@/lib/payments/dev";
 import { BillNotReadyError, ProviderUnavailableError, type PaymentProvider } from "@/lib/payments/provider";
 import { AlipayFake } from "@/lib/payments/alipay/fake-server";
@@ -376,6 +376,22 @@ describe("an order with a returned payment (paid at one provider, paid again at 
       expect(r.mismatches).toEqual([]);
       expect(r.totals).toEqual({ providerCount: 2, providerFen: 0, ledgerCount: 2, ledgerFen: 0 });
     }
+    await expectLedgerClean();
+  });
+});
+
+describe("the midnight lag through the job's own reading of the ledger", () => {
+  it("a posting whose transaction is on the previous day's bill is matched by it, and the day is clean", async () => {
+    const p = renamed(wechat);
+    await paidByWechat(p, 2_200);
+    const rows = await p.downloadBill(today);
+    if (rows.source !== "provider") throw new Error("WeChat keeps a bill");
+    expect(rows.rows).toHaveLength(1);
+    // Today's bill lacks the payment, yesterday's has it (the provider took it at 23:59:59).
+    const lagged: PaymentProvider = { ...p, downloadBill: async (day) => ({ source: "provider", rows: day === dayBefore(today) ? rows.rows : [] }) };
+    const result = await reconcileDay(lagged, today);
+    expect(result.mismatches).toEqual([]);
+    expect(result.totals).toMatchObject({ providerCount: 0, ledgerCount: 1 });
     await expectLedgerClean();
   });
 });
