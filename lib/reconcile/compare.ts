@@ -19,7 +19,7 @@ export type Posting = {
   kind: "payment" | "refund";
   outId: string;
   providerRef: string | null;
-  /** The cash that crossed the rails: always positive. */
+  /** The cash that crossed the rails, positive in the kind's direction (in for a payment, out for a refund). */
   amountFen: number;
   at: Date;
 };

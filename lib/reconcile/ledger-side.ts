@@ -76,7 +76,10 @@ export async function railPostings(
         and (t.created_at >= ${args.from.toISOString()}::timestamptz and t.created_at < ${args.to.toISOString()}::timestamptz
              or r.out_refund_no = any(${sql.param(args.refunds)}::text[]))
     )
-    select x.id as transaction_id, x.kind, x.out_id, x.provider_ref, abs(sum(e.amount)) as amount_fen, x.created_at as at
+    -- Signed by the kind's direction (a payment takes cash from the world, a refund gives it back):
+    -- a posting that moved it the other way shows as a negative amount, not as the bill's.
+    select x.id as transaction_id, x.kind, x.out_id, x.provider_ref,
+           case when x.kind = 'payment' then -sum(e.amount) else sum(e.amount) end as amount_fen, x.created_at as at
     from txs x
     join ledger_entries e on e.transaction_id = x.id
     join accounts a on a.id = e.account_id and a.kind = 'world'

@@ -395,3 +395,37 @@ describe("the midnight lag through the job's own reading of the ledger", () => {
     await expectLedgerClean();
   });
 });
+
+describe("the direction of the cash", () => {
+  it("a refund posting that took cash in instead of sending it out is not matched by the refund's amount", async () => {
+    const p = renamed(wechat);
+    const a = await paidByWechat(p, 5_000);
+    const window = chinaDayBounds(today);
+    const outRefundNo = `RF${a.orderNo}01`;
+    const rollback = new Error("rollback");
+    await expect(
+      inTransaction(async (tx) => {
+        // A refund the provider confirmed, posted with its legs the wrong way round (a bug).
+        await tx.execute(sql`
+          insert into payment_refunds (order_id, provider, out_refund_no, amount_fen, status, settled_at, provider_ref, actor_user_id)
+          values (${a.id}, ${p.id}, ${outRefundNo}, 1200, 'succeeded', now(), 'wx-refund-1', ${operator})`);
+        const platform = await platformAccounts(tx);
+        await post(tx, {
+          kind: "refund_sent",
+          orderId: a.id,
+          queueId: a.queueId,
+          legs: [
+            { accountId: platform.world, asset: "CNY", amount: -1_200 },
+            { accountId: platform.platformFees, asset: "CNY", amount: 1_200 },
+          ],
+        });
+        const bill = [{ kind: "refund" as const, outId: outRefundNo, providerRef: "wx-refund-1", amountFen: 1_200, at: new Date() }];
+        const postings = await railPostings(tx, { provider: p.id, ...window, payments: [], refunds: [outRefundNo] });
+        const { mismatches } = compareDay({ bill, postings: postings.filter((x) => x.kind === "refund"), window });
+        expect(mismatches).toEqual([expect.objectContaining({ kind: "amount_differs", outId: outRefundNo, providerFen: 1_200, ledgerFen: -1_200 })]);
+        throw rollback;
+      }, 0),
+    ).rejects.toBe(rollback);
+    await expectLedgerClean();
+  });
+});
