@@ -207,6 +207,16 @@ const CHECKS: InvariantCheck[] = [
          or c.world <> f.sent_fen - f.returned_fen
                        - case when exists (select 1 from ledger_transactions t where t.order_id = o.id and t.kind = 'order_paid') then o.cash_fen else 0 end
       union all
+      -- The same for each customer's refunds_pending account as a whole: the order check above sees
+      -- only postings of an order with refund records, so cash put there by any other posting (of
+      -- no order, or of an order with no refund) would sit there unowed and unseen.
+      select 'user ' || a.user_id || ': refunds_pending ' || a.balance || ' <> open refunds ' || coalesce(f.open_fen, 0)
+      from accounts a
+      left join (select o.customer_id, sum(r.amount_fen) as open_fen
+                 from payment_refunds r join orders o on o.id = r.order_id
+                 where r.status <> 'succeeded' group by o.customer_id) f on f.customer_id = a.user_id
+      where a.kind = 'refunds_pending' and a.balance <> coalesce(f.open_fen, 0)
+      union all
       -- Each refund the provider confirmed leaves the rails once (an order paid with points alone
       -- has nothing to send).
       select 'order ' || coalesce(t.order_id, r.order_id) || ' has ' || coalesce(t.n, 0) || ' refund_sent postings for ' || coalesce(r.n, 0) || ' confirmed refunds'

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db";
 import { inTransaction } from "@/db/transaction";
 import { databaseUrl } from "@/lib/env";
+import { platformAccounts, post, refundsPendingAccount } from "@/lib/ledger";
 import { verifyLedger } from "@/lib/ledger/verify";
 import { AlipayFake } from "@/lib/payments/alipay/fake-server";
 import { createAlipayProvider } from "@/lib/payments/alipay/provider";
@@ -341,6 +342,27 @@ describe("ledger:verify on returned payments", () => {
       insert into payment_refunds (order_id, provider, out_refund_no, amount_fen, returned_payment_ref, return_cause, status, settled_at)
       select id, provider, ${`RT${paid.orderNo}0101`}, 0, provider_ref, 'duplicate', 'succeeded', now() from orders where id = ${paid.orderId}`);
     expect(own).toMatch(/returned the payment that paid it/);
+    await expectLedgerClean();
+  });
+
+  it("catches cash put in a customer's refunds_pending by a posting of no order (no refund owes it)", async () => {
+    const customer = await makeCustomer();
+    let examples: string[] = [];
+    await inTransaction(async (tx) => {
+      const platform = await platformAccounts(tx);
+      await post(tx, {
+        kind: "payment_returned",
+        legs: [
+          { accountId: platform.world, asset: "CNY", amount: -1_500 },
+          { accountId: await refundsPendingAccount(tx, customer), asset: "CNY", amount: 1_500 },
+        ],
+      });
+      examples = (await verifyLedger(tx)).find((r) => r.id === "I10")!.examples;
+      throw new Error("roll back");
+    }).catch((e: unknown) => {
+      if (!(e instanceof Error) || e.message !== "roll back") throw e;
+    });
+    expect(examples.join("; ")).toMatch(new RegExp(`user ${customer}: refunds_pending 1500 <> open refunds 0`));
     await expectLedgerClean();
   });
 });

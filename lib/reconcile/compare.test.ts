@@ -70,6 +70,18 @@ describe("compareDay", () => {
     expect(compareDay({ bill: [], postings: [refund], window: tomorrow, earlierBill: billKeys(bill) }).mismatches.map((m) => m.kind)).toEqual(["missing_at_provider"]);
   });
 
+  it("the previous day's bill covers one posting of its transaction, not a second one made today", () => {
+    const bill: BillRow[] = [{ kind: "refund", outId: "RF1", providerRef: "r1", amountFen: 100, at: new Date(window.to.getTime() - 1000) }];
+    const first: Posting = { transactionId: 1, kind: "refund", outId: "RF1", providerRef: "r1", amountFen: 100, at: new Date(window.to.getTime() - 500) };
+    // A bug confirms the refund again the next morning: a second refund_sent, of the next day.
+    const second: Posting = { ...first, transactionId: 2, at: new Date(window.to.getTime() + 3_600_000) };
+    const tomorrow = { from: window.to, to: new Date(window.to.getTime() + 86_400_000) };
+    const found = compareDay({ bill: [], postings: [first, second], window: tomorrow, earlierBill: billKeys(bill) }).mismatches;
+    expect(found).toMatchObject([{ kind: "duplicate_posting", outId: "RF1", postings: 2, ledgerFen: 200 }]);
+    // The same posting made just after midnight (the one and only) is still fine.
+    expect(compareDay({ bill: [], postings: [second], window: tomorrow, earlierBill: billKeys(bill) }).mismatches).toEqual([]);
+  });
+
   it("a posting seen twice (it matched both by day and by out-id) counts once", () => {
     const bill: BillRow[] = [{ kind: "refund", outId: "RF1", providerRef: "r", amountFen: 50, at: window.from }];
     const p: Posting = { transactionId: 7, kind: "refund", outId: "RF1", providerRef: "r", amountFen: 50, at: window.from };

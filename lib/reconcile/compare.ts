@@ -19,7 +19,7 @@ export type Posting = {
   kind: "payment" | "refund";
   outId: string;
   providerRef: string | null;
-  /** The cash that crossed the rails: always positive. */
+  /** The cash that crossed the rails, positive in the kind's direction (in for a payment, out for a refund). */
   amountFen: number;
   at: Date;
 };
@@ -49,7 +49,10 @@ export function compareDay(args: {
   /** The day's postings, plus any (of any day) whose out-id the bill names. */
   postings: Posting[];
   window: { from: Date; to: Date };
-  /** Keys of the previous day's bill, when it was needed; see above. */
+  /**
+   * Keys of the previous day's bill, when it was needed; see above. `postings` must then hold every
+   * posting (of any day) of those keys, so a second posting of such a transaction shows.
+   */
   earlierBill?: ReadonlySet<string>;
 }): { mismatches: Mismatch[]; totals: Totals } {
   const bill = new Map<string, BillRow[]>();
@@ -80,10 +83,13 @@ export function compareDay(args: {
 
   const inDay = (p: Posting) => p.at >= args.window.from && p.at < args.window.to;
   for (const [k, ps] of posted) {
-    if (bill.has(k) || !ps.some(inDay) || args.earlierBill?.has(k)) continue;
+    if (bill.has(k) || !ps.some(inDay)) continue;
+    // The previous day's bill covers one posting of its transaction (the one made just after
+    // midnight), not a second one: the caller passes that key's postings of every day.
+    if (args.earlierBill?.has(k) && ps.length === 1) continue;
     const first = ps[0]!;
     mismatches.push({
-      kind: "missing_at_provider",
+      kind: args.earlierBill?.has(k) ? "duplicate_posting" : "missing_at_provider",
       txKind: first.kind,
       outId: first.outId,
       providerRef: first.providerRef,

@@ -11,7 +11,7 @@ import { acceptNotification } from "@/lib/orders/notification";
 import { markOrderPaid } from "@/lib/orders/pay";
 import { refundOrder } from "@/lib/orders/refund";
 import { sendRefund } from "@/lib/orders/refund-provider";
-import { chinaDayBounds, chinaDayOf } from "@/lib/payments/bill-text";
+import { chinaDayBounds, chinaDayOf, dayBefore } from "@/lib/payments/bill-text";
 import { devProvider } from "@/lib/payments/dev";
 import { BillNotReadyError, ProviderUnavailableError, type PaymentProvider } from "@/lib/payments/provider";
 import { AlipayFake } from "@/lib/payments/alipay/fake-server";
@@ -325,6 +325,107 @@ describe("a duplicate posting", () => {
       }, 0),
     ).rejects.toBe(rollback);
     expect((await reconcileDay(p, today)).status).toBe("matched");
+    await expectLedgerClean();
+  });
+});
+
+describe("an order with a returned payment (paid at one provider, paid again at another, refunded too)", () => {
+  /** Sends the order's refund rows (its own and the returned payment's) through their providers. */
+  async function sendRefunds(orderId: number, providers: Record<string, PaymentProvider>) {
+    const rows = (await db.execute<{ id: number; out_refund_no: string; provider: string }>(
+      sql`select id, out_refund_no, provider from payment_refunds where order_id = ${orderId} and status = 'pending' order by id`,
+    )).rows;
+    for (const r of rows) expect(await sendRefund({ refundId: Number(r.id), outRefundNo: r.out_refund_no }, () => providers[r.provider]!)).toBe("succeeded");
+    return rows.length;
+  }
+
+  it("each provider's day matches: the returned payment and each refund are counted under their own provider, once", async () => {
+    const pa = renamed(wechat);
+    const pb = renamed(alipay);
+    const order = await paidByWechat(pa, 4_200);
+    const action = await checkout(pb, order.orderNo, 4_200);
+    if (action.kind !== "redirect") throw new Error("Alipay answers a redirect");
+    aliFake.open(action.url);
+    aliFake.pay(order.orderNo);
+    const n = aliFake.notification(order.orderNo);
+    expect((await acceptNotification(pb, n.body, n.headers)).paid?.returned).toBe("duplicate");
+    await inTransaction((tx) => refundOrder(tx, { orderId: order.id, actor: { userId: operator, role: "operator" }, reason: "对账测试" }));
+    expect(await sendRefunds(order.id, { [pa.id]: pa, [pb.id]: pb })).toBe(2);
+
+    const a = await reconcileDay(pa, today);
+    expect(a.mismatches).toEqual([]);
+    expect(a.totals).toEqual({ providerCount: 2, providerFen: 0, ledgerCount: 2, ledgerFen: 0 });
+    const b = await reconcileDay(pb, today);
+    expect(b.mismatches).toEqual([]);
+    expect(b.totals).toEqual({ providerCount: 2, providerFen: 0, ledgerCount: 2, ledgerFen: 0 });
+    await expectLedgerClean();
+  });
+
+  it("the same through providers that keep no bill (the ledger's records are the bill)", async () => {
+    const pa: PaymentProvider = { ...devProvider, id: `devr${process.pid % 1000}x${++seq}` };
+    const pb: PaymentProvider = { ...devProvider, id: `devr${process.pid % 1000}x${++seq}` };
+    const order = await pendingOrder(pa.id, 3_100);
+    await inTransaction((tx) => markOrderPaid(tx, { orderNo: order.orderNo, amountFen: 3_100, providerRef: `dev_${order.id}`, provider: pa.id }));
+    const second = await inTransaction((tx) => markOrderPaid(tx, { orderNo: order.orderNo, amountFen: 3_100, providerRef: `dev_${order.id}_b`, provider: pb.id }));
+    expect(second.returned).toBe("duplicate");
+    await inTransaction((tx) => refundOrder(tx, { orderId: order.id, actor: { userId: operator, role: "operator" }, reason: "对账测试" }));
+    expect(await sendRefunds(order.id, { [pa.id]: pa, [pb.id]: pb })).toBe(2);
+
+    for (const p of [pa, pb]) {
+      const r = await reconcileDay(p, today);
+      expect(r.mismatches).toEqual([]);
+      expect(r.totals).toEqual({ providerCount: 2, providerFen: 0, ledgerCount: 2, ledgerFen: 0 });
+    }
+    await expectLedgerClean();
+  });
+});
+
+describe("the midnight lag through the job's own reading of the ledger", () => {
+  it("a posting whose transaction is on the previous day's bill is matched by it, and the day is clean", async () => {
+    const p = renamed(wechat);
+    await paidByWechat(p, 2_200);
+    const rows = await p.downloadBill(today);
+    if (rows.source !== "provider") throw new Error("WeChat keeps a bill");
+    expect(rows.rows).toHaveLength(1);
+    // Today's bill lacks the payment, yesterday's has it (the provider took it at 23:59:59).
+    const lagged: PaymentProvider = { ...p, downloadBill: async (day) => ({ source: "provider", rows: day === dayBefore(today) ? rows.rows : [] }) };
+    const result = await reconcileDay(lagged, today);
+    expect(result.mismatches).toEqual([]);
+    expect(result.totals).toMatchObject({ providerCount: 0, ledgerCount: 1 });
+    await expectLedgerClean();
+  });
+});
+
+describe("the direction of the cash", () => {
+  it("a refund posting that took cash in instead of sending it out is not matched by the refund's amount", async () => {
+    const p = renamed(wechat);
+    const a = await paidByWechat(p, 5_000);
+    const window = chinaDayBounds(today);
+    const outRefundNo = `RF${a.orderNo}01`;
+    const rollback = new Error("rollback");
+    await expect(
+      inTransaction(async (tx) => {
+        // A refund the provider confirmed, posted with its legs the wrong way round (a bug).
+        await tx.execute(sql`
+          insert into payment_refunds (order_id, provider, out_refund_no, amount_fen, status, settled_at, provider_ref, actor_user_id)
+          values (${a.id}, ${p.id}, ${outRefundNo}, 1200, 'succeeded', now(), 'wx-refund-1', ${operator})`);
+        const platform = await platformAccounts(tx);
+        await post(tx, {
+          kind: "refund_sent",
+          orderId: a.id,
+          queueId: a.queueId,
+          legs: [
+            { accountId: platform.world, asset: "CNY", amount: -1_200 },
+            { accountId: platform.platformFees, asset: "CNY", amount: 1_200 },
+          ],
+        });
+        const bill = [{ kind: "refund" as const, outId: outRefundNo, providerRef: "wx-refund-1", amountFen: 1_200, at: new Date() }];
+        const postings = await railPostings(tx, { provider: p.id, ...window, payments: [], refunds: [outRefundNo] });
+        const { mismatches } = compareDay({ bill, postings: postings.filter((x) => x.kind === "refund"), window });
+        expect(mismatches).toEqual([expect.objectContaining({ kind: "amount_differs", outId: outRefundNo, providerFen: 1_200, ledgerFen: -1_200 })]);
+        throw rollback;
+      }, 0),
+    ).rejects.toBe(rollback);
     await expectLedgerClean();
   });
 });

@@ -65,16 +65,19 @@ export async function reconcileDay(provider: PaymentProvider, day: string): Prom
   let result: DayResult & { source: "provider" | "ledger" };
   try {
     const bill = await billRows(provider, day);
-    const postings = await railPostings(db, {
-      provider: provider.id,
-      ...window,
-      payments: bill.rows.filter((r) => r.kind === "payment").map((r) => r.outId),
-      refunds: bill.rows.filter((r) => r.kind === "refund").map((r) => r.outId),
-    });
-    let compared = compareDay({ bill: bill.rows, postings, window });
+    const postingsFor = (rows: BillRow[]) =>
+      railPostings(db, {
+        provider: provider.id,
+        ...window,
+        payments: rows.filter((r) => r.kind === "payment").map((r) => r.outId),
+        refunds: rows.filter((r) => r.kind === "refund").map((r) => r.outId),
+      });
+    let compared = compareDay({ bill: bill.rows, postings: await postingsFor(bill.rows), window });
     if (compared.mismatches.some((m) => m.kind === "missing_at_provider")) {
-      // Posted just after midnight for a transaction of the day before? That bill decides.
+      // Posted just after midnight for a transaction of the day before? That bill decides; its
+      // transactions' postings of every day are read too, so one posted twice still shows.
       const earlier = await billRows(provider, dayBefore(day));
+      const postings = await postingsFor([...bill.rows, ...earlier.rows]);
       compared = compareDay({ bill: bill.rows, postings, window, earlierBill: billKeys(earlier.rows) });
     }
     result = { ...compared, status: compared.mismatches.length === 0 ? "matched" : "mismatched", source: bill.source };

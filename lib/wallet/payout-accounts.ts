@@ -45,12 +45,16 @@ export async function boundWechatOpenid(userId: number): Promise<string | undefi
 async function bind(tx: Tx, userId: number, values: { kind: "wechat"; openid: string } | { kind: "alipay"; alipayAccount: string; realName: string }): Promise<BoundAccount> {
   const user = await tx.execute(sql`select id from users where id = ${userId} for no key update`);
   if (user.rows.length === 0) throw new DomainError("not_found", "payout.noUser");
+  // Unbind first, then look for open withdrawals: a request naming the old account holds a share
+  // lock on its row until it commits (requestedAccount), so the update waits for it and the count
+  // below, a statement of its own, sees it. Counted first, a request still in flight was missed and
+  // its money went to an account unbound under it.
+  await tx.execute(sql`
+    update payout_accounts set unbound_at = now() where user_id = ${userId} and kind = ${values.kind} and unbound_at is null`);
   const open = await tx.execute<{ n: number }>(sql`
     select count(*)::int as n from withdrawals w join payout_accounts a on a.id = w.payout_account_id
     where w.user_id = ${userId} and a.kind = ${values.kind} and w.status::text in ('requested','approved','sending')`);
   if (Number(open.rows[0]?.n ?? 0) > 0) throw new DomainError("not_allowed", "payout.openWithdrawal");
-  await tx.execute(sql`
-    update payout_accounts set unbound_at = now() where user_id = ${userId} and kind = ${values.kind} and unbound_at is null`);
   const [row] = await tx
     .insert(payoutAccounts)
     .values(values.kind === "wechat" ? { userId, kind: "wechat", openid: values.openid } : { userId, kind: "alipay", alipayAccount: values.alipayAccount, realName: values.realName })

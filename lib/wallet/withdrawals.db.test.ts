@@ -10,7 +10,9 @@ import { expectLedgerClean } from "@/lib/testing/verify";
 import { confirmPassword } from "@/lib/auth/confirm-password";
 import { customerWithdrawals, decidedWithdrawals, pendingWithdrawals, withdrawalsToday } from "./history";
 import { WITHDRAWAL_RULES } from "./rules";
+import { Scheduler } from "@/lib/testing/interleave";
 import { bindTestAlipay } from "@/lib/testing/payout";
+import { bindAlipayAccount } from "./payout-accounts";
 import { sendWithdrawal } from "./withdrawal-transfer";
 import { approveWithdrawal, rejectWithdrawal, requestWithdrawal } from "./withdrawals";
 
@@ -179,6 +181,59 @@ describe("the payout account a request names", () => {
     // The old account is unbound, so a request can no longer name it.
     await expect(ask(mine)).rejects.toMatchObject({ message: "payout.chooseAccount" });
     expect((await ask(replaced)).payoutAccountId).toBe(replaced);
+  });
+});
+
+describe("binding another account while a request to the old one is being made", () => {
+  async function setUp() {
+    const customer = await makeCustomer();
+    await fundWallet(customer, 5_000);
+    const old = await bindTestAlipay(customer, "13800004444", "王小明");
+    const s = await Scheduler.open(["A", "B"] as const);
+    const ask = (tx: Parameters<typeof requestWithdrawal>[0]) => requestWithdrawal(tx, { userId: customer, amountFen: 1_000, payoutAccountId: old });
+    const rebind = (tx: Parameters<typeof requestWithdrawal>[0]) => bindAlipayAccount(tx, customer, { realName: "王小明", alipayAccount: "13800005555" });
+    /** No open withdrawal may point at an account that is no longer bound (its money would go there). */
+    const openToUnbound = async () =>
+      (await db.execute(sql`
+        select 1 from withdrawals w join payout_accounts a on a.id = w.payout_account_id
+        where w.user_id = ${customer} and w.status::text in ('requested','approved','sending') and a.unbound_at is not null`)).rows.length;
+    return { s, ask, rebind, openToUnbound };
+  }
+
+  it("the request first: the bind waits for it, then is refused (a withdrawal to the old account is open)", async () => {
+    const { s, ask, rebind, openToUnbound } = await setUp();
+    try {
+      await s.A.begin();
+      await s.A.step("request to the old account", ask);
+      await s.B.begin();
+      const bind = s.B.run("bind another account", rebind);
+      expect(await bind.blocks()).toEqual(["A"]);
+      await s.A.commit();
+      expect(await bind.fails()).toMatchObject({ code: "not_allowed", message: "payout.openWithdrawal" });
+      await s.B.rollback();
+      expect(await openToUnbound()).toBe(0);
+    } finally {
+      await s.close();
+    }
+    await expectLedgerClean();
+  });
+
+  it("the bind first: the request waits for it, then is refused (the old account is no longer bound)", async () => {
+    const { s, ask, rebind, openToUnbound } = await setUp();
+    try {
+      await s.B.begin();
+      await s.B.step("bind another account", rebind);
+      await s.A.begin();
+      const request = s.A.run("request to the old account", ask);
+      expect(await request.blocks()).toEqual(["B"]);
+      await s.B.commit();
+      expect(await request.fails()).toMatchObject({ code: "invalid_input", message: "payout.chooseAccount" });
+      await s.A.rollback();
+      expect(await openToUnbound()).toBe(0);
+    } finally {
+      await s.close();
+    }
+    await expectLedgerClean();
   });
 });
 

@@ -58,12 +58,14 @@ function checkAmount(amountFen: number): void {
 
 /**
  * The customer's bound account a request names, refused unless it is theirs, still bound, and of
- * a kind the platform can pay out to.
+ * a kind the platform can pay out to. Its row stays share-locked until the request commits, so a
+ * bind that would unbind it waits and then sees the request (lib/wallet/payout-accounts.ts).
  */
 async function requestedAccount(tx: Tx, userId: number, payoutAccountId: number): Promise<number> {
   if (!Number.isSafeInteger(payoutAccountId) || payoutAccountId <= 0) throw new DomainError("invalid_input", "payout.chooseAccount", "payoutAccountId");
   const res = await tx.execute<{ id: number; kind: "wechat" | "alipay" }>(sql`
-    select id, kind from payout_accounts where id = ${payoutAccountId} and user_id = ${userId} and unbound_at is null`);
+    select id, kind from payout_accounts where id = ${payoutAccountId} and user_id = ${userId} and unbound_at is null
+    for share`);
   const row = res.rows[0];
   if (!row) throw new DomainError("invalid_input", "payout.chooseAccount", "payoutAccountId");
   if (payoutProviderId(row.kind) === null) throw new DomainError("not_allowed", "payout.kindUnavailable", "payoutAccountId");
