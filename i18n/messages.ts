@@ -4,12 +4,14 @@ import enCommon from "@/messages/en/common.json";
 import enCustomer from "@/messages/en/customer.json";
 import enErrors from "@/messages/en/errors.json";
 import enMerchant from "@/messages/en/merchant.json";
+import enNotifications from "@/messages/en/notifications.json";
 import enOperator from "@/messages/en/operator.json";
 import zhAuth from "@/messages/zh-CN/auth.json";
 import zhCommon from "@/messages/zh-CN/common.json";
 import zhCustomer from "@/messages/zh-CN/customer.json";
 import zhErrors from "@/messages/zh-CN/errors.json";
 import zhMerchant from "@/messages/zh-CN/merchant.json";
+import zhNotifications from "@/messages/zh-CN/notifications.json";
 import zhOperator from "@/messages/zh-CN/operator.json";
 
 /**
@@ -23,6 +25,7 @@ const zhCN = {
   customer: zhCustomer,
   errors: zhErrors,
   merchant: zhMerchant,
+  notifications: zhNotifications,
   operator: zhOperator,
 };
 
@@ -35,6 +38,7 @@ const en = {
   customer: enCustomer,
   errors: enErrors,
   merchant: enMerchant,
+  notifications: enNotifications,
   operator: enOperator,
 } satisfies Messages;
 

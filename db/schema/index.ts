@@ -12,3 +12,4 @@ export * from "./api-keys";
 export * from "./alliances";
 export * from "./draws";
 export * from "./auth-throttles";
+export * from "./notifications";
