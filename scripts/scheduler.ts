@@ -58,6 +58,7 @@ const JOBS: Job[] = [
   { name: "sweep", path: "/api/cron/sweep", schedule: everyMinutes(1), runAtStart: false, timeoutMs: 2 * MINUTE },
   { name: "expire-orders", path: "/api/cron/expire-orders", schedule: everyMinutes(1), runAtStart: true, timeoutMs: 2 * MINUTE },
   { name: "prune", path: "/api/cron/prune", schedule: everyMinutes(60), runAtStart: true, timeoutMs: 2 * MINUTE },
+  { name: "points-warnings", path: "/api/cron/points-warnings", schedule: dailyAtShanghai(10, 0), runAtStart: false, timeoutMs: 5 * MINUTE },
 ];
 
 const RETRIES = 5;

@@ -31,6 +31,25 @@ export async function notify<K extends NotificationKind>(
   return id;
 }
 
+/** notify() for many customers at once, in two statements (a scheduled check may tell thousands). */
+export async function notifyMany<K extends NotificationKind>(
+  tx: Tx,
+  kind: K,
+  rows: { userId: number; params: NotificationParams<K>; subject: string }[],
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const bodies = rows.map((r) => JSON.stringify(NOTIFICATION_PARAMS[kind].parse(r.params)));
+  const res = await tx.execute<{ id: number }>(sql`
+    insert into notifications (user_id, kind, params, subject)
+    select u, ${kind}::notification_kind, p::jsonb, s
+    from unnest(${sql.param(rows.map((r) => r.userId))}::bigint[], ${sql.param(bodies)}::text[], ${sql.param(rows.map((r) => r.subject))}::text[]) as x(u, p, s)
+    on conflict (user_id, kind, subject) do nothing
+    returning id`);
+  const ids = res.rows.map((r) => Number(r.id));
+  await addJobs(tx, "notification.deliver", ids.map((notificationId) => ({ notificationId })));
+  return ids.length;
+}
+
 /**
  * Every entry freed by one payout transaction (a drain batch or a draw), one notification each, in
  * two statements whatever the batch's size: the drain holds its queue lock meanwhile.
