@@ -228,6 +228,11 @@ export const SAMPLE_FORMS: Record<string, Record<string, string>> = {
   leaveQueueAction: { entryId: "1", expectedPoints: "0" },
   requestWithdrawalAction: { amount: "1", password: "x" },
   changePasswordAction: { password: "x", newPassword: "matrix new pass 2026", confirm: "matrix new pass 2026" },
+  markReadAction: { id: "1" },
+  markAllReadAction: {},
+  saveNotificationSettingsAction: { "entry_freed.push": "on" },
+  savePushSubscriptionAction: { endpoint: "https://push.example/matrix", p256dh: "B".repeat(87), auth: "a".repeat(22) },
+  deletePushSubscriptionAction: { endpoint: "https://push.example/matrix" },
   login: {},
   register: {},
 };

@@ -31,3 +31,9 @@ export async function saveChannelSettings(userId: number, on: { kind: Notificati
     }
   });
 }
+
+/** Whether the customer has a phone number, i.e. whether SMS can reach them at all. */
+export async function hasPhone(userId: number): Promise<boolean> {
+  const res = await db.execute<{ phone: string | null }>(sql`select phone from users where id = ${userId}`);
+  return Boolean(res.rows[0]?.phone);
+}
