@@ -233,6 +233,9 @@ export const SAMPLE_FORMS: Record<string, Record<string, string>> = {
   saveNotificationSettingsAction: { "entry_freed.push": "on" },
   savePushSubscriptionAction: { endpoint: "https://push.example/matrix", p256dh: "B".repeat(87), auth: "a".repeat(22) },
   deletePushSubscriptionAction: { endpoint: "https://push.example/matrix" },
+  sendRegisterCodeAction: { phone: "13900000001" },
+  sendResetCodeAction: { phone: "13900000002" },
+  resetPasswordAction: { phone: "13900000002", code: "000000", password: "matrix new pass 2026", confirm: "matrix new pass 2026" },
   login: {},
   register: {},
 };

@@ -13,3 +13,4 @@ export * from "./alliances";
 export * from "./draws";
 export * from "./auth-throttles";
 export * from "./notifications";
+export * from "./sms-codes";

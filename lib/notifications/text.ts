@@ -27,7 +27,9 @@ function values(n: AnyNotification): Record<string, string | number> {
 export function notificationText(locale: Locale, n: AnyNotification): NotificationText {
   const t = createTranslator({ locale, messages: messages[locale], namespace: "notifications.kinds" });
   const v = values(n);
-  return { title: t(`${n.kind}.title`, v), body: t(`${n.kind}.body`, v) };
+  // One sentence per case rather than ICU select: each reads whole in both languages.
+  const body = n.kind === "entry_freed" && n.params.via === "draw" ? "entry_freed.bodyDraw" : (`${n.kind}.body` as const);
+  return { title: t(`${n.kind}.title`, v), body: t(body, v) };
 }
 
 /** The values of the kind's SMS template, in the order the approved template numbers them. */
