@@ -12,7 +12,7 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function ForgotPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const [next, t] = await Promise.all([authPageNext(searchParams), getTranslations("auth.forgot")]);
   return (
-    <AuthCard title={t("title")} subtitle={t("subtitle")} next={next} other={{ prompt: "", label: t("back"), path: "/login" }}>
+    <AuthCard title={t("title")} subtitle={t("subtitle")} next={next} other={{ prompt: t("backPrompt"), label: t("back"), path: "/login" }}>
       <ForgotForm />
     </AuthCard>
   );

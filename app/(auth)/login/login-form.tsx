@@ -36,7 +36,7 @@ export function LoginForm({ next }: { next: string | null }) {
             error={fieldError("password")}
           />
           <p className="-mt-2 text-right">
-            <Link href="/forgot" className="inline-flex min-h-11 items-center text-sm font-medium text-brand-700 underline underline-offset-2">
+            <Link href="/forgot" className="inline-flex min-h-11 min-w-11 items-center px-1 text-sm font-medium text-brand-700 underline underline-offset-2">
               {t("forgot")}
             </Link>
           </p>
