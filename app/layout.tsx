@@ -4,8 +4,9 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { NextIntlClientProvider } from "next-intl";
 import { getLocale, getTranslations } from "next-intl/server";
-import type { ReactNode } from "react";
+import { cache, type ReactNode } from "react";
 import { LocaleSwitcher } from "@/app/_components/locale-switcher";
+import { NotificationBell } from "@/app/_components/notification-bell";
 import { TabBar } from "@/app/_components/tab-bar";
 import { requestTheme } from "@/app/_components/theme";
 import { ThemeToggle } from "@/app/_components/theme-toggle";
@@ -14,6 +15,7 @@ import { clientMessages } from "@/i18n/client-messages";
 import { getViewer, type Role } from "@/lib/auth/session";
 import { PATH_HEADER } from "@/lib/auth/next-path";
 import { consentPath, openBeforeConsent } from "@/lib/auth/notice";
+import { unreadCount } from "@/lib/notifications/list";
 import "./globals.css";
 
 // Merchants and operators have customer accounts too, so they also get 我的 (My account).
@@ -38,8 +40,14 @@ export const viewport: Viewport = {
   ],
 };
 
+/** The signed-in viewer's unread notifications (the header's bell and the tab bar's 我的 show it). */
+const viewerUnread = cache(async (): Promise<number> => {
+  const viewer = await getViewer();
+  return viewer ? unreadCount(viewer.userId) : 0;
+});
+
 async function TopBar() {
-  const [viewer, t] = await Promise.all([getViewer(), getTranslations("common.topBar")]);
+  const [viewer, t, tn, unread] = await Promise.all([getViewer(), getTranslations("common.topBar"), getTranslations("notifications.bell"), viewerUnread()]);
   const roleLink = viewer ? ROLE_LINKS[viewer.role] : null;
   // Every link and button is at least 44 × 44 px (a thumb's reach). On a 360 px phone the row holds
   // the brand, the console link, the language and the theme: 我的 and signing out live in the tab
@@ -67,6 +75,7 @@ async function TopBar() {
                 {t(roleLink.label)}
               </Link>
             ) : null}
+            <NotificationBell count={unread} label={unread > 0 ? tn("labelUnread", { count: unread }) : tn("label")} className={link} />
             <Link href="/me" className={`${link} max-sm:hidden`}>
               {t("me")}
             </Link>
@@ -104,7 +113,7 @@ async function askForConsentFirst(): Promise<void> {
 }
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const [locale, theme] = await Promise.all([getLocale(), requestTheme(), askForConsentFirst()]);
+  const [locale, theme, unread] = await Promise.all([getLocale(), requestTheme(), viewerUnread(), askForConsentFirst()]);
   return (
     <html lang={locale} data-theme={theme ?? undefined}>
       <body>
@@ -114,7 +123,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           {/* On phones the tab bar covers the bottom 56 px: the page ends above it (not on paper, where an
               A5 poster is narrower than `sm` and the extra space would push it onto a second page). */}
           <main className="mx-auto w-full max-w-5xl px-4 pt-4 pb-[calc(5.5rem+env(safe-area-inset-bottom))] sm:pt-6 sm:pb-8 print:pb-[calc(2rem+env(safe-area-inset-bottom))]">{children}</main>
-          <TabBar />
+          <TabBar unread={unread} />
         </NextIntlClientProvider>
       </body>
     </html>

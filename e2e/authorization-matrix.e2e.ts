@@ -36,6 +36,7 @@ const V1_405 = { everyone: 405 } as const;
 const ROUTES: Record<string, Partial<Record<Method, RouteAccess>>> = {
   "/api/cron/expire": { GET: CRON, POST: CRON },
   "/api/cron/expire-orders": { GET: CRON, POST: CRON },
+  "/api/cron/points-warnings": { GET: CRON, POST: CRON },
   "/api/cron/prune": { GET: CRON, POST: CRON },
   "/api/cron/reconcile": { GET: CRON, POST: CRON },
   "/api/cron/release": { GET: CRON, POST: CRON },

@@ -5,7 +5,7 @@ import { CRON_SECRET } from "./test-env";
 
 const PASSWORD = "cron-journey-pass-2026";
 const auth = { authorization: `Bearer ${CRON_SECRET}` };
-const ROUTES = ["/api/cron/release", "/api/cron/expire", "/api/cron/sweep", "/api/cron/prune", "/api/cron/expire-orders"];
+const ROUTES = ["/api/cron/release", "/api/cron/expire", "/api/cron/sweep", "/api/cron/prune", "/api/cron/expire-orders", "/api/cron/points-warnings"];
 
 test.describe("cron routes", () => {
   test("accept only the cron secret, by POST or (for Vercel Cron) GET", async ({ request, browser }) => {

@@ -14,8 +14,10 @@ import { messages } from "./messages";
  * components' barrel (app/_components/index.ts), though Pager and BarChart render on the server.
  */
 export const CLIENT_NAMESPACES = [
+  "auth.forgot",
   "auth.login",
   "auth.register",
+  "auth.smsCode",
   "common.chart",
   "common.error",
   "common.pager",

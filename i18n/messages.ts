@@ -4,6 +4,7 @@ import enCommon from "@/messages/en/common.json";
 import enCustomer from "@/messages/en/customer.json";
 import enErrors from "@/messages/en/errors.json";
 import enMerchant from "@/messages/en/merchant.json";
+import enNotifications from "@/messages/en/notifications.json";
 import enOperator from "@/messages/en/operator.json";
 import enOrders from "@/messages/en/orders.json";
 import enPrivacy from "@/messages/en/privacy.json";
@@ -12,6 +13,7 @@ import zhCommon from "@/messages/zh-CN/common.json";
 import zhCustomer from "@/messages/zh-CN/customer.json";
 import zhErrors from "@/messages/zh-CN/errors.json";
 import zhMerchant from "@/messages/zh-CN/merchant.json";
+import zhNotifications from "@/messages/zh-CN/notifications.json";
 import zhOperator from "@/messages/zh-CN/operator.json";
 import zhOrders from "@/messages/zh-CN/orders.json";
 import zhPrivacy from "@/messages/zh-CN/privacy.json";
@@ -27,6 +29,7 @@ const zhCN = {
   customer: zhCustomer,
   errors: zhErrors,
   merchant: zhMerchant,
+  notifications: zhNotifications,
   operator: zhOperator,
   orders: zhOrders,
   privacy: zhPrivacy,
@@ -41,6 +44,7 @@ const en = {
   customer: enCustomer,
   errors: enErrors,
   merchant: enMerchant,
+  notifications: enNotifications,
   operator: enOperator,
   orders: enOrders,
   privacy: enPrivacy,

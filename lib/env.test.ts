@@ -51,4 +51,27 @@ describe("parseEnv", () => {
     expect(problem({ NODE_ENV: "test", WECHATPAY_APP_SECRET: "0123456789abcdef0123456789abcdef" })).not.toContain("0123456789abcdef");
     expect(parseEnv({ NODE_ENV: "test" })).toMatchObject({ WECHAT_OAUTH_BASE_URL: "https://open.weixin.qq.com/", WECHAT_API_BASE_URL: "https://api.weixin.qq.com/" });
   });
+
+  it("refuses Web Push and Tencent SMS when half-configured, naming what is missing", () => {
+    const vapid = { VAPID_PUBLIC_KEY: "B".repeat(87), VAPID_PRIVATE_KEY: "k".repeat(43), VAPID_SUBJECT: "mailto:ops@shop.example" };
+    expect(problem({ ...production, ...vapid })).toBe("");
+    expect(problem({ ...production, VAPID_PUBLIC_KEY: vapid.VAPID_PUBLIC_KEY })).toMatch(/Web Push is half-configured/);
+    expect(problem({ ...production, ...vapid, VAPID_SUBJECT: undefined })).toMatch(/Web Push is half-configured/);
+    const sms = {
+      SMS_PROVIDER: "tencent",
+      TENCENT_SMS_SECRET_ID: "AKIDexample",
+      TENCENT_SMS_SECRET_KEY: "secret",
+      TENCENT_SMS_SDK_APP_ID: "1400000000",
+      TENCENT_SMS_SIGN_NAME: "免单排队",
+      TENCENT_SMS_TEMPLATES: "entry_freed=100001,verify_code=100002",
+    };
+    expect(problem({ ...production, ...sms })).toBe("");
+    expect(problem({ ...production, ...sms, TENCENT_SMS_SECRET_KEY: undefined })).toMatch(/SMS is half-configured: set TENCENT_SMS_SECRET_KEY/);
+    expect(problem({ ...production, SMS_PROVIDER: "tencent" })).toMatch(/SMS is half-configured/);
+    expect(problem({ ...production, TENCENT_SMS_SECRET_ID: "AKIDexample" })).toMatch(/SMS is half-configured/);
+    expect(problem({ ...production, ...sms, SMS_PROVIDER: undefined })).toMatch(/SMS_PROVIDER: .*set SMS_PROVIDER=tencent/);
+    expect(problem({ ...production, ...sms, TENCENT_SMS_TEMPLATES: "entry_freed" })).toMatch(/TENCENT_SMS_TEMPLATES/);
+    // No value is echoed back.
+    expect(problem({ ...production, ...sms, TENCENT_SMS_SECRET_ID: undefined })).not.toContain("secret");
+  });
 });

@@ -135,6 +135,28 @@ const fields = z.object({
   METRICS_TOP_QUEUES: z.coerce.number().int().min(0).max(200).default(20),
   /** After SIGTERM, `next start` exits within this many ms even if requests are still running. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(25_000),
+  // Web Push (docs/notifications.md): the VAPID key pair, base64url as web-push makes it, and a
+  // contact (mailto: or https:) push services may write to. `npm start` generates a pair into
+  // .data/ when none is set; unset elsewhere, Web Push is off and the in-app list still works.
+  VAPID_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{86,88}$/, "a base64url P-256 public key (87 characters)").optional(),
+  VAPID_PRIVATE_KEY: z.string().regex(/^[A-Za-z0-9_-]{42,44}$/, "a base64url P-256 private key (43 characters)").optional(),
+  VAPID_SUBJECT: z.string().regex(/^(mailto:.+@.+|https:\/\/.+)$/, "mailto:ops@example.com or an https:// URL").optional(),
+  // SMS (docs/notifications.md): `dev` writes each message to the server log; `tencent` sends it
+  // through Tencent Cloud SMS with the TENCENT_SMS_* variables below.
+  SMS_PROVIDER: z.enum(["dev", "tencent"]).default("dev"),
+  TENCENT_SMS_SECRET_ID: z.string().trim().min(1).optional(),
+  TENCENT_SMS_SECRET_KEY: z.string().trim().min(1).optional(),
+  /** The SMS application's SdkAppId (短信应用 ID). */
+  TENCENT_SMS_SDK_APP_ID: z.string().regex(/^\d{6,20}$/, "a numeric SdkAppId").optional(),
+  /** The approved signature (短信签名), e.g. 免单排队. */
+  TENCENT_SMS_SIGN_NAME: z.string().trim().min(1).max(40).optional(),
+  /** Approved template ids by message name: `entry_freed=1234567,refund_done=1234568,…` (docs/notifications.md). */
+  TENCENT_SMS_TEMPLATES: z
+    .string()
+    .trim()
+    .regex(/^[a-z_]+=\d{1,20}(,[a-z_]+=\d{1,20})*$/, "name=templateId pairs, comma-separated")
+    .optional(),
+  TENCENT_SMS_REGION: z.string().regex(/^[a-z]+-[a-z]+$/).default("ap-guangzhou"),
   /**
    * TEST ONLY, never set in a deployment: `skip-lock` makes the drain skip its queue lock, so the
    * chaos run (`npm run chaos -- --broken-drain`) and lib/queue/broken-drain.db.test.ts can prove that
@@ -173,6 +195,24 @@ function providerCompleteness(e: z.infer<typeof fields>, ctx: z.RefinementCtx): 
   }
   if (e.WECHATPAY_APP_SECRET && !e.WECHATPAY_MCHID) {
     ctx.addIssue({ code: "custom", path: ["WECHATPAY_APP_SECRET"], message: "WECHATPAY_APP_SECRET is WeChat Pay's app secret: configure WeChat Pay (WECHATPAY_MCHID, WECHATPAY_APPID, …) as well, or unset it." });
+  }
+  const vapid = [e.VAPID_PUBLIC_KEY, e.VAPID_PRIVATE_KEY, e.VAPID_SUBJECT].filter(Boolean).length;
+  if (vapid > 0 && vapid < 3) {
+    ctx.addIssue({ code: "custom", path: [], message: "Web Push is half-configured: set VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT together, or none of them." });
+  }
+  const tencentSms = {
+    TENCENT_SMS_SECRET_ID: e.TENCENT_SMS_SECRET_ID,
+    TENCENT_SMS_SECRET_KEY: e.TENCENT_SMS_SECRET_KEY,
+    TENCENT_SMS_SDK_APP_ID: e.TENCENT_SMS_SDK_APP_ID,
+    TENCENT_SMS_SIGN_NAME: e.TENCENT_SMS_SIGN_NAME,
+    TENCENT_SMS_TEMPLATES: e.TENCENT_SMS_TEMPLATES,
+  };
+  const smsMissing = Object.entries(tencentSms).filter(([, v]) => !v).map(([k]) => k);
+  if (smsMissing.length > 0 && (e.SMS_PROVIDER === "tencent" || smsMissing.length < Object.keys(tencentSms).length)) {
+    ctx.addIssue({ code: "custom", path: [], message: `Tencent Cloud SMS is half-configured: set ${smsMissing.join(", ")} as well${e.SMS_PROVIDER === "tencent" ? " (SMS_PROVIDER=tencent)" : ", or none of its variables"}.` });
+  }
+  if (smsMissing.length === 0 && e.SMS_PROVIDER !== "tencent") {
+    ctx.addIssue({ code: "custom", path: ["SMS_PROVIDER"], message: "the TENCENT_SMS_* variables are set: set SMS_PROVIDER=tencent to use them, or unset them" });
   }
   const certs = [e.ALIPAY_APP_CERT, e.ALIPAY_PUBLIC_CERT, e.ALIPAY_ROOT_CERT].filter(Boolean).length;
   if (certs > 0 && certs < 3) {

@@ -2,6 +2,7 @@
 //
 // - DATABASE_URL unset: start the embedded Postgres (db/embedded.ts) and generate the secrets once
 //   into .data/secrets.json (mode 600). DATABASE_URL set: use it and the secrets from the environment.
+// - Web Push keys: VAPID_* from the environment, else made once into .data/vapid.json.
 // - Then: migrate, load the demo seed (idempotent), `next build` when there is no build yet (or
 //   FREELINE_REBUILD=1 / `npm start -- --rebuild`), and `next start -p $PORT`, with the durable job
 //   runner (`npm run worker`) beside it unless FREELINE_WORKER=0 / `npm start -- --no-worker`.
@@ -18,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import { checkDatabaseConnection } from "@/db";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/db/embedded";
 import { runMigrations } from "@/db/migrate";
+import webpush from "web-push";
 import { seedDemo } from "./lib/demo-seed";
 import { env } from "@/lib/env";
 
@@ -76,6 +78,37 @@ function localSecrets(): Secrets {
   }
   fs.chmodSync(file, 0o600);
   return secrets;
+}
+
+type Vapid = { VAPID_PUBLIC_KEY: string; VAPID_PRIVATE_KEY: string; VAPID_SUBJECT: string };
+
+/**
+ * The Web Push key pair: from the environment when set (a deployment keeps its own: a new pair
+ * would orphan every browser's subscription), else made once into .data/vapid.json (mode 600) and
+ * reused by every later start. The subject is where push services may write: PUBLIC_URL when it is
+ * https, else a placeholder to replace with VAPID_SUBJECT for a real deployment.
+ */
+function vapidKeys(): Vapid {
+  if (env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY && env.VAPID_SUBJECT) {
+    return { VAPID_PUBLIC_KEY: env.VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY: env.VAPID_PRIVATE_KEY, VAPID_SUBJECT: env.VAPID_SUBJECT };
+  }
+  const file = path.join(root, ".data", "vapid.json");
+  let stored: Partial<Vapid> = {};
+  try {
+    stored = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<Vapid>;
+  } catch {
+    stored = {};
+  }
+  if (!stored.VAPID_PUBLIC_KEY || !stored.VAPID_PRIVATE_KEY) {
+    const keys = webpush.generateVAPIDKeys();
+    stored = { VAPID_PUBLIC_KEY: keys.publicKey, VAPID_PRIVATE_KEY: keys.privateKey };
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
+    log(`generated the Web Push (VAPID) key pair in ${path.relative(root, file)}`);
+  }
+  fs.chmodSync(file, 0o600);
+  const subject = env.PUBLIC_URL?.startsWith("https://") ? env.PUBLIC_URL : "mailto:webpush@freeline.invalid";
+  return { VAPID_PUBLIC_KEY: stored.VAPID_PUBLIC_KEY!, VAPID_PRIVATE_KEY: stored.VAPID_PRIVATE_KEY!, VAPID_SUBJECT: subject };
 }
 
 function portIsFree(p: number): Promise<boolean> {
@@ -193,6 +226,7 @@ async function main(): Promise<void> {
   const appEnv: NodeJS.ProcessEnv = {
     ...process.env,
     ...secrets,
+    ...vapidKeys(),
     DATABASE_URL: databaseUrl,
     AUTH_TRUST_HOST: "true",
     APP_INTERNAL_URL: appUrl,

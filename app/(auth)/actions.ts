@@ -18,11 +18,14 @@ import {
   findUserForLogin,
   identifierSchema,
   insertPreparedUser,
+  parseIdentifier,
   passwordSchema,
+  PHONE_RE,
   prepareCustomer,
 } from "@/lib/auth/users";
 import { BusyError } from "@/lib/auth/hash-gate";
 import { containsOwnName } from "@/lib/auth/password-rules";
+import { checkSmsCode, consumeSmsCode, sendSmsCode } from "@/lib/auth/sms-code";
 import { admitAttempt, loginThrottle, registrationBucket, throttled } from "@/lib/auth/throttle";
 import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
@@ -83,6 +86,8 @@ const registerSchema = z
     displayName: displayNameSchema.optional(),
     // The box is never ticked for the person (PIPL art. 14: consent is their own act).
     consent: z.literal("on", { error: "privacy.consentRequired" }),
+    /** The SMS code: required when the identifier is a phone number (the number must be the registrant's). */
+    code: z.string().trim().max(10, "sms.codeInvalid").optional(),
     next: z.string().optional(),
   })
   .refine((d) => d.password === d.confirm, { message: "password.mismatch", path: ["confirm"] })
@@ -100,13 +105,30 @@ const registerSchema = z
  */
 export const register = validatedAction(registerSchema, "public", async (data) => {
   await admitAttempt(db, [registrationBucket(await requestAddress())], "identifier", "auth.tooManyRegistrations");
+  const { phone } = parseIdentifier(data.identifier);
+  if (phone && !data.code) throw new DomainError("invalid_input", "sms.codeRequired", "code");
+  // A phone number is registered only with the code sent to it, used up with the registration.
+  const codeId = phone ? await checkSmsCode(phone, "register", data.code!) : null;
   const user = await prepareCustomer(db, { identifier: data.identifier, password: data.password, displayName: data.displayName });
   await db.transaction(async (tx) => {
+    if (codeId !== null) await consumeSmsCode(tx, codeId);
     const created = await insertPreparedUser(tx, user);
     await recordConsent(tx, created.id);
   });
   await signInWithPassword(data.identifier, data.password);
   redirect(safeNextPath(data.next) ?? "/me");
+});
+
+const phoneSchema = z.object({ phone: z.string().trim().regex(PHONE_RE, "sms.phone") });
+
+/** Sends the registration code to a phone number not registered yet (throttled, lib/auth/sms-code.ts). */
+export const sendRegisterCodeAction = validatedAction(phoneSchema, "public", async (data) => {
+  return sendSmsCode({ phone: data.phone, purpose: "register", address: await requestAddress() });
+});
+
+/** Sends a password-reset code; a number with no account gets the same answer and no SMS. */
+export const sendResetCodeAction = validatedAction(phoneSchema, "public", async (data) => {
+  return sendSmsCode({ phone: data.phone, purpose: "reset", address: await requestAddress() });
 });
 
 /**

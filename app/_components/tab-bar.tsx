@@ -4,6 +4,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { cn } from "./cn";
+import { UnreadBadge } from "./notification-bell";
 
 // 订单 is My orders, and stays current on an order's receipt and on its payment page.
 const TABS = [
@@ -18,7 +19,7 @@ const TABS = [
  * least 44 px tall. Not in the merchant and operator consoles, which have their own navigation;
  * hidden from `sm` up, where the top bar has room for the same links.
  */
-export function TabBar() {
+export function TabBar({ unread = 0 }: { unread?: number }) {
   const t = useTranslations("common.tabBar");
   const pathname = usePathname();
   if (/^\/(merchant|operator)(\/|$)/.test(pathname)) return null;
@@ -41,8 +42,10 @@ export function TabBar() {
                   current ? "text-brand-700" : "text-muted hover:text-ink",
                 )}
               >
-                <span aria-hidden="true" className="text-lg leading-none">
+                <span aria-hidden="true" className="relative text-lg leading-none">
                   {tab.icon}
+                  {/* Unread notifications, on 我的 (their list is under /me). */}
+                  {tab.key === "me" ? <UnreadBadge count={unread} className="absolute -top-1.5 left-3" /> : null}
                 </span>
                 {t(tab.key)}
               </Link>

@@ -15,3 +15,5 @@ export * from "./draws";
 export * from "./auth-throttles";
 export * from "./reconciliation";
 export * from "./privacy";
+export * from "./notifications";
+export * from "./sms-codes";

@@ -4,6 +4,7 @@ import type { Db } from "@/db";
 import { users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
+import { notify } from "@/lib/notifications/notify";
 import { confirmPassword } from "./confirm-password";
 import { hashPassword } from "./password";
 import { containsOwnName, normalisePassword } from "./password-rules";
@@ -27,5 +28,7 @@ export async function changePassword(db: Db, userId: number, current: string, ne
     await tx.update(users).set({ passwordHash: hash }).where(eq(users.id, userId));
     await endAllSessions(tx, userId);
     await recordAudit(tx, { actorUserId: userId, action: "user.password_changed", subjectType: "user", subjectId: userId });
+    // A security message: it cannot be turned off, so a thief who changed it is noticed.
+    await notify(tx, userId, "security", { event: "password_changed" }, `password:${Date.now()}`);
   });
 }

@@ -31,6 +31,8 @@ export function contentSecurityPolicy(nonce: string, { dev = false }: { dev?: bo
     "font-src 'self'",
     "connect-src 'self'",
     "object-src 'none'",
+    // The Web Push service worker (public/sw.js): script-src's 'strict-dynamic' would not admit it.
+    "worker-src 'self'",
     "base-uri 'none'",
     "form-action 'self'",
     "frame-ancestors 'none'",

@@ -9,6 +9,13 @@ import type { Tx } from "@/db";
  * between tries: 3 s, 7 s, 20 s, … then about 6 h), and the key that keeps one job per subject.
  */
 export const JOBS = {
+  /** Delivers one notification by Web Push and SMS, to the channels its customer allows (lib/notifications). */
+  "notification.deliver": {
+    payload: z.object({ notificationId: z.number().int().positive() }),
+    // About 2 hours of tries: a push or SMS that late is no longer news; the in-app list keeps it.
+    maxAttempts: 8,
+    key: (p: { notificationId: number }) => `notification:${p.notificationId}`,
+  },
   /** Asks the order's payment provider for a committed refund, then records its answer. */
   "refund.send": {
     payload: z.object({ refundId: z.number().int().positive(), outRefundNo: z.string().regex(/^[A-Za-z0-9_]{1,32}$/) }),
@@ -73,4 +80,20 @@ export async function addJob<N extends JobName>(tx: Tx, name: N, payload: JobPay
       max_attempts => ${def.maxAttempts}::int,
       job_key => ${key}::text
     )`);
+}
+
+/**
+ * addJob for many payloads of one job in one statement (graphile_worker.add_jobs), for an event
+ * that makes a job per row (a drain batch frees up to a thousand entries under the queue lock).
+ */
+export async function addJobs<N extends JobName>(tx: Tx, name: N, payloads: JobPayload<N>[]): Promise<void> {
+  if (payloads.length === 0) return;
+  const def = JOBS[name];
+  const bodies = payloads.map((p) => def.payload.parse(p));
+  const keys = bodies.map((b) => def.key(b as never));
+  await tx.execute(sql`
+    select count(*) from graphile_worker.add_jobs(array(
+      select row(${name}::text, p::json, null::text, null::timestamptz, ${def.maxAttempts}::int, k, null::int, null::text[])::graphile_worker.job_spec
+      from unnest(${sql.param(bodies.map((b) => JSON.stringify(b)))}::text[], ${sql.param(keys)}::text[]) as x(p, k)
+    ))`);
 }

@@ -37,6 +37,8 @@ export const SCHEDULE = [
   { task: "queue.sweep", cron: "* * * * *", maxAttempts: 2, catchUpMs: 0, route: "/api/cron/sweep" },
   // Pending orders not paid in time: closed at their provider, then marked expired.
   { task: "orders.expire", cron: "* * * * *", maxAttempts: 2, catchUpMs: 0, route: "/api/cron/expire-orders" },
+  // 10:00 Shanghai (02:00 UTC): customers whose points expire within 3 days are told, once per day of expiry.
+  { task: "points.warn", cron: "0 2 * * *", maxAttempts: 5, catchUpMs: DAY, route: "/api/cron/points-warnings" },
   // 10:30 Shanghai (02:30 UTC): yesterday's bill of each provider against the ledger, one
   // reconcile.day job each; late enough that both providers have made the day's bill.
   { task: "reconcile.yesterday", cron: "30 2 * * *", maxAttempts: 8, catchUpMs: DAY, route: "/api/cron/reconcile" },

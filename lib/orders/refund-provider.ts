@@ -9,6 +9,7 @@ import { platformAccounts, post, refundsPendingAccount } from "@/lib/ledger";
 import { paymentProvider, type PaymentProvider } from "@/lib/payments";
 import type { MoneyOutResult } from "@/lib/payments/provider";
 import { nextAttempt } from "./refund";
+import { notify } from "@/lib/notifications/notify";
 
 /** Finds an order's payment provider; tests pass a recording fake. */
 export type ProviderFor = (id: string) => PaymentProvider;
@@ -103,11 +104,11 @@ export async function settleRefund(tx: Tx, outRefundNoValue: string, result: Mon
   }
   // The guarded update is the once-only gate: a concurrent confirmation waits on the row, then
   // finds it no longer pending and posts nothing.
-  const done = await tx.execute<{ order_id: number; customer_id: number; amount_fen: number; queue_id: number }>(sql`
+  const done = await tx.execute<{ order_id: number; customer_id: number; amount_fen: number; queue_id: number; order_no: string }>(sql`
     update payment_refunds r set status = 'succeeded', provider_ref = ${result.providerRef}, settled_at = now(), last_error = null
     from orders o
     where r.out_refund_no = ${outRefundNoValue} and r.status = 'pending' and o.id = r.order_id
-    returning r.order_id, o.customer_id, r.amount_fen, o.queue_id`);
+    returning r.order_id, o.customer_id, r.amount_fen, o.queue_id, o.order_no`);
   const row = done.rows[0];
   if (!row) return false;
   const platform = await platformAccounts(tx);
@@ -123,6 +124,8 @@ export async function settleRefund(tx: Tx, outRefundNoValue: string, result: Mon
       { accountId: platform.world, asset: "CNY", amount: Number(row.amount_fen) },
     ],
   });
+  // One notification per refund sent: an order can have its own refund and a returned payment's.
+  await notify(tx, Number(row.customer_id), "refund_done", { orderNo: row.order_no, amountFen: Number(row.amount_fen) }, `refund:${outRefundNoValue}`);
   return true;
 }
 

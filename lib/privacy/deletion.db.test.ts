@@ -132,6 +132,9 @@ describe("a deletion", () => {
     const password = "delete-me-please-2026";
     const user = await inTransaction((tx) => registerCustomer(tx, { identifier: phone, password, displayName: name }));
     await recordConsent(db, user.id);
+    // A browser subscribed to pushes, and the sign-up's SMS code is kept by the phone number.
+    await db.execute(sql`insert into push_subscriptions (user_id, endpoint, p256dh, auth)
+      values (${user.id}, ${`https://push.example/${phone}`}, ${"B".repeat(87)}, ${"a".repeat(22)})`);
     // A failed sign-in leaves a counter keyed by the phone number.
     await db.execute(sql`insert into auth_throttles (key, failures) values (${`account:${phone}`}, 1)`);
     const store = await slowStore();
@@ -166,6 +169,11 @@ describe("a deletion", () => {
 
     expect(await foundIn(phone)).toEqual([]);
     expect(await foundIn(name)).toEqual([]);
+    const left = await db.execute<{ n: number }>(sql`
+      select (select count(*) from push_subscriptions where user_id = ${user.id})
+           + (select count(*) from notifications where user_id = ${user.id})
+           + (select count(*) from notification_mutes where user_id = ${user.id})::int as n`);
+    expect(Number(left.rows[0]!.n)).toBe(0);
     for (const kind of ["points_locked", "points_available", "points_reserve", "wallet"]) {
       expect(await balanceOf({ userId: user.id }, kind)).toBe(0);
     }

@@ -156,6 +156,38 @@ export const PERSONAL_DATA_STEPS: readonly { table: string; erase: (tx: Tx, user
     },
   },
   {
+    // Where the person's browsers receive pushes.
+    table: "push_subscriptions",
+    erase: async (tx, userId) => {
+      await tx.execute(sql`delete from push_subscriptions where user_id = ${userId}`);
+    },
+  },
+  {
+    // Which kinds of message the person turned off.
+    table: "notification_mutes",
+    erase: async (tx, userId) => {
+      await tx.execute(sql`delete from notification_mutes where user_id = ${userId}`);
+    },
+  },
+  {
+    // What the person was told, with the deliveries not yet made (nothing is pushed or texted to a
+    // deleted account; a delivery already running finds no row and ends).
+    table: "notifications",
+    erase: async (tx, userId) => {
+      await tx.execute(sql`
+        select graphile_worker.remove_job('notification:' || id) from notifications
+        where user_id = ${userId} and (push_done_at is null or sms_done_at is null)`);
+      await tx.execute(sql`delete from notifications where user_id = ${userId}`);
+    },
+  },
+  {
+    // SMS codes are kept by phone number (sign-up and password reset), before the number is erased below.
+    table: "sms_codes",
+    erase: async (tx, userId) => {
+      await tx.execute(sql`delete from sms_codes where phone = (select phone from users where id = ${userId})`);
+    },
+  },
+  {
     // Withdrawals keep pointing at the account they were paid to (financial records), so the row
     // stays, unbound, with its name and account replaced by placeholders the table's checks accept.
     table: "payout_accounts",

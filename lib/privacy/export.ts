@@ -63,6 +63,10 @@ export async function personalData(userId: number): Promise<Record<string, unkno
       select id, amount_fen, fee_fen, status, reason, created_at, decided_at from withdrawals where user_id = ${userId} order by id`),
     payoutAccounts(userId),
     rows(sql`
+      select kind, params, subject, created_at, read_at from notifications where user_id = ${userId} order by id`),
+    rows(sql`
+      select locale, created_at from push_subscriptions where user_id = ${userId} order by id`),
+    rows(sql`
       select key, failures, strikes, locked_until, updated_at from auth_throttles
       where key in (select 'account:' || username from users where id = ${userId}
                     union all select 'account:' || phone from users where id = ${userId}
@@ -71,7 +75,7 @@ export async function personalData(userId: number): Promise<Record<string, unkno
       select action, subject_type, subject_id, reason, details, created_at from audit_log
       where actor_user_id = ${userId} or (subject_type = 'user' and subject_id = ${String(userId)}) order by id`),
   ]);
-  const [consents, orders, queueEntries, pointsLots, ledger, withdrawals, payoutAccountRows, signInThrottles, auditLog] = sections;
+  const [consents, orders, queueEntries, pointsLots, ledger, withdrawals, payoutAccountRows, notificationRows, pushRows, signInThrottles, auditLog] = sections;
   return {
     exportedAt: new Date().toISOString(),
     profile,
@@ -85,6 +89,9 @@ export async function personalData(userId: number): Promise<Record<string, unkno
     ledger,
     withdrawals,
     payoutAccounts: payoutAccountRows,
+    notifications: notificationRows,
+    // The push service's address and keys are the browser's, not the person's: the count and dates say enough.
+    pushSubscriptions: pushRows,
     signInThrottles,
     auditLog,
   };

@@ -4,6 +4,7 @@ import type { Tx } from "@/db";
 import { inTransaction } from "@/db/transaction";
 import { env } from "@/lib/env";
 import { post, walletAccounts } from "@/lib/ledger";
+import { notifyEntriesFreed } from "@/lib/notifications/notify";
 import { lockQueue, type LockedPool } from "./lock";
 
 /** Entries paid per database transaction: bounds lock time and statement size. */
@@ -74,6 +75,8 @@ export async function drainBatch(tx: Tx, queueId: number, limit = DRAIN_BATCH): 
     select e.id, ${queueId}, e.customer_id, e.target_fen, 'fifo', ${txId}
     from unnest(${sql.param(ids)}::bigint[], ${sql.param(due.map((d) => d.customerId))}::bigint[], ${sql.param(due.map((d) => d.targetFen))}::bigint[])
       as e(id, customer_id, target_fen)`);
+  // Each customer freed here is told, in this transaction: never for a batch that rolls back.
+  await notifyEntriesFreed(tx, txId);
 
   return { paid: due.length, paidFen, more: due.length === limit };
 }

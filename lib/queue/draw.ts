@@ -5,6 +5,7 @@ import type { Tx } from "@/db";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
 import { post, walletAccounts } from "@/lib/ledger";
+import { notifyEntriesFreed } from "@/lib/notifications/notify";
 import { headTarget, lockQueue } from "./lock";
 
 /** A single lucky draw pays at most ¥50,000 (SPEC: draws are disclosed and capped). */
@@ -119,6 +120,7 @@ export async function runDraw(
   await tx.execute(sql`
     insert into payouts (queue_entry_id, queue_id, customer_id, amount_fen, kind, transaction_id)
     values (${chosen.id}, ${args.queueId}, ${chosen.customerId}, ${chosen.targetFen}, 'draw', ${transactionId})`);
+  await notifyEntriesFreed(tx, transactionId);
 
   const drawRow = await tx.execute<{ id: number }>(sql`
     insert into draws (queue_id, operator_user_id, candidates, random_value, chosen_index, queue_entry_id, amount_fen, cap_fen, reason)

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Tx } from "@/db";
 import { recordAudit } from "@/lib/audit/record";
+import { notifyWithdrawal } from "@/lib/notifications/notify";
 
 /** How an approved withdrawal ended at the provider. */
 export type WithdrawalSettledEvent = {
@@ -29,4 +30,6 @@ export async function withdrawalSettled(tx: Tx, e: WithdrawalSettledEvent): Prom
     reason: e.reason ?? undefined,
     details: { userId: e.userId, amountFen: e.amountFen, outBillNo: e.outBillNo, provider: e.provider },
   });
+  // Delivered after commit by the notification job; the wallet shows a failed transfer's reason.
+  await notifyWithdrawal(tx, { userId: e.userId, withdrawalId: e.withdrawalId, outcome: e.outcome, amountFen: e.amountFen });
 }

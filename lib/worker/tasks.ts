@@ -8,17 +8,19 @@ import { scheduledAt, type ScheduledTask } from "@/lib/jobs/schedule";
 import { log } from "@/lib/observability/log";
 import { metrics } from "@/lib/observability/metrics";
 import { expirePendingOrders } from "@/lib/orders/expire-pending";
+import { deliverNotification, type DeliverDeps } from "@/lib/notifications/deliver";
 import { sendRefund, type ProviderFor } from "@/lib/orders/refund-provider";
 import { sendWithdrawal } from "@/lib/wallet/withdrawal-transfer";
 import { requestYesterday, runReconcileJob } from "@/lib/reconcile/run";
 import { shanghaiDay } from "@/lib/points/day";
 import { expireLots } from "@/lib/points/expire";
+import { warnExpiringPoints } from "@/lib/points/expiry-warning";
 import { runDailyRelease } from "@/lib/points/release";
 import { drainQueue } from "@/lib/queue/drain";
 import { sweepReadyQueues } from "@/lib/queue/sweep";
 
 /** What the tasks may be given instead of the real thing (tests pass a recording provider). */
-export type TaskDeps = { providerFor?: ProviderFor };
+export type TaskDeps = { providerFor?: ProviderFor; notifications?: DeliverDeps };
 
 /** A run that left work undone fails, so the runner retries it (up to the schedule's attempts). */
 function failIfIncomplete(what: string, run: { failed?: number; unavailable?: number }): void {
@@ -76,6 +78,9 @@ export function taskList(deps: TaskDeps = {}): Record<JobName | ScheduledTask, T
     "queue.sweep": async () => {
       failIfIncomplete("sweep", await sweepReadyQueues());
     },
+    "points.warn": async () => {
+      await warnExpiringPoints();
+    },
     "reconcile.yesterday": async (payload) => {
       // The day the run was due for: a run made up after an outage asks for its own yesterday.
       await inTransaction((tx) => requestYesterday(tx, scheduledAt(payload)));
@@ -85,6 +90,9 @@ export function taskList(deps: TaskDeps = {}): Record<JobName | ScheduledTask, T
     },
     "auth.prune": async () => {
       await pruneThrottles(db);
+    },
+    "notification.deliver": async (payload) => {
+      await deliverNotification(parseJobPayload("notification.deliver", payload).notificationId, deps.notifications);
     },
   };
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { Field } from "@/app/_components";
 import { login } from "../actions";
@@ -34,6 +35,11 @@ export function LoginForm({ next }: { next: string | null }) {
             required
             error={fieldError("password")}
           />
+          <p className="-mt-2 text-right">
+            <Link href="/forgot" className="inline-flex min-h-11 min-w-11 items-center px-1 text-sm font-medium text-brand-700 underline underline-offset-2">
+              {t("forgot")}
+            </Link>
+          </p>
         </>
       )}
     />

@@ -1,14 +1,20 @@
 "use client";
 
 import { useTranslations } from "next-intl";
+import { useState } from "react";
 import { CheckField, Field, NewPasswordField } from "@/app/_components";
 import { PASSWORD_MIN } from "@/lib/auth/password-rules";
-import { register } from "../actions";
+import { register, sendRegisterCodeAction } from "../actions";
 import { AuthForm } from "../auth-form";
+import { SmsCodeField } from "../sms-code-field";
+
+/** Eleven digits starting 1[3-9]: a mainland number, which is registered only with an SMS code. */
+const looksLikePhone = (s: string) => /^1[3-9]\d{9}$/.test(s.trim());
 
 export function RegisterForm({ next }: { next: string | null }) {
   const t = useTranslations("auth.register");
   const tc = useTranslations("privacy.consentForm");
+  const [identifier, setIdentifier] = useState<string | null>(null);
   return (
     <AuthForm
       action={register}
@@ -28,8 +34,12 @@ export function RegisterForm({ next }: { next: string | null }) {
             required
             maxLength={32}
             defaultValue={values?.identifier ?? ""}
+            onChange={(e) => setIdentifier(e.target.value)}
             error={fieldError("identifier")}
           />
+          {looksLikePhone(identifier ?? values?.identifier ?? "") ? (
+            <SmsCodeField phoneField="identifier" send={sendRegisterCodeAction} label={t("code")} hint={t("codeHint")} error={fieldError("code")} />
+          ) : null}
           <Field
             name="displayName"
             label={t("displayName")}

@@ -22,7 +22,7 @@ export async function generateMetadata() {
 
 export default async function MePage() {
   const viewer = await requireViewer(undefined, { next: "/me" });
-  const [balances, entries, history, t, tl, tp, tpr, locale] = await Promise.all([
+  const [balances, entries, history, t, tl, tp, tpr, locale, tn] = await Promise.all([
     customerBalances(viewer.userId),
     customerEntries(viewer.userId),
     customerHistory(viewer.userId),
@@ -31,6 +31,7 @@ export default async function MePage() {
     getTranslations("customer.password"),
     getTranslations("privacy.me"),
     getLocale(),
+    getTranslations("notifications.list"),
   ]);
   const waiting = entries.filter((e) => e.status === "waiting");
   const settled = entries.filter((e) => e.status !== "waiting");
@@ -40,6 +41,9 @@ export default async function MePage() {
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h1 className="min-w-0 break-words text-2xl font-semibold text-ink">{viewer.displayName}</h1>
         <div className="flex items-center gap-2">
+          <Link href="/me/notifications" className="inline-flex h-11 min-w-11 items-center px-1 text-sm font-medium text-brand-700 underline">
+            {tn("title")}
+          </Link>
           <Link href="/me/password" className="inline-flex h-11 min-w-11 items-center px-1 text-sm font-medium text-brand-700 underline">
             {tp("link")}
           </Link>

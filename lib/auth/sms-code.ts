@@ -1,0 +1,128 @@
+import "server-only";
+import { createHmac, randomInt, timingSafeEqual } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { db, type Db, type Tx } from "@/db";
+import { env } from "@/lib/env";
+import { DomainError, RateLimitError } from "@/lib/errors";
+import { smsProvider, type SmsProvider } from "@/lib/sms";
+import { UNKNOWN_ADDRESS } from "./client-address";
+import { admitAttempt, type Bucket } from "./throttle";
+import type { ThrottlePolicy } from "./throttle-rules";
+
+export type SmsCodePurpose = "register" | "reset";
+
+const MINUTE = 60_000;
+export const CODE_TTL_MINUTES = 5;
+/** A new code for the same number and purpose only after this long (the page counts it down). */
+export const RESEND_AFTER_SECONDS = 60;
+/** Wrong tries one code takes before it is dead. */
+export const MAX_CODE_ATTEMPTS = 5;
+
+/** Codes per phone number: 5 per 15 minutes, then an hour's wait (an SMS costs money and annoys). */
+const PHONE_POLICY: ThrottlePolicy = { limit: 5, windowMs: 15 * MINUTE, lockMs: 60 * MINUTE, maxLockMs: 120 * MINUTE, forgetMs: 24 * 60 * MINUTE };
+/** Codes per client address (a trusted proxy names it). */
+const ADDRESS_POLICY: ThrottlePolicy = { limit: 20, windowMs: 15 * MINUTE, lockMs: 15 * MINUTE, maxLockMs: 120 * MINUTE, forgetMs: 24 * 60 * MINUTE };
+/** Codes from every unknown address together: a ceiling on what one client can make us send. */
+const GLOBAL_POLICY: ThrottlePolicy = { limit: 60, windowMs: MINUTE, lockMs: MINUTE, maxLockMs: 5 * MINUTE, forgetMs: 60 * MINUTE };
+
+function smsBuckets(phone: string, address: string): Bucket[] {
+  return [
+    { key: `sms-phone:${phone}`, policy: PHONE_POLICY, onSuccess: "keep" },
+    address === UNKNOWN_ADDRESS
+      ? { key: "global:sms", policy: GLOBAL_POLICY, onSuccess: "keep" }
+      : { key: `sms-address:${address}`.slice(0, 200), policy: ADDRESS_POLICY, onSuccess: "keep" },
+  ];
+}
+
+/** Only an HMAC is stored: a database reader cannot use a pending code. */
+function codeHash(purpose: SmsCodePurpose, phone: string, code: string): string {
+  return createHmac("sha256", env.AUTH_SECRET).update(`${purpose}:${phone}:${code}`).digest("hex");
+}
+
+async function refuseIfTooSoon(conn: Db | Tx, phone: string, purpose: SmsCodePurpose): Promise<void> {
+  const last = await conn.execute<{ wait: number }>(sql`
+    select ceil(${RESEND_AFTER_SECONDS} - extract(epoch from now() - created_at))::int as wait
+    from sms_codes where phone = ${phone} and purpose = ${purpose} order by id desc limit 1`);
+  const wait = Number(last.rows[0]?.wait ?? 0);
+  if (wait > 0) throw new RateLimitError("sms.wait", wait, "phone", { seconds: wait });
+}
+
+export type SentCode = {
+  /** The code itself, only where the page may show it: development with the `dev` provider. */
+  devCode?: string;
+};
+
+/**
+ * Sends a 6-digit code to a mainland number, throttled per number and per client address, at most
+ * one per `RESEND_AFTER_SECONDS`. The code is stored (as an HMAC) and committed before the SMS is
+ * sent, outside any transaction. For "reset", a number with no account gets the same answer and no
+ * SMS, so the form does not tell who is registered. For "register", a number already registered is
+ * refused before anything is sent.
+ */
+export async function sendSmsCode(args: { phone: string; purpose: SmsCodePurpose; address: string; provider?: SmsProvider }): Promise<SentCode> {
+  const { phone, purpose } = args;
+  const registered = (await db.execute(sql`select 1 from users where phone = ${phone}`)).rows.length > 0;
+  if (purpose === "register" && registered) throw new DomainError("conflict", "identifier.taken", "identifier");
+  // Too early for another code: said before the throttle counts it, so a second click costs nothing.
+  await refuseIfTooSoon(db, phone, purpose);
+  await admitAttempt(db, smsBuckets(phone, args.address), "phone", "sms.tooMany");
+
+  const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
+  const created = await db.transaction(async (tx) => {
+    // One at a time per number and purpose, so two quick clicks cannot both pass the spacing check.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`sms:${purpose}:${phone}`}))`);
+    await refuseIfTooSoon(tx, phone, purpose);
+    if (purpose === "reset" && !registered) return false;
+    await tx.execute(sql`update sms_codes set consumed_at = now() where phone = ${phone} and purpose = ${purpose} and consumed_at is null`);
+    await tx.execute(sql`
+      insert into sms_codes (phone, purpose, code_hash, expires_at)
+      values (${phone}, ${purpose}, ${codeHash(purpose, phone, code)}, now() + make_interval(mins => ${CODE_TTL_MINUTES}))`);
+    return true;
+  });
+  if (!created) return {};
+  const provider = args.provider ?? smsProvider();
+  let result;
+  try {
+    result = await provider.send({ phone, template: "verify_code", params: [code, String(CODE_TTL_MINUTES)] });
+  } catch (e) {
+    console.error("[sms] sending a code failed:", e instanceof Error ? e.message : e);
+    throw new DomainError("unavailable", "sms.sendFailed", "phone");
+  }
+  if (result.state !== "sent") {
+    console.error(`[sms] a code was not sent: ${result.state === "refused" ? result.reason : "no template id for verify_code"}`);
+    throw new DomainError("unavailable", "sms.sendFailed", "phone");
+  }
+  return env.NODE_ENV === "development" && provider.id === "dev" ? { devCode: code } : {};
+}
+
+/**
+ * Checks a code typed for a number and purpose. A wrong one counts against the code (committed,
+ * whatever the caller does next); the fifth wrong try kills it. Returns the code's id, to be
+ * consumed with `consumeSmsCode` in the transaction that acts on it.
+ */
+export async function checkSmsCode(phone: string, purpose: SmsCodePurpose, code: string): Promise<number> {
+  const bad = () => new DomainError("invalid_input", "sms.codeInvalid", "code");
+  if (!/^\d{6}$/.test(code)) throw bad();
+  const outcome = await db.transaction(async (tx) => {
+    const res = await tx.execute<{ id: number; code_hash: string; attempts: number }>(sql`
+      select id, code_hash, attempts from sms_codes
+      where phone = ${phone} and purpose = ${purpose} and consumed_at is null and expires_at > now()
+      order by id desc limit 1
+      for update`);
+    const row = res.rows[0];
+    if (!row || Number(row.attempts) >= MAX_CODE_ATTEMPTS) return null;
+    const want = Buffer.from(row.code_hash, "hex");
+    const got = Buffer.from(codeHash(purpose, phone, code), "hex");
+    if (want.length === got.length && timingSafeEqual(want, got)) return Number(row.id);
+    await tx.execute(sql`update sms_codes set attempts = attempts + 1 where id = ${row.id}`);
+    return null;
+  });
+  if (outcome === null) throw bad();
+  return outcome;
+}
+
+/** Uses a checked code up, in the transaction that acts on it: a code works once. */
+export async function consumeSmsCode(tx: Tx, codeId: number): Promise<void> {
+  const r = await tx.execute(sql`update sms_codes set consumed_at = now() where id = ${codeId} and consumed_at is null and expires_at > now()`);
+  if ((r.rowCount ?? 0) !== 1) throw new DomainError("invalid_input", "sms.codeInvalid", "code");
+}
