@@ -275,7 +275,9 @@ async function main(): Promise<number> {
   const checks: CheckResult = await checkRun(monitor, log);
   // The providers' own records against the ledger.
   const providerSide = providerRecords(fakes);
-  const findings = compareWithProviders(providerSide, await ledgerRecords(monitor));
+  const ledgerSide = await ledgerRecords(monitor);
+  const findings = compareWithProviders(providerSide, ledgerSide);
+  const transfersByStatus = ledgerSide.transfers.reduce<Record<string, number>>((m, t) => ({ ...m, [t.status]: (m[t.status] ?? 0) + 1 }), {});
   for (const f of findings) log.violation(`provider check: ${f.category}`, f.example);
   const { byKind, byOutcome } = log.summary();
   const violations = [...log.violations.entries()].map(([category, v]) => ({ category, count: v.count, examples: v.examples.filter(Boolean) }));
@@ -294,6 +296,7 @@ async function main(): Promise<number> {
     faults: faults.log,
     providers: {
       taken: { payments: providerSide.payments.length, refunds: providerSide.refunds.length, transfers: providerSide.transfers.length },
+      transfersInLedger: transfersByStatus,
       notifications: notifier.figures,
       calls: { wechat: fakes.wechatProxy.figures, alipay: fakes.alipayProxy.figures },
       expiry: { aged, ...expiry },
@@ -324,7 +327,7 @@ async function main(): Promise<number> {
     `providers: ${providerSide.payments.length} payments taken; notifications: ${nf.posted} posted, ${nf.duplicates} duplicates, ${nf.delayed} late, ${nf.reordered} reordered, ${nf.dropped} payments with every notification dropped, ${nf.providerRetries} provider retries, ${nf.undelivered} given up; expiry paid ${String(expiry?.paid ?? "?")} of ${aged} pending`,
   );
   console.log(
-    `money out: ${calls.refund.calls} refund calls (${calls.refund["5xx"]} 5xx, ${calls.refund.timeout} timeouts, ${calls.refund["lost-answer"]} done with the answer lost), ${calls["refund-query"].calls} refund queries; ${providerSide.refunds.length} refunds made by the providers; ${providerSide.transfers.length} transfers (no transfer job in this tree); job runners restarted ${jobWorkers.reduce((n, w) => n + w.restarts, 0)} times`,
+    `money out: ${calls.refund.calls} refund calls (${calls.refund["5xx"]} 5xx, ${calls.refund.timeout} timeouts, ${calls.refund["lost-answer"]} done with the answer lost), ${calls["refund-query"].calls} refund queries; ${providerSide.refunds.length} refunds made by the providers; ${calls.transfer.calls} transfer calls (${calls.transfer["5xx"]} 5xx, ${calls.transfer.timeout} timeouts, ${calls.transfer["lost-answer"]} done with the answer lost), ${calls["transfer-query"].calls} transfer queries; ${providerSide.transfers.length} transfers made by the providers, withdrawals sent in the ledger ${JSON.stringify(transfersByStatus)}; job runners restarted ${jobWorkers.reduce((n, w) => n + w.restarts, 0)} times`,
   );
   if (broken) console.log(`broken outbox: ${broken.figures.attempts} refunds tried, ${broken.figures.committed} committed, ${broken.figures.rolledBack} rolled back after or during the provider call, ${broken.figures.refused} refused`);
   console.log(`provider check (the fakes' records against the ledger): ${findings.length} findings`);

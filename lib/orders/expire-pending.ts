@@ -10,7 +10,7 @@ import { log } from "@/lib/observability/log";
 type Lookup = (id: string) => PaymentProvider;
 
 /** Providers with nothing to close: the simulated one, and the store's own till. */
-const hasRemotePayment = (p: PaymentProvider) => !p.simulated && p.id !== "pos";
+export const hasRemotePayment = (p: PaymentProvider) => !p.simulated && p.id !== "pos";
 
 /**
  * Closes an order's payment at its provider, outside any transaction. Answers "paid" (after

@@ -58,9 +58,10 @@ export async function markOrderPaid(
   args: { orderNo: string; amountFen: number; providerRef: string; provider?: string },
 ): Promise<PaidOrder> {
   // The conditional update is the once-only guard: a concurrent or repeated confirmation waits on
-  // the row, then finds it no longer pending and posts nothing. A closed order that redeemed points
-  // is left to paymentNotApplied, which pays it only if the points are still there.
-  const row = await markPaid(tx, args, sql`(status = 'pending' or (status in ('expired', 'cancelled') and points_used = 0))`);
+  // the row, then finds it no longer pending and posts nothing. An order that redeemed points is
+  // left to paymentNotApplied, which pays it only if the points are still there (they may have been
+  // spent elsewhere since checkout), under its row lock.
+  const row = await markPaid(tx, args, sql`(status in ('pending', 'expired', 'cancelled') and points_used = 0)`);
   if (!row) return paymentNotApplied(tx, args);
   return (await applyPayment(tx, row.order, row.rule)).result;
 }
@@ -181,7 +182,9 @@ export async function applyPayment(
  * payment again (the order's own, or one already returned) changes nothing. Another payment of an
  * order already paid or refunded is returned in full (SPEC: money the provider took is never kept
  * twice). A late payment for a closed order that redeemed points pays it when the points are still
- * there; when they are gone it is returned in full and the order stays closed, with the reason.
+ * there; when they are gone it is returned in full and the order stays closed, with the reason. A
+ * pending order that redeemed points comes here too: paid when the points are there, else closed as
+ * expired and its payment returned the same way.
  */
 async function paymentNotApplied(tx: Tx, args: { orderNo: string; amountFen: number; providerRef: string; provider?: string }): Promise<PaidOrder> {
   const res = await tx.execute<{ id: number; queue_id: number; customer_id: number; status: string; cash_fen: number; provider: string; provider_ref: string | null }>(sql`
@@ -212,7 +215,13 @@ async function paymentNotApplied(tx: Tx, args: { orderNo: string; amountFen: num
       return (await applyPayment(sp, row.order, row.rule)).result;
     });
   } catch (e) {
-    if (o.status === "pending" || !isDomainError(e) || e.code !== "insufficient_funds") throw e;
+    if (!isDomainError(e) || e.code !== "insufficient_funds") throw e;
+    // The provider took money this order can no longer be paid with: refusing it would leave it
+    // unrecorded while the provider retries for a day. A pending order is closed as expired (it can
+    // never be paid now), exactly as a late payment finds an expired one.
+    if (o.status === "pending") {
+      await tx.execute(sql`update orders set status = 'expired', closed_at = now() where id = ${order.id} and status = 'pending'`);
+    }
     await returnPayment(tx, order, { ...payment, cause: "points_gone" });
     return { ...notApplied, returned: "points_gone" };
   }

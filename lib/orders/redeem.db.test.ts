@@ -57,10 +57,11 @@ describe("redeeming points at checkout", () => {
     expect(await entryCount()).toBe(before);
   });
 
-  it("concurrent redemptions by one customer never spend the same points twice", async () => {
+  it("concurrent redemptions by one customer never spend the same points twice; the payments that lost are returned once", async () => {
     const customer = await customerWithPoints(500);
     const store = await makeStore({ payoutMode: "manual" });
-    // Five orders each want 200 of the 500 points: at most two can be paid.
+    // Five orders each want 200 of the 500 points: at most two can be paid. The provider took the
+    // money of all five, and notifies each twice at once.
     const pending = await Promise.all(
       Array.from({ length: 5 }, () =>
         inTransaction((tx) =>
@@ -68,15 +69,37 @@ describe("redeeming points at checkout", () => {
         ),
       ),
     );
-    const results = await Promise.allSettled(
-      pending.map(({ order }) =>
-        inTransaction((tx) => markOrderPaid(tx, { orderNo: order.orderNo, amountFen: order.cashFen, providerRef: `r-${order.id}` })),
-      ),
-    );
-    const ok = results.filter((r) => r.status === "fulfilled");
-    expect(ok).toHaveLength(2);
-    for (const r of results) if (r.status === "rejected") expect(r.reason).toMatchObject({ code: "insufficient_funds" });
+    const notify = (order: { orderNo: string; cashFen: number; id: number }) =>
+      inTransaction((tx) => markOrderPaid(tx, { orderNo: order.orderNo, amountFen: order.cashFen, providerRef: `r-${order.id}` }));
+    const results = await Promise.all(pending.flatMap(({ order }) => [notify(order), notify(order)]));
+
+    // Each payment is either applied once or returned once (points_gone); never refused, so the
+    // provider stops retrying and the money is recorded.
+    expect(results.filter((r) => r.applied)).toHaveLength(2);
+    expect(results.filter((r) => r.returned === "points_gone")).toHaveLength(3);
+    const ids = pending.map(({ order }) => order.id);
+    const orders = await db.execute<{ id: number; status: string; closed: boolean }>(sql`
+      select id, status, closed_at is not null as closed from orders where id in ${sql.raw(`(${ids.join(",")})`)} order by id`);
+    expect(orders.rows.filter((o) => o.status === "paid")).toHaveLength(2);
+    // The orders whose points were gone are closed with the reason, as a late payment for an expired one.
+    for (const o of orders.rows.filter((r) => r.status !== "paid")) expect(o).toMatchObject({ status: "expired", closed: true });
+    const returned = await db.execute<{ order_id: number; amount_fen: number; return_cause: string; returned_payment_ref: string }>(sql`
+      select order_id, amount_fen, return_cause, returned_payment_ref from payment_refunds where order_id in ${sql.raw(`(${ids.join(",")})`)}`);
+    expect(returned.rows).toHaveLength(3);
+    for (const r of returned.rows) {
+      expect(r).toMatchObject({ amount_fen: 1000 - 200, return_cause: "points_gone", returned_payment_ref: `r-${r.order_id}` });
+      expect(orders.rows.find((o) => Number(o.id) === Number(r.order_id))?.status).toBe("expired");
+    }
+    expect(await balanceOf({ userId: customer }, "refunds_pending")).toBe(3 * 800);
     expect(await balanceOf({ userId: customer }, "points_available")).toBe(100);
+
+    // A further notification of a returned payment changes nothing.
+    const expired = pending.find(({ order }) => orders.rows.find((o) => Number(o.id) === order.id)?.status === "expired")!.order;
+    const before = await entryCount();
+    const again = await notify(expired);
+    expect(again.applied).toBe(false);
+    expect(again.returned).toBeUndefined();
+    expect(await entryCount()).toBe(before);
     await expectLedgerClean();
   });
 });

@@ -125,8 +125,9 @@ export async function checkRun(db: pg.Pool, log: RunLog): Promise<CheckResult> {
     }
     if (a.decision) {
       decisions += 1;
-      // An approved one goes on by itself (the job sends it): approved, sending, then paid.
-      const holds = a.decision === "approved" ? ["approved", "sending", "paid"].includes(w.status) : w.status === a.decision;
+      // An approved one goes on by itself (the job sends it): approved, sending, then paid, or failed
+      // when the provider refused it (its money returned once: the provider check's transfers).
+      const holds = a.decision === "approved" ? ["approved", "sending", "paid", "failed"].includes(w.status) : w.status === a.decision;
       if (!holds) log.violation("acknowledged withdrawal decision not reflected", `withdrawal ${a.id}: acknowledged ${a.decision}, is ${w.status}`);
     }
   }

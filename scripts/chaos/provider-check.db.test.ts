@@ -7,7 +7,10 @@ import { createPendingOrder } from "@/lib/orders/create";
 import { markOrderPaid } from "@/lib/orders/pay";
 import { refundOrder } from "@/lib/orders/refund";
 import { settleRefund } from "@/lib/orders/refund-provider";
-import { makeCustomer, makeStore } from "@/lib/testing/fixtures";
+import { makeCustomer, makeStore, placePaidOrder } from "@/lib/testing/fixtures";
+import { bindTestAlipay } from "@/lib/testing/payout";
+import { settleWithdrawal } from "@/lib/wallet/withdrawal-transfer";
+import { approveWithdrawal, requestWithdrawal } from "@/lib/wallet/withdrawals";
 import { expectLedgerClean } from "@/lib/testing/verify";
 import { compareWithProviders, ledgerRecords, type Finding, type ProviderRecords } from "./provider-check";
 
@@ -72,5 +75,45 @@ describe("the chaos run's provider check, on the database", () => {
       "payment taken by the provider, not posted exactly once",
       "payment posted that no provider took",
     ]);
+  });
+
+  it("reads each withdrawal sent through a provider: paid once, a refused one returned once, one in flight still owed", async () => {
+    const customer = await makeCustomer();
+    const store = await makeStore({ rebateBps: 5000, platformFeeBps: 0, pointsBps: 0, freeBps: 5000, unitCapFen: 0, minOrderFen: 0 });
+    await placePaidOrder(customer, store.id, 20_000);
+    const operator = await makeCustomer("operator");
+    const account = await bindTestAlipay(customer);
+    const approved = async (amountFen: number) => {
+      const w = await inTransaction((tx) => requestWithdrawal(tx, { userId: customer, amountFen, payoutAccountId: account }));
+      return (await inTransaction((tx) => approveWithdrawal(tx, { withdrawalId: w.id, operatorId: operator }, () => "alipay"))).outBillNo!;
+    };
+    const [paid, refused, inFlight] = [await approved(1_100), await approved(1_200), await approved(1_300)];
+    await inTransaction((tx) => settleWithdrawal(tx, paid, { state: "succeeded", providerRef: "ali-t-1" }));
+    await inTransaction((tx) => settleWithdrawal(tx, refused, { state: "failed", reason: "PAYEE_NOT_EXIST" }));
+    // The same answers again change nothing.
+    await inTransaction((tx) => settleWithdrawal(tx, paid, { state: "succeeded", providerRef: "ali-t-1" }));
+    await inTransaction((tx) => settleWithdrawal(tx, refused, { state: "failed", reason: "PAYEE_NOT_EXIST" }));
+
+    const mine = (await ledgerRecords(pool())).transfers.filter((t) => [paid, refused, inFlight].includes(t.outId));
+    expect(mine.sort((a, b) => a.amountFen - b.amountFen)).toEqual([
+      { outId: paid, provider: "alipay", amountFen: 1_100, status: "succeeded", postings: 1, returns: 0 },
+      { outId: refused, provider: "alipay", amountFen: 1_200, status: "failed", postings: 0, returns: 1 },
+      { outId: inFlight, provider: "alipay", amountFen: 1_300, status: "pending", postings: 0, returns: 0 },
+    ]);
+    const provider: ProviderRecords = { payments: [], refunds: [], transfers: [{ provider: "alipay", outId: paid, amountFen: 1_100 }] };
+    const about = async () =>
+      compareWithProviders(provider, await ledgerRecords(pool()))
+        .filter((f) => [paid, refused, inFlight].some((n) => f.example.includes(n)))
+        .map((f) => f.category);
+    expect(await about()).toEqual(["transfer recorded but never sent to the provider"]);
+    // The provider made the refused one after all (a refusal the ledger believed wrongly): reported.
+    provider.transfers.push({ provider: "alipay", outId: refused, amountFen: 1_200 });
+    expect(await about()).toEqual([
+      "transfer made by the provider, not in the ledger exactly once",
+      "transfer made by the provider, its money also returned",
+      "transfer recorded but never sent to the provider",
+    ]);
+    await inTransaction((tx) => settleWithdrawal(tx, inFlight, { state: "succeeded", providerRef: "ali-t-3" }));
+    await expectLedgerClean();
   });
 });

@@ -26,7 +26,11 @@ function agreeing(): { provider: ProviderRecords; ledger: LedgerRecords } {
         // Refused for good by the provider: nothing left, nothing posted.
         { outId: "RFFL261207DDDDDDDD01", provider: "alipay", amountFen: 900, status: "failed", postings: 0 },
       ],
-      transfers: [{ outId: "WD0001", provider: "alipay", amountFen: 3_000, status: "succeeded", postings: 1 }],
+      transfers: [
+        { outId: "WD0001", provider: "alipay", amountFen: 3_000, status: "succeeded", postings: 1, returns: 0 },
+        // Refused by the provider: the money went back to the wallet once, nothing left.
+        { outId: "WD0002", provider: "wechat", amountFen: 2_000, status: "failed", postings: 0, returns: 1 },
+      ],
     },
   };
 }
@@ -80,5 +84,29 @@ describe("the chaos run's provider check", () => {
     const { provider, ledger } = agreeing();
     ledger.transfers = [];
     expect(categories(provider, ledger)).toEqual(["transfer made by the provider, missing from the ledger"]);
+  });
+
+  it("reports a transfer the provider made that the ledger paid out twice, or also returned", () => {
+    const { provider, ledger } = agreeing();
+    ledger.transfers[0]!.postings = 2;
+    expect(categories(provider, ledger)).toEqual(["transfer made by the provider, not in the ledger exactly once"]);
+    ledger.transfers[0] = { ...ledger.transfers[0]!, postings: 0, status: "failed", returns: 1 };
+    expect(categories(provider, ledger)).toEqual(["transfer made by the provider, not in the ledger exactly once", "transfer made by the provider, its money also returned"]);
+  });
+
+  it("reports a failed transfer whose money was never returned, or returned twice, and one the ledger paid out that no provider made", () => {
+    const { provider, ledger } = agreeing();
+    ledger.transfers[1]!.returns = 0;
+    expect(categories(provider, ledger)).toEqual(["failed transfer whose money was not returned exactly once"]);
+    ledger.transfers[1]!.returns = 2;
+    expect(categories(provider, ledger)).toEqual(["failed transfer whose money was not returned exactly once"]);
+    ledger.transfers[1] = { ...ledger.transfers[1]!, status: "succeeded", postings: 1, returns: 0 };
+    expect(categories(provider, ledger)).toEqual(["transfer in the ledger that no provider made"]);
+  });
+
+  it("reports a transfer approved but never sent once the run settled", () => {
+    const { provider, ledger } = agreeing();
+    ledger.transfers.push({ outId: "WD0003", provider: "alipay", amountFen: 1_000, status: "pending", postings: 0, returns: 0 });
+    expect(categories(provider, ledger)).toEqual(["transfer recorded but never sent to the provider"]);
   });
 });

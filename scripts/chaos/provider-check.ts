@@ -1,7 +1,7 @@
 // The providers' own records against the ledger, after the chaos run: every payment a provider
 // took is posted exactly once (and no payment is posted that no provider took), every refund a
 // provider made is in the ledger exactly once (and none is in the ledger that no provider made),
-// and the same for transfers. The comparison is a pure function, so a test can hand it a mismatch
+// and the same for transfers (and a transfer the provider refused returned its money once). The comparison is a pure function, so a test can hand it a mismatch
 // and see it counted (provider-check.test.ts).
 import type pg from "pg";
 import type { ProviderFakes } from "./providers";
@@ -17,7 +17,15 @@ export type LedgerPayment = { orderNo: string; provider: string; cashFen: number
  * A money-out row (payment_refunds, or a withdrawal's transfer) of a real provider: its status,
  * and how many ledger transactions record the money leaving (refund_sent; a transfer's payout).
  */
-export type LedgerMoneyOut = { outId: string; provider: string; amountFen: number; status: string; postings: number };
+export type LedgerMoneyOut = {
+  outId: string;
+  provider: string;
+  amountFen: number;
+  status: string;
+  postings: number;
+  /** Transfers only: how many ledger transactions gave the money back after the provider refused it (withdrawal_failed). */
+  returns?: number;
+};
 export type LedgerRecords = { payments: LedgerPayment[]; refunds: LedgerMoneyOut[]; transfers: LedgerMoneyOut[] };
 
 export type Finding = { category: string; example: string };
@@ -74,10 +82,15 @@ export function compareWithProviders(provider: ProviderRecords, ledger: LedgerRe
         add(`${kind} made by the provider, not in the ledger exactly once`, `${m.provider} ${m.outId}: ${r.status}, ${r.postings} postings`);
       }
       if (Number.isFinite(m.amountFen) && r.amountFen !== m.amountFen) add(`${kind} of another amount in the ledger`, `${m.provider} ${m.outId}: provider ${m.amountFen} fen, ledger ${r.amountFen}`);
+      if ((r.returns ?? 0) > 0) add(`${kind} made by the provider, its money also returned`, `${m.provider} ${m.outId}: ${r.returns} returns`);
     }
     for (const r of rows) {
       const k = `${r.provider}/${r.outId}`;
       if (byProvider.has(k)) continue;
+      if (r.status === "failed" && r.returns !== undefined && r.returns !== 1) {
+        // A transfer the provider refused gives the money back to the wallet, once.
+        add(`failed ${kind} whose money was not returned exactly once`, `${r.provider} ${r.outId} ${r.amountFen} fen: ${r.returns} returns`);
+      }
       if (r.status === "succeeded" || r.postings > 0) {
         add(`${kind} in the ledger that no provider made`, `${r.provider} ${r.outId}: ${r.status}, ${r.postings} postings`);
       } else if (r.status === "pending") {
@@ -118,15 +131,44 @@ export function providerRecords(fakes: ProviderFakes): ProviderRecords {
 }
 
 /**
- * The ledger's side of transfers (withdrawals sent through a provider). This tree has no transfer
- * job yet, so none exist; with one, this reads each transfer's out-id, provider, amount, status and
- * the ledger transactions that paid it out (see docs/reliability.md, "Provider faults").
+ * The ledger's side of transfers: each withdrawal sent through a real provider (its out_bill_no,
+ * fixed at approval), with its status as a money-out row (paid: succeeded; failed; still approved or
+ * sending: pending) and its postings: withdrawal_paid transactions that moved its amount out of the
+ * customer's withdrawals_sending (the money leaving), and withdrawal_failed ones that moved it back
+ * to the wallet (the money returned). A posting counts for a withdrawal when it is the one the
+ * withdrawal settled with, or one no withdrawal points to (a stray second posting of the same
+ * amount then shows as a count of 2).
  */
 export type TransfersInLedger = (db: pg.Pool) => Promise<LedgerMoneyOut[]>;
-const noTransfers: TransfersInLedger = async () => [];
+export const withdrawalTransfers: TransfersInLedger = async (db) => {
+  const res = await db.query<{ out_bill_no: string; provider: string; amount_fen: string; status: string; paid: string; returned: string }>(
+    `with settles as (
+       select t.id, t.kind::text as kind, a.user_id, -l.amount as amount_fen
+       from ledger_transactions t
+       join ledger_entries l on l.transaction_id = t.id
+       join accounts a on a.id = l.account_id and a.kind = 'withdrawals_sending' and l.amount < 0
+       where t.kind::text in ('withdrawal_paid', 'withdrawal_failed'))
+     select w.out_bill_no, w.provider, w.amount_fen, w.status::text as status,
+            (select count(*) from settles s where s.kind = 'withdrawal_paid' and s.user_id = w.user_id and s.amount_fen = w.amount_fen
+               and (s.id = w.settle_transaction_id or not exists (select 1 from withdrawals x where x.settle_transaction_id = s.id))) as paid,
+            (select count(*) from settles s where s.kind = 'withdrawal_failed' and s.user_id = w.user_id and s.amount_fen = w.amount_fen
+               and (s.id = w.settle_transaction_id or not exists (select 1 from withdrawals x where x.settle_transaction_id = s.id))) as returned
+     from withdrawals w where w.out_bill_no is not null and w.provider = any($1::text[])`,
+    [[...REAL_PROVIDERS]],
+  );
+  const status = (s: string) => (s === "paid" ? "succeeded" : s === "failed" ? "failed" : "pending");
+  return res.rows.map((r) => ({
+    outId: r.out_bill_no,
+    provider: r.provider,
+    amountFen: Number(r.amount_fen),
+    status: status(r.status),
+    postings: Number(r.paid),
+    returns: Number(r.returned),
+  }));
+};
 
-/** The ledger's side: real providers' orders, refunds (and transfers), with their postings counted. */
-export async function ledgerRecords(db: pg.Pool, transfers: TransfersInLedger = noTransfers): Promise<LedgerRecords> {
+/** The ledger's side: real providers' orders, refunds and transfers, with their postings counted. */
+export async function ledgerRecords(db: pg.Pool, transfers: TransfersInLedger = withdrawalTransfers): Promise<LedgerRecords> {
   const real = [...REAL_PROVIDERS];
   const payments = await db.query<{ order_no: string; provider: string; cash_fen: string; provider_ref: string | null; postings: string }>(
     `select o.order_no, o.provider, o.cash_fen, o.provider_ref,

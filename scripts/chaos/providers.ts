@@ -37,6 +37,9 @@ export class ProviderFakes {
   constructor(private readonly rng: Rng) {}
 
   async start(): Promise<void> {
+    // About one payee in ten is refused by Alipay (as a closed or unverified account is), so the run
+    // has failed transfers whose money must come back to the wallet once.
+    this.alipay.refusePayee = (identity) => (identity.endsWith("7") ? "PAYEE_ACCOUNT_STATUS_ERROR" : null);
     await Promise.all([this.wechat.start(), this.alipay.start()]);
     this.wechatProxy = new FaultProxy(this.wechat.url, classifyWechat, RATES, this.rng);
     this.alipayProxy = new FaultProxy(this.alipay.url, classifyAlipay, RATES, this.rng);

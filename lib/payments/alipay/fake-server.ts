@@ -62,6 +62,8 @@ export class AlipayFake {
   readonly delivered: { orderNo: string; status: number; answer: string }[] = [];
   rejected = 0;
   transferOutcome: { status: "SUCCESS" } | { status: "FAIL"; reason: string } = { status: "SUCCESS" };
+  /** A refusal reason for some payees (a run mixing made and refused transfers), over transferOutcome. */
+  refusePayee: ((identity: string) => string | null) | null = null;
   /** Discrepancies a test injects into the bills (an extra row, another amount, a row left out). */
   readonly bill = new BillTweaks();
   private billFiles = new Map<string, Uint8Array>();
@@ -287,7 +289,8 @@ export class AlipayFake {
         if (!prior && (!payee?.identity || !payee.name)) {
           return this.answer(res, method, { code: "40004", msg: "Business Failed", sub_code: "PAYEE_NOT_EXIST", sub_msg: "payee missing" });
         }
-        const o = this.transferOutcome;
+        const refusal = this.refusePayee?.(String(payee?.identity ?? "")) ?? null;
+        const o = refusal ? { status: "FAIL" as const, reason: refusal } : this.transferOutcome;
         const record = prior ?? { outBizNo, orderId: `2026${Date.now()}${this.seq++}`, status: o.status, ...(o.status === "FAIL" ? { failReason: o.reason } : {}) };
         this.transfers.set(outBizNo, record);
         if (record.status === "FAIL") {

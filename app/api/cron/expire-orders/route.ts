@@ -1,18 +1,22 @@
 import { RETRY_AFTER_SECONDS } from "@/db/errors";
 import { json, withAuth } from "@/lib/http/route";
 import { expirePendingOrders } from "@/lib/orders/expire-pending";
+import { queryPendingPayments } from "@/lib/orders/query-pending";
 
 export const maxDuration = 60;
 
 /**
- * Pending orders not paid in time, cron secret only: closes each at its provider, then marks it
- * expired. 200 with the counts; 503 with Retry-After when a provider did not answer (those orders
- * stay pending for the next run); 500 when one broke.
+ * Pending orders, cron secret only. First asks the providers about orders a few minutes old whose
+ * notification has not come (a dropped notification is paid long before the expiry), then closes
+ * each order not paid in time at its provider and marks it expired. 200 with the counts; 503 with
+ * Retry-After when a provider did not answer (those orders stay pending for the next run); 500 when
+ * one broke.
  */
 const handler = withAuth({ allow: ["cron-secret"] }, async () => {
-  const out = { job: "expire-orders", ...(await expirePendingOrders()) };
-  if (out.failed > 0) return json(out, { status: 500 });
-  if (out.unavailable > 0) return json(out, { status: 503, headers: { "Retry-After": String(RETRY_AFTER_SECONDS) } });
+  const queried = await queryPendingPayments();
+  const out = { job: "expire-orders", ...(await expirePendingOrders()), queried };
+  if (out.failed > 0 || queried.failed > 0) return json(out, { status: 500 });
+  if (out.unavailable > 0 || queried.unavailable > 0) return json(out, { status: 503, headers: { "Retry-After": String(RETRY_AFTER_SECONDS) } });
   return json(out);
 });
 

@@ -1,0 +1,139 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/db";
+import { inTransaction } from "@/db/transaction";
+import { paymentProvider } from "@/lib/payments";
+import { AlipayFake } from "@/lib/payments/alipay/fake-server";
+import { createAlipayProvider } from "@/lib/payments/alipay/provider";
+import type { PaymentProvider } from "@/lib/payments/provider";
+import { WechatFake } from "@/lib/payments/wechat/fake-server";
+import { createWechatProvider } from "@/lib/payments/wechat/provider";
+import { makeCustomer, makeStore } from "@/lib/testing/fixtures";
+import { expectLedgerClean } from "@/lib/testing/verify";
+import { createPendingOrder } from "./create";
+import { acceptNotification } from "./notification";
+import { queryPendingPayments } from "./query-pending";
+
+// A payment whose every notification was lost (and whose customer never came back to the pay page)
+// is found by asking the provider a few minutes after checkout, long before the expiry. Both
+// providers through their real SDKs against the local fakes.
+
+let wechatFake: WechatFake;
+let alipayFake: AlipayFake;
+let wechat: PaymentProvider;
+let alipay: PaymentProvider;
+const lookup = (id: string) => (id === "wechat" ? wechat : id === "alipay" ? alipay : paymentProvider(id));
+
+beforeAll(async () => {
+  wechatFake = await new WechatFake().start();
+  alipayFake = await new AlipayFake().start();
+  wechat = createWechatProvider({
+    mchid: wechatFake.keys.mchid,
+    appid: wechatFake.keys.appid,
+    merchantSerial: wechatFake.keys.merchantSerial,
+    privateKey: wechatFake.keys.merchantPrivateKey,
+    apiV3Key: wechatFake.keys.apiV3Key,
+    platformKeys: new Map([[wechatFake.keys.platformSerial, wechatFake.keys.platformCert]]),
+    baseUrl: wechatFake.url,
+    notifyUrl: "https://shop.example.com/api/payments/wechat/webhook",
+    timeoutMs: 2000,
+    transferSceneId: "1000",
+  });
+  alipay = createAlipayProvider({
+    appId: alipayFake.keys.appId,
+    privateKey: alipayFake.keys.appPrivateKey,
+    alipayPublicKey: alipayFake.keys.alipayPublicKey,
+    gateway: alipayFake.url,
+    notifyUrl: "https://shop.example.com/api/payments/alipay/webhook",
+    timeoutMs: 2000,
+  });
+});
+
+afterAll(async () => {
+  await wechatFake?.stop();
+  await alipayFake?.stop();
+  await expectLedgerClean();
+});
+
+/** A pending order `minutesAgo` old whose payment the customer made at the provider; no notification is delivered. */
+async function paidSilently(provider: "wechat" | "alipay", minutesAgo: number, amountFen = 4_200) {
+  const store = await makeStore({ payoutMode: "manual" });
+  const customer = await makeCustomer();
+  const { order } = await inTransaction((tx) =>
+    createPendingOrder(tx, { customerId: customer, merchantId: store.id, amountFen, idempotencyKey: randomUUID(), provider }),
+  );
+  const action = await lookup(provider).createPayment({
+    orderNo: order.orderNo,
+    amountFen: order.cashFen,
+    description: "Test store",
+    device: "phone",
+    clientIp: "203.0.113.7",
+    returnUrl: `https://shop.example.com/pay/${order.orderNo}`,
+    expiresAt: new Date(Date.now() + 15 * 60_000),
+  });
+  if (provider === "alipay") {
+    if (action.kind !== "redirect") throw new Error(`expected a redirect, got ${action.kind}`);
+    alipayFake.open(action.url);
+    alipayFake.pay(order.orderNo);
+  } else {
+    wechatFake.pay(order.orderNo);
+  }
+  await db.execute(sql`update orders set created_at = now() - make_interval(mins => ${minutesAgo}) where id = ${order.id}`);
+  return order;
+}
+
+async function orderRow(orderNo: string) {
+  const res = await db.execute<{ status: string; provider_ref: string | null; postings: number }>(sql`
+    select o.status, o.provider_ref,
+           (select count(*)::int from ledger_transactions t where t.kind = 'order_paid' and t.order_id = o.id) as postings
+    from orders o where o.order_no = ${orderNo}`);
+  return res.rows[0]!;
+}
+
+describe("asking the providers about pending payments", () => {
+  it("pays a payment whose notification was dropped, once, with two checks racing; the late notification then applies nothing", async () => {
+    const viaWechat = await paidSilently("wechat", 5);
+    const viaAlipay = await paidSilently("alipay", 5);
+    const runs = await Promise.all([queryPendingPayments({ lookup }), queryPendingPayments({ lookup })]);
+
+    expect(runs.reduce((n, r) => n + r.paid, 0)).toBe(2);
+    expect(runs.map((r) => r.failed + r.unavailable)).toEqual([0, 0]);
+    expect(await orderRow(viaWechat.orderNo)).toMatchObject({ status: "paid", postings: 1, provider_ref: wechatFake.trades.get(viaWechat.orderNo)!.transactionId });
+    expect(await orderRow(viaAlipay.orderNo)).toMatchObject({ status: "paid", postings: 1 });
+
+    // A third run, and the notification arriving at last, change nothing.
+    expect((await queryPendingPayments({ lookup })).paid).toBe(0);
+    const n = wechatFake.notification(viaWechat.orderNo);
+    const { paid } = await acceptNotification(wechat, n.body, n.headers);
+    expect(paid?.applied).toBe(false);
+    expect(await orderRow(viaWechat.orderNo)).toMatchObject({ status: "paid", postings: 1 });
+    await expectLedgerClean();
+  });
+
+  it("leaves fresh orders (the notification is likely on its way) and orders past the expiry (the expiry job's) alone", async () => {
+    const fresh = await paidSilently("wechat", 1);
+    const old = await paidSilently("alipay", 60);
+    await queryPendingPayments({ lookup });
+    expect(await orderRow(fresh.orderNo)).toMatchObject({ status: "pending", postings: 0 });
+    expect(await orderRow(old.orderNo)).toMatchObject({ status: "pending", postings: 0 });
+    // Tidy: both are paid now, as the next runs would.
+    await queryPendingPayments({ lookup, olderThanMinutes: 0, expiryMinutes: 120 });
+    expect(await orderRow(fresh.orderNo)).toMatchObject({ status: "paid", postings: 1 });
+    expect(await orderRow(old.orderNo)).toMatchObject({ status: "paid", postings: 1 });
+  });
+
+  it("a provider that does not answer is not asked again in the run; its orders are paid by the next one", async () => {
+    const first = await paidSilently("wechat", 6);
+    const second = await paidSilently("wechat", 5);
+    wechatFake.failNext("5xx", 1);
+    const run = await queryPendingPayments({ lookup });
+    expect(run.unavailable).toBeGreaterThanOrEqual(2);
+    expect(await orderRow(first.orderNo)).toMatchObject({ status: "pending" });
+    expect(await orderRow(second.orderNo)).toMatchObject({ status: "pending" });
+    await queryPendingPayments({ lookup });
+    expect(await orderRow(first.orderNo)).toMatchObject({ status: "paid", postings: 1 });
+    expect(await orderRow(second.orderNo)).toMatchObject({ status: "paid", postings: 1 });
+    await expectLedgerClean();
+  });
+});

@@ -1,0 +1,76 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { db } from "@/db";
+import { env } from "@/lib/env";
+import { paymentProvider, ProviderUnavailableError, type PaymentProvider } from "@/lib/payments";
+import { hasRemotePayment } from "./expire-pending";
+import { applyPaymentEvent } from "./notification";
+
+/**
+ * How old a pending order is before its provider is asked whether it was paid. A notification
+ * normally arrives within seconds, and a customer still on the cashier page is answered by the
+ * browser's own query when they return; by 3 minutes both providers' first retries have failed too
+ * (WeChat retries after 15 s, 15 s, 30 s, 3 min; Alipay after 4 min), so a payment still unrecorded
+ * then is likely one whose notifications are lost. Asking earlier would query every fresh order
+ * each minute for nothing; waiting for the expiry (PAYMENT_EXPIRY_MINUTES) leaves a paid customer
+ * looking at a pending order for a quarter of an hour.
+ */
+export const PAYMENT_QUERY_AFTER_MINUTES = 3;
+
+type Lookup = (id: string) => PaymentProvider;
+
+export type PaymentQueryRun = { checked: number; paid: number; unavailable: number; failed: number };
+
+/**
+ * Asks the providers about pending orders a few minutes old that the expiry has not reached yet,
+ * oldest first, at most `limit`, one query at a time with no transaction open, and pays each the
+ * provider reports paid through the same function a notification uses (so a notification, the
+ * browser's query or another run racing with this one applies it once: markOrderPaid's guard).
+ * A provider that does not answer is not asked again in this run (its orders wait for the next one,
+ * and a run stays short when a provider is down).
+ */
+export async function queryPendingPayments(
+  opts: { limit?: number; lookup?: Lookup; olderThanMinutes?: number; expiryMinutes?: number } = {},
+): Promise<PaymentQueryRun> {
+  const lookup = opts.lookup ?? paymentProvider;
+  const after = opts.olderThanMinutes ?? PAYMENT_QUERY_AFTER_MINUTES;
+  const expiry = opts.expiryMinutes ?? env.PAYMENT_EXPIRY_MINUTES;
+  // Orders past the expiry are the expiry job's: it closes them at the provider, which answers a
+  // payment taken before the close the same way.
+  const due = await db.execute<{ order_no: string; provider: string }>(sql`
+    select order_no, provider from orders
+    where status = 'pending' and provider not in ('dev', 'pos')
+      and created_at < now() - make_interval(mins => ${after})
+      and created_at >= now() - make_interval(mins => ${expiry})
+    order by created_at limit ${opts.limit ?? 50}`);
+  const run: PaymentQueryRun = { checked: 0, paid: 0, unavailable: 0, failed: 0 };
+  const down = new Set<string>();
+  for (const row of due.rows) {
+    if (down.has(row.provider)) {
+      run.unavailable++;
+      continue;
+    }
+    try {
+      const provider = lookup(row.provider);
+      if (!hasRemotePayment(provider)) continue;
+      run.checked++;
+      const status = await provider.queryPayment(row.order_no);
+      if (status.state !== "paid") continue;
+      const paid = await applyPaymentEvent(provider.id, status.event);
+      if (paid.applied || paid.returned) {
+        run.paid++;
+        console.warn(`[payment-query] ${row.order_no}: paid at ${provider.id} with no notification received; applied`);
+      }
+    } catch (e) {
+      if (e instanceof ProviderUnavailableError) {
+        down.add(row.provider);
+        run.unavailable++;
+        console.error(`[payment-query] ${row.order_no}: ${e.message}`);
+      } else {
+        run.failed++;
+        console.error(`[payment-query] ${row.order_no} failed:`, e);
+      }
+    }
+  }
+  return run;
+}
