@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { db } from "@/db";
 import { env } from "@/lib/env";
 import { paymentProvider, ProviderUnavailableError, type PaymentProvider } from "@/lib/payments";
-import { hasRemotePayment } from "./expire-pending";
+import { expirePendingOrders, hasRemotePayment, type ExpiryRun } from "./expire-pending";
 import { applyPaymentEvent } from "./notification";
 
 /**
@@ -73,4 +73,14 @@ export async function queryPendingPayments(
     }
   }
   return run;
+}
+
+/**
+ * The every-minute run over pending orders, for the schedule and the cron route alike: first the
+ * providers are asked about orders a few minutes old (a dropped notification is paid long before
+ * the expiry), then the orders not paid in time are closed and expired.
+ */
+export async function settlePendingOrders(): Promise<ExpiryRun & { queried: PaymentQueryRun }> {
+  const queried = await queryPendingPayments();
+  return { ...(await expirePendingOrders()), queried };
 }

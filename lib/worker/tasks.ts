@@ -7,7 +7,7 @@ import { parseJobPayload, type JobName } from "@/lib/jobs";
 import { scheduledAt, type ScheduledTask } from "@/lib/jobs/schedule";
 import { log } from "@/lib/observability/log";
 import { metrics } from "@/lib/observability/metrics";
-import { expirePendingOrders } from "@/lib/orders/expire-pending";
+import { settlePendingOrders } from "@/lib/orders/query-pending";
 import { deliverNotification, type DeliverDeps } from "@/lib/notifications/deliver";
 import { sendRefund, type ProviderFor } from "@/lib/orders/refund-provider";
 import { sendWithdrawal } from "@/lib/wallet/withdrawal-transfer";
@@ -86,7 +86,9 @@ export function taskList(deps: TaskDeps = {}): Record<JobName | ScheduledTask, T
       await inTransaction((tx) => requestYesterday(tx, scheduledAt(payload)));
     },
     "orders.expire": async () => {
-      failIfIncomplete("pending-order expiry", await expirePendingOrders());
+      const run = await settlePendingOrders();
+      failIfIncomplete("pending-payment query", run.queried);
+      failIfIncomplete("pending-order expiry", run);
     },
     "auth.prune": async () => {
       await pruneThrottles(db);

@@ -1,7 +1,6 @@
 import { RETRY_AFTER_SECONDS } from "@/db/errors";
 import { json, withAuth } from "@/lib/http/route";
-import { expirePendingOrders } from "@/lib/orders/expire-pending";
-import { queryPendingPayments } from "@/lib/orders/query-pending";
+import { settlePendingOrders } from "@/lib/orders/query-pending";
 
 export const maxDuration = 60;
 
@@ -13,10 +12,9 @@ export const maxDuration = 60;
  * one broke.
  */
 const handler = withAuth({ allow: ["cron-secret"] }, async () => {
-  const queried = await queryPendingPayments();
-  const out = { job: "expire-orders", ...(await expirePendingOrders()), queried };
-  if (out.failed > 0 || queried.failed > 0) return json(out, { status: 500 });
-  if (out.unavailable > 0 || queried.unavailable > 0) return json(out, { status: 503, headers: { "Retry-After": String(RETRY_AFTER_SECONDS) } });
+  const out = { job: "expire-orders", ...(await settlePendingOrders()) };
+  if (out.failed > 0 || out.queried.failed > 0) return json(out, { status: 500 });
+  if (out.unavailable > 0 || out.queried.unavailable > 0) return json(out, { status: 503, headers: { "Retry-After": String(RETRY_AFTER_SECONDS) } });
   return json(out);
 });
 
