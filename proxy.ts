@@ -49,7 +49,9 @@ import { REQUEST_ID_HEADER, requestIdFrom } from "@/lib/observability/request-id
 // Auth.js v5 names its session cookie `authjs.session-token`, `__Secure-` prefixed over HTTPS,
 // and splits a large one into `.0`, `.1`, … chunks.
 const SESSION_COOKIE = /^(__Secure-)?authjs\.session-token(\.\d+)?$/;
-const SIGNED_IN_AREAS = /^\/(me|merchant|operator)(\/|$)/;
+// /orders too: its pages stream behind a loading state, where a redirect from the page itself would
+// come after a 200 (the browser then follows it from a script), so the visitor is sent to sign in here.
+const SIGNED_IN_AREAS = /^\/(me|orders|merchant|operator)(\/|$)/;
 const production = env.NODE_ENV === "production";
 
 function withSecurityHeaders(response: NextResponse, csp: string): NextResponse {

@@ -20,6 +20,9 @@ const tried: Record<string, number> = {};
 const NO_INPUT: Record<string, string> = {
   runAllPayoutsAction: "no fields: runs every manual payout (e2e/operator-console.e2e.ts)",
   runLedgerCheckAction: "no fields: a read-only ledger check (e2e/operator-console.e2e.ts)",
+  markAllReadAction: "no fields: marks the caller's own notifications read (e2e/notifications.e2e.ts)",
+  saveNotificationSettingsAction: "every form is valid: a box left out turns that channel off (e2e/notifications.e2e.ts)",
+  agreeToNoticeAction: "no fields: records the caller's consent to the current notice (e2e/personal-data.e2e.ts)",
 };
 
 // Every case carries at least one value its action can never accept (the "poison"), so a write
@@ -40,7 +43,7 @@ const notAnAmount = fc.oneof(
 );
 const tooLong = fc.constantFrom("a".repeat(300), "长".repeat(5000), "<script>alert(1)</script>".repeat(20));
 const POISON: [RegExp, fc.Arbitrary<string>][] = [
-  [/Id$|^members$/, notAnId],
+  [/Id$|^id$|^members$/, notAnId],
   [/^(amount|delta|rebateBps|expectedPoints)$/, notAnAmount],
   [/^(name|reason)$/, tooLong],
   [/^slug$/, fc.constantFrom("<script>", "' OR 1=1 --", "Tea House", "a", "长长长", "../etc", "x".repeat(100))],
@@ -49,6 +52,12 @@ const POISON: [RegExp, fc.Arbitrary<string>][] = [
   [/^requestKey$/, fc.constantFrom("", "short", "has space and more", "' OR 1=1 --", "x".repeat(65), "matrix-0001-abcd\u0000")],
   [/^identifier$/, fc.constantFrom("", " ", "ab", "中文名字", "<script>", "' or 1=1 --", "12345678901", "demo\u0000", "de\u0000mo")],
   [/^password$/, fc.constantFrom("", "x".repeat(129), "not-the-password", "' OR '1'='1")],
+  // Not a mainland mobile number (a valid one would send a code: a write).
+  [/^phone$/, fc.constantFrom("", "12345", "23900000000", "1390000000", "139000000001", "<script>", "' OR 1=1 --")],
+  // Neither a real name nor an Alipay logon id (phone or email).
+  [/^(realName|alipayAccount)$/, fc.constantFrom("", "<script>", "' OR 1=1 --", "x".repeat(101), "张三1", "12")],
+  // Not a push service's https address.
+  [/^endpoint$/, fc.constantFrom("", "javascript:alert(1)", "ftp://push.example/x", "not a url", "x".repeat(1001))],
   // A day that does not exist or has not ended; a provider the platform does not reconcile.
   [/^(day|provider)$/, fc.constantFrom("", "2026-02-30", "2026-13-01", "9999-12-31", "tomorrow", "DEV", "dev; drop table", "<b>dev</b>", "x".repeat(40), ...PROTOTYPE_NAMES)],
 ];

@@ -152,7 +152,7 @@ export function workerUrl(worker: string): string | null {
 /** A public page that imports the action (so the request reaches it without a login redirect), else "/". */
 export function actionUrl(workers: string[]): string {
   const urls = workers.map(workerUrl).filter((u): u is string => u !== null);
-  return urls.find((u) => !/^\/(me|merchant|operator)(\/|$)/.test(u)) ?? "/";
+  return urls.find((u) => !/^\/(me|orders|merchant|operator)(\/|$)/.test(u)) ?? "/";
 }
 
 let pool: pg.Pool | null = null;

@@ -42,7 +42,9 @@ test.describe("operations", () => {
   test("the figures move after an order is paid", async ({ request, page }) => {
     const before = await scrape(request);
     await register(page, uniqueUser("ops"), "operations-pass-2026", "/me");
-    await orderAndPay(page, "fruit-stand", "18");
+    // The book café, which no later journey reads: e2e/points-and-wallet.e2e.ts counts on the fruit
+    // stand's queue being empty, and the operator console's on the noodle bar's.
+    await orderAndPay(page, "book-cafe", "18");
     const after = await scrape(request);
     expect(after.get(PAID_DEV) ?? 0).toBeGreaterThanOrEqual((before.get(PAID_DEV) ?? 0) + 1);
     expect(after.get('freeline_payments_fen{provider="dev",proc="web"}') ?? 0).toBeGreaterThanOrEqual((before.get('freeline_payments_fen{provider="dev",proc="web"}') ?? 0) + 1800);

@@ -1,8 +1,8 @@
-import { createHmac } from "node:crypto";
 import { closeDb, scalar } from "./matrix";
 import { expect, test, type Page } from "./test";
 import { agreeToNotice, main } from "./pages";
-import { AUTH_SECRET, E2E_BASE_URL } from "./test-env";
+import { codeSentTo } from "./sms-codes";
+import { E2E_BASE_URL } from "./test-env";
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
@@ -45,20 +45,6 @@ const WORDS = {
 
 let seq = 0;
 const newPhone = () => `136${String(Date.now() % 1e5).padStart(5, "0")}${String(seq++ % 1000).padStart(3, "0")}`;
-
-/**
- * The code the customer reads on their phone. The server keeps only its HMAC (keyed with the
- * e2e AUTH_SECRET), so the test, playing the phone, finds the 6 digits that match it.
- */
-async function codeSentTo(phone: string, purpose: "register" | "reset"): Promise<string> {
-  const hash = await scalar<string>("select code_hash from sms_codes where phone = $1 and purpose = $2 and consumed_at is null order by id desc limit 1", [phone, purpose]);
-  expect(hash).toMatch(/^[0-9a-f]{64}$/);
-  for (let n = 0; n < 1_000_000; n++) {
-    const code = String(n).padStart(6, "0");
-    if (createHmac("sha256", AUTH_SECRET).update(`${purpose}:${phone}:${code}`).digest("hex") === hash) return code;
-  }
-  throw new Error(`no code matches the one sent to ${phone}`);
-}
 
 async function sendCode(p: Page, sentText: string, sendLabel: string, phone: string) {
   await main(p).getByRole("button", { name: sendLabel }).click();

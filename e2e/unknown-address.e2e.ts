@@ -115,7 +115,7 @@ test("one client's registration flood creates at most 30 accounts a minute; the 
       Array.from({ length: 5 }, (_, j) => {
         const identifier = `${prefix}_${i + j}`;
         const password = `pass-${i + j}-flood-2026`;
-        return postAction(request, action.id, action.url, { identifier, password, confirm: password }, { origin: base });
+        return postAction(request, action.id, action.url, { identifier, password, confirm: password, consent: "on" }, { origin: base });
       }),
     );
     for (const a of batch) {
