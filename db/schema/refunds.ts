@@ -65,7 +65,7 @@ export const paymentRefunds = pgTable(
     check("payment_refunds_out_refund_no", sql`${t.outRefundNo} ~ '^[A-Za-z0-9_]{1,32}$'`),
     check(
       "payment_refunds_return",
-      sql`(${t.returnedPaymentRef} is null) = (${t.returnCause} is null) and (${t.returnCause} is null or ${t.returnCause} in ('duplicate', 'points_gone'))`,
+      sql`(${t.returnedPaymentRef} is null) = (${t.returnCause} is null) and (${t.returnCause} is null or ${t.returnCause} in ('duplicate', 'points_gone', 'account_deleted'))`,
     ),
     // Only a return is made by nobody: every refund of an order has the person who asked for it.
     check("payment_refunds_actor", sql`${t.actorUserId} is not null or ${t.returnedPaymentRef} is not null`),

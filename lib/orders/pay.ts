@@ -61,7 +61,14 @@ export async function markOrderPaid(
   // the row, then finds it no longer pending and posts nothing. An order that redeemed points is
   // left to paymentNotApplied, which pays it only if the points are still there (they may have been
   // spent elsewhere since checkout), under its row lock.
-  const row = await markPaid(tx, args, sql`(status in ('pending', 'expired', 'cancelled') and points_used = 0)`);
+  // A closed order of a deleted account is left to it too (its payment is returned): a pending one
+  // cannot be, since deletion is refused while an order awaits payment.
+  const row = await markPaid(
+    tx,
+    args,
+    sql`points_used = 0 and (status = 'pending' or (status in ('expired', 'cancelled')
+          and not exists (select 1 from users u where u.id = orders.customer_id and u.deleted_at is not null)))`,
+  );
   if (!row) return paymentNotApplied(tx, args);
   return (await applyPayment(tx, row.order, row.rule)).result;
 }
@@ -187,9 +194,10 @@ export async function applyPayment(
  * expired and its payment returned the same way.
  */
 async function paymentNotApplied(tx: Tx, args: { orderNo: string; amountFen: number; providerRef: string; provider?: string }): Promise<PaidOrder> {
-  const res = await tx.execute<{ id: number; queue_id: number; customer_id: number; status: string; cash_fen: number; provider: string; provider_ref: string | null }>(sql`
-    select id, queue_id, customer_id, status, cash_fen, provider, provider_ref from orders where order_no = ${args.orderNo}
-    for no key update`);
+  const res = await tx.execute<{ id: number; queue_id: number; customer_id: number; status: string; cash_fen: number; provider: string; provider_ref: string | null; deleted: boolean }>(sql`
+    select o.id, o.queue_id, o.customer_id, o.status, o.cash_fen, o.provider, o.provider_ref, u.deleted_at is not null as deleted
+    from orders o join users u on u.id = o.customer_id where o.order_no = ${args.orderNo}
+    for no key update of o`);
   const o = res.rows[0];
   if (!o) throw new DomainError("not_found", "order.notFoundNo", undefined, { orderNo: args.orderNo });
   if (Number(o.cash_fen) !== args.amountFen) {
@@ -205,6 +213,10 @@ async function paymentNotApplied(tx: Tx, args: { orderNo: string; amountFen: num
     if (o.provider === provider && o.provider_ref === args.providerRef) return notApplied;
     await returnPayment(tx, order, { ...payment, cause: "duplicate" });
     return { ...notApplied, returned: "duplicate" };
+  }
+  if (o.deleted) {
+    await returnPayment(tx, order, { ...payment, cause: "account_deleted" });
+    return { ...notApplied, returned: "account_deleted" };
   }
   // Pending, or closed with redeemed points: a savepoint, so points spent elsewhere roll back only
   // the attempt to pay, and the payment is returned instead.

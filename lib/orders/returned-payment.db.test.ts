@@ -10,6 +10,7 @@ import { verifyLedger } from "@/lib/ledger/verify";
 import { AlipayFake } from "@/lib/payments/alipay/fake-server";
 import { createAlipayProvider } from "@/lib/payments/alipay/provider";
 import type { PaymentProvider } from "@/lib/payments/provider";
+import { deleteAccount } from "@/lib/privacy/deletion";
 import { WechatFake } from "@/lib/payments/wechat/fake-server";
 import { createWechatProvider } from "@/lib/payments/wechat/provider";
 import { balanceOf, makeCustomer, makeStore, placePaidOrder, releasePointsNow } from "@/lib/testing/fixtures";
@@ -314,6 +315,31 @@ describe("a late payment for an expired order that redeemed points", () => {
     expect(await state(o.orderNo)).toMatchObject({ status: "paid", paid: 1, returned: 0 });
     expect(await returns(o.orderNo)).toEqual([]);
     expect(await balanceOf({ userId: customer }, "points_available")).toBe(0);
+    await expectLedgerClean();
+  });
+});
+
+describe("a late payment for a closed order of a deleted account", () => {
+  it("is returned in full, once, and the order stays closed with no entry under the anonymous owner", async () => {
+    const { order, customer } = await pendingOrder({ amountFen: 2_000, provider: "wechat" });
+    await wechat.createPayment(payment(order.orderNo, order.cashFen));
+    await db.execute(sql`update orders set status = 'expired', closed_at = now() where id = ${order.id}`);
+    await inTransaction((tx) => deleteAccount(tx, customer));
+
+    wechatFake.pay(order.orderNo);
+    const n = wechatFake.notification(order.orderNo);
+    const replies = await Promise.all([n, n].map((x) => acceptNotification(wechat, x.body, x.headers)));
+    expect(replies.map((r) => r.reply.ok)).toEqual([true, true]);
+    expect(await state(order.orderNo)).toMatchObject({ status: "expired", paid: 0, returned: 1, returned_fen: 2_000 });
+    const [r, ...more] = await returns(order.orderNo);
+    expect(more).toEqual([]);
+    expect(r).toMatchObject({ provider: "wechat", return_cause: "account_deleted", amount_fen: 2_000, status: "pending", jobs: 1 });
+    const entries = await db.execute<{ n: number }>(sql`select count(*)::int as n from queue_entries where order_id = ${order.id}`);
+    expect(Number(entries.rows[0]!.n)).toBe(0);
+
+    await runWorker();
+    expect((await returns(order.orderNo))[0]).toMatchObject({ status: "succeeded" });
+    expect(wechatFake.refunds.get(r!.out_refund_no)).toMatchObject({ refundFen: 2_000 });
     await expectLedgerClean();
   });
 });

@@ -9,9 +9,11 @@ import { platformAccounts, post, refundsPendingAccount } from "@/lib/ledger";
  * Why a provider payment did not pay its order, a code the customer reads (orders.returnCause.*):
  * `duplicate` when the order was already paid by another payment (the customer paid a second
  * provider's page, or the same provider twice), `points_gone` when a late payment reached an expired
- * or cancelled order whose redeemed points were spent since, so it could not be paid in full.
+ * or cancelled order whose redeemed points were spent since, so it could not be paid in full,
+ * `account_deleted` when it reached a closed order of an account deleted since (its entry would
+ * wait, and any payout land, under an owner nobody can sign in as).
  */
-export type ReturnCause = "duplicate" | "points_gone";
+export type ReturnCause = "duplicate" | "points_gone" | "account_deleted";
 
 /** The order a returned payment belongs to, as the caller read it under the order's row lock. */
 export type ReturnedOrder = { id: number; orderNo: string; customerId: number; queueId: number };

@@ -1,0 +1,2 @@
+ALTER TABLE "payment_refunds" DROP CONSTRAINT "payment_refunds_return";--> statement-breakpoint
+ALTER TABLE "payment_refunds" ADD CONSTRAINT "payment_refunds_return" CHECK (("payment_refunds"."returned_payment_ref" is null) = ("payment_refunds"."return_cause" is null) and ("payment_refunds"."return_cause" is null or "payment_refunds"."return_cause" in ('duplicate', 'points_gone', 'account_deleted')));
