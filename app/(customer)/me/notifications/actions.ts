@@ -39,9 +39,11 @@ export const saveNotificationSettingsAction = validatedAction(settingsSchema, "a
 
 const b64url = (min: number, max: number) => z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${min},${max}}$`), "notification.subscriptionInvalid");
 
+// A push service's address: https in every browser (http only for a local test service).
+const endpointSchema = z.url({ protocol: /^https?$/, error: "notification.subscriptionInvalid" }).max(1000, "notification.subscriptionInvalid");
+
 const subscriptionSchema = z.object({
-  // A push service's address: https in every browser (http only for a local test service).
-  endpoint: z.url({ protocol: /^https?$/, error: "notification.subscriptionInvalid" }).max(1000, "notification.subscriptionInvalid"),
+  endpoint: endpointSchema,
   p256dh: b64url(80, 100),
   auth: b64url(16, 32),
 });
@@ -53,6 +55,6 @@ export const savePushSubscriptionAction = validatedAction(subscriptionSchema, "a
   await savePushSubscription(viewer.userId, { ...input, locale: isLocale(locale) ? locale : "zh-CN" });
 });
 
-export const deletePushSubscriptionAction = validatedAction(z.object({ endpoint: z.string().max(1000) }), "any", async (input, { viewer }) => {
+export const deletePushSubscriptionAction = validatedAction(z.object({ endpoint: endpointSchema }), "any", async (input, { viewer }) => {
   await deletePushSubscription(viewer.userId, input.endpoint);
 });
