@@ -63,7 +63,7 @@ test("every interactive element on the customer pages is at least 44 × 44 px at
   const context = await browser.newContext(PHONE);
   const p = await context.newPage();
 
-  const anonymous = await checkTargets(p, ["/", `/s/${slug}`, `/s/${slug}/rules`, "/rules", "/login", "/register"]);
+  const anonymous = await checkTargets(p, ["/", `/s/${slug}`, `/s/${slug}/rules`, "/rules", "/login", "/register", "/forgot", "/privacy"]);
 
   await register(p, uniqueUser("habit"), PASSWORD, `/s/${slug}`);
   await p.fill('input[name="amount"]', "120");
@@ -74,7 +74,7 @@ test("every interactive element on the customer pages is at least 44 × 44 px at
   await main(p).getByRole("button", { name: /确认支付/ }).click();
   await p.waitForURL(/\/orders\/FL/);
   const paid = new URL(p.url()).pathname;
-  const signedIn = await checkTargets(p, [paid, "/orders", `/s/${slug}`, "/me", "/me/wallet", "/me/points", "/me/password", "/apply", "/"]);
+  const signedIn = await checkTargets(p, [paid, "/orders", `/s/${slug}`, "/me", "/me/wallet", "/me/points", "/me/password", "/me/notifications", "/me/notifications/settings", "/me/data", "/me/delete", "/apply", "/"]);
 
   expect([...anonymous, ...pendingTargets, ...signedIn]).toEqual([]);
   await context.close();
