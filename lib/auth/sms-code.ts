@@ -8,6 +8,7 @@ import { smsProvider, type SmsProvider } from "@/lib/sms";
 import { UNKNOWN_ADDRESS } from "./client-address";
 import { admitAttempt, type Bucket } from "./throttle";
 import type { ThrottlePolicy } from "./throttle-rules";
+import { log } from "@/lib/observability/log";
 
 export type SmsCodePurpose = "register" | "reset";
 
@@ -85,11 +86,11 @@ export async function sendSmsCode(args: { phone: string; purpose: SmsCodePurpose
   try {
     result = await provider.send({ phone, template: "verify_code", params: [code, String(CODE_TTL_MINUTES)] });
   } catch (e) {
-    console.error("[sms] sending a code failed:", e instanceof Error ? e.message : e);
+    log.error({ err: e, purpose }, "sms: sending a code failed");
     throw new DomainError("unavailable", "sms.sendFailed", "phone");
   }
   if (result.state !== "sent") {
-    console.error(`[sms] a code was not sent: ${result.state === "refused" ? result.reason : "no template id for verify_code"}`);
+    log.error({ purpose, reason: result.state === "refused" ? result.reason : "no template id for verify_code" }, "sms: a code was not sent");
     throw new DomainError("unavailable", "sms.sendFailed", "phone");
   }
   return env.NODE_ENV === "development" && provider.id === "dev" ? { devCode: code } : {};

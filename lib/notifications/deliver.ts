@@ -6,6 +6,7 @@ import { smsProvider, type SmsProvider } from "@/lib/sms";
 import { isSwitchable, parseNotification, type AnyNotification } from "./kinds";
 import { sendPush, vapidKeys, type PushOutcome, type PushTarget, type VapidKeys } from "./push";
 import { notificationText, smsParams } from "./text";
+import { log } from "@/lib/observability/log";
 
 /** What delivery may be given instead of the configured thing (tests pass their own). */
 export type DeliverDeps = { vapid?: VapidKeys | null; sms?: SmsProvider };
@@ -100,7 +101,7 @@ async function smsOne(n: AnyNotification, phone: string | null, provider: SmsPro
   const result = await provider.send({ phone, template: n.kind, params: smsParams(n) });
   if (result.state === "sent") return "sent";
   if (result.state === "refused") {
-    console.error(`[notifications] SMS ${n.kind} refused for good: ${result.reason}`);
+    log.error({ kind: n.kind, reason: result.reason }, "notification: SMS refused for good");
     return "refused";
   }
   return "unavailable";

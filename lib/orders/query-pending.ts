@@ -5,6 +5,7 @@ import { env } from "@/lib/env";
 import { paymentProvider, ProviderUnavailableError, type PaymentProvider } from "@/lib/payments";
 import { expirePendingOrders, hasRemotePayment, type ExpiryRun } from "./expire-pending";
 import { applyPaymentEvent } from "./notification";
+import { log } from "@/lib/observability/log";
 
 /**
  * How old a pending order is before its provider is asked whether it was paid. A notification
@@ -59,16 +60,16 @@ export async function queryPendingPayments(
       const paid = await applyPaymentEvent(provider.id, status.event);
       if (paid.applied || paid.returned) {
         run.paid++;
-        console.warn(`[payment-query] ${row.order_no}: paid at ${provider.id} with no notification received; applied`);
+        log.warn({ orderNo: row.order_no, provider: provider.id }, "payment query: paid with no notification received; applied");
       }
     } catch (e) {
       if (e instanceof ProviderUnavailableError) {
         down.add(row.provider);
         run.unavailable++;
-        console.error(`[payment-query] ${row.order_no}: ${e.message}`);
+        log.warn({ orderNo: row.order_no, err: e }, "payment query: provider unavailable");
       } else {
         run.failed++;
-        console.error(`[payment-query] ${row.order_no} failed:`, e);
+        log.error({ orderNo: row.order_no, err: e }, "payment query failed");
       }
     }
   }

@@ -4,6 +4,7 @@ import type { Tx } from "@/db";
 import { paymentRefunds } from "@/db/schema";
 import { addJob } from "@/lib/jobs";
 import { platformAccounts, post, refundsPendingAccount } from "@/lib/ledger";
+import { log } from "@/lib/observability/log";
 
 /**
  * Why a provider payment did not pay its order, a code the customer reads (orders.returnCause.*):
@@ -73,5 +74,5 @@ export async function returnPayment(
     })
     .returning({ id: paymentRefunds.id });
   await addJob(tx, "refund.send", { refundId: row!.id, outRefundNo: no });
-  console.warn(`[payments/${payment.provider}] ${order.orderNo}: payment ${payment.providerRef} returned (${payment.cause}), refund ${no}`);
+  log.warn({ provider: payment.provider, orderNo: order.orderNo, providerRef: payment.providerRef, cause: payment.cause, outRefundNo: no }, "payment returned");
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { env, publicUrl } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
+import { log } from "@/lib/observability/log";
 
 /**
  * WeChat's web OAuth, silent scope (snsapi_base), inside WeChat's browser: we send the customer to
@@ -59,7 +60,7 @@ export async function exchangeWechatCode(cfg: WechatOAuthConfig, code: string): 
   if (!res.ok) throw new DomainError("unavailable", "payout.wechatFailed");
   const parsed = answerSchema.safeParse(await res.json().catch(() => null));
   if (!parsed.success || !("openid" in parsed.data)) {
-    if (parsed.success) console.error(`[payments/wechat-oauth] code refused: errcode ${(parsed.data as { errcode: number }).errcode}`);
+    if (parsed.success) log.warn({ errcode: (parsed.data as { errcode: number }).errcode }, "wechat oauth: code refused");
     throw new DomainError("invalid_input", "payout.wechatFailed");
   }
   return parsed.data.openid;

@@ -1,5 +1,6 @@
 import "server-only";
 import type { SmsMessage, SmsProvider, SmsResult } from "./provider";
+import { log } from "@/lib/observability/log";
 
 /** The messages the dev provider has "sent" in this process, newest last (bounded). */
 const outbox: (SmsMessage & { at: Date })[] = [];
@@ -15,7 +16,7 @@ export const devSms: SmsProvider = {
   async send(message: SmsMessage): Promise<SmsResult> {
     outbox.push({ ...message, at: new Date() });
     if (outbox.length > KEEP) outbox.splice(0, outbox.length - KEEP);
-    console.log(`[sms:dev] to ${message.phone} ${message.template} ${JSON.stringify(message.params)}`);
+    log.info({ phone: message.phone, template: message.template, params: message.params }, "sms (dev provider): not sent, logged");
     return { state: "sent", providerRef: `dev-${outbox.length}-${Date.now()}` };
   },
 };
