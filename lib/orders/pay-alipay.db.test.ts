@@ -13,6 +13,7 @@ import { acceptNotification } from "./notification";
 import { paymentProvider } from "@/lib/payments";
 import { expirePendingOrders } from "./expire-pending";
 import { syncPayment } from "./payment";
+import { alipayProviderFor } from "@/lib/testing/provider-fakes";
 
 // Money in through Alipay, end to end through alipay-sdk against a fake that plays Alipay's
 // documented gateway: RSA2-signed requests checked, signed answers and notifications. Only the
@@ -23,14 +24,7 @@ let alipay: PaymentProvider;
 
 beforeAll(async () => {
   fake = await new AlipayFake().start();
-  alipay = createAlipayProvider({
-    appId: fake.keys.appId,
-    privateKey: fake.keys.appPrivateKey,
-    alipayPublicKey: fake.keys.alipayPublicKey,
-    gateway: fake.url,
-    notifyUrl: "https://shop.example.com/api/payments/alipay/webhook",
-    timeoutMs: 400,
-  });
+  alipay = alipayProviderFor(fake, { timeoutMs: 400 });
 });
 
 afterAll(async () => {

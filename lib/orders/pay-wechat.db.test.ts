@@ -13,6 +13,7 @@ import { createWechatProvider } from "@/lib/payments/wechat/provider";
 import { paymentProvider } from "@/lib/payments";
 import { cancelPendingOrder, expirePendingOrders } from "./expire-pending";
 import { syncPayment } from "./payment";
+import { wechatProviderFor } from "@/lib/testing/provider-fakes";
 
 // Money in through WeChat Pay, end to end through the real SDK (wechatpay-axios-plugin) against a fake that plays
 // WeChat Pay's documented protocol: signed requests checked, signed answers, encrypted
@@ -23,18 +24,7 @@ let wechat: PaymentProvider;
 
 beforeAll(async () => {
   fake = await new WechatFake().start();
-  wechat = createWechatProvider({
-    mchid: fake.keys.mchid,
-    appid: fake.keys.appid,
-    merchantSerial: fake.keys.merchantSerial,
-    privateKey: fake.keys.merchantPrivateKey,
-    apiV3Key: fake.keys.apiV3Key,
-    platformKeys: new Map([[fake.keys.platformSerial, fake.keys.platformCert]]),
-    baseUrl: fake.url,
-    notifyUrl: "https://shop.example.com/api/payments/wechat/webhook",
-    timeoutMs: 400,
-    transferSceneId: "1000",
-  });
+  wechat = wechatProviderFor(fake, { timeoutMs: 400, transferSceneId: "1000" });
 });
 
 afterAll(async () => {

@@ -5,15 +5,14 @@ import { db } from "@/db";
 import { inTransaction } from "@/db/transaction";
 import { paymentProvider } from "@/lib/payments";
 import { AlipayFake } from "@/lib/payments/alipay/fake-server";
-import { createAlipayProvider } from "@/lib/payments/alipay/provider";
 import type { PaymentProvider } from "@/lib/payments/provider";
 import { WechatFake } from "@/lib/payments/wechat/fake-server";
-import { createWechatProvider } from "@/lib/payments/wechat/provider";
 import { makeCustomer, makeStore } from "@/lib/testing/fixtures";
 import { expectLedgerClean } from "@/lib/testing/verify";
 import { createPendingOrder } from "./create";
 import { acceptNotification } from "./notification";
 import { queryPendingPayments } from "./query-pending";
+import { alipayProviderFor, wechatProviderFor } from "@/lib/testing/provider-fakes";
 
 // A payment whose every notification was lost (and whose customer never came back to the pay page)
 // is found by asking the provider a few minutes after checkout, long before the expiry. Both
@@ -28,26 +27,8 @@ const lookup = (id: string) => (id === "wechat" ? wechat : id === "alipay" ? ali
 beforeAll(async () => {
   wechatFake = await new WechatFake().start();
   alipayFake = await new AlipayFake().start();
-  wechat = createWechatProvider({
-    mchid: wechatFake.keys.mchid,
-    appid: wechatFake.keys.appid,
-    merchantSerial: wechatFake.keys.merchantSerial,
-    privateKey: wechatFake.keys.merchantPrivateKey,
-    apiV3Key: wechatFake.keys.apiV3Key,
-    platformKeys: new Map([[wechatFake.keys.platformSerial, wechatFake.keys.platformCert]]),
-    baseUrl: wechatFake.url,
-    notifyUrl: "https://shop.example.com/api/payments/wechat/webhook",
-    timeoutMs: 2000,
-    transferSceneId: "1000",
-  });
-  alipay = createAlipayProvider({
-    appId: alipayFake.keys.appId,
-    privateKey: alipayFake.keys.appPrivateKey,
-    alipayPublicKey: alipayFake.keys.alipayPublicKey,
-    gateway: alipayFake.url,
-    notifyUrl: "https://shop.example.com/api/payments/alipay/webhook",
-    timeoutMs: 2000,
-  });
+  wechat = wechatProviderFor(wechatFake, { transferSceneId: "1000" });
+  alipay = alipayProviderFor(alipayFake);
 });
 
 afterAll(async () => {

@@ -8,11 +8,9 @@ import { databaseUrl } from "@/lib/env";
 import { platformAccounts, post, refundsPendingAccount } from "@/lib/ledger";
 import { verifyLedger } from "@/lib/ledger/verify";
 import { AlipayFake } from "@/lib/payments/alipay/fake-server";
-import { createAlipayProvider } from "@/lib/payments/alipay/provider";
 import type { PaymentProvider } from "@/lib/payments/provider";
 import { deleteAccount } from "@/lib/privacy/deletion";
 import { WechatFake } from "@/lib/payments/wechat/fake-server";
-import { createWechatProvider } from "@/lib/payments/wechat/provider";
 import { balanceOf, makeCustomer, makeStore, placePaidOrder, releasePointsNow } from "@/lib/testing/fixtures";
 import { expectLedgerClean } from "@/lib/testing/verify";
 import { taskList } from "@/lib/worker/tasks";
@@ -20,6 +18,7 @@ import { createPendingOrder } from "./create";
 import { acceptNotification, applyPaymentEvent } from "./notification";
 import { startPayment } from "./payment";
 import { retryFailedRefund } from "./refund-provider";
+import { alipayProviderFor, wechatProviderFor } from "@/lib/testing/provider-fakes";
 
 // Money the provider took is never lost, and never kept twice (SPEC: Payments). A second payment of
 // an order already paid (the customer switched provider and then paid the old page too), or a late
@@ -35,26 +34,8 @@ let alipay: PaymentProvider;
 beforeAll(async () => {
   wechatFake = await new WechatFake().start();
   alipayFake = await new AlipayFake().start();
-  wechat = createWechatProvider({
-    mchid: wechatFake.keys.mchid,
-    appid: wechatFake.keys.appid,
-    merchantSerial: wechatFake.keys.merchantSerial,
-    privateKey: wechatFake.keys.merchantPrivateKey,
-    apiV3Key: wechatFake.keys.apiV3Key,
-    platformKeys: new Map([[wechatFake.keys.platformSerial, wechatFake.keys.platformCert]]),
-    baseUrl: wechatFake.url,
-    notifyUrl: "https://shop.example.com/api/payments/wechat/webhook",
-    timeoutMs: 2000,
-    transferSceneId: "1000",
-  });
-  alipay = createAlipayProvider({
-    appId: alipayFake.keys.appId,
-    privateKey: alipayFake.keys.appPrivateKey,
-    alipayPublicKey: alipayFake.keys.alipayPublicKey,
-    gateway: alipayFake.url,
-    notifyUrl: "https://shop.example.com/api/payments/alipay/webhook",
-    timeoutMs: 2000,
-  });
+  wechat = wechatProviderFor(wechatFake, { transferSceneId: "1000" });
+  alipay = alipayProviderFor(alipayFake);
 });
 
 afterAll(async () => {

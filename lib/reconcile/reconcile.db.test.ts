@@ -15,15 +15,14 @@ import { chinaDayBounds, chinaDayOf, dayBefore } from "@/lib/payments/bill-text"
 import { devProvider } from "@/lib/payments/dev";
 import { BillNotReadyError, ProviderUnavailableError, type PaymentProvider } from "@/lib/payments/provider";
 import { AlipayFake } from "@/lib/payments/alipay/fake-server";
-import { createAlipayProvider } from "@/lib/payments/alipay/provider";
 import { WechatFake } from "@/lib/payments/wechat/fake-server";
-import { createWechatProvider } from "@/lib/payments/wechat/provider";
 import { makeCustomer, makeStore } from "@/lib/testing/fixtures";
 import { expectLedgerClean } from "@/lib/testing/verify";
 import { taskList } from "@/lib/worker/tasks";
 import { compareDay } from "./compare";
 import { railPostings } from "./ledger-side";
 import { reconcileDay, requestReconciliation } from "./run";
+import { alipayProviderFor, wechatProviderFor } from "@/lib/testing/provider-fakes";
 
 // The daily reconciliation end to end: orders paid and refunded through the real SDKs against the
 // fakes, the fakes' bills downloaded through the same SDKs, compared with the ledger. Each case
@@ -40,25 +39,8 @@ let seq = 0;
 
 beforeAll(async () => {
   [wxFake, aliFake] = await Promise.all([new WechatFake().start(), new AlipayFake().start()]);
-  wechat = createWechatProvider({
-    mchid: wxFake.keys.mchid,
-    appid: wxFake.keys.appid,
-    merchantSerial: wxFake.keys.merchantSerial,
-    privateKey: wxFake.keys.merchantPrivateKey,
-    apiV3Key: wxFake.keys.apiV3Key,
-    platformKeys: new Map([[wxFake.keys.platformSerial, wxFake.keys.platformCert]]),
-    baseUrl: wxFake.url,
-    notifyUrl: "https://shop.example.com/api/payments/wechat/webhook",
-    timeoutMs: 2_000,
-  });
-  alipay = createAlipayProvider({
-    appId: aliFake.keys.appId,
-    privateKey: aliFake.keys.appPrivateKey,
-    alipayPublicKey: aliFake.keys.alipayPublicKey,
-    gateway: aliFake.url,
-    notifyUrl: "https://shop.example.com/api/payments/alipay/webhook",
-    timeoutMs: 2_000,
-  });
+  wechat = wechatProviderFor(wxFake);
+  alipay = alipayProviderFor(aliFake);
   operator = await makeCustomer("operator");
 });
 

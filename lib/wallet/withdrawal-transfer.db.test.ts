@@ -7,11 +7,9 @@ import { databaseUrl } from "@/lib/env";
 import { listStuckJobs, retryStuckJob } from "@/lib/jobs/stuck";
 import { paymentProvider } from "@/lib/payments";
 import { AlipayFake } from "@/lib/payments/alipay/fake-server";
-import { createAlipayProvider } from "@/lib/payments/alipay/provider";
 import { ProviderUnavailableError, type PaymentProvider } from "@/lib/payments/provider";
 import { WechatFake } from "@/lib/payments/wechat/fake-server";
 import { WechatOAuthFake } from "@/lib/payments/wechat/oauth-fake-server";
-import { createWechatProvider } from "@/lib/payments/wechat/provider";
 import type { WechatOAuthConfig } from "@/lib/payments/wechat-oauth";
 import { balanceOf, makeCustomer, makeStore, placePaidOrder } from "@/lib/testing/fixtures";
 import { bindTestAlipay } from "@/lib/testing/payout";
@@ -22,6 +20,7 @@ import { customerWithdrawals } from "./history";
 import { bindingReturnPath, finishWechatBinding, startWechatBinding } from "./wechat-binding";
 import { sendWithdrawal, TransferStillProcessing } from "./withdrawal-transfer";
 import { approveWithdrawal, requestWithdrawal } from "./withdrawals";
+import { alipayProviderFor, wechatProviderFor } from "@/lib/testing/provider-fakes";
 
 // Withdrawals to bound accounts, end to end: the approval's job runs the real SDKs (alipay-sdk,
 // wechatpay-axios-plugin) against fakes that play Alipay's gateway and WeChat Pay's API v3, and
@@ -37,26 +36,8 @@ let oauth: WechatOAuthConfig;
 beforeAll(async () => {
   alipayFake = await new AlipayFake().start();
   wechatFake = await new WechatFake().start();
-  alipay = createAlipayProvider({
-    appId: alipayFake.keys.appId,
-    privateKey: alipayFake.keys.appPrivateKey,
-    alipayPublicKey: alipayFake.keys.alipayPublicKey,
-    gateway: alipayFake.url,
-    notifyUrl: "https://shop.example.com/api/payments/alipay/webhook",
-    timeoutMs: 400,
-  });
-  wechat = createWechatProvider({
-    mchid: wechatFake.keys.mchid,
-    appid: wechatFake.keys.appid,
-    merchantSerial: wechatFake.keys.merchantSerial,
-    privateKey: wechatFake.keys.merchantPrivateKey,
-    apiV3Key: wechatFake.keys.apiV3Key,
-    platformKeys: new Map([[wechatFake.keys.platformSerial, wechatFake.keys.platformCert]]),
-    baseUrl: wechatFake.url,
-    notifyUrl: "https://shop.example.com/api/payments/wechat/webhook",
-    timeoutMs: 400,
-    transferSceneId: "1005",
-  });
+  alipay = alipayProviderFor(alipayFake, { timeoutMs: 400 });
+  wechat = wechatProviderFor(wechatFake, { timeoutMs: 400, transferSceneId: "1005" });
   oauthFake = await new WechatOAuthFake(wechatFake.keys.appid, "fakeappsecret0123456789abcdef012").start();
   oauth = { appid: oauthFake.appid, secret: oauthFake.secret, oauthBaseUrl: oauthFake.url, apiBaseUrl: oauthFake.url, timeoutMs: 400 };
 });
