@@ -1,9 +1,10 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { RETRY_AFTER_SECONDS } from "@/db/errors";
 import { databaseAvailable } from "@/db/health";
+import { OUTAGE_PATH } from "@/db/render-outage";
 import { LOCALE_COOKIE, resolveLocale } from "@/i18n/config";
 import { isTheme, THEME_COOKIE } from "@/app/_components/theme";
-import { PATH_HEADER } from "@/lib/auth/next-path";
+import { PATH_HEADER, safeNextPath } from "@/lib/auth/next-path";
 import { env, internalUrl, publicOrigin } from "@/lib/env";
 import { ORIGIN_MESSAGES, originProblem } from "@/lib/http/origin";
 import { bodyProblem, pathDecodes, PROBLEM_STATUS, problemText, type RequestProblem } from "@/lib/http/request-guards";
@@ -80,6 +81,8 @@ export async function proxy(request: NextRequest) {
 function withRequestId(request: NextRequest, requestId: string): Headers {
   const headers = new Headers(request.headers);
   headers.set(REQUEST_ID_HEADER, requestId);
+  // Only this proxy says which page is being rendered (db/render-outage.ts reads it).
+  headers.delete(PATH_HEADER);
   return headers;
 }
 
@@ -116,8 +119,12 @@ async function answer(request: NextRequest, requestId: string): Promise<NextResp
     return withSecurityHeaders(NextResponse.redirect(login), csp);
   }
 
-  if (!request.headers.has("next-action") && !(await databaseAvailable())) {
-    const page = unavailablePage(resolveLocale(request.cookies.get(LOCALE_COOKIE)?.value, request.headers.get("accept-language")), nonce);
+  // A page whose render lost the database was sent here (db/render-outage.ts): always the 503 page,
+  // which reloads the page it came from.
+  const outage = pathname === OUTAGE_PATH;
+  if (outage || (!request.headers.has("next-action") && !(await databaseAvailable()))) {
+    const back = outage ? (safeNextPath(request.nextUrl.searchParams.get("next")) ?? "/") : undefined;
+    const page = unavailablePage(resolveLocale(request.cookies.get(LOCALE_COOKIE)?.value, request.headers.get("accept-language")), nonce, back);
     return withSecurityHeaders(
       new NextResponse(page.html, {
         status: 503,

@@ -4,6 +4,7 @@ import pg from "pg";
 import { databaseUrl, env } from "@/lib/env";
 import { describeConnectionError } from "./errors";
 import { noteDatabaseDoubt, noteDatabaseOk, registerDatabaseProbe } from "./health";
+import { watchForOutages } from "./render-outage";
 import * as schema from "./schema";
 
 // int8 (bigint) columns hold fen, points and ids. Every value the app stores is far below 2^53
@@ -77,6 +78,7 @@ function handle(): Handle {
   if (!globalForDb.__freelineDb) {
     const pool = createPool(databaseUrl());
     reportHealth(pool);
+    watchForOutages(pool);
     globalForDb.__freelineDb = { pool, db: drizzle(pool, { schema }) };
   }
   return globalForDb.__freelineDb;

@@ -13,7 +13,11 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)}
  * with no script and nothing to load, in the visitor's language (the switcher's cookie), that
  * reloads itself after Retry-After seconds, so a phone left on it comes back by itself.
  */
-export function unavailablePage(localeCookie: string | undefined, nonce: string): { html: string; locale: Locale } {
+/**
+ * `back`, when given, is the same-site path the page reloads to instead of itself (the outage
+ * address a page render was sent to names the page it came from: db/render-outage.ts).
+ */
+export function unavailablePage(localeCookie: string | undefined, nonce: string, back?: string): { html: string; locale: Locale } {
   const locale = isLocale(localeCookie) ? localeCookie : defaultLocale;
   const t = TEXT[locale];
   const html = `<!doctype html>
@@ -21,7 +25,7 @@ export function unavailablePage(localeCookie: string | undefined, nonce: string)
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="refresh" content="${RETRY_AFTER_SECONDS}">
+<meta http-equiv="refresh" content="${RETRY_AFTER_SECONDS}${back ? `; url=${escape(back)}` : ""}">
 <title>${escape(t.title)}</title>
 <style nonce="${escape(nonce)}">
 :root { color-scheme: light dark; font-family: system-ui, sans-serif; }
@@ -36,7 +40,7 @@ a { display: inline-block; padding: 0.75rem 1.25rem; border-radius: 0.75rem; bac
 <main role="alert">
 <h1>${escape(t.title)}</h1>
 <p>${escape(t.body)}</p>
-<a href="">${escape(t.retry)}</a>
+<a href="${back ? escape(back) : ""}">${escape(t.retry)}</a>
 </main>
 </body>
 </html>

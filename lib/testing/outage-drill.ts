@@ -4,7 +4,8 @@
 // Starts a throwaway Postgres (never the machine's shared one), migrates it, runs `next start` on
 // a free port, then: every probe answers; Postgres stops immediately (SIGQUIT, like a crash); the
 // probes must answer 503 with Retry-After while the app process stays up; Postgres starts again;
-// the same app process must serve again by itself. Prints what each probe answered and exits 1 on
+// the same app process must serve again by itself. The address a page render that lost the
+// database is sent to must answer 503 with Retry-After, up or down. Prints what each probe answered and exits 1 on
 // any failure. The shared database and other engineers' servers are untouched.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
@@ -37,7 +38,7 @@ async function probe(base: string, p: Probe) {
   const html = res.headers.get("content-type")?.includes("html") ?? false;
   const lang = html ? /<html lang="([^"]+)"/.exec(body)?.[1] : undefined;
   const outagePage = html && body.includes("http-equiv=\"refresh\"") && res.status === 503;
-  return { status: res.status, retryAfter: res.headers.get("retry-after"), ms: Date.now() - t0, lang, outagePage, body: html ? `(html lang=${lang})` : body.slice(0, 160) };
+  return { status: res.status, retryAfter: res.headers.get("retry-after"), ms: Date.now() - t0, lang, outagePage, raw: body, body: html ? `(html lang=${lang})` : body.slice(0, 160) };
 }
 
 async function main(): Promise<number> {
@@ -84,10 +85,21 @@ async function main(): Promise<number> {
       }
     };
 
+    // Where a page render that lost the database is sent (db/render-outage.ts): a 503 with
+    // Retry-After whatever the database's state, reloading the page it names.
+    const renderOutage = async (phase: string) => {
+      const r = await probe(base, { name: "render outage", method: "GET", path: "/unavailable?next=%2Fs%2Fdrill-store", page: "zh-CN" });
+      const reload = /http-equiv="refresh" content="5; url=\/s\/drill-store"/.test(r.raw);
+      console.log(`[drill] ${phase.padEnd(8)} ${"render outage page".padEnd(26)} ${r.status} retry-after=${r.retryAfter ?? "-"} reloads /s/drill-store: ${reload}`);
+      if (r.status !== 503 || r.retryAfter !== "5" || !r.outagePage || !reload) failures.push(`${phase} render outage page: ${r.status} retry-after=${r.retryAfter} reload=${reload}`);
+    };
+
     await round("up", true);
+    await renderOutage("up");
     await pgx.stop("immediate");
     await sleep(500);
     await round("down", false);
+    await renderOutage("down");
     await round("down", false);
     if (appExited) failures.push("the app process died while Postgres was down");
     await pgx.start();

@@ -1,5 +1,6 @@
 // The chaos run's HTTP client: route handlers, the POS API and server actions (called the way
 // React calls them, by the build's action id), each answer sorted into what the client may rely on.
+import { OUTAGE_PATH } from "@/db/render-outage";
 import { manifestActions, workerUrl } from "@/e2e/matrix";
 import { translateError } from "@/i18n/errors";
 
@@ -92,7 +93,10 @@ export function visitPage(base: string, path: string, cookie?: string): Promise<
     } catch (e) {
       return { kind: "lost", status: 0, message: `body: ${(e as Error).message}` };
     }
-    if (res.status < 400) return { kind: "ack", status: res.status, body: {}, redirect: res.headers.get("location") ?? undefined, headers: res.headers };
+    const location = res.headers.get("location") ?? undefined;
+    // A render that lost the database is sent to the 503 page (db/render-outage.ts): unavailable, as a 503 is.
+    if (location !== undefined && new URL(location, base).pathname === OUTAGE_PATH) return { kind: "unavailable", status: res.status, message: `${res.status} to ${OUTAGE_PATH}` };
+    if (res.status < 400) return { kind: "ack", status: res.status, body: {}, redirect: location, headers: res.headers };
     if (res.status === 503) return { kind: "unavailable", status: 503, message: "503" };
     if (res.status >= 500) return { kind: "failed", status: res.status, message: `page ${path}` };
     return { kind: "refused", status: res.status, message: `page ${path}` };
