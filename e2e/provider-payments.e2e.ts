@@ -151,3 +151,95 @@ test("the running app refuses forged notifications from both providers, and the 
   expect(await orderRow(orderNo)).toMatchObject({ status: "pending", provider_ref: null });
   await page.context().close();
 });
+
+async function withdrawalRow(username: string) {
+  const c = new pg.Client({ connectionString: app.databaseUrl });
+  await c.connect();
+  try {
+    const r = await c.query<{ status: string; provider: string | null; out_id: string | null; amount_fen: number }>(
+      `select w.status::text as status, w.provider, w.out_bill_no as out_id, w.amount_fen
+       from withdrawals w join users u on u.id = w.user_id
+       where u.username = $1 order by w.id desc limit 1`,
+      [username],
+    );
+    return r.rows[0];
+  } finally {
+    await c.end();
+  }
+}
+
+test("a withdrawal to a bound Alipay account on a phone, paid through the Alipay fake: bind, request, the operator approves, the job runner transfers, the customer sees it paid", async ({ browser }) => {
+  test.setTimeout(180_000);
+  // ¥100 in the wallet: an order at the fruit stand (empty at seed), then another customer's ¥700
+  // order there frees its entry (the same arithmetic as the dev-provider journey). Both are paid at
+  // the Alipay fake's cashier.
+  const context = await browser.newContext({ ...PHONE, baseURL: app.baseUrl, locale: "zh-CN" });
+  const page = await context.newPage();
+  const username = uniqueUser("wdali");
+  await register(page, username, PASSWORD, "/s/fruit-stand");
+  const payAtFruitStand = async (p: Page, yuan: string) => {
+    await p.goto("/s/fruit-stand");
+    await p.fill('input[name="amount"]', yuan);
+    await main(p).getByRole("button", { name: "下单并支付" }).click();
+    await p.waitForURL(/\/pay\/FL/);
+    await main(p).getByRole("button", { name: "使用支付宝支付" }).click();
+    await p.waitForURL((u) => u.pathname === "/cashier");
+    await p.getByRole("button", { name: "Pay" }).click();
+    await p.waitForURL(/\/orders\/FL/);
+    await expect(p.getByRole("heading", { name: "支付成功" })).toBeVisible();
+  };
+  await payAtFruitStand(page, "100");
+  const other = await customer(browser, "wdali2");
+  await payAtFruitStand(other, "700");
+  await other.context().close();
+  await expect(async () => {
+    await page.goto("/me/wallet");
+    await expect(page.getByTestId("wallet-balance")).toHaveText("¥100.00", { timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
+
+  // Bind the Alipay account, shown masked.
+  const card = page.getByTestId("payout-accounts");
+  if (!(await card.getByTestId("bind-alipay-form").isVisible())) await card.getByTestId("bind-alipay-open").click();
+  const bind = card.getByTestId("bind-alipay-form");
+  await bind.getByLabel("真实姓名").fill("张三");
+  await bind.getByLabel("支付宝账户").fill("13912345678");
+  await bind.getByRole("button").click();
+  await expect(card.getByTestId("bind-alipay-done")).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId("withdraw-to-alipay")).toContainText("139****5678");
+
+  // Ask for ¥60.
+  const form = page.getByTestId("withdraw-form");
+  await form.getByLabel("提现金额（元）").fill("60");
+  await form.getByLabel("登录密码").fill(PASSWORD);
+  await form.getByRole("button", { name: "申请提现", exact: true }).click();
+  await expect(form.getByTestId("withdraw-done")).toBeVisible();
+
+  // The operator approves, seeing the masked account.
+  const ops = await (await browser.newContext({ baseURL: app.baseUrl })).newPage();
+  await login(ops, "ops", "operator-pass-2026", "/operator");
+  await ops.goto("/operator/withdrawals");
+  const row = ops.getByTestId("pending-withdrawals").locator("tr").filter({ hasText: username });
+  await expect(row.locator('[data-testid$="-account"]')).toContainText("139****5678");
+  await row.getByRole("button", { name: "批准打款" }).click();
+  const confirm = row.locator('[data-testid^="confirm-approve-"]');
+  await expect(confirm).toContainText("¥60.00");
+  await confirm.click();
+  await expect(ops.getByTestId("decision-status")).toContainText("已批准");
+  await ops.context().close();
+
+  // The job runner beside the app made the transfer at the fake (alipay.fund.trans.uni.transfer,
+  // signed through alipay-sdk) under the withdrawal's out-id, and the customer sees it paid.
+  await expect.poll(async () => (await withdrawalRow(username))?.status, { timeout: 30_000 }).toBe("paid");
+  const w = (await withdrawalRow(username))!;
+  expect(w).toMatchObject({ provider: "alipay", amount_fen: 6000 });
+  expect(app.alipay.transfers.get(w.out_id!)).toMatchObject({ status: "SUCCESS" });
+  expect(app.alipay.calls).toContain("alipay.fund.trans.uni.transfer");
+  await page.reload();
+  const newest = page.getByTestId("withdrawal-history").locator("li").first();
+  await expect(newest).toContainText("已打款");
+  await expect(newest).toContainText("139****5678");
+  await expect(page.getByTestId("wallet-balance")).toHaveText("¥40.00");
+  await expect(page.getByTestId("pending-withdrawals")).toHaveText("¥0.00");
+  await context.close();
+});

@@ -52,6 +52,12 @@ export const orders = pgTable(
     refundedAt: timestamp("refunded_at", { withTimezone: true }),
     /** When it expired or was cancelled unpaid. */
     closedAt: timestamp("closed_at", { withTimezone: true }),
+    /**
+     * When the pending-payment query last asked the provider about it (lib/orders/query-pending.ts):
+     * each run takes the orders asked least recently first, so more pending orders than one run's
+     * limit are all reached in turn instead of the oldest being asked every time.
+     */
+    paymentCheckedAt: timestamp("payment_checked_at", { withTimezone: true }),
   },
   (t) => [
     uniqueIndex("orders_order_no_key").on(t.orderNo),

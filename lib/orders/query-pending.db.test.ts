@@ -37,8 +37,8 @@ afterAll(async () => {
   await expectLedgerClean();
 });
 
-/** A pending order `minutesAgo` old whose payment the customer made at the provider; no notification is delivered. */
-async function paidSilently(provider: "wechat" | "alipay", minutesAgo: number, amountFen = 4_200) {
+/** A pending order `minutesAgo` old whose payment the customer made at the provider (unless `pay: false`); no notification is delivered. */
+async function paidSilently(provider: "wechat" | "alipay", minutesAgo: number, amountFen = 4_200, opts: { pay?: boolean } = {}) {
   const store = await makeStore({ payoutMode: "manual" });
   const customer = await makeCustomer();
   const { order } = await inTransaction((tx) =>
@@ -53,7 +53,9 @@ async function paidSilently(provider: "wechat" | "alipay", minutesAgo: number, a
     returnUrl: `https://shop.example.com/pay/${order.orderNo}`,
     expiresAt: new Date(Date.now() + 15 * 60_000),
   });
-  if (provider === "alipay") {
+  if (opts.pay === false) {
+    // Left unpaid at the provider: a query answers "not paid".
+  } else if (provider === "alipay") {
     if (action.kind !== "redirect") throw new Error(`expected a redirect, got ${action.kind}`);
     alipayFake.open(action.url);
     alipayFake.pay(order.orderNo);
@@ -115,6 +117,28 @@ describe("asking the providers about pending payments", () => {
     await queryPendingPayments({ lookup });
     expect(await orderRow(first.orderNo)).toMatchObject({ status: "paid", postings: 1 });
     expect(await orderRow(second.orderNo)).toMatchObject({ status: "paid", postings: 1 });
+    await expectLedgerClean();
+  });
+});
+
+describe("more pending orders than one run asks about", () => {
+  it("goes round all of them in turn: the oldest are not asked again and again while a newer paid one waits", async () => {
+    // Three older orders nobody paid, and a newer one paid with every notification lost; a run asks
+    // about two. Without the "last asked" stamp every run would ask about the two oldest.
+    const unpaid = [];
+    for (const minutesAgo of [9, 8, 7]) unpaid.push(await paidSilently("wechat", minutesAgo, 1_000, { pay: false }));
+    const paid = await paidSilently("wechat", 5);
+    const first = await queryPendingPayments({ lookup, limit: 2 });
+    expect(first).toMatchObject({ checked: 2, paid: 0 });
+    const second = await queryPendingPayments({ lookup, limit: 2 });
+    expect(second).toMatchObject({ checked: 2, paid: 1 });
+    expect(await orderRow(paid.orderNo)).toMatchObject({ status: "paid", postings: 1 });
+    // The third run comes back to the one the first run asked about first: every unpaid order was asked once.
+    const asked = await db.execute<{ order_no: string; checked: boolean }>(sql`
+      select order_no, payment_checked_at is not null as checked from orders where order_no in (${sql.join(unpaid.map((o) => sql`${o.orderNo}`), sql`, `)})`);
+    expect(asked.rows.map((r) => r.checked)).toEqual([true, true, true]);
+    // Out of the other tests' way: past the expiry window.
+    await db.execute(sql`update orders set created_at = now() - interval '1 day' where order_no in (${sql.join(unpaid.map((o) => sql`${o.orderNo}`), sql`, `)})`);
     await expectLedgerClean();
   });
 });

@@ -24,7 +24,7 @@ export type PaymentQueryRun = { checked: number; paid: number; unavailable: numb
 
 /**
  * Asks the providers about pending orders a few minutes old that the expiry has not reached yet,
- * oldest first, at most `limit`, one query at a time with no transaction open, and pays each the
+ * those asked least recently first, at most `limit`, one query at a time with no transaction open, and pays each the
  * provider reports paid through the same function a notification uses (so a notification, the
  * browser's query or another run racing with this one applies it once: markOrderPaid's guard).
  * A provider that does not answer is not asked again in this run (its orders wait for the next one,
@@ -37,13 +37,23 @@ export async function queryPendingPayments(
   const after = opts.olderThanMinutes ?? PAYMENT_QUERY_AFTER_MINUTES;
   const expiry = opts.expiryMinutes ?? env.PAYMENT_EXPIRY_MINUTES;
   // Orders past the expiry are the expiry job's: it closes them at the provider, which answers a
-  // payment taken before the close the same way.
+  // payment taken before the close the same way. The orders asked least recently come first (never
+  // asked, then oldest asked), and taking them stamps them, so with more pending orders than the
+  // limit successive runs go round all of them; an order of a provider found down in this run is
+  // stamped too, or that provider's orders would fill every run ahead of the others'. A run racing
+  // with this one skips the rows this statement holds, so the two ask about different orders.
   const due = await db.execute<{ order_no: string; provider: string }>(sql`
-    select order_no, provider from orders
-    where status = 'pending' and provider not in ('dev', 'pos')
-      and created_at < now() - make_interval(mins => ${after})
-      and created_at >= now() - make_interval(mins => ${expiry})
-    order by created_at limit ${opts.limit ?? 50}`);
+    with due as (
+      select id from orders
+      where status = 'pending' and provider not in ('dev', 'pos')
+        and created_at < now() - make_interval(mins => ${after})
+        and created_at >= now() - make_interval(mins => ${expiry})
+      order by payment_checked_at asc nulls first, created_at
+      limit ${opts.limit ?? 50}
+      for no key update skip locked
+    )
+    update orders o set payment_checked_at = now() from due where o.id = due.id
+    returning o.order_no, o.provider`);
   const run: PaymentQueryRun = { checked: 0, paid: 0, unavailable: 0, failed: 0 };
   const down = new Set<string>();
   for (const row of due.rows) {
