@@ -5,7 +5,7 @@ import type { SmsMessage, SmsProvider } from "@/lib/sms";
 import { makeCustomer } from "@/lib/testing/fixtures";
 import { verifyPassword } from "./password";
 import { resetPasswordBySms } from "./reset-password";
-import { checkSmsCode, consumeSmsCode, MAX_CODE_ATTEMPTS, sendSmsCode } from "./sms-code";
+import { checkSmsCode, consumeSmsCode, MAX_CODE_ATTEMPTS, pruneSmsCodes, sendSmsCode } from "./sms-code";
 
 function recording() {
   const sent: SmsMessage[] = [];
@@ -95,5 +95,33 @@ describe("SMS codes (sign-up by phone, forgotten password)", () => {
     expect((await db.execute(sql`select 1 from notifications where user_id = ${user} and kind = 'security'`)).rows).toHaveLength(1);
     // The code worked once.
     await expect(resetPasswordBySms(phone, sms.lastCode(), "another-new-pass-2026")).rejects.toThrow("sms.codeInvalid");
+  });
+
+  it("the hourly prune deletes codes dead for a day and keeps every code that can still be used or still spaces out a resend", async () => {
+    const phone = newPhone();
+    // [purpose, expired how many minutes ago (negative: still good), consumed?, kept?]
+    const cases: ["register" | "reset", number, boolean, boolean][] = [
+      ["register", -4, false, true], // pending: can still be checked
+      ["reset", -4, true, true], // used a minute ago: still spaces out the next send
+      ["register", 60, false, true], // expired an hour ago
+      ["reset", 23 * 60, true, true],
+      ["register", 24 * 60 + 1, false, false],
+      ["reset", 30 * 24 * 60, true, false],
+    ];
+    const ids: number[] = [];
+    for (const [purpose, expiredAgo, consumed] of cases) {
+      const r = await db.execute<{ id: number }>(sql`
+        insert into sms_codes (phone, purpose, code_hash, expires_at, consumed_at, created_at)
+        values (${phone}, ${purpose}, 'x', now() - make_interval(mins => ${expiredAgo}),
+                case when ${consumed} then now() else null end, now() - make_interval(mins => ${expiredAgo + 5}))
+        returning id`);
+      ids.push(Number(r.rows[0]!.id));
+    }
+    expect(await pruneSmsCodes(db)).toBeGreaterThanOrEqual(2);
+    const left = new Set((await db.execute<{ id: number }>(sql`select id from sms_codes where phone = ${phone}`)).rows.map((r) => Number(r.id)));
+    cases.forEach(([, , , kept], i) => expect(left.has(ids[i]!), `case ${i}`).toBe(kept));
+    // A second run leaves this number's codes alone.
+    await pruneSmsCodes(db);
+    expect((await db.execute(sql`select 1 from sms_codes where phone = ${phone}`)).rows).toHaveLength(4);
   });
 });

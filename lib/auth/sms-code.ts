@@ -127,3 +127,20 @@ export async function consumeSmsCode(tx: Tx, codeId: number): Promise<void> {
   const r = await tx.execute(sql`update sms_codes set consumed_at = now() where id = ${codeId} and consumed_at is null and expires_at > now()`);
   if ((r.rowCount ?? 0) !== 1) throw new DomainError("invalid_input", "sms.codeInvalid", "code");
 }
+
+/**
+ * How long a dead code is kept after it stops working: long enough to answer "why did my code
+ * fail" from the table, short enough that the table holds about a day of codes.
+ */
+export const SMS_CODE_KEEP_MS = 24 * 60 * MINUTE;
+
+/**
+ * Deletes codes that expired more than `SMS_CODE_KEEP_MS` ago. Such a code can no longer be
+ * checked (expired), consumed, or space out a resend (that looks at codes of the last
+ * `RESEND_AFTER_SECONDS`), so nothing reads it any more. Run hourly with the throttle prune.
+ */
+export async function pruneSmsCodes(conn: Db | Tx): Promise<number> {
+  const res = await conn.execute(sql`
+    delete from sms_codes where expires_at <= now() - make_interval(secs => ${SMS_CODE_KEEP_MS / 1000})`);
+  return res.rowCount ?? 0;
+}

@@ -42,7 +42,7 @@ export const SCHEDULE = [
   // 10:30 Shanghai (02:30 UTC): yesterday's bill of each provider against the ledger, one
   // reconcile.day job each; late enough that both providers have made the day's bill.
   { task: "reconcile.yesterday", cron: "30 2 * * *", maxAttempts: 8, catchUpMs: DAY, route: "/api/cron/reconcile" },
-  // Login-throttle buckets that hold nothing any more.
+  // Login-throttle buckets that hold nothing any more, and SMS codes dead for a day.
   { task: "auth.prune", cron: "35 * * * *", maxAttempts: 3, catchUpMs: 0, route: "/api/cron/prune" },
 ] as const satisfies readonly ScheduledJob[];
 

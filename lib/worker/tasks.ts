@@ -3,6 +3,7 @@ import type { Task } from "graphile-worker";
 import { db } from "@/db";
 import { inTransaction } from "@/db/transaction";
 import { pruneThrottles } from "@/lib/auth/throttle";
+import { pruneSmsCodes } from "@/lib/auth/sms-code";
 import { parseJobPayload, type JobName } from "@/lib/jobs";
 import { scheduledAt, type ScheduledTask } from "@/lib/jobs/schedule";
 import { log } from "@/lib/observability/log";
@@ -92,6 +93,7 @@ export function taskList(deps: TaskDeps = {}): Record<JobName | ScheduledTask, T
     },
     "auth.prune": async () => {
       await pruneThrottles(db);
+      await pruneSmsCodes(db);
     },
     "notification.deliver": async (payload) => {
       await deliverNotification(parseJobPayload("notification.deliver", payload).notificationId, deps.notifications);
