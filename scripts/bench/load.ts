@@ -60,7 +60,15 @@ export type RunResult = {
   p95: number;
   p99: number;
   firstErrors: string[];
+  /**
+   * Operations that started in the window, counting those that finished after it: the divisor for
+   * a cost measured from the window's start until its last operation ended (CPU, database time).
+   */
+  completed: number;
 };
+
+/** Called at the measured window's start and once its last operation has ended (not in the warm-up). */
+export type WindowHooks = { start: () => Promise<void> | void; end: () => Promise<void> | void };
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -74,13 +82,16 @@ export function percentile(sorted: number[], p: number): number {
  * first and are discarded (JIT, connection pools, caches).
  */
 export async function runLoad(
-  opts: { concurrency: number; seconds: number; warmupSeconds?: number },
+  opts: { concurrency: number; seconds: number; warmupSeconds?: number; hooks?: WindowHooks },
   op: (worker: number, i: number) => Promise<void>,
 ): Promise<RunResult> {
   if (opts.warmupSeconds && opts.warmupSeconds > 0) {
     await window(opts.concurrency, opts.warmupSeconds, op);
   }
-  return window(opts.concurrency, opts.seconds, op);
+  await opts.hooks?.start();
+  const r = await window(opts.concurrency, opts.seconds, op);
+  await opts.hooks?.end();
+  return r;
 }
 
 async function window(
@@ -94,11 +105,13 @@ async function window(
   const t0 = performance.now();
   const end = t0 + seconds * 1000;
   let counter = 0;
+  let completed = 0;
   const worker = async (w: number) => {
     while (performance.now() < end) {
       const s = performance.now();
       try {
         await op(w, counter++);
+        completed += 1;
         const f = performance.now();
         if (f <= end) lat.push(f - s);
       } catch (e) {
@@ -119,6 +132,7 @@ async function window(
     p95: percentile(lat, 95),
     p99: percentile(lat, 99),
     firstErrors,
+    completed,
   };
 }
 

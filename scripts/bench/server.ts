@@ -26,7 +26,30 @@ export function runToEnd(root: string, bin: string, args: string[], env: NodeJS.
   });
 }
 
-export type Server = { child: ChildProcess; url: URL; stop: () => Promise<void>; peakRssMb: () => number };
+export type Server = {
+  child: ChildProcess;
+  url: URL;
+  stop: () => Promise<void>;
+  peakRssMb: () => number;
+  /** CPU time (user + system) the next-server process tree has used so far, in ms. */
+  cpuMs: () => number;
+};
+
+// Clock ticks per second of /proc/<pid>/stat's utime and stime: 100 on every Linux this runs on
+// (USER_HZ); `getconf CLK_TCK` says so.
+const CLK_TCK = 100;
+
+/** utime + stime of one process, in ms; 0 once it has gone. */
+function processCpuMs(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command's closing parenthesis: state is field 3, utime 14, stime 15.
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
+  } catch {
+    return 0;
+  }
+}
 
 /** Descendant pids of `pid` (inclusive), from /proc. */
 function tree(pid: number): number[] {
@@ -78,18 +101,20 @@ export async function startServer(
   });
   const url = new URL(`http://localhost:${port}`);
   let peakKb = 0;
-  const sample = () => {
-    if (child.pid === undefined) return;
-    // The next-server process (and any worker it forks): the highest VmHWM in the tree counts.
-    for (const p of tree(child.pid)) {
-      let cmd = "";
+  // The next-server process (and any worker it forks).
+  const nextPids = (): number[] => {
+    if (child.pid === undefined) return [];
+    return tree(child.pid).filter((p) => {
       try {
-        cmd = fs.readFileSync(`/proc/${p}/cmdline`, "utf8");
+        return p === child.pid || /next/.test(fs.readFileSync(`/proc/${p}/cmdline`, "utf8"));
       } catch {
-        continue;
+        return false;
       }
-      if (p === child.pid || /next/.test(cmd)) peakKb = Math.max(peakKb, statusKb(p, "VmHWM"));
-    }
+    });
+  };
+  // The highest VmHWM in the tree counts.
+  const sample = () => {
+    for (const p of nextPids()) peakKb = Math.max(peakKb, statusKb(p, "VmHWM"));
   };
   const timer = setInterval(sample, 500);
   const deadline = Date.now() + 120_000;
@@ -112,6 +137,7 @@ export async function startServer(
       sample();
       return peakKb / 1024;
     },
+    cpuMs: () => nextPids().reduce((sum, p) => sum + processCpuMs(p), 0),
     stop: async () => {
       sample();
       clearInterval(timer);
