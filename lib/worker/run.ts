@@ -5,6 +5,7 @@ import { cronItems } from "@/lib/jobs/schedule";
 import { log, withLogContext } from "@/lib/observability/log";
 import { metrics } from "@/lib/observability/metrics";
 import { taskList, type TaskDeps } from "./tasks";
+import { startHeartbeat } from "./heartbeat";
 import { unlockOnFatalError } from "./unlock";
 
 export type WorkerOptions = TaskDeps & {
@@ -17,6 +18,8 @@ export type WorkerOptions = TaskDeps & {
   noHandleSignals?: boolean;
   /** Run the schedule (lib/jobs/schedule.ts); default true. Tests that run the worker leave it off. */
   cron?: boolean;
+  /** The liveness heartbeat's timing (lib/worker/heartbeat.ts); tests shorten it. */
+  heartbeat?: { beatMs?: number; deadAfterMs?: number };
 };
 
 /** The runner's own messages, as JSON lines of the app's log (with the job's scope). */
@@ -45,17 +48,27 @@ function inJobContext(tasks: Record<string, Task>): Record<string, Task> {
 export async function startWorker(opts: WorkerOptions): Promise<Runner> {
   const events: WorkerEvents = new EventEmitter();
   unlockOnFatalError(events, opts.connectionString);
-  const runner = await run({
-    events,
-    connectionString: opts.connectionString,
-    concurrency: opts.concurrency,
-    maxPoolSize: opts.concurrency + 2,
-    pollInterval: opts.pollIntervalMs ?? 2_000,
-    noHandleSignals: opts.noHandleSignals ?? false,
-    logger: new Logger(runnerLog),
-    taskList: inJobContext(taskList(opts)),
-    parsedCronItems: opts.cron === false ? [] : parseCronItems(cronItems()),
-  });
+  // Says this runner is alive, and frees the jobs of runners that stopped saying so (killed mid-job).
+  const heartbeat = startHeartbeat(events, opts.connectionString, opts.heartbeat);
+  let runner: Runner;
+  try {
+    runner = await run({
+      events,
+      connectionString: opts.connectionString,
+      concurrency: opts.concurrency,
+      maxPoolSize: opts.concurrency + 2,
+      pollInterval: opts.pollIntervalMs ?? 2_000,
+      noHandleSignals: opts.noHandleSignals ?? false,
+      logger: new Logger(runnerLog),
+      taskList: inJobContext(taskList(opts)),
+      parsedCronItems: opts.cron === false ? [] : parseCronItems(cronItems()),
+    });
+  } catch (e) {
+    await heartbeat.stop();
+    throw e;
+  }
+  const stopBeating = () => heartbeat.stop();
+  void runner.promise.then(stopBeating, stopBeating);
   const m = metrics();
   runner.events.on("job:success", ({ job }) => m.jobsFinished.inc({ task: job.task_identifier, outcome: "ok" }));
   runner.events.on("job:error", ({ job }) => {

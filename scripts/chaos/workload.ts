@@ -44,7 +44,15 @@ const PHONE_UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWe
 /** The payment providers' side of the run: the fakes, their notifier, and (--broken-outbox) the wrong refund. */
 export type PaymentSide = { fakes: ProviderFakes; notifier: Notifier; broken?: BrokenOutbox };
 
-export type WorkloadOptions = { ops: number; workers: number; deadline: number; onProgress: (done: number) => void };
+export type WorkloadOptions = {
+  ops: number;
+  workers: number;
+  /** No operation starts after this (Infinity: no time limit). */
+  deadline: number;
+  /** True once enough has been done (the run's request count): no new operation starts. */
+  enough: () => boolean;
+  onProgress: (done: number) => void;
+};
 
 export class Workload {
   /** Every customer: the POS knows them all by name. */
@@ -135,7 +143,7 @@ export class Workload {
     return this.withRetries("points release", this.instances[0]!, 5, (i) => callRoute(i.base, "POST", "/api/cron/release", { headers: CRON }));
   }
 
-  /** Runs the plan: `ops` operations drawn from the seed, by `workers` workers, until done or the deadline. */
+  /** Runs the plan: `ops` operations drawn from the seed, by `workers` workers, until done, enough, or the deadline. */
   async run(opts: WorkloadOptions): Promise<void> {
     this.deadline = opts.deadline;
     const plan = new Rng(this.seed);
@@ -143,7 +151,7 @@ export class Workload {
     let next = 0;
     await Promise.all(
       Array.from({ length: opts.workers }, async () => {
-        while (next < kinds.length && Date.now() < opts.deadline) {
+        while (next < kinds.length && !opts.enough() && Date.now() < opts.deadline) {
           const index = next++;
           // Each operation draws from its own stream, so its choices do not depend on timing.
           const rng = new Rng((this.seed * 1_000_003 + index * 7919) >>> 0);
