@@ -322,6 +322,10 @@ test("forged ids: another customer's entry, another merchant's order and key are
   // Merchant X (tea house) refunds merchant Y's (noodle bar) order; a customer and the operator's wrong action too.
   const refund = await act("merchantX", "merchantRefundAction", { orderId: String(state.bOrderId), reason: "forged" });
   expect(refund.body, "X refunding Y's order").toContain('"ok":false');
+  // … and asks what refunding it would do: refused as not found, so nothing of it is told.
+  const check = await act("merchantX", "checkRefundAction", { orderId: String(state.bOrderId) });
+  expect(check.body, "X checking Y's order").toContain('"ok":false');
+  expect(check.body).not.toContain("cashFen");
   for (const actor of ["customerA", "customerB"] as const) {
     expect((await act(actor, "merchantRefundAction", { orderId: String(state.bOrderId) })).body).toContain(NOT_ALLOWED);
     expect((await act(actor, "operatorRefundAction", { orderId: String(state.bOrderId) })).body).toContain(NOT_ALLOWED);

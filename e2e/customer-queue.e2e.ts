@@ -126,6 +126,7 @@ test("a covered entry of a manual queue reads as covered, waiting for the platfo
   await merchant.goto("/merchant/settings");
   await merchant.getByRole("radio", { name: "人工派发" }).check();
   await main(merchant).getByRole("button", { name: "保存为新版本" }).click();
+  await merchant.getByTestId("save-rules-confirm").click();
   await expect(main(merchant)).toContainText("已保存为第");
   await merchant.close();
 

@@ -99,6 +99,9 @@ test("keyboard only: a store opens, its merchant sets a rule, a customer orders,
     await keyboardLogin(ops, "ops", "operator-pass-2026", "/operator/merchants");
     await tabTo(ops, ops.getByTestId(`application-${slug}`).getByRole("button", { name: "通过" }));
     await ops.keyboard.press("Enter");
+    // It asks first; the confirming button has the focus.
+    await expect(ops.getByTestId(`approve-${slug}-confirm`)).toBeFocused();
+    await ops.keyboard.press("Enter");
     await expect(ops.getByTestId(`merchant-${slug}`)).toContainText("已通过");
   });
 
@@ -108,6 +111,10 @@ test("keyboard only: a store opens, its merchant sets a rule, a customer orders,
     await tabTo(merchant, threshold);
     await merchant.keyboard.press("ControlOrMeta+A");
     await merchant.keyboard.type("5");
+    // Enter in a field asks first too, with the change; Enter again confirms.
+    await merchant.keyboard.press("Enter");
+    await expect(merchant.getByTestId("rules-effect")).toContainText("¥5.00");
+    await expect(merchant.getByTestId("save-rules-confirm")).toBeFocused();
     await merchant.keyboard.press("Enter");
     await expect(main(merchant)).toContainText("已保存为第");
   });

@@ -220,6 +220,7 @@ export const SAMPLE_FORMS: Record<string, Record<string, string>> = {
   createApiKeyAction: { name: "矩阵密钥" },
   revokeApiKeyAction: { keyId: "1" },
   merchantRefundAction: { orderId: "1", reason: "matrix" },
+  checkRefundAction: { orderId: "1" },
   changeRulesAction: { rebateBps: "3000" },
   createOrderAction: { slug: "noodle-bar", amount: "10" },
   confirmPaymentAction: { orderNo: "FL261125ABCDEFGH" },

@@ -52,6 +52,11 @@ test("apply → reject with reason → re-apply → approve → store listed →
     await expect(app).toContainText("让利 25%");
     await expect(app).toContainText("请使用营业执照上的店名");
     await app.getByRole("button", { name: "通过" }).click();
+    // Approving asks first, with what it does.
+    const dialog = ops.getByRole("dialog", { name: `通过「${storeName}」的开店申请？` });
+    await expect(dialog).toContainText(`/s/${slug} 对所有人开放`);
+    await expect(dialog).toContainText("让利 25%");
+    await dialog.getByRole("button", { name: "确认通过" }).click();
     await expect(ops.getByTestId(`merchant-${slug}`)).toContainText("已通过");
   });
 
@@ -74,6 +79,13 @@ test("apply → reject with reason → re-apply → approve → store listed →
     // The worked example follows the typed value: 30% of ¥100 is ¥30.00.
     await expect(applicant.getByTestId("live-example")).toContainText("让利 ¥30.00");
     await main(applicant).getByRole("button", { name: "保存为新版本" }).click();
+    // Saving asks first, with each change and the example at the new rates.
+    const dialog = applicant.getByRole("dialog", { name: "保存为新版本的规则？" });
+    await expect(dialog.getByTestId("rules-effect")).toContainText("让利比例：25% → 30%");
+    await dialog.getByRole("button", { name: "取消" }).click();
+    await expect(applicant.getByTestId("settings-status")).toBeEmpty();
+    await main(applicant).getByRole("button", { name: "保存为新版本" }).click();
+    await dialog.getByRole("button", { name: "确认保存" }).click();
     await expect(applicant.getByTestId("settings-status")).toContainText("已保存为第 3 版");
 
     await applicant.goto(`/s/${slug}/rules`);

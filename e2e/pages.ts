@@ -80,6 +80,7 @@ export async function openStore(
 
   await ops.goto("/operator/merchants");
   await ops.getByTestId(`application-${opts.slug}`).getByRole("button", { name: "通过" }).click();
+  await ops.getByTestId(`approve-${opts.slug}-confirm`).click();
   await expect(ops.getByTestId(`merchant-${opts.slug}`)).toContainText("已通过");
   return merchant;
 }

@@ -70,8 +70,8 @@ test("refunds: a merchant refunds a waiting order, is refused for a refunded or 
 
   await test.step("refunding it again from the stale tab is refused with the reason, and nothing changes", async () => {
     await staleTab.getByTestId(`refund-table-${rose.orderNo}`).click();
-    await staleTab.getByTestId("confirm-refund").click();
-    await expect(staleTab.getByTestId("refund-error")).toHaveText(`订单 ${rose.orderNo} 已经退款，不能重复退款`);
+    await expect(staleTab.getByTestId("refund-refused")).toContainText(`订单 ${rose.orderNo} 已经退款，不能重复退款`);
+    await expect(staleTab.getByTestId("confirm-refund")).toHaveCount(0);
     await expect(staleTab.getByTestId("refund-result")).toHaveCount(0);
     await staleTab.close();
 
@@ -100,10 +100,11 @@ test("refunds: a merchant refunds a waiting order, is refused for a refunded or 
     await expect(row).toContainText("1 笔：已免单 1");
     await merchant.getByTestId(`refund-table-${paul.orderNo}`).click();
     const dialog = merchant.getByRole("dialog");
-    await expect(dialog).toContainText("本单已有 1 笔排队结束（免单或退出），按规则不能退款");
-    await merchant.getByTestId("confirm-refund").click();
-    await expect(merchant.getByTestId("refund-error")).toHaveText(`订单 ${paul.orderNo} 已有 1 笔排队免单到账，不能退款`);
-    await dialog.getByRole("button", { name: "取消" }).click();
+    // Eligibility is checked first: the dialog says why, and offers no refund button that would fail.
+    await expect(merchant.getByTestId("refund-refused")).toHaveText(`这笔订单不能退款订单 ${paul.orderNo} 已有 1 笔排队免单到账，不能退款`);
+    await expect(merchant.getByTestId("confirm-refund")).toHaveCount(0);
+    await expect(dialog.getByRole("button", { name: "关闭" })).toBeFocused();
+    await dialog.getByRole("button", { name: "关闭" }).click();
 
     await merchant.reload();
     await expect(row).toContainText("已支付");

@@ -97,6 +97,7 @@ test("a rule change shows on the store's next anonymous page", async ({ browser,
   await merchant.goto("/merchant/settings");
   await merchant.fill('input[name="rebateBps"]', "30");
   await main(merchant).getByRole("button", { name: "保存为新版本" }).click();
+  await merchant.getByTestId("save-rules-confirm").click();
   await expect(merchant.getByTestId("settings-status")).toContainText("已保存为第");
 
   const after = await request.get(`/s/${slug}`, { headers: PAGE_LOAD });

@@ -118,7 +118,7 @@ function refuseByStatus(o: Order): void {
 }
 
 /** Checks that the actor may refund this order at all; a merchant never learns of other stores' orders. */
-async function authorize(tx: Tx, o: Order | null, actor: RefundActor, reason: string | undefined): Promise<Order> {
+async function authorize(tx: Tx, o: Order | null, actor: RefundActor, reason: string | undefined, needReason = true): Promise<Order> {
   const notFound = new DomainError("not_found", "refund.orderNotFound");
   if (actor.role === "merchant") {
     const res = await tx.execute<{ id: number }>(sql`
@@ -130,7 +130,7 @@ async function authorize(tx: Tx, o: Order | null, actor: RefundActor, reason: st
   }
   const res = await tx.execute<{ role: string }>(sql`select role from users where id = ${actor.userId}`);
   if (res.rows[0]?.role !== "operator") throw new DomainError("forbidden", "action.forbidden");
-  if (!reason || reason.trim().length === 0) throw new DomainError("invalid_input", "refund.reasonMissing", "reason");
+  if (needReason && (!reason || reason.trim().length === 0)) throw new DomainError("invalid_input", "refund.reasonMissing", "reason");
   if (!o) throw notFound;
   return o;
 }
@@ -207,6 +207,50 @@ export async function refundOrder(
   const drainDue = head !== null && poolAfter >= head;
   if (drainDue) await addJob(tx, "queue.drain", { queueId: o.queueId });
   return { ...result, drainDue };
+}
+
+/** What a refund of an order would do, read before asking the merchant to confirm it. */
+export type RefundPreview = {
+  orderNo: string;
+  cashFen: number;
+  /** Waiting entries the refund cancels. */
+  entries: number;
+  pointsEarned: number;
+  pointsUsed: number;
+  poolFen: number;
+  /** What the store's settlement would cover because the pool holds less than the order's pool share. */
+  shortfallFen: number;
+  /** The payment provider the cash goes back through. */
+  provider: string;
+};
+
+/**
+ * The refund's checks without its locks or writes: refuses with the same reason refundOrder would
+ * give now (not paid, already refunded, an entry freed or left, the earned points spent), or says
+ * exactly what the refund would do. The refund itself checks again under its locks, so a change
+ * in between is still refused with its reason.
+ */
+export async function checkRefund(tx: Tx, args: { orderId: number; actor: RefundActor }): Promise<RefundPreview> {
+  const o = await authorize(tx, await readOrder(tx, args.orderId, false), args.actor, undefined, false);
+  refuseByStatus(o);
+  const entries = await refuseUnlessAllWaiting(tx, o);
+  const res = await tx.execute<{ kind: string; balance: number }>(sql`
+    select kind, balance from accounts
+    where (user_id = ${o.customerId} and kind in ('points_locked', 'points_available')) or (queue_id = ${o.queueId} and kind = 'pool')`);
+  const by = new Map(res.rows.map((r) => [r.kind, Number(r.balance)]));
+  const held = (by.get("points_locked") ?? 0) + (by.get("points_available") ?? 0);
+  if (held < o.pointsEarned) throw refused("refund.pointsGone", { earned: o.pointsEarned, held });
+  const pool = by.get("pool") ?? 0;
+  return {
+    orderNo: o.orderNo,
+    cashFen: o.cashFen,
+    entries,
+    pointsEarned: o.pointsEarned,
+    pointsUsed: o.pointsUsed,
+    poolFen: o.poolFen,
+    shortfallFen: Math.max(0, o.poolFen - pool),
+    provider: o.provider,
+  };
 }
 
 /** Refuses unless every entry of the order still waits; returns how many wait. */

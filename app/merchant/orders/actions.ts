@@ -3,8 +3,10 @@
 import { z } from "zod";
 import { inTransaction } from "@/db/transaction";
 import { validatedAction } from "@/lib/auth/action";
-import { refundOrder, type RefundResult } from "@/lib/orders/refund";
+import { db } from "@/db";
+import { checkRefund, refundOrder, type RefundPreview, type RefundResult } from "@/lib/orders/refund";
 import { idParam } from "@/lib/http/params";
+import { isSimulated } from "@/lib/payments";
 
 const refundSchema = z.object({
   orderId: idParam("refund.invalidOrder"),
@@ -31,4 +33,17 @@ export const merchantRefundAction = validatedAction(refundSchema, "merchant", as
     pointsFromAvailable: r.pointsFromAvailable,
     pointsReturned: r.pointsReturned,
   };
+});
+
+export type RefundCheck = Omit<RefundPreview, "provider"> & { simulated: boolean };
+
+/**
+ * What refunding one of the merchant's own orders would do now, or (as `{ error }`) why it cannot
+ * be refunded: the dialog asks this before it offers the refund. Reads only.
+ */
+export const checkRefundAction = validatedAction(z.object({ orderId: refundSchema.shape.orderId }), "merchant", async (input, { viewer }): Promise<RefundCheck> => {
+  const { provider, ...preview } = await db.transaction((tx) => checkRefund(tx, { orderId: input.orderId, actor: { userId: viewer.userId, role: "merchant" } }), {
+    accessMode: "read only",
+  });
+  return { ...preview, simulated: isSimulated(provider) };
 });

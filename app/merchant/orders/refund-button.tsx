@@ -2,19 +2,12 @@
 
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useActionState, useId, useRef, useState } from "react";
+import { useActionState, useEffect, useId, useRef, useState, useTransition } from "react";
 import { Button, Dialog, FormSuccess } from "@/app/_components";
 import type { ActionState } from "@/lib/auth/action";
 import type { EntryCounts } from "@/lib/orders/store-orders";
 import { formatFen } from "@/lib/money/format";
-import { merchantRefundAction, type RefundDone } from "./actions";
-
-/** What the refund will do to the order's queue entries, or why it cannot be done. */
-function entriesLine(t: ReturnType<typeof useTranslations<"merchant.refund">>, e: EntryCounts): string {
-  const settled = e.paid + e.left + e.cancelled;
-  if (settled > 0) return t("entriesSettled", { count: settled });
-  return e.waiting > 0 ? t("entriesCancel", { count: e.waiting }) : t("entriesNone");
-}
+import { checkRefundAction, merchantRefundAction, type RefundCheck, type RefundDone } from "./actions";
 
 export type RefundButtonProps = {
   orderId: number;
@@ -83,8 +76,19 @@ function RefundDialogBody({
     if (r?.ok) onRefunded();
     return r;
   }, null);
+  // Eligibility first: the dialog asks the server what a refund would do now, or why it cannot.
+  const [check, setCheck] = useState<ActionState<RefundCheck>>(null);
+  const [checking, startChecking] = useTransition();
+  useEffect(() => {
+    startChecking(async () => {
+      const fd = new FormData();
+      fd.set("orderId", String(o.orderId));
+      setCheck(await checkRefundAction(null, fd));
+    });
+  }, [o.orderId]);
   const reasonId = useId();
   const t = useTranslations("merchant.refund");
+  const preview = check?.ok ? check : null;
 
   return (
     <div className="space-y-4 whitespace-normal">
@@ -113,19 +117,36 @@ function RefundDialogBody({
             </Button>
           </div>
         </>
+      ) : check === null || checking ? (
+        <p role="status" className="text-sm text-muted" data-testid="refund-checking">
+          {t("checking")}
+        </p>
+      ) : !preview ? (
+        <>
+          <div role="alert" className="space-y-1 rounded-xl bg-red-50 px-3 py-2 text-sm text-danger" data-testid="refund-refused">
+            <p className="font-medium">{t("cannot")}</p>
+            <p>{check && !check.ok ? check.error : null}</p>
+          </div>
+          <p className="text-sm text-muted">{t("rule")}</p>
+          <div className="flex justify-end">
+            <Button variant="secondary" onClick={close} autoFocus data-testid="refund-close">
+              {t("close")}
+            </Button>
+          </div>
+        </>
       ) : (
         <form action={action} className="space-y-4">
           <input type="hidden" name="orderId" value={o.orderId} />
-          <div className="text-sm">
+          <div className="text-sm" data-testid="refund-effect">
             <p>{t("will")}</p>
             <ul className="mt-1 list-disc space-y-0.5 pl-5">
-              <li>{t(o.simulated ? "cashSimulated" : "cash", { amount: formatFen(o.cashFen) })}</li>
-              <li>{entriesLine(t, o.entries)}</li>
-              {o.pointsEarned > 0 ? <li>{t("earned", { points: o.pointsEarned })}</li> : null}
-              {o.pointsUsed > 0 ? <li>{t("used", { points: o.pointsUsed })}</li> : null}
-              {o.poolFen > 0 ? <li>{t("poolShare", { amount: formatFen(o.poolFen) })}</li> : null}
+              <li>{t(preview.simulated ? "cashSimulated" : "cash", { amount: formatFen(preview.cashFen) })}</li>
+              <li>{preview.entries > 0 ? t("entriesCancel", { count: preview.entries }) : t("entriesNone")}</li>
+              {preview.pointsEarned > 0 ? <li>{t("earned", { points: preview.pointsEarned, amount: formatFen(preview.pointsEarned) })}</li> : null}
+              {preview.pointsUsed > 0 ? <li>{t("used", { points: preview.pointsUsed, amount: formatFen(preview.pointsUsed) })}</li> : null}
+              {preview.poolFen > 0 ? <li>{t("poolShare", { amount: formatFen(preview.poolFen) })}</li> : null}
+              {preview.shortfallFen > 0 ? <li data-testid="refund-shortfall-preview">{t("shortfallPreview", { amount: formatFen(preview.shortfallFen) })}</li> : null}
             </ul>
-            <p className="mt-2 text-muted">{t("rule")}</p>
           </div>
           <div className="space-y-1.5">
             <label htmlFor={reasonId} className="block text-sm font-medium">

@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
-import { headers } from "next/headers";
 import { getTranslations } from "next-intl/server";
 import { approvedStore } from "@/lib/merchants/store";
 import { requireMerchant } from "@/lib/auth/session";
 import { db } from "@/db";
-import { storeQrSvg, storeUrl } from "@/lib/merchants/poster";
+import { publicUrl } from "@/lib/env";
+import { isLocalOrigin, storeQrSvg, storeUrl } from "@/lib/merchants/poster";
 import { bpsPercent } from "@/app/(customer)/_ui/format";
 import { PrintButton } from "./print-button";
 
@@ -18,10 +18,17 @@ export const dynamic = "force-dynamic";
 export default async function PosterPage() {
   const { merchant } = await requireMerchant({ next: "/merchant/poster" });
   const store = await approvedStore(db, { merchantId: merchant.id });
-  const url = storeUrl(await headers(), merchant.slug);
+  // PUBLIC_URL, never the request's host: the poster is scanned by customers' phones, elsewhere.
+  const origin = publicUrl();
+  const url = storeUrl(origin, merchant.slug);
   const [svg, t] = await Promise.all([storeQrSvg(url), getTranslations("merchant.poster")]);
   return (
     <div className="space-y-4">
+      {isLocalOrigin(origin) ? (
+        <p role="alert" className="rounded-xl bg-amber-50 px-3 py-2 text-sm text-amber-900 print:hidden" data-testid="poster-local-warning">
+          {t("localWarning", { origin })}
+        </p>
+      ) : null}
       <div className="flex flex-wrap items-center justify-between gap-2 print:hidden">
         <p className="text-sm text-muted">{t("printHint")}</p>
         <PrintButton />

@@ -2,7 +2,7 @@
 
 import { useLocale, useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
-import { Button, Field, FormError } from "@/app/_components";
+import { ConfirmSubmit, Field, FormError } from "@/app/_components";
 import { ruleText } from "@/lib/rules/rule-text";
 import { formatFen } from "@/lib/money/format";
 import { parsePercent, parseYuanOrZero, percentInput, percentText, yuanInput, type MerchantRules } from "@/lib/rules/form";
@@ -71,6 +71,21 @@ export function SettingsForm({
   } catch {
     example = null; // out of range (e.g. fee + points over 100%): the field errors say why on save
   }
+
+  // What saving changes, field by field; only when every figure parses (else saving shows the errors).
+  const show = (key: TextKey, v: number) => (key === "unitCapFen" || key === "minOrderFen" ? formatFen(v) : percentText(v));
+  const complete = FIELDS.every((f) => values[f.key] !== undefined);
+  const changes = complete
+    ? [
+        ...FIELDS.filter((f) => values[f.key] !== current[f.key]).map((f) => ({
+          key: f.key as string,
+          text: t("changeLine", { label: words.label(f.key), from: show(f.key, current[f.key]), to: show(f.key, values[f.key]!) }),
+        })),
+        ...(!alliance && mode !== current.payoutMode
+          ? [{ key: "payoutMode", text: t("changeLine", { label: words.label("payoutMode"), from: words.mode(current.payoutMode), to: words.mode(mode) }) }]
+          : []),
+      ]
+    : [];
 
   return (
     <form action={action} className="space-y-4" noValidate>
@@ -155,9 +170,38 @@ export function SettingsForm({
           </p>
         ) : null}
       </div>
-      <Button type="submit" pending={pending} pendingText={t("saving")}>
+      <ConfirmSubmit
+        pending={pending}
+        pendingText={t("saving")}
+        // Nothing to confirm: a figure to fix first (the save says which), or nothing changed (the save says so).
+        skip={example === null || changes.length === 0}
+        data-testid="save-rules"
+        title={t("confirmTitle")}
+        effect={
+          <div className="space-y-2" data-testid="rules-effect">
+            <ul className="list-disc space-y-0.5 pl-5">
+              {changes.map((c) => (
+                <li key={c.key}>{c.text}</li>
+              ))}
+            </ul>
+            {example ? (
+              <p>
+                {t("confirmExample", {
+                  amount: formatFen(10_000),
+                  rebate: formatFen(example.shares.rebateFen),
+                  points: example.shares.pointsEarned,
+                  pool: formatFen(example.shares.poolFen),
+                  net: formatFen(example.shares.merchantNetFen),
+                })}
+              </p>
+            ) : null}
+            <p className="text-muted">{t("confirmRule")}</p>
+          </div>
+        }
+        confirmLabel={t("confirmGo")}
+      >
         {t("save")}
-      </Button>
+      </ConfirmSubmit>
     </form>
   );
 }

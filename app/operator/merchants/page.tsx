@@ -52,7 +52,7 @@ export default async function OperatorMerchantsPage() {
                     </p>
                   ) : null}
                 </div>
-                <ReviewForm merchantId={r.id} slug={r.slug} />
+                <ReviewForm merchantId={r.id} slug={r.slug} name={r.name} owner={r.ownerUsername} rebate={percentText(r.rebateBps)} />
               </li>
             ))}
           </ul>

@@ -2,11 +2,11 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
-import { Button, FormError } from "@/app/_components";
+import { Button, ConfirmSubmit, FormError } from "@/app/_components";
 import { reviewApplicationAction } from "./actions";
 
 /** Approve or reject one application. A reason is required to reject; the applicant sees it. */
-export function ReviewForm({ merchantId, slug }: { merchantId: number; slug: string }) {
+export function ReviewForm({ merchantId, slug, name, owner, rebate }: { merchantId: number; slug: string; name: string; owner: string; rebate: string }) {
   const [state, action, pending] = useActionState(reviewApplicationAction, null);
   const t = useTranslations("operator.merchants.review");
   const failed = state && !state.ok ? state : null;
@@ -35,9 +35,25 @@ export function ReviewForm({ merchantId, slug }: { merchantId: number; slug: str
       ) : null}
       {failed && !reasonError ? <FormError>{failed.error}</FormError> : null}
       <div className="flex gap-2">
-        <Button type="submit" name="decision" value="approve" size="sm" pending={pending} className="whitespace-nowrap">
+        <ConfirmSubmit
+          name="decision"
+          value="approve"
+          size="sm"
+          pending={pending}
+          className="whitespace-nowrap"
+          data-testid={`approve-${slug}`}
+          title={t("confirmTitle", { name })}
+          effect={
+            <ul className="list-disc space-y-0.5 pl-5" data-testid="approve-effect">
+              <li>{t("confirmLive", { name, slug })}</li>
+              <li>{t("confirmOwner", { owner })}</li>
+              <li>{t("confirmRebate", { rebate })}</li>
+            </ul>
+          }
+          confirmLabel={t("confirmGo")}
+        >
           {t("approve")}
-        </Button>
+        </ConfirmSubmit>
         <Button type="submit" name="decision" value="reject" size="sm" variant="danger" disabled={pending} className="whitespace-nowrap">
           {t("reject")}
         </Button>

@@ -3,8 +3,9 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { Badge, Card, EmptyState, Money, PageHeader, SortableTable, td, tdNum } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format/datetime";
+import { payableNow } from "@/lib/queue/payable";
 import { payoutHistory, readyQueues } from "@/lib/queue/ready";
-import { PayoutRunner, RunAllButton, RunQueueButton, RunStatus } from "./run-buttons";
+import { PayoutRunner, RunAllButton, RunQueueButton, RunStatus, type RunPreview } from "./run-buttons";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("operator.payouts");
@@ -21,6 +22,14 @@ export default async function OperatorPayoutsPage() {
     getTranslations("operator.payouts"),
     getLocale(),
   ]);
+  const payable = await payableNow(ready.map((q) => q.queueId));
+  const previews: RunPreview[] = ready.map((q) => ({
+    queueId: q.queueId,
+    name: q.name,
+    poolFen: q.poolFen,
+    entries: payable.get(q.queueId)?.entries ?? 0,
+    amountFen: payable.get(q.queueId)?.amountFen ?? 0,
+  }));
 
   return (
     <div className="space-y-4">
@@ -31,7 +40,7 @@ export default async function OperatorPayoutsPage() {
       />
 
       <PayoutRunner>
-        <Card title={t("readyCount", { count: ready.length })} actions={<RunAllButton disabled={ready.length === 0} />}>
+        <Card title={t("readyCount", { count: ready.length })} actions={<RunAllButton disabled={ready.length === 0} previews={previews} />}>
           <div className="mb-3">
             <RunStatus />
           </div>
@@ -69,7 +78,7 @@ export default async function OperatorPayoutsPage() {
                     <td className={tdNum}>{q.waitingCount}</td>
                     <td className="px-2 py-1 text-right">
                       <div className="flex justify-end">
-                        <RunQueueButton queueId={q.queueId} />
+                        <RunQueueButton preview={previews.find((p) => p.queueId === q.queueId)!} />
                       </div>
                     </td>
                   </tr>

@@ -3,7 +3,7 @@
 import { useTranslations } from "next-intl";
 import { createContext, useActionState, useContext, type ReactNode } from "react";
 import { useFormStatus } from "react-dom";
-import { Button } from "@/app/_components";
+import { Button, ConfirmSubmit } from "@/app/_components";
 import type { ActionState } from "@/lib/auth/action";
 import { formatFen } from "@/lib/money/format";
 import { runAllPayoutsAction, runQueuePayoutAction } from "../actions";
@@ -64,38 +64,71 @@ export function RunStatus() {
   );
 }
 
-function SubmitButton({ testId, label, variant, disabled }: { testId: string; label: string; variant: "primary" | "secondary"; disabled?: boolean }) {
+/** What a run would pay, as the page saw it: per queue, the entries its pool covers now. */
+export type RunPreview = { queueId: number; name: string; poolFen: number; entries: number; amountFen: number };
+
+function Effect({ items }: { items: RunPreview[] }) {
+  const t = useTranslations("operator.payouts.confirm");
+  const entries = items.reduce((s, q) => s + q.entries, 0);
+  const amountFen = items.reduce((s, q) => s + q.amountFen, 0);
+  return (
+    <div className="space-y-2" data-testid="payout-effect">
+      <p>{t("effect", { count: entries, amount: formatFen(amountFen) })}</p>
+      <ul className="list-disc space-y-0.5 pl-5">
+        {items.map((q) => (
+          <li key={q.queueId}>{t("line", { name: q.name, pool: formatFen(q.poolFen), count: q.entries, amount: formatFen(q.amountFen) })}</li>
+        ))}
+      </ul>
+      <p className="text-muted">{t("rule")}</p>
+    </div>
+  );
+}
+
+/** The run button of one form: asks first, with what the run would pay. */
+function RunButton({ testId, label, variant, disabled, items, title }: { testId: string; label: string; variant: "primary" | "secondary"; disabled?: boolean; items: RunPreview[]; title: string }) {
   // This form's own submission: only the clicked button spins; the others are just disabled.
   const { pending } = useFormStatus();
-  const t = useTranslations("operator.payouts.run");
+  const t = useTranslations("operator.payouts");
+  const amountFen = items.reduce((s, q) => s + q.amountFen, 0);
   return (
-    <Button type="submit" size="sm" variant={variant} pending={pending} pendingText={t("running")} disabled={disabled} data-testid={testId} className="whitespace-nowrap">
+    <ConfirmSubmit
+      size="sm"
+      variant={variant}
+      pending={pending}
+      pendingText={t("run.running")}
+      disabled={disabled}
+      data-testid={testId}
+      className="whitespace-nowrap"
+      title={title}
+      effect={<Effect items={items} />}
+      confirmLabel={t("confirm.go", { amount: formatFen(amountFen) })}
+    >
       {label}
-    </Button>
+    </ConfirmSubmit>
   );
 }
 
 /** Pays out one queue. */
-export function RunQueueButton({ queueId }: { queueId: number }) {
+export function RunQueueButton({ preview }: { preview: RunPreview }) {
   const { dispatch, pending } = useRunner();
-  const t = useTranslations("operator.payouts.run");
+  const t = useTranslations("operator.payouts");
   return (
     <form action={dispatch}>
       <input type="hidden" name="intent" value="queue" />
-      <input type="hidden" name="queueId" value={queueId} />
-      <SubmitButton testId={`run-queue-${queueId}`} label={t("runQueue")} variant="secondary" disabled={pending} />
+      <input type="hidden" name="queueId" value={preview.queueId} />
+      <RunButton testId={`run-queue-${preview.queueId}`} label={t("run.runQueue")} variant="secondary" disabled={pending} items={[preview]} title={t("confirm.queueTitle", { name: preview.name })} />
     </form>
   );
 }
 
 /** Pays out every ready queue. */
-export function RunAllButton({ disabled }: { disabled?: boolean }) {
+export function RunAllButton({ disabled, previews }: { disabled?: boolean; previews: RunPreview[] }) {
   const { dispatch, pending } = useRunner();
-  const t = useTranslations("operator.payouts.run");
+  const t = useTranslations("operator.payouts");
   return (
     <form action={dispatch}>
       <input type="hidden" name="intent" value="all" />
-      <SubmitButton testId="run-all" label={t("runAll")} variant="primary" disabled={disabled || pending} />
+      <RunButton testId="run-all" label={t("run.runAll")} variant="primary" disabled={disabled || pending} items={previews} title={t("confirm.allTitle", { count: previews.length })} />
     </form>
   );
 }

@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
-import { Button, Field, FormError, FormSuccess } from "@/app/_components";
+import { ConfirmSubmit, Field, FormError, FormSuccess } from "@/app/_components";
 import { formatFen } from "@/lib/money/format";
 import { adjustPointsAction } from "./actions";
 
@@ -69,9 +69,24 @@ export function AdjustForm({ userId, available, requestKey }: { userId: number; 
           {state.duplicate ? t("duplicate") : t(state.points > 0 ? "added" : "taken", { points: Math.abs(state.points), after: state.availableAfter })}
         </FormSuccess>
       ) : null}
-      <Button type="submit" pending={pending} pendingText={t("pending")}>
+      <ConfirmSubmit
+        pending={pending}
+        pendingText={t("pending")}
+        // Nothing valid to confirm yet: the form itself says what to fix.
+        skip={n === 0 || take > available || reason.trim().length < 3}
+        data-testid="adjust-submit"
+        title={t("confirmTitle")}
+        effect={
+          <ul className="list-disc space-y-0.5 pl-5" data-testid="adjust-effect">
+            <li>{preview}</li>
+            <li>{t("confirmAfter", { after: available + n, amount: formatFen(available + n) })}</li>
+            <li>{t("confirmReason", { reason: reason.trim() })}</li>
+          </ul>
+        }
+        confirmLabel={n > 0 ? t("confirmAdd", { points: n }) : t("confirmTake", { points: take })}
+      >
         {t("submit")}
-      </Button>
+      </ConfirmSubmit>
     </form>
   );
 }

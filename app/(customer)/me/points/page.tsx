@@ -5,13 +5,14 @@ import { requireViewer } from "@/lib/auth/session";
 import { customerBalances } from "@/lib/customers/summary";
 import { formatShortDateTime } from "@/lib/format/datetime";
 import { formatFen } from "@/lib/money/format";
-import { shanghaiDay } from "@/lib/points/day";
+import { addDays, shanghaiDay } from "@/lib/points/day";
 import { upcomingExpiries, type UpcomingExpiry } from "@/lib/points/expire";
 import { pointsHistory, releaseHistory } from "@/lib/points/history";
 import { pointsPolicy } from "@/lib/points/policy";
 import { dailyReleaseOf } from "@/lib/points/release";
 import { bpsPercent } from "../../_ui/format";
 import { historyLabel } from "../../_ui/labels";
+import { ReleaseChart } from "./release-chart";
 
 export const dynamic = "force-dynamic";
 
@@ -85,6 +86,13 @@ export default async function PointsPage() {
         <p className="rounded-xl bg-brand-50 px-4 py-3 text-sm text-brand-800" data-testid="next-release">
           {releasedToday !== null ? t("releasedToday", { points: releasedToday, amount: formatFen(releasedToday) }) : t("nextRelease", { points: next, amount: formatFen(next) })}
         </p>
+      ) : null}
+
+      {balances.pointsLocked > 0 ? (
+        <Card>
+          {/* The job releases just after midnight in Shanghai: the next release is tomorrow's. */}
+          <ReleaseChart locked={balances.pointsLocked} releaseBpsPerDay={policy.releaseBpsPerDay} firstDay={addDays(today, 1)} locale={locale} />
+        </Card>
       ) : null}
 
       <Card title={t("expiring")}>

@@ -126,7 +126,7 @@ export default async function StoreRulesPage({ params }: Props) {
                 count: units350.length,
                 parts: units350.map((u) => formatFen(u)).join(" + "),
               })}
-          {t("units.each", { part: formatFen(units350[0] ?? 0), points: String(exitCompensation(units350[0] ?? 0, r.exitCompBps)) })}
+          {t("units.each", { part: formatFen(units350[0] ?? 0), points: String(exitCompensation(units350[0] ?? 0, r.exitCompBps)), amount: formatFen(exitCompensation(units350[0] ?? 0, r.exitCompBps)) })}
         </p>
       </Card>
 
