@@ -161,7 +161,10 @@ export async function verifyApiKey(token: string, now = new Date()): Promise<Api
     .from(apiKeys)
     .innerJoin(merchants, eq(merchants.id, apiKeys.merchantId))
     .where(eq(apiKeys.prefix, prefix))
-    .limit(1);
+    .limit(1)
+    // Every POS request runs it: named (db/prepared.ts), one text for all.
+    .prepare("api_key_by_prefix_v1")
+    .execute();
   // The prefix is public, so how fast an unknown prefix fails reveals nothing worth hiding; the
   // secret is compared in constant time, on fixed-length digests.
   if (!row) return null;

@@ -1,6 +1,7 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { Tx } from "@/db";
+import { runComposed, runPrepared, statement } from "@/db/prepared";
 import type { LedgerTransaction } from "@/db/schema";
 import { pgCode, pgConstraint } from "@/db/errors";
 import { DomainError } from "@/lib/errors";
@@ -94,6 +95,15 @@ export async function post(tx: Tx, posting: Posting): Promise<number> {
   });
 }
 
+// Every posting runs it: a named prepared statement (db/prepared.ts).
+const LOCK_KEPT_BALANCES = statement(
+  "lock_kept_balances",
+  `select id, kind, balance from accounts
+   where id = any($1::bigint[]) and kind not in ('world','platform_fees','points_issued')
+   order by id
+   for no key update`,
+);
+
 /**
  * `post`, with `tail` run in the same statement after the posting; returns what `tail.read` makes
  * of the statement's rows.
@@ -112,16 +122,13 @@ export async function postWith<T>(tx: Tx, posting: Posting, tail: PostingTail<T>
   const assets = legs.map((l) => l.asset);
   const amounts = legs.map((l) => l.amount);
 
-  const locked = await tx.execute<{ id: number; kind: string; balance: number }>(sql`
-    select id, kind, balance from accounts
-    where id = any(${sql.param(ids)}::bigint[]) and kind not in ('world','platform_fees','points_issued')
-    order by id
-    for no key update`);
-  refuseSettlementDebt(posting.kind, legs, locked.rows);
+  const locked = await runPrepared<{ id: number; kind: string; balance: number }>(tx, LOCK_KEPT_BALANCES, [ids]);
+  refuseSettlementDebt(posting.kind, legs, locked);
 
   let rows: Record<string, unknown>[];
   try {
-    const res = await tx.execute<Record<string, unknown>>(sql`
+    // Named by its text (db/prepared.ts): each caller's tail gives one shape, parsed once per connection.
+    rows = await runComposed<Record<string, unknown>>(tx, "post", sql`
       with ledger_tx as (
         insert into ledger_transactions (kind, order_id, queue_id, actor_user_id, reason)
         values (${posting.kind}, ${posting.orderId ?? null}, ${posting.queueId ?? null},
@@ -141,7 +148,6 @@ export async function postWith<T>(tx: Tx, posting: Posting, tail: PostingTail<T>
         where a.id = l.account_id and a.kind not in ('world','platform_fees','points_issued')
       )${tail.ctes ? sql`, ${tail.ctes}` : sql``}
       ${tail.select}`);
-    rows = res.rows;
   } catch (e) {
     if (pgCode(e) === "23514" && pgConstraint(e) === "accounts_balance_guard") {
       throw new DomainError("insufficient_funds", "ledger.insufficient");

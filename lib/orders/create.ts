@@ -2,6 +2,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db";
+import { runPrepared, statement } from "@/db/prepared";
 import { orders, type Order } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
 import { approvedStore, type Store } from "@/lib/merchants/store";
@@ -95,10 +96,22 @@ export async function insertPaidOrder(
   const [order] = await tx
     .insert(orders)
     .values({ ...orderValues(store, full, requestHash(full)), status: "paid", paidAt: sql`now()`, providerRef: input.providerRef })
-    .returning();
+    .returning()
+    // Named (db/prepared.ts). Its text is the same for every order: the same columns, every value a
+    // parameter (pg refuses a name reused with other text, so a new shape needs a new name).
+    .prepare("insert_paid_order_v1")
+    .execute();
   if (!order) throw new Error("paid order not inserted");
   return order;
 }
+
+// Every order runs it: a named prepared statement (db/prepared.ts).
+const LOCK_ORDER_PARTIES = statement(
+  "lock_order_parties",
+  `select u.deleted_at is not null as deleted, m.status::text as status
+   from users u, merchants m where u.id = $1 and m.id = $2
+   for key share`,
+);
 
 /**
  * Takes the share locks an order's foreign keys would take anyway (FOR KEY SHARE on the customer
@@ -107,11 +120,7 @@ export async function insertPaidOrder(
  * as it committed, so no order slips in behind either (lib/privacy/deletion.ts, lib/privacy/store.ts).
  */
 async function lockOrderParties(tx: Tx, customerId: number, merchantId: number): Promise<void> {
-  const res = await tx.execute<{ deleted: boolean; status: string }>(sql`
-    select u.deleted_at is not null as deleted, m.status::text as status
-    from users u, merchants m where u.id = ${customerId} and m.id = ${merchantId}
-    for key share`);
-  const row = res.rows[0];
+  const [row] = await runPrepared<{ deleted: boolean; status: string }>(tx, LOCK_ORDER_PARTIES, [customerId, merchantId]);
   if (!row || row.deleted) throw new DomainError("not_allowed", "privacy.accountDeleted");
   if (row.status === "closed") throw new DomainError("not_allowed", "privacy.storeClosed");
 }

@@ -1,9 +1,16 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/db";
+import { runPrepared, statement } from "@/db/prepared";
 import { DomainError } from "@/lib/errors";
 
 export type LockedPool = { poolAccountId: number; balanceFen: number };
+
+// A named prepared statement (db/prepared.ts): every order runs it.
+const LOCK_QUEUE = statement(
+  "lock_queue",
+  "select id, balance from accounts where queue_id = $1 and kind = 'pool' for no key update",
+);
 
 /**
  * Takes the queue's mutex: its pool account row, `FOR NO KEY UPDATE`, in a statement of its own.
@@ -12,9 +19,7 @@ export type LockedPool = { poolAccountId: number; balanceFen: number };
  * that was committed before the lock was won.
  */
 export async function lockQueue(tx: Tx, queueId: number): Promise<LockedPool> {
-  const res = await tx.execute<{ id: number; balance: number }>(sql`
-    select id, balance from accounts where queue_id = ${queueId} and kind = 'pool' for no key update`);
-  const row = res.rows[0];
+  const [row] = await runPrepared<{ id: number; balance: number }>(tx, LOCK_QUEUE, [queueId]);
   if (!row) throw new DomainError("not_found", "queue.notFound", undefined, { queueId });
   return { poolAccountId: Number(row.id), balanceFen: Number(row.balance) };
 }

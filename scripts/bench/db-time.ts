@@ -9,6 +9,30 @@
 //   plan, execution and lock waits alike. Backends report it when they fall idle (at most once a
 //   second), so a reading waits for that flush after the phase.
 import pg from "pg";
+import { processCpuMs } from "./server";
+
+// Both are wall-clock time: on shared cores a backend that waits for a core, or for a lock behind
+// 31 other clients, is "executing" all the while (a run at load average 20 gave the reference 41 ms
+// of database time per order). So the bench also reads the CPU time the bench database's backends
+// used, from /proc/<pid>/stat, when Postgres runs on this machine: the figure db_ms_ratio uses.
+
+/** CPU ms used so far by each backend of the bench database; empty when they are not on this machine. */
+export async function backendsCpu(pool: pg.Pool): Promise<Map<number, number>> {
+  const r = await pool.query<{ pid: number }>("select pid from pg_stat_activity where datname = current_database()");
+  const out = new Map<number, number>();
+  for (const { pid } of r.rows) {
+    const ms = processCpuMs(pid);
+    if (ms !== null) out.set(pid, ms);
+  }
+  return out;
+}
+
+/** CPU ms the backends used between two readings (a backend that connected since counts whole). */
+export function cpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, ms] of after) sum += ms - (before.get(pid) ?? 0);
+  return sum;
+}
 
 export type DbClock = {
   /** Which counter the readings come from, for the printed table. */

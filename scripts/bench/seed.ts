@@ -4,6 +4,7 @@
 import type pg from "pg";
 import type { Db } from "@/db";
 import { createApiKey } from "@/lib/api/keys";
+import { PRIVACY_NOTICE_VERSION } from "@/lib/auth/notice";
 import { CUSTOMER_KINDS } from "@/lib/ledger";
 import { createStore } from "@/lib/merchants/store";
 import { DEFAULT_RULES } from "@/lib/rules/settings";
@@ -49,6 +50,13 @@ export async function seedUsers(pool: pg.Pool, nStores: number, nCustomers: numb
      from users u cross join unnest($1::text[], $2::text[]) as k(kind, asset)
      where u.username like 'bc%' or u.username like 'bm%'`,
     [CUSTOMER_KINDS.map((k) => k.kind), CUSTOMER_KINDS.map((k) => k.asset)],
+  );
+  // They agreed to the current privacy notice, as registration records: without it every signed-in
+  // request is asked for consent first (lib/auth/session.ts), and the checkout phase orders nothing.
+  await pool.query(
+    `insert into privacy_consents (user_id, notice_version)
+     select id, $1 from users where username like 'bc%' or username like 'bm%'`,
+    [PRIVACY_NOTICE_VERSION],
   );
 }
 

@@ -39,15 +39,15 @@ export type Server = {
 // (USER_HZ); `getconf CLK_TCK` says so.
 const CLK_TCK = 100;
 
-/** utime + stime of one process, in ms; 0 once it has gone. */
-function processCpuMs(pid: number): number {
+/** utime + stime of one process, in ms; null when it is not on this machine (or has gone). */
+export function processCpuMs(pid: number): number | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
     // Fields after the command's closing parenthesis: state is field 3, utime 14, stime 15.
     const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
   } catch {
-    return 0;
+    return null;
   }
 }
 
@@ -137,7 +137,7 @@ export async function startServer(
       sample();
       return peakKb / 1024;
     },
-    cpuMs: () => nextPids().reduce((sum, p) => sum + processCpuMs(p), 0),
+    cpuMs: () => nextPids().reduce((sum, p) => sum + (processCpuMs(p) ?? 0), 0),
     stop: async () => {
       sample();
       clearInterval(timer);

@@ -1,0 +1,57 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import type { SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
+import type { QueryResult, QueryResultRow } from "pg";
+import type { Db, Tx } from "./index";
+
+/**
+ * Named prepared statements for the order path, a thin layer over `pg` (through the transaction's
+ * own connection, as drizzle holds it).
+ *
+ * Why: an order's few statements are sent thousands of times a second with the same text. Named,
+ * each connection has Postgres parse and analyse a statement once, and plan it generically after a
+ * few runs, instead of doing all three for every order (docs/performance.md measures the database
+ * time per order). `pg` keeps, per connection, which names it has prepared, and refuses a name
+ * reused with other text: so a statement's name carries a hash of its text, and two texts can never
+ * share one.
+ *
+ * Results are what `tx.execute` gives (rows as objects, timestamps as Postgres prints them): the
+ * statement goes through drizzle's session, with the same type parsing.
+ */
+
+/** A statement with fixed text and numbered parameters ($1, $2, …). */
+export type Statement = { name: string; text: string };
+
+/** Names a fixed statement: `label` for the logs and pg_stat_statements, plus a hash of its text. */
+export function statement(label: string, text: string): Statement {
+  return { name: `${label}_${createHash("sha1").update(text).digest("hex").slice(0, 10)}`, text };
+}
+
+/** Runs a fixed statement as a named prepared statement on the handle's connection. */
+export async function runPrepared<R extends QueryResultRow>(conn: Tx | Db, st: Statement, values: unknown[]): Promise<R[]> {
+  const q = conn._.session.prepareQuery({ sql: st.text, params: values }, undefined, st.name, false);
+  const res = (await q.execute()) as QueryResult<R>;
+  return res.rows;
+}
+
+const dialect = new PgDialect();
+// Statements composed from fragments (a posting with its caller's tail) have a few shapes each; the
+// names of the texts seen so far, so a text is hashed once. Bounded in case a caller's shapes vary.
+const composed = new Map<string, Statement>();
+const MAX_COMPOSED = 256;
+
+/**
+ * Runs a statement composed with drizzle's `sql` template as a named prepared statement: drizzle
+ * still joins the fragments, Postgres parses and plans each shape once per connection.
+ */
+export async function runComposed<R extends QueryResultRow>(conn: Tx | Db, label: string, query: SQL): Promise<R[]> {
+  const q = dialect.sqlToQuery(query);
+  let st = composed.get(q.sql);
+  if (!st) {
+    if (composed.size >= MAX_COMPOSED) composed.clear();
+    st = statement(label, q.sql);
+    composed.set(q.sql, st);
+  }
+  return runPrepared<R>(conn, st, q.params);
+}
