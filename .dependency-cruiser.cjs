@@ -8,7 +8,8 @@
 //
 // with two small bases any layer may use: i18n/ (locales, messages and their loading; imports
 // nothing from lib/ or db/) and lib/env.ts (the one reader of process.env; imports nothing of the
-// project's own). lib/errors.ts and lib/money/ (pure arithmetic) are below every domain.
+// project's own). lib/errors.ts, lib/money/ (pure arithmetic) and lib/roles.ts (the operator
+// check) are below every domain.
 //
 // A domain's public surface: its top-level modules, by name. Files in a subfolder of a domain are
 // its own. lib/ledger/index.ts is the door to posting and accounts (post.ts, accounts.ts).
@@ -100,9 +101,9 @@ module.exports = {
     },
     {
       name: "base-modules-import-no-domain",
-      comment: "lib/errors.ts and lib/money/ sit under every domain (and the ledger): they import no domain.",
+      comment: "lib/errors.ts, lib/money/ and lib/roles.ts sit under every domain: they import no domain.",
       severity: "error",
-      from: { path: "^lib/(errors\\.ts$|money/)" },
+      from: { path: "^lib/(errors\\.ts$|roles\\.ts$|money/)" },
       to: { path: "^lib/", pathNot: ["^lib/errors\\.ts$", "^lib/money/", ...BASES] },
     },
     {

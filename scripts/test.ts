@@ -1,7 +1,8 @@
 // `npm test`: the one test command. `npm test -- --unit-only` is the fast loop: lint, the import
 // layers and the pure tests, with no database, no build and no browser.
 //
-// 1. Lint (`npm run lint`) and the import layers (`npm run deps`): one pass or one failure each.
+// 1. Lint (`npm run lint`) and the import layers (`npm run deps`), side by side (and, with
+//    --unit-only, beside the pure tests): one pass or one failure each.
 // 2. A Postgres server: DATABASE_URL's server when set (CI: the local Postgres 15), else the
 //    embedded one (db/embedded.ts).
 // 3. Vitest: the unit project (pure, in parallel) and the db project (`*.db.test.ts`, in series)
@@ -61,7 +62,8 @@ const notes: string[] = [];
 let embedded: EmbeddedPostgres | undefined;
 let adminUrl: string | undefined;
 const created: string[] = [];
-let current: ChildProcess | undefined;
+/** The tools running now (the fast loop runs three side by side). */
+const running = new Set<ChildProcess>();
 
 function header(title: string): void {
   console.log(`\n=== ${title} ${"=".repeat(Math.max(0, 70 - title.length))}`);
@@ -81,24 +83,31 @@ function run(bin: string, binArgs: string[], childEnv: Record<string, string>): 
   return runCommand(path.join(root, "node_modules", ".bin", bin), binArgs, childEnv, bin);
 }
 
-/** Runs `npm run <script>`, exactly as a developer runs it; resolves to its exit code. */
-function runScript(script: string, childEnv: Record<string, string> = {}): Promise<number> {
-  return runCommand(process.platform === "win32" ? "npm.cmd" : "npm", ["run", "--silent", script], childEnv, `npm run ${script}`);
+/**
+ * Runs `npm run <script>`, exactly as a developer runs it; resolves to its exit code. `buffered`:
+ * its output is held and printed in one piece when it ends, for a check that runs beside others.
+ */
+function runScript(script: string, childEnv: Record<string, string> = {}, buffered = false): Promise<number> {
+  return runCommand(process.platform === "win32" ? "npm.cmd" : "npm", ["run", "--silent", script], childEnv, `npm run ${script}`, buffered);
 }
 
-function runCommand(command: string, binArgs: string[], childEnv: Record<string, string>, bin: string): Promise<number> {
+function runCommand(command: string, binArgs: string[], childEnv: Record<string, string>, bin: string, buffered = false): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(command, binArgs, {
-      stdio: "inherit",
+      stdio: buffered ? ["ignore", "pipe", "pipe"] : "inherit",
       env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...childEnv },
     });
-    current = child;
+    const output: Buffer[] = [];
+    child.stdout?.on("data", (chunk: Buffer) => output.push(chunk));
+    child.stderr?.on("data", (chunk: Buffer) => output.push(chunk));
+    running.add(child);
     child.on("error", (err) => {
       console.error(`[test] could not run ${bin}: ${err.message}`);
       resolve(127);
     });
     child.on("close", (code, signal) => {
-      current = undefined;
+      running.delete(child);
+      if (output.length > 0) process.stdout.write(Buffer.concat(output));
       resolve(code ?? (signal ? 128 : 1));
     });
   });
@@ -160,11 +169,21 @@ function tally(tool: string, code: number, ok: number, bad: number, missingRepor
   }
 }
 
-/** A check that counts as one pass or one failure: lint, the import layers. */
+/**
+ * A check that counts as one pass or one failure: lint, the import layers. They run side by side
+ * (with the pure tests in the fast loop), so each prints its output whole when it ends.
+ */
 async function runCheck(title: string, script: string): Promise<void> {
+  const t0 = Date.now();
+  const code = await runScript(script, {}, true);
   header(title);
-  const code = await phase(script, () => runScript(script));
+  console.log(`[test] ${script}: ${((Date.now() - t0) / 1000).toFixed(1)}s`);
   tally(script, code, code === 0 ? 1 : 0, code === 0 ? 0 : 1, false);
+}
+
+/** Lint and the import layers, side by side. */
+function runChecks(): Promise<unknown> {
+  return Promise.all([runCheck("lint (eslint)", "lint"), runCheck("import layers (dependency-cruiser)", "deps")]);
 }
 
 /** Both vitest projects against `url`, or (no url) the unit project alone, with no database. */
@@ -260,10 +279,10 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     if (interrupted) return;
     interrupted = true;
     console.error(`\n[test] ${signal}: stopping`);
-    current?.kill(signal);
+    for (const child of running) child.kill(signal);
     void (async () => {
-      // Give the child a moment to shut its own children (Playwright's web server) down.
-      for (let i = 0; i < 100 && current; i++) await new Promise((r) => setTimeout(r, 100));
+      // Give the children a moment to shut their own children (Playwright's web server) down.
+      for (let i = 0; i < 100 && running.size > 0; i++) await new Promise((r) => setTimeout(r, 100));
       await cleanup();
       notes.push(`interrupted by ${signal}`);
       failed = Math.max(failed, 1);
@@ -297,13 +316,13 @@ async function runDatabaseSuites(): Promise<void> {
 
 const started = Date.now();
 try {
-  await runCheck("lint (eslint)", "lint");
-  if (!interrupted) await runCheck("import layers (dependency-cruiser)", "deps");
   if (unitOnly) {
-    if (!interrupted) await runVitest(undefined);
+    // Nothing here shares a database or a file: the three run at once.
+    await Promise.all([runChecks(), runVitest(undefined)]);
     if (!interrupted) console.log("\n[test] --unit-only: no database, no next build, no browser tests");
-  } else if (!interrupted) {
-    await runDatabaseSuites();
+  } else {
+    await runChecks();
+    if (!interrupted) await runDatabaseSuites();
   }
 } catch (err) {
   failed += 1;

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
+import { requireOperator } from "@/lib/roles";
 
 export type StuckJob = {
   id: number;
@@ -50,8 +51,7 @@ export async function listStuckJobs(conn: Db | Tx, limit = 100): Promise<StuckJo
  * being retried on its own).
  */
 export async function retryStuckJob(tx: Tx, args: { jobId: number; actorUserId: number }): Promise<void> {
-  const role = await tx.execute<{ role: string }>(sql`select role from users where id = ${args.actorUserId}`);
-  if (role.rows[0]?.role !== "operator") throw new DomainError("forbidden", "action.forbidden");
+  await requireOperator(tx, args.actorUserId);
   const res = await tx.execute<{ task_identifier: string; key: string | null; attempts: number; last_error: string | null }>(sql`
     select task_identifier, key, attempts, last_error from graphile_worker.jobs where id = ${args.jobId} and ${STUCK}`);
   const job = res.rows[0];

@@ -4,6 +4,7 @@ import { db, type Db, type Tx } from "@/db";
 import { queues, type Alliance } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
+import { requireOperator } from "@/lib/roles";
 import { openPoolAccount } from "@/lib/ledger";
 import { waitingLateral } from "@/lib/queue/ahead";
 import { lockQueue } from "@/lib/queue/lock";
@@ -46,8 +47,7 @@ export async function formAlliance(
       max: ALLIANCE_RULES.maxMembers,
     });
   }
-  const operator = await tx.execute<{ role: string }>(sql`select role from users where id = ${args.operatorId}`);
-  if (operator.rows[0]?.role !== "operator") throw new DomainError("forbidden", "alliance.operatorsOnly");
+  await requireOperator(tx, args.operatorId, "alliance.operatorsOnly");
 
   await tx.execute(sql`select pg_advisory_xact_lock(${FORM_LOCK_KEY})`);
   const dup = await tx.execute(sql`select 1 from alliances where lower(name) = lower(${name}) limit 1`);

@@ -6,6 +6,7 @@ import { pgCode, pgConstraint } from "@/db/errors";
 import { merchants, queues, ruleVersions, users, type Merchant } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError, type MessageParams } from "@/lib/errors";
+import { requireOperator } from "@/lib/roles";
 import { checkRules } from "@/lib/rules/form";
 import { DEFAULT_RULES, type RuleSettings } from "@/lib/rules/settings";
 import { appendRuleVersion, lockMerchant, RuleValidationError } from "@/lib/rules/versions";
@@ -129,8 +130,7 @@ export async function reviewApplication(
   if (args.decision === "reject" && reason.length === 0) {
     throw new DomainError("invalid_input", "merchant.rejectReasonRequired", "reason");
   }
-  const [op] = await tx.select({ role: users.role }).from(users).where(eq(users.id, args.operatorId)).limit(1);
-  if (!op || op.role !== "operator") throw new DomainError("forbidden", "merchant.reviewOperatorsOnly");
+  await requireOperator(tx, args.operatorId, "merchant.reviewOperatorsOnly");
 
   const m = await lockMerchant(tx, args.merchantId);
   if (m.status !== "pending") throw new DomainError("conflict", "merchant.applicationDecided");

@@ -4,6 +4,7 @@ import { db, type Tx } from "@/db";
 import { inTransaction } from "@/db/transaction";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
+import { requireOperator } from "@/lib/roles";
 import { addJob, type JobPayload } from "@/lib/jobs";
 import { platformAccounts, post, refundsPendingAccount } from "@/lib/ledger";
 import { paymentProvider, type PaymentProvider } from "@/lib/payments";
@@ -136,8 +137,7 @@ export async function settleRefund(tx: Tx, outRefundNoValue: string, result: Mon
  * for it after commit. Audited with the old out-id and the provider's reason.
  */
 export async function retryFailedRefund(tx: Tx, args: { orderId: number; actorUserId: number }): Promise<{ outRefundNo: string }> {
-  const role = await tx.execute<{ role: string }>(sql`select role from users where id = ${args.actorUserId}`);
-  if (role.rows[0]?.role !== "operator") throw new DomainError("forbidden", "action.forbidden");
+  await requireOperator(tx, args.actorUserId);
   // An order has its own refund and perhaps returned payments: the failed one is retried.
   const res = await tx.execute<{ id: number; status: string; attempt: number; out_refund_no: string; failure_reason: string | null; order_no: string }>(sql`
     select r.id, r.status, r.attempt, r.out_refund_no, r.failure_reason, o.order_no

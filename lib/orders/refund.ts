@@ -4,6 +4,7 @@ import type { Tx } from "@/db";
 import { paymentRefunds } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError, type MessageParams } from "@/lib/errors";
+import { requireOperator } from "@/lib/roles";
 import { addJob } from "@/lib/jobs";
 import { customerAccounts, platformAccounts, post, refundsPendingAccount, type Leg } from "@/lib/ledger";
 import { addLot, lockPoints, takeFromLots } from "@/lib/points/lots";
@@ -128,8 +129,7 @@ async function authorize(tx: Tx, o: Order | null, actor: RefundActor, reason: st
     if (!o || o.merchantId !== merchantId) throw notFound;
     return o;
   }
-  const res = await tx.execute<{ role: string }>(sql`select role from users where id = ${actor.userId}`);
-  if (res.rows[0]?.role !== "operator") throw new DomainError("forbidden", "action.forbidden");
+  await requireOperator(tx, actor.userId);
   if (needReason && (!reason || reason.trim().length === 0)) throw new DomainError("invalid_input", "refund.reasonMissing", "reason");
   if (!o) throw notFound;
   return o;

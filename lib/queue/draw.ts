@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import type { Tx } from "@/db";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
+import { requireOperator } from "@/lib/roles";
 import { post, walletAccounts } from "@/lib/ledger";
 import { notifyEntriesFreed } from "@/lib/notifications/notify";
 import { headTarget, lockQueue } from "./lock";
@@ -76,8 +77,7 @@ export async function runDraw(
   args: { queueId: number; operatorId: number; reason?: string | null },
   source: (size: number) => Buffer = randomBytes,
 ): Promise<DrawResult> {
-  const operator = await tx.execute<{ role: string }>(sql`select role from users where id = ${args.operatorId}`);
-  if (operator.rows[0]?.role !== "operator") throw new DomainError("forbidden", "draw.operatorsOnly");
+  await requireOperator(tx, args.operatorId, "draw.operatorsOnly");
 
   const pool = await lockQueue(tx, args.queueId);
   const limitFen = Math.min(pool.balanceFen, DRAW_CAP_FEN);

@@ -4,6 +4,7 @@ import { db, type Tx } from "@/db";
 import { inTransaction } from "@/db/transaction";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
+import { requireOperator } from "@/lib/roles";
 import { addJob, type JobPayload } from "@/lib/jobs";
 import { paymentProvider, reconciledProviders, type BillRow, type PaymentProvider } from "@/lib/payments";
 import { chinaDayBounds, chinaDayOf, dayBefore } from "@/lib/payments/bill-text";
@@ -155,8 +156,7 @@ export async function requestYesterday(tx: Tx, now = new Date()): Promise<{ day:
  * one the platform reconciles, the day a past one.
  */
 export async function rerunDay(tx: Tx, args: { provider: string; day: string; actorUserId: number }): Promise<void> {
-  const role = await tx.execute<{ role: string }>(sql`select role from users where id = ${args.actorUserId}`);
-  if (role.rows[0]?.role !== "operator") throw new DomainError("forbidden", "action.forbidden");
+  await requireOperator(tx, args.actorUserId);
   if (!reconciledProviders().includes(args.provider)) throw new DomainError("invalid_input", "reconcile.providerUnknown");
   await requestReconciliation(tx, { provider: args.provider, day: checkDay(args.day), actorUserId: args.actorUserId });
 }

@@ -8,6 +8,7 @@ import { DomainError } from "@/lib/errors";
 import { addJob } from "@/lib/jobs";
 import { customerAccounts, post, withdrawalsSendingAccount } from "@/lib/ledger";
 import { formatFen } from "@/lib/money/format";
+import { requireOperator } from "@/lib/roles";
 import { payoutProviderId } from "@/lib/payments";
 import { WITHDRAWAL_RULES, withdrawalFee } from "./rules";
 
@@ -27,12 +28,6 @@ export async function lockWallet(tx: Tx, userId: number): Promise<number> {
   const row = res.rows[0];
   if (!row) throw new DomainError("not_found", "wallet.noAccount");
   return Number(row.balance);
-}
-
-/** Refuses unless the user exists and is an operator (the action checks too; this is the domain's own guard). */
-async function requireOperator(tx: Tx, operatorId: number): Promise<void> {
-  const res = await tx.execute<{ role: string }>(sql`select role from users where id = ${operatorId}`);
-  if (res.rows[0]?.role !== "operator") throw new DomainError("forbidden", "operator.withdrawalOperatorsOnly");
 }
 
 /** Requests made today (Asia/Shanghai calendar day), under the wallet lock. */
@@ -118,7 +113,7 @@ async function openDecision(tx: Tx, args: { withdrawalId: number; operatorId: nu
   if (!Number.isSafeInteger(args.withdrawalId) || args.withdrawalId <= 0) {
     throw new DomainError("invalid_input", "operator.invalidWithdrawal", "withdrawalId");
   }
-  await requireOperator(tx, args.operatorId);
+  await requireOperator(tx, args.operatorId, "operator.withdrawalOperatorsOnly");
   const found = await tx.execute<{ user_id: number }>(sql`select user_id from withdrawals where id = ${args.withdrawalId}`);
   const userId = found.rows[0] ? Number(found.rows[0].user_id) : undefined;
   if (userId === undefined) throw new DomainError("not_found", "operator.withdrawalNotFound", "withdrawalId");
