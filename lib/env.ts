@@ -162,6 +162,12 @@ const fields = z.object({
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
   /** After SIGTERM, `next start` exits within this many ms even if requests are still running. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(25_000),
+  /**
+   * After SIGTERM, how long the instance goes on serving while /api/health/ready answers 503, so a
+   * load balancer takes it out before its port closes: at least the balancer's check interval
+   * times the failures it needs (haproxy `inter 1s fall 2`: 2000 or more). 0: close at once.
+   */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(300_000).default(0),
   // Web Push (docs/notifications.md): the VAPID key pair, base64url as web-push makes it, and a
   // contact (mailto: or https:) push services may write to. `npm start` generates a pair into
   // .data/ when none is set; unset elsewhere, Web Push is off and the in-app list still works.
@@ -264,6 +270,9 @@ const schema = fields.superRefine((e, ctx) => {
       path: ["FREELINE_TEST_BROKEN_DRAIN"],
       message: "this test-only switch drops the queue lock, so a production server (NODE_ENV=production) refuses to start with it set; unset it",
     });
+  }
+  if (e.SHUTDOWN_DRAIN_MS >= e.SHUTDOWN_TIMEOUT_MS) {
+    ctx.addIssue({ code: "custom", path: ["SHUTDOWN_DRAIN_MS"], message: "must be shorter than SHUTDOWN_TIMEOUT_MS, which bounds the whole shutdown (drain, then the requests in flight)" });
   }
   if (e.AUTH_URL && e.AUTH_URL !== e.PUBLIC_URL) {
     ctx.addIssue({ code: "custom", path: ["AUTH_URL"], message: "must be unset or equal to PUBLIC_URL (Auth.js gets PUBLIC_URL as AUTH_URL)" });

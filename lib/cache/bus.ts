@@ -31,6 +31,7 @@ export type CacheTopic = (typeof CACHE_TOPICS)[number];
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 10_000;
 const HEARTBEAT_MS = 15_000;
+export const LISTENER_NAME = "freeline-cache-listener";
 
 type Bus = {
   /** Per topic, the clear functions of the caches that hold it (each bundle copy adds its own). */
@@ -140,7 +141,14 @@ export class CacheListener {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.opts.connectionString, connectionTimeoutMillis: 5_000, keepAlive: true, query_timeout: 5_000 });
+    const client = new pg.Client({
+      connectionString: this.opts.connectionString,
+      connectionTimeoutMillis: 5_000,
+      keepAlive: true,
+      query_timeout: 5_000,
+      // Named, so an operator sees it in pg_stat_activity (one per app instance).
+      application_name: LISTENER_NAME,
+    });
     let failed = false;
     const fail = (err: unknown) => {
       if (failed) return;
