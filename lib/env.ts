@@ -32,6 +32,11 @@ const fields = z.object({
   /** Set by `next build` while it evaluates modules: a build serves nobody. */
   NEXT_PHASE: z.string().optional(),
   DATABASE_URL: z.string().url().optional(),
+  /**
+   * A direct connection to the primary, for what a transaction-mode pooler (pgbouncer) cannot
+   * carry: LISTEN, which holds one session open (lib/observability/cache-bus.ts). Unset: DATABASE_URL.
+   */
+  DATABASE_DIRECT_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
   /** Max connections in this process's pool. */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   AUTH_SECRET: z.string().min(16).default("dev-only-auth-secret-change-me-please"),
@@ -133,8 +138,36 @@ const fields = z.object({
   WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** Queues named one by one in the per-queue metrics (the deepest ones); the rest are summed. */
   METRICS_TOP_QUEUES: z.coerce.number().int().min(0).max(200).default(20),
+  // Traces (docs/operations.md, "Traces"): OpenTelemetry spans sent as OTLP over HTTP (JSON) to a
+  // collector. Off unless an endpoint is set. The names are OpenTelemetry's own.
+  /** The collector's base URL (http://otel-collector:4318): traces go to <it>/v1/traces. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  /** The full traces URL, when it is not <base>/v1/traces; wins over the base. */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  /** Headers sent with every export (a collector's API key): `name=value,name2=value2`, values URL-encoded. */
+  OTEL_EXPORTER_OTLP_HEADERS: z
+    .string()
+    .trim()
+    .regex(/^([A-Za-z0-9-]+=[^,=]*)(,[A-Za-z0-9-]+=[^,=]*)*$/, "name=value pairs, comma-separated")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** Only OTLP/HTTP with JSON bodies is built in (every collector accepts it on :4318). */
+  OTEL_EXPORTER_OTLP_PROTOCOL: z
+    .enum(["http/json"], { message: "only http/json is supported: point it at the collector's OTLP/HTTP port (4318)" })
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /** The service's name on its spans; default freeline-web, or freeline-worker for the job runner. */
+  OTEL_SERVICE_NAME: z.string().trim().min(1).max(100).optional().or(z.literal("").transform(() => undefined)),
+  /** The share of new traces kept, 0 to 1 (a request's parent decides when it sent a traceparent). */
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
   /** After SIGTERM, `next start` exits within this many ms even if requests are still running. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(25_000),
+  /**
+   * After SIGTERM, how long the instance goes on serving while /api/health/ready answers 503, so a
+   * load balancer takes it out before its port closes: at least the balancer's check interval
+   * times the failures it needs (haproxy `inter 1s fall 2`: 2000 or more). 0: close at once.
+   */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(300_000).default(0),
   // Web Push (docs/notifications.md): the VAPID key pair, base64url as web-push makes it, and a
   // contact (mailto: or https:) push services may write to. `npm start` generates a pair into
   // .data/ when none is set; unset elsewhere, Web Push is off and the in-app list still works.
@@ -238,6 +271,9 @@ const schema = fields.superRefine((e, ctx) => {
       message: "this test-only switch drops the queue lock, so a production server (NODE_ENV=production) refuses to start with it set; unset it",
     });
   }
+  if (e.SHUTDOWN_DRAIN_MS >= e.SHUTDOWN_TIMEOUT_MS) {
+    ctx.addIssue({ code: "custom", path: ["SHUTDOWN_DRAIN_MS"], message: "must be shorter than SHUTDOWN_TIMEOUT_MS, which bounds the whole shutdown (drain, then the requests in flight)" });
+  }
   if (e.AUTH_URL && e.AUTH_URL !== e.PUBLIC_URL) {
     ctx.addIssue({ code: "custom", path: ["AUTH_URL"], message: "must be unset or equal to PUBLIC_URL (Auth.js gets PUBLIC_URL as AUTH_URL)" });
   }
@@ -291,4 +327,12 @@ export function internalUrl(): string {
 /** The address customers and providers reach this site at, without a trailing slash. */
 export function publicUrl(): string {
   return (env.PUBLIC_URL ?? `http://localhost:${process.env.PORT || env.PORT}`).replace(/\/+$/, "");
+}
+
+/**
+ * A URL for a session the pooler must not share: LISTEN needs its connection to itself, which
+ * pgbouncer's transaction mode does not give. DATABASE_DIRECT_URL, else DATABASE_URL.
+ */
+export function directDatabaseUrl(): string {
+  return env.DATABASE_DIRECT_URL ?? databaseUrl();
 }

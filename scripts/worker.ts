@@ -3,15 +3,16 @@
 // (release, expiry, sweep, …). `npm start` runs one beside the app; run more anywhere with the
 // app's environment, they share the work and each scheduled run happens once. SIGINT/SIGTERM
 // finish the running jobs, then exit. With WORKER_METRICS_PORT set, its metrics are served there
-// (GET /metrics, the same METRICS_TOKEN as the app's /api/metrics).
+// (GET /metrics, the same METRICS_TOKEN as the app's /api/metrics). With OTEL_EXPORTER_OTLP_ENDPOINT
+// set, each job is a trace (lib/observability/tracing.ts).
+import "./lib/worker-tracing";
 import http from "node:http";
 import { pool } from "@/db";
 import { databaseUrl, env } from "@/lib/env";
-import { log, setProcessRole } from "@/lib/observability/log";
+import { log } from "@/lib/observability/log";
 import { renderMetrics, scrapeRefusal } from "@/lib/observability/scrape";
+import { stopTracing } from "@/lib/observability/tracing";
 import { startWorker } from "@/lib/worker/run";
-
-setProcessRole("worker");
 
 function serveMetrics(port: number): http.Server {
   const server = http.createServer((req, res) => {
@@ -45,4 +46,5 @@ log.info({ concurrency: env.WORKER_CONCURRENCY }, "worker running");
 await runner.promise;
 metricsServer?.close();
 await pool().end();
+await stopTracing();
 log.info("worker stopped");

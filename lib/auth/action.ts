@@ -11,6 +11,7 @@ import { hasUnstorableText } from "@/lib/format/unstorable-text";
 import { addLogContext, log, withLogContext, type LogContext } from "@/lib/observability/log";
 import { REQUEST_ID_HEADER } from "@/lib/observability/request-id";
 import { logRequest } from "@/lib/observability/request-log";
+import { inSpan, pathTemplate } from "@/lib/observability/tracing";
 import { PATH_HEADER } from "./next-path";
 import { getViewer, hasRole, type Role, type Viewer } from "./session";
 
@@ -86,17 +87,17 @@ function failWith(error: string, extra?: Omit<ActionError, "ok" | "error">): Act
  * What the log says of an action: the request id (proxy.ts), and the action as Next names it (its
  * id, the `next-action` header) with the page it was posted from. Empty outside a request (tests).
  */
-async function actionLogContext(): Promise<LogContext> {
+async function actionLogContext(): Promise<{ context: LogContext; page: string | null }> {
   try {
     const h = await headers();
-    const page = h.get(PATH_HEADER);
+    const page = h.get(PATH_HEADER)?.split("?")[0] ?? null;
     return {
-      requestId: h.get(REQUEST_ID_HEADER) ?? undefined,
-      action: `${h.get("next-action") ?? "form"}${page ? ` on ${page.split("?")[0]}` : ""}`,
+      context: { requestId: h.get(REQUEST_ID_HEADER) ?? undefined, action: `${h.get("next-action") ?? "form"}${page ? ` on ${page}` : ""}` },
+      page,
     };
   } catch (e) {
     unstable_rethrow(e);
-    return {};
+    return { context: {}, page: null };
   }
 }
 
@@ -185,11 +186,16 @@ export function validatedAction<S extends z.ZodType, A extends Access, T extends
   };
   return async (prev, formData) => {
     const startedAt = performance.now();
-    return withLogContext(await actionLogContext(), async () => {
-      const seen: { outcome?: string } = {};
-      const result = await handle(prev, formData, seen);
-      logRequest("action", seen.outcome ?? outcomeOf(result), startedAt);
-      return result;
-    });
+    const { context, page } = await actionLogContext();
+    // One span per action, named by the page it was posted from (ids and slugs as placeholders).
+    const attributes = { "next.action": context.action ?? "form", ...(context.requestId ? { "freeline.request_id": context.requestId } : {}) };
+    return withLogContext(context, () =>
+      inSpan(`action ${page ? pathTemplate(page) : "form"}`, attributes, async () => {
+        const seen: { outcome?: string } = {};
+        const result = await handle(prev, formData, seen);
+        logRequest("action", seen.outcome ?? outcomeOf(result), startedAt);
+        return result;
+      }),
+    );
   };
 }

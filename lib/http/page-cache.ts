@@ -24,9 +24,8 @@ import { log } from "@/lib/observability/log";
  * - for at most FRESH_MS, then stale-while-revalidate up to STALE_MS: one refresh runs in the
  *   background while the old copy is served; an entry older than that is rendered again first.
  *   The page's pool gauge asks for the live figures when it loads and follows the queue after
- *   that, so an old copy's gauge is put right at once. A rule, approval or alliance change clears the cache (expireStores)
- *   in the instance that made it. Other instances catch up within STALE_MS plus the data cache's
- *   own revalidation behind the page (10 s, itself served stale while it refreshes): under a minute.
+ *   that, so an old copy's gauge is put right at once. A rule, approval or alliance change clears the cache
+ *   (expireStorePages, lib/http/store-pages.ts) in every instance at once, over LISTEN/NOTIFY (lib/cache/bus.ts).
  *
  * The cache lives on globalThis: proxy.ts and the server actions that clear it are compiled into
  * different bundles of the same process, and a module-level Map would exist once per bundle.

@@ -14,6 +14,7 @@ import { isDomainError, RateLimitError, type DomainErrorCode, type MessageParams
 import { addLogContext, log, withLogContext } from "@/lib/observability/log";
 import { REQUEST_ID_HEADER, requestIdFrom } from "@/lib/observability/request-id";
 import { logRequest } from "@/lib/observability/request-log";
+import { inSpan, pathTemplate } from "@/lib/observability/tracing";
 
 /**
  * Route handlers, after dub's withWorkspace: one wrapper authenticates and maps typed errors to
@@ -191,10 +192,13 @@ export function withAuth<P extends Params = Params>(
     // Set by proxy.ts; made here for a call that did not pass through it (tests, internal calls).
     const requestId = req.headers.get(REQUEST_ID_HEADER) ?? requestIdFrom(req.headers);
     const path = req.nextUrl?.pathname ?? new URL(req.url).pathname;
-    return withLogContext({ requestId, route: `${req.method} ${path}` }, async () => {
-      const res = await handle(req, routeCtx);
-      logRequest("route", res.status, startedAt);
-      return res;
-    });
+    const attributes = { "http.request.method": req.method, "url.path": path, "freeline.request_id": requestId };
+    return withLogContext({ requestId, route: `${req.method} ${path}` }, () =>
+      inSpan(`route ${req.method} ${pathTemplate(path)}`, attributes, async () => {
+        const res = await handle(req, routeCtx);
+        logRequest("route", res.status, startedAt);
+        return res;
+      }),
+    );
   };
 }

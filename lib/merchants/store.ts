@@ -9,12 +9,6 @@ import type { RuleSettings } from "@/lib/rules/settings";
 
 export type Store = { merchant: Merchant; rule: RuleVersion; queueId: number };
 
-/**
- * Cache tag of what store pages show of a store (its row, current rules and alliance). Server
- * actions that change any of it expire the tag, so the next page view reads it fresh.
- */
-export const STORE_CACHE_TAG = "stores";
-
 /** Join condition of a store (`merchants`) with its current rule version (`rule_versions`). */
 export const currentRule = and(eq(ruleVersions.merchantId, merchants.id), eq(ruleVersions.version, merchants.ruleVersion));
 

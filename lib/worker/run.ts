@@ -4,6 +4,7 @@ import { Logger, parseCronItems, run, type LogFunctionFactory, type Runner, type
 import { cronItems } from "@/lib/jobs/schedule";
 import { log, withLogContext } from "@/lib/observability/log";
 import { metrics } from "@/lib/observability/metrics";
+import { inSpan } from "@/lib/observability/tracing";
 import { taskList, type TaskDeps } from "./tasks";
 import { startHeartbeat } from "./heartbeat";
 import { unlockOnFatalError } from "./unlock";
@@ -29,12 +30,17 @@ const runnerLog: LogFunctionFactory = (scope) => (level, message) => {
   log[lvl](fields, message);
 };
 
-/** Every line a task logs names its job (task and id). */
-function inJobContext(tasks: Record<string, Task>): Record<string, Task> {
+/** Every line a task logs names its job (task and id); each run is a span (lib/observability/tracing.ts). */
+export function inJobContext(tasks: Record<string, Task>): Record<string, Task> {
   return Object.fromEntries(
     Object.entries(tasks).map(([name, task]): [string, Task] => [
       name,
-      (payload, helpers) => withLogContext({ job: name, jobId: String(helpers.job.id) }, () => task(payload, helpers)),
+      (payload, helpers) =>
+        withLogContext({ job: name, jobId: String(helpers.job.id) }, () =>
+          inSpan(`job ${name}`, { "freeline.job.task": name, "freeline.job.id": String(helpers.job.id), "freeline.job.attempt": helpers.job.attempts }, async () => {
+            await task(payload, helpers);
+          }),
+        ),
     ]),
   );
 }

@@ -10,6 +10,6 @@ import { expireStorePages } from "@/lib/http/store-pages";
 /** The owner closes their own store (found from the session), typing its address to confirm. */
 export const closeStoreAction = validatedAction(z.object({ slug: z.string().max(64) }), "merchant", async (input, { viewer }) => {
   await inTransaction((tx) => closeStore(tx, { ownerUserId: viewer.userId, slugTyped: input.slug }));
-  expireStorePages();
+  await expireStorePages();
   redirect("/apply");
 });

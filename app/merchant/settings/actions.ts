@@ -56,7 +56,7 @@ export const changeRulesAction = validatedAction(settingsSchema, "merchant", asy
     // A queue switched to auto pays out what its pool already covers now; the sweep is the safety net.
     await drainQueue(result.queueId).catch((e: unknown) => log.error({ queueId: result.queueId, err: e }, "drain after a settings change failed"));
   }
-  expireStorePages();
+  await expireStorePages();
   revalidatePath("/merchant/settings");
   revalidatePath(`/s/${merchant.slug}`);
   revalidatePath(`/s/${merchant.slug}/rules`);

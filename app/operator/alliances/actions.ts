@@ -36,7 +36,7 @@ export const formAllianceAction = validatedAction(formSchema, "operator", async 
     });
   }
   const formed = await inTransaction((tx) => formAlliance(tx, { name, merchantIds: members.data, operatorId: viewer.userId, payoutMode }));
-  expireStorePages();
+  await expireStorePages();
   revalidatePath("/operator/alliances");
   return { allianceId: formed.alliance.id, name: formed.alliance.name, queueId: formed.queueId, members: formed.members.map((m) => m.name) };
 });

@@ -19,7 +19,7 @@ export const reviewApplicationAction = validatedAction(reviewSchema, "operator",
   const merchant = await inTransaction((tx) =>
     reviewApplication(tx, { merchantId: input.merchantId, operatorId: viewer.userId, decision: input.decision, reason: input.reason }),
   );
-  expireStorePages();
+  await expireStorePages();
   revalidatePath("/operator/merchants");
   revalidatePath("/operator");
   revalidatePath("/");

@@ -1,46 +1,33 @@
 import "server-only";
-import { unstable_cache } from "next/cache";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { db } from "@/db";
+import { topicCache } from "@/lib/cache/bus";
 import { isDomainError } from "@/lib/errors";
 import { allianceOfQueue, type AllianceView } from "@/lib/merchants/alliances";
-import { approvedStore, STORE_CACHE_TAG, type Store } from "@/lib/merchants/store";
+import { approvedStore, type Store } from "@/lib/merchants/store";
 
 const SLUG_RE = /^[a-z0-9][a-z0-9-]{1,40}$/;
 
 // The store and its alliance change rarely (rules, approval, an alliance), and each change calls
-// expireStorePages() (lib/http/store-pages.ts) in its server action; the short revalidation
-// bounds staleness on other instances. Orders never read from here: checkout and payment read the store from the database.
+// expireStorePages() (lib/http/store-pages.ts), which clears these caches on every instance at once
+// (lib/cache/bus.ts, over LISTEN/NOTIFY). The lifetime only bounds staleness while an instance's
+// listener is reconnecting. Orders never read from here: checkout and payment read the store from the database.
 // A store that is not found throws, so absence is never cached.
-const REVALIDATE_S = 10;
+const TTL_MS = 10_000;
 
-const cachedStore = unstable_cache((slug: string) => approvedStore(db, { slug }), ["store-by-slug"], {
-  revalidate: REVALIDATE_S,
-  tags: [STORE_CACHE_TAG],
-});
-
-const cachedAlliance = unstable_cache((queueId: number) => allianceOfQueue(queueId), ["alliance-of-queue"], {
-  revalidate: REVALIDATE_S,
-  tags: [STORE_CACHE_TAG],
-});
-
-/** The data cache keeps JSON: dates come back as strings. */
-function revive<T extends object>(row: T): T {
-  const out = { ...row } as Record<string, unknown>;
-  for (const [k, v] of Object.entries(out)) if (k.endsWith("At") && typeof v === "string") out[k] = new Date(v);
-  return out as T;
-}
+const cachedStore = topicCache("stores", TTL_MS, (slug: string) => approvedStore(db, { slug }));
+const cachedAlliance = topicCache("stores", TTL_MS, (queueId: number) => allianceOfQueue(queueId));
 
 /**
  * The approved store behind a slug, or null. Cached for the request, so a page and its
- * generateMetadata read it once between them, and across requests in Next's data cache.
+ * generateMetadata read it once between them, and across requests in the process cache above.
  */
 export const findStore = cache(async (slug: string): Promise<Store | null> => {
   if (!SLUG_RE.test(slug)) return null;
   try {
     const s = await cachedStore(slug);
-    return { merchant: revive(s.merchant), rule: revive(s.rule), queueId: s.queueId };
+    return { merchant: s.merchant, rule: s.rule, queueId: s.queueId };
   } catch (e) {
     if (isDomainError(e) && e.code === "not_found") return null;
     throw e;
@@ -49,8 +36,7 @@ export const findStore = cache(async (slug: string): Promise<Store | null> => {
 
 /** The alliance that owns a queue, with its members, or null; from the same cache as the store. */
 export async function findAlliance(queueId: number): Promise<AllianceView | null> {
-  const a = await cachedAlliance(queueId);
-  return a ? revive(a) : null;
+  return cachedAlliance(queueId);
 }
 
 /** The store, or the 404 page. */
