@@ -32,6 +32,14 @@ const fields = z.object({
   /** Set by `next build` while it evaluates modules: a build serves nobody. */
   NEXT_PHASE: z.string().optional(),
   DATABASE_URL: z.string().url().optional(),
+  /**
+   * A connection that keeps one server session for its whole life, for what a transaction pooler
+   * (pgbouncer in transaction mode, behind DATABASE_URL) cannot carry: LISTEN (the job runner's
+   * wake-ups, cache invalidation), session advisory locks (migrations) and named prepared
+   * statements (graphile-worker). Postgres itself, or a pgbouncer database in session mode.
+   * Unset: DATABASE_URL is used for these too (a direct connection already).
+   */
+  DATABASE_DIRECT_URL: z.string().url().optional(),
   /** Max connections in this process's pool. */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   AUTH_SECRET: z.string().min(16).default("dev-only-auth-secret-change-me-please"),
@@ -280,6 +288,14 @@ export function databaseUrl(): string {
     );
   }
   return env.DATABASE_URL;
+}
+
+/**
+ * The session-keeping connection (DATABASE_DIRECT_URL, else DATABASE_URL): for LISTEN, session
+ * advisory locks and named prepared statements, which a transaction pooler would break.
+ */
+export function directDatabaseUrl(): string {
+  return env.DATABASE_DIRECT_URL ?? databaseUrl();
 }
 
 export function internalUrl(): string {
