@@ -6,7 +6,7 @@ set -euo pipefail
 
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   until pg_isready -h postgres-primary -U postgres -q; do sleep 1; done
-  PGPASSWORD="$POSTGRES_PASSWORD" pg_basebackup -h postgres-primary -U postgres -D "$PGDATA" -R -X stream -S standby
+  PGPASSWORD="$POSTGRES_PASSWORD" pg_basebackup -h postgres-primary -U postgres -D "$PGDATA" -R -X stream -S standby --checkpoint=fast
   # The primary's synchronous_standby_names came with the backup; once promoted, this server has
   # no standby of its own, and with it set every commit would wait forever.
   sed -i '/synchronous_standby_names/d' "$PGDATA/postgresql.auto.conf"

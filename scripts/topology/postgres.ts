@@ -76,7 +76,7 @@ export class PgNode {
   cloneFrom(primary: PgNode, slot: string): void {
     execFileSync(
       path.join(PG_BIN, "pg_basebackup"),
-      ["-h", "127.0.0.1", "-p", String(primary.port), "-U", "postgres", "-D", this.data, "-R", "-X", "stream", "-S", slot, "--no-sync"],
+      ["-h", "127.0.0.1", "-p", String(primary.port), "-U", "postgres", "-D", this.data, "-R", "-X", "stream", "-S", slot, "--checkpoint=fast", "--no-sync"],
       { ...postgresOwner(), stdio: "pipe", env: { ...PG_ENV, PGPASSWORD: this.superPassword } },
     );
   }
@@ -194,7 +194,7 @@ export async function makeSynchronous(primary: PgNode, standby: PgNode): Promise
     if (Date.now() > deadline) throw new Error(`the standby is not streaming from the primary after 60 s: ${JSON.stringify(rows)}`);
     await sleep(100);
   }
-  await primary.query(`alter system set synchronous_standby_names = '${standby.name}'`);
+  await primary.query(`alter system set synchronous_standby_names = '"${standby.name}"'`);
   await primary.query("select pg_reload_conf()");
   for (;;) {
     const rows = await primary.query<{ sync_state: string }>("select sync_state from pg_stat_replication where application_name = $1", [standby.name]);
