@@ -11,7 +11,9 @@ const quiet = new Logger(() => () => {});
 /**
  * Applies the committed migrations in db/migrations to the given database, then installs (or
  * upgrades) the durable job runner's schema `graphile_worker`, so every migrated database can take
- * jobs (lib/jobs) in the same transaction as the business event that makes them.
+ * jobs (lib/jobs) in the same transaction as the business event that makes them. It holds a session
+ * advisory lock and graphile-worker's installer uses named statements: give it a direct connection
+ * (DATABASE_DIRECT_URL), never a transaction pooler's.
  */
 export async function runMigrations(connectionString: string): Promise<void> {
   const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000 });

@@ -33,8 +33,11 @@ const fields = z.object({
   NEXT_PHASE: z.string().optional(),
   DATABASE_URL: z.string().url().optional(),
   /**
-   * A direct connection to the primary, for what a transaction-mode pooler (pgbouncer) cannot
-   * carry: LISTEN, which holds one session open (lib/observability/cache-bus.ts). Unset: DATABASE_URL.
+   * A connection that keeps one server session for its whole life, for what a transaction pooler
+   * (pgbouncer in transaction mode, behind DATABASE_URL) cannot carry: LISTEN (the job runner's
+   * wake-ups, cache invalidation), session advisory locks (migrations) and named prepared
+   * statements (graphile-worker). Postgres itself, or a pgbouncer database in session mode.
+   * Unset: DATABASE_URL is used for these too (a direct connection already).
    */
   DATABASE_DIRECT_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
   /** Max connections in this process's pool. */
@@ -318,6 +321,14 @@ export function databaseUrl(): string {
   return env.DATABASE_URL;
 }
 
+/**
+ * The session-keeping connection (DATABASE_DIRECT_URL, else DATABASE_URL): for LISTEN, session
+ * advisory locks and named prepared statements, which a transaction pooler would break.
+ */
+export function directDatabaseUrl(): string {
+  return env.DATABASE_DIRECT_URL ?? databaseUrl();
+}
+
 export function internalUrl(): string {
   // `next start -p N` sets process.env.PORT itself when it starts listening, which may be after
   // this module read the environment.
@@ -327,12 +338,4 @@ export function internalUrl(): string {
 /** The address customers and providers reach this site at, without a trailing slash. */
 export function publicUrl(): string {
   return (env.PUBLIC_URL ?? `http://localhost:${process.env.PORT || env.PORT}`).replace(/\/+$/, "");
-}
-
-/**
- * A URL for a session the pooler must not share: LISTEN needs its connection to itself, which
- * pgbouncer's transaction mode does not give. DATABASE_DIRECT_URL, else DATABASE_URL.
- */
-export function directDatabaseUrl(): string {
-  return env.DATABASE_DIRECT_URL ?? databaseUrl();
 }

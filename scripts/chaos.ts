@@ -1,6 +1,7 @@
 // `npm run chaos`: a fault-injection run bounded by its number of requests.
 //
 //   npm run chaos [-- --seed N] [--broken-drain] [--broken-outbox] [--requests N] [--ops N] [--workers N] [--minutes N]
+//   npm run chaos -- --topology [--seed N] [--minutes N] [--workers N] [--ops N]   (scripts/chaos/topology-run.ts)
 //
 // The workload runs until it has sent --requests requests (default 10,000, the floor a complete run
 // needs), however long that takes on a loaded machine; the faults fire at fixed fractions of that
@@ -47,6 +48,13 @@ import { CRON_SECRET } from "@/e2e/test-env";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
+
+// --topology: the same workload through haproxy against the production topology, with its own
+// faults (an instance drained and stopped, the primary killed and its standby promoted).
+if (process.argv.includes("--topology")) {
+  const { runTopologyChaos } = await import("./chaos/topology-run");
+  process.exit(await runTopologyChaos(process.argv.slice(2).filter((a) => a !== "--topology"), root));
+}
 
 /** A run that has not ended by then is stuck (on a loaded machine 3,647 requests took 81 s of workload and the build 288 s). */
 const HARD_LIMIT_MS = 40 * 60_000;

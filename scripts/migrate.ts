@@ -1,5 +1,5 @@
 import { runMigrations } from "@/db/migrate";
-import { databaseUrl } from "@/lib/env";
+import { directDatabaseUrl } from "@/lib/env";
 
-await runMigrations(databaseUrl());
+await runMigrations(directDatabaseUrl()) // a session advisory lock: not through a transaction pooler;
 console.log("migrations applied");

@@ -217,7 +217,9 @@ async function main(): Promise<void> {
   const dbProblem = await checkDatabaseConnection(databaseUrl);
   if (dbProblem) throw new StartupError(`cannot use the database: ${dbProblem}`);
 
-  await phase("migrations", () => runMigrations(databaseUrl));
+  // The migrator holds a session advisory lock: through DATABASE_DIRECT_URL when a transaction
+  // pooler sits behind DATABASE_URL.
+  await phase("migrations", () => runMigrations(env.DATABASE_DIRECT_URL ?? databaseUrl));
   const seeded: unknown = await phase("demo seed", () => seedDemo(databaseUrl));
   if (seeded && typeof seeded === "object" && "seeded" in seeded) {
     log(seeded.seeded ? "demo data loaded" : "demo data already present");

@@ -9,7 +9,8 @@
 //    against a fresh migrated database `freeline_test_<ts>`.
 // 4. `next build`, then Playwright against another fresh database `freeline_e2e_<ts>`, migrated and
 //    seeded here: Playwright's webServer starts before its globalSetup, so it cannot do it.
-// 5. Drops both databases and prints `N passed, M failed` as the last line.
+// 5. The outage drill and the topology smoke test (scripts/topology.ts --smoke) on the same build.
+// 6. Drops both databases and prints `N passed, M failed` as the last line.
 //
 // `npm test -- --only FILE...` runs the same steps for just those files: vitest for `*.test.ts`,
 // the build and Playwright for `*.e2e.ts` (skipped when none is named), and no outage drill. It is
@@ -245,6 +246,15 @@ async function runE2e(): Promise<void> {
   header("ledger:verify on the e2e database");
   const verifyCode = await phase("ledger:verify", () => runScript("ledger:verify", { DATABASE_URL: url }));
   tally("ledger:verify", verifyCode, verifyCode === 0 ? 1 : 0, verifyCode === 0 ? 0 : 1, false);
+
+  // The production topology on the same build: haproxy, two instances, pgbouncer, a primary with
+  // a synchronous standby, the worker; one order through haproxy, then everything torn down
+  // (scripts/topology.ts --smoke, about a minute). Its chaos run (`npm run chaos -- --topology`)
+  // takes minutes and stays out of the suite.
+  if (interrupted || only) return;
+  header("topology smoke test (haproxy, pgbouncer, primary + standby)");
+  const topoCode = await phase("topology smoke", () => run("tsx", [...SERVER_CODE, "scripts/topology.ts", "--smoke", "--no-build"], { NODE_ENV: "production" }));
+  tally("topology smoke", topoCode, topoCode === 0 ? 1 : 0, topoCode === 0 ? 0 : 1, false);
 
   // The same build against a throwaway Postgres that is crashed and restarted: pages and routes
   // answer 503 with Retry-After while it is down, and the same process serves again by itself.

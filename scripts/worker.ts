@@ -8,7 +8,7 @@
 import "./lib/worker-tracing";
 import http from "node:http";
 import { pool } from "@/db";
-import { databaseUrl, env } from "@/lib/env";
+import { directDatabaseUrl, env } from "@/lib/env";
 import { log } from "@/lib/observability/log";
 import { renderMetrics, scrapeRefusal } from "@/lib/observability/scrape";
 import { stopTracing } from "@/lib/observability/tracing";
@@ -41,7 +41,9 @@ function serveMetrics(port: number): http.Server {
 }
 
 const metricsServer = env.WORKER_METRICS_PORT ? serveMetrics(env.WORKER_METRICS_PORT) : null;
-const runner = await startWorker({ connectionString: databaseUrl(), concurrency: env.WORKER_CONCURRENCY });
+// The runner LISTENs for new jobs and uses named prepared statements: both need a session of their
+// own, so it connects directly (DATABASE_DIRECT_URL); the tasks' money code uses the app's pool.
+const runner = await startWorker({ connectionString: directDatabaseUrl(), concurrency: env.WORKER_CONCURRENCY });
 log.info({ concurrency: env.WORKER_CONCURRENCY }, "worker running");
 await runner.promise;
 metricsServer?.close();

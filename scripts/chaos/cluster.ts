@@ -10,10 +10,11 @@ import { E2E_POLICY, E2E_SECRETS } from "@/e2e/test-env";
 export { freePort } from "@/lib/testing/throwaway-postgres";
 
 /**
- * What a build does not depend on: tooling, tests, docs and the test-only helpers. Everything else
+ * What a build does not depend on: tooling, tests, docs, the test-only helpers and the container
+ * topology's configuration (compose.yaml, deploy/). Everything else
  * in the tree (tracked or new, as git lists it) is a build input.
  */
-const NOT_BUILD_INPUTS = /^(scripts|e2e|docs|\.ci)\/|\.md$|\.test\.ts$|^lib\/testing\/|^(playwright|vitest|drizzle)\.config\.ts$/;
+const NOT_BUILD_INPUTS = /^(scripts|e2e|docs|deploy|\.ci)\/|\.md$|\.test\.ts$|^lib\/testing\/|^(playwright|vitest|drizzle)\.config\.ts$|^compose\.yaml$/;
 const STAMP_FILE = path.join(".next", "chaos-build-stamp");
 
 /** A hash of every build input's path and content. */

@@ -1,0 +1,170 @@
+// `npm run topology`: the production topology on this machine, from Debian's packages
+// (`apt-get install haproxy pgbouncer postgresql-15`) and the app's production build:
+// haproxy → two `next start` instances → pgbouncer → a Postgres 15 primary with a synchronous
+// streaming standby, and the job worker. See scripts/topology/index.ts and docs/topology.md.
+//
+//   npm run topology                  # start, load the demo stores, serve until Ctrl-C
+//   npm run topology -- --port 8080   # haproxy's port (default: 8080, or a free one if taken)
+//   npm run topology -- --smoke       # start, one POS order through haproxy, checks, tear down
+//   npm run topology -- --no-build    # use .next as it is (the test suite has just built it)
+//   npm run topology -- --write-deploy  # write deploy/ (compose.yaml's configs) from the same code, and exit
+//
+// The smoke test (a step of `npm test`) checks: the order is acknowledged through haproxy, it is
+// on the standby too (synchronous commit), the session limits hold on pooled connections, the
+// worker took its LISTEN connection through the session pool, and everything stops and its folder
+// is gone afterwards.
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { appEnvironment, ensureBuild } from "./chaos/cluster";
+import { callRoute } from "./chaos/http";
+import { seedChaos, type Seeded } from "./chaos/seed";
+import { seedDemo } from "./lib/demo-seed";
+import { deployFiles } from "./topology/deploy";
+import { Topology } from "./topology/index";
+import { missingBinaries } from "./topology/preflight";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+process.chdir(root);
+
+const argv = process.argv.slice(2);
+if (argv.includes("--write-deploy")) {
+  for (const [file, content] of Object.entries(deployFiles())) {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), content);
+    console.log(`wrote ${file}`);
+  }
+  process.exit(0);
+}
+const smoke = argv.includes("--smoke");
+const noBuild = argv.includes("--no-build");
+const portAt = argv.indexOf("--port");
+const port = portAt >= 0 ? Number(argv[portAt + 1]) : undefined;
+const unknown = argv.filter((a, i) => !["--smoke", "--no-build", "--port"].includes(a) && !(portAt >= 0 && i === portAt + 1));
+if (unknown.length > 0 || (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536))) {
+  console.error("usage: npm run topology [-- --smoke] [--port N] [--no-build]");
+  process.exit(2);
+}
+
+const t0 = Date.now();
+const say = (s: string) => console.log(`[topology ${((Date.now() - t0) / 1000).toFixed(0).padStart(3)}s] ${s}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const missing = missingBinaries();
+if (missing.length > 0) {
+  console.error(`[topology] missing: ${missing.join(", ")}. Install them with: apt-get install -y haproxy pgbouncer postgresql-15`);
+  process.exit(1);
+}
+
+if (noBuild) {
+  if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
+    console.error("[topology] --no-build: there is no build in .next (run `npm run build`)");
+    process.exit(1);
+  }
+} else {
+  await ensureBuild(root, say);
+}
+
+let seeded: Seeded | undefined;
+const topo = new Topology({
+  root,
+  say,
+  appEnv: (lbUrl) => appEnvironment({ databaseUrl: "", selfUrl: lbUrl }),
+  seed: async (url) => {
+    if (smoke) seeded = await seedChaos(url, { stores: 2, customers: 2, bigOrders: 2 });
+    else await seedDemo(url);
+  },
+  workerConcurrency: 2,
+  lbPort: port ?? (smoke ? undefined : 8080),
+});
+
+let stopping = false;
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    say("stopping");
+    await topo.stop();
+  }
+  process.exit(code);
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void shutdown(130));
+
+/** The smoke test's checks; each failure is a sentence. */
+async function smokeChecks(): Promise<string[]> {
+  const problems: string[] = [];
+  const store = seeded!.stores.find((s) => s.kind === "normal") ?? seeded!.hot;
+  const customer = seeded!.customers[0]!;
+  const out = await callRoute(topo.lb.base, "POST", "/api/v1/orders", {
+    headers: { authorization: `Bearer ${store.apiKey}`, "idempotency-key": `smoke-${Date.now()}` },
+    json: { customer: customer.username, amount_fen: 12_345 },
+  });
+  if (out.kind !== "ack") return [`the order through haproxy was not acknowledged: ${out.kind} ${out.status} ${"message" in out ? out.message : ""}`];
+  const orderNo = String(out.body.order_no);
+  say(`order ${orderNo} acknowledged through haproxy (${out.status})`);
+
+  // Synchronous commit: the standby has the order as soon as the primary acknowledged it (the
+  // standby may not have replayed it yet, so it gets a moment).
+  let onStandby = false;
+  for (let i = 0; i < 20 && !onStandby; i++) {
+    const rows = await topo.standby.query<{ n: number }>("select count(*)::int as n from orders where order_no = $1", [orderNo], "freeline");
+    onStandby = rows[0]?.n === 1;
+    if (!onStandby) await sleep(100);
+  }
+  if (!onStandby) problems.push(`order ${orderNo} is not on the standby`);
+  const sync = await topo.primary.query<{ sync_state: string }>("select sync_state from pg_stat_replication");
+  if (sync[0]?.sync_state !== "sync") problems.push(`the standby is not synchronous: ${JSON.stringify(sync)}`);
+
+  // The session limits reach pooled connections (the app role's defaults; pgbouncer drops the
+  // driver's start-up parameters).
+  const pg = (await import("pg")).default;
+  const c = new pg.Client({ connectionString: topo.pooledUrl, statement_timeout: 1 });
+  await c.connect();
+  const limits = (await c.query<{ s: string; l: string; i: string }>("select current_setting('statement_timeout') s, current_setting('lock_timeout') l, current_setting('idle_in_transaction_session_timeout') i")).rows[0]!;
+  await c.end();
+  if (limits.s !== "15s" || limits.l !== "10s" || limits.i !== "30s") problems.push(`session limits through pgbouncer: ${JSON.stringify(limits)}`);
+
+  // The worker's LISTEN is on a server session of its own (pgbouncer's session pool).
+  let listening = false;
+  for (let i = 0; i < 100 && !listening; i++) {
+    const rows = await topo.primary.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where datname = 'freeline' and query ilike 'listen%'");
+    listening = (rows[0]?.n ?? 0) > 0;
+    if (!listening) await sleep(300);
+  }
+  if (!listening) problems.push("no LISTEN session on the primary: the worker is not listening for jobs");
+  return problems;
+}
+
+try {
+  await topo.start();
+  if (smoke) {
+    const problems = await smokeChecks();
+    const home = topo.home;
+    const pids = [topo.primary.pid, topo.standby.pid].filter((p): p is number => p !== undefined);
+    await topo.stop();
+    stopping = true;
+    const alive = pids.filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    if (alive.length > 0) problems.push(`Postgres still running after the stop: pids ${alive.join(", ")}`);
+    if (fs.existsSync(home)) problems.push(`${home} still exists after the stop`);
+    for (const p of problems) console.log(`[topology] FAILED: ${p}`);
+    say(problems.length === 0 ? "smoke test passed; everything stopped and removed" : `smoke test failed (${problems.length})`);
+    process.exit(problems.length === 0 ? 0 : 1);
+  }
+  console.log(`
+  Freeline topology: ${topo.lb.base}  (haproxy → app-1, app-2 → pgbouncer → Postgres pg-1 ══> pg-2)
+  Demo sign-ins as for \`npm start\` (README). Logs and data: ${topo.home}
+  DATABASE_URL=${topo.pooledUrl}
+  DATABASE_DIRECT_URL=${topo.directUrl}
+  Ctrl-C stops everything and removes the folder.
+`);
+  await new Promise(() => {});
+} catch (e) {
+  console.error("[topology] error:", e);
+  await shutdown(1);
+}

@@ -1,0 +1,205 @@
+// The topology's database: a Postgres 15 primary and a streaming standby from Debian's packages
+// (/usr/lib/postgresql/15/bin), each with its own data folder and port under the topology's folder.
+// The machine's own cluster (5432) is never touched. Synchronous commit: once the standby has
+// caught up, the primary acknowledges a commit only when the standby has flushed it, so a commit
+// the app saw succeed survives the primary's death and the standby's promotion.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import pg from "pg";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Debian's Postgres 15 binaries (`apt-get install postgresql-15`). */
+export const PG_BIN = "/usr/lib/postgresql/15/bin";
+
+
+
+/** The postgres system user's ids when we are root (Postgres refuses to run as root). */
+export function postgresOwner(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  return {
+    uid: Number(execFileSync("id", ["-u", "postgres"]).toString().trim()),
+    gid: Number(execFileSync("id", ["-g", "postgres"]).toString().trim()),
+  };
+}
+
+// The servers' own environment: a fixed locale, nothing inherited from ours.
+const PG_ENV = { LC_ALL: "C" } as unknown as NodeJS.ProcessEnv;
+
+export type Role = "primary" | "standby";
+
+/** One Postgres server of the topology. */
+export class PgNode {
+  private child: ChildProcess | undefined;
+  readonly data: string;
+  readonly logFile: string;
+
+  constructor(
+    readonly name: string,
+    readonly port: number,
+    private readonly home: string,
+    private readonly superPassword: string,
+    public role: Role,
+  ) {
+    this.data = path.join(home, name);
+    this.logFile = path.join(home, `${name}.log`);
+  }
+
+  /** The superuser's URL of a database on this very server (no pooler). */
+  url(database = "postgres", user = "postgres", password = this.superPassword): string {
+    return `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${this.port}/${database}`;
+  }
+
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** initdb: SCRAM passwords, replication allowed from 127.0.0.1 (initdb's default pg_hba). */
+  init(): void {
+    const pwfile = path.join(this.home, `${this.name}.pw`);
+    fs.writeFileSync(pwfile, `${this.superPassword}\n`, { mode: 0o600 });
+    chown(pwfile);
+    execFileSync(path.join(PG_BIN, "initdb"), ["-D", this.data, "-U", "postgres", `--pwfile=${pwfile}`, "--auth=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync"], {
+      ...postgresOwner(),
+      stdio: "pipe",
+      env: PG_ENV,
+    });
+    fs.rmSync(pwfile);
+  }
+
+  /** pg_basebackup from the primary through its replication slot, configured to follow it (-R). */
+  cloneFrom(primary: PgNode, slot: string): void {
+    execFileSync(
+      path.join(PG_BIN, "pg_basebackup"),
+      ["-h", "127.0.0.1", "-p", String(primary.port), "-U", "postgres", "-D", this.data, "-R", "-X", "stream", "-S", slot, "--checkpoint=fast", "--no-sync"],
+      { ...postgresOwner(), stdio: "pipe", env: { ...PG_ENV, PGPASSWORD: this.superPassword } },
+    );
+  }
+
+  /** Starts the server in its own process group; resolves once it accepts connections. */
+  async start(): Promise<void> {
+    const log = fs.openSync(this.logFile, "a");
+    chown(this.logFile);
+    const settings = [
+      "listen_addresses=127.0.0.1",
+      `unix_socket_directories=${this.home}`,
+      "wal_level=replica",
+      "max_wal_senders=5",
+      "max_replication_slots=5",
+      "hot_standby=on",
+      // The standby's walreceiver introduces itself by this name (its application_name).
+      `cluster_name=${this.name}`,
+      "max_connections=200",
+      // The faults kill processes, never the machine: the OS keeps what was written, so fsync
+      // would only slow the two shared cores down.
+      "fsync=off",
+      "synchronous_commit=on",
+    ];
+    this.child = spawn(path.join(PG_BIN, "postgres"), ["-D", this.data, "-p", String(this.port), ...settings.flatMap((s) => ["-c", s])], {
+      ...postgresOwner(),
+      stdio: ["ignore", log, log],
+      env: PG_ENV,
+      // Its own process group: a SIGKILL of the group takes the backends down with the postmaster,
+      // as a crashed host would (killing the postmaster alone leaves its backends serving).
+      detached: true,
+    });
+    fs.closeSync(log);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (!this.running) throw new Error(`${this.name} exited while starting: ${fs.readFileSync(this.logFile, "utf8").slice(-1500)}`);
+      const c = new pg.Client({ connectionString: this.url(), connectionTimeoutMillis: 1_000 });
+      c.on("error", () => {});
+      try {
+        await c.connect();
+        await c.end();
+        return;
+      } catch {
+        await c.end().catch(() => {});
+        if (Date.now() > deadline) throw new Error(`${this.name} did not accept connections within 60 s`);
+        await sleep(100);
+      }
+    }
+  }
+
+  /** SIGKILL of the whole server (postmaster and backends): no shutdown, no checkpoint. */
+  async kill(): Promise<void> {
+    const c = this.child;
+    if (!c || !this.running) return;
+    const exited = new Promise<void>((r) => c.once("exit", () => r()));
+    try {
+      process.kill(-c.pid!, "SIGKILL");
+    } catch {
+      c.kill("SIGKILL");
+    }
+    await exited;
+  }
+
+  /** A fast shutdown (SIGINT): sessions end, a checkpoint, exit. SIGKILL after 20 s. */
+  async stop(): Promise<void> {
+    const c = this.child;
+    if (!c || !this.running) return;
+    const exited = new Promise<void>((r) => c.once("exit", () => r()));
+    c.kill("SIGINT");
+    await Promise.race([exited, sleep(20_000)]);
+    if (this.running) await this.kill();
+  }
+
+  /** `pg_ctl promote`, then waits until the server takes writes. */
+  async promote(): Promise<void> {
+    execFileSync(path.join(PG_BIN, "pg_ctl"), ["promote", "-D", this.data, "-W"], { ...postgresOwner(), stdio: "pipe", env: PG_ENV });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const inRecovery = await this.query<{ r: boolean }>("select pg_is_in_recovery() as r").then((rows) => rows[0]?.r, () => undefined);
+      if (inRecovery === false) break;
+      if (Date.now() > deadline) throw new Error(`${this.name} still in recovery 30 s after pg_ctl promote`);
+      await sleep(50);
+    }
+    this.role = "primary";
+  }
+
+  /** One query on a fresh superuser connection. */
+  async query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = [], database = "postgres"): Promise<T[]> {
+    const c = new pg.Client({ connectionString: this.url(database), connectionTimeoutMillis: 3_000 });
+    c.on("error", () => {});
+    try {
+      await c.connect();
+      return (await c.query<T>(sql, params)).rows;
+    } finally {
+      await c.end().catch(() => {});
+    }
+  }
+}
+
+/** Hands a path to the postgres user when we are root. */
+export function chown(p: string): void {
+  const o = postgresOwner();
+  if (o) fs.chownSync(p, o.uid, o.gid);
+}
+
+/**
+ * The primary's part of replication: the standby's slot (WAL is kept until the standby has it),
+ * then, once the standby streams, synchronous commit through it. Set after the standby is up:
+ * with synchronous_standby_names set and no standby, every commit would wait.
+ */
+export async function makeSynchronous(primary: PgNode, standby: PgNode): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const rows = await primary.query<{ application_name: string; state: string }>("select application_name, state from pg_stat_replication");
+    if (rows.some((r) => r.application_name === standby.name && r.state === "streaming")) break;
+    if (Date.now() > deadline) throw new Error(`the standby is not streaming from the primary after 60 s: ${JSON.stringify(rows)}`);
+    await sleep(100);
+  }
+  await primary.query(`alter system set synchronous_standby_names = '"${standby.name}"'`);
+  await primary.query("select pg_reload_conf()");
+  for (;;) {
+    const rows = await primary.query<{ sync_state: string }>("select sync_state from pg_stat_replication where application_name = $1", [standby.name]);
+    if (rows[0]?.sync_state === "sync") return;
+    if (Date.now() > deadline) throw new Error(`the standby did not become synchronous: ${JSON.stringify(rows)}`);
+    await sleep(100);
+  }
+}
