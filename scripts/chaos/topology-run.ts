@@ -223,6 +223,7 @@ async function run(
   let lastReport = Date.now();
   await workload.run({
     ops: args.ops,
+    enough: () => false, // bounded by --ops and --minutes, as the faults are timed against them
     workers: args.workers,
     deadline,
     onProgress: () => {
