@@ -69,6 +69,16 @@ export async function startPayment(args: {
   const provider = lookup(args.providerId);
 
   if (order.provider !== provider.id) {
+    // Back to a provider this order was paid with before (A, then B, then A again, e.g. after the
+    // platform turned A off and on): its payment there was closed when the order left it, and a
+    // provider never reopens a closed payment under the same order number. It is asked first: a
+    // payment it took after all is applied; a closed one is refused with a clear message, while
+    // the payment at the current provider stays open.
+    if (!provider.simulated && provider.id !== "pos") {
+      const there = await provider.queryPayment(order.order_no).catch(unavailable);
+      if (there.state === "paid") return { action: { kind: "simulated" }, paid: await applyPaymentEvent(provider.id, there.event) };
+      if (there.state === "closed") throw new DomainError("conflict", "payment.providerClosed");
+    }
     const previous = lookup(order.provider);
     if (!previous.simulated && order.provider !== "pos") {
       const closed = await previous.closePayment(order.order_no).catch(unavailable);

@@ -117,7 +117,11 @@ describe("Alipay's trade bill", () => {
       fc.property(fc.array(record, { maxLength: 30 }), (records) => {
         const parsed = parseAlipayTradeBill(renderAlipayTradeBill(records, DAY));
         expect(parsed.rows).toEqual(expected(records).map((r) => ({ ...r, providerRef: records.find((x) => x.outId === r.outId)!.tradeRef })));
-        expect(parsed.summary).toEqual({ trades: records.filter((r) => r.kind === "payment").length, refunds: records.filter((r) => r.kind === "refund").length });
+        expect(parsed.summary).toEqual({
+          trades: records.filter((r) => r.kind === "payment").length,
+          refunds: records.filter((r) => r.kind === "refund").length,
+          netFen: records.reduce((n, r) => n + (r.kind === "refund" ? -r.amountFen : r.amountFen), 0),
+        });
       }),
       { numRuns: 40 },
     );
@@ -148,5 +152,27 @@ describe("Alipay's trade bill", () => {
     expect(() => parseAlipayTradeBill(zipSync({ a: files[detailName!]! }))).toThrow(/no 业务汇总 file/);
     expect(() => parseAlipayTradeBill(zipSync({ a: strToU8("#支付宝业务明细查询\n\uFFFF"), b: files[summaryName!]! }))).toThrow(BillFormatError);
     expect(() => parseAlipayTradeBill(strToU8("not a zip"))).toThrow(/not a zip/);
+  });
+
+  it("refuses a bill whose summary amount disagrees with its rows: a detail row's amount altered, or the summary's", () => {
+    const records: FakeBillRecord[] = [
+      { kind: "payment", outId: "FL261205DDDDDDDD", orderNo: "FL261205DDDDDDDD", tradeRef: "7", amountFen: 2_580, at: from },
+      { kind: "refund", outId: "RFFL261205DDDDDDDD01", orderNo: "FL261205DDDDDDDD", tradeRef: "7", amountFen: 1_000, at: from },
+    ];
+    const files = unzipSync(renderAlipayTradeBill(records, DAY));
+    const [detailName, summaryName] = Object.keys(files).sort((a, b) => a.length - b.length);
+    const gbk = new TextDecoder("gbk");
+    const detail = gbk.decode(files[detailName!]!);
+    const summary = gbk.decode(files[summaryName!]!);
+    // As rendered: the same counts and a net of 15.80 yuan on both sides.
+    expect(parseAlipayTradeBill(zipSync({ a: files[detailName!]!, b: files[summaryName!]! })).summary).toEqual({ trades: 1, refunds: 1, netFen: 1_580 });
+    // A payment row says 25.81 (both amount columns), the counts still agree: refused by the amount.
+    const altered = detail.replace(",25.80,25.80,", ",25.81,25.81,");
+    expect(altered).not.toBe(detail);
+    expect(() => parseAlipayTradeBill(zipSync({ a: gbkEncode(altered), b: files[summaryName!]! }))).toThrow(/订单金额 is 1580 fen, the details add up to 1581 fen/);
+    // The summary's 合计 says another net.
+    const otherSummary = summary.replace(/^合计,,1,1,15\.80,/m, "合计,,1,1,15.90,");
+    expect(otherSummary).not.toBe(summary);
+    expect(() => parseAlipayTradeBill(zipSync({ a: files[detailName!]!, b: gbkEncode(otherSummary) }))).toThrow(/订单金额 is 1590 fen/);
   });
 });

@@ -29,7 +29,8 @@ const COLUMNS = {
   outRequestNo: "退款批次号/请求号",
 } as const;
 
-export type AlipayBillSummary = { trades: number; refunds: number };
+/** What a bill says of itself: counts of trades and refunds, and the net of 订单金额 (refunds negative), in fen. */
+export type AlipayBillSummary = { trades: number; refunds: number; netFen: number };
 
 type Table = { comments: string[]; header: string[]; rows: string[][] };
 
@@ -81,7 +82,7 @@ export function alipayBillFiles(zip: Uint8Array): { details: string; summary: st
   return { details, summary };
 }
 
-function detailRows(text: string): { rows: BillRow[]; footer: AlipayBillSummary } {
+function detailRows(text: string): { rows: BillRow[]; footer: Omit<AlipayBillSummary, "netFen">; netFen: number } {
   const t = table(text, "Alipay details");
   const at = (name: string) => {
     const i = t.header.indexOf(name);
@@ -98,6 +99,8 @@ function detailRows(text: string): { rows: BillRow[]; footer: AlipayBillSummary 
     outRequestNo: at(COLUMNS.outRequestNo),
   };
   const rows: BillRow[] = [];
+  // The sum of 订单金额 as written (refunds negative), which the summary file's 合计 must equal.
+  let netFen = 0;
   t.rows.forEach((raw, n) => {
     const where = `Alipay details row ${n + 1}`;
     // Alipay does not quote: a comma in a product name splits it. The name is the one free-text
@@ -109,6 +112,7 @@ function detailRows(text: string): { rows: BillRow[]; footer: AlipayBillSummary 
     }
     if (f.length !== t.header.length) throw new BillFormatError(`${where}: ${f.length} fields, the header has ${t.header.length}`);
     const amount = yuanTextToFen(f[col.amount]!, where);
+    netFen += amount;
     const when = chinaTimeToDate(f[col.finishedAt]!, where);
     const type = f[col.type]!;
     if (type === "交易") {
@@ -125,31 +129,33 @@ function detailRows(text: string): { rows: BillRow[]; footer: AlipayBillSummary 
   });
   const footer = t.comments.map((c) => /^#交易合计[:：]\s*(\d+)\s*笔[,，]\s*退款合计[:：]\s*(\d+)\s*笔/.exec(c)).find(Boolean);
   if (!footer) throw new BillFormatError("Alipay details: no 交易合计 line at the end");
-  return { rows, footer: { trades: Number(footer[1]), refunds: Number(footer[2]) } };
+  return { rows, footer: { trades: Number(footer[1]), refunds: Number(footer[2]) }, netFen };
 }
 
 function summaryCounts(text: string): AlipayBillSummary {
   const t = table(text, "Alipay summary");
   const trades = t.header.indexOf("交易订单总笔数");
   const refunds = t.header.indexOf("退款订单总笔数");
-  if (trades < 0 || refunds < 0) throw new BillFormatError("Alipay summary: no 交易订单总笔数 / 退款订单总笔数 columns");
+  const amount = t.header.indexOf("订单金额（元）");
+  if (trades < 0 || refunds < 0 || amount < 0) throw new BillFormatError("Alipay summary: no 交易订单总笔数 / 退款订单总笔数 / 订单金额（元） columns");
   const total = t.rows.find((r) => r[0] === "合计");
   if (!total) throw new BillFormatError("Alipay summary: no 合计 row");
   const count = (s: string | undefined) => {
     if (!s || !/^\d+$/.test(s)) throw new BillFormatError("Alipay summary: a count is not a number");
     return Number(s);
   };
-  return { trades: count(total[trades]), refunds: count(total[refunds]) };
+  return { trades: count(total[trades]), refunds: count(total[refunds]), netFen: yuanTextToFen(total[amount] ?? "", "Alipay summary 合计 订单金额") };
 }
 
 /**
  * The rows of a downloaded bill zip, checked: the details' own footer and the summary file must
- * both count exactly the trades and refunds listed, or the file is refused (cut short, or not
- * what the documentation describes).
+ * both count exactly the trades and refunds listed, and the summary's net 订单金额 must equal the
+ * details' amounts added up, or the file is refused (cut short, altered, or not what the
+ * documentation describes).
  */
 export function parseAlipayTradeBill(zip: Uint8Array): { rows: BillRow[]; summary: AlipayBillSummary } {
   const files = alipayBillFiles(zip);
-  const { rows, footer } = detailRows(files.details);
+  const { rows, footer, netFen } = detailRows(files.details);
   const summary = summaryCounts(files.summary);
   const listed = { trades: rows.filter((r) => r.kind === "payment").length, refunds: rows.filter((r) => r.kind === "refund").length };
   for (const [what, counts] of [["交易合计", footer], ["汇总", summary]] as const) {
@@ -158,6 +164,10 @@ export function parseAlipayTradeBill(zip: Uint8Array): { rows: BillRow[]; summar
         `Alipay bill: ${what} counts ${counts.trades} trades and ${counts.refunds} refunds, the details list ${listed.trades} and ${listed.refunds}`,
       );
     }
+  }
+  // The amounts too: a row whose amount was altered, or a summary of another file, is refused.
+  if (summary.netFen !== netFen) {
+    throw new BillFormatError(`Alipay bill: the summary's 订单金额 is ${summary.netFen} fen, the details add up to ${netFen} fen`);
   }
   return { rows, summary };
 }
