@@ -1,20 +1,122 @@
+import { z } from "zod";
 import { MAX_ORDER_FEN } from "@/db/schema";
-import { PROBLEMS, PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_PREFIX } from "./problem";
+import { posOrderSchema, type PosOrderResponse } from "./orders";
+import { PROBLEMS, PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_PREFIX, type Problem } from "./problem";
+import type { EntryView, QueueView } from "./read";
 
 /**
- * The OpenAPI 3.1 document of the POS API, served at /api/v1/openapi.json. Its schemas are JSON
- * Schema 2020-12 and describe every response exactly (additionalProperties: false), so the e2e
- * journey checks the real answers against them.
+ * The OpenAPI 3.1 document of the POS API, served at /api/v1/openapi.json. Its schemas are made by
+ * zod (`z.toJSONSchema`, JSON Schema 2020-12): the request's from the schema the route parses with,
+ * the responses' from the schemas below, which the compiler holds to the routes' own types. They
+ * describe every response exactly (no other properties), so the e2e journey checks the real
+ * answers against them.
  */
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const problemRef = (name: string) => ({ $ref: `#/components/responses/${name}` });
-const fen = (description: string) => ({ type: "integer", minimum: 0, description });
-const nullable = (schema: Record<string, unknown>) => ({ ...schema, type: [schema.type as string, "null"] });
-const timestamp = { type: "string", format: "date-time" };
+const id = () => z.int().min(1);
 
 function problemResponse(description: string) {
   return { description, content: { [PROBLEM_CONTENT_TYPE]: { schema: ref("Problem") } } };
+}
+const fen = (description: string) => z.int().min(0).describe(description);
+const timestamp = () => z.iso.datetime();
+
+const orderEntrySchema = z.strictObject({
+  id: id().describe("Use with GET /entries/{id}."),
+  position: z.int().min(1).describe("Waiting entries ahead + 1, when the order was confirmed."),
+  target_fen: z.int().min(1).describe("What this entry pays out when freed."),
+});
+
+const orderSchema = z.strictObject({
+  order_no: z.string().regex(/^FL[0-9]{6}[0-9A-Z]{8}$/),
+  status: z.literal("paid"),
+  amount_fen: z.int().min(1).max(MAX_ORDER_FEN),
+  points_earned: z.int().min(0).describe("Green points, locked at first and released over time."),
+  pos_ref: z.string().nullable(),
+  entries: z
+    .array(orderEntrySchema)
+    .describe("Empty when the order is below the store's minimum for the queue (it still earns points)."),
+  created_at: timestamp(),
+});
+
+const queueSchema = z.strictObject({
+  queue_id: id(),
+  payout_mode: z.enum(["auto", "manual"]),
+  pool_fen: fen("What the pool holds."),
+  head_target_fen: z.int().min(1).nullable().describe("The head entry's target; null when no one waits."),
+  head_covered: z.boolean().describe("The pool covers the head (an auto queue pays it out shortly)."),
+  waiting_count: z.int().min(0),
+  waiting_fen: fen("Sum of the waiting entries' targets."),
+});
+
+const entrySchema = z.strictObject({
+  id: id(),
+  order_no: z.string(),
+  status: z.enum(["waiting", "paid", "left", "cancelled"]),
+  paid_kind: z.enum(["fifo", "draw"]).nullable(),
+  target_fen: z.int().min(1),
+  position: z.int().min(1).nullable().describe("Waiting entries ahead + 1; null unless waiting."),
+  ahead_fen: z.int().min(0).nullable().describe("Sum of the targets ahead; null unless waiting."),
+  needed_fen: z.int().min(0).nullable().describe("Ahead + target − pool, at least 0; null unless waiting."),
+  pool_fen: fen("What the queue's pool holds now."),
+  created_at: timestamp(),
+  settled_at: timestamp().nullable(),
+});
+
+const problemSchema = z
+  .looseObject({
+    type: z.string().regex(new RegExp(`^${PROBLEM_TYPE_PREFIX}`)).meta({ format: "uri" }),
+    title: z.string(),
+    status: z.int().min(400).max(599),
+    detail: z.string(),
+    code: z.enum(Object.keys(PROBLEMS) as [keyof typeof PROBLEMS, ...(keyof typeof PROBLEMS)[]]),
+    field: z.string().optional().describe("The input the problem is about, when there is one."),
+    errors: z
+      .array(z.strictObject({ path: z.string(), message: z.string() }))
+      .optional()
+      .describe("For `invalid_input`: one item per invalid field."),
+  })
+  .describe("RFC 9457 problem details.");
+
+/** The compiler's check that a schema and the type a route answers with are the same shape. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+export type ResponseSchemasMatchTheRoutes = [
+  Holds<Same<z.output<typeof orderSchema>, PosOrderResponse>>,
+  Holds<Same<z.output<typeof queueSchema>, QueueView>>,
+  Holds<Same<z.output<typeof entrySchema>, EntryView>>,
+  Holds<Same<Pick<z.output<typeof problemSchema>, "type" | "title" | "status" | "detail" | "code">, Pick<Problem, "type" | "title" | "status" | "detail" | "code">>>,
+];
+
+/** Words for the request's fields (their rules come from the route's own schema). */
+const REQUEST_FIELDS: Record<keyof z.input<typeof posOrderSchema>, string> = {
+  customer: "The customer's registered phone number or user name (case does not matter).",
+  amount_fen: "The amount paid, in fen (¥12.34 is 1234).",
+  pos_ref: "The POS's own reference for the payment, kept on the order.",
+};
+
+/** components.schemas: each a JSON Schema of its own, referring to the others by `$ref`. */
+function componentSchemas(): Record<string, Record<string, unknown>> {
+  const named = z.registry<{ id: string }>();
+  named.add(posOrderSchema, { id: "OrderRequest" });
+  named.add(orderEntrySchema, { id: "OrderEntry" });
+  named.add(orderSchema, { id: "Order" });
+  named.add(queueSchema, { id: "Queue" });
+  named.add(entrySchema, { id: "Entry" });
+  named.add(problemSchema, { id: "Problem" });
+  const uri = (name: string) => `#/components/schemas/${name}`;
+  // The request is described as the client sends it, the responses as the server writes them.
+  const request = z.toJSONSchema(posOrderSchema, { io: "input" }) as { properties: Record<string, Record<string, unknown>> };
+  for (const [field, description] of Object.entries(REQUEST_FIELDS)) request.properties[field]!.description = description;
+  const { schemas } = z.toJSONSchema(named, { uri, io: "output" });
+  // Inside the document the dialect is the document's own (OpenAPI 3.1: 2020-12), and a schema is
+  // named by its place, not by an $id of its own.
+  const bare = ({ $schema: _dialect, $id: _id, ...schema }: Record<string, unknown>) => schema;
+  return {
+    ...Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, bare(schema)])),
+    OrderRequest: bare(request),
+  };
 }
 
 export const openApiDocument = {
@@ -142,128 +244,6 @@ export const openApiDocument = {
       Forbidden: problemResponse("The key's store is not approved (`merchant_not_approved`)."),
       Internal: problemResponse("An unexpected error; retry with the same Idempotency-Key."),
     },
-    schemas: {
-      OrderRequest: {
-        type: "object",
-        additionalProperties: false,
-        required: ["customer", "amount_fen"],
-        properties: {
-          customer: {
-            type: "string",
-            minLength: 1,
-            maxLength: 64,
-            description: "The customer's registered phone number or user name (case does not matter).",
-          },
-          amount_fen: {
-            type: "integer",
-            minimum: 1,
-            maximum: MAX_ORDER_FEN,
-            description: "The amount paid, in fen (¥12.34 is 1234).",
-          },
-          pos_ref: {
-            type: "string",
-            minLength: 1,
-            maxLength: 128,
-            pattern: "^[\\x20-\\x7e]+$",
-            description: "The POS's own reference for the payment, kept on the order.",
-          },
-        },
-      },
-      OrderEntry: {
-        type: "object",
-        additionalProperties: false,
-        required: ["id", "position", "target_fen"],
-        properties: {
-          id: { type: "integer", minimum: 1, description: "Use with GET /entries/{id}." },
-          position: { type: "integer", minimum: 1, description: "Waiting entries ahead + 1, when the order was confirmed." },
-          target_fen: { type: "integer", minimum: 1, description: "What this entry pays out when freed." },
-        },
-      },
-      Order: {
-        type: "object",
-        additionalProperties: false,
-        required: ["order_no", "status", "amount_fen", "points_earned", "pos_ref", "entries", "created_at"],
-        properties: {
-          order_no: { type: "string", pattern: "^FL[0-9]{6}[0-9A-Z]{8}$" },
-          status: { type: "string", const: "paid" },
-          amount_fen: { type: "integer", minimum: 1, maximum: MAX_ORDER_FEN },
-          points_earned: { type: "integer", minimum: 0, description: "Green points, locked at first and released over time." },
-          pos_ref: { type: ["string", "null"] },
-          entries: {
-            type: "array",
-            items: ref("OrderEntry"),
-            description: "Empty when the order is below the store's minimum for the queue (it still earns points).",
-          },
-          created_at: timestamp,
-        },
-      },
-      Queue: {
-        type: "object",
-        additionalProperties: false,
-        required: ["queue_id", "payout_mode", "pool_fen", "head_target_fen", "head_covered", "waiting_count", "waiting_fen"],
-        properties: {
-          queue_id: { type: "integer", minimum: 1 },
-          payout_mode: { type: "string", enum: ["auto", "manual"] },
-          pool_fen: fen("What the pool holds."),
-          head_target_fen: nullable({ type: "integer", minimum: 1, description: "The head entry's target; null when no one waits." }),
-          head_covered: { type: "boolean", description: "The pool covers the head (an auto queue pays it out shortly)." },
-          waiting_count: { type: "integer", minimum: 0 },
-          waiting_fen: fen("Sum of the waiting entries' targets."),
-        },
-      },
-      Entry: {
-        type: "object",
-        additionalProperties: false,
-        required: [
-          "id",
-          "order_no",
-          "status",
-          "paid_kind",
-          "target_fen",
-          "position",
-          "ahead_fen",
-          "needed_fen",
-          "pool_fen",
-          "created_at",
-          "settled_at",
-        ],
-        properties: {
-          id: { type: "integer", minimum: 1 },
-          order_no: { type: "string" },
-          status: { type: "string", enum: ["waiting", "paid", "left", "cancelled"] },
-          paid_kind: { type: ["string", "null"], enum: ["fifo", "draw", null] },
-          target_fen: { type: "integer", minimum: 1 },
-          position: nullable({ type: "integer", minimum: 1, description: "Waiting entries ahead + 1; null unless waiting." }),
-          ahead_fen: nullable(fen("Sum of the targets ahead; null unless waiting.")),
-          needed_fen: nullable(fen("Ahead + target − pool, at least 0; null unless waiting.")),
-          pool_fen: fen("What the queue's pool holds now."),
-          created_at: timestamp,
-          settled_at: { type: ["string", "null"], format: "date-time" },
-        },
-      },
-      Problem: {
-        type: "object",
-        description: "RFC 9457 problem details.",
-        required: ["type", "title", "status", "detail", "code"],
-        properties: {
-          type: { type: "string", format: "uri", pattern: `^${PROBLEM_TYPE_PREFIX}` },
-          title: { type: "string" },
-          status: { type: "integer", minimum: 400, maximum: 599 },
-          detail: { type: "string" },
-          code: { type: "string", enum: Object.keys(PROBLEMS) },
-          field: { type: "string", description: "The input the problem is about, when there is one." },
-          errors: {
-            type: "array",
-            description: "For `invalid_input`: one item per invalid field.",
-            items: {
-              type: "object",
-              additionalProperties: false,
-              required: ["path", "message"],
-              properties: { path: { type: "string" }, message: { type: "string" } },
-            },
-          },
-        },
-      },
-    },
+    schemas: componentSchemas(),
   },
 } as const;
