@@ -282,6 +282,8 @@ async function run(
     acknowledged: checks.acknowledged,
     ledger: checks.ledger.map((r) => ({ id: r.id, title: r.title, violations: r.violations })),
     providerFindings: findings.length,
+    outcomesByKind: log.requests,
+    refusals: Object.fromEntries([...log.refusals].map(([k, m]) => [k, Object.fromEntries(m)])),
     violations: { total, byCategory: violations },
     incomplete,
   };
