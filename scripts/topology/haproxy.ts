@@ -52,6 +52,8 @@ backend app
   option httpchk
   http-check send meth GET uri /api/health/ready ver HTTP/1.1 hdr Host localhost
   http-check expect status 200
+  # A loaded machine can take over a second to answer; a slow answer is not a dead instance.
+  timeout check 3s
   default-server inter 1s fastinter 500ms downinter 1s fall 2 rise 2
 ${o.backends.map((b) => `  server ${b.name} ${b.host}:${b.port} check`).join("\n")}
 `;
