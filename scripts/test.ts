@@ -253,7 +253,7 @@ async function runE2e(): Promise<void> {
   // takes minutes and stays out of the suite.
   if (interrupted || only) return;
   header("topology smoke test (haproxy, pgbouncer, primary + standby)");
-  const topoCode = await phase("topology smoke", () => run("tsx", [...SERVER_CODE, "scripts/topology.ts", "--smoke", "--no-build"], { NODE_ENV: "production" }));
+  const topoCode = await phase("topology smoke", () => run("tsx", [...SERVER_CODE, "scripts/topology.ts", "--smoke", "--no-build"], { NODE_ENV: "test" }));
   tally("topology smoke", topoCode, topoCode === 0 ? 1 : 0, topoCode === 0 ? 0 : 1, false);
 
   // The same build against a throwaway Postgres that is crashed and restarted: pages and routes

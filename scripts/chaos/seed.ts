@@ -6,6 +6,7 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import { createPool, type Db, type Tx } from "@/db";
 import * as schema from "@/db/schema";
 import { createApiKey } from "@/lib/api/keys";
+import { recordConsent } from "@/lib/auth/consent";
 import { hashPassword } from "@/lib/auth/password";
 import type { Role } from "@/lib/auth/users";
 import { openCustomerAccounts } from "@/lib/ledger";
@@ -40,11 +41,15 @@ export type SeedSize = { stores: number; customers: number; bigOrders: number };
 
 /**
  * A user with the run's one password. Hashed once for everyone: argon2 per user would spend a
- * minute of this shared machine on set-up. Every user gets customer accounts, as on registration.
+ * minute of this shared machine on set-up. Every user gets customer accounts and the privacy
+ * notice's agreement, as on registration.
  */
 async function seedUser(tx: Tx, hash: string, username: string, role: Role): Promise<number> {
   const [u] = await tx.insert(schema.users).values({ username, passwordHash: hash, role, displayName: username }).returning({ id: schema.users.id });
   await openCustomerAccounts(tx, u!.id);
+  // Registration records the agreement to the privacy notice; without it every action but the
+  // consent itself is refused (privacy.consentDue).
+  await recordConsent(tx, u!.id);
   return u!.id;
 }
 

@@ -30,7 +30,7 @@ export function haproxyCfg(o: HaproxySite): string {
 defaults
   mode http
   log global
-  log-format "%ST %[capture.res.hdr(0)] %HM %HU %s %Tt"
+  log-format "%ST %[var(txn.retry_after)] %HM %HU %s %Tt"
   timeout connect 2s
   timeout client 60s
   timeout server 60s
@@ -43,7 +43,8 @@ defaults
 
 frontend web
   bind ${o.bind}
-  capture response header Retry-After len 8
+  # Every answer's Retry-After into the log, haproxy's own 503 included (which "capture" misses).
+  http-after-response set-var(txn.retry_after) res.hdr(retry-after)
   default_backend app
 
 backend app
@@ -51,6 +52,8 @@ backend app
   option httpchk
   http-check send meth GET uri /api/health/ready ver HTTP/1.1 hdr Host localhost
   http-check expect status 200
+  # A loaded machine can take over a second to answer; a slow answer is not a dead instance.
+  timeout check 3s
   default-server inter 1s fastinter 500ms downinter 1s fall 2 rise 2
 ${o.backends.map((b) => `  server ${b.name} ${b.host}:${b.port} check`).join("\n")}
 `;
@@ -154,7 +157,7 @@ export class Haproxy {
       const status = m[1]!;
       byStatus[status] = (byStatus[status] ?? 0) + 1;
       const code = Number(status);
-      const retryAfter = m[2]!.replace(/[{}]/g, "");
+      const retryAfter = m[2]!;
       if (code >= 500 && (code !== 503 || retryAfter === "" || retryAfter === "-")) {
         bad += 1;
         if (examples.length < 8) examples.push(line.trim());
