@@ -65,7 +65,8 @@ export function optional<T extends z.ZodType>(schema: T) {
 export const profileFormSchema = z
   .object({
     address: optional(addressSchema),
-    phone: optional(phoneSchema),
+    /** Named apart from the sign-up's `phone` (a mainland mobile for SMS codes): any public number. */
+    storePhone: optional(phoneSchema),
     hours: optional(hoursSchema),
     category: optional(z.enum(STORE_CATEGORIES, "profile.categoryUnknown")),
     latitude: optional(latitudeSchema),

@@ -25,7 +25,7 @@ describe("store profile", () => {
     const owner = await ownerOf(store.id);
     const profile = profileFormSchema.parse({
       address: " 上海市黄浦区南京东路 1 号 ",
-      phone: "021-6321 0000",
+      storePhone: "021-6321 0000",
       hours: "每天 10:00–22:00",
       category: "drinks",
       latitude: "31.2354",
@@ -46,7 +46,7 @@ describe("store profile", () => {
       const r = profileFormSchema.safeParse(input);
       return r.success ? [] : r.error.issues.map((i) => `${i.path.join(".")}:${i.message}`);
     };
-    expect(issues({ phone: "<script>" })).toEqual(["phone:profile.phoneFormat"]);
+    expect(issues({ storePhone: "<script>" })).toEqual(["storePhone:profile.phoneFormat"]);
     expect(issues({ category: "casino" })).toEqual(["category:profile.categoryUnknown"]);
     expect(issues({ latitude: "91", longitude: "0" })).toEqual(["latitude:profile.latitudeRange"]);
     expect(issues({ latitude: "31.2" })).toEqual(["longitude:profile.coordinatesBoth"]);

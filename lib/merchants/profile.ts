@@ -25,7 +25,7 @@ export async function updateProfile(tx: Tx, args: { ownerUserId: number; profile
   const p = args.profile;
   const next = {
     address: p.address ?? null,
-    phone: p.phone ?? null,
+    phone: p.storePhone ?? null,
     hours: p.hours ?? null,
     category: p.category ?? null,
     latitude: p.latitude ?? null,

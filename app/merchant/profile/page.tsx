@@ -36,7 +36,7 @@ export default async function MerchantProfilePage() {
         <ProfileForm
           current={{
             address: text(merchant.address),
-            phone: text(merchant.phone),
+            storePhone: text(merchant.phone),
             hours: text(merchant.hours),
             category: text(merchant.category),
             latitude: text(merchant.latitude),

@@ -6,8 +6,8 @@ import { Button, Field, FormError, FormSuccess } from "@/app/_components";
 import { ADDRESS_MAX, HOURS_MAX, STORE_CATEGORIES } from "@/lib/merchants/profile-schema";
 import { updateProfileAction } from "./actions";
 
-export type ProfileValues = { address: string; phone: string; hours: string; category: string; latitude: string; longitude: string };
-const FIELDS = ["address", "phone", "hours", "category", "latitude", "longitude"] as const;
+export type ProfileValues = { address: string; storePhone: string; hours: string; category: string; latitude: string; longitude: string };
+const FIELDS = ["address", "storePhone", "hours", "category", "latitude", "longitude"] as const;
 
 /** The store's public profile: what the store page shows under its name. */
 export function ProfileForm({ current }: { current: ProfileValues }) {
@@ -22,7 +22,7 @@ export function ProfileForm({ current }: { current: ProfileValues }) {
   return (
     <form action={action} className="space-y-3" noValidate>
       <Field name="address" label={t("address")} autoComplete="street-address" maxLength={ADDRESS_MAX} defaultValue={value("address")} error={errorFor("address")} />
-      <Field name="phone" label={t("phone")} type="tel" inputMode="tel" autoComplete="tel" maxLength={20} defaultValue={value("phone")} error={errorFor("phone")} />
+      <Field name="storePhone" label={t("phone")} type="tel" inputMode="tel" autoComplete="tel" maxLength={20} defaultValue={value("storePhone")} error={errorFor("storePhone")} />
       <Field name="hours" label={t("hours")} maxLength={HOURS_MAX} placeholder={t("hoursPlaceholder")} defaultValue={value("hours")} error={errorFor("hours")} />
       <div className="space-y-1.5">
         <label htmlFor="f-category" className="block text-sm font-medium text-ink">

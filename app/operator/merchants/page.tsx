@@ -131,7 +131,7 @@ export default async function OperatorMerchantsPage() {
                       {t("suspendedSince", { at: when(r.suspendedAt), reason: r.suspendedReason })}
                     </span>
                   ) : null}
-                  {r.status === "approved" ? <SuspendForm merchantId={r.id} slug={r.slug} suspended={r.suspendedAt !== null} /> : "—"}
+                  {r.status === "approved" ? <SuspendForm key={r.suspendedAt ? "suspended" : "open"} merchantId={r.id} slug={r.slug} suspended={r.suspendedAt !== null} /> : "—"}
                 </td>
               </tr>
             ),
