@@ -35,10 +35,10 @@ export async function makeCustomer(role: "customer" | "merchant" | "operator" = 
 
 /** Application details that pass every check (a made-up but well-formed licence number). */
 export const SAMPLE_APPLICATION = {
-  businessName: "测试餐饮有限公司",
+  businessName: "Test Catering Co., Ltd.",
   licenceNo: "91310000MA1FL00001",
   contactPhone: "13800138000",
-  address: "上海市黄浦区测试路 1 号",
+  address: "1 Test Road, Huangpu, Shanghai",
 } as const;
 
 export async function makeStore(rules: Partial<RuleSettings> = {}): Promise<Merchant> {
