@@ -36,7 +36,7 @@ async function photoCount(slug: string): Promise<number> {
 
 async function upload(page: Page, file: { name: string; mimeType: string; buffer: Buffer }, button: string): Promise<void> {
   await page.locator('input[name="photo"]').setInputFiles(file);
-  await main(page).getByRole("button", { name: button }).click();
+  await main(page).getByRole("button", { name: button, exact: true }).click();
 }
 
 for (const locale of ["zh-CN", "en"] as const) {
