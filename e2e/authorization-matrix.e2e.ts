@@ -12,7 +12,7 @@ import {
   writeFingerprint,
   type Method,
 } from "./matrix";
-import { login, main, orderAndPay, register, uniqueUser } from "./pages";
+import { fillApplication, login, main, openStore, orderAndPay, register, uniqueUser } from "./pages";
 import { CRON_SECRET, E2E_BASE_URL } from "./test-env";
 
 // The authorization matrix (issue 5, item 5): every route handler (app/api/**/route.ts) and every
@@ -22,7 +22,9 @@ import { CRON_SECRET, E2E_BASE_URL } from "./test-env";
 // refused with nothing written. Orders are placed only at the noodle bar.
 test.describe.configure({ mode: "serial" });
 
-const ACTORS = ["anonymous", "customerA", "customerB", "merchantX", "merchantY", "operator", "apiKeyX", "cron"] as const;
+// suspendedOwner: the owner of a store an operator has suspended (set up below); applicant: a
+// customer whose store application is pending.
+const ACTORS = ["anonymous", "customerA", "customerB", "merchantX", "merchantY", "suspendedOwner", "applicant", "operator", "apiKeyX", "cron"] as const;
 type Actor = (typeof ACTORS)[number];
 
 /** Who may call a route method: actors, "public" (everyone), "nobody" (a signature only), or a fixed status for everyone. */
@@ -31,6 +33,8 @@ type RouteAccess = readonly Actor[] | "public" | "nobody" | { everyone: number }
 const CRON: RouteAccess = ["cron"];
 const API_KEY: RouteAccess = ["apiKeyX"];
 const V1_405 = { everyone: 405 } as const;
+const SIGNED_IN: RouteAccess = ["customerA", "customerB", "merchantX", "merchantY", "suspendedOwner", "applicant", "operator"];
+const MERCHANTS: RouteAccess = ["merchantX", "merchantY", "suspendedOwner"];
 
 /** The expected-access table, keyed by route path and method. Every route and method on disk must be here. */
 const ROUTES: Record<string, Partial<Record<Method, RouteAccess>>> = {
@@ -46,18 +50,22 @@ const ROUTES: Record<string, Partial<Record<Method, RouteAccess>>> = {
   "/api/health/ready": { GET: "public" },
   // A bearer METRICS_TOKEN that none of the actors has (e2e/operations.e2e.ts scrapes with it).
   "/api/metrics": { GET: "nobody" },
-  "/api/me/live": { GET: ["customerA", "customerB", "merchantX", "merchantY", "operator"] },
+  "/api/me/live": { GET: SIGNED_IN },
   // Anyone signed in, for their own data only (the id comes from the session: see the forged-id case).
-  "/api/me/data": { GET: ["customerA", "customerB", "merchantX", "merchantY", "operator"] },
-  "/api/merchant/data": { GET: ["merchantX", "merchantY"] },
+  "/api/me/data": { GET: SIGNED_IN },
+  // A suspended store's owner keeps the console (the queue goes on): only new orders stop.
+  "/api/merchant/data": { GET: MERCHANTS },
+  // The owner's own store's photo (found from the session); an empty body is refused before anything is stored.
+  "/api/merchant/photo": { POST: MERCHANTS, DELETE: MERCHANTS },
   "/api/operator/payouts.csv": { GET: ["operator"] },
   "/api/operator/reconciliation.csv": { GET: ["operator"] },
   // Any signed-in user, for their own order only: another's order number is a 404, not a 403.
-  "/api/orders/[orderNo]/freed": { GET: ["customerA", "customerB", "merchantX", "merchantY", "operator"] },
+  "/api/orders/[orderNo]/freed": { GET: SIGNED_IN },
   // Authenticated by the payment provider's signature: none of the actors has it.
   "/api/payments/[provider]/webhook": { POST: "nobody" },
   "/api/queues/[id]/drain": { POST: ["operator", "cron"] },
   "/api/queues/[id]/live": { GET: "public" },
+  "/api/stores/[slug]/photo": { GET: "public" },
   // Any other /api/v1 path: a problem-details 404 for everyone.
   "/api/v1/[...path]": { GET: { everyone: 404 }, POST: { everyone: 404 }, PUT: { everyone: 404 }, PATCH: { everyone: 404 }, DELETE: { everyone: 404 } },
   "/api/v1/entries/[id]": { GET: API_KEY, POST: V1_405, PUT: V1_405, PATCH: V1_405, DELETE: V1_405 },
@@ -90,13 +98,15 @@ const NOT_ALLOWED = "没有权限";
 const state: {
   ctx: Partial<Record<Actor, BrowserContext>>;
   token: string;
+  suspendedToken: string;
+  suspendedSlug: string;
   tokenKeyId: number;
   queueId: number;
   bOrderId: number;
   bOrderNo: string;
   bEntryId: number;
   counts: { routes: number; actions: number; forged: number; origin: number };
-} = { ctx: {}, token: "", tokenKeyId: 0, queueId: 0, bOrderId: 0, bOrderNo: "", bEntryId: 0, counts: { routes: 0, actions: 0, forged: 0, origin: 0 } };
+} = { ctx: {}, token: "", suspendedToken: "", suspendedSlug: "", tokenKeyId: 0, queueId: 0, bOrderId: 0, bOrderNo: "", bEntryId: 0, counts: { routes: 0, actions: 0, forged: 0, origin: 0 } };
 
 const SESSION: Partial<Record<Actor, [string, string]>> = {
   merchantX: ["tea", "merchant-pass-2026"],
@@ -157,7 +167,7 @@ test("the route and action lists are found in the code, and every one is in the 
 
 test("actors sign in; merchant X creates an API key; customer B has an order and entry at the noodle bar", async ({ browser }) => {
   // Two sign-ups, three sign-ins, a key and a paid order: on a loaded 2-core machine this alone can take a minute.
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   for (const actor of ACTORS) state.ctx[actor] = await newContext(browser);
   for (const actor of ["customerA", "customerB"] as const) {
     const page = await state.ctx[actor]!.newPage();
@@ -181,6 +191,34 @@ test("actors sign in; merchant X creates an API key; customer B has an order and
   expect(state.tokenKeyId).toBeGreaterThan(0);
   expect(state.queueId).toBeGreaterThan(0);
 
+  // The applicant: a customer whose application waits for review.
+  const applicant = await state.ctx.applicant!.newPage();
+  await register(applicant, uniqueUser("mxap"), "matrix-pass-2026", "/apply");
+  await fillApplication(applicant, { name: "矩阵申请店", slug: `mx-ap-${Date.now().toString(36)}` });
+  await main(applicant).getByRole("button", { name: "提交申请" }).click();
+  await expect(applicant.getByTestId("application-status")).toContainText("审核中");
+  await applicant.close();
+
+  // The suspended store's owner: a store of the matrix's own, opened, given an API key, then
+  // suspended by the operator from the console.
+  state.suspendedSlug = `mx-su-${Date.now().toString(36)}`;
+  const opsPage = await state.ctx.operator!.newPage();
+  const owner = await openStore(browser, opsPage, { slug: state.suspendedSlug, name: "矩阵暂停店", owner: "mxsu", password: "matrix-pass-2026" });
+  await state.ctx.suspendedOwner?.close();
+  state.ctx.suspendedOwner = owner.context();
+  await owner.goto("/merchant/api-keys");
+  await owner.getByLabel("名称").fill("暂停店收银台");
+  await main(owner).getByRole("button", { name: "创建密钥" }).click();
+  state.suspendedToken = await owner.getByTestId("new-api-key-value").inputValue();
+  await owner.close();
+  await opsPage.goto("/operator/merchants");
+  const suspension = opsPage.getByTestId(`suspension-${state.suspendedSlug}`);
+  await suspension.getByRole("textbox").fill("矩阵测试：资质待核");
+  await suspension.getByRole("button", { name: "暂停接单" }).click();
+  await expect(opsPage.getByTestId(`merchant-${state.suspendedSlug}`)).toContainText("已暂停");
+  await opsPage.close();
+  expect(state.suspendedToken).toMatch(/^fl_/);
+
   const b = await state.ctx.customerB!.newPage();
   state.bOrderNo = await orderAndPay(b, "noodle-bar", "12");
   await b.close();
@@ -194,6 +232,7 @@ function sampleUrl(route: string): string {
     .replace("[id]", route.includes("/entries/") ? String(state.bEntryId) : String(state.queueId))
     .replace("[provider]", "dev")
     .replace("[orderNo]", state.bOrderNo)
+    .replace("[slug]", "tea-house")
     .replace("[...path]", "no/such/endpoint") + (HARMLESS_QUERY[route] ?? "");
 }
 
@@ -275,7 +314,8 @@ test("every server action × actor: refused (nothing written) unless its access 
       const role = actorRole(actor);
       const allowed = access === "public" || (access === "any" ? role !== "anonymous" : access.split("|").includes(role));
       // An allowed action whose schema accepts an empty form would really run: its access is checked statically above.
-      if (allowed && ["runAllPayoutsAction", "runLedgerCheckAction"].includes(a.name)) continue;
+      // (The profile form's fields are all optional: an empty one would clear the store's profile.)
+      if (allowed && ["runAllPayoutsAction", "runLedgerCheckAction", "updateProfileAction"].includes(a.name)) continue;
       const { status, body } = await callAction(actor, a.id, url, allowed ? {} : SAMPLE_FORMS[a.name] ?? {});
       state.counts.actions++;
       const where = `${actor} → ${a.file}#${a.name} via ${url} (${status}): ${body.slice(0, 300)}`;
@@ -370,6 +410,48 @@ test("forged ids: another customer's entry, another merchant's order and key are
   // Customer B can still leave their own entry (the refusals above were about ownership, not breakage).
   const own = await act("customerB", "quoteExitAction", { entryId: entry });
   expect(own.body).toContain('"ok":true');
+});
+
+test("the suspended store's owner keeps the console but takes no orders; the applicant has no console", async ({ request }) => {
+  const byName = new Map(manifestActions().map((a) => [a.name, a]));
+  const before = await writeFingerprint();
+  const owner = state.ctx.suspendedOwner!.request;
+  for (const path of ["/merchant", "/merchant/queue", "/merchant/orders", "/merchant/profile"]) {
+    expect((await owner.get(path, { maxRedirects: 0 })).status(), `suspended owner ${path}`).toBe(200);
+  }
+  // The POS: reading the queue still works; a new order is refused with the reason.
+  const pos = { authorization: `Bearer ${state.suspendedToken}` };
+  expect((await request.get("/api/v1/queue", { headers: pos })).status()).toBe(200);
+  const customerName = await scalar("select username from users where id = (select customer_id from orders where id = $1)", [state.bOrderId]);
+  const refused = await request.post("/api/v1/orders", {
+    headers: { ...pos, "idempotency-key": `mx-suspended-${Date.now()}`, "content-type": "application/json" },
+    data: { customer: customerName, amount_fen: 1200 },
+  });
+  expect(refused.status()).toBe(422);
+  expect(await refused.text()).toContain("暂停接单");
+  // A customer ordering in the browser: refused with the same reason.
+  const order = byName.get("createOrderAction")!;
+  const res = await callAction("customerA", order.id, actionUrl(order.workers), {
+    slug: state.suspendedSlug,
+    amount: "12",
+    idempotencyKey: `mx-suspended-${Date.now()}`,
+  });
+  expect(res.body).toContain("暂停接单");
+  // The store page stays up, with the public notice and no order form.
+  const page = await request.get(`/s/${state.suspendedSlug}`);
+  expect(page.status()).toBe(200);
+  const html = await page.text();
+  expect(html).toContain("矩阵测试：资质待核");
+  expect(html).not.toContain('name="amount"');
+
+  // The applicant: no merchant console and no operator console; a second application is refused.
+  const applicant = state.ctx.applicant!.request;
+  expect((await applicant.get("/merchant", { maxRedirects: 0 })).status()).toBe(403);
+  expect((await applicant.get("/operator/merchants", { maxRedirects: 0 })).status()).toBe(403);
+  const apply = byName.get("applyForStoreAction")!;
+  const again = await callAction("applicant", apply.id, actionUrl(apply.workers), SAMPLE_FORMS.applyForStoreAction!);
+  expect(again.body).toContain("正在审核中");
+  expect(await writeFingerprint(), "refused orders and applications wrote nothing").toEqual(before);
 });
 
 test("cookie-authenticated writes from another site, or with no Origin, get 403; bearer credentials are exempt", async () => {

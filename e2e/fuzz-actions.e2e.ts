@@ -45,7 +45,10 @@ const tooLong = fc.constantFrom("a".repeat(300), "长".repeat(5000), "<script>al
 const POISON: [RegExp, fc.Arbitrary<string>][] = [
   [/Id$|^id$|^members$/, notAnId],
   [/^(amount|delta|rebateBps|expectedPoints)$/, notAnAmount],
-  [/^(name|reason)$/, tooLong],
+  [/^(name|reason|address|hours|businessName)$/, tooLong],
+  [/^(latitude|longitude)$/, fc.constantFrom("abc", "1e3", "999", "-181", "31.2.3", "NaN", "<script>", "９０")],
+  [/^category$/, fc.constantFrom("casino", "DRINKS", "<b>drinks</b>", "drinks\u0000", ...PROTOTYPE_NAMES)],
+  [/^licenceNo$/, fc.constantFrom("123", "<script>", "9131000MA1FL00001", "91310000MA1FL0000I", "' OR 1=1 --", "x".repeat(40))],
   [/^slug$/, fc.constantFrom("<script>", "' OR 1=1 --", "Tea House", "a", "长长长", "../etc", "x".repeat(100))],
   [/^(decision|payoutMode)$/, fc.constantFrom("approve; drop table", "AUTO", "", "<b>manual</b>", "approve\u0000", ...PROTOTYPE_NAMES)],
   [/^orderNo$/, nastyString.filter((s) => !/^FL\d{6}[2-9A-Z]{8}$/.test(s))],

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { expect, test, type Browser, type BrowserContext, type Page } from "./test";
-import { login, main, register, uniqueUser } from "./pages";
+import { fillApplication, login, main, register, uniqueUser } from "./pages";
 import { E2E_BASE_URL } from "./test-env";
 
 // The merchant and operator consoles in English: every page of each (app/merchant, app/operator)
@@ -30,6 +30,8 @@ async function storedText(): Promise<string[]> {
   const res = await pool.query<{ s: string }>(String.raw`
     select distinct s from (
       select name as s from merchants union all select review_reason from merchants
+      union all select business_name from merchants union all select address from merchants
+      union all select hours from merchants union all select suspended_reason from merchants
       union all select name from queues union all select name from alliances
       union all select display_name from users union all select name from api_keys
       union all select reason from withdrawals union all select reason from ledger_transactions
@@ -127,11 +129,10 @@ test("the operator console in English: every page, and a refused rejection", asy
   const applicant = await (await englishContext(browser)).newPage();
   await test.step("a customer applies for a store in English; a bad address is refused in English", async () => {
     await register(applicant, uniqueUser("intlapp"), "intl-apply-pass-2026", "/apply");
-    await applicant.fill('input[name="name"]', "Maple Corner");
-    await applicant.fill('input[name="slug"]', "-maple");
+    await fillApplication(applicant, { name: "Maple Corner", slug: "-maple" });
     await main(applicant).getByRole("button", { name: "Send application" }).click();
     await expect(applicant.locator("#f-slug-error")).toHaveText(
-      "The store's address must be 2–41 lowercase letters, digits or hyphens (-), starting with a letter or digit",
+      "The store link must be 2–41 lowercase letters, digits or hyphens (-), starting with a letter or digit",
       { timeout: 20_000 },
     );
     await applicant.fill('input[name="slug"]', slug);

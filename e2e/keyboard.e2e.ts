@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from "./test";
-import { main, orderAndPay, register, uniqueUser } from "./pages";
+import { APPLICATION, main, orderAndPay, register, uniqueUser } from "./pages";
 
 const PASSWORD = "keyboard-pass-2026";
 
@@ -37,6 +37,8 @@ async function tabTo(page: Page, target: Locator, { back = false, max = 80 } = {
 /** Tabs to a field and types into it. */
 async function typeInto(page: Page, field: Locator, text: string): Promise<void> {
   await tabTo(page, field);
+  // Replaces what the field holds (the store link is suggested from the name as it is typed).
+  await page.keyboard.press("ControlOrMeta+A");
   await page.keyboard.type(text);
 }
 
@@ -90,6 +92,7 @@ test("keyboard only: a store opens, its merchant sets a rule, a customer orders,
     await keyboardRegister(merchant, uniqueUser("kbdshop"), "/apply");
     await typeInto(merchant, merchant.locator('input[name="name"]'), storeName);
     await typeInto(merchant, merchant.locator('input[name="slug"]'), slug);
+    for (const [field, value] of Object.entries(APPLICATION)) await typeInto(merchant, merchant.locator(`input[name="${field}"]`), value);
     await tabTo(merchant, main(merchant).getByRole("button", { name: "提交申请" }));
     await merchant.keyboard.press("Enter");
     await expect(merchant.getByTestId("application-status")).toContainText("审核中");

@@ -189,6 +189,8 @@ export async function writeFingerprint(): Promise<Record<string, string>> {
     payment_refunds: "select count(*) from payment_refunds",
     payout_accounts: "select count(*) from payout_accounts",
     users: "select count(*) from users",
+    store_photos: "select count(*) from store_photos",
+    profiles: "select md5(coalesce(string_agg(concat_ws('|', id, address, phone, hours, category, latitude, longitude, suspended_at), ',' order by id), '')) from merchants",
   };
   const out: Record<string, string> = {};
   for (const [k, sql] of Object.entries(q)) out[k] = String(await scalar(sql));
@@ -226,7 +228,17 @@ export const SAMPLE_FORMS: Record<string, Record<string, string>> = {
   confirmPaymentAction: { orderNo: "FL261125ABCDEFGH" },
   startPaymentAction: { orderNo: "FL261125ABCDEFGH", provider: "wechat" },
   cancelOrderAction: { orderNo: "FL261125ABCDEFGH" },
-  applyForStoreAction: { name: "矩阵小店", slug: "matrix-shop" },
+  applyForStoreAction: {
+    name: "矩阵小店",
+    slug: "matrix-shop",
+    businessName: "矩阵餐饮有限公司",
+    licenceNo: "91310000MA1FL00099",
+    contactPhone: "13800000000",
+    address: "矩阵路 1 号",
+  },
+  updateProfileAction: { address: "矩阵路 1 号", storePhone: "021-0000 0000", hours: "10:00–22:00", category: "drinks", latitude: "31.2", longitude: "121.4" },
+  suspendStoreAction: { merchantId: "1", reason: "matrix" },
+  reinstateStoreAction: { merchantId: "1", reason: "matrix" },
   quoteExitAction: { entryId: "1" },
   leaveQueueAction: { entryId: "1", expectedPoints: "0" },
   requestWithdrawalAction: { amount: "1", payoutAccountId: "1", password: "x" },

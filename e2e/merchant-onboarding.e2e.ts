@@ -1,5 +1,5 @@
 import { expect, test } from "./test";
-import { login, main, register, uniqueUser } from "./pages";
+import { fillApplication, login, main, register, uniqueUser } from "./pages";
 
 const PASSWORD = "applicant-pass-2026";
 
@@ -16,8 +16,7 @@ test("apply → reject with reason → re-apply → approve → store listed →
 
   await test.step("a new user registers and applies for a store", async () => {
     await register(applicant, username, PASSWORD, "/apply");
-    await applicant.fill('input[name="name"]', storeName);
-    await applicant.fill('input[name="slug"]', "Bad Slug!");
+    await fillApplication(applicant, { name: storeName, slug: "Bad Slug!" });
     await main(applicant).getByRole("button", { name: "提交申请" }).click();
     await expect(applicant.locator("#f-slug-error")).toContainText("小写字母");
     await applicant.fill('input[name="slug"]', slug);

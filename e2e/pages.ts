@@ -61,6 +61,21 @@ export async function orderAndPay(page: Page, slug: string, yuan: string): Promi
   return (await page.getByTestId("order-no").innerText()).trim();
 }
 
+/** Application details that pass every check (the licence number is made up but well-formed). */
+export const APPLICATION = {
+  businessName: "测试餐饮有限公司",
+  licenceNo: "91310000MA1FL00001",
+  contactPhone: "13800138000",
+  address: "上海市黄浦区测试路 1 号",
+} as const;
+
+/** Fills the application form at /apply (store name, link, and the details an operator checks). */
+export async function fillApplication(page: Page, opts: { name: string; slug: string }): Promise<void> {
+  await page.fill('input[name="name"]', opts.name);
+  await page.fill('input[name="slug"]', opts.slug);
+  for (const [field, value] of Object.entries(APPLICATION)) await page.fill(`input[name="${field}"]`, value);
+}
+
 /**
  * Opens a new store of a journey's own (the seeded stores belong to other journeys): a new user
  * applies at /apply and `ops` (signed in on `ops`) approves. Returns the applicant's page, now the
@@ -73,8 +88,7 @@ export async function openStore(
 ): Promise<Page> {
   const merchant = await (await browser.newContext()).newPage();
   await register(merchant, uniqueUser(opts.owner), opts.password, "/apply");
-  await merchant.fill('input[name="name"]', opts.name);
-  await merchant.fill('input[name="slug"]', opts.slug);
+  await fillApplication(merchant, opts);
   await main(merchant).getByRole("button", { name: "提交申请" }).click();
   await expect(merchant.getByTestId("application-status")).toContainText("审核中");
 

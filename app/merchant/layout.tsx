@@ -9,6 +9,7 @@ const LINKS = [
   { href: "/merchant/queue", key: "queue" },
   { href: "/merchant/orders", key: "orders" },
   { href: "/merchant/settings", key: "settings" },
+  { href: "/merchant/profile", key: "profile" },
   { href: "/merchant/api-keys", key: "apiKeys" },
   { href: "/merchant/poster", key: "poster" },
   { href: "/merchant/data", key: "storeData" },

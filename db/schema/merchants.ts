@@ -2,6 +2,9 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   check,
+  customType,
+  doublePrecision,
+  index,
   integer,
   pgEnum,
   pgTable,
@@ -32,6 +35,21 @@ export const merchants = pgTable(
     reviewedByUserId: bigint("reviewed_by_user_id", { mode: "number" }).references(() => users.id),
     reviewedAt: timestamp("reviewed_at", { withTimezone: true }),
     reviewReason: text("review_reason"),
+    /** What the application asks for the operator to check (docs/merchants-and-rules.md). */
+    businessName: text("business_name"),
+    licenceNo: text("licence_no"),
+    contactPhone: text("contact_phone"),
+    /** The public profile the store page shows (lib/merchants/profile.ts). */
+    address: text("address"),
+    phone: text("phone"),
+    hours: text("hours"),
+    category: text("category"),
+    latitude: doublePrecision("latitude"),
+    longitude: doublePrecision("longitude"),
+    /** An operator's suspension: no new orders while set; the queue and pool carry on unchanged. */
+    suspendedAt: timestamp("suspended_at", { withTimezone: true }),
+    suspendedReason: text("suspended_reason"),
+    suspendedByUserId: bigint("suspended_by_user_id", { mode: "number" }).references(() => users.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -39,6 +57,46 @@ export const merchants = pgTable(
     uniqueIndex("merchants_owner_key").on(t.ownerUserId),
     check("merchants_slug_format", sql`${t.slug} ~ '^[a-z0-9][a-z0-9-]{1,40}$'`),
     check("merchants_approved_has_queue", sql`${t.status} <> 'approved' or ${t.queueId} is not null`),
+    check(
+      "merchants_category_known",
+      sql`${t.category} is null or ${t.category} in ('restaurant', 'drinks', 'bakery', 'grocery', 'retail', 'services', 'other')`,
+    ),
+    check(
+      "merchants_coordinates",
+      sql`(${t.latitude} is null) = (${t.longitude} is null) and (${t.latitude} is null or (${t.latitude} between -90 and 90 and ${t.longitude} between -180 and 180))`,
+    ),
+    check("merchants_suspension_reason", sql`${t.suspendedAt} is null or ${t.suspendedReason} is not null`),
+    index("merchants_category_idx").on(t.category),
+  ],
+);
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
+
+/** Stored photos are at most this many bytes (the resized JPEG; uploads are checked before). */
+export const STORE_PHOTO_MAX_STORED_BYTES = 512 * 1024;
+
+/**
+ * A store's cover photo, resized and re-encoded (lib/merchants/photo.ts), kept in Postgres so every
+ * instance serves the same bytes (/api/stores/[slug]/photo). One per store.
+ */
+export const storePhotos = pgTable(
+  "store_photos",
+  {
+    merchantId: bigint("merchant_id", { mode: "number" })
+      .primaryKey()
+      .references(() => merchants.id),
+    bytes: bytea("bytes").notNull(),
+    contentType: text("content_type").notNull(),
+    width: integer("width").notNull(),
+    height: integer("height").notNull(),
+    /** sha-256 of the bytes, hex: the ETag and the version in the photo's URL. */
+    sha256: text("sha256").notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("store_photos_size", sql`octet_length(${t.bytes}) between 1 and ${sql.raw(String(STORE_PHOTO_MAX_STORED_BYTES))}`),
+    check("store_photos_type", sql`${t.contentType} in ('image/jpeg')`),
+    check("store_photos_dimensions", sql`${t.width} between 1 and 4000 and ${t.height} between 1 and 4000`),
   ],
 );
 
@@ -83,4 +141,5 @@ export const ruleVersions = pgTable(
 );
 
 export type Merchant = typeof merchants.$inferSelect;
+export type StorePhoto = typeof storePhotos.$inferSelect;
 export type RuleVersion = typeof ruleVersions.$inferSelect;

@@ -168,7 +168,7 @@ export const openApiDocument = {
           "409": problemResponse("The Idempotency-Key was already used with a different body (`idempotency_conflict`)."),
           "413": problemResponse("The body is larger than 16 KiB."),
           "415": problemResponse("The body is not application/json."),
-          "422": problemResponse("No registered customer matches `customer` (`unknown_customer`), or a store rule refuses the order."),
+          "422": problemResponse("No registered customer matches `customer` (`unknown_customer`), or a store rule refuses the order (`not_allowed`: also when an operator has suspended the store)."),
           "500": problemRef("Internal"),
         },
       },

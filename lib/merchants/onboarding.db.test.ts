@@ -5,7 +5,7 @@ import { inTransaction } from "@/db/transaction";
 import { merchants, users } from "@/db/schema";
 import { translateError } from "@/i18n/errors";
 import type { DomainError } from "@/lib/errors";
-import { makeCustomer, makeStore, placePaidOrder } from "@/lib/testing/fixtures";
+import { makeCustomer, makeStore, placePaidOrder, SAMPLE_APPLICATION } from "@/lib/testing/fixtures";
 import { RuleValidationError } from "@/lib/rules/versions";
 import { listApprovedStores } from "./list";
 import { applicationOf, applyForStore, merchantsForOperator, reviewApplication, STORE_NAME_MAX } from "./onboarding";
@@ -20,6 +20,7 @@ const apply = (userId: number, slug: string, extra: { name?: string; rebateBps?:
       userId,
       name: extra.name ?? `店 ${slug}`,
       slug,
+      details: SAMPLE_APPLICATION,
       rules: extra.rebateBps === undefined ? undefined : { rebateBps: extra.rebateBps },
     }),
   );

@@ -10,9 +10,10 @@ import { requireOperator } from "@/lib/roles";
 import { checkRules } from "@/lib/rules/form";
 import { DEFAULT_RULES, type RuleSettings } from "@/lib/rules/settings";
 import { appendRuleVersion, lockMerchant, RuleValidationError } from "@/lib/rules/versions";
+import { addressSchema, licenceSchema, phoneSchema } from "./profile-schema";
 import { createStore } from "./store";
 
-/** The store address at /s/<slug>; the same rule as the merchants_slug_format CHECK. */
+/** The store link /s/<slug> (店铺链接); the same rule as the merchants_slug_format CHECK. */
 export const SLUG_RE = /^[a-z0-9][a-z0-9-]{1,40}$/;
 export const STORE_NAME_MAX = 40;
 export const REASON_MAX = 500;
@@ -36,6 +37,28 @@ export const reviewReasonSchema = z
   .trim()
   .refine((s) => [...s].length <= REASON_MAX, { error: "merchant.reasonTooLong", params: { max: REASON_MAX } })
   .refine((s) => !/[\p{Cc}]/u.test(s.replace(/[\n\r\t]/g, "")), "merchant.reasonInvisible");
+
+/** What an operator checks: the business as registered, and how to reach it. All required. */
+export type ApplicationDetails = { businessName: string; licenceNo: string; contactPhone: string; address: string };
+
+export const businessNameSchema = storeNameSchema;
+const requiredAddress = addressSchema.pipe(z.string().min(1, "form.required"));
+
+function parseDetails(d: ApplicationDetails): ApplicationDetails {
+  return {
+    businessName: parseOrThrow(businessNameSchema, d.businessName, "businessName"),
+    licenceNo: parseOrThrow(licenceSchema, d.licenceNo, "licenceNo"),
+    contactPhone: parseOrThrow(phoneSchema, d.contactPhone, "contactPhone"),
+    address: parseOrThrow(requiredAddress, d.address, "address"),
+  };
+}
+
+export const applicationDetailsSchema = z.object({
+  businessName: businessNameSchema,
+  licenceNo: licenceSchema,
+  contactPhone: phoneSchema,
+  address: requiredAddress,
+});
 
 function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
   const r = schema.safeParse(value);
@@ -62,10 +85,11 @@ async function ensureSlugFree(tx: Tx, slug: string, exceptMerchantId?: number): 
  */
 export async function applyForStore(
   tx: Tx,
-  args: { userId: number; name: string; slug: string; rules?: Partial<RuleSettings> },
+  args: { userId: number; name: string; slug: string; details: ApplicationDetails; rules?: Partial<RuleSettings> },
 ): Promise<Merchant> {
   const name = parseOrThrow(storeNameSchema, args.name, "name");
   const slug = parseOrThrow(slugSchema, args.slug, "slug");
+  const details = parseDetails(args.details);
   const checked = checkRules({ ...DEFAULT_RULES, ...args.rules });
   if (!checked.ok) throw new RuleValidationError(checked.fieldErrors);
   const rules = checked.rules;
@@ -80,7 +104,9 @@ export async function applyForStore(
   try {
     if (!existing) {
       await ensureSlugFree(tx, slug);
-      const merchant = await createStore(tx, { ownerUserId: args.userId, slug, name, rules, approved: false });
+      const created = await createStore(tx, { ownerUserId: args.userId, slug, name, rules, approved: false });
+      const [merchant] = await tx.update(merchants).set(details).where(eq(merchants.id, created.id)).returning();
+      if (!merchant) throw new Error("merchant vanished");
       await recordAudit(tx, { actorUserId: args.userId, action: "merchant.apply", subjectType: "merchant", subjectId: merchant.id, details: { slug, name, rebateBps: rules.rebateBps } });
       return merchant;
     }
@@ -94,7 +120,7 @@ export async function applyForStore(
     await ensureSlugFree(tx, slug, existing.id);
     const [merchant] = await tx
       .update(merchants)
-      .set({ name, slug, status: "pending" })
+      .set({ name, slug, status: "pending", ...details })
       .where(eq(merchants.id, existing.id))
       .returning();
     if (!merchant) throw new Error("merchant vanished");
@@ -194,12 +220,19 @@ export type MerchantAdminRow = {
   ruleVersion: number;
   rebateBps: number;
   ruleChangedAt: Date;
+  businessName: string | null;
+  licenceNo: string | null;
+  contactPhone: string | null;
+  address: string | null;
+  suspendedAt: Date | null;
+  suspendedReason: string | null;
 };
 
 /** Every merchant for the operator console: pending first (oldest first), then the rest by name. */
 export async function merchantsForOperator(): Promise<MerchantAdminRow[]> {
   const res = await db.execute<Record<string, unknown>>(sql`
-    select m.id, m.slug, m.name, m.status, m.created_at, m.reviewed_at, m.review_reason, m.queue_id, m.rule_version,
+    select m.id, m.slug, m.name, m.status, m.created_at, m.business_name, m.licence_no, m.contact_phone, m.address,
+           m.suspended_at, m.suspended_reason, m.reviewed_at, m.review_reason, m.queue_id, m.rule_version,
            o.username as owner_username, o.display_name as owner_display_name, rv.username as reviewer_username,
            q.payout_mode, a.name as alliance_name, r.rebate_bps, r.created_at as rule_changed_at,
            (select count(*) from queue_entries e where e.queue_id = m.queue_id and e.status = 'waiting') as waiting
@@ -230,5 +263,11 @@ export async function merchantsForOperator(): Promise<MerchantAdminRow[]> {
     ruleVersion: Number(r.rule_version),
     rebateBps: Number(r.rebate_bps),
     ruleChangedAt: new Date(r.rule_changed_at as string | Date),
+    businessName: (r.business_name as string | null) ?? null,
+    licenceNo: (r.licence_no as string | null) ?? null,
+    contactPhone: (r.contact_phone as string | null) ?? null,
+    address: (r.address as string | null) ?? null,
+    suspendedAt: r.suspended_at ? new Date(r.suspended_at as string | Date) : null,
+    suspendedReason: (r.suspended_reason as string | null) ?? null,
   }));
 }

@@ -108,21 +108,23 @@ export async function insertPaidOrder(
 // Every order runs it: a named prepared statement (db/prepared.ts).
 const LOCK_ORDER_PARTIES = statement(
   "lock_order_parties",
-  `select u.deleted_at is not null as deleted, m.status::text as status
+  `select u.deleted_at is not null as deleted, m.status::text as status, m.suspended_at is not null as suspended
    from users u, merchants m where u.id = $1 and m.id = $2
    for key share`,
 );
 
 /**
  * Takes the share locks an order's foreign keys would take anyway (FOR KEY SHARE on the customer
- * and the store), one statement early, and refuses a deleted customer or a closed store. An account
+ * and the store), one statement early, and refuses a deleted customer, a closed store or a suspended one. An account
  * deletion or a store closing holds its row FOR UPDATE: this waits for it, and then reads the row
  * as it committed, so no order slips in behind either (lib/privacy/deletion.ts, lib/privacy/store.ts).
  */
 async function lockOrderParties(tx: Tx, customerId: number, merchantId: number): Promise<void> {
-  const [row] = await runPrepared<{ deleted: boolean; status: string }>(tx, LOCK_ORDER_PARTIES, [customerId, merchantId]);
+  const [row] = await runPrepared<{ deleted: boolean; status: string; suspended: boolean }>(tx, LOCK_ORDER_PARTIES, [customerId, merchantId]);
   if (!row || row.deleted) throw new DomainError("not_allowed", "privacy.accountDeleted");
   if (row.status === "closed") throw new DomainError("not_allowed", "privacy.storeClosed");
+  // An operator's suspension (lib/merchants/suspension.ts) holds the row FOR UPDATE the same way.
+  if (row.suspended) throw new DomainError("not_allowed", "store.suspended");
 }
 
 function orderValues(store: Store, input: CreateOrderInput, hash: string) {

@@ -33,6 +33,14 @@ export async function makeCustomer(role: "customer" | "merchant" | "operator" = 
   });
 }
 
+/** Application details that pass every check (a made-up but well-formed licence number). */
+export const SAMPLE_APPLICATION = {
+  businessName: "Test Catering Co., Ltd.",
+  licenceNo: "91310000MA1FL00001",
+  contactPhone: "13800138000",
+  address: "1 Test Road, Huangpu, Shanghai",
+} as const;
+
 export async function makeStore(rules: Partial<RuleSettings> = {}): Promise<Merchant> {
   const owner = await makeCustomer("merchant");
   const slug = uniqueName("s").replaceAll("_", "-").toLowerCase();

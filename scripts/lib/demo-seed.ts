@@ -19,20 +19,55 @@ export const DEMO_USERS = {
   operator: { username: "ops", password: "operator-pass-2026", displayName: "平台运营" },
 } as const;
 
+/** A demo store's public profile and application details (addresses and numbers are made up). */
+type DemoProfile = Pick<
+  schema.Merchant,
+  "address" | "phone" | "hours" | "category" | "latitude" | "longitude" | "businessName" | "licenceNo" | "contactPhone"
+>;
+
 export const DEMO_STORES: {
   slug: string;
   name: string;
   owner: string;
   password: string;
   rules: RuleSettings;
+  profile: DemoProfile;
 }[] = [
-  { slug: "tea-house", name: "清风茶舍", owner: "tea", password: "merchant-pass-2026", rules: DEFAULT_RULES },
+  {
+    slug: "tea-house",
+    name: "清风茶舍",
+    owner: "tea",
+    password: "merchant-pass-2026",
+    rules: DEFAULT_RULES,
+    profile: {
+      address: "上海市黄浦区南京东路 299 号",
+      phone: "021-6321 0001",
+      hours: "每天 09:00–22:00",
+      category: "drinks",
+      latitude: 31.238,
+      longitude: 121.48,
+      businessName: "上海清风茶舍餐饮有限公司",
+      licenceNo: "91310101MA1FL00011",
+      contactPhone: "13800138001",
+    },
+  },
   {
     slug: "noodle-bar",
     name: "老街面馆",
     owner: "noodle",
     password: "merchant-pass-2026",
     rules: { ...DEFAULT_RULES, rebateBps: 3000, unitCapFen: 5000 },
+    profile: {
+      address: "上海市黄浦区福州路 120 号",
+      phone: "021-6321 0002",
+      hours: "周一至周六 10:30–21:00",
+      category: "restaurant",
+      latitude: 31.234,
+      longitude: 121.486,
+      businessName: "黄浦区老街面馆（个体工商户）",
+      licenceNo: "92310101MA1FL00022",
+      contactPhone: "13800138002",
+    },
   },
   {
     slug: "book-cafe",
@@ -40,8 +75,36 @@ export const DEMO_STORES: {
     owner: "book",
     password: "merchant-pass-2026",
     rules: { ...DEFAULT_RULES, rebateBps: 1500, minOrderFen: 500, payoutMode: "manual" },
+    profile: {
+      address: "上海市静安区愚园路 68 号",
+      phone: "021-6321 0003",
+      hours: "每天 10:00–23:00",
+      category: "drinks",
+      latitude: 31.223,
+      longitude: 121.444,
+      businessName: "上海拾页文化传播有限公司",
+      licenceNo: "91310106MA1FL00033",
+      contactPhone: "13800138003",
+    },
   },
-  { slug: "fruit-stand", name: "街角鲜果", owner: "fruit", password: "merchant-pass-2026", rules: DEFAULT_RULES },
+  {
+    slug: "fruit-stand",
+    name: "街角鲜果",
+    owner: "fruit",
+    password: "merchant-pass-2026",
+    rules: DEFAULT_RULES,
+    profile: {
+      address: "上海市徐汇区建国西路 8 号",
+      phone: "13800138004",
+      hours: "每天 07:30–21:30",
+      category: "grocery",
+      latitude: 31.205,
+      longitude: 121.46,
+      businessName: "徐汇区街角鲜果店（个体工商户）",
+      licenceNo: "92310104MA1FL00044",
+      contactPhone: "13800138004",
+    },
+  },
 ];
 
 /** Loads the demo data into an empty database. Does nothing when it is already there. */
@@ -68,7 +131,9 @@ export async function seedDemo(connectionString: string): Promise<{ seeded: bool
           role: "merchant",
           displayName: s.name,
         });
-        stores.push(await createStore(tx, { ownerUserId: owner.id, slug: s.slug, name: s.name, rules: s.rules, approved: true }));
+        const store = await createStore(tx, { ownerUserId: owner.id, slug: s.slug, name: s.name, rules: s.rules, approved: true });
+        await tx.update(schema.merchants).set(s.profile).where(eq(schema.merchants.id, store.id));
+        stores.push(store);
       }
       // A little history at the noodle bar so one queue and pool are not empty. The tea house, the
       // book cafe (manual payouts) and the fruit stand start empty: the browser journeys rely on that.

@@ -4,11 +4,11 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { inTransaction } from "@/db/transaction";
 import { validatedAction } from "@/lib/auth/action";
-import { applyForStore, slugSchema, storeNameSchema } from "@/lib/merchants/onboarding";
+import { applicationDetailsSchema, applyForStore, slugSchema, storeNameSchema } from "@/lib/merchants/onboarding";
 import { checkRules, parsePercent } from "@/lib/rules/form";
 import { DEFAULT_RULES } from "@/lib/rules/settings";
 
-const applySchema = z.object({
+const applySchema = applicationDetailsSchema.extend({
   name: storeNameSchema,
   slug: slugSchema,
   // Optional: empty means the platform default.
@@ -39,6 +39,7 @@ export const applyForStoreAction = validatedAction(applySchema, "any", async (in
       userId: viewer.userId,
       name: input.name,
       slug: input.slug,
+      details: { businessName: input.businessName, licenceNo: input.licenceNo, contactPhone: input.contactPhone, address: input.address },
       rules: input.rebateBps === undefined ? undefined : { rebateBps: input.rebateBps },
     }),
   );

@@ -35,11 +35,19 @@ export default async function ApplyPage() {
         </Card>
       ) : (
         <Card title={t("mine")} actions={<StatusBadge status={app.status} />}>
-          <dl className="grid grid-cols-[6rem_1fr] gap-y-1 text-sm" data-testid="application">
+          <dl className="grid grid-cols-[7rem_1fr] gap-y-1 text-sm" data-testid="application">
             <dt className="text-muted">{t("name")}</dt>
             <dd>{app.name}</dd>
             <dt className="text-muted">{t("slug")}</dt>
             <dd className="font-mono">/s/{app.slug}</dd>
+            <dt className="text-muted">{t("form.businessName")}</dt>
+            <dd>{app.businessName ?? "—"}</dd>
+            <dt className="text-muted">{t("form.licenceNo")}</dt>
+            <dd className="font-mono">{app.licenceNo ?? "—"}</dd>
+            <dt className="text-muted">{t("form.contactPhone")}</dt>
+            <dd>{app.contactPhone ?? "—"}</dd>
+            <dt className="text-muted">{t("form.address")}</dt>
+            <dd>{app.address ?? "—"}</dd>
             <dt className="text-muted">{t("rebate")}</dt>
             <dd>{percentText(app.rebateBps)}</dd>
             <dt className="text-muted">{t("submittedAt")}</dt>
@@ -77,7 +85,15 @@ export default async function ApplyPage() {
                 <h3 className="mb-2 text-sm font-semibold">{t("again")}</h3>
                 <ApplyForm
                   submitLabel={t("resubmit")}
-                  initial={{ name: app.name, slug: app.slug, rebate: percentInput(app.rebateBps) }}
+                  initial={{
+                    name: app.name,
+                    slug: app.slug,
+                    businessName: app.businessName ?? "",
+                    licenceNo: app.licenceNo ?? "",
+                    contactPhone: app.contactPhone ?? "",
+                    address: app.address ?? "",
+                    rebateBps: percentInput(app.rebateBps),
+                  }}
                 />
               </div>
             </div>

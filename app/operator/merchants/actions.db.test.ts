@@ -5,7 +5,7 @@ import { inTransaction } from "@/db/transaction";
 import { merchants, users } from "@/db/schema";
 import type { Viewer } from "@/lib/auth/session";
 import { applyForStore } from "@/lib/merchants/onboarding";
-import { makeCustomer } from "@/lib/testing/fixtures";
+import { makeCustomer, SAMPLE_APPLICATION } from "@/lib/testing/fixtures";
 
 // The action runs outside Next: the viewer comes from this stub instead of the Auth.js session,
 // and revalidatePath has no cache to clear.
@@ -27,7 +27,7 @@ function form(fields: Record<string, string>): FormData {
 
 async function pendingApplication() {
   const user = await makeCustomer();
-  const m = await inTransaction((tx) => applyForStore(tx, { userId: user, name: "守卫测试", slug: `guard-${user}` }));
+  const m = await inTransaction((tx) => applyForStore(tx, { userId: user, name: "守卫测试", slug: `guard-${user}`, details: SAMPLE_APPLICATION }));
   return { user, m };
 }
 

@@ -7,6 +7,7 @@ import { validatedAction } from "@/lib/auth/action";
 import { reviewApplication, reviewReasonSchema } from "@/lib/merchants/onboarding";
 import { expireStorePages } from "@/lib/http/store-pages";
 import { idParam } from "@/lib/http/params";
+import { reinstateStore, suspendStore } from "@/lib/merchants/suspension";
 
 const reviewSchema = z.object({
   merchantId: idParam("merchant.invalidApplication"),
@@ -24,4 +25,25 @@ export const reviewApplicationAction = validatedAction(reviewSchema, "operator",
   revalidatePath("/operator");
   revalidatePath("/");
   return { merchantId: merchant.id, status: merchant.status };
+});
+
+const suspensionSchema = z.object({
+  merchantId: idParam("merchant.invalidApplication"),
+  reason: reviewReasonSchema.optional().default(""),
+});
+
+/** An operator suspends an open store (no new orders; the queue and pool stay as they are). */
+export const suspendStoreAction = validatedAction(suspensionSchema, "operator", async (input, { viewer }) => {
+  const { slug } = await inTransaction((tx) => suspendStore(tx, { merchantId: input.merchantId, operatorId: viewer.userId, reason: input.reason }));
+  expireStorePages();
+  revalidatePath("/operator/merchants");
+  return { slug, suspended: true };
+});
+
+/** An operator lifts a store's suspension. */
+export const reinstateStoreAction = validatedAction(suspensionSchema, "operator", async (input, { viewer }) => {
+  const { slug } = await inTransaction((tx) => reinstateStore(tx, { merchantId: input.merchantId, operatorId: viewer.userId, reason: input.reason }));
+  expireStorePages();
+  revalidatePath("/operator/merchants");
+  return { slug, suspended: false };
 });

@@ -8,6 +8,7 @@ import { formatShortDateTime } from "@/lib/format/datetime";
 import { merchantsForOperator, type MerchantAdminRow } from "@/lib/merchants/onboarding";
 import { percentText } from "@/lib/rules/form";
 import { ReviewForm } from "./review-form";
+import { SuspendForm } from "./suspend-form";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("operator.merchants");
@@ -43,6 +44,16 @@ export default async function OperatorMerchantsPage() {
                   <p className="text-base font-medium">{r.name}</p>
                   <p className="font-mono text-muted">/s/{r.slug}</p>
                   <p>{t("applicant", { name: r.ownerDisplayName, username: r.ownerUsername, at: when(r.createdAt) })}</p>
+                  <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5" data-testid={`application-details-${r.slug}`}>
+                    <dt className="text-muted">{t("details.businessName")}</dt>
+                    <dd>{r.businessName ?? "—"}</dd>
+                    <dt className="text-muted">{t("details.licenceNo")}</dt>
+                    <dd className="font-mono">{r.licenceNo ?? "—"}</dd>
+                    <dt className="text-muted">{t("details.contactPhone")}</dt>
+                    <dd>{r.contactPhone ?? "—"}</dd>
+                    <dt className="text-muted">{t("details.address")}</dt>
+                    <dd>{r.address ?? "—"}</dd>
+                  </dl>
                   <p>{t("rebate", { percent: percentText(r.rebateBps), version: r.ruleVersion })}</p>
                   {r.reviewReason ? (
                     <p className="text-muted">
@@ -61,7 +72,7 @@ export default async function OperatorMerchantsPage() {
 
       <Card title={t("all", { count: rows.length })}>
         <SortableTable
-          className="min-w-[44rem]"
+          className="min-w-[56rem]"
           data-testid="merchant-table"
           columns={[
             { label: t("cols.store") },
@@ -69,11 +80,12 @@ export default async function OperatorMerchantsPage() {
             { label: t("cols.queue") },
             { label: t("cols.rules") },
             { label: t("cols.review") },
+            { label: t("cols.suspension") },
           ]}
           rows={rows.map((r) => ({
             key: r.id,
             // Queue by its number, rules by the rebate they set, review by when it happened.
-            values: [r.name, t(`status.${r.status}`), r.queueId, r.rebateBps, r.reviewedAt?.getTime() ?? null],
+            values: [r.name, t(`status.${r.status}`), r.queueId, r.rebateBps, r.reviewedAt?.getTime() ?? null, r.suspendedAt?.getTime() ?? null],
             row: (
               <tr data-testid={`merchant-${r.slug}`} className="align-top">
                 <td className={cell}>
@@ -88,6 +100,11 @@ export default async function OperatorMerchantsPage() {
                 </td>
                 <td className={cell}>
                   <Badge tone={TONE[r.status]}>{t(`status.${r.status}`)}</Badge>
+                  {r.suspendedAt ? (
+                    <span className="mt-1 block">
+                      <Badge tone="danger">{t("suspendedBadge")}</Badge>
+                    </span>
+                  ) : null}
                 </td>
                 <td className={cell}>
                   {r.queueId === null ? (
@@ -107,6 +124,14 @@ export default async function OperatorMerchantsPage() {
                 <td className={`${cell} text-xs text-muted`}>
                   {r.reviewedAt ? `${r.reviewerUsername ?? ""} ${when(r.reviewedAt)}` : "—"}
                   {r.status === "rejected" && r.reviewReason ? <span className="block">{t("reason", { reason: r.reviewReason })}</span> : null}
+                </td>
+                <td className={`${cell} text-xs`}>
+                  {r.suspendedAt && r.suspendedReason ? (
+                    <span className="mb-1 block text-muted">
+                      {t("suspendedSince", { at: when(r.suspendedAt), reason: r.suspendedReason })}
+                    </span>
+                  ) : null}
+                  {r.status === "approved" ? <SuspendForm key={r.suspendedAt ? "suspended" : "open"} merchantId={r.id} slug={r.slug} suspended={r.suspendedAt !== null} /> : "—"}
                 </td>
               </tr>
             ),

@@ -4,6 +4,7 @@ import { useTranslations } from "next-intl";
 import { useActionState } from "react";
 import { Button, ConfirmSubmit, FormError } from "@/app/_components";
 import { reviewApplicationAction } from "./actions";
+import { ReasonField } from "./reason-field";
 
 /** Approve or reject one application. A reason is required to reject; the applicant sees it. */
 export function ReviewForm({ merchantId, slug, name, owner, rebate }: { merchantId: number; slug: string; name: string; owner: string; rebate: string }) {
@@ -15,24 +16,7 @@ export function ReviewForm({ merchantId, slug, name, owner, rebate }: { merchant
   return (
     <form action={action} className="space-y-2" noValidate data-testid={`review-${slug}`}>
       <input type="hidden" name="merchantId" value={merchantId} />
-      <label htmlFor={id} className="block text-sm font-medium text-ink">
-        {t("reason")}
-      </label>
-      <textarea
-        id={id}
-        name="reason"
-        rows={2}
-        maxLength={500}
-        defaultValue={failed?.values?.reason ?? ""}
-        aria-invalid={reasonError ? true : undefined}
-        aria-describedby={reasonError ? `${id}-error` : undefined}
-        className="block w-full rounded-xl border border-line bg-surface px-3 py-2 text-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-200 aria-[invalid=true]:border-danger"
-      />
-      {reasonError ? (
-        <p id={`${id}-error`} role="alert" className="text-sm text-danger">
-          {reasonError}
-        </p>
-      ) : null}
+      <ReasonField id={id} label={t("reason")} error={reasonError} defaultValue={failed?.values?.reason ?? ""} />
       {failed && !reasonError ? <FormError>{failed.error}</FormError> : null}
       <div className="flex gap-2">
         <ConfirmSubmit

@@ -13,6 +13,9 @@ import { computeShares } from "@/lib/rules/shares";
 import { bpsPercent } from "../../_ui/format";
 import { RiskNotice } from "../../_ui/risk-notice";
 import { SharedQueue } from "../../_ui/shared-queue";
+import { storeProfile } from "./_profile/profile-data";
+import { StoreProfileView } from "./_profile/store-profile";
+import { SuspendedNotice } from "./_profile/suspended-notice";
 import { LiveGauge } from "./live-gauge";
 import { OrderForm } from "./order-form";
 import { findAlliance, findStore, storeOr404 } from "./store";
@@ -29,11 +32,13 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function StorePage({ params }: Props) {
   const { slug } = await params;
   const [store, viewer, t, ts] = await Promise.all([storeOr404(slug), getViewer(), getTranslations("customer.store"), getTranslations("customer.shared")]);
-  const [gauge, alliance, balances] = await Promise.all([
+  const [gauge, alliance, balances, profile] = await Promise.all([
     queueGauge(store.queueId),
     findAlliance(store.queueId),
     viewer ? customerBalances(viewer.userId) : Promise.resolve(null),
+    storeProfile(store.merchant),
   ]);
+  const suspended = store.merchant.suspendedAt !== null;
   const r = store.rule;
   const example = computeShares(10_000, r);
 
@@ -45,12 +50,17 @@ export default async function StorePage({ params }: Props) {
         <SharedQueue queueId={store.queueId} merchantId={store.merchant.id} alliance={alliance} className="mt-2" />
       </header>
 
+      {suspended ? <SuspendedNotice reason={store.merchant.suspendedReason} /> : null}
+      <StoreProfileView slug={slug} name={store.merchant.name} profile={profile} />
+
       <Card title={t("pool.title")}>
         <LiveGauge initial={gauge} cachedPage={!viewer} />
       </Card>
 
       <Card title={t("order.title")}>
-        {viewer ? (
+        {suspended ? (
+          <p className="text-sm text-muted">{t("order.suspended")}</p>
+        ) : viewer ? (
           <OrderForm
             slug={slug}
             idempotencyKey={randomUUID()}
