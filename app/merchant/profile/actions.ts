@@ -10,7 +10,7 @@ import { profileFormSchema } from "@/lib/merchants/profile-schema";
 /** The owner saves the store's public profile (the store is found from the session). */
 export const updateProfileAction = validatedAction(profileFormSchema, "merchant", async (input, { viewer }) => {
   const result = await inTransaction((tx) => updateProfile(tx, { ownerUserId: viewer.userId, profile: input }));
-  if (result.changed.length > 0) expireStorePages();
+  if (result.changed.length > 0) await expireStorePages();
   revalidatePath("/merchant/profile");
   return { changed: result.changed.length };
 });

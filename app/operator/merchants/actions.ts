@@ -35,7 +35,7 @@ const suspensionSchema = z.object({
 /** An operator suspends an open store (no new orders; the queue and pool stay as they are). */
 export const suspendStoreAction = validatedAction(suspensionSchema, "operator", async (input, { viewer }) => {
   const { slug } = await inTransaction((tx) => suspendStore(tx, { merchantId: input.merchantId, operatorId: viewer.userId, reason: input.reason }));
-  expireStorePages();
+  await expireStorePages();
   revalidatePath("/operator/merchants");
   return { slug, suspended: true };
 });
@@ -43,7 +43,7 @@ export const suspendStoreAction = validatedAction(suspensionSchema, "operator", 
 /** An operator lifts a store's suspension. */
 export const reinstateStoreAction = validatedAction(suspensionSchema, "operator", async (input, { viewer }) => {
   const { slug } = await inTransaction((tx) => reinstateStore(tx, { merchantId: input.merchantId, operatorId: viewer.userId, reason: input.reason }));
-  expireStorePages();
+  await expireStorePages();
   revalidatePath("/operator/merchants");
   return { slug, suspended: false };
 });
