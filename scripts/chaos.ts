@@ -6,8 +6,9 @@
 // The workload runs until it has sent --requests requests (default 10,000, the floor a complete run
 // needs), however long that takes on a loaded machine; the faults fire at fixed fractions of that
 // count. --ops caps the plan (default 40,000 operations) and --minutes, when given, also ends the
-// workload after that long (such a run may end INCOMPLETE). In-flight requests then finish, but
-// nothing is retried. A watchdog still stops a run that hangs (HARD_LIMIT_MS).
+// workload after that long (such a run may end INCOMPLETE). Operations in flight then get
+// STRAGGLER_MS to finish; one that does not is named and the run is INCOMPLETE, but its settle and
+// checks still run. A watchdog still stops a run that hangs (HARD_LIMIT_MS).
 //
 // Starts a private Postgres (never the machine's shared one) and two production instances of the
 // app against it, drives a seeded random workload over HTTP while backends are terminated, Postgres
@@ -60,6 +61,8 @@ if (process.argv.includes("--topology")) {
 const HARD_LIMIT_MS = 40 * 60_000;
 /** What a complete run sends at least. */
 const REQUEST_FLOOR = 10_000;
+/** How long operations still in flight may take once no new one starts. */
+const STRAGGLER_MS = 120_000;
 
 function parseArgs(argv: string[]) {
   const out = { seed: Math.floor(Math.random() * 2 ** 31), brokenDrain: false, brokenOutbox: false, requests: REQUEST_FLOOR, ops: 40_000, workers: 16, minutes: 0 };
@@ -219,7 +222,7 @@ async function main(): Promise<number> {
   const ticker = setInterval(fireDue, 250);
   faults.startTerminator();
   let lastReport = Date.now();
-  await workload.run({
+  const ran = workload.run({
     ops: args.ops,
     workers: args.workers,
     deadline,
@@ -232,6 +235,25 @@ async function main(): Promise<number> {
       }
     },
   });
+  // Once no operation starts any more, those in flight get STRAGGLER_MS to finish (every request
+  // has its own 20 s timeout and a few retries); past that the run stops waiting, names them, and
+  // goes on to settle and check what was done, so one hung operation cannot cost the whole run's
+  // checks (it happened once, with nothing to say which operation it was).
+  const abandoned = await new Promise<string[]>((resolve) => {
+    let stoppedAt: number | null = null;
+    const watch = setInterval(() => {
+      if (stoppedAt === null && (enough() || Date.now() >= deadline)) stoppedAt = Date.now();
+      if (stoppedAt !== null && Date.now() - stoppedAt > STRAGGLER_MS) {
+        clearInterval(watch);
+        resolve(workload.inFlight());
+      }
+    }, 1_000);
+    void ran.then(() => {
+      clearInterval(watch);
+      resolve([]);
+    });
+  });
+  if (abandoned.length > 0) say(`stopped waiting for ${abandoned.length} operations still in flight: ${abandoned.join(", ")}`);
   clearInterval(ticker);
   await faults.stopTerminator();
   await Promise.all(pending);
@@ -353,6 +375,7 @@ async function main(): Promise<number> {
     for (const ex of v.examples) console.log(`    ${ex}`);
   }
   const incomplete: string[] = [];
+  if (abandoned.length > 0) incomplete.push(`${abandoned.length} operations never finished: ${abandoned.join(", ")}`);
   if (!f.postgresRestart) incomplete.push("the Postgres restart did not happen");
   if (!f.appKill?.midDrain) incomplete.push("the app kill did not land in the middle of a drain");
   if (f.terminated === 0) incomplete.push("no backend was terminated");

@@ -13,10 +13,10 @@ import type { BillRow } from "@/lib/payments/provider";
 
 export type MismatchKind = "missing_in_ledger" | "missing_at_provider" | "amount_differs" | "duplicate_posting";
 
-/** A posting that moved money over a provider's rails (order_paid in, refund_sent out). */
+/** A posting that moved money over a provider's rails (order_paid in; refund_sent and withdrawal_paid out). */
 export type Posting = {
   transactionId: number;
-  kind: "payment" | "refund";
+  kind: "payment" | "refund" | "transfer";
   outId: string;
   providerRef: string | null;
   /** The cash that crossed the rails, positive in the kind's direction (in for a payment, out for a refund). */
@@ -41,8 +41,8 @@ export type Totals = { providerCount: number; providerFen: number; ledgerCount: 
 
 const key = (kind: string, outId: string) => `${kind}\u0000${outId}`;
 
-/** Net of payments in and refunds out. */
-const signed = (r: { kind: string; amountFen: number }) => (r.kind === "refund" ? -r.amountFen : r.amountFen);
+/** Net of payments in, and refunds and transfers out. */
+const signed = (r: { kind: string; amountFen: number }) => (r.kind === "payment" ? r.amountFen : -r.amountFen);
 
 export function compareDay(args: {
   bill: BillRow[];

@@ -16,7 +16,10 @@ import { devProvider } from "@/lib/payments/dev";
 import { BillNotReadyError, ProviderUnavailableError, type PaymentProvider } from "@/lib/payments/provider";
 import { AlipayFake } from "@/lib/payments/alipay/fake-server";
 import { WechatFake } from "@/lib/payments/wechat/fake-server";
-import { makeCustomer, makeStore } from "@/lib/testing/fixtures";
+import { makeCustomer, makeStore, placePaidOrder } from "@/lib/testing/fixtures";
+import { bindTestAlipay } from "@/lib/testing/payout";
+import { sendWithdrawal } from "@/lib/wallet/withdrawal-transfer";
+import { approveWithdrawal, requestWithdrawal } from "@/lib/wallet/withdrawals";
 import { expectLedgerClean } from "@/lib/testing/verify";
 import { taskList } from "@/lib/worker/tasks";
 import { compareDay } from "./compare";
@@ -408,6 +411,51 @@ describe("the direction of the cash", () => {
         throw rollback;
       }, 0),
     ).rejects.toBe(rollback);
+    await expectLedgerClean();
+  });
+});
+
+describe("transfers (withdrawals paid out to bound accounts)", () => {
+  /** A customer with money, an Alipay account bound, and an approved withdrawal through `p`. */
+  async function approvedThrough(p: PaymentProvider, amountFen: number) {
+    const customer = await makeCustomer();
+    const store = await makeStore({ rebateBps: 5000, platformFeeBps: 0, pointsBps: 0, freeBps: 5000, unitCapFen: 0, minOrderFen: 0 });
+    await placePaidOrder(customer, store.id, amountFen * 2);
+    const payoutAccountId = await bindTestAlipay(customer);
+    const w = await inTransaction((tx) => requestWithdrawal(tx, { userId: customer, amountFen, payoutAccountId }));
+    const approved = await inTransaction((tx) => approveWithdrawal(tx, { withdrawalId: w.id, operatorId: operator }, () => p.id));
+    return { withdrawalId: w.id, outBillNo: approved.outBillNo! };
+  }
+
+  it("a transfer made and posted paid matches; made but returned to the wallet, or posted paid but never made, is a mismatch", async () => {
+    const p = renamed(alipay);
+    const paid = await approvedThrough(p, 3_000);
+    expect(await sendWithdrawal(paid, () => p)).toBe("succeeded");
+    const clean = await reconcileDay(p, today);
+    expect(clean).toMatchObject({ status: "matched", totals: { providerCount: 1, ledgerCount: 1, providerFen: -3_000, ledgerFen: -3_000 } });
+
+    // The provider refused the second one, so the ledger gave the money back; then its record says
+    // it was made after all (a real transfer the ledger does not know of).
+    aliFake.transferOutcome = { status: "FAIL", reason: "PAYEE_NOT_EXIST" };
+    const returned = await approvedThrough(p, 1_200);
+    try {
+      expect(await sendWithdrawal(returned, () => p)).toBe("failed");
+    } finally {
+      aliFake.transferOutcome = { status: "SUCCESS" };
+    }
+    aliFake.transfers.get(returned.outBillNo)!.status = "SUCCESS";
+    // And the first one's record is gone: posted paid, never made.
+    aliFake.transfers.delete(paid.outBillNo);
+
+    const spoiled = await reconcileDay(p, today);
+    expect(spoiled.status).toBe("mismatched");
+    expect(spoiled.mismatches.map((m) => [m.txKind, m.kind, m.outId, m.providerFen, m.ledgerFen])).toEqual(
+      expect.arrayContaining([
+        ["transfer", "missing_in_ledger", returned.outBillNo, 1_200, null],
+        ["transfer", "missing_at_provider", paid.outBillNo, null, 3_000],
+      ]),
+    );
+    expect(spoiled.mismatches).toHaveLength(2);
     await expectLedgerClean();
   });
 });

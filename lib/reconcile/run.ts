@@ -10,6 +10,7 @@ import { paymentProvider, reconciledProviders, type BillRow, type PaymentProvide
 import { chinaDayBounds, chinaDayOf, dayBefore } from "@/lib/payments/bill-text";
 import { billKeys, compareDay, type Mismatch, type Totals } from "./compare";
 import { railPostings, recordsBill } from "./ledger-side";
+import { transferRecords } from "./transfers";
 
 /**
  * The daily reconciliation of one provider's bill with the ledger, run by the durable job
@@ -65,14 +66,19 @@ export async function reconcileDay(provider: PaymentProvider, day: string): Prom
   const window = chinaDayBounds(day);
   let result: DayResult & { source: "provider" | "ledger" };
   try {
-    const bill = await billRows(provider, day);
-    const postingsFor = (rows: BillRow[]) =>
-      railPostings(db, {
+    const trade = await billRows(provider, day);
+    // Transfers are in no trade bill: asked of the provider one by one (lib/reconcile/transfers.ts).
+    const transfers = await transferRecords(db, provider, window);
+    const bill = { ...trade, rows: [...trade.rows, ...transfers.bill] };
+    const postingsFor = async (rows: BillRow[]) => [
+      ...(await railPostings(db, {
         provider: provider.id,
         ...window,
         payments: rows.filter((r) => r.kind === "payment").map((r) => r.outId),
         refunds: rows.filter((r) => r.kind === "refund").map((r) => r.outId),
-      });
+      })),
+      ...transfers.postings,
+    ];
     let compared = compareDay({ bill: bill.rows, postings: await postingsFor(bill.rows), window });
     if (compared.mismatches.some((m) => m.kind === "missing_at_provider")) {
       // Posted just after midnight for a transaction of the day before? That bill decides; its

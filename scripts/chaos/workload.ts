@@ -64,6 +64,8 @@ export class Workload {
   /** Acknowledged, not yet decided withdrawals an operator may review. */
   private readonly pendingWithdrawals: number[] = [];
   done = 0;
+  /** The operations running now, by their index in the plan: their kind and when they started. */
+  private readonly running = new Map<number, { kind: OpKind; since: number }>();
   /** After this, in-flight operations finish but nothing is retried or started. */
   private deadline = Infinity;
 
@@ -155,16 +157,24 @@ export class Workload {
           const index = next++;
           // Each operation draws from its own stream, so its choices do not depend on timing.
           const rng = new Rng((this.seed * 1_000_003 + index * 7919) >>> 0);
+          this.running.set(index, { kind: kinds[index]!, since: Date.now() });
           try {
             await this.op(kinds[index]!, rng);
           } catch (e) {
             this.log.violation("workload errors (the chaos client itself)", `${kinds[index]}: ${(e as Error).stack ?? e}`);
+          } finally {
+            this.running.delete(index);
           }
           this.done += 1;
           opts.onProgress(this.done);
         }
       }),
     );
+  }
+
+  /** What is still running, e.g. "webOrder #4711 for 130 s", for a run that gives up waiting on it. */
+  inFlight(now = Date.now()): string[] {
+    return [...this.running].map(([i, r]) => `${r.kind} #${i} for ${Math.round((now - r.since) / 1000)} s`);
   }
 
   private async op(kind: OpKind, rng: Rng): Promise<void> {
