@@ -50,6 +50,7 @@ const ROUTES: Record<string, Partial<Record<Method, RouteAccess>>> = {
   // Anyone signed in, for their own data only (the id comes from the session: see the forged-id case).
   "/api/me/data": { GET: ["customerA", "customerB", "merchantX", "merchantY", "operator"] },
   "/api/merchant/data": { GET: ["merchantX", "merchantY"] },
+  "/api/merchant/settlement.csv": { GET: ["merchantX", "merchantY"] },
   "/api/operator/payouts.csv": { GET: ["operator"] },
   "/api/operator/reconciliation.csv": { GET: ["operator"] },
   // Any signed-in user, for their own order only: another's order number is a 404, not a 403.
