@@ -57,6 +57,7 @@ const ROUTES: Record<string, Partial<Record<Method, RouteAccess>>> = {
   "/api/merchant/data": { GET: MERCHANTS },
   // The owner's own store's photo (found from the session); an empty body is refused before anything is stored.
   "/api/merchant/photo": { POST: MERCHANTS, DELETE: MERCHANTS },
+  "/api/merchant/settlement.csv": { GET: MERCHANTS },
   "/api/operator/payouts.csv": { GET: ["operator"] },
   "/api/operator/reconciliation.csv": { GET: ["operator"] },
   // Any signed-in user, for their own order only: another's order number is a 404, not a 403.

@@ -8,6 +8,7 @@ const LINKS = [
   { href: "/merchant", key: "overview" },
   { href: "/merchant/queue", key: "queue" },
   { href: "/merchant/orders", key: "orders" },
+  { href: "/merchant/settlement", key: "settlement" },
   { href: "/merchant/settings", key: "settings" },
   { href: "/merchant/profile", key: "profile" },
   { href: "/merchant/api-keys", key: "apiKeys" },

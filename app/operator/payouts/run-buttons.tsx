@@ -88,20 +88,21 @@ function Effect({ items }: { items: RunPreview[] }) {
 function RunButton({ testId, label, variant, disabled, items, title }: { testId: string; label: string; variant: "primary" | "secondary"; disabled?: boolean; items: RunPreview[]; title: string }) {
   // This form's own submission: only the clicked button spins; the others are just disabled.
   const { pending } = useFormStatus();
-  const t = useTranslations("operator.payouts");
+  const t = useTranslations("operator.payouts.confirm");
+  const run = useTranslations("operator.payouts.run");
   const amountFen = items.reduce((s, q) => s + q.amountFen, 0);
   return (
     <ConfirmSubmit
       size="sm"
       variant={variant}
       pending={pending}
-      pendingText={t("run.running")}
+      pendingText={run("running")}
       disabled={disabled}
       data-testid={testId}
       className="whitespace-nowrap"
       title={title}
       effect={<Effect items={items} />}
-      confirmLabel={t("confirm.go", { amount: formatFen(amountFen) })}
+      confirmLabel={t("go", { amount: formatFen(amountFen) })}
     >
       {label}
     </ConfirmSubmit>
@@ -111,12 +112,13 @@ function RunButton({ testId, label, variant, disabled, items, title }: { testId:
 /** Pays out one queue. */
 export function RunQueueButton({ preview }: { preview: RunPreview }) {
   const { dispatch, pending } = useRunner();
-  const t = useTranslations("operator.payouts");
+  const t = useTranslations("operator.payouts.run");
+  const c = useTranslations("operator.payouts.confirm");
   return (
     <form action={dispatch}>
       <input type="hidden" name="intent" value="queue" />
       <input type="hidden" name="queueId" value={preview.queueId} />
-      <RunButton testId={`run-queue-${preview.queueId}`} label={t("run.runQueue")} variant="secondary" disabled={pending} items={[preview]} title={t("confirm.queueTitle", { name: preview.name })} />
+      <RunButton testId={`run-queue-${preview.queueId}`} label={t("runQueue")} variant="secondary" disabled={pending} items={[preview]} title={c("queueTitle", { name: preview.name })} />
     </form>
   );
 }
@@ -124,11 +126,12 @@ export function RunQueueButton({ preview }: { preview: RunPreview }) {
 /** Pays out every ready queue. */
 export function RunAllButton({ disabled, previews }: { disabled?: boolean; previews: RunPreview[] }) {
   const { dispatch, pending } = useRunner();
-  const t = useTranslations("operator.payouts");
+  const t = useTranslations("operator.payouts.run");
+  const c = useTranslations("operator.payouts.confirm");
   return (
     <form action={dispatch}>
       <input type="hidden" name="intent" value="all" />
-      <RunButton testId="run-all" label={t("run.runAll")} variant="primary" disabled={disabled || pending} items={previews} title={t("confirm.allTitle", { count: previews.length })} />
+      <RunButton testId="run-all" label={t("runAll")} variant="primary" disabled={disabled || pending} items={previews} title={c("allTitle", { count: previews.length })} />
     </form>
   );
 }
