@@ -5,7 +5,7 @@
 //   npm run bench -- --skip-build reuse the existing .next build
 //   npm run bench -- --cpu-prof   also write a V8 CPU profile of the server and print its top functions
 //   npm run bench -- --keep-db    do not drop the bench database at the end
-//   npm run bench -- --only=pos   run only some phases (ref, pos, floor, action, hot, page, render, drain, position)
+//   npm run bench -- --only=pos   run only some phases (ref, pos, floor, action, steps, hot, page, render, drain, position)
 //
 // It creates a fresh database `freeline_bench_<ts>` on DATABASE_URL's server (default: the local
 // postgres://postgres@127.0.0.1:5432), migrates it, seeds 100 stores and 10,000 customers with
@@ -38,8 +38,9 @@ const keepDb = argv.includes("--keep-db");
 // --node-args="--max-old-space-size=200 …": V8 flags for the server, to try a setting against the
 // default the app ships (lib/server-options.ts) in a run of its own.
 const nodeArgsFlag = argv.find((a) => a.startsWith("--node-args="))?.slice("--node-args=".length);
-// --only=pos,page: run only these phases (ref, pos, floor, action, hot, page, render, drain, position), e.g. to
-// take a CPU profile of one path; skipped figures come out as null.
+// --only=pos,page: run only these phases (ref, pos, floor, action, steps, hot, page, render, drain, position), e.g. to
+// take a CPU profile of one path; skipped figures come out as null. `steps` (not in a default run's
+// figures, but run by default) measures the checkout's three requests one at a time.
 const only = argv.find((a) => a.startsWith("--only="))?.slice("--only=".length).split(",");
 const want = (phase: string) => !only || only.includes(phase);
 
@@ -264,9 +265,9 @@ async function main(): Promise<void> {
       return `authjs.session-token=${jwt}`;
     }),
   );
-  const actionOrder = async () => {
+  // The checkout's three requests, each on its own so the steps phase can measure them apart.
+  const placeOrder = async (cookie: string): Promise<string> => {
     const store = pick(stores);
-    const cookie = pick(cookies);
     // React 19's encodeReply of (prevState = null, formData): the form's fields under "_1_", then
     // the root "0" last (the server reads the referenced fields in order; a JS object would put "0" first).
     const form = multipart([
@@ -283,20 +284,26 @@ async function main(): Promise<void> {
       cookie,
       "content-type": form.contentType,
     }, form.body);
-    // The action answers { ok, orderNo, next }; the form then navigates to the pay page, which the
-    // browser fetches as an RSC payload: that request is part of one order too.
+    // The action answers { ok, orderNo, next }; the form then navigates to the pay page.
     const m = /"next":"\/pay\/(FL\w+)"/.exec(a.body);
     if (!m) throw new Error(`action ${a.status}: no pay address in the answer: ${a.body.slice(0, 200)}`);
-    let p = await request(base, "GET", `/pay/${m[1]}`, { rsc: "1", cookie });
+    return m[1]!;
+  };
+  // The pay page as the browser's router fetches it after the action: an RSC payload.
+  const payPage = async (orderNo: string, cookie: string): Promise<void> => {
+    let p = await request(base, "GET", `/pay/${orderNo}`, { rsc: "1", cookie });
     // Next answers an RSC request without its cache-busting `_rsc` parameter with a 307 to the
     // address that has it; the browser's router adds it itself, so follow that one redirect.
     const to = String(p.headers.location ?? "");
     if (p.status === 307 && /[?&]_rsc\b/.test(to)) p = await request(base, "GET", to.replace(/^https?:\/\/[^/]+/, ""), { rsc: "1", cookie });
     if (p.status !== 200) throw new Error(`pay page ${p.status} ${String(p.headers.location ?? "")}: ${p.body.slice(0, 200)}`);
+  };
+  // The provider's signed notification, as the dev provider sends it.
+  const notifyPaid = async (orderNo: string): Promise<void> => {
     const event = JSON.stringify({
       type: "payment.succeeded",
       eventId: randomUUID(),
-      orderNo: m[1],
+      orderNo,
       amountFen: ORDER_FEN,
       providerRef: `bench_${randomUUID().slice(0, 8)}`,
     });
@@ -306,11 +313,52 @@ async function main(): Promise<void> {
     }, event);
     if (w.status !== 200) throw new Error(`webhook ${w.status}: ${w.body.slice(0, 200)}`);
   };
+  const actionOrder = async () => {
+    const cookie = pick(cookies);
+    const orderNo = await placeOrder(cookie);
+    await payPage(orderNo, cookie);
+    await notifyPaid(orderNo);
+  };
   const actMeter = metered(clock, raw, serverCpu);
   const act = !want("action") ? SKIPPED : await runLoad({ concurrency: CONCURRENCY, seconds: SIZES.loadS, warmupSeconds: SIZES.warmS, hooks: actMeter.hooks }, actionOrder);
   show("app, browser checkout (server action + pay page + webhook), 100 stores", act);
   const actCost = actMeter.cost(act);
   showCost("browser checkout", actCost);
+
+  // Where a checkout's cost goes: each of its three requests alone, same load, its own window
+  // (orders placed by the first are paged and paid by the next two).
+  if (want("steps")) {
+    const stepS = Math.max(2, Math.round(SIZES.loadS / 3));
+    const placed: { orderNo: string; cookie: string }[] = [];
+    const stepLoad = async (name: string, op: () => Promise<void>) => {
+      const m = metered(clock, raw, serverCpu);
+      const r = await runLoad({ concurrency: CONCURRENCY, seconds: stepS, warmupSeconds: 1, hooks: m.hooks }, op);
+      show(`checkout step alone: ${name}`, r);
+      showCost(name, m.cost(r));
+    };
+    await stepLoad("server action (order placed, pending)", async () => {
+      const cookie = pick(cookies);
+      placed.push({ orderNo: await placeOrder(cookie), cookie });
+    });
+    if (placed.length === 0) throw new Error("steps: the server action placed no order");
+    // A pending order's pay page can be shown again: cycle if this step outruns the first.
+    let j = 0;
+    await stepLoad("pay page (RSC)", async () => {
+      const o = placed[j++ % placed.length]!;
+      await payPage(o.orderNo, o.cookie);
+    });
+    // Each order is paid once; more would be a second payment, which is returned (another path).
+    let k = 0;
+    await stepLoad("payment webhook", async () => {
+      const o = placed[k++];
+      if (!o) {
+        // Not a spin of failures on the shared cores: wait out the window.
+        await new Promise((r) => setTimeout(r, 1_000));
+        throw new Error("steps: every placed order is paid");
+      }
+      await notifyPaid(o.orderNo);
+    });
+  }
 
   // --- 3. hot store ------------------------------------------------------------------------------
   // Each side gets a store of its own, and a vacuumed start: a few thousand orders at one store leave
