@@ -14,37 +14,17 @@ import { unavailablePage } from "@/lib/http/unavailable-page";
 import { REQUEST_ID_HEADER, requestIdFrom } from "@/lib/observability/request-id";
 
 /**
- * Runs before every page (not /api, not static assets). Four quick jobs:
- *
- * 1. **Origin check for page writes** (server actions and form posts). Next refuses a server
- *    action whose Origin is another site, but with a 500, and lets one with no Origin through; here
- *    both get a clear 403 when the request carries a session cookie, and a foreign Origin is refused
- *    for everyone (a cross-site login is refused too). Route handlers do the same in lib/http/route.ts.
- * 2. **The login redirect**: an anonymous visitor to a signed-in area goes to the login page with
- *    `next` set. "Anonymous" means no Auth.js session cookie at all; the cookie is not verified here
- *    (that would pull the auth config and database into every request). The real checks are in
- *    lib/auth/session.ts, which every page, action and handler calls. The requested path is passed
- *    on as a request header, so requireViewer() can build the same link when a cookie is stale.
- * 3. **Security headers with a per-request CSP nonce** (lib/http/security-headers.ts). Next reads
- *    the nonce from the request's Content-Security-Policy header and puts it on its scripts.
- *    Every page is rendered per request anyway (the locale and the session come from cookies).
- * 4. **A 503 while the database is down** (db/health.ts): a page that cannot be rendered without
- *    Postgres gets a small self-reloading page with status 503 and Retry-After, instead of the
- *    error page with a 500. No I/O while the database has answered in the last 2 s; otherwise one
- *    shared `select 1`. Server actions are let through: validatedAction answers them with the
- *    "temporarily unavailable" message inside the form, which keeps what the person typed.
- * 5. **Anonymous store pages from a few-seconds cache** (lib/http/page-cache.ts), each served with
- *    this request's own nonce. In production only; development renders every request.
- * 6. **Requests Next would answer with a 500** (lib/http/request-guards.ts): a path with a broken
- *    %-encoding (API paths too), a server action body Next cannot decode, or one over 1 MB, get a
- *    4xx with a message.
- * 7. **The request id** (lib/observability/request-id.ts), for pages and the API alike: kept from a
- *    load balancer when well-formed, else made here; passed on as the `x-request-id` request header
- *    (the route's or action's log lines carry it) and returned as the same response header.
- *
- * Downstream, X-Forwarded-Host and X-Forwarded-Proto say the public origin (PUBLIC_URL), whatever
- * the client sent: Next's own server action check and anything that builds an absolute URL from
- * the request's headers then agree with the Origin check.
+ * Runs before every page (not /api, not static assets), in this order:
+ * - the request id (lib/observability/request-id.ts), kept from a load balancer or made here;
+ * - a path with a broken %-encoding (API paths too), which Next would answer with a 500: a 400;
+ * - the Origin check for page writes: a clear 403 instead of Next's 500 (lib/http/origin.ts);
+ * - an action body Next cannot decode, or one over 1 MB: a 4xx (lib/http/request-guards.ts);
+ * - the login redirect for a visitor with no session cookie in a signed-in area (the cookie is not
+ *   verified here; lib/auth/session.ts is the real check);
+ * - a 503 page with Retry-After while the database is down (db/health.ts; actions pass through);
+ * - anonymous store pages from a few-seconds cache, production only (lib/http/page-cache.ts);
+ * - security headers with a per-request CSP nonce on every page answer (lib/http/security-headers.ts).
+ * X-Forwarded-Host and -Proto are set to PUBLIC_URL's, whatever the client sent.
  */
 
 // Auth.js v5 names its session cookie `authjs.session-token`, `__Secure-` prefixed over HTTPS,
