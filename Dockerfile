@@ -9,8 +9,8 @@
 # AUTH_SECRET, CRON_SECRET, PAYMENT_DEV_SECRET, NEXT_SERVER_ACTIONS_ENCRYPTION_KEY (the same for
 # every instance), the providers' keys, and DATABASE_DIRECT_URL when DATABASE_URL goes through
 # pgbouncer. No Docker daemon runs where this project is developed and tested: this file has not
-# been built there. Its steps are the commands the test suite and `npm run topology` run
-# (next build, the bundled worker and migrator, node server.js); README says what is verified.
+# been built there. Its steps are commands run and checked there (next build, the bundled worker
+# and migrator, node server.js from the standalone folder); README, "Containers", says which.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
