@@ -9,19 +9,22 @@
 # AUTH_SECRET, CRON_SECRET, PAYMENT_DEV_SECRET, NEXT_SERVER_ACTIONS_ENCRYPTION_KEY (the same for
 # every instance), the providers' keys, and DATABASE_DIRECT_URL when DATABASE_URL goes through
 # pgbouncer. No Docker daemon runs where this project is developed and tested: this file has not
-# been built there. Its steps are the commands the test suite and `npm run topology` run
-# (next build, the bundled worker and migrator, node server.js); README says what is verified.
+# been built there. Its steps are commands run and checked there (next build, the bundled worker
+# and migrator, node server.js from the standalone folder); README, "Containers", says which.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# All dependencies, for the build.
+# All dependencies, for the build. --ignore-scripts: the image's npm (10) does not read
+# package.json's allowScripts, and no install script is needed here (native parts come as prebuilt
+# optional packages; embedded-postgres's only matters without DATABASE_URL, never in this image).
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /src
 COPY package.json package-lock.json ./
-RUN npm ci
+RUN npm ci --ignore-scripts
 
 # next build (output: "standalone") and the worker and migrator bundled by esbuild (dist/*.mjs:
-# the project's code in one file each, npm packages left to node_modules).
+# the project's code in one file each, npm packages left to node_modules). No database is needed:
+# no page is prerendered from it.
 FROM deps AS build
 COPY . .
 ENV NEXT_TELEMETRY_DISABLED=1 NODE_ENV=production
@@ -32,7 +35,7 @@ RUN npm run build && npm run build:scripts
 FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /src
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev
+RUN npm ci --omit=dev --ignore-scripts
 
 FROM ${NODE_IMAGE} AS runtime
 # pg_dump and pg_restore for `npm run backup` and the restore drill (docs/operations.md).

@@ -28,6 +28,23 @@ describe("parseEnv", () => {
     }
   });
 
+  it("traces: off by default, an endpoint and headers checked, only OTLP/HTTP JSON", () => {
+    expect(parseEnv(production).OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+    expect(parseEnv({ ...production, OTEL_EXPORTER_OTLP_ENDPOINT: "" }).OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+    expect(parseEnv({ ...production, OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318" }).OTEL_EXPORTER_OTLP_ENDPOINT).toBe("http://collector:4318");
+    expect(problem({ ...production, OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" })).toMatch(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+    expect(problem({ ...production, OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" })).toMatch(/OTEL_EXPORTER_OTLP_PROTOCOL: only http\/json is supported/);
+    expect(problem({ ...production, OTEL_EXPORTER_OTLP_HEADERS: "api-key=abc,x-team=ops" })).toBe("");
+    expect(problem({ ...production, OTEL_EXPORTER_OTLP_HEADERS: "not a header" })).toMatch(/OTEL_EXPORTER_OTLP_HEADERS/);
+    expect(problem({ ...production, OTEL_TRACES_SAMPLER_ARG: "1.5" })).toMatch(/OTEL_TRACES_SAMPLER_ARG/);
+  });
+
+  it("the SIGTERM drain must end before the shutdown bound", () => {
+    expect(parseEnv(production).SHUTDOWN_DRAIN_MS).toBe(0);
+    expect(problem({ ...production, SHUTDOWN_DRAIN_MS: "5000", SHUTDOWN_TIMEOUT_MS: "25000" })).toBe("");
+    expect(problem({ ...production, SHUTDOWN_DRAIN_MS: "25000", SHUTDOWN_TIMEOUT_MS: "25000" })).toMatch(/SHUTDOWN_DRAIN_MS: must be shorter than SHUTDOWN_TIMEOUT_MS/);
+  });
+
   it("refuses an AUTH_URL that disagrees with PUBLIC_URL", () => {
     expect(problem({ ...production, AUTH_URL: "https://evil.example" })).toMatch(/AUTH_URL: must be unset or equal to PUBLIC_URL/);
     expect(problem({ ...production, AUTH_URL: "https://shop.example/" })).toBe("");

@@ -19,6 +19,14 @@ const originSchema = z
   }, "the origin only (scheme, host and port), with no path, query or credentials")
   .transform((s) => new URL(s).origin);
 
+/** An http(s) URL, any path; an empty string counts as unset. */
+const httpUrlSchema = z
+  .string()
+  .trim()
+  .refine((s) => /^https?:$/.test(asUrl(s)?.protocol ?? ""), "an http:// or https:// URL such as http://otel-collector:4318")
+  .optional()
+  .or(z.literal("").transform(() => undefined));
+
 function asUrl(s: string): URL | null {
   try {
     return new URL(s);
@@ -144,9 +152,9 @@ const fields = z.object({
   // Traces (docs/operations.md, "Traces"): OpenTelemetry spans sent as OTLP over HTTP (JSON) to a
   // collector. Off unless an endpoint is set. The names are OpenTelemetry's own.
   /** The collector's base URL (http://otel-collector:4318): traces go to <it>/v1/traces. */
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrlSchema,
   /** The full traces URL, when it is not <base>/v1/traces; wins over the base. */
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrlSchema,
   /** Headers sent with every export (a collector's API key): `name=value,name2=value2`, values URL-encoded. */
   OTEL_EXPORTER_OTLP_HEADERS: z
     .string()
@@ -155,10 +163,10 @@ const fields = z.object({
     .optional()
     .or(z.literal("").transform(() => undefined)),
   /** Only OTLP/HTTP with JSON bodies is built in (every collector accepts it on :4318). */
-  OTEL_EXPORTER_OTLP_PROTOCOL: z
-    .enum(["http/json"], { message: "only http/json is supported: point it at the collector's OTLP/HTTP port (4318)" })
-    .optional()
-    .or(z.literal("").transform(() => undefined)),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.enum(["http/json"], { message: "only http/json is supported: point it at the collector's OTLP/HTTP port (4318)" }).optional(),
+  ),
   /** The service's name on its spans; default freeline-web, or freeline-worker for the job runner. */
   OTEL_SERVICE_NAME: z.string().trim().min(1).max(100).optional().or(z.literal("").transform(() => undefined)),
   /** The share of new traces kept, 0 to 1 (a request's parent decides when it sent a traceparent). */

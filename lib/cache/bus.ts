@@ -143,9 +143,9 @@ export class CacheListener {
     if (this.stopped) return;
     const client = new pg.Client({
       connectionString: this.opts.connectionString,
-      connectionTimeoutMillis: 5_000,
+      connectionTimeoutMillis: 10_000,
       keepAlive: true,
-      query_timeout: 5_000,
+      query_timeout: 10_000,
       // Named, so an operator sees it in pg_stat_activity (one per app instance).
       application_name: LISTENER_NAME,
     });
@@ -158,7 +158,7 @@ export class CacheListener {
       this.heartbeat = null;
       client.end().catch(() => {});
       if (this.stopped) return;
-      log.warn({ err: err instanceof Error ? err.message : String(err), retryMs: this.retryMs }, "cache listener lost its connection; reconnecting");
+      log.warn({ err: err instanceof Error ? err.message : String(err), retryMs: this.retryMs }, "cache listener not connected; retrying");
       this.retryTimer = setTimeout(() => void this.connect(), this.retryMs);
       this.retryTimer.unref();
       this.retryMs = Math.min(this.retryMs * 2, this.opts.retryMaxMs ?? RETRY_MAX_MS);
