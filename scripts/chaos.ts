@@ -1,7 +1,7 @@
 // `npm run chaos`: a fault-injection run that stops by itself within 10 minutes.
 //
 //   npm run chaos [-- --seed N] [--broken-drain] [--broken-outbox] [--ops N] [--workers N] [--minutes N]
-//   npm run chaos -- --topology [--seed N] [--minutes N] [--workers N] [--ops N]   (scripts/chaos/topology-run.ts)
+//   npm run chaos -- --topology [--seed N] [--minutes N] [--workers N] [--ops N]   (scripts/topology/chaos-run.ts)
 //
 // The workload runs until --ops operations are done (default 40,000) or its time is up (--minutes,
 // default 7, and in any case 7 minutes after the start), whichever comes first; in-flight requests
@@ -50,7 +50,7 @@ process.chdir(root);
 // --topology: the same workload through haproxy against the production topology, with its own
 // faults (an instance drained and stopped, the primary killed and its standby promoted).
 if (process.argv.includes("--topology")) {
-  const { runTopologyChaos } = await import("./chaos/topology-run");
+  const { runTopologyChaos } = await import("./topology/chaos-run");
   process.exit(await runTopologyChaos(process.argv.slice(2).filter((a) => a !== "--topology"), root));
 }
 
