@@ -39,6 +39,7 @@ import { Notifier, ProviderFakes } from "./chaos/providers";
 import { Faults } from "./chaos/faults";
 import { actionIds, callRoute } from "./chaos/http";
 import { RunLog } from "./chaos/record";
+import { guardRun } from "./chaos/watchdog";
 import { Rng } from "./chaos/rng";
 import { seedChaos } from "./chaos/seed";
 import { Workload } from "./chaos/workload";
@@ -108,17 +109,7 @@ async function cleanup(): Promise<void> {
 }
 
 // The run stops by itself: past the hard limit it cleans up and fails.
-const watchdog = setTimeout(() => {
-  say(`FAILED: still running after ${HARD_LIMIT_MS / 60_000} minutes; stopping`);
-  void cleanup().finally(() => process.exit(1));
-}, HARD_LIMIT_MS - 20_000);
-watchdog.unref();
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    say(`${signal}: stopping`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
+guardRun(cleanup, say, HARD_LIMIT_MS);
 
 async function main(): Promise<number> {
   const flags = `${args.brokenDrain ? " --broken-drain" : ""}${args.brokenOutbox ? " --broken-outbox" : ""}`;
