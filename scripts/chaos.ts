@@ -1,7 +1,7 @@
 // `npm run chaos`: a fault-injection run bounded by its number of requests.
 //
 //   npm run chaos [-- --seed N] [--broken-drain] [--broken-outbox] [--requests N] [--ops N] [--workers N] [--minutes N]
-//   npm run chaos -- --topology [--seed N] [--minutes N] [--workers N] [--ops N]   (scripts/chaos/topology-run.ts)
+//   npm run chaos -- --topology [--seed N] [--minutes N] [--workers N] [--ops N]   (scripts/topology/chaos-run.ts)
 //
 // The workload runs until it has sent --requests requests (default 10,000, the floor a complete run
 // needs), however long that takes on a loaded machine; the faults fire at fixed fractions of that
@@ -42,6 +42,7 @@ import { Notifier, ProviderFakes } from "./chaos/providers";
 import { Faults } from "./chaos/faults";
 import { actionIds, callRoute } from "./chaos/http";
 import { RunLog } from "./chaos/record";
+import { guardRun } from "./chaos/watchdog";
 import { Rng } from "./chaos/rng";
 import { seedChaos } from "./chaos/seed";
 import { Workload } from "./chaos/workload";
@@ -53,7 +54,7 @@ process.chdir(root);
 // --topology: the same workload through haproxy against the production topology, with its own
 // faults (an instance drained and stopped, the primary killed and its standby promoted).
 if (process.argv.includes("--topology")) {
-  const { runTopologyChaos } = await import("./chaos/topology-run");
+  const { runTopologyChaos } = await import("./topology/chaos-run");
   process.exit(await runTopologyChaos(process.argv.slice(2).filter((a) => a !== "--topology"), root));
 }
 
@@ -115,17 +116,7 @@ async function cleanup(): Promise<void> {
 }
 
 // The run stops by itself: past the hard limit it cleans up and fails.
-const watchdog = setTimeout(() => {
-  say(`FAILED: still running after ${HARD_LIMIT_MS / 60_000} minutes; stopping`);
-  void cleanup().finally(() => process.exit(1));
-}, HARD_LIMIT_MS - 20_000);
-watchdog.unref();
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    say(`${signal}: stopping`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
+guardRun(cleanup, say, HARD_LIMIT_MS);
 
 async function main(): Promise<number> {
   const flags = `${args.brokenDrain ? " --broken-drain" : ""}${args.brokenOutbox ? " --broken-outbox" : ""}`;

@@ -140,12 +140,14 @@ export class Topology {
     return { promoteMs: t1 - t0, repointMs: t2 - t1 };
   }
 
-  /** Stops everything (the app and worker first, Postgres last) and, unless kept, deletes the folder. */
+  /** Stops everything (the app and worker first, Postgres last) and deletes the folder, or (kept) all but its configs and logs. */
   async stop(keep = false): Promise<void> {
     await this.lb?.stop().catch(() => {});
     await Promise.all([...this.apps.map((a) => a.stop()), this.worker?.stop()].map((p) => p?.catch(() => {})));
     await this.bouncer?.stop().catch(() => {});
     await Promise.all([this.primary?.stop(), this.standby?.stop()].map((p) => p?.catch(() => {})));
+    // Kept for reading: the configs and logs; the data directories go either way.
+    for (const node of [this.primary, this.standby]) if (node) fs.rmSync(node.data, { recursive: true, force: true });
     if (!keep) fs.rmSync(this.home, { recursive: true, force: true });
   }
 }

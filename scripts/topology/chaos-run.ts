@@ -17,17 +17,18 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { CRON_SECRET } from "@/e2e/test-env";
-import { Topology } from "../topology/index";
-import { missingBinaries } from "../topology/preflight";
-import { checkRun } from "./check";
-import { AppInstance, appEnvironment, ensureBuild } from "./cluster";
-import { actionIds, callRoute, type Outcome } from "./http";
-import { compareWithProviders, ledgerRecords, providerRecords } from "./provider-check";
-import { Notifier, ProviderFakes } from "./providers";
-import { RunLog } from "./record";
-import { Rng } from "./rng";
-import { seedChaos, type Seeded } from "./seed";
-import { Workload } from "./workload";
+import { checkRun } from "../chaos/check";
+import { AppInstance, appEnvironment, ensureBuild } from "../chaos/cluster";
+import { actionIds, callRoute, type Outcome } from "../chaos/http";
+import { compareWithProviders, ledgerRecords, providerRecords } from "../chaos/provider-check";
+import { Notifier, ProviderFakes } from "../chaos/providers";
+import { RunLog } from "../chaos/record";
+import { Rng } from "../chaos/rng";
+import { seedChaos, type Seeded } from "../chaos/seed";
+import { guardRun } from "../chaos/watchdog";
+import { Workload } from "../chaos/workload";
+import { Topology } from "./index";
+import { missingBinaries } from "./preflight";
 
 const HARD_LIMIT_MS = 10 * 60_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -108,12 +109,7 @@ export async function runTopologyChaos(argv: string[], root: string): Promise<nu
     await topo?.stop(true).catch(() => {});
     await fakes?.stop().catch(() => {});
   };
-  const watchdog = setTimeout(() => {
-    say(`FAILED: still running after ${HARD_LIMIT_MS / 60_000} minutes; stopping`);
-    void cleanup().finally(() => process.exit(1));
-  }, HARD_LIMIT_MS - 20_000);
-  watchdog.unref();
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void cleanup().finally(() => process.exit(130)));
+  guardRun(cleanup, say, HARD_LIMIT_MS);
 
   try {
     return await run(args, root, say, started, (t) => (topo = t), (f) => (fakes = f), pools);
@@ -224,19 +220,15 @@ async function run(
       await f.fault().catch((e: unknown) => log.violation("fault injection failed", String(e)));
     }
   })();
-  let lastReport = Date.now();
-  await workload.run({
-    ops: args.ops,
-    enough: () => false, // bounded by --ops and --minutes, as the faults are timed against them
-    workers: args.workers,
-    deadline,
-    onProgress: () => {
-      if (Date.now() - lastReport > 15_000) {
-        lastReport = Date.now();
-        say(`${workload.done} operations, ${log.totalRequests()} requests`);
-      }
-    },
-  });
+  // A progress line every 15 s while operations complete.
+  let reportedAt = Date.now();
+  const onProgress = () => {
+    if (Date.now() - reportedAt < 15_000) return;
+    reportedAt = Date.now();
+    say(`${workload.done} operations, ${log.totalRequests()} requests`);
+  };
+  // Bounded by --ops and --minutes, as the faults are timed against them.
+  await workload.run({ ops: args.ops, enough: () => false, workers: args.workers, deadline, onProgress });
   await faultRun;
   const workloadSeconds = Math.round((Date.now() - workloadStart) / 1000);
   if (faults.switch) faults.switch.firstOrderMs = log.firstOrderAckAt !== undefined && log.killedAt !== undefined ? log.firstOrderAckAt - log.killedAt : undefined;
