@@ -86,21 +86,21 @@ function run(bin: string, binArgs: string[], childEnv: Record<string, string>): 
 
 /**
  * Runs `npm run <script>`, exactly as a developer runs it; resolves to its exit code. `buffered`:
- * its output is held and printed in one piece when it ends, for a check that runs beside others.
+ * collects its output, for a check that runs beside others and prints it whole when it ends.
  */
-function runScript(script: string, childEnv: Record<string, string> = {}, buffered = false): Promise<number> {
+function runScript(script: string, childEnv: Record<string, string> = {}, buffered?: Buffer[]): Promise<number> {
   return runCommand(process.platform === "win32" ? "npm.cmd" : "npm", ["run", "--silent", script], childEnv, `npm run ${script}`, buffered);
 }
 
-function runCommand(command: string, binArgs: string[], childEnv: Record<string, string>, bin: string, buffered = false): Promise<number> {
+/** `output`: collects the child's stdout and stderr instead of passing them through. */
+function runCommand(command: string, binArgs: string[], childEnv: Record<string, string>, bin: string, output?: Buffer[]): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(command, binArgs, {
-      stdio: buffered ? ["ignore", "pipe", "pipe"] : "inherit",
+      stdio: output ? ["ignore", "pipe", "pipe"] : "inherit",
       env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...childEnv },
     });
-    const output: Buffer[] = [];
-    child.stdout?.on("data", (chunk: Buffer) => output.push(chunk));
-    child.stderr?.on("data", (chunk: Buffer) => output.push(chunk));
+    child.stdout?.on("data", (chunk: Buffer) => output?.push(chunk));
+    child.stderr?.on("data", (chunk: Buffer) => output?.push(chunk));
     running.add(child);
     child.on("error", (err) => {
       console.error(`[test] could not run ${bin}: ${err.message}`);
@@ -108,7 +108,6 @@ function runCommand(command: string, binArgs: string[], childEnv: Record<string,
     });
     child.on("close", (code, signal) => {
       running.delete(child);
-      if (output.length > 0) process.stdout.write(Buffer.concat(output));
       resolve(code ?? (signal ? 128 : 1));
     });
   });
@@ -176,8 +175,10 @@ function tally(tool: string, code: number, ok: number, bad: number, missingRepor
  */
 async function runCheck(title: string, script: string): Promise<void> {
   const t0 = Date.now();
-  const code = await runScript(script, {}, true);
+  const output: Buffer[] = [];
+  const code = await runScript(script, {}, output);
   header(title);
+  process.stdout.write(Buffer.concat(output));
   console.log(`[test] ${script}: ${((Date.now() - t0) / 1000).toFixed(1)}s`);
   tally(script, code, code === 0 ? 1 : 0, code === 0 ? 0 : 1, false);
 }

@@ -166,18 +166,10 @@ export async function refundOrder(
   if (held < o.pointsEarned) throw refused("refund.pointsGone", { earned: o.pointsEarned, held });
 
   // Everything is checked: from here on the refund happens.
-  const marked = await tx.execute(sql`
-    update queue_entries set status = 'cancelled', settled_at = now()
-    where order_id = ${o.id} and status = 'waiting'`);
-  if (marked.rowCount !== waiting) throw new Error(`refund of order ${o.id} lost the queue lock`);
-
+  await cancelEntries(tx, o, waiting);
   const taken = await takeBackPoints(tx, o, points);
   const shortfallFen = await postRefund(tx, o, pool, taken, args.actor.userId, reason);
-
-  const done = await tx.execute(sql`
-    update orders set status = 'refunded', refunded_at = now() where id = ${o.id} and status = 'paid'`);
-  if (done.rowCount !== 1) throw new Error(`order ${o.id} changed under its row lock`);
-
+  await markRefunded(tx, o);
   const providerRefund = await recordProviderRefund(tx, o, args.actor.userId, reason);
 
   const result: Omit<RefundResult, "drainDue"> = {
@@ -201,11 +193,7 @@ export async function refundOrder(
     details: { ...result, role: args.actor.role, merchantId: o.merchantId, customerId: o.customerId },
   });
 
-  // Cancelling the head can uncover a smaller entry behind it that the pool already covers.
-  const head = o.payoutMode === "auto" ? await headTarget(tx, o.queueId) : null;
-  const poolAfter = pool.balanceFen + shortfallFen - o.poolFen;
-  const drainDue = head !== null && poolAfter >= head;
-  if (drainDue) await addJob(tx, "queue.drain", { queueId: o.queueId });
+  const drainDue = await drainIfDue(tx, o, pool.balanceFen + shortfallFen - o.poolFen);
   return { ...result, drainDue };
 }
 
@@ -251,6 +239,31 @@ export async function checkRefund(tx: Tx, args: { orderId: number; actor: Refund
     shortfallFen: Math.max(0, o.poolFen - pool),
     provider: o.provider,
   };
+}
+
+/** Cancels the order's waiting entries: all of them, as counted under the queue lock. */
+async function cancelEntries(tx: Tx, o: Order, waiting: number): Promise<void> {
+  const marked = await tx.execute(sql`
+    update queue_entries set status = 'cancelled', settled_at = now()
+    where order_id = ${o.id} and status = 'waiting'`);
+  if (marked.rowCount !== waiting) throw new Error(`refund of order ${o.id} lost the queue lock`);
+}
+
+async function markRefunded(tx: Tx, o: Order): Promise<void> {
+  const done = await tx.execute(sql`
+    update orders set status = 'refunded', refunded_at = now() where id = ${o.id} and status = 'paid'`);
+  if (done.rowCount !== 1) throw new Error(`order ${o.id} changed under its row lock`);
+}
+
+/**
+ * Cancelling the head can uncover a smaller entry behind it that the pool already covers: an auto
+ * queue then gets a drain job. Returns whether one was added.
+ */
+async function drainIfDue(tx: Tx, o: Order, poolAfterFen: number): Promise<boolean> {
+  const head = o.payoutMode === "auto" ? await headTarget(tx, o.queueId) : null;
+  const due = head !== null && poolAfterFen >= head;
+  if (due) await addJob(tx, "queue.drain", { queueId: o.queueId });
+  return due;
 }
 
 /** Refuses unless every entry of the order still waits; returns how many wait. */
