@@ -111,6 +111,18 @@ describe("WeChat Pay's trade bill", () => {
   });
 });
 
+/** Alipay's bill zip of one order paid and partly refunded, unzipped: the two files by name, decoded. */
+function paidAndRefunded(orderNo: string, tradeRef: string, paidFen: number, refundedFen: number) {
+  const records: FakeBillRecord[] = [
+    { kind: "payment", outId: orderNo, orderNo, tradeRef, amountFen: paidFen, at: from },
+    { kind: "refund", outId: `RF${orderNo}01`, orderNo, tradeRef, amountFen: refundedFen, at: from },
+  ];
+  const files = unzipSync(renderAlipayTradeBill(records, DAY));
+  const [detailName, summaryName] = Object.keys(files).sort((a, b) => a.length - b.length);
+  const gbk = new TextDecoder("gbk");
+  return { files, detailName, summaryName, detail: gbk.decode(files[detailName!]!), summary: gbk.decode(files[summaryName!]!) };
+}
+
 describe("Alipay's trade bill", () => {
   it("gives back every trade and refund of the GBK zip, whatever the mix", () => {
     fc.assert(
@@ -140,14 +152,8 @@ describe("Alipay's trade bill", () => {
   });
 
   it("refuses a zip whose details were cut short, that lacks the summary file, or that is not GBK or not a zip", () => {
-    const records: FakeBillRecord[] = [
-      { kind: "payment", outId: "FL261205CCCCCCCC", orderNo: "FL261205CCCCCCCC", tradeRef: "1", amountFen: 100, at: from },
-      { kind: "refund", outId: "RFFL261205CCCCCCCC01", orderNo: "FL261205CCCCCCCC", tradeRef: "1", amountFen: 100, at: from },
-    ];
-    const files = unzipSync(renderAlipayTradeBill(records, DAY));
-    const [detailName, summaryName] = Object.keys(files).sort((a, b) => a.length - b.length);
-    const gbk = new TextDecoder("gbk");
-    const cut = gbk.decode(files[detailName!]!).split("\r\n").filter((l) => !l.startsWith("RFFL") && !l.includes("退款\t") && !l.includes(",退款,")).join("\r\n");
+    const { files, detailName, summaryName, detail } = paidAndRefunded("FL261205CCCCCCCC", "1", 100, 100);
+    const cut = detail.split("\r\n").filter((l) => !l.startsWith("RFFL") && !l.includes("退款\t") && !l.includes(",退款,")).join("\r\n");
     expect(() => parseAlipayTradeBill(zipSync({ a: gbkEncode(cut), b: files[summaryName!]! }))).toThrow(/counts 1 trades and 1 refunds/);
     expect(() => parseAlipayTradeBill(zipSync({ a: files[detailName!]! }))).toThrow(/no 业务汇总 file/);
     expect(() => parseAlipayTradeBill(zipSync({ a: strToU8("#支付宝业务明细查询\n\uFFFF"), b: files[summaryName!]! }))).toThrow(BillFormatError);
@@ -155,15 +161,7 @@ describe("Alipay's trade bill", () => {
   });
 
   it("refuses a bill whose summary amount disagrees with its rows: a detail row's amount altered, or the summary's", () => {
-    const records: FakeBillRecord[] = [
-      { kind: "payment", outId: "FL261205DDDDDDDD", orderNo: "FL261205DDDDDDDD", tradeRef: "7", amountFen: 2_580, at: from },
-      { kind: "refund", outId: "RFFL261205DDDDDDDD01", orderNo: "FL261205DDDDDDDD", tradeRef: "7", amountFen: 1_000, at: from },
-    ];
-    const files = unzipSync(renderAlipayTradeBill(records, DAY));
-    const [detailName, summaryName] = Object.keys(files).sort((a, b) => a.length - b.length);
-    const gbk = new TextDecoder("gbk");
-    const detail = gbk.decode(files[detailName!]!);
-    const summary = gbk.decode(files[summaryName!]!);
+    const { files, detailName, summaryName, detail, summary } = paidAndRefunded("FL261205DDDDDDDD", "7", 2_580, 1_000);
     // As rendered: the same counts and a net of 15.80 yuan on both sides.
     expect(parseAlipayTradeBill(zipSync({ a: files[detailName!]!, b: files[summaryName!]! })).summary).toEqual({ trades: 1, refunds: 1, netFen: 1_580 });
     // A payment row says 25.81 (both amount columns), the counts still agree: refused by the amount.
