@@ -157,7 +157,7 @@ async function withdrawalRow(username: string) {
   await c.connect();
   try {
     const r = await c.query<{ status: string; provider: string | null; out_id: string | null; amount_fen: number }>(
-      `select w.status::text as status, w.provider, w.out_bill_no as out_id, w.amount_fen
+      `select w.status::text as status, w.provider, w.out_bill_no as out_id, w.amount_fen::int as amount_fen
        from withdrawals w join users u on u.id = w.user_id
        where u.username = $1 order by w.id desc limit 1`,
       [username],

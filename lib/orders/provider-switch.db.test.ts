@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/db";
 import { inTransaction } from "@/db/transaction";
 import { DomainError } from "@/lib/errors";
-import { AlipayFake } from "@/lib/payments/alipay/fake-server";
+import type { AlipayFake } from "@/lib/payments/alipay/fake-server";
 import type { PaymentProvider } from "@/lib/payments/provider";
-import { WechatFake } from "@/lib/payments/wechat/fake-server";
+import type { WechatFake } from "@/lib/payments/wechat/fake-server";
 import { makeCustomer, makeStore } from "@/lib/testing/fixtures";
-import { alipayProviderFor, wechatProviderFor } from "@/lib/testing/provider-fakes";
+import { startBothFakes } from "@/lib/testing/provider-fakes";
 import { expectLedgerClean } from "@/lib/testing/verify";
 import { createPendingOrder } from "./create";
 import { expirePendingOrders } from "./expire-pending";
@@ -21,6 +21,7 @@ import { queryPendingPayments } from "./query-pending";
 // are still asked about, closed, and paid by its notifications; and an order that left it for
 // Alipay is not sent back to a payment WeChat Pay has closed. Both through their SDKs and fakes.
 
+let fakes: Awaited<ReturnType<typeof startBothFakes>>;
 let wechatFake: WechatFake;
 let alipayFake: AlipayFake;
 let wechat: PaymentProvider;
@@ -34,15 +35,12 @@ const BOTH = ["wechat", "alipay"] as const;
 const WECHAT_OFF = ["alipay"] as const;
 
 beforeAll(async () => {
-  wechatFake = await new WechatFake().start();
-  alipayFake = await new AlipayFake().start();
-  wechat = wechatProviderFor(wechatFake, { transferSceneId: "1000" });
-  alipay = alipayProviderFor(alipayFake);
+  fakes = await startBothFakes();
+  ({ wechatFake, alipayFake, wechat, alipay } = fakes);
 });
 
 afterAll(async () => {
-  await wechatFake?.stop();
-  await alipayFake?.stop();
+  await fakes?.stop();
   await expectLedgerClean();
 });
 

@@ -1,7 +1,7 @@
-import type { AlipayFake } from "@/lib/payments/alipay/fake-server";
+import { AlipayFake } from "@/lib/payments/alipay/fake-server";
 import { createAlipayProvider, type AlipayConfig } from "@/lib/payments/alipay/provider";
 import type { PaymentProvider } from "@/lib/payments/provider";
-import type { WechatFake } from "@/lib/payments/wechat/fake-server";
+import { WechatFake } from "@/lib/payments/wechat/fake-server";
 import { createWechatProvider, type WechatConfig } from "@/lib/payments/wechat/provider";
 
 // The real providers (through their SDKs) configured against a running local fake with the keys it
@@ -35,4 +35,18 @@ export function alipayProviderFor(fake: AlipayFake, overrides: Partial<AlipayCon
     timeoutMs: 2_000,
     ...overrides,
   });
+}
+
+/** Both fakes started, and both real providers configured against them (WeChat with a transfer scene). */
+export async function startBothFakes(): Promise<{ wechatFake: WechatFake; alipayFake: AlipayFake; wechat: PaymentProvider; alipay: PaymentProvider; stop(): Promise<void> }> {
+  const [wechatFake, alipayFake] = await Promise.all([new WechatFake().start(), new AlipayFake().start()]);
+  return {
+    wechatFake,
+    alipayFake,
+    wechat: wechatProviderFor(wechatFake, { transferSceneId: "1000" }),
+    alipay: alipayProviderFor(alipayFake),
+    stop: async () => {
+      await Promise.all([wechatFake.stop(), alipayFake.stop()]);
+    },
+  };
 }
