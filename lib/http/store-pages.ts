@@ -1,4 +1,4 @@
-import { updateTag } from "next/cache";
+import { revalidateTag, updateTag } from "next/cache";
 import { STORE_CACHE_TAG } from "@/lib/merchants/store";
 import { forgetCachedPages } from "./page-cache";
 
@@ -11,5 +11,14 @@ import { forgetCachedPages } from "./page-cache";
  */
 export function expireStorePages(): void {
   updateTag(STORE_CACHE_TAG);
+  forgetCachedPages();
+}
+
+/**
+ * expireStorePages for route handlers (the store photo upload), where updateTag is not available:
+ * the tag's entries expire at once (`expire: 0`), so the next view reads them fresh.
+ */
+export function expireStorePagesFromRoute(): void {
+  revalidateTag(STORE_CACHE_TAG, { expire: 0 });
   forgetCachedPages();
 }

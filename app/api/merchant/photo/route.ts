@@ -1,6 +1,6 @@
 import { inTransaction } from "@/db/transaction";
 import { DomainError } from "@/lib/errors";
-import { expireStorePages } from "@/lib/http/store-pages";
+import { expireStorePagesFromRoute } from "@/lib/http/store-pages";
 import { withAuth } from "@/lib/http/route";
 import { PHOTO_MAX_UPLOAD_BYTES, preparePhoto } from "@/lib/merchants/photo";
 import { deleteStorePhoto, saveStorePhoto } from "@/lib/merchants/profile";
@@ -24,13 +24,13 @@ export const POST = withAuth({ allow: ["merchant-session"] }, async (req, ctx) =
   if (!file || typeof file === "string") throw new DomainError("invalid_input", "photo.missing", "photo");
   const photo = await preparePhoto({ name: file.name, bytes: Buffer.from(await file.arrayBuffer()) });
   const saved = await inTransaction((tx) => saveStorePhoto(tx, { ownerUserId: ctx.viewer!.userId, photo }));
-  expireStorePages();
+  expireStorePagesFromRoute();
   return { ok: true, version: saved.sha256.slice(0, 16), width: photo.width, height: photo.height };
 });
 
 /** The owner removes the cover photo. */
 export const DELETE = withAuth({ allow: ["merchant-session"] }, async (_req, ctx) => {
   const result = await inTransaction((tx) => deleteStorePhoto(tx, { ownerUserId: ctx.viewer!.userId }));
-  expireStorePages();
+  expireStorePagesFromRoute();
   return { ok: true, removed: result.removed };
 });
