@@ -17,3 +17,4 @@ export * from "./reconciliation";
 export * from "./privacy";
 export * from "./notifications";
 export * from "./sms-codes";
+export * from "./staff";
