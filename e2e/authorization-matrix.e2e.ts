@@ -22,7 +22,8 @@ import { CRON_SECRET, E2E_BASE_URL } from "./test-env";
 // refused with nothing written. Orders are placed only at the noodle bar.
 test.describe.configure({ mode: "serial" });
 
-const ACTORS = ["anonymous", "customerA", "customerB", "merchantX", "merchantY", "operator", "apiKeyX", "cron"] as const;
+// cashierX works the tea house's till (merchant X's store): a customer account with store access.
+const ACTORS = ["anonymous", "customerA", "customerB", "merchantX", "merchantY", "cashierX", "operator", "apiKeyX", "cron"] as const;
 type Actor = (typeof ACTORS)[number];
 
 /** Who may call a route method: actors, "public" (everyone), "nobody" (a signature only), or a fixed status for everyone. */
@@ -46,14 +47,16 @@ const ROUTES: Record<string, Partial<Record<Method, RouteAccess>>> = {
   "/api/health/ready": { GET: "public" },
   // A bearer METRICS_TOKEN that none of the actors has (e2e/operations.e2e.ts scrapes with it).
   "/api/metrics": { GET: "nobody" },
-  "/api/me/live": { GET: ["customerA", "customerB", "merchantX", "merchantY", "operator"] },
+  "/api/me/live": { GET: ["customerA", "customerB", "merchantX", "merchantY", "cashierX", "operator"] },
   // Anyone signed in, for their own data only (the id comes from the session: see the forged-id case).
-  "/api/me/data": { GET: ["customerA", "customerB", "merchantX", "merchantY", "operator"] },
+  "/api/me/data": { GET: ["customerA", "customerB", "merchantX", "merchantY", "cashierX", "operator"] },
   "/api/merchant/data": { GET: ["merchantX", "merchantY"] },
+  // The console's live poll: a store's owner or cashier, for the store the session works at.
+  "/api/merchant/live": { GET: ["merchantX", "merchantY", "cashierX"] },
   "/api/operator/payouts.csv": { GET: ["operator"] },
   "/api/operator/reconciliation.csv": { GET: ["operator"] },
   // Any signed-in user, for their own order only: another's order number is a 404, not a 403.
-  "/api/orders/[orderNo]/freed": { GET: ["customerA", "customerB", "merchantX", "merchantY", "operator"] },
+  "/api/orders/[orderNo]/freed": { GET: ["customerA", "customerB", "merchantX", "merchantY", "cashierX", "operator"] },
   // Authenticated by the payment provider's signature: none of the actors has it.
   "/api/payments/[provider]/webhook": { POST: "nobody" },
   "/api/queues/[id]/drain": { POST: ["operator", "cron"] },
@@ -75,7 +78,8 @@ const HARMLESS_QUERY: Record<string, string> = {
 /** Who may call a server action, by the area of its file (SPEC.md: roles). */
 function expectedActionAccess(file: string): string[] {
   if (file.startsWith("app/operator/")) return ["operator"];
-  if (file.startsWith("app/merchant/")) return ["merchant"];
+  // Owner-only, or "store": the owner or a cashier (the queue, the orders, the till).
+  if (file.startsWith("app/merchant/")) return ["merchant", "store"];
   // Customers' actions: any signed-in user (ownership is checked inside, see the forged-id cases).
   if (file.startsWith("app/(customer)/")) return ["any", "customer"];
   if (file.startsWith("app/(auth)/")) return ["public"];
@@ -95,12 +99,14 @@ const state: {
   bOrderId: number;
   bOrderNo: string;
   bEntryId: number;
+  cashierStaffId: number;
   counts: { routes: number; actions: number; forged: number; origin: number };
-} = { ctx: {}, token: "", tokenKeyId: 0, queueId: 0, bOrderId: 0, bOrderNo: "", bEntryId: 0, counts: { routes: 0, actions: 0, forged: 0, origin: 0 } };
+} = { ctx: {}, token: "", tokenKeyId: 0, queueId: 0, bOrderId: 0, bOrderNo: "", bEntryId: 0, cashierStaffId: 0, counts: { routes: 0, actions: 0, forged: 0, origin: 0 } };
 
 const SESSION: Partial<Record<Actor, [string, string]>> = {
   merchantX: ["tea", "merchant-pass-2026"],
   merchantY: ["noodle", "merchant-pass-2026"],
+  cashierX: ["till", "cashier-pass-2026"],
   operator: ["ops", "operator-pass-2026"],
 };
 
@@ -166,7 +172,7 @@ test("actors sign in; merchant X creates an API key; customer B has an order and
   }
   for (const [actor, cred] of Object.entries(SESSION)) {
     const page = await state.ctx[actor as Actor]!.newPage();
-    await login(page, cred[0], cred[1], actor === "operator" ? "/me" : "/merchant/api-keys");
+    await login(page, cred[0], cred[1], actor === "operator" ? "/me" : actor === "cashierX" ? "/merchant/queue" : "/merchant/api-keys");
     if (actor === "merchantX") {
       await page.getByLabel("名称").fill("矩阵收银台");
       await main(page).getByRole("button", { name: "创建密钥" }).click();
@@ -178,6 +184,10 @@ test("actors sign in; merchant X creates an API key; customer B has an order and
   expect(state.token).toMatch(/^fl_/);
   state.tokenKeyId = Number(await scalar("select k.id from api_keys k join users u on u.id = (select owner_user_id from merchants where id = k.merchant_id) where u.username = 'tea' and k.name = '矩阵收银台' order by k.id desc limit 1"));
   state.queueId = Number(await scalar("select queue_id from merchants where slug = 'noodle-bar'"));
+  state.cashierStaffId = Number(
+    await scalar("select s.id from merchant_staff s join users u on u.id = s.user_id where u.username = 'till' and s.revoked_at is null"),
+  );
+  expect(state.cashierStaffId).toBeGreaterThan(0);
   expect(state.tokenKeyId).toBeGreaterThan(0);
   expect(state.queueId).toBeGreaterThan(0);
 
@@ -255,8 +265,9 @@ async function callActionWith(
   return postAction(req, id, url, form, headers);
 }
 
-function actorRole(actor: Actor): "anonymous" | "customer" | "merchant" | "operator" {
+function actorRole(actor: Actor): "anonymous" | "customer" | "cashier" | "merchant" | "operator" {
   if (actor.startsWith("customer")) return "customer";
+  if (actor.startsWith("cashier")) return "cashier";
   if (actor.startsWith("merchant")) return "merchant";
   if (actor === "operator") return "operator";
   return "anonymous"; // API key and cron secret carry no session: actions treat them as nobody.
@@ -273,9 +284,11 @@ test("every server action × actor: refused (nothing written) unless its access 
     const url = actionUrl(a.workers);
     for (const actor of ACTORS) {
       const role = actorRole(actor);
-      const allowed = access === "public" || (access === "any" ? role !== "anonymous" : access.split("|").includes(role));
+      const allowed =
+        access === "public" ||
+        (access === "any" ? role !== "anonymous" : access === "store" ? role === "merchant" || role === "cashier" : access.split("|").includes(role));
       // An allowed action whose schema accepts an empty form would really run: its access is checked statically above.
-      if (allowed && ["runAllPayoutsAction", "runLedgerCheckAction"].includes(a.name)) continue;
+      if (allowed && ["runAllPayoutsAction", "runLedgerCheckAction", "createStaffInviteAction"].includes(a.name)) continue;
       const { status, body } = await callAction(actor, a.id, url, allowed ? {} : SAMPLE_FORMS[a.name] ?? {});
       state.counts.actions++;
       const where = `${actor} → ${a.file}#${a.name} via ${url} (${status}): ${body.slice(0, 300)}`;
@@ -328,6 +341,23 @@ test("forged ids: another customer's entry, another merchant's order and key are
   }
   expect((await act("merchantY", "operatorRefundAction", { orderId: String(state.bOrderId) })).body).toContain(NOT_ALLOWED);
   expect(await scalar("select status from orders where id = $1", [state.bOrderId])).toBe("paid");
+
+  // Cashier X works merchant X's till, but refunds, keys, rules, staff and the store's data are the owner's.
+  expect((await act("cashierX", "merchantRefundAction", { orderId: String(state.bOrderId) })).body).toContain(NOT_ALLOWED);
+  for (const [name, form] of [
+    ["createApiKeyAction", { name: "forged" }],
+    ["revokeApiKeyAction", { keyId: String(state.tokenKeyId) }],
+    ["changeRulesAction", { rebateBps: "5000" }],
+    ["createStaffInviteAction", {}],
+    ["revokeStaffAction", { staffId: String(state.cashierStaffId) }],
+    ["closeStoreAction", { slug: "tea-house" }],
+  ] as const) {
+    expect((await act("cashierX", name, form)).body, `cashier ${name}`).toContain(NOT_ALLOWED);
+  }
+  expect((await state.ctx.cashierX!.request.get("/api/merchant/data?file=json", { maxRedirects: 0 })).status()).toBe(403);
+  // Merchant Y cannot revoke merchant X's cashier; the cashier still works X's till.
+  expect((await act("merchantY", "revokeStaffAction", { staffId: String(state.cashierStaffId) })).body).toContain('"ok":false');
+  expect(await scalar("select revoked_at from merchant_staff where id = $1", [state.cashierStaffId])).toBeNull();
 
   // Merchant Y revokes merchant X's API key; customers create keys and change rules.
   expect((await act("merchantY", "revokeApiKeyAction", { keyId: String(state.tokenKeyId) })).body, "Y revoking X's key").toContain('"ok":false');

@@ -11,7 +11,7 @@ import { E2E_BASE_URL } from "./test-env";
 const CJK = /[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]/;
 
 /** The demo data's own names (README, scripts/lib/demo-seed.ts): stores and people, shown as they were written. */
-const SEEDED_DATA = ["清风茶舍", "老街面馆", "拾页书咖", "街角鲜果", "演示顾客", "路过的顾客", "平台运营"];
+const SEEDED_DATA = ["清风茶舍", "老街面馆", "拾页书咖", "街角鲜果", "演示顾客", "路过的顾客", "平台运营", "茶舍收银员"];
 
 let pool: pg.Pool;
 test.beforeAll(() => {
@@ -98,6 +98,8 @@ test("the merchant console in English: every page, and a refused rule change", a
   await visit(page, "/merchant/orders", "Orders & refunds", data);
   await visit(page, "/merchant/settings", "Rules", data);
   await visit(page, "/merchant/api-keys", "POS API", data);
+  await visit(page, "/merchant/staff", "Staff", data);
+  await visit(page, "/merchant/till", "Till", data);
   await visit(page, "/merchant/poster", "清风茶舍", data);
   await expect(main(page).getByText("Scan to order · Queue for a free order · Green points")).toBeVisible();
 

@@ -3,6 +3,8 @@ import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { AreaNav, areaNavLinkClass } from "@/app/_components";
 import { requireStore } from "@/lib/auth/session";
+import { storeLive } from "@/lib/merchants/live";
+import { LiveConsole } from "./live-console";
 
 /** The console's pages; `cashier` marks the few a cashier sees (each page checks again on its own). */
 const LINKS = [
@@ -20,6 +22,7 @@ const LINKS = [
 /** The merchant area: the owner of an approved store, or one of its cashiers, gets past this. */
 export default async function MerchantLayout({ children }: { children: ReactNode }) {
   const [{ merchant, storeRole }, t] = await Promise.all([requireStore(), getTranslations("merchant.nav")]);
+  const live = await storeLive(merchant.id, merchant.queueId!);
   const links = LINKS.filter((l) => storeRole === "owner" || ("cashier" in l && l.cashier));
   return (
     <div className="space-y-4">
@@ -37,6 +40,7 @@ export default async function MerchantLayout({ children }: { children: ReactNode
           </Link>
         }
       />
+      <LiveConsole initial={live} />
       {children}
     </div>
   );
