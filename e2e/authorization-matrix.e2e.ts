@@ -163,7 +163,7 @@ test("the route and action lists are found in the code, and every one is in the 
 
 test("actors sign in; merchant X creates an API key; customer B has an order and entry at the noodle bar", async ({ browser }) => {
   // Two sign-ups, three sign-ins, a key and a paid order: on a loaded 2-core machine this alone can take a minute.
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   for (const actor of ACTORS) state.ctx[actor] = await newContext(browser);
   for (const actor of ["customerA", "customerB"] as const) {
     const page = await state.ctx[actor]!.newPage();

@@ -158,6 +158,9 @@ test("the operator console in English: every page, and a refused rejection", asy
 
   await test.step("every console page has its English heading and no Chinese but data", async () => {
     await visit(ops, "/operator", "Operations overview", data);
+    await visit(ops, "/operator/search?q=tea", "Search", data);
+    const teaId = (await pool.query<{ id: string }>("select id from merchants where slug = 'tea-house'")).rows[0]!.id;
+    await visit(ops, `/operator/merchants/${teaId}`, "清风茶舍", data);
     await visit(ops, "/operator/payouts", "Payouts", data);
     await visit(ops, "/operator/withdrawals", "Withdrawals", data);
     await visit(ops, "/operator/draw", "Lucky draw", data);

@@ -97,6 +97,20 @@ test("a cashier joins by invitation, works the queue and the till, sees new orde
     await expect(cashier.getByTestId("till-done")).toContainText(/已录入订单 FL\w+：¥18\.00/);
     const orderNo = /FL\w+/.exec(await cashier.getByTestId("till-done").innerText())![0];
     await expect(owner.getByTestId(`order-row-${orderNo}`)).toBeVisible({ timeout: 30_000 });
+
+    await test.step("the operator finds the order and the store, whose page lists its cashier; the audit log names it", async () => {
+      await ops.goto("/operator");
+      await expect(ops.getByTestId("overview-charts")).toBeVisible();
+      await ops.getByTestId("global-search").fill(orderNo.toLowerCase());
+      await ops.getByTestId("global-search").press("Enter");
+      await ops.waitForURL((u) => u.pathname === "/operator/search");
+      await expect(main(ops).getByRole("link", { name: orderNo })).toBeVisible();
+      await main(ops).getByRole("link", { name: "收银测试店" }).first().click();
+      await ops.waitForURL((u) => /^\/operator\/merchants\/\d+$/.test(u.pathname));
+      await expect(ops.getByTestId("merchant-detail")).toContainText(cashierName);
+      await ops.goto("/operator/audit");
+      await expect(main(ops).getByRole("link", { name: "收银测试店" }).first()).toBeVisible();
+    });
   });
 
   await test.step("the owner revokes the cashier, who is out at the next click", async () => {

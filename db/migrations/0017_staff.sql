@@ -31,4 +31,5 @@ ALTER TABLE "staff_invites" ADD CONSTRAINT "staff_invites_accepted_by_user_id_us
 CREATE UNIQUE INDEX "merchant_staff_active_user_key" ON "merchant_staff" USING btree ("user_id") WHERE "merchant_staff"."revoked_at" is null;--> statement-breakpoint
 CREATE INDEX "merchant_staff_merchant_idx" ON "merchant_staff" USING btree ("merchant_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "staff_invites_code_key" ON "staff_invites" USING btree ("code_hash");--> statement-breakpoint
-CREATE INDEX "staff_invites_merchant_idx" ON "staff_invites" USING btree ("merchant_id");
+CREATE INDEX "staff_invites_merchant_idx" ON "staff_invites" USING btree ("merchant_id");--> statement-breakpoint
+CREATE INDEX "ledger_transactions_created_idx" ON "ledger_transactions" USING btree ("created_at");
