@@ -12,7 +12,7 @@ import { requestTheme } from "@/app/_components/theme";
 import { ThemeToggle } from "@/app/_components/theme-toggle";
 import { isLocale, defaultLocale } from "@/i18n/config";
 import { clientMessages } from "@/i18n/client-messages";
-import { getViewer, type Role } from "@/lib/auth/session";
+import { getViewer, storeAccessOf, type Role } from "@/lib/auth/session";
 import { PATH_HEADER } from "@/lib/auth/next-path";
 import { consentPath, openBeforeConsent } from "@/lib/auth/notice";
 import { unreadCount } from "@/lib/notifications/list";
@@ -48,7 +48,8 @@ const viewerUnread = cache(async (): Promise<number> => {
 
 async function TopBar() {
   const [viewer, t, tn, unread] = await Promise.all([getViewer(), getTranslations("common.topBar"), getTranslations("notifications.bell"), viewerUnread()]);
-  const roleLink = viewer ? ROLE_LINKS[viewer.role] : null;
+  // A cashier (a customer account working at a store) gets the console link too.
+  const roleLink = viewer ? (ROLE_LINKS[viewer.role] ?? ((await storeAccessOf(viewer)) ? ROLE_LINKS.merchant : null)) : null;
   // Every link and button is at least 44 × 44 px (a thumb's reach). On a 360 px phone the row holds
   // the brand, the console link, the language and the theme: 我的 and signing out live in the tab
   // bar and on /me there, and 注册 on the sign-in page.

@@ -23,8 +23,9 @@ import { CRON_SECRET, E2E_BASE_URL } from "./test-env";
 test.describe.configure({ mode: "serial" });
 
 // suspendedOwner: the owner of a store an operator has suspended (set up below); applicant: a
-// customer whose store application is pending.
-const ACTORS = ["anonymous", "customerA", "customerB", "merchantX", "merchantY", "suspendedOwner", "applicant", "operator", "apiKeyX", "cron"] as const;
+// customer whose store application is pending; cashierX works the tea house's till (merchant X's
+// store): a customer account with store access.
+const ACTORS = ["anonymous", "customerA", "customerB", "merchantX", "merchantY", "suspendedOwner", "applicant", "cashierX", "operator", "apiKeyX", "cron"] as const;
 type Actor = (typeof ACTORS)[number];
 
 /** Who may call a route method: actors, "public" (everyone), "nobody" (a signature only), or a fixed status for everyone. */
@@ -33,7 +34,7 @@ type RouteAccess = readonly Actor[] | "public" | "nobody" | { everyone: number }
 const CRON: RouteAccess = ["cron"];
 const API_KEY: RouteAccess = ["apiKeyX"];
 const V1_405 = { everyone: 405 } as const;
-const SIGNED_IN: RouteAccess = ["customerA", "customerB", "merchantX", "merchantY", "suspendedOwner", "applicant", "operator"];
+const SIGNED_IN: RouteAccess = ["customerA", "customerB", "merchantX", "merchantY", "suspendedOwner", "applicant", "cashierX", "operator"];
 const MERCHANTS: RouteAccess = ["merchantX", "merchantY", "suspendedOwner"];
 
 /** The expected-access table, keyed by route path and method. Every route and method on disk must be here. */
@@ -57,6 +58,8 @@ const ROUTES: Record<string, Partial<Record<Method, RouteAccess>>> = {
   "/api/merchant/data": { GET: MERCHANTS },
   // The owner's own store's photo (found from the session); an empty body is refused before anything is stored.
   "/api/merchant/photo": { POST: MERCHANTS, DELETE: MERCHANTS },
+  // The console's live poll: a store's owner or cashier, for the store the session works at.
+  "/api/merchant/live": { GET: [...MERCHANTS, "cashierX"] },
   "/api/merchant/settlement.csv": { GET: MERCHANTS },
   "/api/operator/payouts.csv": { GET: ["operator"] },
   "/api/operator/reconciliation.csv": { GET: ["operator"] },
@@ -84,7 +87,8 @@ const HARMLESS_QUERY: Record<string, string> = {
 /** Who may call a server action, by the area of its file (SPEC.md: roles). */
 function expectedActionAccess(file: string): string[] {
   if (file.startsWith("app/operator/")) return ["operator"];
-  if (file.startsWith("app/merchant/")) return ["merchant"];
+  // Owner-only, or "store": the owner or a cashier (the queue, the orders, the till).
+  if (file.startsWith("app/merchant/")) return ["merchant", "store"];
   // Customers' actions: any signed-in user (ownership is checked inside, see the forged-id cases).
   if (file.startsWith("app/(customer)/")) return ["any", "customer"];
   if (file.startsWith("app/(auth)/")) return ["public"];
@@ -106,12 +110,14 @@ const state: {
   bOrderId: number;
   bOrderNo: string;
   bEntryId: number;
+  cashierStaffId: number;
   counts: { routes: number; actions: number; forged: number; origin: number };
-} = { ctx: {}, token: "", suspendedToken: "", suspendedSlug: "", tokenKeyId: 0, queueId: 0, bOrderId: 0, bOrderNo: "", bEntryId: 0, counts: { routes: 0, actions: 0, forged: 0, origin: 0 } };
+} = { ctx: {}, token: "", suspendedToken: "", suspendedSlug: "", tokenKeyId: 0, queueId: 0, bOrderId: 0, bOrderNo: "", bEntryId: 0, cashierStaffId: 0, counts: { routes: 0, actions: 0, forged: 0, origin: 0 } };
 
 const SESSION: Partial<Record<Actor, [string, string]>> = {
   merchantX: ["tea", "merchant-pass-2026"],
   merchantY: ["noodle", "merchant-pass-2026"],
+  cashierX: ["till", "cashier-pass-2026"],
   operator: ["ops", "operator-pass-2026"],
 };
 
@@ -179,7 +185,7 @@ test("actors sign in; merchant X creates an API key; customer B has an order and
   }
   for (const [actor, cred] of Object.entries(SESSION)) {
     const page = await state.ctx[actor as Actor]!.newPage();
-    await login(page, cred[0], cred[1], actor === "operator" ? "/me" : "/merchant/api-keys");
+    await login(page, cred[0], cred[1], actor === "operator" ? "/me" : actor === "cashierX" ? "/merchant/queue" : "/merchant/api-keys");
     if (actor === "merchantX") {
       await page.getByLabel("名称").fill("矩阵收银台");
       await main(page).getByRole("button", { name: "创建密钥" }).click();
@@ -191,6 +197,10 @@ test("actors sign in; merchant X creates an API key; customer B has an order and
   expect(state.token).toMatch(/^fl_/);
   state.tokenKeyId = Number(await scalar("select k.id from api_keys k join users u on u.id = (select owner_user_id from merchants where id = k.merchant_id) where u.username = 'tea' and k.name = '矩阵收银台' order by k.id desc limit 1"));
   state.queueId = Number(await scalar("select queue_id from merchants where slug = 'noodle-bar'"));
+  state.cashierStaffId = Number(
+    await scalar("select s.id from merchant_staff s join users u on u.id = s.user_id where u.username = 'till' and s.revoked_at is null"),
+  );
+  expect(state.cashierStaffId).toBeGreaterThan(0);
   expect(state.tokenKeyId).toBeGreaterThan(0);
   expect(state.queueId).toBeGreaterThan(0);
 
@@ -297,15 +307,17 @@ async function callActionWith(
   return postAction(req, id, url, form, headers);
 }
 
-function actorRole(actor: Actor): "anonymous" | "customer" | "merchant" | "operator" {
+function actorRole(actor: Actor): "anonymous" | "customer" | "cashier" | "merchant" | "operator" {
   if (actor.startsWith("customer")) return "customer";
-  if (actor.startsWith("merchant")) return "merchant";
+  if (actor.startsWith("cashier")) return "cashier";
+  if (actor.startsWith("merchant") || actor === "suspendedOwner") return "merchant";
+  if (actor === "applicant") return "customer";
   if (actor === "operator") return "operator";
   return "anonymous"; // API key and cron secret carry no session: actions treat them as nobody.
 }
 
 test("every server action × actor: refused (nothing written) unless its access allows the actor", async () => {
-  test.setTimeout(60_000);
+  test.setTimeout(240_000); // eleven actors × every action, one call each
   const declared = new Map(serverActions().map((a) => [`${a.file}#${a.name}`, a.access]));
   const before = await writeFingerprint();
   const failures: string[] = [];
@@ -315,10 +327,12 @@ test("every server action × actor: refused (nothing written) unless its access 
     const url = actionUrl(a.workers);
     for (const actor of ACTORS) {
       const role = actorRole(actor);
-      const allowed = access === "public" || (access === "any" ? role !== "anonymous" : access.split("|").includes(role));
+      const allowed =
+        access === "public" ||
+        (access === "any" ? role !== "anonymous" : access === "store" ? role === "merchant" || role === "cashier" : access.split("|").includes(role));
       // An allowed action whose schema accepts an empty form would really run: its access is checked statically above.
       // (The profile form's fields are all optional: an empty one would clear the store's profile.)
-      if (allowed && ["runAllPayoutsAction", "runLedgerCheckAction", "updateProfileAction"].includes(a.name)) continue;
+      if (allowed && ["runAllPayoutsAction", "runLedgerCheckAction", "updateProfileAction", "createStaffInviteAction"].includes(a.name)) continue;
       const { status, body } = await callAction(actor, a.id, url, allowed ? {} : SAMPLE_FORMS[a.name] ?? {});
       state.counts.actions++;
       const where = `${actor} → ${a.file}#${a.name} via ${url} (${status}): ${body.slice(0, 300)}`;
@@ -375,6 +389,23 @@ test("forged ids: another customer's entry, another merchant's order and key are
   }
   expect((await act("merchantY", "operatorRefundAction", { orderId: String(state.bOrderId) })).body).toContain(NOT_ALLOWED);
   expect(await scalar("select status from orders where id = $1", [state.bOrderId])).toBe("paid");
+
+  // Cashier X works merchant X's till, but refunds, keys, rules, staff and the store's data are the owner's.
+  expect((await act("cashierX", "merchantRefundAction", { orderId: String(state.bOrderId) })).body).toContain(NOT_ALLOWED);
+  for (const [name, form] of [
+    ["createApiKeyAction", { name: "forged" }],
+    ["revokeApiKeyAction", { keyId: String(state.tokenKeyId) }],
+    ["changeRulesAction", { rebateBps: "5000" }],
+    ["createStaffInviteAction", {}],
+    ["revokeStaffAction", { staffId: String(state.cashierStaffId) }],
+    ["closeStoreAction", { slug: "tea-house" }],
+  ] as const) {
+    expect((await act("cashierX", name, form)).body, `cashier ${name}`).toContain(NOT_ALLOWED);
+  }
+  expect((await state.ctx.cashierX!.request.get("/api/merchant/data?file=json", { maxRedirects: 0 })).status()).toBe(403);
+  // Merchant Y cannot revoke merchant X's cashier; the cashier still works X's till.
+  expect((await act("merchantY", "revokeStaffAction", { staffId: String(state.cashierStaffId) })).body).toContain('"ok":false');
+  expect(await scalar("select revoked_at from merchant_staff where id = $1", [state.cashierStaffId])).toBeNull();
 
   // Merchant Y revokes merchant X's API key; customers create keys and change rules.
   expect((await act("merchantY", "revokeApiKeyAction", { keyId: String(state.tokenKeyId) })).body, "Y revoking X's key").toContain('"ok":false');

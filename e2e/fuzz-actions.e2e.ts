@@ -23,6 +23,7 @@ const NO_INPUT: Record<string, string> = {
   markAllReadAction: "no fields: marks the caller's own notifications read (e2e/notifications.e2e.ts)",
   saveNotificationSettingsAction: "every form is valid: a box left out turns that channel off (e2e/notifications.e2e.ts)",
   agreeToNoticeAction: "no fields: records the caller's consent to the current notice (e2e/personal-data.e2e.ts)",
+  createStaffInviteAction: "no fields: creates an invitation for the owner's own store (e2e/staff.e2e.ts)",
 };
 
 // Every case carries at least one value its action can never accept (the "poison"), so a write
@@ -52,6 +53,8 @@ const POISON: [RegExp, fc.Arbitrary<string>][] = [
   [/^slug$/, fc.constantFrom("<script>", "' OR 1=1 --", "Tea House", "a", "长长长", "../etc", "x".repeat(100))],
   [/^(decision|payoutMode)$/, fc.constantFrom("approve; drop table", "AUTO", "", "<b>manual</b>", "approve\u0000", ...PROTOTYPE_NAMES)],
   [/^orderNo$/, nastyString.filter((s) => !/^FL\d{6}[2-9A-Z]{8}$/.test(s))],
+  // Not an invitation code's shape (12 of the unambiguous letters and digits).
+  [/^code$/, fc.constantFrom("", "ABCD", "ABCD-EFGH-JKM0", "<script>alert(1)</script>", "' OR 1=1 --", "x".repeat(40), "ABCDEFGHJKMN\u0000")],
   [/^requestKey$/, fc.constantFrom("", "short", "has space and more", "' OR 1=1 --", "x".repeat(65), "matrix-0001-abcd\u0000")],
   [/^identifier$/, fc.constantFrom("", " ", "ab", "中文名字", "<script>", "' or 1=1 --", "12345678901", "demo\u0000", "de\u0000mo")],
   [/^password$/, fc.constantFrom("", "x".repeat(129), "not-the-password", "' OR '1'='1")],
@@ -110,7 +113,7 @@ test("callers sign in (a fresh customer, the noodle bar's merchant, the operator
 
 function callerFor(access: string | null): keyof typeof state.ctx {
   if (access === "operator") return "operator";
-  if (access === "merchant") return "merchant";
+  if (access === "merchant" || access === "store") return "merchant";
   if (access === "public") return "anonymous";
   return "customer"; // "any" and the customer area
 }

@@ -11,7 +11,7 @@ import { E2E_BASE_URL } from "./test-env";
 const CJK = /[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]/;
 
 /** The demo data's own names (README, scripts/lib/demo-seed.ts): stores and people, shown as they were written. */
-const SEEDED_DATA = ["清风茶舍", "老街面馆", "拾页书咖", "街角鲜果", "演示顾客", "路过的顾客", "平台运营"];
+const SEEDED_DATA = ["清风茶舍", "老街面馆", "拾页书咖", "街角鲜果", "演示顾客", "路过的顾客", "平台运营", "茶舍收银员"];
 
 let pool: pg.Pool;
 test.beforeAll(() => {
@@ -100,6 +100,8 @@ test("the merchant console in English: every page, and a refused rule change", a
   await visit(page, "/merchant/orders", "Orders & refunds", data);
   await visit(page, "/merchant/settings", "Rules", data);
   await visit(page, "/merchant/api-keys", "POS API", data);
+  await visit(page, "/merchant/staff", "Staff", data);
+  await visit(page, "/merchant/till", "Till", data);
   await visit(page, "/merchant/poster", "清风茶舍", data);
   await expect(main(page).getByText("Scan to order · Queue for a free order · Green points")).toBeVisible();
 
@@ -157,6 +159,9 @@ test("the operator console in English: every page, and a refused rejection", asy
 
   await test.step("every console page has its English heading and no Chinese but data", async () => {
     await visit(ops, "/operator", "Operations overview", data);
+    await visit(ops, "/operator/search?q=tea", "Search", data);
+    const teaId = (await pool.query<{ id: string }>("select id from merchants where slug = 'tea-house'")).rows[0]!.id;
+    await visit(ops, `/operator/merchants/${teaId}`, "清风茶舍", data);
     await visit(ops, "/operator/payouts", "Payouts", data);
     await visit(ops, "/operator/withdrawals", "Withdrawals", data);
     await visit(ops, "/operator/draw", "Lucky draw", data);

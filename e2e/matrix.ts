@@ -191,6 +191,8 @@ export async function writeFingerprint(): Promise<Record<string, string>> {
     users: "select count(*) from users",
     store_photos: "select count(*) from store_photos",
     profiles: "select md5(coalesce(string_agg(concat_ws('|', id, address, phone, hours, category, latitude, longitude, suspended_at), ',' order by id), '')) from merchants",
+    staff_invites: "select count(*) || ':' || count(*) filter (where accepted_at is null and revoked_at is null) from staff_invites",
+    merchant_staff: "select count(*) || ':' || count(*) filter (where revoked_at is null) from merchant_staff",
   };
   const out: Record<string, string> = {};
   for (const [k, sql] of Object.entries(q)) out[k] = String(await scalar(sql));
@@ -257,6 +259,11 @@ export const SAMPLE_FORMS: Record<string, Record<string, string>> = {
   agreeToNoticeAction: {},
   deleteAccountAction: { password: "x", forfeit: "on" },
   closeStoreAction: { slug: "matrix-shop" },
+  createStaffInviteAction: {},
+  revokeStaffAction: { staffId: "1" },
+  withdrawStaffInviteAction: { inviteId: "1" },
+  recordTillOrderAction: { customer: "demo", amount: "10", requestKey: "matrix-0001-abcd" },
+  acceptStaffInviteAction: { code: "ABCD-EFGH-JKMN" },
 };
 
 /**

@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { BarChart, Card, EmptyState, Money, PageHeader, ProgressBar } from "@/app/_components";
-import { requireMerchant } from "@/lib/auth/session";
+import { redirect } from "next/navigation";
+import { requireStore } from "@/lib/auth/session";
 import { merchantDailyFigures, merchantSettlement } from "@/lib/merchants/dashboard";
 import { queueGauge } from "@/lib/merchants/store";
 import { formatFen } from "@/lib/money/format";
@@ -15,7 +16,9 @@ export const dynamic = "force-dynamic";
 
 /** The merchant's dashboard: the pool against the head, the queue, and today's and 30 days' figures. */
 export default async function MerchantDashboard() {
-  const { merchant } = await requireMerchant({ next: "/merchant" });
+  const { merchant, storeRole } = await requireStore({ next: "/merchant" });
+  // The figures and the settlement are the owner's; a cashier's console starts at the queue.
+  if (storeRole !== "owner") redirect("/merchant/queue");
   const [gauge, days, settlement, t] = await Promise.all([
     queueGauge(merchant.queueId!),
     merchantDailyFigures(merchant.id, 30),

@@ -2,10 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
-import { Badge, Card, EmptyState, Money, PageHeader } from "@/app/_components";
+import { Badge, BarChart, Card, EmptyState, Money, PageHeader, SearchForm } from "@/app/_components";
 import { latestAudit } from "@/lib/audit/list";
 import { requireViewer } from "@/lib/auth/session";
 import { formatMonthDayTime } from "@/lib/format/datetime";
+import { platformDailyFigures, type PlatformDay } from "@/lib/operator/charts";
 import { merchantApplications, pendingWithdrawals } from "@/lib/operator/overview";
 import { readyQueues } from "@/lib/queue/ready";
 
@@ -33,14 +34,34 @@ function Stat({ label, value, href, cta, testId, children }: { label: string; va
   );
 }
 
+/** The last 30 days, from the ledger: orders, fees, pool inflow and payouts, points. */
+async function Charts({ days }: { days: PlatformDay[] }) {
+  const t = await getTranslations("operator.overview.charts");
+  const series = (pick: (d: PlatformDay) => number) => days.map((d) => ({ label: d.day, value: pick(d) }));
+  return (
+    <Card title={t("title")} data-testid="overview-charts">
+      <div className="grid gap-6 md:grid-cols-2 lg:grid-cols-3">
+        <BarChart title={t("orders")} unit={t("unitOrders")} kind="count" data={series((d) => d.orders)} />
+        <BarChart title={t("fees")} unit={t("unitYuan")} kind="fen" data={series((d) => d.feesFen)} />
+        <BarChart title={t("poolIn")} unit={t("unitYuan")} kind="fen" data={series((d) => d.poolInFen)} />
+        <BarChart title={t("payouts")} unit={t("unitYuan")} kind="fen" data={series((d) => d.payoutsFen)} />
+        <BarChart title={t("pointsIssued")} unit={t("unitPoints")} kind="count" data={series((d) => d.pointsIssued)} />
+        <BarChart title={t("pointsReleased")} unit={t("unitPoints")} kind="count" data={series((d) => d.pointsReleased)} />
+        <BarChart title={t("pointsExpired")} unit={t("unitPoints")} kind="count" data={series((d) => d.pointsExpired)} />
+      </div>
+    </Card>
+  );
+}
+
 /** The operator's landing page: what needs attention now. Cheap queries only. */
 export default async function OperatorOverview() {
   await requireViewer("operator", { next: "/operator" });
-  const [ready, withdrawals, applications, lastCheck] = await Promise.all([
+  const [ready, withdrawals, applications, lastCheck, days] = await Promise.all([
     readyQueues(),
     pendingWithdrawals(),
     merchantApplications(),
     latestAudit("ledger.verify"),
+    platformDailyFigures(30),
   ]);
   const [t, locale] = await Promise.all([getTranslations("operator.overview"), getLocale()]);
   const when = (at: Date) => formatMonthDayTime(at, { locale });
@@ -103,6 +124,15 @@ export default async function OperatorOverview() {
           <p className="mt-2 text-xs text-muted">{t("ledgerNote")}</p>
         </Card>
       </div>
+
+      <SearchForm
+        action="/operator/search"
+        label={t("search")}
+        submit={t("searchButton")}
+        input={{ id: "global-search", name: "q", maxLength: 64, placeholder: t("searchPlaceholder"), "data-testid": "global-search" }}
+      />
+
+      <Charts days={days} />
 
       <Card
         title={t("readyCount", { count: ready.length })}

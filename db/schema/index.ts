@@ -18,3 +18,4 @@ export * from "./privacy";
 export * from "./notifications";
 export * from "./sms-codes";
 export * from "./job-runners";
+export * from "./staff";

@@ -16,6 +16,8 @@ export type AuditLine = {
   reason: string | null;
   details: Record<string, unknown>;
   createdAt: Date;
+  /** What the subject is called (a store's, person's, queue's or alliance's name), when it has a name. */
+  subjectName: string | null;
 };
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -31,6 +33,7 @@ type Row = {
   reason: string | null;
   details: Record<string, unknown> | null;
   created_at: Date;
+  subject_name?: string | null;
 };
 
 function toLine(r: Row): AuditLine {
@@ -45,8 +48,17 @@ function toLine(r: Row): AuditLine {
     reason: r.reason,
     details: r.details ?? {},
     createdAt: new Date(r.created_at),
+    subjectName: r.subject_name ?? null,
   };
 }
+
+/** The subject's name, looked up by its kind (ids are stored as text; only digits are cast). */
+const SUBJECT_NAME = sql`(case when l.subject_id ~ '^[0-9]{1,18}$' then case l.subject_type
+    when 'merchant' then (select m.name from merchants m where m.id = l.subject_id::bigint)
+    when 'user' then (select s.display_name from users s where s.id = l.subject_id::bigint)
+    when 'queue' then (select q.name from queues q where q.id = l.subject_id::bigint)
+    when 'alliance' then (select a.name from alliances a where a.id = l.subject_id::bigint)
+  end end)`;
 
 /** One page of the audit log, newest first, optionally only one action. */
 export async function listAudit(
@@ -59,7 +71,7 @@ export async function listAudit(
   const [rows, count] = await Promise.all([
     conn.execute<Row>(sql`
       select l.id, l.actor_user_id, u.display_name as actor_name, u.username as actor_username, l.action,
-             l.subject_type, l.subject_id, l.reason, l.details, l.created_at
+             l.subject_type, l.subject_id, l.reason, l.details, l.created_at, ${SUBJECT_NAME} as subject_name
       from audit_log l
       left join users u on u.id = l.actor_user_id
       ${filter}

@@ -13,7 +13,7 @@ import { REQUEST_ID_HEADER } from "@/lib/observability/request-id";
 import { logRequest } from "@/lib/observability/request-log";
 import { inSpan, pathTemplate } from "@/lib/observability/tracing";
 import { PATH_HEADER } from "./next-path";
-import { getViewer, hasRole, type Role, type Viewer } from "./session";
+import { getViewer, hasRole, storeAccessOf, type Role, type Viewer } from "./session";
 
 /**
  * Server actions for `useActionState`, after saas-starter's validatedAction:
@@ -21,8 +21,11 @@ import { getViewer, hasRole, type Role, type Viewer } from "./session";
  * it by hand. Nothing runs (and nothing is written) unless both checks pass.
  */
 
-/** Who may call an action: a role, several roles, any signed-in user, or anyone. */
-export type Access = Role | readonly Role[] | "any" | "public";
+/**
+ * Who may call an action: a role, several roles, any signed-in user, anyone, or "store": whoever
+ * works at an approved store, its owner or a cashier (lib/auth/session.ts, storeAccessOf).
+ */
+export type Access = Role | readonly Role[] | "any" | "public" | "store";
 
 export type ActionError = {
   ok: false;
@@ -133,7 +136,9 @@ export function validatedAction<S extends z.ZodType, A extends Access, T extends
       if (viewer) addLogContext({ userId: viewer.userId });
       if (access !== "public") {
         if (!viewer) return fail("action.signIn", { values });
-        if (access !== "any" && !hasRole(viewer, access as Role | readonly Role[])) {
+        if (access === "store") {
+          if (!(await storeAccessOf(viewer))) return fail("action.forbidden", { values });
+        } else if (access !== "any" && !hasRole(viewer, access as Role | readonly Role[])) {
           return fail("action.forbidden", { values });
         }
         if (viewer.consentDue && !opts.beforeConsent) return fail("privacy.consentDue", { values });

@@ -1,11 +1,11 @@
 import "server-only";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { auth } from "./auth-js";
 import { db } from "@/db";
-import { merchants, users, type Merchant } from "@/db/schema";
+import { merchants, merchantStaff, users, type Merchant } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
 import { consentedVersion } from "./consent";
 import { loginPath, PATH_HEADER } from "./next-path";
@@ -101,4 +101,43 @@ export async function requireMerchant(opts?: { next?: string }): Promise<{ viewe
     throw e;
   });
   return { viewer, merchant };
+}
+
+/** How the viewer works at a store: its owner, or a cashier (the queue, the orders and the till only). */
+export type StoreRole = "owner" | "cashier";
+export type StoreAccess = { merchant: Merchant; storeRole: StoreRole };
+
+/**
+ * The approved store a person works at: the one they own (merchant role), else the one they are an
+ * active cashier of. Null when neither. Read fresh on every request, so a revoked cashier is out at
+ * their next click.
+ */
+export const storeAccessOf = cache(async (viewer: Pick<Viewer, "userId" | "role">): Promise<StoreAccess | null> => {
+  if (viewer.role === "merchant") {
+    const [own] = await db.select().from(merchants).where(eq(merchants.ownerUserId, viewer.userId)).limit(1);
+    if (own?.status === "approved") return { merchant: own, storeRole: "owner" };
+  }
+  if (viewer.role === "operator") return null;
+  const [row] = await db
+    .select({ merchant: merchants })
+    .from(merchantStaff)
+    .innerJoin(merchants, eq(merchants.id, merchantStaff.merchantId))
+    .where(and(eq(merchantStaff.userId, viewer.userId), isNull(merchantStaff.revokedAt)))
+    .limit(1);
+  return row?.merchant.status === "approved" ? { merchant: row.merchant, storeRole: "cashier" } : null;
+});
+
+/** For actions and route handlers open to a store's owner and cashiers: the store, or DomainError("forbidden"). */
+export async function storeOf(viewer: Viewer): Promise<StoreAccess> {
+  const access = await storeAccessOf(viewer);
+  if (!access) throw new DomainError("forbidden", "action.forbidden");
+  return access;
+}
+
+/** For the console pages a cashier may see (queue, orders, till): owner or cashier, or login / 403. */
+export async function requireStore(opts?: { next?: string }): Promise<{ viewer: Viewer } & StoreAccess> {
+  const viewer = await requireViewer(undefined, opts);
+  const access = await storeAccessOf(viewer);
+  if (!access) forbidden();
+  return { viewer, ...access };
 }

@@ -4,6 +4,7 @@ import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { recordConsent } from "@/lib/auth/consent";
 import { createUserWithRole } from "@/lib/auth/users";
+import { acceptInvite, createInvite } from "@/lib/merchants/staff";
 import { createStore } from "@/lib/merchants/store";
 import { createPendingOrder } from "@/lib/orders/create";
 import { markOrderPaid } from "@/lib/orders/pay";
@@ -17,6 +18,8 @@ export const DEMO_USERS = {
   customer: { username: "demo", password: "demo-pass-2026", displayName: "演示顾客" },
   guest: { username: "guest", password: "guest-pass-2026", displayName: "路过的顾客" },
   operator: { username: "ops", password: "operator-pass-2026", displayName: "平台运营" },
+  /** The tea house's cashier: the queue, the orders and the till, nothing else. */
+  cashier: { username: "till", password: "cashier-pass-2026", displayName: "茶舍收银员" },
 } as const;
 
 /** A demo store's public profile and application details (addresses and numbers are made up). */
@@ -135,6 +138,10 @@ export async function seedDemo(connectionString: string): Promise<{ seeded: bool
         await tx.update(schema.merchants).set(s.profile).where(eq(schema.merchants.id, store.id));
         stores.push(store);
       }
+      // The tea house's cashier joins as any cashier does: with an invitation from the owner.
+      const cashier = await createUserWithRole(tx, { ...DEMO_USERS.cashier, role: "customer" });
+      const invite = await createInvite(tx, { merchantId: stores[0]!.id, ownerUserId: stores[0]!.ownerUserId });
+      await acceptInvite(tx, { userId: cashier.id, code: invite.code });
       // A little history at the noodle bar so one queue and pool are not empty. The tea house, the
       // book cafe (manual payouts) and the fruit stand start empty: the browser journeys rely on that.
       const activity: [number, number][] = [

@@ -4,7 +4,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { Badge, buttonClass, Card, cn, EmptyState, Money, PageHeader, Pager, SearchForm, Table, type BadgeTone } from "@/app/_components";
 import { pagedHref, pageParam } from "@/app/_components/paging";
-import { requireMerchant } from "@/lib/auth/session";
+import { requireStore } from "@/lib/auth/session";
 import { formatShortDateTime } from "@/lib/format/datetime";
 import { ORDERS_PAGE_SIZE, normalizeOrderNo, storeOrders, type EntryCounts, type OrderListRow } from "@/lib/orders/store-orders";
 import { isSimulated } from "@/lib/payments";
@@ -44,7 +44,9 @@ export default async function MerchantOrdersPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { merchant } = await requireMerchant({ next: "/merchant/orders" });
+  const { merchant, storeRole } = await requireStore({ next: "/merchant/orders" });
+  // Refunds are the owner's: a cashier sees the orders without the button (and the action refuses them).
+  const canRefund = storeRole === "owner";
   const raw = await searchParams;
   const query = querySchema.parse({ q: raw.q ?? "", page: raw.page });
   const [{ rows, total }, t] = await Promise.all([storeOrders(merchant.id, query), getTranslations("merchant.orders")]);
@@ -86,8 +88,8 @@ export default async function MerchantOrdersPage({
           />
         ) : (
           <>
-            <OrderList rows={rows} />
-            <OrderTable rows={rows} />
+            <OrderList rows={rows} canRefund={canRefund} />
+            <OrderTable rows={rows} canRefund={canRefund} />
             <Pager page={query.page} pages={pages} total={total} unit={t("pagerUnit")} href={(page) => href({ ...query, page })} />
           </>
         )}
@@ -129,7 +131,7 @@ async function OrderStatus({ row }: { row: OrderListRow }) {
 }
 
 /** Phones: one block per order. */
-async function OrderList({ rows }: { rows: OrderListRow[] }) {
+async function OrderList({ rows, canRefund }: { rows: OrderListRow[]; canRefund: boolean }) {
   const [t, locale] = await Promise.all([getTranslations("merchant.orders"), getLocale()]);
   return (
     <ul className="divide-y divide-line sm:hidden" data-testid="order-list">
@@ -152,7 +154,7 @@ async function OrderList({ rows }: { rows: OrderListRow[] }) {
             <p className="text-xs text-muted">
               {formatShortDateTime(r.createdAt, { locale })} · {entriesSummary(t, r.entries)}
             </p>
-            <Refund row={r} place="list" />
+            {canRefund ? <Refund row={r} place="list" /> : null}
           </div>
         </li>
       ))}
@@ -161,7 +163,7 @@ async function OrderList({ rows }: { rows: OrderListRow[] }) {
 }
 
 /** Wider screens: a table. */
-async function OrderTable({ rows }: { rows: OrderListRow[] }) {
+async function OrderTable({ rows, canRefund }: { rows: OrderListRow[]; canRefund: boolean }) {
   const [t, locale] = await Promise.all([getTranslations("merchant.orders"), getLocale()]);
   const th = "px-2 py-2 text-left font-medium whitespace-nowrap";
   const thNum = "px-2 py-2 text-right font-medium whitespace-nowrap";
@@ -200,7 +202,7 @@ async function OrderTable({ rows }: { rows: OrderListRow[] }) {
           </td>
           <td className={cn(td, "text-muted")}>{entriesSummary(t, r.entries)}</td>
           <td className="px-2 py-1 text-right">
-            <Refund row={r} place="table" />
+            {canRefund ? <Refund row={r} place="table" /> : null}
           </td>
         </tr>
       ))}

@@ -4,7 +4,7 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { Badge, Card, cn, EmptyState, Money, PageHeader, Pager, ProgressBar, Table, type BadgeTone } from "@/app/_components";
 import { pagedHref, pageParam } from "@/app/_components/paging";
-import { requireMerchant } from "@/lib/auth/session";
+import { requireStore } from "@/lib/auth/session";
 import { formatShortDateTime } from "@/lib/format/datetime";
 import { queueGauge } from "@/lib/merchants/store";
 import { formatFen } from "@/lib/money/format";
@@ -39,9 +39,9 @@ export default async function MerchantQueuePage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { merchant } = await requireMerchant({ next: "/merchant/queue" });
+  const { merchant } = await requireStore({ next: "/merchant/queue" });
   const query = querySchema.parse(await searchParams);
-  // An approved store always has a queue; requireMerchant only lets approved stores through.
+  // An approved store always has a queue; requireStore only lets approved stores through.
   const queueId = merchant.queueId!;
   const [gauge, table, t] = await Promise.all([queueGauge(queueId), queueTable(queueId, query), getTranslations("merchant.queue")]);
   const pages = Math.max(1, Math.ceil(table.total / QUEUE_PAGE_SIZE));

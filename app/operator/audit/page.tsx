@@ -92,6 +92,41 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   );
 }
 
+/** Where a subject lives in the console, when it has a page there. */
+function subjectHref(type: string, id: string): string | null {
+  if (!/^[0-9A-Z]{1,20}$/.test(id)) return null;
+  switch (type) {
+    case "merchant":
+      return `/operator/merchants/${id}`;
+    case "order":
+      return `/operator/orders?no=${id}`;
+    case "queue":
+      return `/operator/ledger?q=${id}`;
+    case "withdrawal":
+      return "/operator/withdrawals";
+    default:
+      return null;
+  }
+}
+
+/** The subject by name (its kind and id beneath), linked to its page. */
+function AuditSubject({ line: r }: { line: AuditLine }) {
+  const href = subjectHref(r.subjectType, r.subjectId);
+  const label = r.subjectName ?? `${r.subjectType} #${r.subjectId}`;
+  return (
+    <>
+      {href ? (
+        <Link href={href} className="text-brand-700 underline">
+          {label}
+        </Link>
+      ) : (
+        label
+      )}
+      {r.subjectName ? <span className="block font-mono text-xs text-muted">{`${r.subjectType} #${r.subjectId}`}</span> : null}
+    </>
+  );
+}
+
 async function AuditTable({ rows }: { rows: AuditLine[] }) {
   const [t, locale] = await Promise.all([getTranslations("operator.audit"), getLocale()]);
   // Sorting rearranges the page on screen; the pager still walks the log newest first.
@@ -122,8 +157,8 @@ async function AuditTable({ rows }: { rows: AuditLine[] }) {
                 {name ?? r.action}
                 {name ? <span className="block font-mono text-xs text-muted">{r.action}</span> : null}
               </td>
-              <td className={`${td} font-mono text-xs`}>
-                {r.subjectType} #{r.subjectId}
+              <td className={td}>
+                <AuditSubject line={r} />
               </td>
               <td className="max-w-[16rem] px-2 py-1.5 break-words">{r.reason ?? "—"}</td>
               <td className="px-2 py-1.5">

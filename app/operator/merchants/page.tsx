@@ -97,6 +97,9 @@ export default async function OperatorMerchantsPage() {
                     <span className="font-medium">{r.name}</span>
                   )}
                   <span className="block font-mono text-xs text-muted">/s/{r.slug}</span>
+                  <Link className="text-xs text-brand-700 underline" href={`/operator/merchants/${r.id}`} data-testid={`merchant-detail-${r.slug}`}>
+                    {t("detail")}
+                  </Link>
                 </td>
                 <td className={cell}>
                   <Badge tone={TONE[r.status]}>{t(`status.${r.status}`)}</Badge>

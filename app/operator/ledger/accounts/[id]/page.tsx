@@ -145,7 +145,15 @@ export default async function AccountPage({
                   <td className={td}>{words.tx(r.txKind)}</td>
                   <td className={`${tdNum} ${r.amount < 0 ? "text-danger" : "text-green-700"}`}>{words.amount(a.asset, r.amount, true)}</td>
                   <td className={tdNum}>{words.amount(a.asset, r.balanceAfter)}</td>
-                  <td className={`${td} font-mono text-xs`}>{r.orderNo ?? "—"}</td>
+                  <td className={`${td} font-mono text-xs`}>
+                    {r.orderNo ? (
+                      <Link href={`/operator/orders?no=${r.orderNo}`} className="text-brand-700 underline">
+                        {r.orderNo}
+                      </Link>
+                    ) : (
+                      "—"
+                    )}
+                  </td>
                   <td className="max-w-[16rem] px-2 py-1.5 break-words">{r.reason ?? "—"}</td>
                   <td className={`${td} max-w-[10rem] truncate`}>{r.actorName ?? "—"}</td>
                 </tr>

@@ -1,0 +1,71 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { useActionState, useState } from "react";
+import { Button, FormError } from "@/app/_components";
+import { createStaffInviteAction, revokeStaffAction, withdrawStaffInviteAction } from "./actions";
+
+/** Creates an invitation and shows its code and link once. */
+export function InviteForm() {
+  const [state, action, pending] = useActionState(createStaffInviteAction, null);
+  const t = useTranslations("merchant.staff.invite");
+  return (
+    <div className="space-y-3">
+      <form action={action}>
+        <Button type="submit" pending={pending} pendingText={t("pending")}>
+          {t("submit")}
+        </Button>
+      </form>
+      {state && !state.ok ? <FormError>{state.error}</FormError> : null}
+      {state?.ok ? (
+        <div role="status" className="space-y-2 rounded-xl bg-amber-50 p-3 text-amber-950 ring-1 ring-amber-200" data-testid="new-invite">
+          <p className="font-medium">{t("createdTitle")}</p>
+          <p className="font-mono text-2xl tracking-widest" data-testid="invite-code">
+            {state.code}
+          </p>
+          <p className="text-sm">{t("linkHint")}</p>
+          <label htmlFor="invite-link" className="sr-only">
+            {t("linkLabel")}
+          </label>
+          <input
+            id="invite-link"
+            readOnly
+            value={state.link}
+            onFocus={(e) => e.currentTarget.select()}
+            data-testid="invite-link"
+            className="h-11 w-full rounded-xl border border-line bg-surface px-3 font-mono text-sm text-ink"
+          />
+          <p className="text-xs">{t("onceHint")}</p>
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** Revoke a cashier or withdraw an invitation, after a confirmation in place. */
+export function EndButton({ kind, id, name }: { kind: "staff" | "invite"; id: number; name: string }) {
+  const [confirming, setConfirming] = useState(false);
+  const [state, action, pending] = useActionState(kind === "staff" ? revokeStaffAction : withdrawStaffInviteAction, null);
+  const t = useTranslations(`merchant.staff.${kind === "staff" ? "revoke" : "withdraw"}`);
+  if (!confirming) {
+    return (
+      <Button variant="ghost" size="sm" onClick={() => setConfirming(true)}>
+        {t("start")}
+      </Button>
+    );
+  }
+  return (
+    <form action={action} className="flex flex-wrap items-center justify-end gap-2">
+      <input type="hidden" name={kind === "staff" ? "staffId" : "inviteId"} value={id} />
+      <span className="text-sm text-danger" role="alert">
+        {state && !state.ok ? state.error : t("confirm", { name })}
+      </span>
+      <Button type="submit" variant="danger" size="sm" pending={pending}>
+        {t("yes")}
+      </Button>
+      <Button variant="ghost" size="sm" onClick={() => setConfirming(false)} disabled={pending}>
+        {t("cancel")}
+      </Button>
+    </form>
+  );
+}
