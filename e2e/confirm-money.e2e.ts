@@ -70,7 +70,8 @@ for (const [locale, w] of Object.entries(WORDS) as [keyof typeof WORDS, (typeof 
 
     await test.step("a payout run asks first with what it pays; cancelling pays nothing", async () => {
       await ops.goto("/operator/payouts");
-      const row = main(ops).locator("tr").filter({ hasText: name });
+      // The ready queues' row (the payout history below also names the store).
+      const row = main(ops).locator('[data-testid^="ready-queue-"]').filter({ hasText: name });
       await row.getByRole("button", { name: w.run }).click();
       const dialog = ops.getByRole("dialog", { name: w.payTitle(name) });
       await expect(dialog.getByTestId("payout-effect")).toContainText(w.payEffect);

@@ -73,6 +73,8 @@ test("apply → reject with reason → re-apply → approve → store listed →
     await applicant.goto("/merchant/settings");
     await applicant.fill('input[name="rebateBps"]', "60");
     await main(applicant).getByRole("button", { name: "保存为新版本" }).click();
+    // A well-formed figure asks first; the server then refuses it with the range.
+    await applicant.getByTestId("save-rules-confirm").click();
     await expect(applicant.locator("#f-rebateBps-error")).toContainText("3%–50%");
     await applicant.fill('input[name="rebateBps"]', "30");
     // The worked example follows the typed value: 30% of ¥100 is ¥30.00.
