@@ -4,6 +4,7 @@ export { BarChart } from "./bar-chart";
 export { Button, ButtonLink, buttonClass, type ButtonProps } from "./button";
 export { Card } from "./card";
 export { CheckField } from "./check-field";
+export { ConfirmInPlace } from "./confirm-in-place";
 export { ConfirmSubmit } from "./confirm-submit";
 export { Dialog } from "./dialog";
 export { cn } from "./cn";

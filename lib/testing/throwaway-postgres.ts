@@ -10,6 +10,29 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 
+/**
+ * Resolves once a server accepts connections at `url`; throws `failed()`'s sentence as soon as it
+ * returns one (the server process died), or after `withinMs`.
+ */
+export async function waitUntilAccepting(url: string, withinMs: number, failed: () => string | null): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const why = failed();
+    if (why) throw new Error(why);
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
+    c.on("error", () => {});
+    try {
+      await c.connect();
+      await c.end();
+      return;
+    } catch {
+      await c.end().catch(() => {});
+      if (Date.now() > deadline) throw new Error(`the Postgres at port ${new URL(url).port} did not accept connections within ${withinMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 export type Throwaway = {
   port: number;
   password: string;
@@ -76,7 +99,6 @@ export function freePort(): Promise<number> {
 // The server's own environment: a fixed locale, nothing inherited from ours.
 const PG_ENV = { LC_ALL: "C" } as unknown as NodeJS.ProcessEnv;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function startThrowawayPostgres(): Promise<Throwaway> {
   const bin = binDir();
@@ -106,27 +128,16 @@ export async function startThrowawayPostgres(): Promise<Throwaway> {
 
   async function start(): Promise<void> {
     const log = fs.openSync(path.join(home, "log"), "a");
-    child = spawn(
+    const server = spawn(
       path.join(bin!, "postgres"),
       ["-D", data, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${home}`, "-c", "fsync=off"],
       { ...owner, stdio: ["ignore", log, log], env: PG_ENV },
     );
+    child = server;
     fs.closeSync(log);
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`throwaway Postgres exited: ${fs.readFileSync(path.join(home, "log"), "utf8").slice(-2000)}`);
-      const c = new pg.Client({ connectionString: url(), connectionTimeoutMillis: 1_000 });
-      c.on("error", () => {});
-      try {
-        await c.connect();
-        await c.end();
-        return;
-      } catch {
-        await c.end().catch(() => {});
-        if (Date.now() > deadline) throw new Error("throwaway Postgres did not start within 30s");
-        await sleep(100);
-      }
-    }
+    await waitUntilAccepting(url(), 30_000, () =>
+      server.exitCode !== null ? `throwaway Postgres exited: ${fs.readFileSync(path.join(home, "log"), "utf8").slice(-2000)}` : null,
+    );
   }
 
   async function stop(mode: "immediate" | "fast" = "fast"): Promise<void> {

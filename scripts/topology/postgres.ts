@@ -7,6 +7,7 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { waitUntilAccepting } from "@/lib/testing/throwaway-postgres";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -109,21 +110,9 @@ export class PgNode {
       detached: true,
     });
     fs.closeSync(log);
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (!this.running) throw new Error(`${this.name} exited while starting: ${fs.readFileSync(this.logFile, "utf8").slice(-1500)}`);
-      const c = new pg.Client({ connectionString: this.url(), connectionTimeoutMillis: 1_000 });
-      c.on("error", () => {});
-      try {
-        await c.connect();
-        await c.end();
-        return;
-      } catch {
-        await c.end().catch(() => {});
-        if (Date.now() > deadline) throw new Error(`${this.name} did not accept connections within 60 s`);
-        await sleep(100);
-      }
-    }
+    await waitUntilAccepting(this.url(), 60_000, () =>
+      this.running ? null : `${this.name} exited while starting: ${fs.readFileSync(this.logFile, "utf8").slice(-1500)}`,
+    );
   }
 
   /** SIGKILL of the whole server (postmaster and backends): no shutdown, no checkpoint. */

@@ -1,8 +1,8 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useActionState, useState } from "react";
-import { Button, FormError } from "@/app/_components";
+import { useActionState } from "react";
+import { Button, ConfirmInPlace, FormError } from "@/app/_components";
 import { createStaffInviteAction, revokeStaffAction, withdrawStaffInviteAction } from "./actions";
 
 /** Creates an invitation and shows its code and link once. */
@@ -44,28 +44,12 @@ export function InviteForm() {
 
 /** Revoke a cashier or withdraw an invitation, after a confirmation in place. */
 export function EndButton({ kind, id, name }: { kind: "staff" | "invite"; id: number; name: string }) {
-  const [confirming, setConfirming] = useState(false);
-  const [state, action, pending] = useActionState(kind === "staff" ? revokeStaffAction : withdrawStaffInviteAction, null);
   const t = useTranslations(`merchant.staff.${kind === "staff" ? "revoke" : "withdraw"}`);
-  if (!confirming) {
-    return (
-      <Button variant="ghost" size="sm" onClick={() => setConfirming(true)}>
-        {t("start")}
-      </Button>
-    );
-  }
   return (
-    <form action={action} className="flex flex-wrap items-center justify-end gap-2">
-      <input type="hidden" name={kind === "staff" ? "staffId" : "inviteId"} value={id} />
-      <span className="text-sm text-danger" role="alert">
-        {state && !state.ok ? state.error : t("confirm", { name })}
-      </span>
-      <Button type="submit" variant="danger" size="sm" pending={pending}>
-        {t("yes")}
-      </Button>
-      <Button variant="ghost" size="sm" onClick={() => setConfirming(false)} disabled={pending}>
-        {t("cancel")}
-      </Button>
-    </form>
+    <ConfirmInPlace
+      action={kind === "staff" ? revokeStaffAction : withdrawStaffInviteAction}
+      field={{ name: kind === "staff" ? "staffId" : "inviteId", value: id }}
+      labels={{ start: t("start"), confirm: t("confirm", { name }), yes: t("yes"), cancel: t("cancel") }}
+    />
   );
 }
