@@ -57,7 +57,8 @@ test("order → ledger → queue → pool → payout, in a real browser", async 
 
     const ops = await browser.newPage();
     await login(ops, "ops", "operator-pass-2026", "/operator/payouts");
-    const row = main(ops).locator("tr, li").filter({ hasText: "拾页书咖" }).first();
+    // The ready queues' row (the confirmation dialog's list names the store too).
+    const row = main(ops).locator('[data-testid^="ready-queue-"]').filter({ hasText: "拾页书咖" });
     await expect(row).toBeVisible();
     await row.getByRole("button", { name: "运行派发" }).click();
     // It asks first, with what the pool pays now.

@@ -104,9 +104,12 @@ export function ConfirmSubmit({ children, title, effect, confirmLabel, name, val
               ref={confirmRef}
               data-testid={testId ? `${testId}-confirm` : undefined}
               // Closed as the click submits the enclosing form; the button stays in it, so it is still the submitter.
+              // Enter in a field also "clicks" this button (the form's default button) while the
+              // dialog is shut: that click confirms nothing, and the submit handler asks instead.
               onClick={() => {
+                if (!ref.current?.open) return;
                 confirmed.current = true;
-                ref.current?.close();
+                ref.current.close();
               }}
             >
               {confirmLabel}
