@@ -24,6 +24,9 @@ test("refunds: a merchant refunds a waiting order, is refused for a refunded or 
   const merchant = await openStore(browser, ops, { slug, name: storeName, owner: "refundshop", password: PASSWORD });
   // A second tab of the merchant's, left open on the order list from before the first refund.
   const staleTab = await merchant.context().newPage();
+  // A tab that stays stale: the console's live poll would otherwise re-render it after the refund
+  // (as on a phone whose connection dropped, the page keeps the row it showed).
+  await staleTab.route("**/api/merchant/live**", (route) => route.abort());
 
   const rose = await customerOrders(browser, "refrose", slug, "50");
 

@@ -112,7 +112,7 @@ export function LiveConsole({ initial }: { initial: StoreLive }) {
   }, [data, pathname, router]);
 
   return (
-    <div className="flex items-center justify-end gap-2 text-xs text-muted" data-testid="live-console" data-rings={rings}>
+    <div className="flex items-center justify-end gap-2 text-xs text-muted print:hidden" data-testid="live-console" data-rings={rings}>
       <span aria-live="off" className="inline-flex items-center gap-1">
         <span aria-hidden className="h-2 w-2 rounded-full bg-green-500" />
         {t("updated")}
