@@ -7,7 +7,8 @@ import { makeStore } from "@/lib/testing/fixtures";
 import { GIF_BYTES, greyPng, HTML_BYTES, pngBomb } from "@/lib/testing/images";
 import { PHOTO_MAX_SIDE, PHOTO_MAX_UPLOAD_BYTES, preparePhoto } from "./photo";
 import { listStores, saveStorePhoto, storePhotoBySlug, updateProfile } from "./profile";
-import { profileFormSchema, suggestSlug } from "./profile-schema";
+import { profileFormSchema } from "./profile-schema";
+import { suggestSlug } from "./slug-suggestion";
 
 const ownerOf = async (merchantId: number) =>
   Number((await db.execute<{ o: number }>(sql`select owner_user_id as o from merchants where id = ${merchantId}`)).rows[0]!.o);

@@ -1,10 +1,6 @@
-import { z } from "zod";
-
-// These schemas also run in the browser (the application and settings forms). There the CSP allows
-// no eval, and zod's optional compiled fast path would first probe for it with `new Function`,
-// which the browser reports as a CSP violation: switch the fast path off there, before any schema
-// below is built. The server keeps it.
-if (typeof window !== "undefined") z.config({ jitless: true });
+// These schemas also run in the browser (the application and settings forms): zod comes from
+// lib/zod.ts, which keeps it from probing for eval there.
+import { z } from "@/lib/zod";
 
 /** The platform's defaults and allowed ranges for every merchant setting (SPEC: Settings). */
 export const PLATFORM_RULES = {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "@/lib/zod";
 
 /**
  * What a customer types to bind an Alipay account. Pure (the form and the action read it). Codes

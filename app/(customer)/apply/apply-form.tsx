@@ -3,7 +3,7 @@
 import { useLocale, useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
 import { Button, Field, FormError } from "@/app/_components";
-import { suggestSlug } from "@/lib/merchants/profile-schema";
+import { suggestSlug } from "@/lib/merchants/slug-suggestion";
 import { ruleText } from "@/lib/rules/rule-text";
 import { percentInput } from "@/lib/rules/form";
 import { DEFAULT_RULES } from "@/lib/rules/settings";
