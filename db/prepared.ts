@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import type { SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import type { QueryResult, QueryResultRow } from "pg";
+import { env } from "@/lib/env";
 import type { Db, Tx } from "./index";
 
 /**
@@ -28,9 +29,12 @@ export function statement(label: string, text: string): Statement {
   return { name: `${label}_${createHash("sha1").update(text).digest("hex").slice(0, 10)}`, text };
 }
 
-/** Runs a fixed statement as a named prepared statement on the handle's connection. */
+/** Named statements, unless DATABASE_PREPARED_STATEMENTS=off says a transaction pooler is in between. */
+const named = env.DATABASE_PREPARED_STATEMENTS === "on";
+
+/** Runs a fixed statement as a named prepared statement on the handle's connection (unnamed when switched off). */
 export async function runPrepared<R extends QueryResultRow>(conn: Tx | Db, st: Statement, values: unknown[]): Promise<R[]> {
-  const q = conn._.session.prepareQuery({ sql: st.text, params: values }, undefined, st.name, false);
+  const q = conn._.session.prepareQuery({ sql: st.text, params: values }, undefined, named ? st.name : undefined, false);
   const res = (await q.execute()) as QueryResult<R>;
   return res.rows;
 }

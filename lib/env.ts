@@ -48,6 +48,12 @@ const fields = z.object({
    * Unset: DATABASE_URL is used for these too (a direct connection already).
    */
   DATABASE_DIRECT_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  /**
+   * "off" behind a transaction pooler (pgbouncer before 1.21 in transaction mode): the order path's
+   * named prepared statements (db/prepared.ts) then run unnamed, because the next transaction may get
+   * another server connection, which never saw the name.
+   */
+  DATABASE_PREPARED_STATEMENTS: z.enum(["on", "off"]).default("on"),
   /** Max connections in this process's pool. */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   AUTH_SECRET: z.string().min(16).default("dev-only-auth-secret-change-me-please"),

@@ -120,6 +120,8 @@ export class Topology {
       ...this.o.appEnv(this.lb.base),
       DATABASE_URL: this.pooledUrl,
       DATABASE_DIRECT_URL: this.directUrl,
+      // Debian's pgbouncer (1.18) keeps no prepared statements across transactions.
+      DATABASE_PREPARED_STATEMENTS: "off",
       // pgbouncer multiplexes them; a few per instance are enough.
       DATABASE_POOL_MAX: "12",
     };
