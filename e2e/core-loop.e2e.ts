@@ -62,8 +62,9 @@ test("order → ledger → queue → pool → payout, in a real browser", async 
     await expect(row).toBeVisible();
     await row.getByRole("button", { name: "运行派发" }).click();
     // It asks first, with what the pool pays now.
-    await expect(ops.getByTestId("payout-effect")).toContainText("共 ¥20.00");
-    await ops.getByRole("dialog").getByRole("button", { name: "确认派发 ¥20.00" }).click();
+    const dialog = ops.getByRole("dialog").filter({ has: ops.getByRole("button", { name: "确认派发 ¥20.00" }) });
+    await expect(dialog.getByTestId("payout-effect")).toContainText("共 ¥20.00");
+    await dialog.getByRole("button", { name: "确认派发 ¥20.00" }).click();
     await expect(main(ops).getByRole("status")).toContainText("¥20.00");
     await ops.close();
 
