@@ -216,6 +216,8 @@ test("onboarding (zh-CN): the store link is suggested from the name, the operato
     await expect(applicant.getByTestId("application-status")).toContainText("审核中");
     await ops.reload();
     await ops.getByTestId(`application-${slug}`).getByRole("button", { name: "通过" }).click();
+    // Approving asks first (what it does); the dialog's confirming button approves.
+    await ops.getByTestId(`approve-${slug}-confirm`).click();
     await expect(ops.getByTestId(`merchant-${slug}`)).toContainText("已通过");
   });
 
@@ -276,6 +278,7 @@ test("onboarding (en): the store link, the details, the operator's review and a 
   await login(ops, "ops", "operator-pass-2026", "/operator/merchants");
   await expect(ops.getByTestId(`application-details-${slug}`)).toContainText("Licence no.");
   await ops.getByTestId(`application-${slug}`).getByRole("button", { name: "Approve" }).click();
+  await ops.getByTestId(`approve-${slug}-confirm`).click();
   await expect(ops.getByTestId(`merchant-${slug}`)).toContainText("Approved");
   const suspension = ops.getByTestId(`suspension-${slug}`);
   await suspension.getByRole("textbox").fill("Licence under review");
