@@ -1,4 +1,6 @@
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { db } from "@/db";
 import { inTransaction } from "@/db/transaction";
 import { refundOrder } from "@/lib/orders/refund";
 import { addDays, shanghaiDay } from "@/lib/points/day";
@@ -50,6 +52,36 @@ describe("the settlement report", () => {
     expect(await settlementReport(store.id, { from: addDays(today, -10), to: addDays(today, -1) })).toEqual([]);
     const theirs = await settlementReport(other.id, { from: today, to: today });
     expect(theirs).toMatchObject([{ orders: 1, salesFen: 5_000, rebateFen: 1_000, owedFen: 1_000, paidFen: 4_000, refunds: 0 }]);
+    await expectLedgerClean();
+  });
+
+  it("carries the balance of the days before the range: each day ends at the settlement's balance then", async () => {
+    const store = await makeStore({ payoutMode: "manual" });
+    const customer = await makeCustomer();
+    // Default rules: a ¥10 order leaves 800 on the settlement, a ¥20 one 1600.
+    const earlier = await placePaidOrder(customer, store.id, 1_000);
+    // Posted three days ago: the ledger refuses any change (a trigger), so the test's superuser
+    // moves the posting back with triggers off, in this transaction only.
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`set local session_replication_role = replica`);
+      await tx.execute(sql`update ledger_transactions set created_at = created_at - interval '3 days' where order_id = ${earlier.orderId}`);
+    });
+    await placePaidOrder(customer, store.id, 2_000);
+
+    const today = shanghaiDay();
+    const threeDaysAgo = addDays(today, -3);
+    // Today only: the earlier day is not listed, but its 800 is in the balance.
+    expect(await settlementReport(store.id, { from: today, to: today })).toMatchObject([{ day: today, orders: 1, paidFen: 1_600, balanceFen: 2_400 }]);
+    // The earlier day alone ends at what the settlement held then.
+    expect(await settlementReport(store.id, { from: threeDaysAgo, to: addDays(today, -1) })).toMatchObject([{ day: threeDaysAgo, orders: 1, paidFen: 800, balanceFen: 800 }]);
+    // Both, newest first; the totals' balance is the newest day's and agrees with the account.
+    const both = await settlementReport(store.id, { from: threeDaysAgo, to: today });
+    expect(both.map((d) => [d.day, d.balanceFen])).toEqual([
+      [today, 2_400],
+      [threeDaysAgo, 800],
+    ]);
+    expect(settlementTotals(both)).toMatchObject({ orders: 2, paidFen: 2_400, balanceFen: 2_400 });
+    expect(await balanceOf({ merchantId: store.id }, "merchant_settlement")).toBe(2_400);
     await expectLedgerClean();
   });
 });
