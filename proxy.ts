@@ -1,7 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { RETRY_AFTER_SECONDS } from "@/db/errors";
-import { databaseAvailable } from "@/db/health";
-import { OUTAGE_PATH } from "@/db/render-outage";
+import { databaseAvailable, OUTAGE_PATH } from "@/db/health";
 import { LOCALE_COOKIE, resolveLocale } from "@/i18n/config";
 import { isTheme, THEME_COOKIE } from "@/app/_components/theme";
 import { PATH_HEADER, safeNextPath } from "@/lib/auth/next-path";

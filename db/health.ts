@@ -20,6 +20,11 @@ import { unavailableReason } from "./errors";
  * has touched the database yet) lets everything through.
  */
 export const FRESH_MS = 2_000;
+/**
+ * Where a page render that lost the database is sent (db/render-outage.ts); proxy.ts always answers
+ * it with the 503 page. Here, not there, so proxy.ts never loads drizzle for it.
+ */
+export const OUTAGE_PATH = "/unavailable";
 export const RETRY_MS = 1_000;
 export const PROBE_TIMEOUT_MS = 2_000;
 

@@ -2,7 +2,7 @@ import "server-only";
 import { DrizzleQueryError } from "drizzle-orm";
 import type pg from "pg";
 import { unavailableReason } from "./errors";
-import { noteDatabaseDoubt } from "./health";
+import { noteDatabaseDoubt, OUTAGE_PATH } from "./health";
 
 /**
  * A page whose database goes away while it renders answers 503, not 500.
@@ -24,7 +24,6 @@ import { noteDatabaseDoubt } from "./health";
  * could not be opened at all, which pg-pool reports to no listener: the next page request then
  * probes the database before it is let through.
  */
-export const OUTAGE_PATH = "/unavailable";
 /** proxy.ts sets it on every page request (lib/auth/next-path.ts names it too). */
 export const RENDER_PATH_HEADER = "x-freeline-path";
 

@@ -1,6 +1,6 @@
 // The chaos run's HTTP client: route handlers, the POS API and server actions (called the way
 // React calls them, by the build's action id), each answer sorted into what the client may rely on.
-import { OUTAGE_PATH } from "@/db/render-outage";
+import { OUTAGE_PATH } from "@/db/health";
 import { manifestActions, workerUrl } from "@/e2e/matrix";
 import { translateError } from "@/i18n/errors";
 
