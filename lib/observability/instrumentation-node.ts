@@ -13,7 +13,8 @@ export async function registerNode(): Promise<void> {
     process.stderr.write(`\nFreeline cannot start. ${e instanceof Error ? e.message : String(e)}\n\n`);
     process.exit(1);
   }
-  (await import("./tracing")).startTracing();
+  // The SDK is loaded only when an endpoint is configured (./tracing.ts).
+  if ((await import("./tracing")).tracesUrl()) (await import("./tracing-sdk")).startTracing();
   // SIGTERM: not ready at once, then exit within a bound (./shutdown.ts).
   (await import("./shutdown")).installShutdownBound();
 }

@@ -1,19 +1,14 @@
 import "server-only";
 import { SpanStatusCode, trace, type Attributes, type Span } from "@opentelemetry/api";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { registerInstrumentations } from "@opentelemetry/instrumentation";
-import { PgInstrumentation } from "@opentelemetry/instrumentation-pg";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BatchSpanProcessor, NodeTracerProvider, ParentBasedSampler, TraceIdRatioBasedSampler } from "@opentelemetry/sdk-trace-node";
 import { env } from "@/lib/env";
-import { getProcessRole, log } from "./log";
 
 /**
  * Traces: OpenTelemetry spans for route handlers, server actions, jobs and every database query
  * made under one of them, sent as OTLP/HTTP (JSON) to a collector. Started once per process
- * (instrumentation.ts for the app, scripts/worker.ts for the job runner), and only when an
- * endpoint is configured: with none, no provider is registered and every span below is the API's
- * no-op, which costs a function call.
+ * (instrumentation.ts for the app, scripts/worker.ts for the job runner) by ./tracing-sdk.ts, and
+ * only when an endpoint is configured: with none, the SDK is not even loaded, no provider is
+ * registered and every span below is the API's no-op, which costs a function call. This module
+ * needs only the API, so the routes and actions that make spans do not load the SDK.
  *
  * Next adds its own spans once a provider is registered (the request, the render, the route
  * handler) and ours nest under them; pg's spans come from @opentelemetry/instrumentation-pg, which
@@ -21,8 +16,10 @@ import { getProcessRole, log } from "./log";
  * Query text is kept (drizzle sends parameters apart), parameter values never are.
  */
 
-type TracingState = { provider: NodeTracerProvider; url: string };
-const g = globalThis as unknown as { __freelineTracing?: TracingState | null };
+/** Set by startTracing (./tracing-sdk.ts): null once it found tracing off. */
+export type TracingState = { provider: { forceFlush(): Promise<void>; shutdown(): Promise<void> }; url: string };
+export const tracingGlobal = globalThis as unknown as { __freelineTracing?: TracingState | null };
+const g = tracingGlobal;
 
 /** Where spans go: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as is, else <OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces; null when off. */
 export function tracesUrl(e: Pick<typeof env, "OTEL_EXPORTER_OTLP_ENDPOINT" | "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"> = env): string | null {
@@ -39,42 +36,6 @@ export function parseOtlpHeaders(text: string | undefined): Record<string, strin
     if (i > 0) out[pair.slice(0, i).trim()] = decodeURIComponent(pair.slice(i + 1).trim());
   }
   return out;
-}
-
-/**
- * Registers the tracer provider and the pg instrumentation when an endpoint is configured; returns
- * whether tracing is on. Safe to call twice (Next may evaluate instrumentation once per runtime).
- */
-export function startTracing(): boolean {
-  if (g.__freelineTracing !== undefined) return g.__freelineTracing !== null;
-  const url = tracesUrl();
-  if (!url) {
-    g.__freelineTracing = null;
-    return false;
-  }
-  const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({
-      "service.name": env.OTEL_SERVICE_NAME ?? `freeline-${getProcessRole()}`,
-      "service.instance.id": `${process.pid}`,
-    }),
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(env.OTEL_TRACES_SAMPLER_ARG) }),
-    spanProcessors: [
-      new BatchSpanProcessor(new OTLPTraceExporter({ url, headers: parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_HEADERS), timeoutMillis: 5_000 }), {
-        scheduledDelayMillis: 1_000,
-      }),
-    ],
-  });
-  // AsyncLocalStorage context and the W3C traceparent propagator.
-  provider.register();
-  registerInstrumentations({
-    tracerProvider: provider,
-    // Only queries inside a request, action or job: the pool's health probes and the runner's
-    // polling would otherwise be a trace each.
-    instrumentations: [new PgInstrumentation({ requireParentSpan: true, enhancedDatabaseReporting: false })],
-  });
-  g.__freelineTracing = { provider, url };
-  log.info({ url: url.replace(/\/\/[^@/]*@/, "//[redacted]@") }, "tracing on: spans sent as OTLP/HTTP");
-  return true;
 }
 
 /** Sends the spans still buffered (before exit, and in tests). */

@@ -77,11 +77,18 @@ export function throwawayAvailable(): boolean {
   }
 }
 
-function ids(): { uid: number; gid: number } | undefined {
+/** The postgres system user's ids when we are root (Postgres refuses to run as root). */
+export function postgresOwner(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   const uid = Number(execFileSync("id", ["-u", "postgres"]).toString().trim());
   const gid = Number(execFileSync("id", ["-g", "postgres"]).toString().trim());
   return { uid, gid };
+}
+
+/** Hands a path to the postgres user when we are root. */
+export function chown(p: string): void {
+  const o = postgresOwner();
+  if (o) fs.chownSync(p, o.uid, o.gid);
 }
 
 /** A TCP port nothing listens on right now. */
@@ -96,30 +103,34 @@ export function freePort(): Promise<number> {
   });
 }
 
-// The server's own environment: a fixed locale, nothing inherited from ours.
-const PG_ENV = { LC_ALL: "C" } as unknown as NodeJS.ProcessEnv;
+// The servers' own environment: a fixed locale, nothing inherited from ours.
+export const PG_ENV = { LC_ALL: "C" } as unknown as NodeJS.ProcessEnv;
 
+/**
+ * initdb of a new cluster at `data` with SCRAM passwords and `password` for the superuser
+ * `postgres`; the password passes through `pwfile`, which is deleted after.
+ */
+export function initdb(bin: string, data: string, password: string, pwfile: string): void {
+  fs.writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
+  chown(pwfile);
+  execFileSync(
+    path.join(bin, "initdb"),
+    ["-D", data, "-U", "postgres", `--pwfile=${pwfile}`, "--auth=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync"],
+    { ...postgresOwner(), stdio: "pipe", env: PG_ENV },
+  );
+  fs.rmSync(pwfile);
+}
 
 export async function startThrowawayPostgres(): Promise<Throwaway> {
   const bin = binDir();
   if (!bin) throw new Error("no Postgres binaries found for a throwaway server");
-  const owner = ids();
+  const owner = postgresOwner();
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "freeline-throwaway-pg-"));
   fs.chmodSync(home, 0o755);
+  chown(home);
   const data = path.join(home, "data");
   const password = randomBytes(12).toString("base64url");
-  const pwfile = path.join(home, "pw");
-  fs.writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
-  if (owner) {
-    fs.chownSync(home, owner.uid, owner.gid);
-    fs.chownSync(pwfile, owner.uid, owner.gid);
-  }
-  execFileSync(
-    path.join(bin, "initdb"),
-    ["-D", data, "-U", "postgres", `--pwfile=${pwfile}`, "--auth=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync"],
-    { ...owner, stdio: "pipe", env: PG_ENV },
-  );
-  fs.rmSync(pwfile);
+  initdb(bin, data, password, path.join(home, "pw"));
   const port = await freePort();
   const url = (database = "postgres", pw = password) =>
     `postgres://postgres:${encodeURIComponent(pw)}@127.0.0.1:${port}/${database}`;

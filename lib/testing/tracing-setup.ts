@@ -6,5 +6,5 @@ import { startOtlpReceiver } from "./otlp-receiver";
 export const receiver = await startOtlpReceiver();
 process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url;
 process.env.OTEL_SERVICE_NAME = "freeline-test";
-const tracing = await import("@/lib/observability/tracing");
+const tracing = await import("@/lib/observability/tracing-sdk");
 if (!tracing.startTracing()) throw new Error("tracing did not start: lib/env.ts was loaded before this module");

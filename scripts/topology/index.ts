@@ -15,10 +15,11 @@ import os from "node:os";
 import path from "node:path";
 import { SESSION_LIMITS } from "@/db";
 import { runMigrations } from "@/db/migrate";
+import { chown } from "@/lib/testing/throwaway-postgres";
 import { AppInstance, freePort, JobWorker } from "../chaos/cluster";
 import { Haproxy } from "./haproxy";
 import { Bouncer, POOLED_DB, SESSION_DB } from "./pgbouncer";
-import { chown, makeSynchronous, PgNode } from "./postgres";
+import { makeSynchronous, PgNode } from "./postgres";
 
 const APP_ROLE = "freeline";
 const SLOT = "standby";

@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { chown, postgresOwner } from "./postgres";
+import { chown, postgresOwner } from "@/lib/testing/throwaway-postgres";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

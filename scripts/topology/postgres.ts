@@ -7,26 +7,12 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { waitUntilAccepting } from "@/lib/testing/throwaway-postgres";
+import { chown, initdb, PG_ENV, postgresOwner, waitUntilAccepting } from "@/lib/testing/throwaway-postgres";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Debian's Postgres 15 binaries (`apt-get install postgresql-15`). */
 export const PG_BIN = "/usr/lib/postgresql/15/bin";
-
-
-
-/** The postgres system user's ids when we are root (Postgres refuses to run as root). */
-export function postgresOwner(): { uid: number; gid: number } | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  return {
-    uid: Number(execFileSync("id", ["-u", "postgres"]).toString().trim()),
-    gid: Number(execFileSync("id", ["-g", "postgres"]).toString().trim()),
-  };
-}
-
-// The servers' own environment: a fixed locale, nothing inherited from ours.
-const PG_ENV = { LC_ALL: "C" } as unknown as NodeJS.ProcessEnv;
 
 export type Role = "primary" | "standby";
 
@@ -62,15 +48,7 @@ export class PgNode {
 
   /** initdb: SCRAM passwords, replication allowed from 127.0.0.1 (initdb's default pg_hba). */
   init(): void {
-    const pwfile = path.join(this.home, `${this.name}.pw`);
-    fs.writeFileSync(pwfile, `${this.superPassword}\n`, { mode: 0o600 });
-    chown(pwfile);
-    execFileSync(path.join(PG_BIN, "initdb"), ["-D", this.data, "-U", "postgres", `--pwfile=${pwfile}`, "--auth=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync"], {
-      ...postgresOwner(),
-      stdio: "pipe",
-      env: PG_ENV,
-    });
-    fs.rmSync(pwfile);
+    initdb(PG_BIN, this.data, this.superPassword, path.join(this.home, `${this.name}.pw`));
   }
 
   /** pg_basebackup from the primary through its replication slot, configured to follow it (-R). */
@@ -162,12 +140,6 @@ export class PgNode {
       await c.end().catch(() => {});
     }
   }
-}
-
-/** Hands a path to the postgres user when we are root. */
-export function chown(p: string): void {
-  const o = postgresOwner();
-  if (o) fs.chownSync(p, o.uid, o.gid);
 }
 
 /**
