@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { db } from "@/db";
+import { hasUnstorableText } from "@/lib/format/unstorable-text";
 
 export type SearchHits = {
   orders: { orderNo: string; status: string; cashFen: number; storeName: string; merchantId: number; createdAt: Date }[];
@@ -23,7 +24,8 @@ function containsPattern(text: string): string {
  */
 export async function searchAll(query: string): Promise<SearchHits> {
   const q = query.trim().slice(0, 64);
-  if (q === "") return { orders: [], people: [], stores: [] };
+  // A NUL makes Postgres refuse the query (a 500 for ?q=%00); no row can hold one, so nothing matches.
+  if (q === "" || hasUnstorableText(q)) return { orders: [], people: [], stores: [] };
   const orderNo = q.replace(/\s+/g, "").toUpperCase();
   const login = q.toLowerCase();
   const [people, stores] = await Promise.all([
