@@ -3,6 +3,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { db, type Db, type Tx } from "@/db";
+import { containsPattern } from "@/db/like";
 import type { Account } from "@/db/schema";
 
 type Conn = Db | Tx;
@@ -134,10 +135,6 @@ function toSummary(r: AccountRow): AccountSummary {
   };
 }
 
-/** `%text%` for ILIKE, with the user's own % _ \ taken literally. */
-function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 export const ACCOUNT_SEARCH_LIMIT = 60;
 const OWNER_MATCH_LIMIT = 20;

@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { db } from "@/db";
+import { containsPattern } from "@/db/like";
 import { hasUnstorableText } from "@/lib/format/unstorable-text";
 
 export type SearchHits = {
@@ -10,11 +11,6 @@ export type SearchHits = {
 };
 
 const LIMIT = 20;
-
-/** Text for LIKE, with the operator's own % and _ taken literally. */
-function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 /**
  * The operator's global search. An order number (with or without spaces, any case) finds that
