@@ -109,6 +109,11 @@ test("refunds: a merchant refunds a waiting order, is refused for a refunded or 
     await expect(dialog.getByRole("button", { name: "关闭" })).toBeFocused();
     await dialog.getByRole("button", { name: "关闭" }).click();
 
+    // The operator's order page checks the same way: the reason, and no refund form.
+    await ops.goto(`/operator/orders?no=${paul.orderNo}`);
+    await expect(ops.getByTestId("refund-refused")).toHaveText(`这笔订单不能退款订单 ${paul.orderNo} 已有 1 笔排队免单到账，不能退款`);
+    await expect(ops.getByTestId("confirm-refund")).toHaveCount(0);
+
     await merchant.reload();
     await expect(row).toContainText("已支付");
     await paul.page.reload();

@@ -1,6 +1,6 @@
 export { AreaNav, areaNavLinkClass } from "./area-nav";
 export { Badge, type BadgeTone } from "./badge";
-export { BarChart } from "./bar-chart";
+export { BarChart, BarPlot, type Bar } from "./bar-chart";
 export { Button, ButtonLink, buttonClass, type ButtonProps } from "./button";
 export { Card } from "./card";
 export { CheckField } from "./check-field";

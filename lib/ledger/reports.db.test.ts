@@ -105,6 +105,11 @@ describe("findAccounts", () => {
     expect(await findAccounts("%")).toEqual([]);
     expect(await findAccounts("____")).toEqual([]);
   });
+
+  it("finds nothing, instead of failing, for text Postgres cannot hold (a NUL)", async () => {
+    expect(await findAccounts("\u0000")).toEqual([]);
+    expect(await findAccounts("ops\u0000")).toEqual([]);
+  });
 });
 
 describe("accountHistory", () => {

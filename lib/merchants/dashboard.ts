@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { db } from "@/db";
-import { TIME_ZONE } from "@/i18n/config";
+import { lastDays } from "@/db/day-series";
 
 export type DayFigures = { day: string; orders: number; cashFen: number; rebateFen: number; payoutsFen: number };
 
@@ -10,26 +10,22 @@ export type DayFigures = { day: string; orders: number; cashFen: number; rebateF
  * rebate, and what the queue paid out to this store's entries. Refunded orders do not count.
  */
 export async function merchantDailyFigures(merchantId: number, days = 30): Promise<DayFigures[]> {
+  const w = lastDays(days);
   const res = await db.execute<{ day: string; orders: number; cash: number; rebate: number; payouts: number }>(sql`
-    with bounds as (
-      select (now() at time zone ${TIME_ZONE})::date as today
-    ),
-    days as (
-      select generate_series(today - ${days - 1}::int, today, interval '1 day')::date as day from bounds
-    ),
+    with ${w.ctes},
     o as (
-      select (paid_at at time zone ${TIME_ZONE})::date as day, count(*)::bigint as orders,
+      select ${w.dayOf(sql`paid_at`)} as day, count(*)::bigint as orders,
              sum(cash_fen)::bigint as cash, sum(rebate_fen)::bigint as rebate
       from orders, bounds
       where merchant_id = ${merchantId} and status = 'paid'
-        and paid_at >= ((today - ${days - 1}::int)::timestamp at time zone ${TIME_ZONE})
+        and paid_at >= ${w.since}
       group by 1
     ),
     p as (
-      select (p.created_at at time zone ${TIME_ZONE})::date as day, sum(p.amount_fen)::bigint as payouts
+      select ${w.dayOf(sql`p.created_at`)} as day, sum(p.amount_fen)::bigint as payouts
       from payouts p join queue_entries e on e.id = p.queue_entry_id, bounds
       where e.merchant_id = ${merchantId}
-        and p.created_at >= ((today - ${days - 1}::int)::timestamp at time zone ${TIME_ZONE})
+        and p.created_at >= ${w.since}
       group by 1
     )
     select to_char(d.day, 'YYYY-MM-DD') as day, coalesce(o.orders, 0) as orders, coalesce(o.cash, 0) as cash,

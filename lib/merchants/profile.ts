@@ -1,6 +1,7 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { db, type Tx } from "@/db";
+import { containsPattern } from "@/db/like";
 import { merchants, storePhotos, type Merchant } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
@@ -121,10 +122,6 @@ const EARTH_RADIUS_M = 6_371_000;
 export const NEARBY_RADIUS_M = 20_000;
 const LIST_LIMIT = 200;
 
-/** LIKE's wildcards typed by a visitor are taken literally. */
-function likePattern(q: string): string {
-  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 /**
  * The open stores for the home page: by name, or nearest first when the visitor's location is
@@ -140,7 +137,7 @@ export async function listStores(opts: { q?: string; category?: StoreCategory; n
         cos(radians(${near.lat})) * cos(radians(m.latitude)) * power(sin(radians(m.longitude - ${near.lng}) / 2), 2))))`
     : sql`null::float8`;
   const where = [sql`m.status = 'approved'`];
-  if (opts.q) where.push(sql`m.name ilike ${likePattern(opts.q)}`);
+  if (opts.q) where.push(sql`m.name ilike ${containsPattern(opts.q)}`);
   if (opts.category) where.push(sql`m.category = ${opts.category}`);
   if (near) where.push(sql`m.latitude is not null`);
   const res = await db.execute<{

@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { db } from "@/db";
-import { TIME_ZONE } from "@/i18n/config";
+import { lastDays } from "@/db/day-series";
 
 export type PlatformDay = {
   day: string;
@@ -23,6 +23,7 @@ export type PlatformDay = {
  * over the window's transactions (ledger_transactions_created_idx) and their legs.
  */
 export async function platformDailyFigures(days = 30): Promise<PlatformDay[]> {
+  const w = lastDays(days);
   const res = await db.execute<{
     day: string;
     orders: string;
@@ -33,16 +34,11 @@ export async function platformDailyFigures(days = 30): Promise<PlatformDay[]> {
     released: string;
     expired: string;
   }>(sql`
-    with bounds as (
-      select (now() at time zone ${TIME_ZONE})::date as today
-    ),
-    days as (
-      select generate_series(today - ${days - 1}::int, today, interval '1 day')::date as day from bounds
-    ),
+    with ${w.ctes},
     t as (
-      select t.id, t.kind, (t.created_at at time zone ${TIME_ZONE})::date as day
+      select t.id, t.kind, ${w.dayOf(sql`t.created_at`)} as day
       from ledger_transactions t, bounds
-      where t.created_at >= ((today - ${days - 1}::int)::timestamp at time zone ${TIME_ZONE})
+      where t.created_at >= ${w.since}
     ),
     f as (
       select t.day,

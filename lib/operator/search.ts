@@ -1,6 +1,8 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { db } from "@/db";
+import { containsPattern } from "@/db/like";
+import { hasUnstorableText } from "@/lib/format/unstorable-text";
 
 export type SearchHits = {
   orders: { orderNo: string; status: string; cashFen: number; storeName: string; merchantId: number; createdAt: Date }[];
@@ -10,11 +12,6 @@ export type SearchHits = {
 
 const LIMIT = 20;
 
-/** Text for LIKE, with the operator's own % and _ taken literally. */
-function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 /**
  * The operator's global search. An order number (with or without spaces, any case) finds that
  * order; a phone number or user name finds the person, and their latest orders; text finds stores
@@ -23,7 +20,8 @@ function containsPattern(text: string): string {
  */
 export async function searchAll(query: string): Promise<SearchHits> {
   const q = query.trim().slice(0, 64);
-  if (q === "") return { orders: [], people: [], stores: [] };
+  // A NUL makes Postgres refuse the query (a 500 for ?q=%00); no row can hold one, so nothing matches.
+  if (q === "" || hasUnstorableText(q)) return { orders: [], people: [], stores: [] };
   const orderNo = q.replace(/\s+/g, "").toUpperCase();
   const login = q.toLowerCase();
   const [people, stores] = await Promise.all([

@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { db } from "@/db";
+import { hasUnstorableText } from "@/lib/format/unstorable-text";
 
 export type PointsCustomer = {
   userId: number;
@@ -16,7 +17,8 @@ export type PointsCustomer = {
 /** A user found by exact user name or phone (as operators type it, any case), with their points. */
 export async function findPointsCustomer(query: string): Promise<PointsCustomer | null> {
   const q = query.trim().toLowerCase();
-  if (q.length === 0 || q.length > 64) return null;
+  // A NUL makes Postgres refuse the query (a 500 for ?q=%00); no user name or phone holds one.
+  if (q.length === 0 || q.length > 64 || hasUnstorableText(q)) return null;
   const res = await db.execute<{
     id: number;
     username: string;

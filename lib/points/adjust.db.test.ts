@@ -172,4 +172,9 @@ describe("manual points adjustments", () => {
     expect(await balanceOf({ userId: customer }, "points_locked")).toBe(20 * 500);
     expect(await balanceOf({ userId: customer }, "points_reserve")).toBe(200 + 20 * 500);
   });
+
+  it("the customer search finds nobody, instead of failing, for text Postgres cannot hold (a NUL)", async () => {
+    expect(await findPointsCustomer("\u0000")).toBeNull();
+    expect(await findPointsCustomer("demo\u0000")).toBeNull();
+  });
 });

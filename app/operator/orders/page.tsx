@@ -3,8 +3,12 @@ import type { ReactNode } from "react";
 import { getLocale, getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { Badge, Card, EmptyState, Money, PageHeader, SearchForm, SortableTable, td, tdNum, type BadgeTone } from "@/app/_components";
+import { db } from "@/db";
+import { errorText } from "@/i18n/errors";
 import { requireViewer } from "@/lib/auth/session";
+import { isDomainError } from "@/lib/errors";
 import { formatDateTime } from "@/lib/format/datetime";
+import { checkRefund } from "@/lib/orders/refund";
 import { normalizeOrderNo, orderByNo, type OrderDetail, type OrderEntry, type RefundStatus } from "@/lib/orders/store-orders";
 import { isSimulated } from "@/lib/payments";
 import { RetryButton } from "../_components/retry-button";
@@ -31,7 +35,7 @@ export default async function OperatorOrdersPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  await requireViewer("operator", { next: "/operator/orders" });
+  const viewer = await requireViewer("operator", { next: "/operator/orders" });
   const raw = await searchParams;
   const { no } = querySchema.parse({ no: raw.no ?? "" });
   const [order, t] = await Promise.all([no ? orderByNo(no) : null, getTranslations("operator.orders")]);
@@ -52,7 +56,7 @@ export default async function OperatorOrdersPage({
       ) : !order ? (
         <EmptyState title={t("notFound", { orderNo: no })} description={t("notFoundBody")} />
       ) : (
-        <OrderCard order={order} />
+        <OrderCard order={order} operatorId={viewer.userId} />
       )}
     </div>
   );
@@ -67,8 +71,26 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-async function OrderCard({ order: o }: { order: OrderDetail }) {
-  const [t, locale] = await Promise.all([getTranslations("operator.orders"), getLocale()]);
+/**
+ * Why a paid order cannot be refunded now, in the reader's words, or null when it can: the same
+ * read-only check (checkRefund) the merchant's refund dialog asks before it offers the button.
+ */
+async function refundRefusal(orderId: number, operatorId: number): Promise<string | null> {
+  try {
+    await db.transaction((tx) => checkRefund(tx, { orderId, actor: { userId: operatorId, role: "operator" } }), { accessMode: "read only" });
+    return null;
+  } catch (e) {
+    if (!isDomainError(e)) throw e;
+    return errorText(e.message, e.params);
+  }
+}
+
+async function OrderCard({ order: o, operatorId }: { order: OrderDetail; operatorId: number }) {
+  const [t, locale, refusal] = await Promise.all([
+    getTranslations("operator.orders"),
+    getLocale(),
+    o.status === "paid" ? refundRefusal(o.id, operatorId) : null,
+  ]);
   const when = (at: Date) => formatDateTime(at, { seconds: true, locale });
   const simulated = isSimulated(o.provider);
   return (
@@ -107,7 +129,7 @@ async function OrderCard({ order: o }: { order: OrderDetail }) {
       </Card>
 
       {/* Stays mounted from paid to refunded, so the result of a refund stays on screen. */}
-      {o.status === "paid" || o.status === "refunded" ? <OperatorRefundForm key={o.id} orderId={o.id} refundable={o.status === "paid"} /> : null}
+      {o.status === "paid" || o.status === "refunded" ? <OperatorRefundForm key={o.id} orderId={o.id} refundable={o.status === "paid"} refusal={refusal} /> : null}
 
       <Card title={t("entries")}>
         {o.entryList.length === 0 ? (

@@ -11,9 +11,11 @@ type Done = { orderNo: string; refundedFen: number; shortfallFen: number; cancel
 
 /**
  * The operator's refund form for one order. It stays mounted after a refund (the page passes
- * refundable=false then), so the result is still shown above the refreshed order.
+ * refundable=false then), so the result is still shown above the refreshed order. `refusal` is why
+ * the page's eligibility check (checkRefund) found the order cannot be refunded: shown instead of
+ * the form.
  */
-export function OperatorRefundForm({ orderId, refundable }: { orderId: number; refundable: boolean }) {
+export function OperatorRefundForm({ orderId, refundable, refusal }: { orderId: number; refundable: boolean; refusal: string | null }) {
   const [state, action, pending] = useActionState<ActionState<Done>, FormData>(operatorRefundAction, null);
   const reasonId = useId();
   const errorId = useId();
@@ -40,6 +42,17 @@ export function OperatorRefundForm({ orderId, refundable }: { orderId: number; r
     );
   }
   if (!refundable) return null;
+  if (refusal) {
+    return (
+      <Card title={t("title")}>
+        <div role="alert" className="space-y-1 rounded-xl bg-red-50 px-3 py-2 text-sm text-danger" data-testid="refund-refused">
+          <p className="font-medium">{t("cannot")}</p>
+          <p>{refusal}</p>
+        </div>
+        <p className="mt-2 text-sm text-muted">{t("rule")}</p>
+      </Card>
+    );
+  }
   const reasonError = state && !state.ok ? state.fieldErrors?.reason : undefined;
   return (
     <Card title={t("title")}>

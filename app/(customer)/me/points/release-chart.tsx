@@ -1,4 +1,5 @@
 import { getTranslations } from "next-intl/server";
+import { BarPlot } from "@/app/_components";
 import type { Locale } from "@/i18n/config";
 import { formatFen } from "@/lib/money/format";
 import { addDays } from "@/lib/points/day";
@@ -29,15 +30,7 @@ export async function ReleaseChart({ locked, releaseBpsPerDay, firstDay, locale 
   const total = releases.reduce((s, r) => s + r.points, 0);
   const lastDay = dayLabel(addDays(firstDay, daysToAll - 1), locale);
 
-  const W = 320;
-  const H = 150;
-  const left = 44;
-  const top = 8;
-  const bottom = 22;
-  const plotW = W - left - 4;
-  const plotH = H - top - bottom;
   const max = Math.max(1, ...bars.map((b) => b.points));
-  const slot = plotW / CHART_DAYS;
   const summary = t("label", { days: CHART_DAYS, first: bars[0]!.label, points: total, amount: formatFen(total), last: lastDay });
 
   return (
@@ -48,34 +41,21 @@ export async function ReleaseChart({ locked, releaseBpsPerDay, firstDay, locale 
           {t("caption", { days: CHART_DAYS, points: total, amount: formatFen(total) })}
         </span>
       </figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} className="w-full" role="img" aria-label={summary}>
-        {[0, max].map((v) => {
-          const y = top + plotH - (v / max) * plotH;
-          return (
-            <g key={v}>
-              <line x1={left} x2={W - 4} y1={y} y2={y} className="stroke-gray-200" strokeWidth={1} />
-              <text x={left - 4} y={y + 4} textAnchor="end" className="fill-gray-500" fontSize={11}>
-                {v}
-              </text>
-            </g>
-          );
-        })}
-        {bars.map((b, i) => {
-          const h = (b.points / max) * plotH;
-          return (
-            <rect key={b.day} x={left + i * slot + slot * 0.15} y={top + plotH - h} width={slot * 0.7} height={Math.max(h, b.points > 0 ? 1 : 0)} className="fill-brand-500">
-              <title>{t("bar", { day: b.label, points: b.points, amount: formatFen(b.points) })}</title>
-            </rect>
-          );
-        })}
-        {bars.map((b, i) =>
-          i === 0 || i === CHART_DAYS - 1 || i === 7 ? (
-            <text key={`x-${b.day}`} x={left + i * slot + slot / 2} y={H - 6} textAnchor={i === 0 ? "start" : i === CHART_DAYS - 1 ? "end" : "middle"} className="fill-gray-500" fontSize={11}>
-              {b.label}
-            </text>
-          ) : null,
-        )}
-      </svg>
+      <BarPlot
+        bars={bars.map((b, i) => ({
+          key: b.day,
+          value: b.points,
+          tip: t("bar", { day: b.label, points: b.points, amount: formatFen(b.points) }),
+          axisLabel: i === 0 || i === CHART_DAYS - 1 || i === 7 ? b.label : undefined,
+        }))}
+        max={max}
+        ticks={[0, max]}
+        fmt={String}
+        ariaLabel={summary}
+        height={150}
+        left={44}
+        edgeLabels
+      />
       <p className="text-xs text-muted" data-testid="release-chart-all">
         {daysToAll <= CHART_DAYS ? t("allWithin", { last: lastDay }) : t("allLater", { days: daysToAll, last: lastDay })}
       </p>
