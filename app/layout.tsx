@@ -46,10 +46,24 @@ const viewerUnread = cache(async (): Promise<number> => {
   return viewer ? unreadCount(viewer.userId) : 0;
 });
 
+/**
+ * The console link for the signed-in viewer: by role, and for a cashier (a customer account working
+ * at a store) the store's console too. Only a customer costs a read, alongside the bar's others.
+ */
+async function viewerRoleLink() {
+  const viewer = await getViewer();
+  if (!viewer) return null;
+  return ROLE_LINKS[viewer.role] ?? ((await storeAccessOf(viewer)) ? ROLE_LINKS.merchant : null);
+}
+
 async function TopBar() {
-  const [viewer, t, tn, unread] = await Promise.all([getViewer(), getTranslations("common.topBar"), getTranslations("notifications.bell"), viewerUnread()]);
-  // A cashier (a customer account working at a store) gets the console link too.
-  const roleLink = viewer ? (ROLE_LINKS[viewer.role] ?? ((await storeAccessOf(viewer)) ? ROLE_LINKS.merchant : null)) : null;
+  const [viewer, t, tn, unread, roleLink] = await Promise.all([
+    getViewer(),
+    getTranslations("common.topBar"),
+    getTranslations("notifications.bell"),
+    viewerUnread(),
+    viewerRoleLink(),
+  ]);
   // Every link and button is at least 44 × 44 px (a thumb's reach). On a 360 px phone the row holds
   // the brand, the console link, the language and the theme: 我的 and signing out live in the tab
   // bar and on /me there, and 注册 on the sign-in page.

@@ -13,7 +13,7 @@ import { REQUEST_ID_HEADER } from "@/lib/observability/request-id";
 import { logRequest } from "@/lib/observability/request-log";
 import { inSpan, pathTemplate } from "@/lib/observability/tracing";
 import { PATH_HEADER } from "./next-path";
-import { getViewer, hasRole, storeAccessOf, type Role, type Viewer } from "./session";
+import { getViewer, hasRole, storeAccessOf, type Role, type StoreAccess, type Viewer } from "./session";
 
 /**
  * Server actions for `useActionState`, after saas-starter's validatedAction:
@@ -45,7 +45,8 @@ export type ActionState<T extends object = object> = ActionResult<T> | null;
 
 type ViewerFor<A extends Access> = A extends "public" ? Viewer | null : Viewer;
 
-export type ActionContext<A extends Access> = { viewer: ViewerFor<A>; formData: FormData };
+/** `store`: for "store" actions, the store the caller works at and how (read once, by the access check). */
+export type ActionContext<A extends Access> = { viewer: ViewerFor<A>; formData: FormData } & (A extends "store" ? { store: StoreAccess } : unknown);
 
 /** The message code used for every unexpected failure: details go to the server log only. */
 export const GENERIC_ERROR = "action.failed";
@@ -134,10 +135,12 @@ export function validatedAction<S extends z.ZodType, A extends Access, T extends
     try {
       const viewer = await getViewer();
       if (viewer) addLogContext({ userId: viewer.userId });
+      let store: StoreAccess | null = null;
       if (access !== "public") {
         if (!viewer) return fail("action.signIn", { values });
         if (access === "store") {
-          if (!(await storeAccessOf(viewer))) return fail("action.forbidden", { values });
+          store = await storeAccessOf(viewer);
+          if (!store) return fail("action.forbidden", { values });
         } else if (access !== "any" && !hasRole(viewer, access as Role | readonly Role[])) {
           return fail("action.forbidden", { values });
         }
@@ -165,7 +168,7 @@ export function validatedAction<S extends z.ZodType, A extends Access, T extends
         return formError ? failWith(formError, { fieldErrors, values }) : fail("form.check", { fieldErrors, values });
       }
 
-      const data = await fn(parsed.data, { viewer: viewer as ViewerFor<A>, formData });
+      const data = await fn(parsed.data, { viewer: viewer as ViewerFor<A>, formData, ...(store ? { store } : {}) } as ActionContext<A>);
       return { ok: true, ...(data ?? {}) } as { ok: true } & T;
     } catch (e) {
       unstable_rethrow(e);

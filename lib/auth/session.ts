@@ -93,16 +93,6 @@ export async function approvedMerchantOf(userId: number): Promise<Merchant> {
   return merchant;
 }
 
-/** For merchant pages: the signed-in merchant and their approved store, or login / 403. */
-export async function requireMerchant(opts?: { next?: string }): Promise<{ viewer: Viewer; merchant: Merchant }> {
-  const viewer = await requireViewer("merchant", opts);
-  const merchant = await approvedMerchantOf(viewer.userId).catch((e: unknown) => {
-    if (e instanceof DomainError && e.code === "forbidden") forbidden();
-    throw e;
-  });
-  return { viewer, merchant };
-}
-
 /** How the viewer works at a store: its owner, or a cashier (the queue, the orders and the till only). */
 export type StoreRole = "owner" | "cashier";
 export type StoreAccess = { merchant: Merchant; storeRole: StoreRole };
@@ -140,4 +130,15 @@ export async function requireStore(opts?: { next?: string }): Promise<{ viewer: 
   const access = await storeAccessOf(viewer);
   if (!access) forbidden();
   return { viewer, ...access };
+}
+
+/**
+ * For the owner-only console pages: the signed-in merchant and their approved store, or login / 403.
+ * The same check as requireStore (storeAccessOf, read once per request), narrowed to the owner.
+ */
+export async function requireMerchant(opts?: { next?: string }): Promise<{ viewer: Viewer; merchant: Merchant }> {
+  const viewer = await requireViewer("merchant", opts);
+  const access = await storeAccessOf(viewer);
+  if (access?.storeRole !== "owner") forbidden();
+  return { viewer, merchant: access.merchant };
 }

@@ -7,8 +7,8 @@ import { translateError } from "@/i18n/errors";
 import type { DomainError } from "@/lib/errors";
 import { makeCustomer, makeStore, placePaidOrder, SAMPLE_APPLICATION } from "@/lib/testing/fixtures";
 import { RuleValidationError } from "@/lib/rules/versions";
-import { listApprovedStores } from "./list";
 import { applicationOf, applyForStore, merchantsForOperator, reviewApplication, STORE_NAME_MAX } from "./onboarding";
+import { listStores } from "./profile";
 import { approvedStore } from "./store";
 
 let n = 0;
@@ -47,7 +47,7 @@ describe("applying for a store", () => {
     const m = await apply(user, slug.toUpperCase(), { rebateBps: 2500 });
     expect(m).toMatchObject({ status: "pending", slug, ownerUserId: user });
     expect(await roleOf(user)).toBe("customer");
-    expect((await listApprovedStores()).map((s) => s.slug)).not.toContain(slug);
+    expect((await listStores({ q: m.name })).map((s) => s.slug)).not.toContain(slug);
     await expect(approvedStore(db, { slug })).rejects.toMatchObject({ code: "not_found" });
     expect(await applicationOf(user)).toMatchObject({ status: "pending", rebateBps: 2500 });
     const listed = (await merchantsForOperator()).find((r) => r.id === m.id);
@@ -98,7 +98,7 @@ describe("reviewing an application", () => {
     expect(approved).toMatchObject({ status: "approved", reviewedByUserId: op, reviewReason: null });
     expect(approved.reviewedAt).toBeInstanceOf(Date);
     expect(await roleOf(user)).toBe("merchant");
-    expect((await listApprovedStores()).map((s) => s.slug)).toContain(slug);
+    expect((await listStores({ q: m.name })).map((s) => s.slug)).toContain(slug);
     const store = await approvedStore(db, { slug });
     expect(store.rule).toMatchObject({ version: 1, rebateBps: 3000 });
     expect(await auditActions(m.id)).toEqual([
@@ -140,7 +140,7 @@ describe("reviewing an application", () => {
     expect(rejected).toMatchObject({ status: "rejected", reviewReason: "请提供营业执照上的店名", reviewedByUserId: op });
     expect(await applicationOf(user)).toMatchObject({ status: "rejected", reviewReason: "请提供营业执照上的店名" });
     expect(await roleOf(user)).toBe("customer");
-    expect((await listApprovedStores()).map((s) => s.slug)).not.toContain(first);
+    expect((await listStores({ q: m.name })).map((s) => s.slug)).not.toContain(first);
 
     // The released address is free for someone else; the applicant picks a new one and a new rebate.
     const second = slugFor("second");

@@ -9,12 +9,10 @@ import type { PreparedPhoto } from "./photo";
 import { isStoreCategory, type ProfileInput, type StoreCategory } from "./profile-schema";
 
 /** The owner's approved store, locked for the change (a suspension or closing waits for it). */
-async function ownStore(tx: Tx, ownerUserId: number): Promise<{ id: number; slug: string }> {
-  const res = await tx.execute<{ id: number; slug: string; status: string }>(sql`
-    select id, slug, status::text as status from merchants where owner_user_id = ${ownerUserId} for no key update`);
-  const m = res.rows[0];
+async function ownStore(tx: Tx, ownerUserId: number): Promise<Merchant> {
+  const [m] = await tx.select().from(merchants).where(eq(merchants.ownerUserId, ownerUserId)).for("no key update");
   if (!m || m.status !== "approved") throw new DomainError("forbidden", "merchant.notApproved");
-  return { id: Number(m.id), slug: m.slug };
+  return m;
 }
 
 /**
@@ -32,8 +30,7 @@ export async function updateProfile(tx: Tx, args: { ownerUserId: number; profile
     latitude: p.latitude ?? null,
     longitude: p.longitude ?? null,
   };
-  const [before] = await tx.select().from(merchants).where(eq(merchants.id, store.id));
-  const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => before![k] !== next[k]);
+  const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => store[k] !== next[k]);
   if (changed.length === 0) return { slug: store.slug, changed };
   await tx.update(merchants).set(next).where(eq(merchants.id, store.id));
   await recordAudit(tx, { actorUserId: args.ownerUserId, action: "store.profile", subjectType: "merchant", subjectId: store.id, details: { changed } });

@@ -1,5 +1,6 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
+import { cache } from "react";
 import { db, type Tx } from "@/db";
 import { merchants, queues, ruleVersions, type Merchant, type RuleVersion } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
@@ -41,8 +42,11 @@ export type QueueGauge = {
   waitingFen: number;
 };
 
-/** The pool against the head entry's target, and the size of the waiting queue (from its counters). */
-export async function queueGauge(queueId: number): Promise<QueueGauge> {
+/**
+ * The pool against the head entry's target, and the size of the waiting queue (from its counters).
+ * Read once per render: the merchant console's layout (its live figures) and the page under it both ask.
+ */
+export const queueGauge = cache(async (queueId: number): Promise<QueueGauge> => {
   const res = await db.execute<{
     payout_mode: "auto" | "manual";
     pool: number;
@@ -66,7 +70,7 @@ export async function queueGauge(queueId: number): Promise<QueueGauge> {
     waitingCount: Number(r.n),
     waitingFen: Number(r.total),
   };
-}
+});
 
 /**
  * Creates a store with its own queue, pool and settlement account, and rule version 1.

@@ -6,7 +6,6 @@ import { z } from "zod";
 import { inTransaction } from "@/db/transaction";
 import { recordTillOrder } from "@/lib/api/till";
 import { validatedAction } from "@/lib/auth/action";
-import { storeOf } from "@/lib/auth/session";
 import { DomainError } from "@/lib/errors";
 import { parseYuan } from "@/lib/money/parse";
 
@@ -20,8 +19,7 @@ const tillSchema = z.object({
  * An order paid at the till, recorded by the store's owner or a cashier (the store comes from the
  * session). The form's request key makes a double submit return the first order.
  */
-export const recordTillOrderAction = validatedAction(tillSchema, "store", async (input, { viewer }) => {
-  const { merchant } = await storeOf(viewer);
+export const recordTillOrderAction = validatedAction(tillSchema, "store", async (input, { viewer, store: { merchant } }) => {
   const amount = parseYuan(input.amount);
   if (!amount.ok) throw new DomainError("invalid_input", amount.message, "amount", amount.params);
   const { order, replayed } = await inTransaction((tx) =>
