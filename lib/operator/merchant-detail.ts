@@ -13,6 +13,8 @@ export type MerchantProfile = {
   createdAt: Date;
   reviewedAt: Date | null;
   reviewReason: string | null;
+  /** Set while an operator has suspended the store (lib/merchants/suspension.ts). */
+  suspendedAt: Date | null;
   queueId: number | null;
   allianceName: string | null;
   /** The store's settlement account and its queue's pool, for links to their ledger history. */
@@ -33,13 +35,14 @@ export async function merchantProfile(merchantId: number): Promise<MerchantProfi
     created_at: Date;
     reviewed_at: Date | null;
     review_reason: string | null;
+    suspended_at: Date | null;
     queue_id: number | null;
     alliance: string | null;
     settlement: number | null;
     pool: number | null;
   }>(sql`
     select m.id, m.name, m.slug, m.status, m.owner_user_id, u.display_name as owner_name, u.username as owner_username,
-           m.created_at, m.reviewed_at, m.review_reason, m.queue_id,
+           m.created_at, m.reviewed_at, m.review_reason, m.suspended_at, m.queue_id,
            (select a.name from alliances a where a.queue_id = m.queue_id limit 1) as alliance,
            (select id from accounts where merchant_id = m.id and kind = 'merchant_settlement') as settlement,
            (select id from accounts where queue_id = m.queue_id and kind = 'pool') as pool
@@ -58,6 +61,7 @@ export async function merchantProfile(merchantId: number): Promise<MerchantProfi
     createdAt: new Date(r.created_at),
     reviewedAt: r.reviewed_at ? new Date(r.reviewed_at) : null,
     reviewReason: r.review_reason,
+    suspendedAt: r.suspended_at ? new Date(r.suspended_at) : null,
     queueId: r.queue_id === null ? null : Number(r.queue_id),
     allianceName: r.alliance,
     settlementAccountId: r.settlement === null ? null : Number(r.settlement),

@@ -15,7 +15,7 @@ vi.mock("@/lib/auth/session", async (importOriginal) => {
   return { ...real, getViewer: async () => session.viewer };
 });
 vi.mock("@/lib/auth/auth-js", () => ({ auth: async () => null }));
-vi.mock("next/cache", () => ({ revalidatePath: () => {}, updateTag: () => {} }));
+vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 
 const { reviewApplicationAction } = await import("./actions");
 

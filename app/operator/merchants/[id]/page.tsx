@@ -15,6 +15,7 @@ import { formatFen } from "@/lib/money/format";
 import { merchantProfile } from "@/lib/operator/merchant-detail";
 import { ruleNumberText } from "@/lib/rules/form";
 import { ruleHistory } from "@/lib/rules/versions";
+import { SuspendForm } from "../suspend-form";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("operator.merchant");
@@ -80,8 +81,11 @@ export default async function OperatorMerchantPage({ params }: { params: Promise
           <Row label={t("reviewed")}>{m.reviewedAt ? `${when(m.reviewedAt)}${m.reviewReason ? ` · ${m.reviewReason}` : ""}` : "—"}</Row>
           {m.allianceName ? <Row label={t("alliance")}>{m.allianceName}</Row> : null}
         </dl>
-        {/* Suspending and reinstating a store is its own control, placed here. */}
-        <div data-slot="suspend" className="mt-3" />
+        {m.status === "approved" ? (
+          <div className="mt-3">
+            <SuspendForm key={m.suspendedAt ? "suspended" : "open"} merchantId={m.id} slug={m.slug} suspended={m.suspendedAt !== null} />
+          </div>
+        ) : null}
       </Card>
 
       <div className="grid gap-4 md:grid-cols-2">
