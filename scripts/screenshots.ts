@@ -7,7 +7,8 @@ import { DEMO_STORES, DEMO_USERS } from "./lib/demo-seed";
 import type { Page } from "@playwright/test";
 import { root, signedInContext, startProductionApp } from "./lib/production-app";
 
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
+// Chinese, the product's first language: pages follow Accept-Language, and Playwright's default is en-US.
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true, locale: "zh-CN" };
 const noodle = DEMO_STORES.find((s) => s.slug === "noodle-bar")!;
 
 /** The order form with an amount typed: the preview of what will be paid, earned and queued. */

@@ -83,7 +83,10 @@ export async function startProductionApp(): Promise<ProductionApp> {
 
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
-  const server = run("next", ["start", "-p", String(port)], { ...appEnv, PORT: String(port), APP_INTERNAL_URL: baseUrl, PUBLIC_URL: baseUrl }, false);
+  const serverEnv = { ...appEnv, PORT: String(port), APP_INTERNAL_URL: baseUrl, PUBLIC_URL: baseUrl };
+  const server = run("next", ["start", "-p", String(port)], serverEnv, false);
+  // The job runner, as in production: without it a payment's drain (and the notices it writes) never runs.
+  const worker = run("tsx", ["--import", "./scripts/lib/server-only.mjs", "scripts/worker.ts"], serverEnv, false);
   for (let i = 0; ; i++) {
     try {
       if ((await fetch(`${baseUrl}/api/health`)).ok) break;
@@ -99,6 +102,7 @@ export async function startProductionApp(): Promise<ProductionApp> {
     baseUrl,
     async stop() {
       server.kill("SIGTERM");
+      worker.kill("SIGTERM");
       await new Promise((r) => setTimeout(r, 500));
       await adminQuery(adminUrl, `drop database if exists "${dbName}" with (force)`).catch((e: Error) => log(`could not drop ${dbName}: ${e.message}`));
       await embedded?.stop();

@@ -32,7 +32,7 @@ export async function StoreProfileView({ slug, name, profile }: { slug: string; 
         />
       ) : null}
       {rows.length > 0 ? (
-        <dl className="grid grid-cols-[5rem_1fr] gap-x-3 gap-y-1 text-sm">
+        <dl className="grid grid-cols-[5rem_1fr] items-baseline gap-x-3 gap-y-1 text-sm">
           {rows.map(([label, value]) => (
             <div key={label} className="contents">
               <dt className="text-muted">{label}</dt>
