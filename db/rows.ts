@@ -51,6 +51,13 @@ export class Cells {
     return typeof v === "string" && (values as readonly string[]).includes(v) ? (v as V) : this.fail(name, `one of ${values.join(", ")}`);
   }
 
+  /** A text[] column (array_agg of text, say); null, as array_agg gives for no rows, is empty. */
+  strList(name: string): string[] {
+    const v = this.row[name];
+    if (v === null) return [];
+    return Array.isArray(v) && v.every((x) => typeof x === "string") ? v : this.fail(name, "a text array");
+  }
+
   bool(name: string): boolean {
     const v = this.row[name];
     return typeof v === "boolean" ? v : this.fail(name, "a boolean");
@@ -73,12 +80,12 @@ export class Cells {
 }
 
 /** Every row of a raw result, each through `map`. */
-export function rows<T>(result: RawResult, map: (row: Cells) => T): T[] {
+export function mapRows<T>(result: RawResult, map: (row: Cells) => T): T[] {
   return result.rows.map((r) => map(new Cells(r as Record<string, unknown>)));
 }
 
 /** The first row of a raw result through `map`, or undefined when there is none. */
-export function firstRow<T>(result: RawResult, map: (row: Cells) => T): T | undefined {
+export function mapFirst<T>(result: RawResult, map: (row: Cells) => T): T | undefined {
   const r = result.rows[0];
   return r === undefined ? undefined : map(new Cells(r as Record<string, unknown>));
 }
