@@ -32,6 +32,13 @@ export class Cells {
     return this.fail(name, "an integer");
   }
 
+  /** A measurement that may have a fraction (seconds from extract(epoch …)): never money. */
+  decimal(name: string): number {
+    const v = this.row[name];
+    const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
+    return Number.isFinite(n) ? n : this.fail(name, "a number");
+  }
+
   intOrNull(name: string): number | null {
     return this.row[name] === null ? null : this.int(name);
   }
@@ -61,6 +68,10 @@ export class Cells {
   bool(name: string): boolean {
     const v = this.row[name];
     return typeof v === "boolean" ? v : this.fail(name, "a boolean");
+  }
+
+  boolOrNull(name: string): boolean | null {
+    return this.row[name] === null ? null : this.bool(name);
   }
 
   date(name: string): Date {
