@@ -24,10 +24,9 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/db/embedded";
-import { runMigrations } from "@/db/migrate";
-import { E2E_SECRETS } from "@/e2e/test-env";
-import { env } from "@/lib/env";
+import type { EmbeddedPostgres } from "@/db/embedded";
+// The database, migration and e2e modules are imported where they are used: the fast loop
+// (--unit-only) needs none of them, and loading them cost it seconds.
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 /** tsx's flag for running server code outside Next (modules that `import "server-only"`). */
@@ -147,6 +146,7 @@ async function createDatabase(name: string): Promise<string> {
   await admin((c) => c.query(`create database ${c.escapeIdentifier(name)}`));
   created.push(name);
   const url = urlFor(adminUrl!, name);
+  const { runMigrations } = await import("@/db/migrate");
   await runMigrations(url);
   return url;
 }
@@ -214,6 +214,7 @@ async function runE2e(): Promise<void> {
     return u;
   });
 
+  const { E2E_SECRETS } = await import("@/e2e/test-env");
   const appEnv = { DATABASE_URL: url, NODE_ENV: "production", AUTH_TRUST_HOST: "true", ...E2E_SECRETS };
 
   if (interrupted) return;
@@ -307,10 +308,12 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 async function runDatabaseSuites(): Promise<void> {
   header("database server");
   await phase("database server", async () => {
+    const { env } = await import("@/lib/env");
     if (env.DATABASE_URL) {
       adminUrl = urlFor(env.DATABASE_URL, "postgres");
       console.log(`[test] using DATABASE_URL's server (${new URL(env.DATABASE_URL).host})`);
     } else {
+      const { startEmbeddedPostgres } = await import("@/db/embedded");
       embedded = await startEmbeddedPostgres({ handleSignals: false });
       adminUrl = embedded.urlFor("postgres");
       console.log(`[test] using the embedded Postgres on port ${embedded.port}`);

@@ -1,5 +1,5 @@
 import "server-only";
-import { sql, type SQLWrapper } from "drizzle-orm";
+import { and, eq, sql, type SQLWrapper } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
 import { privacyConsents } from "@/db/schema";
 import { PRIVACY_NOTICE_VERSION } from "./notice";
@@ -19,8 +19,9 @@ export function consentedVersion(userId: SQLWrapper) {
 
 /** When the user agreed to the notice of `version`, or null. */
 export async function consentTime(conn: Db | Tx, userId: number, version: number = PRIVACY_NOTICE_VERSION): Promise<Date | null> {
-  const res = await conn.execute<{ at: Date }>(sql`
-    select consented_at as at from privacy_consents where user_id = ${userId} and notice_version = ${version}`);
-  const at = res.rows[0]?.at;
-  return at ? new Date(at) : null;
+  const [row] = await conn
+    .select({ at: privacyConsents.consentedAt })
+    .from(privacyConsents)
+    .where(and(eq(privacyConsents.userId, userId), eq(privacyConsents.noticeVersion, version)));
+  return row?.at ?? null;
 }

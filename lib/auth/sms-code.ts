@@ -1,7 +1,8 @@
 import "server-only";
 import { createHmac, randomInt, timingSafeEqual } from "node:crypto";
-import { sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, lte, sql } from "drizzle-orm";
 import { db, type Db, type Tx } from "@/db";
+import { smsCodes, users } from "@/db/schema";
 import { env } from "@/lib/env";
 import { DomainError, RateLimitError } from "@/lib/errors";
 import { smsProvider, type SmsProvider } from "@/lib/sms";
@@ -41,10 +42,13 @@ function codeHash(purpose: SmsCodePurpose, phone: string, code: string): string 
 }
 
 async function refuseIfTooSoon(conn: Db | Tx, phone: string, purpose: SmsCodePurpose): Promise<void> {
-  const last = await conn.execute<{ wait: number }>(sql`
-    select ceil(${RESEND_AFTER_SECONDS} - extract(epoch from now() - created_at))::int as wait
-    from sms_codes where phone = ${phone} and purpose = ${purpose} order by id desc limit 1`);
-  const wait = Number(last.rows[0]?.wait ?? 0);
+  const [last] = await conn
+    .select({ wait: sql<number>`ceil(${RESEND_AFTER_SECONDS} - extract(epoch from now() - ${smsCodes.createdAt}))::int` })
+    .from(smsCodes)
+    .where(and(eq(smsCodes.phone, phone), eq(smsCodes.purpose, purpose)))
+    .orderBy(desc(smsCodes.id))
+    .limit(1);
+  const wait = last?.wait ?? 0;
   if (wait > 0) throw new RateLimitError("sms.wait", wait, "phone", { seconds: wait });
 }
 
@@ -62,7 +66,7 @@ export type SentCode = {
  */
 export async function sendSmsCode(args: { phone: string; purpose: SmsCodePurpose; address: string; provider?: SmsProvider }): Promise<SentCode> {
   const { phone, purpose } = args;
-  const registered = (await db.execute(sql`select 1 from users where phone = ${phone}`)).rows.length > 0;
+  const registered = (await db.select({ id: users.id }).from(users).where(eq(users.phone, phone)).limit(1)).length > 0;
   if (purpose === "register" && registered) throw new DomainError("conflict", "identifier.taken", "identifier");
   // Too early for another code: said before the throttle counts it, so a second click costs nothing.
   await refuseIfTooSoon(db, phone, purpose);
@@ -74,10 +78,16 @@ export async function sendSmsCode(args: { phone: string; purpose: SmsCodePurpose
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`sms:${purpose}:${phone}`}))`);
     await refuseIfTooSoon(tx, phone, purpose);
     if (purpose === "reset" && !registered) return false;
-    await tx.execute(sql`update sms_codes set consumed_at = now() where phone = ${phone} and purpose = ${purpose} and consumed_at is null`);
-    await tx.execute(sql`
-      insert into sms_codes (phone, purpose, code_hash, expires_at)
-      values (${phone}, ${purpose}, ${codeHash(purpose, phone, code)}, now() + make_interval(mins => ${CODE_TTL_MINUTES}))`);
+    await tx
+      .update(smsCodes)
+      .set({ consumedAt: sql`now()` })
+      .where(and(eq(smsCodes.phone, phone), eq(smsCodes.purpose, purpose), isNull(smsCodes.consumedAt)));
+    await tx.insert(smsCodes).values({
+      phone,
+      purpose,
+      codeHash: codeHash(purpose, phone, code),
+      expiresAt: sql`now() + make_interval(mins => ${CODE_TTL_MINUTES})`,
+    });
     return true;
   });
   if (!created) return {};
@@ -105,17 +115,21 @@ export async function checkSmsCode(phone: string, purpose: SmsCodePurpose, code:
   const bad = () => new DomainError("invalid_input", "sms.codeInvalid", "code");
   if (!/^\d{6}$/.test(code)) throw bad();
   const outcome = await db.transaction(async (tx) => {
-    const res = await tx.execute<{ id: number; code_hash: string; attempts: number }>(sql`
-      select id, code_hash, attempts from sms_codes
-      where phone = ${phone} and purpose = ${purpose} and consumed_at is null and expires_at > now()
-      order by id desc limit 1
-      for update`);
-    const row = res.rows[0];
-    if (!row || Number(row.attempts) >= MAX_CODE_ATTEMPTS) return null;
-    const want = Buffer.from(row.code_hash, "hex");
+    const [row] = await tx
+      .select({ id: smsCodes.id, codeHash: smsCodes.codeHash, attempts: smsCodes.attempts })
+      .from(smsCodes)
+      .where(and(eq(smsCodes.phone, phone), eq(smsCodes.purpose, purpose), isNull(smsCodes.consumedAt), gt(smsCodes.expiresAt, sql`now()`)))
+      .orderBy(desc(smsCodes.id))
+      .limit(1)
+      .for("update");
+    if (!row || row.attempts >= MAX_CODE_ATTEMPTS) return null;
+    const want = Buffer.from(row.codeHash, "hex");
     const got = Buffer.from(codeHash(purpose, phone, code), "hex");
-    if (want.length === got.length && timingSafeEqual(want, got)) return Number(row.id);
-    await tx.execute(sql`update sms_codes set attempts = attempts + 1 where id = ${row.id}`);
+    if (want.length === got.length && timingSafeEqual(want, got)) return row.id;
+    await tx
+      .update(smsCodes)
+      .set({ attempts: sql`${smsCodes.attempts} + 1` })
+      .where(eq(smsCodes.id, row.id));
     return null;
   });
   if (outcome === null) throw bad();
@@ -124,7 +138,10 @@ export async function checkSmsCode(phone: string, purpose: SmsCodePurpose, code:
 
 /** Uses a checked code up, in the transaction that acts on it: a code works once. */
 export async function consumeSmsCode(tx: Tx, codeId: number): Promise<void> {
-  const r = await tx.execute(sql`update sms_codes set consumed_at = now() where id = ${codeId} and consumed_at is null and expires_at > now()`);
+  const r = await tx
+    .update(smsCodes)
+    .set({ consumedAt: sql`now()` })
+    .where(and(eq(smsCodes.id, codeId), isNull(smsCodes.consumedAt), gt(smsCodes.expiresAt, sql`now()`)));
   if ((r.rowCount ?? 0) !== 1) throw new DomainError("invalid_input", "sms.codeInvalid", "code");
 }
 
@@ -140,7 +157,6 @@ export const SMS_CODE_KEEP_MS = 24 * 60 * MINUTE;
  * `RESEND_AFTER_SECONDS`), so nothing reads it any more. Run hourly with the throttle prune.
  */
 export async function pruneSmsCodes(conn: Db | Tx): Promise<number> {
-  const res = await conn.execute(sql`
-    delete from sms_codes where expires_at <= now() - make_interval(secs => ${SMS_CODE_KEEP_MS / 1000})`);
+  const res = await conn.delete(smsCodes).where(lte(smsCodes.expiresAt, sql`now() - make_interval(secs => ${SMS_CODE_KEEP_MS / 1000})`));
   return res.rowCount ?? 0;
 }

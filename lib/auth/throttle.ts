@@ -1,6 +1,7 @@
 import "server-only";
 import { and, gt, inArray, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
+import { mapFirst } from "@/db/rows";
 import { authThrottles } from "@/db/schema";
 import { env } from "@/lib/env";
 import { RateLimitError } from "@/lib/errors";
@@ -183,8 +184,7 @@ export async function admitAttempt(db: Conn, buckets: readonly Bucket[], field?:
       return db.transaction(async (tx) => {
         await tx.insert(authThrottles).values(keys.map((key) => ({ key }))).onConflictDoNothing();
         const rows = await tx.select().from(authThrottles).where(inArray(authThrottles.key, keys)).orderBy(authThrottles.key).for("update");
-        const nowRes = await tx.execute<{ now: Date }>(sql`select now() as now`);
-        const now = new Date(nowRes.rows[0]!.now);
+        const now = mapFirst(await tx.execute(sql`select now() as now`), (r) => r.date("now"))!;
         const byKey = new Map(rows.map((r) => [r.key, r]));
         const results = buckets.map((b) => ({ b, a: admit(toState(byKey.get(b.key) ?? { ...freshState(now), key: b.key, updatedAt: now }), now, b.policy) }));
         const denied = results.filter((r) => !r.a.ok);

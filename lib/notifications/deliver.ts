@@ -1,6 +1,8 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { db } from "@/db";
+import { mapFirst } from "@/db/rows";
+import { notifications, pushSubscriptions } from "@/db/schema";
 import { isLocale } from "@/i18n/config";
 import { smsProvider, type SmsProvider } from "@/lib/sms";
 import { isSwitchable, parseNotification, type AnyNotification } from "./kinds";
@@ -26,23 +28,23 @@ const LIST_URL = "/me/notifications";
  * throws after the other channel had its turn, and the runner tries again with backoff.
  */
 export async function deliverNotification(notificationId: number, deps: DeliverDeps = {}): Promise<Delivery> {
-  const res = await db.execute<{
-    user_id: number;
-    kind: string;
-    params: unknown;
-    push_done: boolean;
-    sms_done: boolean;
-    phone: string | null;
-    muted: string[] | null;
-  }>(sql`
+  const res = await db.execute(sql`
     select n.user_id, n.kind, n.params, n.push_done_at is not null as push_done, n.sms_done_at is not null as sms_done, u.phone,
            (select array_agg(m.channel::text) from notification_mutes m where m.user_id = n.user_id and m.kind = n.kind) as muted
     from notifications n join users u on u.id = n.user_id
     where n.id = ${notificationId}`);
-  const row = res.rows[0];
+  const row = mapFirst(res, (r) => ({
+    userId: r.int("user_id"),
+    kind: r.str("kind"),
+    params: r.json("params"),
+    pushDone: r.bool("push_done"),
+    smsDone: r.bool("sms_done"),
+    phone: r.strOrNull("phone"),
+    muted: r.strList("muted"),
+  }));
   if (!row) return null;
   const n = parseNotification(row.kind, row.params);
-  const muted = (channel: "push" | "sms") => isSwitchable(n.kind) && (row.muted ?? []).includes(channel);
+  const muted = (channel: "push" | "sms") => isSwitchable(n.kind) && row.muted.includes(channel);
 
   const failures: unknown[] = [];
   const attempt = async (channel: "push" | "sms", done: boolean, send: () => Promise<ChannelOutcome>): Promise<ChannelOutcome> => {
@@ -58,8 +60,8 @@ export async function deliverNotification(notificationId: number, deps: DeliverD
   };
 
   const vapid = deps.vapid === undefined ? vapidKeys() : deps.vapid;
-  const push = await attempt("push", row.push_done, () => pushAll(notificationId, Number(row.user_id), n, vapid));
-  const sms = await attempt("sms", row.sms_done, () => smsOne(n, row.phone, deps.sms ?? smsProvider()));
+  const push = await attempt("push", row.pushDone, () => pushAll(notificationId, row.userId, n, vapid));
+  const sms = await attempt("sms", row.smsDone, () => smsOne(n, row.phone, deps.sms ?? smsProvider()));
   if (failures.length > 0) {
     throw new AggregateError(failures, `notification ${notificationId}: ${failures.map((e) => (e instanceof Error ? e.message : String(e))).join("; ")}`);
   }
@@ -67,18 +69,30 @@ export async function deliverNotification(notificationId: number, deps: DeliverD
 }
 
 async function markDone(id: number, channel: "push" | "sms"): Promise<void> {
-  if (channel === "push") await db.execute(sql`update notifications set push_done_at = now() where id = ${id} and push_done_at is null`);
-  else await db.execute(sql`update notifications set sms_done_at = now() where id = ${id} and sms_done_at is null`);
+  if (channel === "push") {
+    await db
+      .update(notifications)
+      .set({ pushDoneAt: sql`now()` })
+      .where(and(eq(notifications.id, id), isNull(notifications.pushDoneAt)));
+  } else {
+    await db
+      .update(notifications)
+      .set({ smsDoneAt: sql`now()` })
+      .where(and(eq(notifications.id, id), isNull(notifications.smsDoneAt)));
+  }
 }
 
 async function pushAll(id: number, userId: number, n: AnyNotification, vapid: VapidKeys | null): Promise<ChannelOutcome> {
   if (!vapid) return "unavailable";
-  const subs = await db.execute<PushTarget & { id: number; locale: string }>(sql`
-    select id, endpoint, p256dh, auth, locale from push_subscriptions where user_id = ${userId} order by id`);
-  if (subs.rows.length === 0) return "unavailable";
+  const subs: (PushTarget & { id: number; locale: string })[] = await db
+    .select({ id: pushSubscriptions.id, endpoint: pushSubscriptions.endpoint, p256dh: pushSubscriptions.p256dh, auth: pushSubscriptions.auth, locale: pushSubscriptions.locale })
+    .from(pushSubscriptions)
+    .where(eq(pushSubscriptions.userId, userId))
+    .orderBy(asc(pushSubscriptions.id));
+  if (subs.length === 0) return "unavailable";
   const errors: unknown[] = [];
   let sent = 0;
-  for (const s of subs.rows) {
+  for (const s of subs) {
     let outcome: PushOutcome;
     try {
       const text = notificationText(isLocale(s.locale) ? s.locale : "zh-CN", n);
@@ -87,7 +101,7 @@ async function pushAll(id: number, userId: number, n: AnyNotification, vapid: Va
       errors.push(e);
       continue;
     }
-    if (outcome === "gone") await db.execute(sql`delete from push_subscriptions where id = ${s.id}`);
+    if (outcome === "gone") await db.delete(pushSubscriptions).where(eq(pushSubscriptions.id, s.id));
     else sent += 1;
   }
   // Some browser could not be reached for now: try again (the others may get it twice; the

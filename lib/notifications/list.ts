@@ -1,6 +1,7 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { db } from "@/db";
+import { notifications } from "@/db/schema";
 import { parseNotification, type AnyNotification } from "./kinds";
 
 export type NotificationItem = AnyNotification & { id: number; createdAt: Date; read: boolean };
@@ -10,31 +11,32 @@ export const PAGE_SIZE = 30;
 /** A customer's notifications, newest first, `PAGE_SIZE` at a time (keyset: ids below `beforeId`). */
 export async function listNotifications(userId: number, opts: { beforeId?: number; limit?: number } = {}): Promise<{ items: NotificationItem[]; more: boolean }> {
   const limit = Math.min(Math.max(opts.limit ?? PAGE_SIZE, 1), 100);
-  const res = await db.execute<{ id: number; kind: string; params: unknown; created_at: Date; read_at: Date | null }>(sql`
-    select id, kind, params, created_at, read_at from notifications
-    where user_id = ${userId} ${opts.beforeId ? sql`and id < ${opts.beforeId}` : sql``}
-    order by id desc
-    limit ${limit + 1}`);
-  const rows = res.rows.slice(0, limit);
+  const found = await db
+    .select({ id: notifications.id, kind: notifications.kind, params: notifications.params, createdAt: notifications.createdAt, readAt: notifications.readAt })
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), opts.beforeId ? lt(notifications.id, opts.beforeId) : undefined))
+    .orderBy(desc(notifications.id))
+    .limit(limit + 1);
   return {
-    items: rows.map((r) => ({ ...parseNotification(r.kind, r.params), id: Number(r.id), createdAt: new Date(r.created_at), read: r.read_at !== null })),
-    more: res.rows.length > limit,
+    items: found.slice(0, limit).map((r) => ({ ...parseNotification(r.kind, r.params), id: r.id, createdAt: r.createdAt, read: r.readAt !== null })),
+    more: found.length > limit,
   };
 }
 
 /** How many of the customer's notifications are unread (the badge in the header and tab bar). */
 export async function unreadCount(userId: number): Promise<number> {
-  const res = await db.execute<{ n: number }>(sql`select count(*)::int as n from notifications where user_id = ${userId} and read_at is null`);
-  return Number(res.rows[0]?.n ?? 0);
+  const [row] = await db
+    .select({ n: count() })
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+  return row?.n ?? 0;
 }
 
 /** Marks the customer's own notifications read: the ones named, or all of them. Returns how many changed. */
 export async function markRead(userId: number, which: { ids: number[] } | "all"): Promise<number> {
-  const res =
-    which === "all"
-      ? await db.execute(sql`update notifications set read_at = now() where user_id = ${userId} and read_at is null`)
-      : await db.execute(sql`
-          update notifications set read_at = now()
-          where user_id = ${userId} and read_at is null and id = any(${sql.param(which.ids)}::bigint[])`);
+  const res = await db
+    .update(notifications)
+    .set({ readAt: sql`now()` })
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt), which === "all" ? undefined : inArray(notifications.id, which.ids)));
   return res.rowCount ?? 0;
 }

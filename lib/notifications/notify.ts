@@ -1,6 +1,8 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/db";
+import { mapRows } from "@/db/rows";
+import { notifications } from "@/db/schema";
 import { addJob, addJobs } from "@/lib/jobs";
 import { NOTIFICATION_PARAMS, type NotificationKind, type NotificationParams } from "./kinds";
 
@@ -19,14 +21,13 @@ export async function notify<K extends NotificationKind>(
   subject: string,
 ): Promise<number | null> {
   const body = NOTIFICATION_PARAMS[kind].parse(params);
-  const res = await tx.execute<{ id: number }>(sql`
-    insert into notifications (user_id, kind, params, subject)
-    values (${userId}, ${kind}, ${JSON.stringify(body)}::jsonb, ${subject})
-    on conflict (user_id, kind, subject) do nothing
-    returning id`);
-  const row = res.rows[0];
+  const [row] = await tx
+    .insert(notifications)
+    .values({ userId, kind, params: body, subject })
+    .onConflictDoNothing({ target: [notifications.userId, notifications.kind, notifications.subject] })
+    .returning({ id: notifications.id });
   if (!row) return null;
-  const id = Number(row.id);
+  const id = row.id;
   await addJob(tx, "notification.deliver", { notificationId: id });
   return id;
 }
@@ -39,13 +40,13 @@ export async function notifyMany<K extends NotificationKind>(
 ): Promise<number> {
   if (rows.length === 0) return 0;
   const bodies = rows.map((r) => JSON.stringify(NOTIFICATION_PARAMS[kind].parse(r.params)));
-  const res = await tx.execute<{ id: number }>(sql`
+  const res = await tx.execute(sql`
     insert into notifications (user_id, kind, params, subject)
     select u, ${kind}::notification_kind, p::jsonb, s
     from unnest(${sql.param(rows.map((r) => r.userId))}::bigint[], ${sql.param(bodies)}::text[], ${sql.param(rows.map((r) => r.subject))}::text[]) as x(u, p, s)
     on conflict (user_id, kind, subject) do nothing
     returning id`);
-  const ids = res.rows.map((r) => Number(r.id));
+  const ids = mapRows(res, (r) => r.int("id"));
   await addJobs(tx, "notification.deliver", ids.map((notificationId) => ({ notificationId })));
   return ids.length;
 }
@@ -55,7 +56,7 @@ export async function notifyMany<K extends NotificationKind>(
  * two statements whatever the batch's size: the drain holds its queue lock meanwhile.
  */
 export async function notifyEntriesFreed(tx: Tx, payoutTransactionId: number): Promise<number> {
-  const res = await tx.execute<{ id: number }>(sql`
+  const res = await tx.execute(sql`
     insert into notifications (user_id, kind, params, subject)
     select p.customer_id, 'entry_freed',
            jsonb_build_object('orderNo', o.order_no, 'amountFen', p.amount_fen, 'via', p.kind::text),
@@ -65,7 +66,7 @@ export async function notifyEntriesFreed(tx: Tx, payoutTransactionId: number): P
     order by p.id
     on conflict (user_id, kind, subject) do nothing
     returning id`);
-  const ids = res.rows.map((r) => Number(r.id));
+  const ids = mapRows(res, (r) => r.int("id"));
   await addJobs(tx, "notification.deliver", ids.map((notificationId) => ({ notificationId })));
   return ids.length;
 }

@@ -1,16 +1,16 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { db } from "@/db";
+import { notificationMutes, users } from "@/db/schema";
 import { isSwitchable, NOTIFICATION_KINDS, SWITCHABLE_CHANNELS, type NotificationChannel, type NotificationKind } from "./kinds";
 
 export type ChannelSettings = Record<NotificationKind, Record<NotificationChannel, boolean>>;
 
 /** Which channels are on for each kind (everything is on until the customer turns it off). */
 export async function channelSettings(userId: number): Promise<ChannelSettings> {
-  const res = await db.execute<{ kind: NotificationKind; channel: NotificationChannel }>(sql`
-    select kind, channel from notification_mutes where user_id = ${userId}`);
+  const muted = await db.select({ kind: notificationMutes.kind, channel: notificationMutes.channel }).from(notificationMutes).where(eq(notificationMutes.userId, userId));
   const out = Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, Object.fromEntries(SWITCHABLE_CHANNELS.map((c) => [c, true]))])) as ChannelSettings;
-  for (const r of res.rows) if (isSwitchable(r.kind)) out[r.kind][r.channel] = false;
+  for (const r of muted) if (isSwitchable(r.kind)) out[r.kind][r.channel] = false;
   return out;
 }
 
@@ -22,18 +22,13 @@ export async function saveChannelSettings(userId: number, on: { kind: Notificati
   const wanted = new Set(on.map((o) => `${o.kind}:${o.channel}`));
   const off = NOTIFICATION_KINDS.filter(isSwitchable).flatMap((kind) => SWITCHABLE_CHANNELS.filter((c) => !wanted.has(`${kind}:${c}`)).map((channel) => ({ kind, channel })));
   await db.transaction(async (tx) => {
-    await tx.execute(sql`delete from notification_mutes where user_id = ${userId}`);
-    if (off.length > 0) {
-      await tx.execute(sql`
-        insert into notification_mutes (user_id, kind, channel)
-        select ${userId}, k::notification_kind, c::notification_channel
-        from unnest(${sql.param(off.map((o) => o.kind))}::text[], ${sql.param(off.map((o) => o.channel))}::text[]) as x(k, c)`);
-    }
+    await tx.delete(notificationMutes).where(eq(notificationMutes.userId, userId));
+    if (off.length > 0) await tx.insert(notificationMutes).values(off.map((o) => ({ userId, kind: o.kind, channel: o.channel })));
   });
 }
 
 /** Whether the customer has a phone number, i.e. whether SMS can reach them at all. */
 export async function hasPhone(userId: number): Promise<boolean> {
-  const res = await db.execute<{ phone: string | null }>(sql`select phone from users where id = ${userId}`);
-  return Boolean(res.rows[0]?.phone);
+  const [user] = await db.select({ phone: users.phone }).from(users).where(eq(users.id, userId));
+  return Boolean(user?.phone);
 }

@@ -1,6 +1,8 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Tx } from "@/db";
+import { mapFirst } from "@/db/rows";
+import { accounts, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
 import { customerAccounts, platformAccounts, post } from "@/lib/ledger";
@@ -41,22 +43,20 @@ function checkReason(raw: string): string {
 
 /** The previous result of an adjustment sent with the same request key (a resubmitted form). */
 async function alreadyApplied(tx: Tx, userId: number, requestKey: string): Promise<AdjustResult | null> {
-  const res = await tx.execute<{ points: string; transaction_id: string }>(sql`
+  const res = await tx.execute(sql`
     select details->>'points' as points, details->>'transactionId' as transaction_id from audit_log
     where action = 'points.adjust' and subject_type = 'user' and subject_id = ${String(userId)}
       and details->>'requestKey' = ${requestKey}
       and created_at > now() - interval '1 day'
     limit 1`);
-  const row = res.rows[0];
+  // The audit details hold the numbers as JSON; ->> gives them back as text, which int() reads.
+  const row = mapFirst(res, (r) => ({ points: r.int("points"), transactionId: r.int("transaction_id") }));
   if (!row) return null;
-  const balance = await tx.execute<{ balance: number }>(sql`
-    select balance from accounts where user_id = ${userId} and kind = 'points_available'`);
-  return {
-    transactionId: Number(row.transaction_id),
-    points: Number(row.points),
-    availableAfter: Number(balance.rows[0]?.balance ?? 0),
-    duplicate: true,
-  };
+  const [balance] = await tx
+    .select({ balance: accounts.balance })
+    .from(accounts)
+    .where(and(eq(accounts.userId, userId), eq(accounts.kind, "points_available")));
+  return { transactionId: row.transactionId, points: row.points, availableAfter: balance?.balance ?? 0, duplicate: true };
 }
 
 /**
@@ -77,9 +77,11 @@ export async function adjustPoints(
     throw new DomainError("invalid_input", "adjust.chooseCustomer", "userId");
   }
 
-  const roles = await tx.execute<{ id: number; role: string }>(sql`
-    select id, role from users where id in (${args.operatorId}, ${args.userId})`);
-  const roleOf = new Map(roles.rows.map((r) => [Number(r.id), r.role]));
+  const roles = await tx
+    .select({ id: users.id, role: users.role })
+    .from(users)
+    .where(inArray(users.id, [args.operatorId, args.userId]));
+  const roleOf = new Map<number, string>(roles.map((r) => [r.id, r.role]));
   if (roleOf.get(args.operatorId) !== "operator") {
     throw new DomainError("forbidden", "adjust.operatorsOnly");
   }

@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { db, type Db, type Tx } from "@/db";
+import { mapFirst } from "@/db/rows";
 import { inTransaction } from "@/db/transaction";
 import { platformAccounts, post } from "@/lib/ledger";
 import { lockPoints } from "./lots";
@@ -17,7 +18,7 @@ export async function expireForCustomer(tx: Tx, userId: number, now: Date = new 
   await lockPoints(tx, userId);
   // Under the points mutex no one else changes this customer's lots, and this statement sees every
   // change committed before the lock was won; an expired lot has remaining 0 and is not seen again.
-  const res = await tx.execute<{ lots: number; points: number; reserve_id: number | null; available_id: number | null }>(sql`
+  const res = await tx.execute(sql`
     with due as (
       select id, remaining from points_lots
       where user_id = ${userId} and remaining > 0 and expires_at is not null and expires_at <= ${now.toISOString()}
@@ -31,23 +32,23 @@ export async function expireForCustomer(tx: Tx, userId: number, now: Date = new 
            (select id from accounts where user_id = ${userId} and kind = 'points_reserve') as reserve_id,
            (select id from accounts where user_id = ${userId} and kind = 'points_available') as available_id
     from upd`);
-  const row = res.rows[0];
-  const points = Number(row?.points ?? 0);
+  const row = mapFirst(res, (r) => ({ lots: r.int("lots"), points: r.int("points"), reserveId: r.intOrNull("reserve_id"), availableId: r.intOrNull("available_id") }));
+  const points = row?.points ?? 0;
   if (!row || points === 0) return null;
-  if (row.reserve_id === null || row.available_id === null) throw new Error(`user ${userId} has no points accounts`);
+  if (row.reserveId === null || row.availableId === null) throw new Error(`user ${userId} has no points accounts`);
 
   const platform = await platformAccounts(tx);
   const transactionId = await post(tx, {
     kind: "points_expiry",
     legs: [
-      { accountId: Number(row.available_id), asset: "PTS", amount: -points },
+      { accountId: row.availableId, asset: "PTS", amount: -points },
       { accountId: platform.pointsIssued, asset: "PTS", amount: points },
       // Expired points return their value from the reserve to the platform.
-      { accountId: Number(row.reserve_id), asset: "CNY", amount: -points },
+      { accountId: row.reserveId, asset: "CNY", amount: -points },
       { accountId: platform.platformFees, asset: "CNY", amount: points },
     ],
   });
-  return { userId, lots: Number(row.lots), points, transactionId };
+  return { userId, lots: row.lots, points, transactionId };
 }
 
 /** Customers per database transaction in the expiry job (as the release job; docs/points.md). */

@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { db } from "@/db";
+import { mapRows } from "@/db/rows";
 import { inTransaction } from "@/db/transaction";
 import { TIME_ZONE } from "@/i18n/config";
 import { notifyMany } from "@/lib/notifications/notify";
@@ -23,16 +24,16 @@ export async function warnExpiringPoints(now: Date = new Date(), daysAhead = WAR
   const run: ExpiryWarningRun = { now: now.toISOString(), customers: 0, warned: 0 };
   let cursor = 0;
   for (;;) {
-    const users = await db.execute<{ user_id: number }>(sql`
+    const users = await db.execute(sql`
       select distinct user_id from points_lots
       where remaining > 0 and expires_at > ${now.toISOString()} and expires_at <= ${until.toISOString()} and user_id > ${cursor}
       order by user_id limit ${BATCH}`);
-    if (users.rows.length === 0) return run;
-    const ids = users.rows.map((r) => Number(r.user_id));
+    const ids = mapRows(users, (r) => r.int("user_id"));
+    if (ids.length === 0) return run;
     cursor = ids[ids.length - 1]!;
     run.customers += ids.length;
     run.warned += await inTransaction(async (tx) => {
-      const due = await tx.execute<{ user_id: number; day: string; points: number }>(sql`
+      const due = await tx.execute(sql`
         select user_id, to_char(expires_at at time zone ${TIME_ZONE}, 'YYYY-MM-DD') as day, sum(remaining)::bigint as points
         from points_lots
         where remaining > 0 and expires_at > ${now.toISOString()} and expires_at <= ${until.toISOString()}
@@ -41,7 +42,7 @@ export async function warnExpiringPoints(now: Date = new Date(), daysAhead = WAR
       return notifyMany(
         tx,
         "points_expiring",
-        due.rows.map((r) => ({ userId: Number(r.user_id), params: { points: Number(r.points), expiresOn: r.day }, subject: `expiring:${r.day}` })),
+        mapRows(due, (r) => ({ userId: r.int("user_id"), params: { points: r.int("points"), expiresOn: r.str("day") }, subject: `expiring:${r.str("day")}` })),
       );
     });
   }

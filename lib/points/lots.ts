@@ -1,6 +1,8 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Tx } from "@/db";
+import { mapFirst } from "@/db/rows";
+import { accounts, pointsLots } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
 
 /**
@@ -10,12 +12,13 @@ import { DomainError } from "@/lib/errors";
  * Returns the current balances.
  */
 export async function lockPoints(tx: Tx, userId: number): Promise<{ available: number; locked: number }> {
-  const res = await tx.execute<{ kind: string; balance: number }>(sql`
-    select kind, balance from accounts
-    where user_id = ${userId} and kind in ('points_reserve', 'points_locked', 'points_available')
-    order by id
-    for no key update`);
-  const by = new Map(res.rows.map((r) => [r.kind, Number(r.balance)]));
+  const held = await tx
+    .select({ kind: accounts.kind, balance: accounts.balance })
+    .from(accounts)
+    .where(and(eq(accounts.userId, userId), inArray(accounts.kind, ["points_reserve", "points_locked", "points_available"])))
+    .orderBy(asc(accounts.id))
+    .for("no key update");
+  const by = new Map<string, number>(held.map((r) => [r.kind, r.balance]));
   if (!by.has("points_available")) throw new Error(`user ${userId} has no points accounts`);
   return { available: by.get("points_available") ?? 0, locked: by.get("points_locked") ?? 0 };
 }
@@ -28,9 +31,7 @@ export async function addLot(
   if (!Number.isSafeInteger(args.points) || args.points <= 0) throw new Error("a lot needs a positive whole number of points");
   const now = args.now ?? new Date();
   const expiresAt = args.expiryDays > 0 ? new Date(now.getTime() + args.expiryDays * 86_400_000) : null;
-  await tx.execute(sql`
-    insert into points_lots (user_id, source, points, remaining, released_at, expires_at)
-    values (${args.userId}, ${args.source}, ${args.points}, ${args.points}, ${now.toISOString()}, ${expiresAt?.toISOString() ?? null})`);
+  await tx.insert(pointsLots).values({ userId: args.userId, source: args.source, points: args.points, remaining: args.points, releasedAt: now, expiresAt });
 }
 
 /**
@@ -39,7 +40,7 @@ export async function addLot(
  */
 export async function takeFromLots(tx: Tx, userId: number, points: number): Promise<void> {
   if (!Number.isSafeInteger(points) || points <= 0) throw new Error("take a positive whole number of points");
-  const res = await tx.execute<{ taken: number }>(sql`
+  const res = await tx.execute(sql`
     with open as (
       select id, remaining,
              sum(remaining) over (order by released_at, id rows unbounded preceding) - remaining as before
@@ -52,7 +53,7 @@ export async function takeFromLots(tx: Tx, userId: number, points: number): Prom
       returning least(o.remaining, ${points} - o.before) as taken
     )
     select coalesce(sum(taken), 0)::bigint as taken from upd`);
-  const taken = Number(res.rows[0]?.taken ?? 0);
+  const taken = mapFirst(res, (r) => r.int("taken")) ?? 0;
   if (taken !== points) {
     throw new DomainError("insufficient_funds", "points.notEnough", "points");
   }

@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { db, type Tx } from "@/db";
+import { mapFirst, mapRows } from "@/db/rows";
 import { inTransaction } from "@/db/transaction";
 import { post } from "@/lib/ledger";
 import { shareOfCeil } from "@/lib/money/bps";
@@ -35,22 +36,22 @@ export async function releaseForCustomer(
   const { locked } = await lockPoints(tx, userId);
   // A statement of its own after the lock: under READ COMMITTED it sees a release of the same day
   // that a concurrent run committed while we waited for the lock, so the day is released once.
-  const res = await tx.execute<{ locked_id: number | null; available_id: number | null; done: boolean }>(sql`
+  const res = await tx.execute(sql`
     select (select id from accounts where user_id = ${userId} and kind = 'points_locked') as locked_id,
            (select id from accounts where user_id = ${userId} and kind = 'points_available') as available_id,
            exists (select 1 from points_releases where user_id = ${userId} and day = ${day}) as done`);
-  const row = res.rows[0];
+  const row = mapFirst(res, (r) => ({ lockedId: r.intOrNull("locked_id"), availableId: r.intOrNull("available_id"), done: r.bool("done") }));
   if (!row || row.done) return null;
   const points = dailyReleaseOf(locked, policy.releaseBpsPerDay);
   if (points === 0) return null;
-  if (row.locked_id === null || row.available_id === null) throw new Error(`user ${userId} has no points accounts`);
+  if (row.lockedId === null || row.availableId === null) throw new Error(`user ${userId} has no points accounts`);
 
   // PTS only: the reserve backs locked and available points alike, so it does not move.
   const transactionId = await post(tx, {
     kind: "points_release",
     legs: [
-      { accountId: Number(row.locked_id), asset: "PTS", amount: -points },
-      { accountId: Number(row.available_id), asset: "PTS", amount: points },
+      { accountId: row.lockedId, asset: "PTS", amount: -points },
+      { accountId: row.availableId, asset: "PTS", amount: points },
     ],
   });
   await addLot(tx, { userId, points, source: "release", expiryDays: policy.expiryDays, now });
@@ -97,13 +98,13 @@ export async function runDailyRelease(day: string = shanghaiDay(), opts: RunOpts
   for (;;) {
     if (Date.now() >= deadline) return run;
     // Keyset over user ids: one pass over the customers, each batch starting where the last ended.
-    const res = await db.execute<{ user_id: number }>(sql`
+    const res = await db.execute(sql`
       select a.user_id from accounts a
       where a.kind = 'points_locked' and a.balance > 0 and a.user_id > ${after}
         and not exists (select 1 from points_releases r where r.user_id = a.user_id and r.day = ${day})
       order by a.user_id
       limit ${batchSize}`);
-    const ids = res.rows.map((r) => Number(r.user_id));
+    const ids = mapRows(res, (r) => r.int("user_id"));
     if (ids.length === 0) {
       run.done = true;
       return run;

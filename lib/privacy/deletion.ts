@@ -1,6 +1,8 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import { db, type Db, type Tx } from "@/db";
+import { mapFirst } from "@/db/rows";
+import { accounts, notificationMutes, notifications, pointsLots, pushSubscriptions, queueEntries, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
 import { customerAccounts, platformAccounts, post, type Leg } from "@/lib/ledger";
@@ -30,16 +32,7 @@ type Standing = {
  * so it sees everything committed before them.
  */
 async function standing(conn: Db | Tx, userId: number): Promise<Standing> {
-  const res = await conn.execute<{
-    deleted: boolean | null;
-    waiting: number;
-    wallet: number | null;
-    withdrawing: number | null;
-    refunding: number | null;
-    pending_order: string | null;
-    store_status: string | null;
-    points: number | null;
-  }>(sql`
+  const res = await conn.execute(sql`
     select
       (select deleted_at is not null from users where id = ${userId}) as deleted,
       (select count(*) from queue_entries where customer_id = ${userId} and status = 'waiting')::int as waiting,
@@ -51,16 +44,26 @@ async function standing(conn: Db | Tx, userId: number): Promise<Standing> {
       (select order_no from orders where customer_id = ${userId} and status = 'pending' order by id limit 1) as pending_order,
       (select status::text from merchants where owner_user_id = ${userId}) as store_status,
       (select coalesce(sum(balance), 0) from accounts where user_id = ${userId} and kind in ('points_locked', 'points_available'))::bigint as points`);
-  const r = res.rows[0];
+  const r = mapFirst(res, (c) => ({
+    // null: no such user.
+    deleted: c.boolOrNull("deleted"),
+    waiting: c.int("waiting"),
+    wallet: c.intOrNull("wallet") ?? 0,
+    withdrawing: c.int("withdrawing"),
+    refunding: c.intOrNull("refunding") ?? 0,
+    pendingOrder: c.strOrNull("pending_order"),
+    storeStatus: c.strOrNull("store_status"),
+    points: c.int("points"),
+  }));
   if (!r || r.deleted === null) throw new DomainError("not_found", "privacy.accountDeleted");
   const blockers: DeletionBlocker[] = [];
-  if (r.store_status === "pending" || r.store_status === "approved") blockers.push({ kind: "store" });
-  if (Number(r.waiting) > 0) blockers.push({ kind: "waiting", count: Number(r.waiting) });
-  if (r.pending_order !== null) blockers.push({ kind: "pendingOrder", orderNo: r.pending_order });
-  if (Number(r.wallet ?? 0) > 0) blockers.push({ kind: "wallet", amountFen: Number(r.wallet) });
-  if (Number(r.withdrawing ?? 0) > 0) blockers.push({ kind: "withdrawal", amountFen: Number(r.withdrawing) });
-  if (Number(r.refunding ?? 0) > 0) blockers.push({ kind: "refund", amountFen: Number(r.refunding) });
-  return { blockers, points: Number(r.points ?? 0), deleted: r.deleted };
+  if (r.storeStatus === "pending" || r.storeStatus === "approved") blockers.push({ kind: "store" });
+  if (r.waiting > 0) blockers.push({ kind: "waiting", count: r.waiting });
+  if (r.pendingOrder !== null) blockers.push({ kind: "pendingOrder", orderNo: r.pendingOrder });
+  if (r.wallet > 0) blockers.push({ kind: "wallet", amountFen: r.wallet });
+  if (r.withdrawing > 0) blockers.push({ kind: "withdrawal", amountFen: r.withdrawing });
+  if (r.refunding > 0) blockers.push({ kind: "refund", amountFen: r.refunding });
+  return { blockers, points: r.points, deleted: r.deleted };
 }
 
 /** The refusal for a blocker: the reason and what to do, as a message code with its arguments. */
@@ -93,12 +96,16 @@ export type DeletionPreview = {
 /** What the delete page shows: whether deletion would go through now, and the points it gives up. */
 export async function deletionPreview(userId: number): Promise<DeletionPreview> {
   const s = await standing(db, userId);
-  const res = await db.execute<{ id: number }>(sql`
-    select id from queue_entries where customer_id = ${userId} and status = 'waiting' order by id limit 20`);
+  const entries = await db
+    .select({ id: queueEntries.id })
+    .from(queueEntries)
+    .where(and(eq(queueEntries.customerId, userId), eq(queueEntries.status, "waiting")))
+    .orderBy(asc(queueEntries.id))
+    .limit(20);
   const waiting: WaitingEntryQuote[] = [];
-  for (const r of res.rows) {
+  for (const r of entries) {
     try {
-      const q = await exitQuote(Number(r.id), userId);
+      const q = await exitQuote(r.id, userId);
       waiting.push({ entryId: q.entryId, queueName: q.queueName, targetFen: q.targetFen, points: q.points });
     } catch (e) {
       // Settled between the two reads: nothing to leave any more.
@@ -113,15 +120,19 @@ export async function deletionPreview(userId: number): Promise<DeletionPreview> 
  * the platform and the reserve that backed them to the platform's fees. The caller holds lockPoints.
  */
 async function forfeitPoints(tx: Tx, userId: number): Promise<{ points: number; transactionId: number | null }> {
-  const res = await tx.execute<{ kind: string; balance: number }>(sql`
-    select kind, balance from accounts
-    where user_id = ${userId} and kind in ('points_reserve', 'points_locked', 'points_available')`);
-  const bal = new Map(res.rows.map((r) => [r.kind, Number(r.balance)]));
+  const held = await tx
+    .select({ kind: accounts.kind, balance: accounts.balance })
+    .from(accounts)
+    .where(and(eq(accounts.userId, userId), inArray(accounts.kind, ["points_reserve", "points_locked", "points_available"])));
+  const bal = new Map<string, number>(held.map((r) => [r.kind, r.balance]));
   const locked = bal.get("points_locked") ?? 0;
   const available = bal.get("points_available") ?? 0;
   const reserve = bal.get("points_reserve") ?? 0;
   // The lots hold the available points; an emptied lot is kept as history, like an expired one.
-  await tx.execute(sql`update points_lots set remaining = 0 where user_id = ${userId} and remaining > 0`);
+  await tx
+    .update(pointsLots)
+    .set({ remaining: 0 })
+    .where(and(eq(pointsLots.userId, userId), gt(pointsLots.remaining, 0)));
   if (locked + available + reserve === 0) return { points: 0, transactionId: null };
 
   const acc = await customerAccounts(tx, userId);
@@ -159,14 +170,14 @@ export const PERSONAL_DATA_STEPS: readonly { table: string; erase: (tx: Tx, user
     // Where the person's browsers receive pushes.
     table: "push_subscriptions",
     erase: async (tx, userId) => {
-      await tx.execute(sql`delete from push_subscriptions where user_id = ${userId}`);
+      await tx.delete(pushSubscriptions).where(eq(pushSubscriptions.userId, userId));
     },
   },
   {
     // Which kinds of message the person turned off.
     table: "notification_mutes",
     erase: async (tx, userId) => {
-      await tx.execute(sql`delete from notification_mutes where user_id = ${userId}`);
+      await tx.delete(notificationMutes).where(eq(notificationMutes.userId, userId));
     },
   },
   {
@@ -177,7 +188,7 @@ export const PERSONAL_DATA_STEPS: readonly { table: string; erase: (tx: Tx, user
       await tx.execute(sql`
         select graphile_worker.remove_job('notification:' || id) from notifications
         where user_id = ${userId} and (push_done_at is null or sms_done_at is null)`);
-      await tx.execute(sql`delete from notifications where user_id = ${userId}`);
+      await tx.delete(notifications).where(eq(notifications.userId, userId));
     },
   },
   {
@@ -207,10 +218,18 @@ export const PERSONAL_DATA_STEPS: readonly { table: string; erase: (tx: Tx, user
     // token ends with the session version, and the role falls back to the least one.
     table: "users",
     erase: async (tx, userId) => {
-      await tx.execute(sql`
-        update users set username = 'deleted-' || id, phone = null, display_name = '-', password_hash = '!',
-               role = 'customer', session_version = session_version + 1, deleted_at = now()
-        where id = ${userId}`);
+      await tx
+        .update(users)
+        .set({
+          username: sql`'deleted-' || ${users.id}`,
+          phone: null,
+          displayName: "-",
+          passwordHash: "!",
+          role: "customer",
+          sessionVersion: sql`${users.sessionVersion} + 1`,
+          deletedAt: sql`now()`,
+        })
+        .where(eq(users.id, userId));
     },
   },
 ];
@@ -230,8 +249,12 @@ export async function deleteAccount(tx: Tx, userId: number): Promise<Deletion> {
   if (before.deleted) throw new DomainError("not_found", "privacy.accountDeleted");
   if (before.blockers[0]) throw blockerError(before.blockers[0]);
 
-  const locked = await tx.execute(sql`select id from users where id = ${userId} and deleted_at is null for update`);
-  if (locked.rows.length === 0) throw new DomainError("not_found", "privacy.accountDeleted");
+  const locked = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.id, userId), isNull(users.deletedAt)))
+    .for("update");
+  if (locked.length === 0) throw new DomainError("not_found", "privacy.accountDeleted");
   await lockWallet(tx, userId);
   await lockPoints(tx, userId);
   const now = await standing(tx, userId);

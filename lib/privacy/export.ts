@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { db, type Tx } from "@/db";
+import { mapFirst } from "@/db/rows";
 import { recordAudit } from "@/lib/audit/record";
 import { csvRow, fenToYuanText, type CsvCell } from "@/lib/csv";
 import { RateLimitError } from "@/lib/errors";
@@ -25,12 +26,12 @@ async function rows(query: ReturnType<typeof sql>): Promise<Row[]> {
  */
 export async function admitExport(tx: Tx, userId: number, file: ExportFile): Promise<void> {
   await tx.execute(sql`select id from users where id = ${userId} for no key update`);
-  const res = await tx.execute<{ n: number; oldest: Date | null }>(sql`
+  const res = await tx.execute(sql`
     select count(*)::int as n, min(created_at) as oldest from audit_log
     where action = 'privacy.export' and actor_user_id = ${userId} and created_at > now() - interval '1 hour'`);
-  const { n, oldest } = res.rows[0] ?? { n: 0, oldest: null };
-  if (Number(n) >= EXPORT_LIMIT_PER_HOUR) {
-    const retryAtMs = new Date(oldest ?? Date.now()).getTime() + 3_600_000;
+  const { n, oldest } = mapFirst(res, (r) => ({ n: r.int("n"), oldest: r.dateOrNull("oldest") })) ?? { n: 0, oldest: null };
+  if (n >= EXPORT_LIMIT_PER_HOUR) {
+    const retryAtMs = (oldest?.getTime() ?? Date.now()) + 3_600_000;
     const seconds = Math.max(1, Math.ceil((retryAtMs - Date.now()) / 1000));
     throw new RateLimitError("privacy.exportThrottled", seconds, undefined, { max: EXPORT_LIMIT_PER_HOUR });
   }

@@ -53,12 +53,14 @@ describe("entryStanding", () => {
             }
             // (a join behind changes nothing ahead of the entry)
             const now = standing();
-            expect(now.aheadFen).toBeLessThanOrEqual(last.aheadFen);
-            expect(now.neededFen).toBeLessThanOrEqual(last.neededFen);
-            expect(now.coveredFen).toBeGreaterThanOrEqual(last.coveredFen);
-            expect(now.progressBps).toBeGreaterThanOrEqual(last.progressBps);
+            // A plain comparison, not four expects a step: 2,000 runs of up to 60 steps made
+            // vitest's expect the bulk of this test's time. fast-check reports and shrinks a false.
+            const forward =
+              now.aheadFen <= last.aheadFen && now.neededFen <= last.neededFen && now.coveredFen >= last.coveredFen && now.progressBps >= last.progressBps;
+            if (!forward) return false;
             last = now;
           }
+          return true;
         },
       ),
       { numRuns: 2_000 },

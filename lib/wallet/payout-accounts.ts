@@ -1,7 +1,7 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import { db, type Db, type Tx } from "@/db";
-import { payoutAccounts } from "@/db/schema";
+import { payoutAccounts, users, withdrawals } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
 import type { PayoutAccount } from "@/lib/payments";
@@ -19,22 +19,33 @@ export function destinationOf(r: Pick<Row, "kind" | "openid" | "alipay_account" 
 }
 
 function toBound(r: Row): BoundAccount {
-  return { id: Number(r.id), createdAt: new Date(r.created_at), ...maskPayoutAccount(destinationOf(r)) };
+  return { id: r.id, createdAt: r.created_at, ...maskPayoutAccount(destinationOf(r)) };
 }
 
 /** The customer's bound accounts (at most one of each kind), WeChat first. */
 export async function boundAccounts(userId: number, conn: Db | Tx = db): Promise<BoundAccount[]> {
-  const res = await conn.execute<Row>(sql`
-    select id, kind, openid, alipay_account, real_name, created_at from payout_accounts
-    where user_id = ${userId} and unbound_at is null order by kind`);
-  return res.rows.map(toBound);
+  const found = await conn
+    .select({
+      id: payoutAccounts.id,
+      kind: payoutAccounts.kind,
+      openid: payoutAccounts.openid,
+      alipay_account: payoutAccounts.alipayAccount,
+      real_name: payoutAccounts.realName,
+      created_at: payoutAccounts.createdAt,
+    })
+    .from(payoutAccounts)
+    .where(and(eq(payoutAccounts.userId, userId), isNull(payoutAccounts.unboundAt)))
+    .orderBy(asc(payoutAccounts.kind));
+  return found.map(toBound);
 }
 
 /** The customer's openid for our WeChat app id, if they bound WeChat: JSAPI payments inside WeChat need it. */
 export async function boundWechatOpenid(userId: number): Promise<string | undefined> {
-  const res = await db.execute<{ openid: string }>(sql`
-    select openid from payout_accounts where user_id = ${userId} and kind = 'wechat' and unbound_at is null`);
-  return res.rows[0]?.openid ?? undefined;
+  const [row] = await db
+    .select({ openid: payoutAccounts.openid })
+    .from(payoutAccounts)
+    .where(and(eq(payoutAccounts.userId, userId), eq(payoutAccounts.kind, "wechat"), isNull(payoutAccounts.unboundAt)));
+  return row?.openid ?? undefined;
 }
 
 /**
@@ -43,18 +54,22 @@ export async function boundWechatOpenid(userId: number): Promise<string | undefi
  * its money is on its way to the account it was requested for.
  */
 async function bind(tx: Tx, userId: number, values: { kind: "wechat"; openid: string } | { kind: "alipay"; alipayAccount: string; realName: string }): Promise<BoundAccount> {
-  const user = await tx.execute(sql`select id from users where id = ${userId} for no key update`);
-  if (user.rows.length === 0) throw new DomainError("not_found", "payout.noUser");
+  const user = await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for("no key update");
+  if (user.length === 0) throw new DomainError("not_found", "payout.noUser");
   // Unbind first, then look for open withdrawals: a request naming the old account holds a share
   // lock on its row until it commits (requestedAccount), so the update waits for it and the count
   // below, a statement of its own, sees it. Counted first, a request still in flight was missed and
   // its money went to an account unbound under it.
-  await tx.execute(sql`
-    update payout_accounts set unbound_at = now() where user_id = ${userId} and kind = ${values.kind} and unbound_at is null`);
-  const open = await tx.execute<{ n: number }>(sql`
-    select count(*)::int as n from withdrawals w join payout_accounts a on a.id = w.payout_account_id
-    where w.user_id = ${userId} and a.kind = ${values.kind} and w.status::text in ('requested','approved','sending')`);
-  if (Number(open.rows[0]?.n ?? 0) > 0) throw new DomainError("not_allowed", "payout.openWithdrawal");
+  await tx
+    .update(payoutAccounts)
+    .set({ unboundAt: sql`now()` })
+    .where(and(eq(payoutAccounts.userId, userId), eq(payoutAccounts.kind, values.kind), isNull(payoutAccounts.unboundAt)));
+  const [open] = await tx
+    .select({ n: count() })
+    .from(withdrawals)
+    .innerJoin(payoutAccounts, eq(payoutAccounts.id, withdrawals.payoutAccountId))
+    .where(and(eq(withdrawals.userId, userId), eq(payoutAccounts.kind, values.kind), inArray(withdrawals.status, ["requested", "approved", "sending"])));
+  if ((open?.n ?? 0) > 0) throw new DomainError("not_allowed", "payout.openWithdrawal");
   const [row] = await tx
     .insert(payoutAccounts)
     .values(values.kind === "wechat" ? { userId, kind: "wechat", openid: values.openid } : { userId, kind: "alipay", alipayAccount: values.alipayAccount, realName: values.realName })

@@ -1,8 +1,8 @@
 import "server-only";
 import { randomInt } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { and, count, eq, gte, isNull, sql } from "drizzle-orm";
 import type { Tx } from "@/db";
-import { withdrawals, type Withdrawal } from "@/db/schema";
+import { accounts, payoutAccounts, withdrawals, type Withdrawal } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
 import { addJob } from "@/lib/jobs";
@@ -22,21 +22,27 @@ export const REASON_MAX = 200;
  * Every withdrawal step of one customer holds it first. Returns the wallet balance.
  */
 export async function lockWallet(tx: Tx, userId: number): Promise<number> {
-  const res = await tx.execute<{ balance: number }>(sql`
-    select balance from accounts where user_id = ${userId} and kind = 'wallet'
-    for no key update`);
-  const row = res.rows[0];
+  const [row] = await tx
+    .select({ balance: accounts.balance })
+    .from(accounts)
+    .where(and(eq(accounts.userId, userId), eq(accounts.kind, "wallet")))
+    .for("no key update");
   if (!row) throw new DomainError("not_found", "wallet.noAccount");
-  return Number(row.balance);
+  return row.balance;
 }
 
 /** Requests made today (Asia/Shanghai calendar day), under the wallet lock. */
 async function requestsToday(tx: Tx, userId: number): Promise<number> {
-  const res = await tx.execute<{ n: number }>(sql`
-    select count(*)::int as n from withdrawals
-    where user_id = ${userId}
-      and created_at >= (date_trunc('day', now() at time zone ${WITHDRAWAL_RULES.timeZone}) at time zone ${WITHDRAWAL_RULES.timeZone})`);
-  return Number(res.rows[0]?.n ?? 0);
+  const [row] = await tx
+    .select({ n: count() })
+    .from(withdrawals)
+    .where(
+      and(
+        eq(withdrawals.userId, userId),
+        gte(withdrawals.createdAt, sql`(date_trunc('day', now() at time zone ${WITHDRAWAL_RULES.timeZone}) at time zone ${WITHDRAWAL_RULES.timeZone})`),
+      ),
+    );
+  return row?.n ?? 0;
 }
 
 function checkAmount(amountFen: number): void {
@@ -58,13 +64,14 @@ function checkAmount(amountFen: number): void {
  */
 async function requestedAccount(tx: Tx, userId: number, payoutAccountId: number): Promise<number> {
   if (!Number.isSafeInteger(payoutAccountId) || payoutAccountId <= 0) throw new DomainError("invalid_input", "payout.chooseAccount", "payoutAccountId");
-  const res = await tx.execute<{ id: number; kind: "wechat" | "alipay" }>(sql`
-    select id, kind from payout_accounts where id = ${payoutAccountId} and user_id = ${userId} and unbound_at is null
-    for share`);
-  const row = res.rows[0];
+  const [row] = await tx
+    .select({ id: payoutAccounts.id, kind: payoutAccounts.kind })
+    .from(payoutAccounts)
+    .where(and(eq(payoutAccounts.id, payoutAccountId), eq(payoutAccounts.userId, userId), isNull(payoutAccounts.unboundAt)))
+    .for("share");
   if (!row) throw new DomainError("invalid_input", "payout.chooseAccount", "payoutAccountId");
   if (payoutProviderId(row.kind) === null) throw new DomainError("not_allowed", "payout.kindUnavailable", "payoutAccountId");
-  return Number(row.id);
+  return row.id;
 }
 
 /**
@@ -114,8 +121,8 @@ async function openDecision(tx: Tx, args: { withdrawalId: number; operatorId: nu
     throw new DomainError("invalid_input", "operator.invalidWithdrawal", "withdrawalId");
   }
   await requireOperator(tx, args.operatorId, "operator.withdrawalOperatorsOnly");
-  const found = await tx.execute<{ user_id: number }>(sql`select user_id from withdrawals where id = ${args.withdrawalId}`);
-  const userId = found.rows[0] ? Number(found.rows[0].user_id) : undefined;
+  const [found] = await tx.select({ userId: withdrawals.userId }).from(withdrawals).where(eq(withdrawals.id, args.withdrawalId));
+  const userId = found?.userId;
   if (userId === undefined) throw new DomainError("not_found", "operator.withdrawalNotFound", "withdrawalId");
   if (userId === args.operatorId) {
     throw new DomainError("forbidden", "operator.ownWithdrawal", "withdrawalId");
@@ -215,8 +222,8 @@ export async function approveWithdrawal(
 /** The kind of account a request goes to; a request from before accounts could be bound has none and is refused. */
 async function payoutKind(tx: Tx, w: Withdrawal): Promise<"wechat" | "alipay"> {
   if (w.payoutAccountId === null) throw new DomainError("not_allowed", "operator.withdrawalNoAccount", "withdrawalId");
-  const res = await tx.execute<{ kind: "wechat" | "alipay" }>(sql`select kind from payout_accounts where id = ${w.payoutAccountId}`);
-  return res.rows[0]!.kind;
+  const [account] = await tx.select({ kind: payoutAccounts.kind }).from(payoutAccounts).where(eq(payoutAccounts.id, w.payoutAccountId));
+  return account!.kind;
 }
 
 /** The reason an operator gives, trimmed; refuses one outside 3..200 characters. */
