@@ -11,7 +11,8 @@ import { renderPoster } from "@/lib/merchants/poster-render";
 import { approvedStore } from "@/lib/merchants/store";
 import { bpsPercent } from "@/app/(customer)/_ui/format";
 
-const Query = z.object({ format: z.enum(["png", "pdf"]), lang: z.enum(locales) });
+// Strict: the store comes from the session alone, so a store id or slug in the query is refused, not ignored.
+const Query = z.strictObject({ format: z.enum(["png", "pdf"]), lang: z.enum(locales) });
 
 const CONTENT_TYPE = { png: "image/png", pdf: "application/pdf" } as const;
 
