@@ -36,7 +36,18 @@ const nextConfig: NextConfig = {
     "@opentelemetry/instrumentation",
     "@opentelemetry/instrumentation-pg",
     "@opentelemetry/resources",
+    // The poster renderer's font engine (lib/merchants/poster-font.ts): plain Node code with its own
+    // WOFF2 decoder, loaded as is rather than bundled into the route.
+    "fontkit",
   ],
+  // The poster's font files are read from disk at run time (not imported), so the standalone
+  // output must be told to carry them: the two weights the poster uses, WOFF2 only.
+  outputFileTracingIncludes: {
+    "/api/merchant/poster": [
+      "./node_modules/@fontsource/noto-sans-sc/{400,700}.css",
+      "./node_modules/@fontsource/noto-sans-sc/files/*-{400,700}-normal.woff2",
+    ],
+  },
   poweredByHeader: false,
   // The nonce-free security headers on every response (API, static files); pages get these and
   // their per-request CSP from proxy.ts.

@@ -61,6 +61,8 @@ const ROUTES: Record<string, Partial<Record<Method, RouteAccess>>> = {
   // The console's live poll: a store's owner or cashier, for the store the session works at.
   "/api/merchant/live": { GET: [...MERCHANTS, "cashierX"] },
   "/api/merchant/settlement.csv": { GET: MERCHANTS },
+  // The owner's own store's poster (found from the session; no store id to forge): a cashier has no poster page.
+  "/api/merchant/poster": { GET: MERCHANTS },
   "/api/operator/payouts.csv": { GET: ["operator"] },
   "/api/operator/reconciliation.csv": { GET: ["operator"] },
   // Any signed-in user, for their own order only: another's order number is a 404, not a 403.
@@ -80,6 +82,7 @@ const ROUTES: Record<string, Partial<Record<Method, RouteAccess>>> = {
 
 /** Query strings that make an allowed call harmless (cron jobs refuse a day long past: authenticated, nothing runs). */
 const HARMLESS_QUERY: Record<string, string> = {
+  "/api/merchant/poster": "?format=pdf&lang=zh-CN",
   "/api/cron/expire": "?now=2000-01-01T00:00:00Z",
   "/api/cron/release": "?day=2000-01-01",
 };

@@ -7,6 +7,7 @@ import { publicUrl } from "@/lib/env";
 import { isLocalOrigin, storeQrSvg, storeUrl } from "@/lib/merchants/poster";
 import { bpsPercent } from "@/app/(customer)/_ui/format";
 import { PrintButton } from "./print-button";
+import { PosterDownload } from "./poster-download";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("merchant.poster");
@@ -33,6 +34,7 @@ export default async function PosterPage() {
         <p className="text-sm text-muted">{t("printHint")}</p>
         <PrintButton />
       </div>
+      <PosterDownload />
       <article
         className="poster mx-auto flex max-w-md flex-col items-center gap-4 rounded-2xl border border-line bg-white p-8 text-center text-gray-900 print:max-w-none print:border-0 print:p-0"
         data-testid="poster"
