@@ -2,7 +2,7 @@
 #
 #   docker build -t freeline .
 #   docker run freeline node dist/migrate.mjs       # migrations (once per release, before the app)
-#   docker run -p 3000:3000 freeline                 # the app: node server.js
+#   docker run -p 3000:3000 freeline                 # the app: node --heap-growing-percent=50 server.js
 #   docker run freeline node dist/worker.mjs         # the job worker (one or more)
 #
 # Each needs the app's environment (README, "Deploying"; lib/env.ts): DATABASE_URL, PUBLIC_URL,
@@ -69,4 +69,5 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
 # SIGTERM: not ready at once, serving for SHUTDOWN_DRAIN_MS, then the requests in flight finish;
 # give the container at least SHUTDOWN_TIMEOUT_MS to stop (docker stop -t 30, compose stop_grace_period: 30s).
 STOPSIGNAL SIGTERM
-CMD ["node", "server.js"]
+# --heap-growing-percent=50: the flags of scripts/lib/server-node-args.ts (why: there).
+CMD ["node", "--heap-growing-percent=50", "server.js"]

@@ -26,6 +26,7 @@ import pg from "pg";
 import { backendsCpu, cpuBetween, dbClock, type DbClock } from "./bench/db-time";
 import { closeAgent, multipart, percentile, request, runLoad, type RunResult, type WindowHooks } from "./bench/load";
 import { freePort, runToEnd, startServer, summariseCpuProfiles, type Server } from "./bench/server";
+import { SERVER_NODE_ARGS } from "./lib/server-node-args";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
@@ -35,8 +36,8 @@ const smoke = argv.includes("--smoke");
 const skipBuild = argv.includes("--skip-build");
 const cpuProf = argv.includes("--cpu-prof");
 const keepDb = argv.includes("--keep-db");
-// --node-args="--max-old-space-size=200 …": V8 flags for the server, to try a setting against the
-// default the app ships (lib/server-options.ts) in a run of its own.
+// --node-args="--max-old-space-size=200 …": V8 flags for the server instead of those the app ships
+// with (scripts/lib/server-node-args.ts), to try a setting in a run of its own; --node-args= for none.
 const nodeArgsFlag = argv.find((a) => a.startsWith("--node-args="))?.slice("--node-args=".length);
 // --only=pos,page: run only these phases (ref, pos, floor, action, steps, hot, page, render, drain, position), e.g. to
 // take a CPU profile of one path; skipped figures come out as null. `steps` (not in a default run's
@@ -193,7 +194,7 @@ async function main(): Promise<void> {
     PUBLIC_URL: `http://localhost:${port}`,
   };
   server = await startServer(root, port, serverEnv, serverLog, [
-    ...(nodeArgsFlag === undefined ? [] : nodeArgsFlag.split(/\s+/).filter(Boolean)),
+    ...(nodeArgsFlag === undefined ? SERVER_NODE_ARGS : nodeArgsFlag.split(/\s+/).filter(Boolean)),
     ...(cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : []),
   ]);
   const base = server.url;

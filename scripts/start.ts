@@ -21,6 +21,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from "@/db/embedded";
 import { runMigrations } from "@/db/migrate";
 import webpush from "web-push";
 import { seedDemo } from "./lib/demo-seed";
+import { SERVER_NODE_ARGS } from "./lib/server-node-args";
 import { env } from "@/lib/env";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -121,10 +122,19 @@ function portIsFree(p: number): Promise<boolean> {
 
 /** Runs a project binary with inherited stdio; resolves to its exit code. */
 function run(bin: string, args: string[], childEnv: NodeJS.ProcessEnv): Promise<number> {
+  return runCommand(path.join(root, "node_modules", ".bin", bin), args, childEnv);
+}
+
+/** Runs this node with the given arguments (V8 flags first), with inherited stdio. */
+function runNode(args: string[], childEnv: NodeJS.ProcessEnv): Promise<number> {
+  return runCommand(process.execPath, args, childEnv);
+}
+
+function runCommand(bin: string, args: string[], childEnv: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => {
-    child = spawn(path.join(root, "node_modules", ".bin", bin), args, { stdio: "inherit", env: childEnv });
+    child = spawn(bin, args, { stdio: "inherit", env: childEnv });
     child.on("error", (err) => {
-      console.error(`[start] could not run ${bin}: ${err.message}`);
+      console.error(`[start] could not run ${path.basename(bin)}: ${err.message}`);
       resolve(127);
     });
     child.on("close", (code, signal) => {
@@ -253,7 +263,8 @@ async function main(): Promise<void> {
   const tServer = Date.now();
   if (withWorker) startWorkerChild(appEnv);
   else log("not starting the job worker (--no-worker / FREELINE_WORKER=0): run `npm run worker` elsewhere");
-  const exit = run("next", ["start", "-p", String(port)], appEnv);
+  // node runs Next's CLI itself, so the server gets the V8 flags it ships with (scripts/lib/server-node-args.ts).
+  const exit = runNode([...SERVER_NODE_ARGS, path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port)], appEnv);
   if (await waitUntilServing()) {
     log(`server ready in ${((Date.now() - tServer) / 1000).toFixed(1)}s (total ${((Date.now() - t0) / 1000).toFixed(1)}s)`);
     console.log(`\n  Freeline is running at ${appUrl}`);

@@ -145,9 +145,9 @@ export type ApiKeyPrincipal = {
  * revoked: callers answer 401 alike, so a caller learns nothing about which.
  */
 export async function verifyApiKey(token: string, now = new Date()): Promise<ApiKeyPrincipal | null> {
-  const m = API_KEY_RE.exec(token);
-  if (!m) return null;
-  const [, prefix, secret] = m as unknown as [string, string, string];
+  const presented = presentedApiKey(token);
+  if (!presented) return null;
+  const { prefix, secretHash } = presented;
   const [row] = await db
     .select({
       id: apiKeys.id,
@@ -168,15 +168,40 @@ export async function verifyApiKey(token: string, now = new Date()): Promise<Api
   // The prefix is public, so how fast an unknown prefix fails reveals nothing worth hiding; the
   // secret is compared in constant time, on fixed-length digests.
   if (!row) return null;
-  const given = Buffer.from(sha256Hex(secret), "hex");
+  const given = Buffer.from(secretHash, "hex");
   const stored = Buffer.from(row.secretHash, "hex");
   if (stored.length !== given.length || !timingSafeEqual(given, stored)) return null;
   if (row.revokedAt !== null) return null;
 
-  if (row.lastUsedAt === null || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
-    await touchLastUsed(row.id);
-  }
+  await noteKeyUse(row.id, row.lastUsedAt, now);
   return { keyId: row.id, prefix, merchantId: row.merchantId, merchantStatus: row.merchantStatus, queueId: row.queueId };
+}
+
+/**
+ * A presented token taken apart without the database: its public prefix and the SHA-256 of its
+ * secret, as stored. Null when it is not shaped like a key. The POS order route hands this to its
+ * first statement, which checks it there (lib/api/orders.ts), instead of asking verifyApiKey first.
+ */
+export type PresentedApiKey = { token: string; prefix: string; secretHash: string };
+
+export function presentedApiKey(token: string): PresentedApiKey | null {
+  const m = API_KEY_RE.exec(token);
+  if (!m) return null;
+  const [, prefix, secret] = m as unknown as [string, string, string];
+  return { token, prefix, secretHash: sha256Hex(secret) };
+}
+
+/** A presented API key a statement that checks it refused (lib/api/orders.ts): unknown, wrong or revoked (401), or its store not approved (403). */
+export class ApiKeyRefused extends Error {
+  constructor(readonly reason: "unauthenticated" | "not_approved") {
+    super(`API key refused: ${reason}`);
+    this.name = "ApiKeyRefused";
+  }
+}
+
+/** Records a key's use when the last record is older than LAST_USED_RESOLUTION_MS. */
+export async function noteKeyUse(keyId: number, lastUsedAt: Date | null, now = new Date()): Promise<void> {
+  if (lastUsedAt === null || now.getTime() - lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) await touchLastUsed(keyId);
 }
 
 /** At most one write a minute per key; concurrent callers race on the guard, and one wins. */

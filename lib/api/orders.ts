@@ -3,7 +3,8 @@ import { createHash } from "node:crypto";
 import { and, eq, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Tx } from "@/db";
-import { apiIdempotency, MAX_ORDER_FEN, merchants, ruleVersions, users } from "@/db/schema";
+import { apiIdempotency, apiKeys, MAX_ORDER_FEN, merchants, ruleVersions, users, type Merchant, type RuleVersion } from "@/db/schema";
+import { ApiKeyRefused, type PresentedApiKey } from "./keys";
 import { customerAccountIds, customerAccountsOf } from "@/lib/ledger";
 import { approvedStoreOf, currentRule } from "@/lib/merchants/store";
 import { insertPaidOrder } from "@/lib/orders/create";
@@ -61,6 +62,8 @@ export type PosOrderResult = {
   replayed: boolean;
   /** Set on a fresh order whose payment made the pool cover the head of an auto queue. */
   drainQueueId: number | null;
+  /** The API key's row when the claim checked a presented key (its use is recorded after commit). */
+  apiKey: { id: number; lastUsedAt: Date | null } | null;
 };
 
 /**
@@ -85,38 +88,39 @@ function requestHash(input: PosOrderInput): string {
   return createHash("sha256").update(canonical).digest("hex");
 }
 
-/**
- * Creates a POS order and confirms it in the same transaction: the customer paid at the counter.
- * The Idempotency-Key is per store: the first request's response is stored in api_idempotency in
- * this transaction, a repeat with the same body gets it back (nothing is posted again), and a
- * repeat with another body is a 409. Concurrent requests with one key serialise on that row's
- * unique index: the second waits for the first to commit, then replays its response.
- * Failed requests store nothing, so they may be retried with the same key.
- */
-export async function createPosOrder(
-  tx: Tx,
-  args: { merchantId: number; idempotencyKey: string; input: PosOrderInput },
-): Promise<PosOrderResult> {
-  const { merchantId, idempotencyKey: key, input } = args;
-  const hash = requestHash(input);
+/** The customer a request names (phone or user name), as a CTE of the claim's statement. */
+function customerCte(tx: Tx, name: string) {
+  return tx.$with("customer").as(
+    tx
+      .select({ id: users.id })
+      .from(users)
+      .where(or(eq(users.username, name), eq(users.phone, name)))
+      .limit(1),
+  );
+}
+type CustomerCte = ReturnType<typeof customerCte>;
 
-  // One statement before the queue lock: claim the key, and read the customer (with their account
-  // ids) and the store with its current rule. Merchants are never deleted and the API key names
-  // one, so the row is there. The checks follow in the order of the statements they replace: a
-  // replay first, then the customer, then the store.
+type ClaimRead = {
+  claimed: boolean;
+  customerId: number | null;
+  customerAccounts: Record<string, number> | null;
+  merchant: Merchant;
+  rule: RuleVersion | null;
+  /** The key's row, when the statement checked a presented key. */
+  key?: { id: number; lastUsedAt: Date | null };
+};
+
+/**
+ * The claim for a caller already authenticated (the till, tests): the merchant is known. Merchants
+ * are never deleted and every caller names an existing one, so the row is there.
+ */
+async function claimByMerchant(tx: Tx, merchantId: number, key: string, hash: string, customer: CustomerCte): Promise<ClaimRead> {
   const claim = tx.$with("claim").as(
     tx
       .insert(apiIdempotency)
       .values({ merchantId, key, requestHash: hash, status: 0, response: {} })
       .onConflictDoNothing({ target: [apiIdempotency.merchantId, apiIdempotency.key] })
       .returning({ key: apiIdempotency.key }),
-  );
-  const customer = tx.$with("customer").as(
-    tx
-      .select({ id: users.id })
-      .from(users)
-      .where(or(eq(users.username, input.customer), eq(users.phone, input.customer)))
-      .limit(1),
   );
   const [read] = await tx
     .with(claim, customer)
@@ -137,6 +141,92 @@ export async function createPosOrder(
     .prepare("pos_claim_v1")
     .execute();
   if (!read) throw new Error(`merchant ${merchantId} of an API key not found`);
+  return read;
+}
+
+/**
+ * The claim with the API key checked in the same statement (the POS route): the key's row found by
+ * its public prefix, its stored SHA-256 compared with the presented secret's, revoked keys and
+ * unapproved stores refused, and the Idempotency-Key claimed only when all of that holds. One round
+ * trip and one statement per order fewer than verifying the key first.
+ *
+ * The digests are compared by Postgres's `=`, not in constant time. What timing could leak is how
+ * much of the stored digest a guess's digest matches; a guess's digest cannot be steered, and the
+ * digest of a 238-bit random secret does not lead back to the secret.
+ */
+async function claimByKey(tx: Tx, presented: PresentedApiKey, key: string, hash: string, customer: CustomerCte): Promise<ClaimRead> {
+  const keyRow = tx.$with("presented").as(
+    tx
+      .select({
+        keyId: apiKeys.id,
+        keyMerchantId: apiKeys.merchantId,
+        lastUsedAt: apiKeys.lastUsedAt,
+        keyOk: sql<boolean>`(${apiKeys.secretHash} = ${presented.secretHash} and ${apiKeys.revokedAt} is null)`.as("key_ok"),
+      })
+      .from(apiKeys)
+      .where(eq(apiKeys.prefix, presented.prefix))
+      .limit(1),
+  );
+  // insert … select, so that nothing is claimed for a refused key or store. The columns are the
+  // table's, in its order (drizzle lists them all for a select given as SQL).
+  const claim = tx.$with("claim").as(
+    tx
+      .insert(apiIdempotency)
+      .select(
+        sql`select p.merchant_id, ${key}, ${hash}, 0, '{}'::jsonb, now()
+            from presented p join merchants m on m.id = p.merchant_id
+            where p.key_ok and m.status = 'approved' and m.queue_id is not null`,
+      )
+      .onConflictDoNothing({ target: [apiIdempotency.merchantId, apiIdempotency.key] })
+      .returning({ key: apiIdempotency.key }),
+  );
+  const [read] = await tx
+    .with(keyRow, claim, customer)
+    .select({
+      claimed: sql<boolean>`exists (select 1 from ${claim})`,
+      keyId: keyRow.keyId,
+      keyOk: keyRow.keyOk,
+      lastUsedAt: keyRow.lastUsedAt,
+      customerId: customer.id,
+      customerAccounts: customerAccountIds(customer.id),
+      merchant: merchants,
+      rule: ruleVersions,
+    })
+    .from(keyRow)
+    .innerJoin(merchants, eq(merchants.id, keyRow.keyMerchantId))
+    .leftJoin(ruleVersions, currentRule)
+    .leftJoin(customer, sql`true`)
+    .prepare("pos_claim_key_v1")
+    .execute();
+  if (!read?.keyOk) throw new ApiKeyRefused("unauthenticated");
+  if (read.merchant.status !== "approved" || read.merchant.queueId === null) throw new ApiKeyRefused("not_approved");
+  return { ...read, key: { id: read.keyId, lastUsedAt: read.lastUsedAt } };
+}
+
+/**
+ * Creates a POS order and confirms it in the same transaction: the customer paid at the counter.
+ * The Idempotency-Key is per store: the first request's response is stored in api_idempotency in
+ * this transaction, a repeat with the same body gets it back (nothing is posted again), and a
+ * repeat with another body is a 409. Concurrent requests with one key serialise on that row's
+ * unique index: the second waits for the first to commit, then replays its response.
+ * Failed requests store nothing, so they may be retried with the same key.
+ */
+export async function createPosOrder(
+  tx: Tx,
+  args: ({ merchantId: number } | { presented: PresentedApiKey }) & { idempotencyKey: string; input: PosOrderInput },
+): Promise<PosOrderResult> {
+  const { idempotencyKey: key, input } = args;
+  const hash = requestHash(input);
+
+  // One statement before the queue lock: claim the key, and read the customer (with their account
+  // ids) and the store with its current rule. The checks follow in the order of the statements they
+  // replace: the API key (when presented), a replay, then the customer, then the store.
+  const customer = customerCte(tx, input.customer);
+  const read =
+    "presented" in args
+      ? await claimByKey(tx, args.presented, key, hash, customer)
+      : await claimByMerchant(tx, args.merchantId, key, hash, customer);
+  const merchantId = read.merchant.id;
 
   if (!read.claimed) {
     // A concurrent holder of the key made the claim wait until it committed. The stored answer is
@@ -154,7 +244,7 @@ export async function createPosOrder(
         "this Idempotency-Key was already used with a different request body; use a new key for a new order",
       );
     }
-    return { status: prior.status, body: inFieldOrder(prior.response as PosOrderResponse), replayed: true, drainQueueId: null };
+    return { status: prior.status, body: inFieldOrder(prior.response as PosOrderResponse), replayed: true, drainQueueId: null, apiKey: read.key ?? null };
   }
 
   // Thrown errors roll the transaction back, the claim with it: the key may be used again.
@@ -205,5 +295,5 @@ export async function createPosOrder(
     ...rest,
     entries: paid.entries.map((e) => ({ id: e.id, position: e.place, target_fen: e.targetFen })),
   });
-  return { status: 201, body, replayed: false, drainQueueId: paid.result.drainDue ? paid.result.queueId : null };
+  return { status: 201, body, replayed: false, drainQueueId: paid.result.drainDue ? paid.result.queueId : null, apiKey: read.key ?? null };
 }

@@ -4,7 +4,7 @@ import { unstable_rethrow } from "next/navigation";
 import type { NextRequest } from "next/server";
 import { RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE, unavailableReason } from "@/db/errors";
 import { z } from "zod";
-import { verifyApiKey, type ApiKeyPrincipal } from "@/lib/api/keys";
+import { presentedApiKey, verifyApiKey, type ApiKeyPrincipal, type PresentedApiKey } from "@/lib/api/keys";
 import { getViewer, type Viewer } from "@/lib/auth/session";
 import { env, publicOrigin } from "@/lib/env";
 import { translateError } from "@/i18n/errors";
@@ -30,6 +30,11 @@ export type RouteContext<P> = {
   via: Via;
   /** The store a POS API key speaks for (via "api-key"), else null. */
   apiKey: ApiKeyPrincipal | null;
+  /**
+   * With `apiKeyCheck: "handler"`: the presented key, well-formed but not yet checked against the
+   * database (apiKey is then null). The handler must check it before anything else counts.
+   */
+  presentedKey: PresentedApiKey | null;
   params: P;
 };
 
@@ -106,7 +111,15 @@ const RETRY_AFTER = { "Retry-After": String(RETRY_AFTER_SECONDS) };
  * unexpected error is logged with its stack; the answer carries neither.
  */
 export function withAuth<P extends Params = Params>(
-  opts: { allow: readonly Via[]; renderError?: ErrorRenderer },
+  opts: {
+    allow: readonly Via[];
+    renderError?: ErrorRenderer;
+    /**
+     * "handler": an API key is only checked for its shape here, and handed to the handler as
+     * presentedKey, whose first statement checks it (the POS order route, lib/http/v1.ts).
+     */
+    apiKeyCheck?: "here" | "handler";
+  },
   handler: AuthedHandler<P>,
 ): (req: NextRequest, ctx: { params: Promise<P> }) => Promise<Response> {
   const allow = new Set(opts.allow);
@@ -116,13 +129,15 @@ export function withAuth<P extends Params = Params>(
       let via: Via | null = null;
       let viewer: Viewer | null = null;
       let apiKey: ApiKeyPrincipal | null = null;
+      let presentedKey: PresentedApiKey | null = null;
 
       const token = allow.has("cron-secret") || allow.has("api-key") ? bearer(req) : null;
       if (token !== null) {
         // A presented credential must be right: never fall through to weaker ways.
         if (allow.has("api-key") && token.startsWith("fl_")) {
-          apiKey = await verifyApiKey(token);
-          if (!apiKey) return fail(401, "unauthenticated", "invalid or revoked API key", undefined, BEARER_CHALLENGE);
+          if (opts.apiKeyCheck === "handler") presentedKey = presentedApiKey(token);
+          else apiKey = await verifyApiKey(token);
+          if (!apiKey && !presentedKey) return fail(401, "unauthenticated", "invalid or revoked API key", undefined, BEARER_CHALLENGE);
           via = "api-key";
         } else if (allow.has("cron-secret") && secretMatches(token, env.CRON_SECRET)) {
           via = "cron-secret";
@@ -155,7 +170,7 @@ export function withAuth<P extends Params = Params>(
 
       if (viewer) addLogContext({ userId: viewer.userId });
       const params = ((await routeCtx?.params) ?? {}) as P;
-      const result = await handler(req, { viewer, via, apiKey, params });
+      const result = await handler(req, { viewer, via, apiKey, presentedKey, params });
       return result instanceof Response ? result : json(result ?? null);
     } catch (e) {
       unstable_rethrow(e);

@@ -1,5 +1,6 @@
 import type { NextRequest } from "next/server";
-import type { ApiKeyPrincipal } from "@/lib/api/keys";
+import { z } from "zod";
+import { ApiKeyRefused, verifyApiKey, type ApiKeyPrincipal, type PresentedApiKey } from "@/lib/api/keys";
 import { ApiProblem, problemResponse, type ProblemCode } from "@/lib/api/problem";
 import { json, withAuth, type ErrorRenderer, type RouteContext } from "./route";
 import { isPlainJsonContentType, parseStrictJson } from "./strict-json";
@@ -59,6 +60,45 @@ export function withApiKey<P extends Params = Params>(
       const result = await handler(req, { ...ctx, key: { ...key, queueId: key.queueId } });
       return result instanceof Response ? result : apiJson(result ?? null);
     } catch (e) {
+      return handleProblem(e);
+    }
+  });
+}
+
+const BEARER_CHALLENGE = { "WWW-Authenticate": "Bearer" };
+
+function refusedKey(reason: ApiKeyRefused["reason"]): Response {
+  return reason === "unauthenticated"
+    ? renderProblem(401, "unauthenticated", "invalid or revoked API key", undefined, BEARER_CHALLENGE)
+    : problemResponse("merchant_not_approved", "this key's store is not approved");
+}
+
+/**
+ * A route whose first statement checks the API key itself (the POS order: lib/api/orders.ts
+ * claimByKey), instead of a statement of its own before the handler. The handler gets the key as
+ * presented and must pass it to that statement, which throws ApiKeyRefused when the key is unknown,
+ * wrong or revoked, or its store not approved: the same 401 and 403 as withApiKey.
+ *
+ * A request refused before that statement (a bad Idempotency-Key or body) has its key checked the
+ * usual way first, so that, as on every other route, a caller without a valid key learns nothing
+ * but that.
+ */
+export function withApiKeyInStatement<P extends Params = Params>(
+  handler: (req: NextRequest, ctx: RouteContext<P> & { presented: PresentedApiKey }) => Promise<Response | unknown>,
+): (req: NextRequest, ctx: { params: Promise<P> }) => Promise<Response> {
+  return withAuth<P>({ allow: ["api-key"], renderError: renderProblem, apiKeyCheck: "handler" }, async (req, ctx) => {
+    const presented = ctx.presentedKey;
+    if (!presented) throw new Error("withApiKeyInStatement: no presented API key after authentication");
+    try {
+      const result = await handler(req, { ...ctx, presented });
+      return result instanceof Response ? result : apiJson(result ?? null);
+    } catch (e) {
+      if (e instanceof ApiKeyRefused) return refusedKey(e.reason);
+      if (e instanceof ApiProblem || e instanceof z.ZodError) {
+        const key = await verifyApiKey(presented.token);
+        if (!key) return refusedKey("unauthenticated");
+        if (key.merchantStatus !== "approved" || key.queueId === null) return refusedKey("not_approved");
+      }
       return handleProblem(e);
     }
   });

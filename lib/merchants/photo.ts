@@ -15,6 +15,12 @@ export const PHOTO_MAX_PIXELS = 40_000_000;
 /** The stored photo's longest side. */
 export const PHOTO_MAX_SIDE = 1200;
 const ACCEPTED_FORMATS = new Set(["jpeg", "png", "webp"]);
+
+// Each upload is decoded once and never again, so libvips' operation cache (up to 50 MB kept in
+// the server after the first upload) saves nothing; and one thread per upload keeps a burst of
+// uploads from holding a decode buffer per core at once. Photos are rare next to page loads.
+sharp.cache(false);
+sharp.concurrency(1);
 const NAME_MAX = 200;
 
 export type PreparedPhoto = { bytes: Buffer; width: number; height: number; sha256: string; contentType: "image/jpeg" };
