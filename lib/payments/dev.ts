@@ -90,6 +90,10 @@ export const devProvider: PaymentProvider = {
   async downloadBill() {
     return { source: "ledger" };
   },
+  // No transfer of real money is ever sent through it.
+  async downloadTransferStatement() {
+    return { source: "none" };
+  },
 };
 
 export type WebhookReply = { orderNo: string; applied: boolean };

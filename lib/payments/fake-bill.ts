@@ -6,12 +6,12 @@ import { chinaDayOf } from "./bill-text";
  */
 
 export type FakeBillRecord = {
-  kind: "payment" | "refund";
-  /** out_trade_no for a payment, out_refund_no / out_request_no for a refund. */
+  kind: "payment" | "refund" | "transfer";
+  /** out_trade_no for a payment, out_refund_no / out_request_no for a refund, out_bill_no / out_biz_no for a transfer. */
   outId: string;
-  /** The trade's out_trade_no (a refund row names the trade it belongs to). */
+  /** The trade's out_trade_no (a refund row names the trade it belongs to); a transfer's out-id. */
   orderNo: string;
-  /** transaction_id / trade_no of the trade. */
+  /** transaction_id / trade_no of the trade; transfer_bill_no / order_id of a transfer. */
   tradeRef: string;
   /** refund_id, for a refund. */
   refundRef?: string;

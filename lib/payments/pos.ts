@@ -44,4 +44,8 @@ export const posProvider: PaymentProvider = {
   async downloadBill() {
     return { source: "ledger" };
   },
+  // No transfer of real money is ever sent through it.
+  async downloadTransferStatement() {
+    return { source: "none" };
+  },
 };

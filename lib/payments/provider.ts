@@ -109,7 +109,7 @@ export const OUT_ID = /^[A-Za-z0-9_]{1,32}$/;
 /**
  * One line of a provider's daily bill: money it took (a payment, by our order number), gave back (a
  * refund, by our out_refund_no) or sent (a transfer, by our out_bill_no). Neither trade bill lists
- * transfers: WeChat's 商家转账 and Alipay's transfers have bills of their own (docs/payments.md).
+ * transfers: they come from the account's fund-flow statement (TransferStatement).
  */
 export type BillRow = {
   kind: "payment" | "refund" | "transfer";
@@ -128,6 +128,13 @@ export type BillRow = {
  * the postings against the rows that caused them, and never reports a difference that is not one.
  */
 export type DayBill = { source: "provider"; rows: BillRow[] } | { source: "ledger" };
+
+/**
+ * The transfers of a day (kind "transfer" rows), read from the provider's statement of its account's
+ * money movements: WeChat Pay's fund-flow bill (资金账单, /v3/bill/fundflowbill), Alipay's account
+ * bill (账务明细, bill_type=signcustomer). "none": a provider that sends no transfers of real money.
+ */
+export type TransferStatement = { source: "provider"; rows: BillRow[] } | { source: "none" };
 
 /** The provider has not made the day's bill yet (WeChat after 10:00, Alipay after 09:00 China time): try later. */
 export class BillNotReadyError extends Error {
@@ -173,6 +180,11 @@ export interface PaymentProvider {
    * provider has made it, ProviderUnavailableError when it cannot be had or does not check out.
    */
   downloadBill(day: string): Promise<DayBill>;
+  /**
+   * The day's transfers, from the account statement downloaded and checked as `downloadBill`'s
+   * file is (its summary lines, WeChat's SHA1), with the same errors.
+   */
+  downloadTransferStatement(day: string): Promise<TransferStatement>;
 }
 
 /** A provider's HTTP API answered with a server error or not at all: the caller may retry. */

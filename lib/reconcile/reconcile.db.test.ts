@@ -18,6 +18,7 @@ import { AlipayFake } from "@/lib/payments/alipay/fake-server";
 import { WechatFake } from "@/lib/payments/wechat/fake-server";
 import { makeCustomer, makeStore, placePaidOrder } from "@/lib/testing/fixtures";
 import { bindTestAlipay } from "@/lib/testing/payout";
+import { bindWechatAccount } from "@/lib/wallet/payout-accounts";
 import { sendWithdrawal } from "@/lib/wallet/withdrawal-transfer";
 import { approveWithdrawal, requestWithdrawal } from "@/lib/wallet/withdrawals";
 import { expectLedgerClean } from "@/lib/testing/verify";
@@ -51,7 +52,11 @@ beforeAll(async () => {
 beforeEach(() => {
   wxFake.trades.clear();
   wxFake.refunds.clear();
+  wxFake.transfers.clear();
+  wxFake.bill.clear();
   aliFake.trades.clear();
+  aliFake.transfers.clear();
+  aliFake.bill.clear();
 });
 
 afterAll(async () => {
@@ -415,27 +420,40 @@ describe("the direction of the cash", () => {
   });
 });
 
-describe("transfers (withdrawals paid out to bound accounts)", () => {
-  /** A customer with money, an Alipay account bound, and an approved withdrawal through `p`. */
+describe("transfers (withdrawals paid out to bound accounts), against the providers' account statements", () => {
+  /** A customer with money, an account bound at `p`'s provider, and an approved withdrawal through `p`. */
   async function approvedThrough(p: PaymentProvider, amountFen: number) {
     const customer = await makeCustomer();
     const store = await makeStore({ rebateBps: 5000, platformFeeBps: 0, pointsBps: 0, freeBps: 5000, unitCapFen: 0, minOrderFen: 0 });
     await placePaidOrder(customer, store.id, amountFen * 2);
-    const payoutAccountId = await bindTestAlipay(customer);
+    const payoutAccountId = p.id.startsWith("wec")
+      ? (await inTransaction((tx) => bindWechatAccount(tx, customer, `oWx${customer}abcdefghijklmnop`))).id
+      : await bindTestAlipay(customer);
     const w = await inTransaction((tx) => requestWithdrawal(tx, { userId: customer, amountFen, payoutAccountId }));
     const approved = await inTransaction((tx) => approveWithdrawal(tx, { withdrawalId: w.id, operatorId: operator }, () => p.id));
     return { withdrawalId: w.id, outBillNo: approved.outBillNo! };
   }
 
-  it("a transfer made and posted paid matches; made but returned to the wallet, or posted paid but never made, is a mismatch", async () => {
+  const found = (r: { mismatches: { txKind: string; kind: string; outId: string; providerFen: number | null; ledgerFen: number | null }[] }) =>
+    r.mismatches.map((m) => [m.txKind, m.kind, m.outId, m.providerFen, m.ledgerFen]);
+
+  async function auditedMismatch(providerId: string) {
+    const res = await db.execute<{ details: { count: number; kinds: Record<string, number>; outIds: string[] } }>(
+      sql`select details from audit_log where action = 'reconcile.mismatch' and subject_id = ${`${providerId}:${today}`} order by id desc limit 1`,
+    );
+    return res.rows[0]?.details ?? null;
+  }
+
+  it("Alipay: the account bill's 转账 rows match the postings; made but returned, posted but never made, another amount, and one never issued are each found", async () => {
     const p = renamed(alipay);
     const paid = await approvedThrough(p, 3_000);
     expect(await sendWithdrawal(paid, () => p)).toBe("succeeded");
     const clean = await reconcileDay(p, today);
     expect(clean).toMatchObject({ status: "matched", totals: { providerCount: 1, ledgerCount: 1, providerFen: -3_000, ledgerFen: -3_000 } });
+    expect(await auditedMismatch(p.id)).toBeNull();
 
-    // The provider refused the second one, so the ledger gave the money back; then its record says
-    // it was made after all (a real transfer the ledger does not know of).
+    // The provider refused the second one, so the ledger gave the money back; then its statement
+    // says it was made after all (a real transfer the ledger does not know of).
     aliFake.transferOutcome = { status: "FAIL", reason: "PAYEE_NOT_EXIST" };
     const returned = await approvedThrough(p, 1_200);
     try {
@@ -444,18 +462,55 @@ describe("transfers (withdrawals paid out to bound accounts)", () => {
       aliFake.transferOutcome = { status: "SUCCESS" };
     }
     aliFake.transfers.get(returned.outBillNo)!.status = "SUCCESS";
-    // And the first one's record is gone: posted paid, never made.
-    aliFake.transfers.delete(paid.outBillNo);
+    const third = await approvedThrough(p, 2_000);
+    expect(await sendWithdrawal(third, () => p)).toBe("succeeded");
+    // The first one is not in the statement (posted paid, never made); the third went out for
+    // another amount; and one the platform never issued left the account (no query could find it).
+    aliFake.bill.drop(paid.outBillNo);
+    aliFake.bill.setAmount(third.outBillNo, 2_100);
+    aliFake.bill.add({ kind: "transfer", outId: "WUNKNOWN1", orderNo: "WUNKNOWN1", tradeRef: "20260000001", amountFen: 500, at: new Date() });
 
     const spoiled = await reconcileDay(p, today);
     expect(spoiled.status).toBe("mismatched");
-    expect(spoiled.mismatches.map((m) => [m.txKind, m.kind, m.outId, m.providerFen, m.ledgerFen])).toEqual(
+    expect(found(spoiled)).toEqual(
       expect.arrayContaining([
         ["transfer", "missing_in_ledger", returned.outBillNo, 1_200, null],
         ["transfer", "missing_at_provider", paid.outBillNo, null, 3_000],
+        ["transfer", "amount_differs", third.outBillNo, 2_100, 2_000],
+        ["transfer", "missing_in_ledger", "WUNKNOWN1", 500, null],
       ]),
     );
-    expect(spoiled.mismatches).toHaveLength(2);
+    expect(spoiled.mismatches).toHaveLength(4);
+    // Listed for the operator (the run's stored mismatches) and in the audit log.
+    const stored = await db.execute<{ out_id: string }>(sql`
+      select m.out_id from reconciliation_mismatches m join reconciliation_runs r on r.id = m.run_id
+      where r.provider = ${p.id} and r.day = ${today} and m.tx_kind = 'transfer'`);
+    expect(stored.rows.map((r) => r.out_id).sort()).toEqual([returned.outBillNo, paid.outBillNo, third.outBillNo, "WUNKNOWN1"].sort());
+    expect(await auditedMismatch(p.id)).toMatchObject({
+      count: 4,
+      kinds: { "transfer:missing_in_ledger": 2, "transfer:missing_at_provider": 1, "transfer:amount_differs": 1 },
+      outIds: expect.arrayContaining(["WUNKNOWN1", third.outBillNo]),
+    });
+    await expectLedgerClean();
+  });
+
+  it("WeChat Pay: the fund-flow bill's 商家转账 rows match the postings (its SHA1 and summary checked); another amount is found", async () => {
+    const p = renamed(wechatProviderFor(wxFake, { transferSceneId: "1000" }));
+    const w = await approvedThrough(p, 3_000);
+    expect(await sendWithdrawal(w, () => p)).toBe("succeeded");
+    expect(await reconcileDay(p, today)).toMatchObject({ status: "matched", totals: { providerCount: 1, ledgerCount: 1, providerFen: -3_000 } });
+    expect(wxFake.calls).toContain("GET /v3/bill/fundflowbill");
+
+    wxFake.bill.setAmount(w.outBillNo, 2_999);
+    const spoiled = await reconcileDay(p, today);
+    expect(found(spoiled)).toEqual([["transfer", "amount_differs", w.outBillNo, 2_999, 3_000]]);
+    expect(await auditedMismatch(p.id)).toMatchObject({ count: 1, kinds: { "transfer:amount_differs": 1 } });
+
+    // A fund-flow bill that fails its SHA1 fails the run (retried), never reads as a smaller day.
+    wxFake.bill.clear();
+    // (No payment that day: the fund-flow bill is the only file.)
+    wxFake.corruptNextBill = true;
+    await expect(reconcileDay(p, today)).rejects.toThrow(/fundflowbill of .*SHA1/);
     await expectLedgerClean();
   });
 });

@@ -10,7 +10,7 @@ import { paymentProvider, reconciledProviders, type BillRow, type PaymentProvide
 import { chinaDayBounds, chinaDayOf, dayBefore } from "@/lib/payments/bill-text";
 import { billKeys, compareDay, type Mismatch, type Totals } from "./compare";
 import { railPostings, recordsBill } from "./ledger-side";
-import { transferRecords } from "./transfers";
+import { transferPostings } from "./transfers";
 
 /**
  * The daily reconciliation of one provider's bill with the ledger, run by the durable job
@@ -32,12 +32,21 @@ export function checkDay(day: string, now = new Date()): string {
   return day;
 }
 
-/** The bill's rows: the provider's, or the ledger's records for a provider that keeps no bill. */
-async function billRows(provider: PaymentProvider, day: string): Promise<{ source: "provider" | "ledger"; rows: BillRow[] }> {
-  const bill = await provider.downloadBill(day);
-  if (bill.source === "provider") return bill;
+/**
+ * The provider's side of a day: the trade bill's payments and refunds (or the ledger's records, for
+ * a provider that keeps no bill) and the account statement's transfers.
+ */
+async function billRows(
+  provider: PaymentProvider,
+  day: string,
+): Promise<{ source: "provider" | "ledger"; rows: BillRow[]; transfers: boolean }> {
+  const [bill, statement] = await Promise.all([provider.downloadBill(day), provider.downloadTransferStatement(day)]);
+  // A provider that sends no real transfers (dev, POS) has no statement: its withdrawals are not compared.
+  const transfers = statement.source === "provider";
+  const transferRows = statement.source === "provider" ? statement.rows : [];
+  if (bill.source === "provider") return { source: "provider", rows: [...bill.rows, ...transferRows], transfers };
   const { from, to } = chinaDayBounds(day);
-  return { source: "ledger", rows: await recordsBill(db, { provider: provider.id, from, to }) };
+  return { source: "ledger", rows: [...(await recordsBill(db, { provider: provider.id, from, to })), ...transferRows], transfers };
 }
 
 export type DayResult = { status: "matched" | "mismatched"; totals: Totals; mismatches: Mismatch[] };
@@ -66,10 +75,7 @@ export async function reconcileDay(provider: PaymentProvider, day: string): Prom
   const window = chinaDayBounds(day);
   let result: DayResult & { source: "provider" | "ledger" };
   try {
-    const trade = await billRows(provider, day);
-    // Transfers are in no trade bill: asked of the provider one by one (lib/reconcile/transfers.ts).
-    const transfers = await transferRecords(db, provider, window);
-    const bill = { ...trade, rows: [...trade.rows, ...transfers.bill] };
+    const bill = await billRows(provider, day);
     const postingsFor = async (rows: BillRow[]) => [
       ...(await railPostings(db, {
         provider: provider.id,
@@ -77,7 +83,9 @@ export async function reconcileDay(provider: PaymentProvider, day: string): Prom
         payments: rows.filter((r) => r.kind === "payment").map((r) => r.outId),
         refunds: rows.filter((r) => r.kind === "refund").map((r) => r.outId),
       })),
-      ...transfers.postings,
+      ...(bill.transfers
+        ? await transferPostings(db, { provider: provider.id, ...window, outIds: rows.filter((r) => r.kind === "transfer").map((r) => r.outId) })
+        : []),
     ];
     let compared = compareDay({ bill: bill.rows, postings: await postingsFor(bill.rows), window });
     if (compared.mismatches.some((m) => m.kind === "missing_at_provider")) {
@@ -113,6 +121,18 @@ export async function reconcileDay(provider: PaymentProvider, day: string): Prom
                     ${sql.param(m.map((x) => x.ledgerFen))}::bigint[], ${sql.param(m.map((x) => x.postings))}::int[],
                     ${sql.param(m.map((x) => x.at?.toISOString() ?? null))}::timestamptz[])
              as x(kind, tx_kind, out_id, provider_ref, provider_fen, ledger_fen, postings, at)`);
+    }
+    if (m.length > 0) {
+      // The operator console lists them; the audit log keeps that the platform found them, and when.
+      const kinds: Record<string, number> = {};
+      for (const x of m) kinds[`${x.txKind}:${x.kind}`] = (kinds[`${x.txKind}:${x.kind}`] ?? 0) + 1;
+      await recordAudit(tx, {
+        actorUserId: null,
+        action: "reconcile.mismatch",
+        subjectType: "reconciliation",
+        subjectId: `${provider.id}:${day}`,
+        details: { count: m.length, kinds, outIds: m.slice(0, 50).map((x) => x.outId) },
+      });
     }
     const t = result.totals;
     await tx.execute(sql`

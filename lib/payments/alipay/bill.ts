@@ -32,9 +32,10 @@ const COLUMNS = {
 /** What a bill says of itself: counts of trades and refunds, and the net of 订单金额 (refunds negative), in fen. */
 export type AlipayBillSummary = { trades: number; refunds: number; netFen: number };
 
-type Table = { comments: string[]; header: string[]; rows: string[][] };
+export type Table = { comments: string[]; header: string[]; rows: string[][] };
 
-function table(text: string, what: string): Table {
+/** A file's `#` comment lines, its header row and its rows (fields trimmed of Alipay's tabs). */
+export function table(text: string, what: string): Table {
   const comments: string[] = [];
   let header: string[] | null = null;
   const rows: string[][] = [];
@@ -60,23 +61,27 @@ function decode(bytes: Uint8Array, name: string): string {
   }
 }
 
-/** The two files of the zip, found by their first comment line. */
-export function alipayBillFiles(zip: Uint8Array): { details: string; summary: string } {
+/** Each text file of a bill zip, decoded from GBK, by its first comment line (its title). */
+export function zipTitledTexts(zip: Uint8Array): { title: string; text: string }[] {
   let files: Record<string, Uint8Array>;
   try {
     files = unzipSync(zip);
   } catch {
     throw new BillFormatError("Alipay bill: not a zip file");
   }
-  let details: string | null = null;
-  let summary: string | null = null;
-  for (const [name, bytes] of Object.entries(files)) {
-    if (name.endsWith("/")) continue;
-    const text = decode(bytes, name);
-    const first = text.replace(/^\uFEFF/, "").trimStart().split(/\r?\n/, 1)[0]!.trim();
-    if (first.startsWith(DETAIL_TITLE)) details = text;
-    else if (first.startsWith(SUMMARY_TITLE)) summary = text;
-  }
+  return Object.entries(files)
+    .filter(([name]) => !name.endsWith("/"))
+    .map(([name, bytes]) => {
+      const text = decode(bytes, name);
+      return { title: text.replace(/^\uFEFF/, "").trimStart().split(/\r?\n/, 1)[0]!.trim(), text };
+    });
+}
+
+/** The two files of the zip, found by their first comment line. */
+export function alipayBillFiles(zip: Uint8Array): { details: string; summary: string } {
+  const files = zipTitledTexts(zip);
+  const details = files.find((f) => f.title.startsWith(DETAIL_TITLE))?.text ?? null;
+  const summary = files.find((f) => f.title.startsWith(SUMMARY_TITLE))?.text ?? null;
   if (details === null) throw new BillFormatError("Alipay bill: the zip holds no 业务明细 file");
   if (summary === null) throw new BillFormatError("Alipay bill: the zip holds no 业务汇总 file");
   return { details, summary };

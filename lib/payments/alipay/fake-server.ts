@@ -56,7 +56,7 @@ const beijing = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0,
 export class AlipayFake {
   readonly keys = generateAlipayKeys();
   readonly trades = new Map<string, AlipayFakeTrade>();
-  readonly transfers = new Map<string, { outBizNo: string; orderId: string; status: string; failReason?: string }>();
+  readonly transfers = new Map<string, { outBizNo: string; orderId: string; status: string; failReason?: string; amountFen: number; at: Date }>();
   readonly calls: string[] = [];
   /** Every notification deliver() posted, with the app's answer (Alipay wants the body `success`). */
   readonly delivered: { orderNo: string; status: number; answer: string }[] = [];
@@ -125,6 +125,15 @@ export class AlipayFake {
       for (const [outRequestNo, amount] of t.refunded) {
         out.push({ kind: "refund", outId: outRequestNo, orderNo: t.orderNo, tradeRef: t.tradeNo, amountFen: fen(amount), at: t.refundedAt.get(outRequestNo) ?? new Date() });
       }
+    }
+    return out;
+  }
+
+  /** What the account bill lists: the trade bill's money, and every transfer made. */
+  accountRecords(): FakeBillRecord[] {
+    const out = this.billRecords();
+    for (const t of this.transfers.values()) {
+      if (t.status === "SUCCESS") out.push({ kind: "transfer", outId: t.outBizNo, orderNo: t.outBizNo, tradeRef: t.orderId, amountFen: t.amountFen, at: t.at });
     }
     return out;
   }
@@ -291,7 +300,14 @@ export class AlipayFake {
         }
         const refusal = this.refusePayee?.(String(payee?.identity ?? "")) ?? null;
         const o = refusal ? { status: "FAIL" as const, reason: refusal } : this.transferOutcome;
-        const record = prior ?? { outBizNo, orderId: `2026${Date.now()}${this.seq++}`, status: o.status, ...(o.status === "FAIL" ? { failReason: o.reason } : {}) };
+        const record = prior ?? {
+          outBizNo,
+          orderId: `2026${Date.now()}${this.seq++}`,
+          status: o.status,
+          ...(o.status === "FAIL" ? { failReason: o.reason } : {}),
+          amountFen: Math.round(Number(biz.trans_amount ?? 0) * 100),
+          at: new Date(),
+        };
         this.transfers.set(outBizNo, record);
         if (record.status === "FAIL") {
           return this.answer(res, method, { code: "40004", msg: "Business Failed", sub_code: record.failReason, sub_msg: record.failReason });
@@ -305,13 +321,15 @@ export class AlipayFake {
       }
       case "alipay.data.dataservice.bill.downloadurl.query": {
         const day = String(biz.bill_date ?? "");
-        if (biz.bill_type !== "trade" || !/^\d{4}-\d{2}-\d{2}$/.test(day)) {
+        const type = biz.bill_type;
+        if ((type !== "trade" && type !== "signcustomer") || !/^\d{4}-\d{2}-\d{2}$/.test(day)) {
           return this.answer(res, method, { code: "40004", msg: "Business Failed", sub_code: "isv.invalid-parameter", sub_msg: "bill_type or bill_date" });
         }
-        const records = this.bill.apply(this.billRecords(), day);
+        const records =
+          type === "trade" ? this.bill.apply(this.billRecords(), day).filter((r) => r.kind !== "transfer") : this.bill.apply(this.accountRecords(), day);
         if (records.length === 0) return this.answer(res, method, { code: "40004", msg: "Business Failed", sub_code: "isp.bill_not_exist", sub_msg: "no bill" });
         const token = randomBytes(12).toString("hex");
-        this.billFiles.set(token, renderAlipayTradeBill(records, day));
+        this.billFiles.set(token, type === "trade" ? renderAlipayTradeBill(records, day) : renderAlipayAccountBill(records, day));
         // The address Alipay answers is on another host and carries its own short-lived token.
         return this.answer(res, method, { ...ok, bill_download_url: `${this.url.replace(/\/gateway\.do$/, "")}/bill?token=${token}` });
       }
@@ -442,4 +460,50 @@ export function renderAlipayTradeBill(records: FakeBillRecord[], day: string, op
     [`${pid}0156_${stamp}_业务明细.csv`]: gbkEncode(`${detail.join("\r\n")}\r\n`),
     [`${pid}0156_${stamp}_业务明细(汇总).csv`]: gbkEncode(`${summary.join("\r\n")}\r\n`),
   });
+}
+
+const ACCOUNT_HEADER = "账务流水号,业务流水号,商户订单号,商品名称,发生时间,对方账号,收入金额（+元）,支出金额（-元）,账户余额（元）,交易渠道,业务类型,备注";
+
+/**
+ * Alipay's account bill (账务明细, bill_type=signcustomer) for these records, written from its
+ * documented format: a zip holding the GBK details file in its `#` comment frame, one row per
+ * movement (a payment 在线支付 income, a refund 交易退款 and a transfer 转账 expense, written
+ * negative, the transfer's 商户订单号 our out_biz_no), then the 支出合计 and 收入合计 lines.
+ * Exported for the parser's tests.
+ */
+export function renderAlipayAccountBill(records: FakeBillRecord[], day: string, opts: { pid?: string } = {}): Uint8Array {
+  const pid = opts.pid ?? "2088102177846880";
+  const { from, to } = chinaDayBounds(day);
+  const lines = [
+    "#支付宝账务明细查询",
+    `#账号：[${pid}0156]`,
+    `#起始日期：[${chineseStamp(from)}]   终止日期：[${chineseStamp(to)}]`,
+    `${RULE}账务明细列表----------------------------------------`,
+    ACCOUNT_HEADER,
+  ];
+  let balance = 1_000_000_00;
+  const sum = { inCount: 0, inFen: 0, outCount: 0, outFen: 0 };
+  records.forEach((r, i) => {
+    const income = r.kind === "payment";
+    balance += income ? r.amountFen : -r.amountFen;
+    if (income) {
+      sum.inCount++;
+      sum.inFen += r.amountFen;
+    } else {
+      sum.outCount++;
+      sum.outFen += r.amountFen;
+    }
+    const type = r.kind === "payment" ? "在线支付" : r.kind === "refund" ? "交易退款" : "转账";
+    lines.push(
+      [
+        `${20261200000 + i}\t`, `${r.tradeRef}\t`, `${r.kind === "transfer" ? r.outId : r.orderNo}\t`, r.kind === "transfer" ? "Freeline withdrawal" : "Freeline order",
+        dateToChinaTime(r.at), "138****0000", income ? fenText(r.amountFen) : "", income ? "" : fenText(-r.amountFen), fenText(balance), "支付宝", type, "",
+      ].join(","),
+    );
+  });
+  lines.push(`${RULE}账务明细列表结束------------------------------------`);
+  lines.push(`#支出合计：${sum.outCount}笔，共${fenText(-sum.outFen)}元`);
+  lines.push(`#收入合计：${sum.inCount}笔，共${fenText(sum.inFen)}元`);
+  lines.push(`#导出时间：[${chineseStamp(new Date())}]`);
+  return zipSync({ [`${pid}0156_${day.replaceAll("-", "")}_账务明细.csv`]: gbkEncode(`${lines.join("\r\n")}\r\n`) });
 }

@@ -15,7 +15,9 @@ import {
   type PaymentEvent,
   type PaymentProvider,
   type PaymentStatus,
+  type TransferStatement,
 } from "../provider";
+import { parseAlipayAccountBill } from "./account-bill";
 import { parseAlipayTradeBill } from "./bill";
 
 /** A bill zip is small (one line per trade); this bounds a download that never ends. */
@@ -237,38 +239,52 @@ export function createAlipayProvider(cfg: AlipayConfig): PaymentProvider {
       return transferResult(a);
     },
 
-    /**
-     * The day's trade bill: its address from alipay.data.dataservice.bill.downloadurl.query (a
-     * signed call whose answer the SDK verifies), then the zip from that address, which Alipay
-     * serves unsigned for a short while. The zip's own summary is checked against its details.
-     */
+    /** The day's trade bill (bill_type=trade): payments and refunds, its summary checked against its details. */
     async downloadBill(day): Promise<DayBill> {
-      const a = await exec("alipay.data.dataservice.bill.downloadurl.query", { bill_type: "trade", bill_date: day });
-      if (a.code !== "10000") {
-        // Alipay makes no bill for a day without business. Read as an empty bill, any posting of
-        // that day shows as missing at the provider: visible, never hidden.
-        if (a.subCode === "isp.bill_not_exist") return { source: "provider", rows: [] };
-        throw new ProviderUnavailableError("alipay", `bill url: ${refusal(a)}`);
-      }
-      const link = typeof a.billDownloadUrl === "string" ? a.billDownloadUrl : "";
-      if (!/^https?:\/\//.test(link)) throw new ProviderUnavailableError("alipay", "bill url: answer without bill_download_url");
-      let zip: Uint8Array;
-      try {
-        const res = await fetch(link, { signal: AbortSignal.timeout(Math.max(cfg.timeoutMs, BILL_DOWNLOAD_TIMEOUT_MS)) });
-        if (!res.ok) throw new Error(`HTTP ${res.status}`);
-        zip = new Uint8Array(await res.arrayBuffer());
-      } catch (e) {
-        // The address carries a one-time token: name neither it nor the query in the error.
-        throw new ProviderUnavailableError("alipay", `bill download: ${e instanceof Error ? e.message.slice(0, 80) : "no answer"}`);
-      }
-      try {
-        return { source: "provider", rows: parseAlipayTradeBill(zip).rows };
-      } catch (e) {
-        if (e instanceof BillFormatError) throw new ProviderUnavailableError("alipay", `bill of ${day}: ${e.message}`);
-        throw e;
-      }
+      const zip = await billZip("trade", day);
+      return { source: "provider", rows: zip ? parsed(day, () => parseAlipayTradeBill(zip).rows) : [] };
+    },
+
+    /** The day's account bill (bill_type=signcustomer): its 转账 rows, its footers checked against its rows. */
+    async downloadTransferStatement(day): Promise<TransferStatement> {
+      const zip = await billZip("signcustomer", day);
+      return { source: "provider", rows: zip ? parsed(day, () => parseAlipayAccountBill(zip).transfers) : [] };
     },
   };
+
+  /**
+   * A bill zip of a day: its address from alipay.data.dataservice.bill.downloadurl.query (a signed
+   * call whose answer the SDK verifies), then the zip from that address, which Alipay serves
+   * unsigned for a short while. Null when Alipay made no bill (no business that day): read as an
+   * empty bill, any posting of that day then shows as missing at the provider, visible, never hidden.
+   */
+  async function billZip(billType: "trade" | "signcustomer", day: string): Promise<Uint8Array | null> {
+    const a = await exec("alipay.data.dataservice.bill.downloadurl.query", { bill_type: billType, bill_date: day });
+    if (a.code !== "10000") {
+      if (a.subCode === "isp.bill_not_exist") return null;
+      throw new ProviderUnavailableError("alipay", `${billType} bill url: ${refusal(a)}`);
+    }
+    const link = typeof a.billDownloadUrl === "string" ? a.billDownloadUrl : "";
+    if (!/^https?:\/\//.test(link)) throw new ProviderUnavailableError("alipay", `${billType} bill url: answer without bill_download_url`);
+    try {
+      const res = await fetch(link, { signal: AbortSignal.timeout(Math.max(cfg.timeoutMs, BILL_DOWNLOAD_TIMEOUT_MS)) });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      return new Uint8Array(await res.arrayBuffer());
+    } catch (e) {
+      // The address carries a one-time token: name neither it nor the query in the error.
+      throw new ProviderUnavailableError("alipay", `${billType} bill download: ${e instanceof Error ? e.message.slice(0, 80) : "no answer"}`);
+    }
+  }
+
+  /** A file that is not as documented fails the run (retried), never reads as a smaller day. */
+  function parsed<T>(day: string, parse: () => T): T {
+    try {
+      return parse();
+    } catch (e) {
+      if (e instanceof BillFormatError) throw new ProviderUnavailableError("alipay", `bill of ${day}: ${e.message}`);
+      throw e;
+    }
+  }
 }
 
 function transferResult(a: Answer): MoneyOutResult {

@@ -32,7 +32,8 @@ const COLUMNS = {
 
 const SUMMARY_FIRST = "总交易单数";
 
-function fields(line: string): string[] {
+/** A backticked row's fields (shared with the fund-flow bill, which writes rows the same way). */
+export function fields(line: string): string[] {
   const body = line.startsWith("`") ? line.slice(1) : line;
   return body.split(",`").map((f) => f.trim());
 }

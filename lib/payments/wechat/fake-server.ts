@@ -87,7 +87,7 @@ export class WechatFake {
   readonly keys: ReturnType<typeof generateWechatKeys>;
   readonly trades = new Map<string, FakeTrade>();
   readonly refunds = new Map<string, { outRefundNo: string; orderNo: string; refundFen: number; refundId: string; status: string; at: Date }>();
-  readonly transfers = new Map<string, { outBillNo: string; amountFen: number; openid: string; billNo: string; state: string }>();
+  readonly transfers = new Map<string, { outBillNo: string; amountFen: number; openid: string; billNo: string; state: string; at: Date }>();
   /** Every request the fake accepted, in order (method and path), for assertions. */
   readonly calls: string[] = [];
   /** Every notification deliver() posted, with the status the app answered (WeChat Pay wants 2xx). */
@@ -162,6 +162,15 @@ export class WechatFake {
       if (r.status === "ABNORMAL") continue;
       const t = this.trades.get(r.orderNo);
       out.push({ kind: "refund", outId: r.outRefundNo, orderNo: r.orderNo, tradeRef: t?.transactionId ?? "", refundRef: r.refundId, amountFen: r.refundFen, at: r.at });
+    }
+    return out;
+  }
+
+  /** What the basic account's fund-flow bill lists: the trade bill's money, and every transfer made. */
+  fundRecords(): FakeBillRecord[] {
+    const out = this.billRecords();
+    for (const t of this.transfers.values()) {
+      if (t.state === "SUCCESS") out.push({ kind: "transfer", outId: t.outBillNo, orderNo: t.outBillNo, tradeRef: t.billNo, amountFen: t.amountFen, at: t.at });
     }
     return out;
   }
@@ -283,9 +292,27 @@ export class WechatFake {
     if (this.billNotReady) return this.answer(res, 400, { code: "STATEMENT_CREATING", message: "the bill is being made" });
     const records = this.bill
       .apply(this.billRecords(), day)
-      .filter((r) => type === "ALL" || (type === "SUCCESS" ? r.kind === "payment" : r.kind === "refund"));
+      .filter((r) => r.kind !== "transfer" && (type === "ALL" || (type === "SUCCESS" ? r.kind === "payment" : r.kind === "refund")));
     if (records.length === 0) return this.answer(res, 400, { code: "NO_STATEMENT_EXIST", message: "no bill for that day" });
-    const file = Buffer.from(renderWechatTradeBill(records, this.keys), "utf8");
+    return this.offerFile(res, Buffer.from(renderWechatTradeBill(records, this.keys), "utf8"));
+  }
+
+  /** GET /v3/bill/fundflowbill: the same for the day's fund-flow bill of the basic account. */
+  private fundFlowBill(url: URL, res: http.ServerResponse): void {
+    const day = url.searchParams.get("bill_date") ?? "";
+    const account = url.searchParams.get("account_type") ?? "BASIC";
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !["BASIC", "OPERATION", "FEES"].includes(account)) {
+      return this.answer(res, 400, { code: "PARAM_ERROR", message: "bill_date or account_type" });
+    }
+    if (this.billNotReady) return this.answer(res, 400, { code: "STATEMENT_CREATING", message: "the bill is being made" });
+    // This merchant's money moves only in its basic account.
+    const records = account === "BASIC" ? this.bill.apply(this.fundRecords(), day) : [];
+    if (records.length === 0) return this.answer(res, 400, { code: "NO_STATEMENT_EXIST", message: "no bill for that day" });
+    return this.offerFile(res, Buffer.from(renderWechatFundFlowBill(records), "utf8"));
+  }
+
+  /** Keeps a bill file behind a download token and answers where it is, with its SHA1. */
+  private offerFile(res: http.ServerResponse, file: Buffer): void {
     const token = randomBytes(12).toString("hex");
     this.billFiles.set(token, file);
     return this.answer(res, 200, {
@@ -308,6 +335,7 @@ export class WechatFake {
   private route(method: string, url: URL, data: Record<string, unknown>, res: http.ServerResponse): void {
     const p = url.pathname;
     if (p === "/v3/bill/tradebill" && method === "GET") return this.tradeBill(url, res);
+    if (p === "/v3/bill/fundflowbill" && method === "GET") return this.fundFlowBill(url, res);
     const create = /^\/v3\/pay\/transactions\/(jsapi|h5|native)$/.exec(p);
     if (method === "POST" && create) {
       const kind = create[1] as FakeTrade["kind"];
@@ -391,7 +419,7 @@ export class WechatFake {
         return this.answer(res, 400, { code: "PARAM_ERROR", message: "bad parameters" });
       }
       const outcome = this.transferOutcome;
-      const t = { outBillNo, amountFen: data.transfer_amount, openid: String(data.openid), billNo: `1330${Date.now()}${this.seq++}`, state: outcome.state };
+      const t = { outBillNo, amountFen: data.transfer_amount, openid: String(data.openid), billNo: `1330${Date.now()}${this.seq++}`, state: outcome.state, at: new Date() };
       this.transfers.set(outBillNo, t);
       return this.answer(res, 200, {
         out_bill_no: outBillNo,
@@ -473,5 +501,41 @@ export function renderWechatTradeBill(records: FakeBillRecord[], keys: { appid: 
   }
   lines.push(WECHAT_SUMMARY_HEADER);
   lines.push([String(records.length), fenText(pay), fenText(refund), "0.00", feeText(fee), fenText(pay), fenText(refund)].map((c) => `\`${c}`).join(","));
+  return `${lines.join("\r\n")}\r\n`;
+}
+
+const WECHAT_FUND_HEADER = "记账时间,微信支付业务单号,资金流水单号,业务名称,业务类型,收支类型,收支金额(元),账户结余(元),资金变更提交申请人,备注,业务凭证号";
+const WECHAT_FUND_SUMMARY_HEADER = "资金流水总笔数,收入笔数,收入金额,支出笔数,支出金额";
+
+/**
+ * WeChat Pay's fund-flow bill of the basic account for these records, written from its documented
+ * format: the header, one backticked row per movement (a payment 交易 收入, a refund 退款 支出, a
+ * 商家转账 支出 naming our out_bill_no as its 业务凭证号), the summary header and row (counts
+ * written "N.0", as WeChat does). Exported for the parser's tests.
+ */
+export function renderWechatFundFlowBill(records: FakeBillRecord[], opening = 1_000_000_00): string {
+  const lines = [WECHAT_FUND_HEADER];
+  let balance = opening;
+  const sum = { inCount: 0, inFen: 0, outCount: 0, outFen: 0 };
+  records.forEach((r, i) => {
+    const income = r.kind === "payment";
+    balance += income ? r.amountFen : -r.amountFen;
+    if (income) {
+      sum.inCount++;
+      sum.inFen += r.amountFen;
+    } else {
+      sum.outCount++;
+      sum.outFen += r.amountFen;
+    }
+    const [name, type, ref, voucher] =
+      r.kind === "payment" ? ["交易", "交易", r.tradeRef, r.orderNo] : r.kind === "refund" ? ["退款", "退款", r.refundRef ?? "", r.outId] : ["商家转账", "企业付款", r.tradeRef, r.outId];
+    const cells = [
+      dateToChinaTime(r.at), ref, `19000${String(i).padStart(8, "0")}`, name, type, income ? "收入" : "支出",
+      fenText(r.amountFen), fenText(balance), "system", "", voucher,
+    ];
+    lines.push(cells.map((c) => `\`${c}`).join(","));
+  });
+  lines.push(WECHAT_FUND_SUMMARY_HEADER);
+  lines.push([`${records.length}.0`, `${sum.inCount}.0`, fenText(sum.inFen), `${sum.outCount}.0`, fenText(sum.outFen)].map((c) => `\`${c}`).join(","));
   return `${lines.join("\r\n")}\r\n`;
 }

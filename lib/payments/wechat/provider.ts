@@ -11,6 +11,7 @@ import {
   ProviderUnavailableError,
   type CreatePaymentRequest,
   type DayBill,
+  type TransferStatement,
   type MoneyOutResult,
   type PaymentAction,
   type PaymentEvent,
@@ -18,6 +19,7 @@ import {
   type PaymentStatus,
 } from "../provider";
 import { parseWechatTradeBill } from "./bill";
+import { parseWechatFundFlowBill } from "./fund-bill";
 import { log } from "@/lib/observability/log";
 
 /**
@@ -309,42 +311,59 @@ export function createWechatProvider(cfg: WechatConfig): PaymentProvider {
     },
 
     downloadBill,
+    downloadTransferStatement,
   };
 
   /**
-   * The ALL trade bill of a day: applied for (GET /v3/bill/tradebill, a signed and verified
-   * answer naming the file and its SHA1), then downloaded through the same SDK (the download is
-   * signed too; WeChat does not sign the file, so the SDK leaves it unverified and the SHA1 is our
-   * check). Only the path and query of download_url are used: the file comes from the configured
-   * base URL, never from an address an answer could point elsewhere.
+   * A bill file of a day: applied for (a signed and verified answer naming the file and its SHA1),
+   * then downloaded through the same SDK (the download is signed too; WeChat does not sign the
+   * file, so the SDK leaves it unverified and the SHA1 is our check). Only the path and query of
+   * download_url are used: the file comes from the configured base URL, never from an address an
+   * answer could point elsewhere. Null when WeChat made no file (nothing happened that day).
    */
-  async function downloadBill(day: string): Promise<DayBill> {
-    const res = await call<{ download_url?: string; hash_type?: string; hash_value?: string }>("tradebill", () =>
-      api("v3/bill/tradebill").get({ params: { bill_date: day, bill_type: "ALL" } }),
-    );
+  async function billFile(what: string, path: string, params: Record<string, string>, day: string): Promise<Buffer | null> {
+    const res = await call<{ download_url?: string; hash_type?: string; hash_value?: string }>(what, () => api(path).get({ params }));
     if (!res.ok) {
-      // No successful payment or refund that day: WeChat makes no file.
-      if (res.code === "NO_STATEMENT_EXIST") return { source: "provider", rows: [] };
+      if (res.code === "NO_STATEMENT_EXIST") return null;
       if (res.code === "STATEMENT_CREATING") throw new BillNotReadyError("wechat", day);
-      throw new ProviderUnavailableError("wechat", `tradebill: ${res.code}`);
+      throw new ProviderUnavailableError("wechat", `${what}: ${res.code}`);
     }
     const { download_url: link, hash_type: hashType, hash_value: hashValue } = res.data;
-    if (!link || hashType !== "SHA1" || !hashValue) throw new ProviderUnavailableError("wechat", "tradebill: answer without download_url or SHA1");
+    if (!link || hashType !== "SHA1" || !hashValue) throw new ProviderUnavailableError("wechat", `${what}: answer without download_url or SHA1`);
     const url = new URL(link);
-    const file = await call<ArrayBuffer>("bill download", () =>
+    const file = await call<ArrayBuffer>(`${what} download`, () =>
       api(url.pathname.replace(/^\/+/, "")).get({ params: Object.fromEntries(url.searchParams), responseType: "arraybuffer" }),
     );
-    if (!file.ok) throw new ProviderUnavailableError("wechat", `bill download: ${file.code}`);
+    if (!file.ok) throw new ProviderUnavailableError("wechat", `${what} download: ${file.code}`);
     const bytes = Buffer.from(file.data);
     if (Hash.sha1(bytes).toLowerCase() !== hashValue.toLowerCase()) {
-      throw new ProviderUnavailableError("wechat", `bill of ${day}: the file does not match its SHA1`);
+      throw new ProviderUnavailableError("wechat", `${what} of ${day}: the file does not match its SHA1`);
     }
+    return bytes;
+  }
+
+  /** Reads a downloaded file; a file that is not as documented fails the run (retried), never reads as less. */
+  function parsed<T>(what: string, day: string, parse: () => T): T {
     try {
-      return { source: "provider", rows: parseWechatTradeBill(bytes.toString("utf8")).rows };
+      return parse();
     } catch (e) {
-      if (e instanceof BillFormatError) throw new ProviderUnavailableError("wechat", `bill of ${day}: ${e.message}`);
+      if (e instanceof BillFormatError) throw new ProviderUnavailableError("wechat", `${what} of ${day}: ${e.message}`);
       throw e;
     }
+  }
+
+  /** The ALL trade bill of a day (GET /v3/bill/tradebill): payments and refunds. */
+  async function downloadBill(day: string): Promise<DayBill> {
+    const bytes = await billFile("tradebill", "v3/bill/tradebill", { bill_date: day, bill_type: "ALL" }, day);
+    if (!bytes) return { source: "provider", rows: [] };
+    return { source: "provider", rows: parsed("bill", day, () => parseWechatTradeBill(bytes.toString("utf8")).rows) };
+  }
+
+  /** The basic account's fund-flow bill of a day (GET /v3/bill/fundflowbill): its 商家转账 rows. */
+  async function downloadTransferStatement(day: string): Promise<TransferStatement> {
+    const bytes = await billFile("fundflowbill", "v3/bill/fundflowbill", { bill_date: day, account_type: "BASIC" }, day);
+    if (!bytes) return { source: "provider", rows: [] };
+    return { source: "provider", rows: parsed("fund bill", day, () => parseWechatFundFlowBill(bytes.toString("utf8")).transfers) };
   }
 }
 
