@@ -22,6 +22,7 @@ import { seedChaos, type Seeded } from "./chaos/seed";
 import { seedDemo } from "./lib/demo-seed";
 import { deployFiles } from "./topology/deploy";
 import { Topology } from "./topology/index";
+import type { PgNode } from "./topology/postgres";
 import { missingBinaries } from "./topology/preflight";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -102,15 +103,8 @@ async function smokeChecks(): Promise<string[]> {
   const orderNo = String(out.body.order_no);
   say(`order ${orderNo} acknowledged through haproxy (${out.status})`);
 
-  // Synchronous commit: the standby has the order as soon as the primary acknowledged it (the
-  // standby may not have replayed it yet, so it gets a moment).
-  let onStandby = false;
-  for (let i = 0; i < 20 && !onStandby; i++) {
-    const rows = await topo.standby.query<{ n: number }>("select count(*)::int as n from orders where order_no = $1", [orderNo], "freeline");
-    onStandby = rows[0]?.n === 1;
-    if (!onStandby) await sleep(100);
-  }
-  if (!onStandby) problems.push(`order ${orderNo} is not on the standby`);
+  // Synchronous commit: the standby has the order as soon as the primary acknowledged it.
+  if (!(await hasOrder(topo.standby, orderNo))) problems.push(`order ${orderNo} is not on the standby`);
   const sync = await topo.primary.query<{ sync_state: string }>("select sync_state from pg_stat_replication");
   if (sync[0]?.sync_state !== "sync") problems.push(`the standby is not synchronous: ${JSON.stringify(sync)}`);
 
@@ -131,6 +125,66 @@ async function smokeChecks(): Promise<string[]> {
     if (!listening) await sleep(300);
   }
   if (!listening) problems.push("no LISTEN session on the primary: the worker is not listening for jobs");
+  if (problems.length === 0) problems.push(...(await failoverChecks(store.apiKey, customer.username)));
+  return problems;
+}
+
+/** One POS order through haproxy, retried (same key) while the answer is 503 or none, for up to `ms`. */
+async function orderThroughHaproxy(apiKey: string, customer: string, key: string, ms: number): Promise<string | undefined> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const out = await callRoute(topo.lb.base, "POST", "/api/v1/orders", {
+      headers: { authorization: `Bearer ${apiKey}`, "idempotency-key": key },
+      json: { customer, amount_fen: 2_000 },
+    });
+    if (out.kind === "ack") return String(out.body.order_no);
+    if ((out.kind !== "unavailable" && out.kind !== "lost") || Date.now() > deadline) {
+      say(`order ${key}: ${out.kind} ${out.status} ${"message" in out ? out.message : ""}`);
+      return undefined;
+    }
+    await sleep(100);
+  }
+}
+
+/** Whether `node` holds the order exactly once; a standby may not have replayed it yet, so it gets 2 s. */
+async function hasOrder(node: PgNode, orderNo: string): Promise<boolean> {
+  for (let i = 0; i < 20; i++) {
+    const rows = await node.query<{ n: number }>("select count(*)::int as n from orders where order_no = $1", [orderNo], "freeline");
+    if (rows[0]?.n === 1) return true;
+    await sleep(100);
+  }
+  return false;
+}
+
+/**
+ * The failover as it happens in production: the primary dies (SIGKILL), the standby is promoted,
+ * and that is all. The next order through haproxy must land on the new primary, with nothing
+ * re-pointed; the dead primary must refuse to start as a primary; rebuilt with pg_rewind, it must
+ * be the new primary's synchronous standby, holding the order.
+ */
+async function failoverChecks(apiKey: string, customer: string): Promise<string[]> {
+  const problems: string[] = [];
+  const [oldPrimary, oldStandby] = [topo.primary, topo.standby];
+  const t0 = Date.now();
+  await oldPrimary.kill();
+  const { promoteMs, routedMs } = await topo.failover();
+  const orderNo = await orderThroughHaproxy(apiKey, customer, `smoke-failover-${Date.now()}`, 20_000);
+  const firstOrderMs = Date.now() - t0;
+  say(`failover: SIGKILL of ${oldPrimary.name}, ${oldStandby.name} promoted in ${promoteMs} ms, the pg-router sent to it ${routedMs} ms later; first order through haproxy acknowledged ${firstOrderMs} ms after the kill`);
+  if (!orderNo) return ["no order was acknowledged through haproxy within 20 s of the promotion"];
+  if (!(await hasOrder(oldStandby, orderNo))) problems.push(`order ${orderNo} after the failover is not on the new primary ${oldStandby.name}`);
+  // The fence: the old primary does not come back as a primary.
+  const refused = await oldPrimary.start().then(() => false, (e: Error) => /fenced/.test(e.message));
+  if (!refused) problems.push(`${oldPrimary.name} started again as a primary after the failover`);
+
+  const rebuilt = await topo.rebuildStandby();
+  say(`rebuild: ${oldPrimary.name} is ${oldStandby.name}'s standby again (${rebuilt.method}) in ${rebuilt.ms} ms`);
+  const sync = await topo.primary.query<{ application_name: string; sync_state: string }>("select application_name, sync_state from pg_stat_replication");
+  if (sync[0]?.application_name !== oldPrimary.name || sync[0]?.sync_state !== "sync") problems.push(`after the rebuild, replication is ${JSON.stringify(sync)}`);
+  const after = await orderThroughHaproxy(apiKey, customer, `smoke-rebuilt-${Date.now()}`, 20_000);
+  if (!after) problems.push("no order was acknowledged after the rebuild");
+  else if (!(await hasOrder(oldPrimary, orderNo)) || !(await hasOrder(oldPrimary, after))) problems.push(`the rebuilt standby lacks order ${orderNo} or ${after}`);
+  if (await topo.router.current() !== oldStandby.name) problems.push(`the pg-router does not send to ${oldStandby.name} only`);
   return problems;
 }
 

@@ -6,6 +6,8 @@ set -euo pipefail
 
 psql -v ON_ERROR_STOP=1 --username postgres <<SQL
 create role freeline login password '${APP_DB_PASSWORD}';
+-- pg-router's health check: it logs in and asks pg_is_in_recovery(), nothing else.
+create role primary_check login password '${PG_CHECK_PASSWORD}';
 -- The app's session limits (db/index.ts SESSION_LIMITS) as the role's defaults: pgbouncer in
 -- transaction mode cannot pass them from the client.
 alter role freeline set statement_timeout = 15000;

@@ -12,4 +12,4 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   sed -i '/synchronous_standby_names/d' "$PGDATA/postgresql.auto.conf"
   chmod 700 "$PGDATA"
 fi
-exec postgres -D "$PGDATA" -c cluster_name=standby -c hot_standby=on
+exec postgres -D "$PGDATA" -c cluster_name=standby -c hot_standby=on -c wal_log_hints=on

@@ -4,13 +4,15 @@
 //
 // 1. at 30% of the workload, app-2 is drained at haproxy and stopped with SIGTERM while traffic
 //    flows, then started again and put back;
-// 2. at 60%, the primary is killed with SIGKILL (postmaster and backends), the standby promoted
-//    with `pg_ctl promote`, and pgbouncer pointed at it.
+// 2. at 60%, the primary is killed with SIGKILL (postmaster and backends) and fenced, and the
+//    standby promoted with `pg_ctl promote`: the pg-router (haproxy in front of the Postgres nodes)
+//    finds the new primary by itself.
 //
 // Then the same settle and checks as the plain run: every acknowledged order is in the new primary
 // exactly once, the ledger verifier finds nothing, the providers' records match the ledger; and,
 // from haproxy's log, every 5xx a client got was a 503 with Retry-After. The switch's duration is
-// reported in steps: promoted, repointed, haproxy has a ready instance, first order acknowledged.
+// reported in steps: promoted, routed to by the pg-router, haproxy has a ready instance, first order
+// acknowledged.
 //
 //   npm run chaos -- --topology [--seed N] [--minutes N] [--workers N] [--ops N]
 import fs from "node:fs";
@@ -76,7 +78,8 @@ class SwitchLog extends RunLog {
 
 export type SwitchFigures = {
   promoteMs: number;
-  repointMs: number;
+  /** From the end of the promotion until the pg-router sent connections to the new primary. */
+  routedMs: number;
   /** From the SIGKILL until haproxy had a ready instance again (readiness passes through pgbouncer). */
   readyAgainMs?: number;
   /** From the SIGKILL until the first order sent after it was acknowledged. */
@@ -170,14 +173,14 @@ async function run(
         const t0 = Date.now();
         await topo.lb.setState(app2.name, "drain");
         // The requests it has finish; the balancer sends it no new ones.
-        for (let i = 0; i < 50 && ((await topo.lb.servers()).get(app2.name)?.sessions ?? 0) > 0; i++) await sleep(100);
+        for (let i = 0; i < 50 && ((await topo.lb.appServers()).get(app2.name)?.sessions ?? 0) > 0; i++) await sleep(100);
         const t1 = Date.now();
         await app2.stop();
         const t2 = Date.now();
         const exitedBySignal = t2 - t1 < 8_000; // AppInstance.stop SIGKILLs after 8 s
         const restartMs = await app2.start();
         await topo.lb.setState(app2.name, "ready");
-        await topo.lb.waitUp([app2.name]);
+        await topo.lb.waitAppsUp([app2.name]);
         faults.sigterm = { drainedMs: t1 - t0, exitMs: t2 - t1, exitedBySignal, restartMs };
         say(`fault: app-2 exited ${t2 - t1} ms after SIGTERM${exitedBySignal ? "" : " (SIGKILLed: it did not exit within 8 s)"}; back in haproxy ${Date.now() - t2} ms later`);
       },
@@ -199,9 +202,9 @@ async function run(
           }
           return undefined;
         })();
-        const { promoteMs, repointMs } = await topo.failover();
-        faults.switch = { promoteMs, repointMs, answersDuringSwitch: log.duringSwitch };
-        say(`fault: ${topo.primary.name} promoted in ${promoteMs} ms, pgbouncer repointed in ${repointMs} ms`);
+        const { promoteMs, routedMs } = await topo.failover();
+        faults.switch = { promoteMs, routedMs, answersDuringSwitch: log.duringSwitch };
+        say(`fault: ${topo.primary.name} promoted in ${promoteMs} ms, the pg-router sent to it ${routedMs} ms later`);
         const readyAgainMs = await watch;
         faults.switch.readyAgainMs = readyAgainMs;
       },
@@ -297,7 +300,7 @@ async function run(
   const sw = faults.switch;
   if (sw) {
     console.log(
-      `failover: promoted ${sw.promoteMs} ms, pgbouncer repointed ${sw.repointMs} ms later; haproxy had a ready instance ${sw.readyAgainMs ?? "?"} ms and the first order was acknowledged ${sw.firstOrderMs ?? "?"} ms after the SIGKILL`,
+      `failover: promoted ${sw.promoteMs} ms, the pg-router sent to it ${sw.routedMs} ms later; haproxy had a ready instance ${sw.readyAgainMs ?? "?"} ms and the first order was acknowledged ${sw.firstOrderMs ?? "?"} ms after the SIGKILL`,
     );
     console.log(`answers to requests sent during the switch: ${Object.entries(sw.answersDuringSwitch).map(([k, n]) => `${k} ${n}`).join(", ")}`);
   }

@@ -69,35 +69,36 @@ connection: close\r
 {"error":"unavailable","message":"service temporarily unavailable, please retry"}
 `;
 
-export class Haproxy {
+/**
+ * One haproxy process of the topology, its configuration written into the topology's folder: the
+ * web balancer (Haproxy below) or the Postgres router (pg-router.ts). Runs in the foreground (-db),
+ * logging to its log file; commands go to its runtime socket.
+ */
+export class HaproxyProcess {
   private child: ChildProcess | undefined;
   readonly logFile: string;
-  readonly base: string;
+  readonly socket: string;
 
   constructor(
-    readonly port: number,
-    private readonly home: string,
-    private readonly backends: Backend[],
+    readonly name: string,
+    protected readonly home: string,
   ) {
-    this.logFile = path.join(home, "haproxy.log");
-    this.base = `http://localhost:${port}`;
+    this.logFile = path.join(home, `${name}.log`);
+    this.socket = path.join(home, `${name}.sock`);
   }
 
-  async start(): Promise<void> {
-    const cfg = path.join(this.home, "haproxy.cfg");
-    const errorfile = path.join(this.home, "503.http");
-    const site = { socket: path.join(this.home, "haproxy.sock"), bind: `127.0.0.1:${this.port}`, errorfile, backends: this.backends };
-    fs.writeFileSync(cfg, haproxyCfg(site));
-    fs.writeFileSync(errorfile, UNAVAILABLE_HTTP);
+  /** Writes `cfg` as <name>.cfg and starts haproxy on it; resolves once its runtime socket answers. */
+  protected async launch(cfg: string): Promise<void> {
+    const file = path.join(this.home, `${this.name}.cfg`);
+    fs.writeFileSync(file, cfg);
     const log = fs.openSync(this.logFile, "a");
-    // -db: in the foreground, logging to stdout (the log file).
-    this.child = spawn("haproxy", ["-db", "-f", cfg], { stdio: ["ignore", log, log], detached: true });
+    this.child = spawn("haproxy", ["-db", "-f", file], { stdio: ["ignore", log, log], detached: true });
     fs.closeSync(log);
     const deadline = Date.now() + 10_000;
     for (;;) {
-      if (this.child.exitCode !== null) throw new Error(`haproxy exited: ${fs.readFileSync(this.logFile, "utf8").slice(-1500)}`);
+      if (this.child.exitCode !== null) throw new Error(`${this.name} exited: ${fs.readFileSync(this.logFile, "utf8").slice(-1500)}`);
       if (await this.command("show info").then(() => true, () => false)) return;
-      if (Date.now() > deadline) throw new Error("haproxy did not open its runtime socket within 10 s");
+      if (Date.now() > deadline) throw new Error(`${this.name} did not open its runtime socket within 10 s`);
       await sleep(100);
     }
   }
@@ -105,7 +106,7 @@ export class Haproxy {
   /** One command on the runtime API (the admin socket); resolves to its answer. */
   command(cmd: string): Promise<string> {
     return new Promise((resolve, reject) => {
-      const s = net.connect(path.join(this.home, "haproxy.sock"));
+      const s = net.connect(this.socket);
       let out = "";
       s.on("connect", () => s.end(`${cmd}\n`));
       s.on("data", (b) => (out += b.toString()));
@@ -114,33 +115,72 @@ export class Haproxy {
     });
   }
 
+  /** The servers of `backend`: operational state as the health checks see it (UP, DOWN, MAINT…), sessions now. */
+  async servers(backend: string): Promise<Map<string, { status: string; sessions: number }>> {
+    const csv = await this.command("show stat");
+    const lines = csv.split("\n").filter((l) => l && !l.startsWith("#"));
+    const out = new Map<string, { status: string; sessions: number }>();
+    for (const l of lines) {
+      const f = l.split(",");
+      if (f[0] === backend && f[1] !== "BACKEND") out.set(f[1]!, { status: f[17]!, sessions: Number(f[4]) });
+    }
+    return out;
+  }
+
+  /** Waits until the named servers of `backend` are UP; answers how long that took. */
+  async waitUp(backend: string, names: string[], ms = 60_000): Promise<number> {
+    const t0 = Date.now();
+    for (;;) {
+      const s = await this.servers(backend);
+      if (names.every((n) => s.get(n)?.status === "UP")) return Date.now() - t0;
+      if (Date.now() - t0 > ms) throw new Error(`${this.name}: ${names.join(", ")} not UP after ${ms / 1000} s: ${JSON.stringify([...s])}`);
+      await sleep(Math.min(200, ms / 20));
+    }
+  }
+
+  async stop(): Promise<void> {
+    const c = this.child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    const exited = new Promise<void>((r) => c.once("exit", () => r()));
+    c.kill("SIGTERM");
+    await Promise.race([exited, sleep(5_000)]);
+    if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  }
+}
+
+/** The web balancer in front of the app instances. */
+export class Haproxy extends HaproxyProcess {
+  readonly base: string;
+
+  constructor(
+    readonly port: number,
+    home: string,
+    private readonly backends: Backend[],
+  ) {
+    super("haproxy", home);
+    this.base = `http://localhost:${port}`;
+  }
+
+  async start(): Promise<void> {
+    const errorfile = path.join(this.home, "503.http");
+    fs.writeFileSync(errorfile, UNAVAILABLE_HTTP);
+    await this.launch(haproxyCfg({ socket: this.socket, bind: `127.0.0.1:${this.port}`, errorfile, backends: this.backends }));
+  }
+
   /** `ready`, `drain` (no new traffic, connections in flight finish) or `maint`. */
   async setState(server: string, state: "ready" | "drain" | "maint"): Promise<void> {
     const out = await this.command(`set server app/${server} state ${state}`);
     if (out.trim() !== "") throw new Error(`haproxy: set server ${server} state ${state}: ${out.trim()}`);
   }
 
-  /** Each server's operational state as the health checks see it (UP, DOWN, …) and its admin state. */
-  async servers(): Promise<Map<string, { status: string; sessions: number }>> {
-    const csv = await this.command("show stat");
-    const lines = csv.split("\n").filter((l) => l && !l.startsWith("#"));
-    const out = new Map<string, { status: string; sessions: number }>();
-    for (const l of lines) {
-      const f = l.split(",");
-      if (f[0] === "app" && f[1] !== "BACKEND") out.set(f[1]!, { status: f[17]!, sessions: Number(f[4]) });
-    }
-    return out;
+  /** Each app server's state as the health checks see it, and its sessions. */
+  appServers(): Promise<Map<string, { status: string; sessions: number }>> {
+    return this.servers("app");
   }
 
-  /** Waits until the named servers are UP (ready and passing their checks). */
-  async waitUp(names: string[], ms = 60_000): Promise<void> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const s = await this.servers();
-      if (names.every((n) => s.get(n)?.status === "UP")) return;
-      if (Date.now() > deadline) throw new Error(`haproxy: ${names.join(", ")} not UP after ${ms / 1000} s: ${JSON.stringify([...s])}`);
-      await sleep(200);
-    }
+  /** Waits until the named app servers are UP (ready and passing their checks). */
+  async waitAppsUp(names: string[], ms = 60_000): Promise<void> {
+    await this.waitUp("app", names, ms);
   }
 
   /**
@@ -164,14 +204,5 @@ export class Haproxy {
       }
     }
     return { byStatus, bad, examples };
-  }
-
-  async stop(): Promise<void> {
-    const c = this.child;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return;
-    const exited = new Promise<void>((r) => c.once("exit", () => r()));
-    c.kill("SIGTERM");
-    await Promise.race([exited, sleep(5_000)]);
-    if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
   }
 }

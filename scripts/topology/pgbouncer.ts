@@ -6,7 +6,9 @@
 // - `freeline_session`, session pooling: DATABASE_DIRECT_URL, for what a transaction pooler breaks:
 //   the job runner's LISTEN and named prepared statements, the migrator's session advisory lock.
 //
-// Both follow a failover together: `repoint` rewrites the host and port and reloads.
+// Both reach Postgres through the pg-router (pg-router.ts), which sends connections to whichever
+// node takes writes: after a promotion pgbouncer's new server connections land on the new primary,
+// with nothing to re-point.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -76,7 +78,7 @@ export class Bouncer {
     readonly port: number,
     private readonly home: string,
     private readonly users: BouncerUsers,
-    private dbPort: number,
+    private readonly dbPort: number,
   ) {
     this.ini = path.join(home, "pgbouncer.ini");
     this.logFile = path.join(home, "pgbouncer.log");
@@ -127,17 +129,6 @@ export class Bouncer {
     } finally {
       await c.end().catch(() => {});
     }
-  }
-
-  /**
-   * Points both databases at another Postgres (the promoted standby) and reloads. The server
-   * connections to the old one are closed (RECONNECT), so no client is handed one again.
-   */
-  async repoint(dbPort: number): Promise<void> {
-    this.dbPort = dbPort;
-    this.write();
-    await this.admin("RELOAD");
-    await this.admin("RECONNECT");
   }
 
   async stop(): Promise<void> {

@@ -16,11 +16,35 @@ export const PG_BIN = "/usr/lib/postgresql/15/bin";
 
 export type Role = "primary" | "standby";
 
+/** Every node's settings, but its name, address and socket (postgresql.conf). */
+const SERVER_SETTINGS = [
+  "wal_level = replica",
+  "max_wal_senders = 5",
+  "max_replication_slots = 5",
+  "hot_standby = on",
+  // pg_rewind needs it (or data checksums) to bring a dead primary back as a standby.
+  "wal_log_hints = on",
+  // and the dead primary's WAL back to the last checkpoint both had, which a checkpoint may have
+  // recycled since; kept here (an archive's restore_command would also do, --restore-target-wal).
+  "wal_keep_size = 256MB",
+  "max_connections = 200",
+  // The faults kill processes, never the machine: the OS keeps what was written, so fsync would
+  // only slow the two shared cores down.
+  "fsync = off",
+  "synchronous_commit = on",
+];
+
 /** One Postgres server of the topology. */
 export class PgNode {
   private child: ChildProcess | undefined;
   readonly data: string;
   readonly logFile: string;
+  /**
+   * Set on a primary that lost its place (the standby was promoted): it must not take writes again.
+   * `start()` refuses it until its data directory is a standby's (standby.signal), which only
+   * `rewindFrom` or `cloneFrom` makes.
+   */
+  fenced = false;
 
   constructor(
     readonly name: string,
@@ -49,6 +73,10 @@ export class PgNode {
   /** initdb: SCRAM passwords, replication allowed from 127.0.0.1 (initdb's default pg_hba). */
   init(): void {
     initdb(PG_BIN, this.data, this.superPassword, path.join(this.home, `${this.name}.pw`));
+    // In the file, not on the command line: pg_rewind's crash recovery of a dead primary starts
+    // Postgres with the file's settings and records them in the control file, which a standby's
+    // must not fall below. A standby's base backup copies the file.
+    fs.appendFileSync(path.join(this.data, "postgresql.conf"), `\n${SERVER_SETTINGS.join("\n")}\n`);
   }
 
   /** pg_basebackup from the primary through its replication slot, configured to follow it (-R). */
@@ -58,26 +86,48 @@ export class PgNode {
       ["-h", "127.0.0.1", "-p", String(primary.port), "-U", "postgres", "-D", this.data, "-R", "-X", "stream", "-S", slot, "--checkpoint=fast", "--no-sync"],
       { ...postgresOwner(), stdio: "pipe", env: { ...PG_ENV, PGPASSWORD: this.superPassword } },
     );
+    this.fenced = false;
+    this.role = "standby";
+  }
+
+  /**
+   * Makes this (stopped) dead primary a standby of `primary`: pg_rewind takes back what it wrote
+   * after the promoted standby's timeline forked (WAL that the new primary never had: with
+   * synchronous commit, never an acknowledged commit), copies what changed since, and writes
+   * standby.signal with a primary_conninfo (-R). pg_rewind first runs crash recovery on a data
+   * directory that was not shut down cleanly. Falls back to a new base backup when the rewind
+   * fails (e.g. the WAL it needs is gone). Answers which of the two it did.
+   */
+  rebuildFrom(primary: PgNode, slot: string): "pg_rewind" | "pg_basebackup" {
+    const opts = { ...postgresOwner(), stdio: ["ignore", "pipe", "pipe"] as ("ignore" | "pipe")[], env: { ...PG_ENV, PGPASSWORD: this.superPassword } };
+    try {
+      const out = execFileSync(path.join(PG_BIN, "pg_rewind"), ["--target-pgdata", this.data, "--source-server", `host=127.0.0.1 port=${primary.port} user=postgres dbname=postgres`, "--write-recovery-conf", "--no-sync"], opts);
+      fs.appendFileSync(this.logFile, `pg_rewind: ${out.toString()}\n`);
+      // -R names no slot; later lines of postgresql.auto.conf win.
+      fs.appendFileSync(path.join(this.data, "postgresql.auto.conf"), `primary_slot_name = '${slot}'\n`);
+      this.fenced = false;
+      this.role = "standby";
+      return "pg_rewind";
+    } catch (e) {
+      fs.appendFileSync(this.logFile, `pg_rewind failed, taking a new base backup: ${(e as { stderr?: Buffer }).stderr?.toString() ?? String(e)}\n`);
+      fs.rmSync(this.data, { recursive: true, force: true });
+      this.cloneFrom(primary, slot);
+      return "pg_basebackup";
+    }
   }
 
   /** Starts the server in its own process group; resolves once it accepts connections. */
   async start(): Promise<void> {
+    if (this.fenced && !fs.existsSync(path.join(this.data, "standby.signal"))) {
+      throw new Error(`${this.name} is fenced (a standby was promoted in its place): rebuild it as a standby first`);
+    }
     const log = fs.openSync(this.logFile, "a");
     chown(this.logFile);
     const settings = [
       "listen_addresses=127.0.0.1",
       `unix_socket_directories=${this.home}`,
-      "wal_level=replica",
-      "max_wal_senders=5",
-      "max_replication_slots=5",
-      "hot_standby=on",
       // The standby's walreceiver introduces itself by this name (its application_name).
       `cluster_name=${this.name}`,
-      "max_connections=200",
-      // The faults kill processes, never the machine: the OS keeps what was written, so fsync
-      // would only slow the two shared cores down.
-      "fsync=off",
-      "synchronous_commit=on",
     ];
     this.child = spawn(path.join(PG_BIN, "postgres"), ["-D", this.data, "-p", String(this.port), ...settings.flatMap((s) => ["-c", s])], {
       ...postgresOwner(),
