@@ -61,7 +61,7 @@ async function readEntry(conn: Db | Tx, entryId: number, customerId: number): Pr
     from queue_entries e
     join rule_versions r on r.id = e.rule_version_id
     join queues q on q.id = e.queue_id
-    where e.id = ${entryId} and e.customer_id = ${customerId}`);
+    where e.id = ${entryId} and e.customer_id = ${customerId} and e.status <> 'moved'`);
   const row = res.rows[0];
   // Another customer's entry is "not found": its existence is none of this customer's business.
   if (!row) throw new DomainError("not_found", "queue.entryNotFound");
