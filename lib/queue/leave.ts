@@ -8,6 +8,7 @@ import { formatFen } from "@/lib/money/format";
 import { lockPoints } from "@/lib/points/lots";
 import { exitCompensation } from "@/lib/rules/units";
 import { headTarget, lockQueue } from "./lock";
+import { EntryMovedError } from "./move";
 
 export type ExitQuote = {
   entryId: number;
@@ -138,6 +139,8 @@ export async function leaveQueue(
   await lockPoints(tx, args.customerId);
 
   const e = await readEntry(tx, args.entryId, args.customerId);
+  // An alliance hand-over moved it while we waited (lib/queue/move.ts): lock its new queue instead.
+  if (Number(e.queue_id) !== queueId) throw new EntryMovedError(`entry ${e.id}`, queueId, Number(e.queue_id));
   if (e.status === "left") {
     return { outcome: "already_left", entryId: args.entryId, queueId, compensationPoints: null, drainDue: false };
   }

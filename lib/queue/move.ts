@@ -83,3 +83,16 @@ export async function moveEntries(tx: Tx, args: { toQueueId: number; entryIds: n
     returning q.id`);
   return { count: rows.length, totalFen, emptiedQueueIds: emptied.rows.map((r) => Number(r.id)).sort((a, b) => a - b) };
 }
+
+/**
+ * An entry (or an order's entries) moved to another queue while this transaction waited for the
+ * old queue's lock. The whole transaction is run again, and then locks the queue the entry is in
+ * now. SQLSTATE 40001, so inTransaction retries it as it retries a serialization failure.
+ */
+export class EntryMovedError extends Error {
+  readonly code = "40001";
+  constructor(what: string, fromQueueId: number, toQueueId: number) {
+    super(`${what} moved from queue ${fromQueueId} to queue ${toQueueId}`);
+    this.name = "EntryMovedError";
+  }
+}
