@@ -110,6 +110,9 @@ export const ledgerTxKind = pgEnum("ledger_tx_kind", [
   "withdrawal_failed",
   // An account deletion: the points left are given up (they cannot be cashed), as an expiry does.
   "points_forfeit",
+  // Money moved from one queue's pool to another's, with the waiting entries it backs: a busy store
+  // joining an alliance, or an alliance dissolved (docs/alliances.md). Exactly two pool legs.
+  "pool_transfer",
 ]);
 
 /** One business event. Append-only (trigger in migrations). */

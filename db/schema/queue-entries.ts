@@ -7,6 +7,7 @@ import {
   pgTable,
   timestamp,
   uniqueIndex,
+  type AnyPgColumn,
 } from "drizzle-orm/pg-core";
 import { ledgerTransactions } from "./ledger";
 import { merchants, ruleVersions } from "./merchants";
@@ -14,7 +15,10 @@ import { orders } from "./orders";
 import { queues } from "./queues";
 import { users } from "./users";
 
-export const entryStatus = pgEnum("entry_status", ["waiting", "paid", "left", "cancelled"]);
+// `moved`: the place an entry held in a queue it was moved out of (lib/queue/move.ts). The entry
+// itself lives on, with its id, in the new queue; this row keeps the old queue's positions and
+// counters whole, as an entry settled out of order does.
+export const entryStatus = pgEnum("entry_status", ["waiting", "paid", "left", "cancelled", "moved"]);
 export const payoutKind = pgEnum("payout_kind", ["fifo", "draw"]);
 
 export const queueEntries = pgTable(
@@ -45,6 +49,8 @@ export const queueEntries = pgTable(
     paidKind: payoutKind("paid_kind"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     settledAt: timestamp("settled_at", { withTimezone: true }),
+    /** For a `moved` row: the entry that held this place and now waits in another queue. */
+    movedEntryId: bigint("moved_entry_id", { mode: "number" }).references((): AnyPgColumn => queueEntries.id),
   },
   (t) => [
     uniqueIndex("queue_entries_queue_position_key").on(t.queueId, t.position),
@@ -62,6 +68,8 @@ export const queueEntries = pgTable(
     check("queue_entries_target_positive", sql`${t.targetFen} > 0`),
     check("queue_entries_paid_kind", sql`(${t.status} = 'paid') = (${t.paidKind} is not null)`),
     check("queue_entries_settled_at", sql`(${t.status} = 'waiting') = (${t.settledAt} is null)`),
+    // Compared as text: a migration cannot use an enum value in the transaction that adds it.
+    check("queue_entries_moved_entry", sql`(${t.status}::text = 'moved') = (${t.movedEntryId} is not null)`),
   ],
 );
 

@@ -70,7 +70,7 @@ export async function entryOfMerchant(merchantId: number, entryId: number): Prom
     join orders o on o.id = e.order_id
     join accounts p on p.queue_id = e.queue_id and p.kind = 'pool'
     ${aheadLateral}
-    where e.id = ${entryId} and e.merchant_id = ${merchantId}`);
+    where e.id = ${entryId} and e.merchant_id = ${merchantId} and e.status <> 'moved'`);
   const r = res.rows[0];
   if (!r) return null;
   const waiting = r.status === "waiting";

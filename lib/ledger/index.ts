@@ -17,3 +17,4 @@ export {
   type CustomerAccounts,
   type PlatformAccounts,
 } from "./accounts";
+export { transferPool, type PoolTransfer } from "./pool-transfer";

@@ -153,7 +153,10 @@ const CHECKS: InvariantCheck[] = [
       select 'order ' || o.id || ': refund does not reverse the purchase on ' || d.class as what
       from orders o
       join lateral (
+        -- The pool share comes back from the pool the order's entries wait in now, which a hand-over
+        -- (pool_transfer) may have changed, so the pools are one class.
         select case when a.kind in ('points_locked','points_available') then 'points of user ' || a.user_id
+                    when a.kind = 'pool' then 'pool'
                     when a.kind in ('world','refunds_pending') then 'cash'
                     else 'account ' || a.id end as class,
                sum(e.amount) as net
@@ -275,10 +278,45 @@ const CHECKS: InvariantCheck[] = [
       where t.kind in ('withdrawal_paid', 'withdrawal_failed', 'withdrawal_approved')
         and not exists (select 1 from withdrawals w where w.settle_transaction_id = t.id or w.decision_transaction_id = t.id)`,
   },
+  {
+    id: "I12",
+    title: "every pool transfer moves money between two pools, no pool it touched ever went negative, and every moved entry's place points at it",
+    query: sql`
+      select 'pool_transfer tx ' || t.id || ' is not one pool to another pool with an actor' as what
+      from ledger_transactions t
+      where t.kind = 'pool_transfer' and not (
+        t.actor_user_id is not null
+        and (select count(*) from ledger_entries e where e.transaction_id = t.id) = 2
+        and (select count(*) from ledger_entries e join accounts a on a.id = e.account_id
+             where e.transaction_id = t.id and a.kind = 'pool' and e.asset = 'CNY') = 2
+        and exists (select 1 from ledger_entries e join accounts a on a.id = e.account_id
+                    where e.transaction_id = t.id and e.amount < 0 and a.queue_id = t.queue_id))
+      union all
+      -- Replayed in entry order, a pool that gave or took a transfer never held less than nothing.
+      select 'pool ' || x.account_id || ' went to ' || x.running || ' by tx ' || x.transaction_id
+      from (
+        select e.account_id, e.transaction_id, e.amount,
+               sum(e.amount) over (partition by e.account_id order by e.id) as running
+        from ledger_entries e
+        where e.account_id in (select e2.account_id from ledger_entries e2 join ledger_transactions t2 on t2.id = e2.transaction_id
+                               where t2.kind = 'pool_transfer')
+      ) x where x.amount < 0 and x.running < 0
+      union all
+      -- A moved row keeps the place an entry held in its old queue; the entry it names is the same
+      -- unit of the same order (same customer, store, rule version and target) in another queue.
+      select 'moved place ' || m.id || ' of queue ' || m.queue_id || ' names entry ' || coalesce(e.id::text, 'none') || ' that does not match it'
+      from queue_entries m left join queue_entries e on e.id = m.moved_entry_id
+      where m.status::text = 'moved' and (e.id is null or e.status::text = 'moved' or e.queue_id = m.queue_id
+        or e.order_id <> m.order_id or e.customer_id <> m.customer_id or e.merchant_id <> m.merchant_id
+        or e.rule_version_id <> m.rule_version_id or e.target_fen <> m.target_fen)
+      union all
+      select 'entry ' || moved_entry_id || ' is named by ' || count(*) || ' places in one queue'
+      from queue_entries where status::text = 'moved' group by moved_entry_id, queue_id having count(*) > 1`,
+  },
 ];
 
 /**
- * Checks SPEC invariants I1–I8, refunds (I10) and withdrawals (I11) against the database, then the `more` checks a domain above the
+ * Checks SPEC invariants I1–I8, refunds (I10), withdrawals (I11) and pool transfers (I12) against the database, then the `more` checks a domain above the
  * ledger adds (the queue's counters: verifyBooks in lib/queue/verify.ts).
  */
 export async function verifyLedger(conn: Db | Tx, more: readonly InvariantCheck[] = []): Promise<InvariantResult[]> {

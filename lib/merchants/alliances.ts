@@ -5,31 +5,49 @@ import { queues, type Alliance } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
 import { requireOperator } from "@/lib/roles";
-import { openPoolAccount } from "@/lib/ledger";
+import { addJob } from "@/lib/jobs";
+import { openPoolAccount, transferPool } from "@/lib/ledger";
 import { waitingLateral } from "@/lib/queue/ahead";
-import { lockQueue } from "@/lib/queue/lock";
+import { headTarget, lockQueue, type LockedPool } from "@/lib/queue/lock";
+import { moveEntries } from "@/lib/queue/move";
 import type { PayoutMode } from "@/lib/rules/settings";
+import { mergeByArrival, splitPool } from "./alliance-split";
 
 export const ALLIANCE_RULES = { minMembers: 2, maxMembers: 20, nameMaxLength: 40 } as const;
 
-// Forming alliances is rare: one at a time keeps "not already in an alliance" and the name check
-// simple. An arbitrary constant key for pg_advisory_xact_lock ("FLAL").
-const FORM_LOCK_KEY = 0x464c414c;
+// Forming, joining and dissolving are rare: one at a time keeps "not already in an alliance", the
+// member count and the name check simple. An arbitrary constant key for pg_advisory_xact_lock ("FLAL").
+const ALLIANCE_LOCK_KEY = 0x464c414c;
 
 export type AllianceMember = { merchantId: number; name: string; slug: string };
+
+export type HandedOver = {
+  merchantId: number;
+  name: string;
+  /** The store's own queue, and what its pool and its waiting entries handed over. */
+  oldQueueId: number;
+  oldPoolFen: number;
+  movedEntries: number;
+  movedFen: number;
+};
 
 export type FormedAlliance = {
   alliance: Alliance;
   queueId: number;
-  members: (AllianceMember & { oldQueueId: number; oldPoolFen: number })[];
+  members: (AllianceMember & HandedOver)[];
   /** Pending (unpaid) orders of the members, re-pointed at the alliance queue. */
   repointedOrders: number;
+  /** An auto queue whose pool now covers its head: a drain job was added. */
+  drainDue: boolean;
 };
+
+type MemberRow = { merchantId: number; name: string; slug: string; oldQueueId: number };
 
 /**
  * Forms an alliance (异业联盟): a new shared queue and pool, and every member's new orders feed it.
- * Members must be approved, in no alliance yet, and have no waiting entries in their own queue
- * (docs/alliances.md: nobody already waiting loses the inflow they joined under).
+ * Members must be approved and in no alliance yet. A member's waiting entries and its pool move
+ * into the shared queue with it (docs/alliances.md: nobody already waiting loses the inflow they
+ * joined under), merged by when each entry joined.
  */
 export async function formAlliance(
   tx: Tx,
@@ -49,11 +67,84 @@ export async function formAlliance(
   }
   await requireOperator(tx, args.operatorId, "alliance.operatorsOnly");
 
-  await tx.execute(sql`select pg_advisory_xact_lock(${FORM_LOCK_KEY})`);
-  const dup = await tx.execute(sql`select 1 from alliances where lower(name) = lower(${name}) limit 1`);
+  await tx.execute(sql`select pg_advisory_xact_lock(${ALLIANCE_LOCK_KEY})`);
+  const dup = await tx.execute(sql`select 1 from alliances where lower(name) = lower(${name}) and dissolved_at is null limit 1`);
   if (dup.rows.length > 0) throw new DomainError("conflict", "alliance.nameTaken", "name", { name });
 
-  // The member rows stay locked until commit, so an approval change cannot slip in between.
+  const members = await lockFreeStores(tx, ids);
+  const [queue] = await tx.insert(queues).values({ name, payoutMode: args.payoutMode ?? "auto" }).returning();
+  if (!queue) throw new Error("alliance queue not created");
+  await openPoolAccount(tx, queue.id);
+
+  const inserted = await tx.execute<{ id: number; name: string; queue_id: number; created_by_user_id: number; created_at: Date }>(sql`
+    insert into alliances (name, queue_id, created_by_user_id) values (${name}, ${queue.id}, ${args.operatorId})
+    returning id, name, queue_id, created_by_user_id, created_at`);
+  const a = inserted.rows[0]!;
+  const alliance: Alliance = {
+    id: Number(a.id),
+    name: a.name,
+    queueId: Number(a.queue_id),
+    createdByUserId: Number(a.created_by_user_id),
+    createdAt: new Date(a.created_at),
+    dissolvedAt: null,
+    dissolvedByUserId: null,
+  };
+  const { handedOver, repointed, drainDue } = await handOver(tx, { allianceId: alliance.id, queueId: queue.id, members, operatorId: args.operatorId });
+
+  await recordAudit(tx, {
+    actorUserId: args.operatorId,
+    action: "alliance.form",
+    subjectType: "alliance",
+    subjectId: alliance.id,
+    details: {
+      name,
+      queueId: queue.id,
+      payoutMode: queue.payoutMode,
+      members: handedOver.map((m) => ({ merchantId: m.merchantId, name: m.name, oldQueueId: m.oldQueueId, oldPoolFen: m.oldPoolFen, movedEntries: m.movedEntries, movedFen: m.movedFen })),
+      repointedPendingOrders: repointed,
+    },
+  });
+  const bySlug = new Map(members.map((m) => [m.merchantId, m.slug]));
+  return {
+    alliance,
+    queueId: queue.id,
+    members: handedOver.map((m) => ({ ...m, slug: bySlug.get(m.merchantId) ?? "" })),
+    repointedOrders: repointed,
+    drainDue,
+  };
+}
+
+export type JoinedAlliance = { allianceId: number; queueId: number; member: HandedOver; drainDue: boolean };
+
+/**
+ * Adds one approved store, in no alliance yet, to an existing alliance. Its waiting entries move to
+ * the back of the shared queue, in their own order, and its pool goes with them: nobody already in
+ * the shared queue gets anyone new ahead of them (docs/alliances.md).
+ */
+export async function joinAlliance(tx: Tx, args: { allianceId: number; merchantId: number; operatorId: number }): Promise<JoinedAlliance> {
+  if (!Number.isSafeInteger(args.merchantId) || args.merchantId <= 0) throw new DomainError("invalid_input", "alliance.invalidMerchant", "merchantId");
+  await requireOperator(tx, args.operatorId, "alliance.operatorsOnly");
+  await tx.execute(sql`select pg_advisory_xact_lock(${ALLIANCE_LOCK_KEY})`);
+  const alliance = await activeAlliance(tx, args.allianceId);
+  const count = await tx.execute<{ n: number }>(sql`select count(*)::int as n from alliance_members where alliance_id = ${alliance.id}`);
+  if (Number(count.rows[0]?.n) >= ALLIANCE_RULES.maxMembers) {
+    throw new DomainError("not_allowed", "alliance.full", "merchantId", { max: ALLIANCE_RULES.maxMembers });
+  }
+  const members = await lockFreeStores(tx, [args.merchantId]);
+  const { handedOver, repointed, drainDue } = await handOver(tx, { allianceId: alliance.id, queueId: alliance.queueId, members, operatorId: args.operatorId });
+  const member = handedOver[0]!;
+  await recordAudit(tx, {
+    actorUserId: args.operatorId,
+    action: "alliance.join",
+    subjectType: "alliance",
+    subjectId: alliance.id,
+    details: { name: alliance.name, queueId: alliance.queueId, member, repointedPendingOrders: repointed },
+  });
+  return { allianceId: alliance.id, queueId: alliance.queueId, member, drainDue };
+}
+
+/** Locks the stores' rows (until commit, so no approval change slips in) and checks they can join. */
+async function lockFreeStores(tx: Tx, ids: number[]): Promise<MemberRow[]> {
   const rows = await tx.execute<{ id: number; name: string; slug: string; status: string; queue_id: number | null; alliance: string | null }>(sql`
     select m.id, m.name, m.slug, m.status, m.queue_id,
            (select a.name from alliances a where a.queue_id = m.queue_id) as alliance
@@ -65,66 +156,202 @@ export async function formAlliance(
     if (m.status !== "approved" || m.queue_id === null) throw new DomainError("not_allowed", "alliance.notApproved", "merchantIds", { name: m.name });
     if (m.alliance !== null) throw new DomainError("not_allowed", "alliance.alreadyIn", "merchantIds", { name: m.name, alliance: m.alliance });
   }
-  const members = rows.rows.map((m) => ({ merchantId: Number(m.id), name: m.name, slug: m.slug, oldQueueId: Number(m.queue_id) }));
-  const oldQueueIds = [...new Set(members.map((m) => m.oldQueueId))].sort((a, b) => a - b);
-  // Fail fast before writing anything; the binding check is repeated below under the queue locks.
-  await refuseWaiting(tx, members);
+  return rows.rows.map((m) => ({ merchantId: Number(m.id), name: m.name, slug: m.slug, oldQueueId: Number(m.queue_id) }));
+}
 
-  const [queue] = await tx.insert(queues).values({ name, payoutMode: args.payoutMode ?? "auto" }).returning();
-  if (!queue) throw new Error("alliance queue not created");
-  await openPoolAccount(tx, queue.id);
-
-  // Unpaid orders would otherwise join the old queue when paid, where no inflow follows them. This
-  // runs before the old queues are locked, in the same order as a payment (order row, then queue),
-  // so a payment in flight either commits first (and its entries are seen below) or waits and then
-  // finds its order pointing at the alliance queue.
+/**
+ * Brings stores into an alliance's queue: their unpaid orders, their waiting entries (merged by when
+ * each joined, behind everyone already waiting there) and their whole pools (pool_transfer). Lock
+ * order as in a payment: order rows first, then every queue involved in id order.
+ */
+async function handOver(
+  tx: Tx,
+  args: { allianceId: number; queueId: number; members: MemberRow[]; operatorId: number },
+): Promise<{ handedOver: HandedOver[]; repointed: number; drainDue: boolean }> {
+  const ids = args.members.map((m) => m.merchantId);
+  // An unpaid order would otherwise be paid into the old queue (the payment re-reads the store's
+  // queue as well: lib/orders/pay.ts). Before the queues are locked, like a payment.
   const repointed = await tx.execute(sql`
-    update orders set queue_id = ${queue.id}
-    where merchant_id = any(${sql.param(ids)}::bigint[]) and status = 'pending' and queue_id <> ${queue.id}`);
+    update orders set queue_id = ${args.queueId}
+    where merchant_id = any(${sql.param(ids)}::bigint[]) and status = 'pending' and queue_id <> ${args.queueId}`);
 
-  const oldPools = new Map<number, number>();
-  for (const q of oldQueueIds) oldPools.set(q, (await lockQueue(tx, q)).balanceFen);
-  await refuseWaiting(tx, members);
+  const pools = await lockQueues(tx, [args.queueId, ...args.members.map((m) => m.oldQueueId)]);
+  const to = pools.get(args.queueId)!;
 
-  await tx.execute(sql`update merchants set queue_id = ${queue.id} where id = any(${sql.param(ids)}::bigint[])`);
-  const inserted = await tx.execute<{ id: number; name: string; queue_id: number; created_by_user_id: number; created_at: Date }>(sql`
-    insert into alliances (name, queue_id, created_by_user_id) values (${name}, ${queue.id}, ${args.operatorId})
-    returning id, name, queue_id, created_by_user_id, created_at`);
-  const a = inserted.rows[0]!;
-  const alliance: Alliance = {
-    id: Number(a.id),
-    name: a.name,
-    queueId: Number(a.queue_id),
-    createdByUserId: Number(a.created_by_user_id),
-    createdAt: new Date(a.created_at),
-  };
-  const withPools = members.map((m) => ({ ...m, oldPoolFen: oldPools.get(m.oldQueueId) ?? 0 }));
+  // Read under the locks: every entry committed before them is here, and none can change.
+  const waiting = await tx.execute<{ id: number; queue_id: number; target_fen: number; joined_ms: number }>(sql`
+    select id, queue_id, target_fen, (extract(epoch from created_at) * 1000)::float8 as joined_ms
+    from queue_entries
+    where queue_id = any(${sql.param(args.members.map((m) => m.oldQueueId))}::bigint[]) and status = 'waiting'
+    order by queue_id, position`);
+  const lists = args.members.map((m) =>
+    waiting.rows
+      .filter((r) => Number(r.queue_id) === m.oldQueueId)
+      .map((r) => ({ id: Number(r.id), memberId: m.merchantId, targetFen: Number(r.target_fen), joinedAtMs: Number(r.joined_ms) })),
+  );
+  const merged = mergeByArrival(lists);
+  await moveEntries(tx, { toQueueId: args.queueId, entryIds: merged.map((e) => e.id) });
+
+  const handedOver: HandedOver[] = [];
+  for (const [i, m] of args.members.entries()) {
+    const from = pools.get(m.oldQueueId)!;
+    await transferPool(tx, {
+      fromPoolAccountId: from.poolAccountId,
+      toPoolAccountId: to.poolAccountId,
+      amountFen: from.balanceFen,
+      actorUserId: args.operatorId,
+      fromQueueId: m.oldQueueId,
+      reason: `alliance ${args.allianceId}: ${m.name} joins`,
+    });
+    const mine = lists[i]!;
+    handedOver.push({
+      merchantId: m.merchantId,
+      name: m.name,
+      oldQueueId: m.oldQueueId,
+      oldPoolFen: from.balanceFen,
+      movedEntries: mine.length,
+      movedFen: mine.reduce((s, e) => s + e.targetFen, 0),
+    });
+  }
+
+  await tx.execute(sql`update merchants set queue_id = ${args.queueId} where id = any(${sql.param(ids)}::bigint[])`);
+  await tx.execute(sql`
+    insert into alliance_members (alliance_id, merchant_id, own_queue_id, brought_pool_fen, brought_entries)
+    select ${args.allianceId}, x.merchant_id, x.own_queue_id, x.pool, x.entries
+    from unnest(${sql.param(handedOver.map((h) => h.merchantId))}::bigint[], ${sql.param(handedOver.map((h) => h.oldQueueId))}::bigint[],
+                ${sql.param(handedOver.map((h) => h.oldPoolFen))}::bigint[], ${sql.param(handedOver.map((h) => h.movedEntries))}::bigint[])
+      as x(merchant_id, own_queue_id, pool, entries)`);
+  const poolFen = to.balanceFen + handedOver.reduce((s, h) => s + h.oldPoolFen, 0);
+  const drainDue = await drainIfDue(tx, args.queueId, poolFen);
+  return { handedOver, repointed: repointed.rowCount ?? 0, drainDue };
+}
+
+/** Locks queues in id order, as every path that holds more than one queue lock must. */
+async function lockQueues(tx: Tx, queueIds: number[]): Promise<Map<number, LockedPool>> {
+  const out = new Map<number, LockedPool>();
+  for (const q of [...new Set(queueIds)].sort((a, b) => a - b)) out.set(q, await lockQueue(tx, q));
+  return out;
+}
+
+/** In auto mode, a pool that now covers its head gets a drain job, after commit, as a payment does. */
+async function drainIfDue(tx: Tx, queueId: number, poolFen: number): Promise<boolean> {
+  const q = await tx.execute<{ payout_mode: PayoutMode }>(sql`select payout_mode from queues where id = ${queueId}`);
+  if (q.rows[0]?.payout_mode !== "auto") return false;
+  const head = await headTarget(tx, queueId);
+  const due = head !== null && poolFen >= head;
+  if (due) await addJob(tx, "queue.drain", { queueId });
+  return due;
+}
+
+async function activeAlliance(tx: Tx, allianceId: number): Promise<{ id: number; name: string; queueId: number }> {
+  if (!Number.isSafeInteger(allianceId) || allianceId <= 0) throw new DomainError("invalid_input", "alliance.notFound", "allianceId");
+  const res = await tx.execute<{ id: number; name: string; queue_id: number; dissolved_at: Date | null }>(sql`
+    select id, name, queue_id, dissolved_at from alliances where id = ${allianceId} for update`);
+  const a = res.rows[0];
+  if (!a) throw new DomainError("not_found", "alliance.notFound", "allianceId");
+  if (a.dissolved_at !== null) throw new DomainError("conflict", "alliance.dissolved", "allianceId", { name: a.name });
+  return { id: Number(a.id), name: a.name, queueId: Number(a.queue_id) };
+}
+
+export type DissolvedMember = {
+  merchantId: number;
+  name: string;
+  queueId: number;
+  /** Entries moved back to the store's own queue, their targets, and the pool share it got. */
+  movedEntries: number;
+  movedFen: number;
+  poolFen: number;
+  drainDue: boolean;
+};
+
+export type DissolvedAlliance = { allianceId: number; name: string; queueId: number; poolFen: number; members: DissolvedMember[] };
+
+/**
+ * Dissolves an alliance: every member gets its own queue back, with its own stores' waiting entries
+ * in their shared-queue order, and a share of the shared pool (splitPool: what the pool covered of
+ * its entries, then the rest by contribution). The shared queue is left empty, its pool at zero.
+ */
+export async function dissolveAlliance(tx: Tx, args: { allianceId: number; operatorId: number }): Promise<DissolvedAlliance> {
+  await requireOperator(tx, args.operatorId, "alliance.operatorsOnly");
+  await tx.execute(sql`select pg_advisory_xact_lock(${ALLIANCE_LOCK_KEY})`);
+  const alliance = await activeAlliance(tx, args.allianceId);
+
+  const rows = await tx.execute<{ merchant_id: number; name: string; own_queue_id: number; brought_pool_fen: number }>(sql`
+    select am.merchant_id, m.name, am.own_queue_id, am.brought_pool_fen
+    from alliance_members am join merchants m on m.id = am.merchant_id
+    where am.alliance_id = ${alliance.id} and m.queue_id = ${alliance.queueId}
+    order by am.merchant_id
+    for no key update of m`);
+  const members = rows.rows.map((r) => ({ merchantId: Number(r.merchant_id), name: r.name, ownQueueId: Number(r.own_queue_id), broughtFen: Number(r.brought_pool_fen) }));
+  if (members.length === 0) throw new Error(`alliance ${alliance.id} has no members on record`);
+  const ids = members.map((m) => m.merchantId);
+
+  // Order rows before queue locks, as a payment takes them; the payment re-reads the store's queue too.
+  await tx.execute(sql`
+    update orders o set queue_id = am.own_queue_id
+    from alliance_members am
+    where am.alliance_id = ${alliance.id} and o.merchant_id = am.merchant_id and o.status = 'pending' and o.queue_id = ${alliance.queueId}`);
+
+  const pools = await lockQueues(tx, [alliance.queueId, ...members.map((m) => m.ownQueueId)]);
+  const shared = pools.get(alliance.queueId)!;
+
+  const waiting = await tx.execute<{ id: number; merchant_id: number; target_fen: number }>(sql`
+    select id, merchant_id, target_fen from queue_entries
+    where queue_id = ${alliance.queueId} and status = 'waiting' order by position`);
+  const entries = waiting.rows.map((r) => ({ id: Number(r.id), memberId: Number(r.merchant_id), targetFen: Number(r.target_fen) }));
+  const stray = entries.find((e) => !ids.includes(e.memberId));
+  if (stray) throw new Error(`entry ${stray.id} of the shared queue belongs to no member`);
+
+  // What each store put into the shared pool: its orders' pool shares, and its own pool on joining.
+  const paidIn = await tx.execute<{ merchant_id: number; fen: number }>(sql`
+    select o.merchant_id, coalesce(sum(o.pool_fen), 0)::bigint as fen
+    from ledger_transactions t join orders o on o.id = t.order_id
+    where t.kind = 'order_paid' and t.queue_id = ${alliance.queueId}
+    group by o.merchant_id`);
+  const paidBy = new Map(paidIn.rows.map((r) => [Number(r.merchant_id), Number(r.fen)]));
+  const shares = splitPool({
+    poolFen: shared.balanceFen,
+    entries,
+    weights: members.map((m) => ({ memberId: m.merchantId, weight: m.broughtFen + (paidBy.get(m.merchantId) ?? 0) })),
+  });
+
+  const out: DissolvedMember[] = [];
+  for (const m of members) {
+    const mine = entries.filter((e) => e.memberId === m.merchantId);
+    await moveEntries(tx, { toQueueId: m.ownQueueId, entryIds: mine.map((e) => e.id) });
+    const share = shares.get(m.merchantId) ?? 0;
+    await transferPool(tx, {
+      fromPoolAccountId: shared.poolAccountId,
+      toPoolAccountId: pools.get(m.ownQueueId)!.poolAccountId,
+      amountFen: share,
+      actorUserId: args.operatorId,
+      fromQueueId: alliance.queueId,
+      reason: `alliance ${alliance.id} dissolved: ${m.name}`,
+    });
+    out.push({
+      merchantId: m.merchantId,
+      name: m.name,
+      queueId: m.ownQueueId,
+      movedEntries: mine.length,
+      movedFen: mine.reduce((s, e) => s + e.targetFen, 0),
+      poolFen: share,
+      drainDue: false,
+    });
+  }
+  await tx.execute(sql`
+    update merchants m set queue_id = am.own_queue_id
+    from alliance_members am where am.alliance_id = ${alliance.id} and am.merchant_id = m.id and m.queue_id = ${alliance.queueId}`);
+  await tx.execute(sql`update alliances set dissolved_at = now(), dissolved_by_user_id = ${args.operatorId} where id = ${alliance.id}`);
+  for (const m of out) m.drainDue = await drainIfDue(tx, m.queueId, pools.get(m.queueId)!.balanceFen + m.poolFen);
 
   await recordAudit(tx, {
     actorUserId: args.operatorId,
-    action: "alliance.form",
+    action: "alliance.dissolve",
     subjectType: "alliance",
     subjectId: alliance.id,
-    details: {
-      name,
-      queueId: queue.id,
-      payoutMode: queue.payoutMode,
-      members: withPools.map((m) => ({ merchantId: m.merchantId, name: m.name, oldQueueId: m.oldQueueId, oldPoolFen: m.oldPoolFen })),
-      repointedPendingOrders: repointed.rowCount ?? 0,
-    },
+    details: { name: alliance.name, queueId: alliance.queueId, poolFen: shared.balanceFen, members: out },
   });
-  return { alliance, queueId: queue.id, members: withPools, repointedOrders: repointed.rowCount ?? 0 };
-}
-
-async function refuseWaiting(tx: Tx, members: { name: string; oldQueueId: number }[]): Promise<void> {
-  const res = await tx.execute<{ queue_id: number; n: number }>(sql`
-    select queue_id, count(*)::bigint as n from queue_entries
-    where queue_id = any(${sql.param(members.map((m) => m.oldQueueId))}::bigint[]) and status = 'waiting'
-    group by queue_id order by queue_id`);
-  const first = res.rows[0];
-  if (!first) return;
-  const who = members.find((m) => m.oldQueueId === Number(first.queue_id))?.name ?? `#${first.queue_id}`;
-  throw new DomainError("not_allowed", "alliance.stillWaiting", "merchantIds", { name: who, count: Number(first.n) });
+  return { allianceId: alliance.id, name: alliance.name, queueId: alliance.queueId, poolFen: shared.balanceFen, members: out };
 }
 
 /** The approved stores whose new orders feed a queue, by name. */
@@ -186,6 +413,7 @@ export async function listAlliances(): Promise<AllianceSummary[]> {
     join queues q on q.id = a.queue_id
     join accounts p on p.queue_id = a.queue_id and p.kind = 'pool'
     ${waitingLateral}
+    where a.dissolved_at is null
     order by a.id desc`);
   return res.rows.map((r) => ({
     id: Number(r.id),
@@ -207,14 +435,15 @@ export type AllianceCandidate = {
   slug: string;
   queueId: number;
   poolFen: number;
-  /** Waiting entries in the store's own queue: while any wait, the store cannot join. */
+  /** Waiting entries in the store's own queue, and their targets: they move with it on joining. */
   waitingCount: number;
+  waitingFen: number;
 };
 
-/** Approved stores in no alliance, for the form, with what would block them from joining. */
+/** Approved stores in no alliance, for the forms, with what would move with them on joining. */
 export async function allianceCandidates(): Promise<AllianceCandidate[]> {
-  const res = await db.execute<{ id: number; name: string; slug: string; queue_id: number; pool: number; n: number }>(sql`
-    select m.id, m.name, m.slug, m.queue_id, p.balance as pool, w.waiting_n as n
+  const res = await db.execute<{ id: number; name: string; slug: string; queue_id: number; pool: number; n: number; fen: number }>(sql`
+    select m.id, m.name, m.slug, m.queue_id, p.balance as pool, w.waiting_n as n, w.waiting_fen as fen
     from merchants m
     join accounts p on p.queue_id = m.queue_id and p.kind = 'pool'
     join queues q on q.id = m.queue_id
@@ -229,5 +458,6 @@ export async function allianceCandidates(): Promise<AllianceCandidate[]> {
     queueId: Number(r.queue_id),
     poolFen: Number(r.pool),
     waitingCount: Number(r.n),
+    waitingFen: Number(r.fen),
   }));
 }

@@ -86,7 +86,7 @@ export async function storeData(merchantId: number): Promise<Record<string, unkn
       from orders where merchant_id = ${merchantId} order by id`),
     q(sql`
       select e.id, o.order_no, e.position, e.target_fen, e.status, e.paid_kind, e.created_at, e.settled_at
-      from queue_entries e join orders o on o.id = e.order_id where e.merchant_id = ${merchantId} order by e.id`),
+      from queue_entries e join orders o on o.id = e.order_id where e.merchant_id = ${merchantId} and e.status <> 'moved' order by e.id`),
     q(sql`
       select le.id, le.created_at, t.kind, le.amount, o.order_no from ledger_entries le
       join accounts a on a.id = le.account_id join ledger_transactions t on t.id = le.transaction_id

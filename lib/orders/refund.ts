@@ -10,6 +10,7 @@ import { customerAccounts, platformAccounts, post, refundsPendingAccount, type L
 import { addLot, lockPoints, takeFromLots } from "@/lib/points/lots";
 import { pointsPolicy } from "@/lib/points/policy";
 import { headTarget, lockQueue, type LockedPool } from "@/lib/queue/lock";
+import { EntryMovedError } from "@/lib/queue/move";
 import { purchaseAccountsOf, purchaseLegs, reverseLegs } from "./purchase-legs";
 
 /** Who asks for the refund. A merchant may refund only their own store's orders. */
@@ -160,6 +161,9 @@ export async function refundOrder(
   const pool = await lockQueue(tx, first.queueId);
   const points = await lockPoints(tx, first.customerId);
   const o = (await readOrder(tx, args.orderId, true))!;
+  // An alliance hand-over moved the order's entries, and its queue, while we waited for the lock
+  // (lib/queue/move.ts): run again, locking the queue that holds them now.
+  if (o.queueId !== first.queueId) throw new EntryMovedError(`order ${o.id}`, first.queueId, o.queueId);
   refuseByStatus(o);
   const waiting = await refuseUnlessAllWaiting(tx, o);
   const held = points.locked + points.available;

@@ -157,7 +157,7 @@ export async function orderByNo(orderNo: string): Promise<OrderDetail | null> {
   const id = Number(r.id);
   const [entries, refund] = await Promise.all([
     db.execute<{ id: number; position: number; target_fen: number; status: OrderEntry["status"]; settled_at: Date | null }>(sql`
-      select id, position, target_fen, status, settled_at from queue_entries where order_id = ${id} order by position`),
+      select id, position, target_fen, status, settled_at from queue_entries where order_id = ${id} and status <> 'moved' order by queue_id, position`),
     db.execute<{
       provider: string;
       status: RefundStatus;

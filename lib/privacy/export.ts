@@ -56,7 +56,7 @@ export async function personalData(userId: number): Promise<Record<string, unkno
     rows(sql`
       select e.id, o.order_no, q.name as queue, e.position, e.target_fen, e.status, e.paid_kind, e.created_at, e.settled_at
       from queue_entries e join orders o on o.id = e.order_id join queues q on q.id = e.queue_id
-      where e.customer_id = ${userId} order by e.id`),
+      where e.customer_id = ${userId} and e.status <> 'moved' order by e.id`),
     rows(sql`
       select id, source, points, remaining, released_at, expires_at from points_lots where user_id = ${userId} order by id`),
     ledgerLines(userId),

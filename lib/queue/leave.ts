@@ -8,6 +8,7 @@ import { formatFen } from "@/lib/money/format";
 import { lockPoints } from "@/lib/points/lots";
 import { exitCompensation } from "@/lib/rules/units";
 import { headTarget, lockQueue } from "./lock";
+import { EntryMovedError } from "./move";
 
 export type ExitQuote = {
   entryId: number;
@@ -61,7 +62,7 @@ async function readEntry(conn: Db | Tx, entryId: number, customerId: number): Pr
     from queue_entries e
     join rule_versions r on r.id = e.rule_version_id
     join queues q on q.id = e.queue_id
-    where e.id = ${entryId} and e.customer_id = ${customerId}`);
+    where e.id = ${entryId} and e.customer_id = ${customerId} and e.status <> 'moved'`);
   const row = res.rows[0];
   // Another customer's entry is "not found": its existence is none of this customer's business.
   if (!row) throw new DomainError("not_found", "queue.entryNotFound");
@@ -138,6 +139,8 @@ export async function leaveQueue(
   await lockPoints(tx, args.customerId);
 
   const e = await readEntry(tx, args.entryId, args.customerId);
+  // An alliance hand-over moved it while we waited (lib/queue/move.ts): lock its new queue instead.
+  if (Number(e.queue_id) !== queueId) throw new EntryMovedError(`entry ${e.id}`, queueId, Number(e.queue_id));
   if (e.status === "left") {
     return { outcome: "already_left", entryId: args.entryId, queueId, compensationPoints: null, drainDue: false };
   }

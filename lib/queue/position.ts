@@ -59,7 +59,7 @@ export function customerEntriesQuery(customerId: number, opts: { limit?: number;
     join orders o on o.id = e.order_id
     join accounts p on p.queue_id = e.queue_id and p.kind = 'pool'
     ${aheadLateral}
-    where e.customer_id = ${customerId} ${opts.orderId !== undefined ? sql`and e.order_id = ${opts.orderId}` : sql``}
+    where e.customer_id = ${customerId} and e.status <> 'moved' ${opts.orderId !== undefined ? sql`and e.order_id = ${opts.orderId}` : sql``}
     order by e.id desc
     limit ${limit}`;
 }

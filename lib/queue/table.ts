@@ -27,7 +27,7 @@ export async function queueTable(
 ): Promise<{ rows: QueueRow[]; total: number }> {
   const page = Math.max(1, opts.page ?? 1);
   const onlyWaiting = (opts.status ?? "waiting") === "waiting";
-  const filter = onlyWaiting ? sql`and e.status = 'waiting'` : sql``;
+  const filter = onlyWaiting ? sql`and e.status = 'waiting'` : sql`and e.status <> 'moved'`;
   const [rows, count] = await Promise.all([
     db.execute<{
       id: number;
