@@ -47,7 +47,6 @@ const ALLOWED: Record<string, [raw: number, unmapped: number]> = {
   "lib/orders/expire-pending.ts": [4, 2],
   "lib/orders/freed.ts": [1, 1],
   "lib/orders/pay.ts": [2, 1],
-  "lib/orders/payment.ts": [3, 2],
   "lib/orders/query-pending.ts": [1, 1],
   "lib/orders/rate-limit.ts": [1, 1],
   "lib/orders/refund-provider.ts": [7, 3],
