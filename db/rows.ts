@@ -15,6 +15,11 @@ type RawResult = { rows: readonly unknown[] };
 export class Cells {
   constructor(private readonly row: Record<string, unknown>) {}
 
+  /** Whether the query selected this column at all (one mapper for queries that differ by a column). */
+  has(name: string): boolean {
+    return name in this.row;
+  }
+
   private fail(name: string, want: string): never {
     const v = this.row[name];
     const got = v === undefined ? (name in this.row ? "undefined" : "no such column") : `${typeof v} ${JSON.stringify(v)?.slice(0, 40)}`;

@@ -1,6 +1,8 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { asc, count, eq, sql } from "drizzle-orm";
 import { db, type Db, type Tx } from "@/db";
+import { mapFirst, mapRows, type Cells } from "@/db/rows";
+import { auditLog } from "@/db/schema";
 
 type Conn = Db | Tx;
 
@@ -22,33 +24,21 @@ export type AuditLine = {
 
 export const AUDIT_PAGE_SIZE = 50;
 
-type Row = {
-  id: number;
-  actor_user_id: number | null;
-  actor_name: string | null;
-  actor_username: string | null;
-  action: string;
-  subject_type: string;
-  subject_id: string;
-  reason: string | null;
-  details: Record<string, unknown> | null;
-  created_at: Date;
-  subject_name?: string | null;
-};
-
-function toLine(r: Row): AuditLine {
+/** A line of the log as the raw queries below select it (with or without the subject's name). */
+function toLine(r: Cells): AuditLine {
+  const details = r.json("details");
   return {
-    id: Number(r.id),
-    actorUserId: r.actor_user_id === null ? null : Number(r.actor_user_id),
-    actorName: r.actor_name,
-    actorUsername: r.actor_username,
-    action: r.action,
-    subjectType: r.subject_type,
-    subjectId: r.subject_id,
-    reason: r.reason,
-    details: r.details ?? {},
-    createdAt: new Date(r.created_at),
-    subjectName: r.subject_name ?? null,
+    id: r.int("id"),
+    actorUserId: r.intOrNull("actor_user_id"),
+    actorName: r.strOrNull("actor_name"),
+    actorUsername: r.strOrNull("actor_username"),
+    action: r.str("action"),
+    subjectType: r.str("subject_type"),
+    subjectId: r.str("subject_id"),
+    reason: r.strOrNull("reason"),
+    details: details !== null && typeof details === "object" ? (details as Record<string, unknown>) : {},
+    createdAt: r.date("created_at"),
+    subjectName: r.has("subject_name") ? r.strOrNull("subject_name") : null,
   };
 }
 
@@ -68,8 +58,8 @@ export async function listAudit(
   const pageSize = Math.min(Math.max(opts.pageSize ?? AUDIT_PAGE_SIZE, 1), 200);
   const page = Math.max(1, Math.floor(opts.page ?? 1));
   const filter = opts.action ? sql`where l.action = ${opts.action}` : sql``;
-  const [rows, count] = await Promise.all([
-    conn.execute<Row>(sql`
+  const [rows, total] = await Promise.all([
+    conn.execute(sql`
       select l.id, l.actor_user_id, u.display_name as actor_name, u.username as actor_username, l.action,
              l.subject_type, l.subject_id, l.reason, l.details, l.created_at, ${SUBJECT_NAME} as subject_name
       from audit_log l
@@ -77,20 +67,23 @@ export async function listAudit(
       ${filter}
       order by l.id desc
       limit ${pageSize} offset ${(page - 1) * pageSize}`),
-    conn.execute<{ n: number }>(sql`select count(*)::bigint as n from audit_log l ${filter}`),
+    conn
+      .select({ n: count() })
+      .from(auditLog)
+      .where(opts.action ? eq(auditLog.action, opts.action) : undefined),
   ]);
-  return { rows: rows.rows.map(toLine), total: Number(count.rows[0]?.n ?? 0) };
+  return { rows: mapRows(rows, toLine), total: total[0]?.n ?? 0 };
 }
 
 /** Every action name that occurs in the log, for the filter. */
 export async function auditActions(conn: Conn = db): Promise<string[]> {
-  const res = await conn.execute<{ action: string }>(sql`select distinct action from audit_log order by action`);
-  return res.rows.map((r) => r.action);
+  const found = await conn.selectDistinct({ action: auditLog.action }).from(auditLog).orderBy(asc(auditLog.action));
+  return found.map((r) => r.action);
 }
 
 /** The newest record of one action, or null. */
 export async function latestAudit(action: string, conn: Conn = db): Promise<AuditLine | null> {
-  const res = await conn.execute<Row>(sql`
+  const res = await conn.execute(sql`
     select l.id, l.actor_user_id, u.display_name as actor_name, u.username as actor_username, l.action,
            l.subject_type, l.subject_id, l.reason, l.details, l.created_at
     from audit_log l
@@ -98,6 +91,5 @@ export async function latestAudit(action: string, conn: Conn = db): Promise<Audi
     where l.action = ${action}
     order by l.id desc
     limit 1`);
-  const row = res.rows[0];
-  return row ? toLine(row) : null;
+  return mapFirst(res, toLine) ?? null;
 }

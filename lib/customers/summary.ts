@@ -1,15 +1,15 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { db } from "@/db";
+import { mapRows } from "@/db/rows";
+import { accounts } from "@/db/schema";
 
 export type Balances = { walletFen: number; pendingWithdrawalFen: number; pointsLocked: number; pointsAvailable: number };
 
 /** A customer's kept balances. */
 export async function customerBalances(userId: number): Promise<Balances> {
-  const res = await db.execute<{ kind: string; balance: number }>(
-    sql`select kind, balance from accounts where user_id = ${userId}`,
-  );
-  const by = new Map(res.rows.map((r) => [r.kind, Number(r.balance)]));
+  const held = await db.select({ kind: accounts.kind, balance: accounts.balance }).from(accounts).where(eq(accounts.userId, userId));
+  const by = new Map<string, number>(held.map((r) => [r.kind, r.balance]));
   return {
     walletFen: by.get("wallet") ?? 0,
     // Requested, or approved and on its way to the customer's account.
@@ -19,27 +19,21 @@ export async function customerBalances(userId: number): Promise<Balances> {
   };
 }
 
+const HISTORY_ACCOUNTS = ["wallet", "withdrawals_pending", "withdrawals_sending", "points_locked", "points_available"] as const;
+
 export type HistoryLine = {
   transactionId: number;
   kind: string;
   reason: string | null;
   orderNo: string | null;
-  account: "wallet" | "withdrawals_pending" | "withdrawals_sending" | "points_locked" | "points_available";
+  account: (typeof HISTORY_ACCOUNTS)[number];
   amount: number;
   createdAt: Date;
 };
 
 /** Every change to a customer's wallet and points, newest first, each with the event that caused it. */
 export async function customerHistory(userId: number, limit = 100): Promise<HistoryLine[]> {
-  const res = await db.execute<{
-    transaction_id: number;
-    kind: string;
-    reason: string | null;
-    order_no: string | null;
-    account: HistoryLine["account"];
-    amount: number;
-    created_at: Date;
-  }>(sql`
+  const res = await db.execute(sql`
     select e.transaction_id, t.kind, t.reason, o.order_no, a.kind as account, e.amount, e.created_at
     from accounts a
     join ledger_entries e on e.account_id = a.id
@@ -48,13 +42,13 @@ export async function customerHistory(userId: number, limit = 100): Promise<Hist
     where a.user_id = ${userId} and a.kind in ('wallet','withdrawals_pending','withdrawals_sending','points_locked','points_available')
     order by e.id desc
     limit ${Math.min(limit, 500)}`);
-  return res.rows.map((r) => ({
-    transactionId: Number(r.transaction_id),
-    kind: r.kind,
-    reason: r.reason,
-    orderNo: r.order_no,
-    account: r.account,
-    amount: Number(r.amount),
-    createdAt: new Date(r.created_at),
+  return mapRows(res, (r) => ({
+    transactionId: r.int("transaction_id"),
+    kind: r.str("kind"),
+    reason: r.strOrNull("reason"),
+    orderNo: r.strOrNull("order_no"),
+    account: r.oneOf("account", HISTORY_ACCOUNTS),
+    amount: r.int("amount"),
+    createdAt: r.date("created_at"),
   }));
 }

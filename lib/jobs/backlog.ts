@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
+import { mapRows } from "@/db/rows";
 
 /** The jobs of one task by state, as the operator console and the metrics show them. */
 export type TaskBacklog = {
@@ -20,7 +21,7 @@ export type TaskBacklog = {
 
 /** Per task, from graphile-worker's public view of its job table (a finished job is deleted). */
 export async function jobBacklog(conn: Db | Tx): Promise<TaskBacklog[]> {
-  const res = await conn.execute<Record<string, string | number | null>>(sql`
+  const res = await conn.execute(sql`
     select task_identifier as task,
            count(*) filter (where locked_at is null and attempts = 0 and run_at <= now()) as due,
            count(*) filter (where locked_at is null and attempts = 0 and run_at > now()) as later,
@@ -29,14 +30,14 @@ export async function jobBacklog(conn: Db | Tx): Promise<TaskBacklog[]> {
            count(*) filter (where locked_at is null and attempts >= max_attempts) as failed,
            coalesce(extract(epoch from now() - min(run_at) filter (where locked_at is null and attempts < max_attempts and run_at <= now())), 0) as oldest_due
     from graphile_worker.jobs group by task_identifier order by task_identifier`);
-  return res.rows.map((r) => ({
-    task: String(r.task),
-    due: Number(r.due),
-    later: Number(r.later),
-    retrying: Number(r.retrying),
-    running: Number(r.running),
-    failed: Number(r.failed),
-    oldestDueSeconds: Math.round(Number(r.oldest_due)),
+  return mapRows(res, (r) => ({
+    task: r.str("task"),
+    due: r.int("due"),
+    later: r.int("later"),
+    retrying: r.int("retrying"),
+    running: r.int("running"),
+    failed: r.int("failed"),
+    oldestDueSeconds: Math.round(r.decimal("oldest_due")),
   }));
 }
 
@@ -44,17 +45,17 @@ export type RetryingJob = { id: number; task: string; key: string | null; attemp
 
 /** Jobs that failed and will be tried again by themselves, soonest first. */
 export async function retryingJobs(conn: Db | Tx, limit = 50): Promise<RetryingJob[]> {
-  const res = await conn.execute<{ id: number; task_identifier: string; key: string | null; attempts: number; max_attempts: number; last_error: string | null; run_at: Date }>(sql`
+  const res = await conn.execute(sql`
     select id, task_identifier, key, attempts, max_attempts, last_error, run_at from graphile_worker.jobs
     where locked_at is null and attempts > 0 and attempts < max_attempts
     order by run_at, id limit ${limit}`);
-  return res.rows.map((r) => ({
-    id: Number(r.id),
-    task: r.task_identifier,
-    key: r.key,
-    attempts: Number(r.attempts),
-    maxAttempts: Number(r.max_attempts),
-    lastError: r.last_error ? r.last_error.slice(0, 500) : null,
-    nextTryAt: new Date(r.run_at),
+  return mapRows(res, (r) => ({
+    id: r.int("id"),
+    task: r.str("task_identifier"),
+    key: r.strOrNull("key"),
+    attempts: r.int("attempts"),
+    maxAttempts: r.int("max_attempts"),
+    lastError: r.strOrNull("last_error")?.slice(0, 500) || null,
+    nextTryAt: r.date("run_at"),
   }));
 }

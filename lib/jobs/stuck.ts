@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
+import { mapFirst, mapRows } from "@/db/rows";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
 import { requireOperator } from "@/lib/roles";
@@ -22,26 +23,18 @@ const STUCK = sql`attempts >= max_attempts and locked_at is null`;
 
 /** Jobs whose retries are exhausted, newest first: what the operator console lists. */
 export async function listStuckJobs(conn: Db | Tx, limit = 100): Promise<StuckJob[]> {
-  const res = await conn.execute<{
-    id: number;
-    task_identifier: string;
-    key: string | null;
-    attempts: number;
-    last_error: string | null;
-    created_at: Date;
-    updated_at: Date;
-  }>(sql`
+  const res = await conn.execute(sql`
     select id, task_identifier, key, attempts, last_error, created_at, updated_at
     from graphile_worker.jobs where ${STUCK}
     order by updated_at desc, id desc limit ${limit}`);
-  return res.rows.map((r) => ({
-    id: Number(r.id),
-    task: r.task_identifier,
-    key: r.key,
-    attempts: Number(r.attempts),
-    lastError: r.last_error ? r.last_error.slice(0, 500) : null,
-    createdAt: new Date(r.created_at),
-    updatedAt: new Date(r.updated_at),
+  return mapRows(res, (r) => ({
+    id: r.int("id"),
+    task: r.str("task_identifier"),
+    key: r.strOrNull("key"),
+    attempts: r.int("attempts"),
+    lastError: r.strOrNull("last_error")?.slice(0, 500) || null,
+    createdAt: r.date("created_at"),
+    updatedAt: r.date("updated_at"),
   }));
 }
 
@@ -52,9 +45,9 @@ export async function listStuckJobs(conn: Db | Tx, limit = 100): Promise<StuckJo
  */
 export async function retryStuckJob(tx: Tx, args: { jobId: number; actorUserId: number }): Promise<void> {
   await requireOperator(tx, args.actorUserId);
-  const res = await tx.execute<{ task_identifier: string; key: string | null; attempts: number; last_error: string | null }>(sql`
+  const res = await tx.execute(sql`
     select task_identifier, key, attempts, last_error from graphile_worker.jobs where id = ${args.jobId} and ${STUCK}`);
-  const job = res.rows[0];
+  const job = mapFirst(res, (r) => ({ task: r.str("task_identifier"), key: r.strOrNull("key"), attempts: r.int("attempts"), lastError: r.strOrNull("last_error") }));
   if (!job) throw new DomainError("not_allowed", "job.notStuck");
   const done = await tx.execute(sql`
     select id from graphile_worker.reschedule_jobs(array[${args.jobId}]::bigint[], run_at => now(), attempts => 0)`);
@@ -64,7 +57,7 @@ export async function retryStuckJob(tx: Tx, args: { jobId: number; actorUserId: 
     action: "job.retry",
     subjectType: "job",
     subjectId: args.jobId,
-    reason: job.last_error?.slice(0, 200) ?? undefined,
-    details: { task: job.task_identifier, key: job.key, attempts: Number(job.attempts) },
+    reason: job.lastError?.slice(0, 200) ?? undefined,
+    details: { task: job.task, key: job.key, attempts: job.attempts },
   });
 }

@@ -1,6 +1,7 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { db } from "@/db";
+import { merchants, orders } from "@/db/schema";
 import { env, publicUrl } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
 import {
@@ -23,14 +24,22 @@ export function expiresAt(createdAt: Date): Date {
 type PendingRow = { id: number; order_no: string; cash_fen: number; provider: string; status: string; created_at: Date; store_name: string };
 
 async function customerPendingOrder(customerId: number, orderNo: string): Promise<PendingRow> {
-  const res = await db.execute<PendingRow>(sql`
-    select o.id, o.order_no, o.cash_fen, o.provider, o.status, o.created_at, m.name as store_name
-    from orders o join merchants m on m.id = o.merchant_id
-    where o.order_no = ${orderNo} and o.customer_id = ${customerId}`);
-  const row = res.rows[0];
+  const [row] = await db
+    .select({
+      id: orders.id,
+      order_no: orders.orderNo,
+      cash_fen: orders.cashFen,
+      provider: orders.provider,
+      status: orders.status,
+      created_at: orders.createdAt,
+      store_name: merchants.name,
+    })
+    .from(orders)
+    .innerJoin(merchants, eq(merchants.id, orders.merchantId))
+    .where(and(eq(orders.orderNo, orderNo), eq(orders.customerId, customerId)));
   if (!row) throw new DomainError("not_found", "order.notFound");
   if (row.status !== "pending") throw new DomainError("conflict", "payment.notPending", undefined, { orderNo });
-  return { ...row, cash_fen: Number(row.cash_fen), created_at: new Date(row.created_at) };
+  return row;
 }
 
 /** A provider's outage, as the customer is told about it (they may try again). */
@@ -84,7 +93,10 @@ export async function startPayment(args: {
       const closed = await previous.closePayment(order.order_no).catch(unavailable);
       if (closed.state === "paid") return { action: { kind: "simulated" }, paid: await applyPaymentEvent(previous.id, closed.event) };
     }
-    await db.execute(sql`update orders set provider = ${provider.id} where id = ${order.id} and status = 'pending'`);
+    await db
+      .update(orders)
+      .set({ provider: provider.id })
+      .where(and(eq(orders.id, order.id), eq(orders.status, "pending")));
   }
 
   const action = await provider
@@ -108,8 +120,7 @@ export async function startPayment(args: {
  * notification is late (or arrived first: then nothing is applied twice).
  */
 export async function syncPayment(orderNo: string, lookup: (id: string) => PaymentProvider = paymentProvider): Promise<PaidOrder | null> {
-  const res = await db.execute<{ provider: string; status: string }>(sql`select provider, status from orders where order_no = ${orderNo}`);
-  const row = res.rows[0];
+  const [row] = await db.select({ provider: orders.provider, status: orders.status }).from(orders).where(eq(orders.orderNo, orderNo));
   if (!row || row.status === "paid" || row.status === "refunded") return null;
   const provider = lookup(row.provider);
   if (provider.simulated || provider.id === "pos") return null;

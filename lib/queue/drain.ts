@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/db";
+import { mapFirst, mapRows } from "@/db/rows";
 import { inTransaction } from "@/db/transaction";
 import { env } from "@/lib/env";
 import { post, walletAccounts } from "@/lib/ledger";
@@ -20,7 +21,7 @@ export async function drainBatch(tx: Tx, queueId: number, limit = DRAIN_BATCH): 
   const pool = env.FREELINE_TEST_BROKEN_DRAIN === "skip-lock" ? await readPoolUnlocked(tx, queueId) : await lockQueue(tx, queueId);
   if (pool.balanceFen <= 0) return { paid: 0, paidFen: 0, more: false };
 
-  const res = await tx.execute<{ id: number; customer_id: number; target_fen: number; position: number; cum_fen: number }>(sql`
+  const res = await tx.execute(sql`
     select id, customer_id, target_fen, position, cum_fen from (
       select id, customer_id, target_fen, position, cum_fen,
              sum(target_fen) over (order by position rows unbounded preceding) as running
@@ -32,21 +33,23 @@ export async function drainBatch(tx: Tx, queueId: number, limit = DRAIN_BATCH): 
     ) r
     where running <= ${pool.balanceFen}
     order by position`);
-  const due = res.rows.map((r) => ({
-    id: Number(r.id),
-    customerId: Number(r.customer_id),
-    targetFen: Number(r.target_fen),
+  const due = mapRows(res, (r) => ({
+    id: r.int("id"),
+    customerId: r.int("customer_id"),
+    targetFen: r.int("target_fen"),
+    position: r.int("position"),
+    cumFen: r.int("cum_fen"),
   }));
   if (due.length === 0) return { paid: 0, paidFen: 0, more: false };
 
   const ids = due.map((d) => d.id);
   // Everything up to the last entry paid here is now settled: move the queue's paid-through frontier
   // there, in the same statement (see ./ahead.ts).
-  const last = res.rows[due.length - 1]!;
+  const last = due[due.length - 1]!;
   const marked = await tx.execute(sql`
     with f as (
-      update queues set paid_through_position = ${Number(last.position)},
-                        paid_through_fen = ${Number(last.cum_fen) + Number(last.target_fen)}
+      update queues set paid_through_position = ${last.position},
+                        paid_through_fen = ${last.cumFen + last.targetFen}
       where id = ${queueId}
     )
     update queue_entries set status = 'paid', paid_kind = 'fifo', settled_at = now()
@@ -86,11 +89,11 @@ export async function drainBatch(tx: Tx, queueId: number, limit = DRAIN_BATCH): 
  * without its queue lock would read it, so the chaos run and its test can prove they catch that bug.
  */
 async function readPoolUnlocked(tx: Tx, queueId: number): Promise<LockedPool> {
-  const res = await tx.execute<{ id: number; balance: number }>(sql`
+  const res = await tx.execute(sql`
     select id, balance from accounts where queue_id = ${queueId} and kind = 'pool'`);
-  const row = res.rows[0];
-  if (!row) throw new Error(`queue ${queueId} has no pool`);
-  return { poolAccountId: Number(row.id), balanceFen: Number(row.balance) };
+  const pool = mapFirst(res, (r) => ({ poolAccountId: r.int("id"), balanceFen: r.int("balance") }));
+  if (!pool) throw new Error(`queue ${queueId} has no pool`);
+  return pool;
 }
 
 export type DrainResult = { paid: number; paidFen: number; batches: number };

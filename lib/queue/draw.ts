@@ -1,7 +1,8 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { sql } from "drizzle-orm";
+import { and, asc, eq, lte, sql } from "drizzle-orm";
 import type { Tx } from "@/db";
+import { draws, payouts, queueEntries, queues } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
 import { requireOperator } from "@/lib/roles";
@@ -84,24 +85,20 @@ export async function runDraw(
 
   // Position order makes the chosen index meaningful: the record says "the i-th candidate in queue
   // order". Under the queue lock this list cannot change until we commit.
-  const res = await tx.execute<{ id: number; position: number; customer_id: number; target_fen: number }>(sql`
-    select id, position, customer_id, target_fen from queue_entries
-    where queue_id = ${args.queueId} and status = 'waiting' and target_fen <= ${limitFen}
-    order by position`);
-  const candidates = res.rows.map((r) => ({
-    id: Number(r.id),
-    position: Number(r.position),
-    customerId: Number(r.customer_id),
-    targetFen: Number(r.target_fen),
-  }));
+  const candidates = await tx
+    .select({ id: queueEntries.id, position: queueEntries.position, customerId: queueEntries.customerId, targetFen: queueEntries.targetFen })
+    .from(queueEntries)
+    .where(and(eq(queueEntries.queueId, args.queueId), eq(queueEntries.status, "waiting"), lte(queueEntries.targetFen, limitFen)))
+    .orderBy(asc(queueEntries.position));
   if (candidates.length === 0) throw new DomainError("not_allowed", "draw.noCandidates");
 
   const pick = pickUniform(candidates.length, source);
   const chosen = candidates[pick.index]!;
 
-  const marked = await tx.execute(sql`
-    update queue_entries set status = 'paid', paid_kind = 'draw', settled_at = now()
-    where id = ${chosen.id} and status = 'waiting'`);
+  const marked = await tx
+    .update(queueEntries)
+    .set({ status: "paid", paidKind: "draw", settledAt: sql`now()` })
+    .where(and(eq(queueEntries.id, chosen.id), eq(queueEntries.status, "waiting")));
   if (marked.rowCount !== 1) throw new Error(`draw on queue ${args.queueId} lost its lock`);
 
   const wallet = (await walletAccounts(tx, [chosen.customerId])).get(chosen.customerId);
@@ -117,17 +114,26 @@ export async function runDraw(
       { accountId: wallet, asset: "CNY", amount: chosen.targetFen },
     ],
   });
-  await tx.execute(sql`
-    insert into payouts (queue_entry_id, queue_id, customer_id, amount_fen, kind, transaction_id)
-    values (${chosen.id}, ${args.queueId}, ${chosen.customerId}, ${chosen.targetFen}, 'draw', ${transactionId})`);
+  await tx
+    .insert(payouts)
+    .values({ queueEntryId: chosen.id, queueId: args.queueId, customerId: chosen.customerId, amountFen: chosen.targetFen, kind: "draw", transactionId });
   await notifyEntriesFreed(tx, transactionId);
 
-  const drawRow = await tx.execute<{ id: number }>(sql`
-    insert into draws (queue_id, operator_user_id, candidates, random_value, chosen_index, queue_entry_id, amount_fen, cap_fen, reason)
-    values (${args.queueId}, ${args.operatorId}, ${candidates.length}, ${pick.randomHex}, ${pick.index}, ${chosen.id},
-            ${chosen.targetFen}, ${DRAW_CAP_FEN}, ${reason})
-    returning id`);
-  const drawId = Number(drawRow.rows[0]!.id);
+  const [drawRow] = await tx
+    .insert(draws)
+    .values({
+      queueId: args.queueId,
+      operatorUserId: args.operatorId,
+      candidates: candidates.length,
+      randomValue: pick.randomHex,
+      chosenIndex: pick.index,
+      queueEntryId: chosen.id,
+      amountFen: chosen.targetFen,
+      capFen: DRAW_CAP_FEN,
+      reason,
+    })
+    .returning({ id: draws.id });
+  const drawId = drawRow!.id;
 
   const ids = candidates.map((c) => c.id);
   await recordAudit(tx, {
@@ -155,8 +161,8 @@ export async function runDraw(
     },
   });
 
-  const mode = await tx.execute<{ payout_mode: string }>(sql`select payout_mode from queues where id = ${args.queueId}`);
-  const head = mode.rows[0]?.payout_mode === "auto" ? await headTarget(tx, args.queueId) : null;
+  const [mode] = await tx.select({ payoutMode: queues.payoutMode }).from(queues).where(eq(queues.id, args.queueId));
+  const head = mode?.payoutMode === "auto" ? await headTarget(tx, args.queueId) : null;
   const poolAfter = pool.balanceFen - chosen.targetFen;
 
   return {

@@ -1,7 +1,8 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Tx } from "@/db";
 import { runPrepared, statement } from "@/db/prepared";
+import { queueEntries } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
 
 export type LockedPool = { poolAccountId: number; balanceFen: number };
@@ -26,10 +27,11 @@ export async function lockQueue(tx: Tx, queueId: number): Promise<LockedPool> {
 
 /** Target of the waiting entry at the head of the queue, or null when none waits. */
 export async function headTarget(tx: Tx, queueId: number): Promise<number | null> {
-  const res = await tx.execute<{ target_fen: number }>(sql`
-    select target_fen from queue_entries
-    where queue_id = ${queueId} and status = 'waiting'
-    order by position limit 1`);
-  const row = res.rows[0];
-  return row ? Number(row.target_fen) : null;
+  const [row] = await tx
+    .select({ targetFen: queueEntries.targetFen })
+    .from(queueEntries)
+    .where(and(eq(queueEntries.queueId, queueId), eq(queueEntries.status, "waiting")))
+    .orderBy(asc(queueEntries.position))
+    .limit(1);
+  return row?.targetFen ?? null;
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { db } from "@/db";
+import { mapRows } from "@/db/rows";
 
 /** What a payout run of one queue would pay now: the waiting entries, in line, that its pool covers. */
 export type Payable = { queueId: number; entries: number; amountFen: number };
@@ -13,7 +14,7 @@ export type Payable = { queueId: number; entries: number; amountFen: number };
 export async function payableNow(queueIds: readonly number[]): Promise<Map<number, Payable>> {
   const out = new Map<number, Payable>();
   if (queueIds.length === 0) return out;
-  const res = await db.execute<{ queue_id: number; n: number; amount: number }>(sql`
+  const res = await db.execute(sql`
     select r.queue_id, count(*)::int as n, coalesce(sum(r.target_fen), 0)::bigint as amount
     from (
       select e.queue_id, e.target_fen, a.balance as pool,
@@ -26,6 +27,6 @@ export async function payableNow(queueIds: readonly number[]): Promise<Map<numbe
     where r.running <= r.pool
     group by r.queue_id`);
   for (const id of queueIds) out.set(id, { queueId: id, entries: 0, amountFen: 0 });
-  for (const r of res.rows) out.set(Number(r.queue_id), { queueId: Number(r.queue_id), entries: Number(r.n), amountFen: Number(r.amount) });
+  for (const r of mapRows(res, (c) => ({ queueId: c.int("queue_id"), entries: c.int("n"), amountFen: c.int("amount") }))) out.set(r.queueId, r);
   return out;
 }

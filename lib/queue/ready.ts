@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { db } from "@/db";
+import { mapRows } from "@/db/rows";
 import { waitingLateral } from "./ahead";
 
 export type ReadyQueue = {
@@ -14,7 +15,7 @@ export type ReadyQueue = {
 
 /** Queues whose pool covers the head waiting entry: the ones a payout run would pay. */
 export async function readyQueues(): Promise<ReadyQueue[]> {
-  const res = await db.execute<{ id: number; name: string; payout_mode: "auto" | "manual"; pool: number; head: number; n: number }>(sql`
+  const res = await db.execute(sql`
     select q.id, q.name, q.payout_mode, a.balance as pool, h.target_fen as head, w.waiting_n as n
     from queues q
     join accounts a on a.queue_id = q.id and a.kind = 'pool'
@@ -25,13 +26,13 @@ export async function readyQueues(): Promise<ReadyQueue[]> {
     ) h on true
     where a.balance >= h.target_fen
     order by q.id`);
-  return res.rows.map((r) => ({
-    queueId: Number(r.id),
-    name: r.name,
-    payoutMode: r.payout_mode,
-    poolFen: Number(r.pool),
-    headTargetFen: Number(r.head),
-    waitingCount: Number(r.n),
+  return mapRows(res, (r) => ({
+    queueId: r.int("id"),
+    name: r.str("name"),
+    payoutMode: r.oneOf("payout_mode", ["auto", "manual"]),
+    poolFen: r.int("pool"),
+    headTargetFen: r.int("head"),
+    waitingCount: r.int("n"),
   }));
 }
 
@@ -48,16 +49,7 @@ export type PayoutLine = {
 
 /** Latest payouts, platform-wide or for one queue. */
 export async function payoutHistory(opts: { queueId?: number; limit?: number } = {}): Promise<PayoutLine[]> {
-  const res = await db.execute<{
-    id: number;
-    queue_id: number;
-    queue_name: string;
-    customer_name: string;
-    amount_fen: number;
-    kind: "fifo" | "draw";
-    position: number;
-    created_at: Date;
-  }>(sql`
+  const res = await db.execute(sql`
     select p.id, p.queue_id, q.name as queue_name, u.display_name as customer_name, p.amount_fen, p.kind,
            e.position, p.created_at
     from payouts p
@@ -67,14 +59,14 @@ export async function payoutHistory(opts: { queueId?: number; limit?: number } =
     ${opts.queueId !== undefined ? sql`where p.queue_id = ${opts.queueId}` : sql``}
     order by p.id desc
     limit ${Math.min(opts.limit ?? 50, 500)}`);
-  return res.rows.map((r) => ({
-    id: Number(r.id),
-    queueId: Number(r.queue_id),
-    queueName: r.queue_name,
-    customerName: r.customer_name,
-    amountFen: Number(r.amount_fen),
-    kind: r.kind,
-    position: Number(r.position),
-    createdAt: new Date(r.created_at),
+  return mapRows(res, (r) => ({
+    id: r.int("id"),
+    queueId: r.int("queue_id"),
+    queueName: r.str("queue_name"),
+    customerName: r.str("customer_name"),
+    amountFen: r.int("amount_fen"),
+    kind: r.oneOf("kind", ["fifo", "draw"]),
+    position: r.int("position"),
+    createdAt: r.date("created_at"),
   }));
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { unavailableReason } from "@/db/errors";
+import { mapFirst } from "@/db/rows";
 import { inTransaction } from "@/db/transaction";
 import { drainBatch } from "./drain";
 import { log } from "@/lib/observability/log";
@@ -28,7 +29,7 @@ export async function sweepReadyQueues(): Promise<SweepResult> {
     let picked: number | null = null;
     try {
       const r = await inTransaction(async (tx) => {
-        const res = await tx.execute<{ queue_id: number }>(sql`
+        const res = await tx.execute(sql`
           select a.queue_id from accounts a
           join queues q on q.id = a.queue_id
           where a.kind = 'pool' and q.payout_mode = 'auto' and a.queue_id > ${after}
@@ -39,9 +40,9 @@ export async function sweepReadyQueues(): Promise<SweepResult> {
           order by a.queue_id
           limit 1
           for no key update of a skip locked`);
-        const row = res.rows[0];
-        if (!row) return null;
-        picked = Number(row.queue_id);
+        const queueId = mapFirst(res, (c) => c.int("queue_id"));
+        if (queueId === undefined) return null;
+        picked = queueId;
         return { queueId: picked, ...(await drainBatch(tx, picked)) };
       });
       if (!r) return out;
