@@ -40,12 +40,20 @@ const nextConfig: NextConfig = {
     // WOFF2 decoder, loaded as is rather than bundled into the route.
     "fontkit",
   ],
-  // The poster's font files are read from disk at run time (not imported), so the standalone
-  // output must be told to carry them: the two weights the poster uses, WOFF2 only.
+  // The poster's font files are read from disk at run time (lib/merchants/poster-font.ts): the
+  // standalone output carries the two weights it uses, WOFF2 only, and not the rest of the package
+  // (other weights and the WOFF copies, some 70 MB).
   outputFileTracingIncludes: {
     "/api/merchant/poster": [
       "./node_modules/@fontsource/noto-sans-sc/{400,700}.css",
       "./node_modules/@fontsource/noto-sans-sc/files/*-{400,700}-normal.woff2",
+    ],
+  },
+  outputFileTracingExcludes: {
+    "/api/merchant/poster": [
+      "./node_modules/@fontsource/noto-sans-sc/files/*.woff",
+      "./node_modules/@fontsource/noto-sans-sc/files/*-{100,200,300,500,600,800,900}-normal.woff2",
+      "./node_modules/@fontsource/noto-sans-sc/{100,200,300,500,600,800,900}.css",
     ],
   },
   poweredByHeader: false,

@@ -258,7 +258,8 @@ async function call(req: APIRequestContext, method: Method, url: string, headers
 }
 
 test("every route handler × method × actor: allowed where SPEC allows, 401/403 elsewhere", async ({ browser }) => {
-  test.setTimeout(60_000);
+  // 90 s: the owners' calls to /api/merchant/poster each render a PDF (font slices decoded on the first).
+  test.setTimeout(90_000);
   const spare = await newContext(browser);
   const failures: string[] = [];
   for (const { route, methods } of routeHandlers()) {
