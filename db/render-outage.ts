@@ -83,9 +83,35 @@ if (!Object.getOwnPropertyDescriptor(DrizzleQueryError.prototype, "digest")) {
   });
 }
 
+const WATCHED = Symbol("outage-watched");
+
+/**
+ * A checked-out client's own queries go through outageError too: a transaction runs on one client,
+ * so a backend terminated in the middle of a page's transaction (pg_terminate_backend, a failover)
+ * fails in client.query, not in the checkout, and was a 500. Patched once per client (pg-pool
+ * hands the same client out again); only the promise form (a callback or a submittable such as a
+ * cursor keeps its own error path).
+ */
+function watchClient(client: pg.PoolClient): pg.PoolClient {
+  const marked = client as pg.PoolClient & { [WATCHED]?: true };
+  if (marked[WATCHED]) return client;
+  marked[WATCHED] = true;
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const patched = (...args: unknown[]) => {
+    const result = query(...args);
+    if (typeof args[args.length - 1] === "function" || !(result instanceof Promise)) return result;
+    return result.catch(async (e: unknown) => {
+      throw await outageError(e);
+    });
+  };
+  Object.assign(client, { query: patched });
+  return client;
+}
+
 /**
  * Routes the pool's failures through outageError: `connect` (transactions, and every query's
- * checkout) and the promise form of `query` (drizzle's single statements).
+ * checkout), the queries of a checked-out client (a transaction's), and the promise form of `query`
+ * (drizzle's single statements).
  */
 export function watchForOutages(pool: pg.Pool): void {
   const connect = pool.connect.bind(pool) as (cb?: (err: Error | undefined, client?: pg.PoolClient, done?: (release?: unknown) => void) => void) => Promise<pg.PoolClient> | void;
@@ -97,7 +123,7 @@ export function watchForOutages(pool: pg.Pool): void {
         cb(err, client, done);
       });
     }
-    return (connect() as Promise<pg.PoolClient>).catch(async (e: unknown) => {
+    return (connect() as Promise<pg.PoolClient>).then(watchClient, async (e: unknown) => {
       throw await outageError(e);
     });
   };

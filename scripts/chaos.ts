@@ -42,7 +42,7 @@ import { Notifier, ProviderFakes } from "./chaos/providers";
 import { Faults } from "./chaos/faults";
 import { actionIds, callRoute } from "./chaos/http";
 import { RunLog } from "./chaos/record";
-import { guardRun } from "./chaos/watchdog";
+import { awaitWorkload, guardRun } from "./chaos/watchdog";
 import { Rng } from "./chaos/rng";
 import { seedChaos } from "./chaos/seed";
 import { Workload } from "./chaos/workload";
@@ -230,20 +230,7 @@ async function main(): Promise<number> {
   // has its own 20 s timeout and a few retries); past that the run stops waiting, names them, and
   // goes on to settle and check what was done, so one hung operation cannot cost the whole run's
   // checks (it happened once, with nothing to say which operation it was).
-  const abandoned = await new Promise<string[]>((resolve) => {
-    let stoppedAt: number | null = null;
-    const watch = setInterval(() => {
-      if (stoppedAt === null && (enough() || Date.now() >= deadline)) stoppedAt = Date.now();
-      if (stoppedAt !== null && Date.now() - stoppedAt > STRAGGLER_MS) {
-        clearInterval(watch);
-        resolve(workload.inFlight());
-      }
-    }, 1_000);
-    void ran.then(() => {
-      clearInterval(watch);
-      resolve([]);
-    });
-  });
+  const abandoned = await awaitWorkload(ran, { stopped: () => enough() || Date.now() >= deadline, graceMs: STRAGGLER_MS, inFlight: () => workload.inFlight() });
   if (abandoned.length > 0) say(`stopped waiting for ${abandoned.length} operations still in flight: ${abandoned.join(", ")}`);
   clearInterval(ticker);
   await faults.stopTerminator();
