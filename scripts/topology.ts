@@ -12,8 +12,10 @@
 //
 // The smoke test (a step of `npm test`) checks: the order is acknowledged through haproxy, it is
 // on the standby too (synchronous commit), the session limits hold on pooled connections, the
-// worker took its LISTEN connection through the session pool, and everything stops and its folder
-// is gone afterwards.
+// worker took its LISTEN connection through the session pool; then the primary is SIGKILLed and the
+// standby promoted (nothing re-pointed): an order through haproxy lands on the new primary, the old
+// one refuses to start as a primary, it is rebuilt as the new primary's synchronous standby
+// (pg_rewind) and holds the orders; and everything stops and its folder is gone afterwards.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
