@@ -3,7 +3,7 @@
 //
 // 1. the database part of the topology (primary, synchronous standby, pg-router, pgbouncer), the
 //    chaos seed;
-// 2. a base backup of the primary (pg_basebackup, WAL fetched with it);
+// 2. a base backup of the primary (pg_basebackup, its WAL streamed alongside);
 // 3. after it, the demo data (users, stores, paid orders, payouts: one transaction), then the
 //    target time T is read from the primary's clock;
 // 4. after T, a known write: the operator's display name changed;
