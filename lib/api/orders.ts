@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { and, eq, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Tx } from "@/db";
+import { preparedName } from "@/db/prepared";
 import { apiIdempotency, MAX_ORDER_FEN, merchants, ruleVersions, users } from "@/db/schema";
 import { customerAccountIds, customerAccountsOf } from "@/lib/ledger";
 import { approvedStoreOf, currentRule } from "@/lib/merchants/store";
@@ -134,7 +135,7 @@ export async function createPosOrder(
     .leftJoin(customer, sql`true`)
     .where(eq(merchants.id, merchantId))
     // Named (db/prepared.ts); the same text for every request, all values parameters.
-    .prepare("pos_claim_v1")
+    .prepare(preparedName("pos_claim_v1"))
     .execute();
   if (!read) throw new Error(`merchant ${merchantId} of an API key not found`);
 
