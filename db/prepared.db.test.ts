@@ -1,7 +1,7 @@
 // Named prepared statements (db/prepared.ts): a name is prepared once per connection and reused,
 // two texts never share a name, and rows come back as tx.execute gives them.
 import { sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { inTransaction } from "./transaction";
 import { runComposed, runPrepared, statement } from "./prepared";
 
@@ -40,5 +40,26 @@ describe("named prepared statements", () => {
       // Two shapes, two statements; the second run of the first shape reused its name.
       expect(prepared.rows[0]?.n).toBe(2);
     });
+  });
+});
+
+describe("named prepared statements switched off (DATABASE_PREPARED_STATEMENTS=off)", () => {
+  it("drizzle's .prepare(preparedName(…)) runs unnamed: nothing is left prepared on the connection", async () => {
+    vi.resetModules();
+    vi.stubEnv("DATABASE_PREPARED_STATEMENTS", "off");
+    try {
+      const { preparedName } = await import("./prepared");
+      expect(preparedName("prepared_test_off")).toBe("");
+      await inTransaction(async (tx) => {
+        const q = tx.select({ one: sql<number>`1` }).from(sql`(select 1) as t`).prepare(preparedName("prepared_test_off"));
+        expect(await q.execute()).toEqual([{ one: 1 }]);
+        expect(await q.execute()).toEqual([{ one: 1 }]);
+        const prepared = await tx.execute<{ n: number }>(sql`select count(*)::int as n from pg_prepared_statements where name = 'prepared_test_off'`);
+        expect(prepared.rows[0]?.n).toBe(0);
+      });
+    } finally {
+      vi.unstubAllEnvs();
+      vi.resetModules();
+    }
   });
 });

@@ -32,6 +32,16 @@ export function statement(label: string, text: string): Statement {
 /** Named statements, unless DATABASE_PREPARED_STATEMENTS=off says a transaction pooler is in between. */
 const named = env.DATABASE_PREPARED_STATEMENTS === "on";
 
+/**
+ * The name for drizzle's `.prepare(name)`: `name`, or, with named statements off, the empty name,
+ * which pg runs as the unnamed statement (it names a statement only when the name is non-empty).
+ * Behind pgbouncer's transaction pool a named statement lives on one server connection and the
+ * next request may get another ("already exists" / "does not exist").
+ */
+export function preparedName(name: string): string {
+  return named ? name : "";
+}
+
 /** Runs a fixed statement as a named prepared statement on the handle's connection (unnamed when switched off). */
 export async function runPrepared<R extends QueryResultRow>(conn: Tx | Db, st: Statement, values: unknown[]): Promise<R[]> {
   const q = conn._.session.prepareQuery({ sql: st.text, params: values }, undefined, named ? st.name : undefined, false);

@@ -250,7 +250,8 @@ async function runE2e(): Promise<void> {
   tally("ledger:verify", verifyCode, verifyCode === 0 ? 1 : 0, verifyCode === 0 ? 0 : 1, false);
 
   // The production topology on the same build: haproxy, two instances, pgbouncer, a primary with
-  // a synchronous standby, the worker; one order through haproxy, then everything torn down
+  // a synchronous standby, the worker; one order through haproxy, a failover (SIGKILL, promote) and
+  // the old primary rebuilt as a standby, then everything torn down
   // (scripts/topology.ts --smoke, about a minute). Its chaos run (`npm run chaos -- --topology`)
   // takes minutes and stays out of the suite.
   if (interrupted || only) return;

@@ -8,11 +8,14 @@
 //   npm run topology -- --smoke       # start, one POS order through haproxy, checks, tear down
 //   npm run topology -- --no-build    # use .next as it is (the test suite has just built it)
 //   npm run topology -- --write-deploy  # write deploy/ (compose.yaml's configs) from the same code, and exit
+//   npm run topology -- --pitr-drill  # point-in-time recovery from the primary's WAL archive (topology/pitr-drill.ts)
 //
 // The smoke test (a step of `npm test`) checks: the order is acknowledged through haproxy, it is
 // on the standby too (synchronous commit), the session limits hold on pooled connections, the
-// worker took its LISTEN connection through the session pool, and everything stops and its folder
-// is gone afterwards.
+// worker took its LISTEN connection through the session pool; then the primary is SIGKILLed and the
+// standby promoted (nothing re-pointed): an order through haproxy lands on the new primary, the old
+// one refuses to start as a primary, it is rebuilt as the new primary's synchronous standby
+// (pg_rewind) and holds the orders; and everything stops and its folder is gone afterwards.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,6 +26,7 @@ import { seedDemo } from "./lib/demo-seed";
 import { deployFiles } from "./topology/deploy";
 import { Topology } from "./topology/index";
 import type { PgNode } from "./topology/postgres";
+import { pitrDrill } from "./topology/pitr-drill";
 import { missingBinaries } from "./topology/preflight";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -38,12 +42,13 @@ if (argv.includes("--write-deploy")) {
   process.exit(0);
 }
 const smoke = argv.includes("--smoke");
+const pitr = argv.includes("--pitr-drill");
 const noBuild = argv.includes("--no-build");
 const portAt = argv.indexOf("--port");
 const port = portAt >= 0 ? Number(argv[portAt + 1]) : undefined;
-const unknown = argv.filter((a, i) => !["--smoke", "--no-build", "--port"].includes(a) && !(portAt >= 0 && i === portAt + 1));
+const unknown = argv.filter((a, i) => !["--smoke", "--pitr-drill", "--no-build", "--port"].includes(a) && !(portAt >= 0 && i === portAt + 1));
 if (unknown.length > 0 || (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536))) {
-  console.error("usage: npm run topology [-- --smoke] [--port N] [--no-build]");
+  console.error("usage: npm run topology [-- --smoke | --pitr-drill] [--port N] [--no-build]");
   process.exit(2);
 }
 
@@ -55,6 +60,14 @@ const missing = missingBinaries();
 if (missing.length > 0) {
   console.error(`[topology] missing: ${missing.join(", ")}. Install them with: apt-get install -y haproxy pgbouncer postgresql-15`);
   process.exit(1);
+}
+
+if (pitr) {
+  // The database part only: no build, no instances.
+  const problems = await pitrDrill(root, say).catch((e: unknown) => [`the drill failed: ${String(e)}`]);
+  for (const p of problems) console.log(`[topology] FAILED: ${p}`);
+  say(problems.length === 0 ? "point-in-time recovery drill passed; everything stopped and removed" : `point-in-time recovery drill failed (${problems.length})`);
+  process.exit(problems.length === 0 ? 0 : 1);
 }
 
 if (noBuild) {

@@ -3,6 +3,7 @@ import { createHash, randomInt, timingSafeEqual } from "node:crypto";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { db, type Db, type Tx } from "@/db";
+import { preparedName } from "@/db/prepared";
 import { apiKeys, merchants, type Merchant } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
 import { log } from "@/lib/observability/log";
@@ -163,7 +164,7 @@ export async function verifyApiKey(token: string, now = new Date()): Promise<Api
     .where(eq(apiKeys.prefix, prefix))
     .limit(1)
     // Every POS request runs it: named (db/prepared.ts), one text for all.
-    .prepare("api_key_by_prefix_v1")
+    .prepare(preparedName("api_key_by_prefix_v1"))
     .execute();
   // The prefix is public, so how fast an unknown prefix fails reveals nothing worth hiding; the
   // secret is compared in constant time, on fixed-length digests.

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { and, eq, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Tx } from "@/db";
+import { preparedName } from "@/db/prepared";
 import { apiIdempotency, apiKeys, MAX_ORDER_FEN, merchants, ruleVersions, users, type Merchant, type RuleVersion } from "@/db/schema";
 import { ApiKeyRefused, type PresentedApiKey } from "./keys";
 import { customerAccountIds, customerAccountsOf } from "@/lib/ledger";
@@ -138,7 +139,7 @@ async function claimByMerchant(tx: Tx, merchantId: number, key: string, hash: st
     .leftJoin(customer, sql`true`)
     .where(eq(merchants.id, merchantId))
     // Named (db/prepared.ts); the same text for every request, all values parameters.
-    .prepare("pos_claim_v1")
+    .prepare(preparedName("pos_claim_v1"))
     .execute();
   if (!read) throw new Error(`merchant ${merchantId} of an API key not found`);
   return read;
@@ -196,7 +197,7 @@ async function claimByKey(tx: Tx, presented: PresentedApiKey, key: string, hash:
     .innerJoin(merchants, eq(merchants.id, keyRow.keyMerchantId))
     .leftJoin(ruleVersions, currentRule)
     .leftJoin(customer, sql`true`)
-    .prepare("pos_claim_key_v1")
+    .prepare(preparedName("pos_claim_key_v1"))
     .execute();
   if (!read?.keyOk) throw new ApiKeyRefused("unauthenticated");
   if (read.merchant.status !== "approved" || read.merchant.queueId === null) throw new ApiKeyRefused("not_approved");

@@ -2,7 +2,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db";
-import { runPrepared, statement } from "@/db/prepared";
+import { preparedName, runPrepared, statement } from "@/db/prepared";
 import { orders, type Order } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
 import { approvedStore, type Store } from "@/lib/merchants/store";
@@ -99,7 +99,7 @@ export async function insertPaidOrder(
     .returning()
     // Named (db/prepared.ts). Its text is the same for every order: the same columns, every value a
     // parameter (pg refuses a name reused with other text, so a new shape needs a new name).
-    .prepare("insert_paid_order_v1")
+    .prepare(preparedName("insert_paid_order_v1"))
     .execute();
   if (!order) throw new Error("paid order not inserted");
   return order;

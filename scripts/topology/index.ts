@@ -191,6 +191,7 @@ export class Topology {
     await Promise.all([this.primary?.stop(), this.standby?.stop()].map((p) => p?.catch(() => {})));
     // Kept for reading: the configs and logs; the data directories go either way.
     for (const node of [this.primary, this.standby]) if (node) fs.rmSync(node.data, { recursive: true, force: true });
+    fs.rmSync(path.join(this.home, "wal-archive"), { recursive: true, force: true });
     if (!keep) fs.rmSync(this.home, { recursive: true, force: true });
   }
 }

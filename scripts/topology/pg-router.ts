@@ -15,8 +15,7 @@
 //   connections as long as the new primary is up. It is a second line, not the fence.
 import fs from "node:fs";
 import path from "node:path";
-import type { Backend } from "./haproxy";
-import { HaproxyProcess } from "./haproxy";
+import { HaproxyProcess, type Backend } from "./haproxy";
 
 /** The role the check logs in as: login and nothing else (pg_is_in_recovery() is public). */
 export const CHECK_ROLE = "primary_check";

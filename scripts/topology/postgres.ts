@@ -16,8 +16,14 @@ export const PG_BIN = "/usr/lib/postgresql/15/bin";
 
 export type Role = "primary" | "standby";
 
-/** Every node's settings, but its name, address and socket (postgresql.conf). */
-const SERVER_SETTINGS = [
+/**
+ * Every node's settings, but its name, address and socket (postgresql.conf). WAL is archived into
+ * `archive` (the topology's wal-archive/, shared: after a failover the new primary goes on
+ * archiving there, on its new timeline); a standby archives nothing (archive_mode = on, not always).
+ */
+const serverSettings = (archive: string) => [
+  "archive_mode = on",
+  `archive_command = 'test ! -f ${archive}/%f && cp %p ${archive}/%f'`,
   "wal_level = replica",
   "max_wal_senders = 5",
   "max_replication_slots = 5",
@@ -57,6 +63,11 @@ export class PgNode {
     this.logFile = path.join(home, `${name}.log`);
   }
 
+  /** The WAL archive of the topology (every node's archive_command copies there). */
+  get archive(): string {
+    return path.join(this.home, "wal-archive");
+  }
+
   /** The superuser's URL of a database on this very server (no pooler). */
   url(database = "postgres", user = "postgres", password = this.superPassword): string {
     return `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${this.port}/${database}`;
@@ -76,18 +87,30 @@ export class PgNode {
     // In the file, not on the command line: pg_rewind's crash recovery of a dead primary starts
     // Postgres with the file's settings and records them in the control file, which a standby's
     // must not fall below. A standby's base backup copies the file.
-    fs.appendFileSync(path.join(this.data, "postgresql.conf"), `\n${SERVER_SETTINGS.join("\n")}\n`);
+    fs.mkdirSync(this.archive, { recursive: true });
+    chown(this.archive);
+    fs.appendFileSync(path.join(this.data, "postgresql.conf"), `\n${serverSettings(this.archive).join("\n")}\n`);
   }
 
   /** pg_basebackup from the primary through its replication slot, configured to follow it (-R). */
   cloneFrom(primary: PgNode, slot: string): void {
-    execFileSync(
-      path.join(PG_BIN, "pg_basebackup"),
-      ["-h", "127.0.0.1", "-p", String(primary.port), "-U", "postgres", "-D", this.data, "-R", "-X", "stream", "-S", slot, "--checkpoint=fast", "--no-sync"],
-      { ...postgresOwner(), stdio: "pipe", env: { ...PG_ENV, PGPASSWORD: this.superPassword } },
-    );
+    this.baseBackupFrom(primary, ["-R", "-S", slot]);
     this.fenced = false;
     this.role = "standby";
+  }
+
+  /** A base backup of `primary` into this node's data folder (WAL streamed alongside). */
+  baseBackupFrom(primary: PgNode, extra: string[] = []): void {
+    execFileSync(
+      path.join(PG_BIN, "pg_basebackup"),
+      ["-h", "127.0.0.1", "-p", String(primary.port), "-U", "postgres", "-D", this.data, "-X", "stream", ...extra, "--checkpoint=fast", "--no-sync"],
+      { ...postgresOwner(), stdio: "pipe", env: { ...PG_ENV, PGPASSWORD: this.superPassword } },
+    );
+  }
+
+  /** Another server in the same folder with the same superuser (a copy of this one's data). */
+  sibling(name: string, port: number): PgNode {
+    return new PgNode(name, port, this.home, this.superPassword, "primary");
   }
 
   /**
