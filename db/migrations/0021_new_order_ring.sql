@@ -1,0 +1,1 @@
+ALTER TABLE "merchants" ADD COLUMN "ring_new_orders" boolean DEFAULT false NOT NULL;
