@@ -96,15 +96,17 @@ export function LiveConsole({ initial, isOwner }: { initial: StoreLive; isOwner:
     if (rings > 0) beep();
   }, [rings]);
 
-  // Any tap or key on the page is the gesture the browser waits for.
+  // Any tap or key on the page is the gesture the browser waits for. On click and keyup, not
+  // pointerdown or keydown: unlocking hides the hint above the page, and hiding it between a press
+  // and its release would move the page under the pointer, so the click would miss its button.
   useEffect(() => {
     if (unlocked) return;
     const onGesture = () => unlockAudio();
-    window.addEventListener("pointerdown", onGesture, { once: true });
-    window.addEventListener("keydown", onGesture, { once: true });
+    window.addEventListener("click", onGesture, { once: true });
+    window.addEventListener("keyup", onGesture, { once: true });
     return () => {
-      window.removeEventListener("pointerdown", onGesture);
-      window.removeEventListener("keydown", onGesture);
+      window.removeEventListener("click", onGesture);
+      window.removeEventListener("keyup", onGesture);
     };
   }, [unlocked]);
 
