@@ -403,9 +403,12 @@ test("forged ids: another customer's entry, another merchant's order and key are
     ["createStaffInviteAction", {}],
     ["revokeStaffAction", { staffId: String(state.cashierStaffId) }],
     ["closeStoreAction", { slug: "tea-house" }],
+    ["setNewOrderRingAction", { ring: "on" }],
   ] as const) {
     expect((await act("cashierX", name, form)).body, `cashier ${name}`).toContain(NOT_ALLOWED);
   }
+  // The ring for new orders is the owner's to set: the cashier's try left it off.
+  expect(await scalar("select ring_new_orders from merchants where slug = 'tea-house'")).toBe(false);
   expect((await state.ctx.cashierX!.request.get("/api/merchant/data?file=json", { maxRedirects: 0 })).status()).toBe(403);
   // Merchant Y cannot revoke merchant X's cashier; the cashier still works X's till.
   expect((await act("merchantY", "revokeStaffAction", { staffId: String(state.cashierStaffId) })).body).toContain('"ok":false');

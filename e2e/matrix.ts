@@ -190,7 +190,7 @@ export async function writeFingerprint(): Promise<Record<string, string>> {
     payout_accounts: "select count(*) from payout_accounts",
     users: "select count(*) from users",
     store_photos: "select count(*) from store_photos",
-    profiles: "select md5(coalesce(string_agg(concat_ws('|', id, address, phone, hours, category, latitude, longitude, suspended_at), ',' order by id), '')) from merchants",
+    profiles: "select md5(coalesce(string_agg(concat_ws('|', id, address, phone, hours, category, latitude, longitude, suspended_at, ring_new_orders), ',' order by id), '')) from merchants",
     staff_invites: "select count(*) || ':' || count(*) filter (where accepted_at is null and revoked_at is null) from staff_invites",
     merchant_staff: "select count(*) || ':' || count(*) filter (where revoked_at is null) from merchant_staff",
   };
@@ -261,6 +261,7 @@ export const SAMPLE_FORMS: Record<string, Record<string, string>> = {
   closeStoreAction: { slug: "matrix-shop" },
   createStaffInviteAction: {},
   revokeStaffAction: { staffId: "1" },
+  setNewOrderRingAction: { ring: "on" },
   withdrawStaffInviteAction: { inviteId: "1" },
   recordTillOrderAction: { customer: "demo", amount: "10", requestKey: "matrix-0001-abcd" },
   acceptStaffInviteAction: { code: "ABCD-EFGH-JKMN" },

@@ -46,6 +46,8 @@ test("pages carry a nonce-based CSP and the other security headers, a fresh nonc
     expect(h["x-content-type-options"]).toBe("nosniff");
     expect(h["referrer-policy"]).toBe("strict-origin-when-cross-origin");
     expect(h["permissions-policy"]).toContain("camera=()");
+    // This site's own pages may ask for the location (the home page's nearby stores); no frame may.
+    expect(h["permissions-policy"]).toContain("geolocation=(self)");
     expect(h["cross-origin-opener-policy"]).toBe("same-origin");
     expect(h["strict-transport-security"]).toMatch(/max-age=\d+/); // the e2e server runs in production mode
   }

@@ -59,6 +59,38 @@ test("a merchant reads the day's settlement, in Chinese and in English, and expo
     expect((await merchant.request.get("/api/merchant/settlement.csv?from=2026-12-02&to=2026-12-01")).status()).toBe(400);
   });
 
+  await test.step("the page and its CSV cover the same range, the last 30 days by default, and agree row by row", async () => {
+    await merchant.goto("/merchant/settlement");
+    const from = await merchant.locator("#settlement-from").inputValue();
+    const to = await merchant.locator("#settlement-to").inputValue();
+    expect(Date.parse(to) - Date.parse(from), "30 days, today included").toBe(29 * 86_400_000);
+    const href = (await merchant.getByTestId("settlement-csv").getAttribute("href"))!;
+    expect(href).toBe(`/api/merchant/settlement.csv?from=${from}&to=${to}`);
+    const agree = async (csvHref: string) => {
+      const lines = (await (await merchant.request.get(csvHref)).text()).trim().split("\r\n").slice(1);
+      const rows = merchant.locator('[data-testid^="settlement-day-"]');
+      await expect(rows).toHaveCount(lines.length);
+      for (const [i, line] of lines.entries()) {
+        const [day, orders, sales, rebate, , , refunds, , , owed, paid, balance] = line.split(",");
+        const cells = rows.nth(i).locator("td");
+        await expect(cells.nth(0)).toHaveText(day!);
+        await expect(cells.nth(1)).toHaveText(orders!);
+        for (const [n, yuan] of [[2, sales], [3, rebate], [4, refunds], [5, owed], [7, balance]] as const) await expect(cells.nth(n)).toContainText(`¥${yuan}`);
+        await expect(cells.nth(6)).toContainText(paid!);
+      }
+      return lines.length;
+    };
+    expect(await agree(href)).toBe(1);
+    // A range of the past, chosen in the form: no rows on the page, only the header in its CSV.
+    await merchant.locator("#settlement-from").fill("2026-01-01");
+    await merchant.locator("#settlement-to").fill("2026-01-31");
+    await merchant.getByTestId("settlement-range").getByRole("button").click();
+    await merchant.waitForURL(/from=2026-01-01&to=2026-01-31/);
+    await expect(merchant.getByTestId("settlement-total-sales")).toHaveText("¥0.00");
+    expect(await merchant.getByTestId("settlement-csv").getAttribute("href")).toBe("/api/merchant/settlement.csv?from=2026-01-01&to=2026-01-31");
+    expect(await agree("/api/merchant/settlement.csv?from=2026-01-01&to=2026-01-31")).toBe(0);
+  });
+
   await test.step("in English", async () => {
     await merchant.context().addCookies([{ name: "NEXT_LOCALE", value: "en", url: E2E_BASE_URL }]);
     await merchant.goto("/merchant/settlement");

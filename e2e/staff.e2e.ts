@@ -1,5 +1,7 @@
 import { expect, test, type Page } from "./test";
+import { checkA11y } from "./axe";
 import { login, main, openStore, orderAndPay, register, uniqueUser } from "./pages";
+import { E2E_BASE_URL } from "./test-env";
 
 // Staff accounts and the live console (SPEC: Pages, merchant): an owner of a store of this journey's
 // own invites a cashier, who joins with their own account through the link; the cashier sees the
@@ -70,14 +72,49 @@ test("a cashier joins by invitation, works the queue and the till, sees new orde
   const customerName = uniqueUser("tillc");
   await register(customer, customerName, "staff-customer-pass-2026", "/me");
 
-  await test.step("an order placed in another browser appears in the open consoles without a reload, and rings", async () => {
-    await owner.goto("/merchant/orders");
-    await owner.getByTestId("ring-toggle").check();
+  await test.step("the owner turns the ring on for the store; the cashier's open console asks for a tap before it can sound", async () => {
     await cashier.goto("/merchant/queue");
     await expect(cashier.getByTestId("waiting-count")).toHaveText("0");
+    // Off by default: nothing about it on the cashier's console, and no switch to change it.
+    await expect(cashier.getByTestId("ring-status")).toHaveCount(0);
+    await expect(cashier.getByTestId("ring-toggle")).toHaveCount(0);
+    await owner.goto("/merchant/orders");
+    await expect(owner.getByTestId("ring-toggle")).not.toBeChecked();
+    await owner.getByTestId("ring-toggle").check();
+    await expect(owner.getByTestId("ring-toggle")).toBeChecked();
+    // Ticking the box was a tap on this device: its sound is allowed, so no hint here.
+    await expect(owner.getByTestId("ring-hint")).toHaveCount(0);
+    // The setting is the store's: it survives a reload.
+    await owner.reload();
+    await expect(owner.getByTestId("ring-toggle")).toBeChecked();
+    // A reload is a new page, which the browser keeps silent until it is tapped.
+    await expect(owner.getByTestId("ring-hint")).toBeVisible();
+    await owner.getByTestId("ring-unlock").click();
+    await expect(owner.getByTestId("ring-hint")).toHaveCount(0);
+    // The cashier's open console learns it at the next poll, says so, and asks for a tap.
+    await expect(cashier.getByTestId("ring-status")).toHaveText("店主已开启新订单响铃", { timeout: 15_000 });
+    await expect(cashier.getByTestId("ring-hint")).toContainText("这台设备还没有允许播放声音");
+    await checkA11y(cashier);
+    await cashier.getByTestId("ring-unlock").click();
+    await expect(cashier.getByTestId("ring-hint")).toHaveCount(0);
+  });
+
+  await test.step("the ring's words in English", async () => {
+    const en = await (await browser.newContext()).newPage();
+    await en.context().addCookies([{ name: "NEXT_LOCALE", value: "en", url: E2E_BASE_URL }]);
+    await login(en, cashierName, CASHIER_PASS, "/merchant/queue");
+    await expect(en.getByTestId("ring-status")).toHaveText("The owner has turned on the ring for new orders");
+    await expect(en.getByTestId("ring-hint")).toContainText("This device has not allowed sound yet");
+    await expect(en.getByTestId("ring-unlock")).toHaveText("Allow sound here");
+    await checkA11y(en);
+    await en.context().close();
+  });
+
+  await test.step("an order placed in another browser appears in the open consoles without a reload, and rings on both", async () => {
     const orderNo = await orderAndPay(customer, slug, "25");
     await expect(owner.getByTestId(`order-row-${orderNo}`)).toBeVisible({ timeout: 30_000 });
     await expect(owner.getByTestId("live-console")).toHaveAttribute("data-rings", "1");
+    await expect(cashier.getByTestId("live-console")).toHaveAttribute("data-rings", "1", { timeout: 30_000 });
     await expect(cashier.getByTestId("waiting-count")).not.toHaveText("0", { timeout: 30_000 });
     // The cashier sees the order, without a refund button.
     await cashier.goto("/merchant/orders");

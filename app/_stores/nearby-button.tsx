@@ -2,8 +2,10 @@
 
 import { useTranslations } from "next-intl";
 import { useRouter, useSearchParams } from "next/navigation";
-import { useState } from "react";
+import { useState, useSyncExternalStore } from "react";
 import { buttonClass } from "@/app/_components";
+
+const noSubscribe = () => () => {};
 
 /**
  * Asks the browser for the visitor's location (only on a click) and reloads the list with it, so
@@ -14,12 +16,15 @@ export function NearbyButton() {
   const router = useRouter();
   const params = useSearchParams();
   const [state, setState] = useState<"idle" | "busy" | "denied" | "unsupported">("idle");
+  // The server's HTML shows the button disabled until the page is hydrated: a click before that
+  // would reach no handler and do nothing (on a slow phone, a tap that silently fails).
+  const hydrated = useSyncExternalStore(noSubscribe, () => true, () => false);
   return (
     <div className="space-y-1">
       <button
         type="button"
         className={buttonClass("secondary", "md")}
-        disabled={state === "busy"}
+        disabled={!hydrated || state === "busy"}
         data-testid="nearby-button"
         onClick={() => {
           if (!("geolocation" in navigator)) {

@@ -42,7 +42,7 @@ export default async function MerchantLayout({ children }: { children: ReactNode
           </Link>
         }
       />
-      <LiveConsole initial={live} />
+      <LiveConsole initial={live} isOwner={storeRole === "owner"} />
       {children}
     </div>
   );

@@ -161,6 +161,8 @@ export const ledgerEntries = pgTable(
     check("ledger_entries_amount_nonzero", sql`${t.amount} <> 0`),
     index("ledger_entries_transaction_idx").on(t.transactionId),
     index("ledger_entries_account_idx").on(t.accountId, t.id),
+    // An account's postings over a time range (the settlement report reads its range, not the history).
+    index("ledger_entries_account_created_idx").on(t.accountId, t.createdAt),
   ],
 );
 

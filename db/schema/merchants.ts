@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   check,
   customType,
   doublePrecision,
@@ -50,6 +51,8 @@ export const merchants = pgTable(
     suspendedAt: timestamp("suspended_at", { withTimezone: true }),
     suspendedReason: text("suspended_reason"),
     suspendedByUserId: bigint("suspended_by_user_id", { mode: "number" }).references(() => users.id),
+    /** The owner's choice: the store's consoles ring when an order is paid (each device still needs a tap to sound). */
+    ringNewOrders: boolean("ring_new_orders").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -44,7 +44,9 @@ export function baseSecurityHeaders({ production }: { production: boolean }): Re
   return {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+    // geolocation=(self): the home page's "nearby" button asks for the visitor's location (and only on a
+    // click); geolocation=() blocked it in every browser before the prompt, so the button did nothing.
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(self), payment=(), usb=(), interest-cohort=()",
     "Cross-Origin-Opener-Policy": "same-origin",
     // Older browsers that ignore frame-ancestors.
     "X-Frame-Options": "DENY",

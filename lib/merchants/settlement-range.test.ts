@@ -16,3 +16,16 @@ describe("the settlement report's range", () => {
     expect(parseSettlementRange({ from: "2025-12-06", to: "2026-12-07" }, today)).toEqual({ ok: false, error: "settlement.rangeTooLong" });
   });
 });
+
+describe("the settlement report's query, parsed with zod", () => {
+  const today = "2026-12-07";
+  it("takes the page's searchParams as they come: blank bounds are left out, other parameters ignored", () => {
+    expect(parseSettlementRange({ from: " 2026-12-01 ", to: "", page: "2" }, today)).toEqual({ ok: true, range: { from: "2026-12-01", to: today } });
+    expect(parseSettlementRange(undefined, today)).toEqual({ ok: true, range: { from: "2026-11-08", to: today } });
+  });
+  it("refuses a repeated or overlong parameter as an invalid date", () => {
+    expect(parseSettlementRange({ from: ["2026-12-01", "2026-12-02"] }, today)).toEqual({ ok: false, error: "date.invalid" });
+    expect(parseSettlementRange({ to: "2026-12-01T00:00:00Z" }, today)).toEqual({ ok: false, error: "date.invalid" });
+    expect(parseSettlementRange({ from: 20261201 }, today)).toEqual({ ok: false, error: "date.invalid" });
+  });
+});

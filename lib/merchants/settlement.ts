@@ -37,7 +37,9 @@ export const SETTLEMENT_MAX_DAYS = 366;
 
 /**
  * The store's settlement per Asia/Shanghai day from `from` to `to` (inclusive, 'YYYY-MM-DD'), newest
- * first, only days on which something was posted. Every figure comes from ledger postings.
+ * first, only days on which something was posted. Every figure comes from ledger postings. It reads
+ * the postings from `from` on (and the account's kept balance for where the range starts), so its
+ * cost follows the range, not the store's age.
  */
 export async function settlementReport(merchantId: number, range: { from: string; to: string }): Promise<SettlementDay[]> {
   const res = await db.execute<{
@@ -54,14 +56,21 @@ export async function settlementReport(merchantId: number, range: { from: string
     balance: number;
   }>(sql`
     with acct as (
-      select id from accounts where merchant_id = ${merchantId} and kind = 'merchant_settlement'
+      select id, balance from accounts where merchant_id = ${merchantId} and kind = 'merchant_settlement'
     ),
-    -- one row per transaction: a payment with redeemed points posts two legs to the settlement
+    -- one row per transaction since the range began (ledger_entries_account_created_idx: the
+    -- account's postings of the range, not its history); a payment with redeemed points posts two
+    -- legs to the settlement. A posting's legs carry its transaction's time.
     tx as (
-      select t.id, t.kind, t.order_id, (t.created_at at time zone ${TIME_ZONE})::date as day, sum(e.amount)::bigint as settle
+      select e.transaction_id as id, t.kind, t.order_id, (e.created_at at time zone ${TIME_ZONE})::date as day, sum(e.amount)::bigint as settle
       from ledger_entries e join ledger_transactions t on t.id = e.transaction_id
       where e.account_id = (select id from acct)
-      group by t.id
+        and e.created_at >= (${range.from}::date::timestamp at time zone ${TIME_ZONE})
+      group by e.transaction_id, t.kind, t.order_id, day
+    ),
+    -- the balance when the range began: the kept balance less everything posted since
+    opening as (
+      select (select balance from acct) - coalesce((select sum(settle) from tx), 0) as fen
     ),
     days as (
       select tx.day,
@@ -78,12 +87,12 @@ export async function settlementReport(merchantId: number, range: { from: string
       group by tx.day
     ),
     running as (
-      select *, sum(paid) over (order by day rows unbounded preceding) as balance from days
+      select days.*, (select fen from opening) + sum(paid) over (order by day rows unbounded preceding) as balance from days
     )
     select to_char(day, 'YYYY-MM-DD') as day, orders::int, sales::bigint, rebate::bigint, fee::bigint, refunds::int,
            refunds_fen::bigint, rebate_back::bigint, shortfall::bigint, paid::bigint, balance::bigint
     from running
-    where day between ${range.from}::date and ${range.to}::date
+    where day <= ${range.to}::date
     order by day desc`);
   return res.rows.map((r) => {
     const rebateFen = Number(r.rebate);

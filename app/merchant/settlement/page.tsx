@@ -13,13 +13,11 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 export const dynamic = "force-dynamic";
 
-const one = (v: string | string[] | undefined) => (typeof v === "string" ? v.slice(0, 20) : undefined);
-
 /** The store's settlement per day, from the ledger: sales, rebate, refunds, what it owes the platform and what it is paid. */
 export default async function SettlementPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { merchant } = await requireMerchant({ next: "/merchant/settlement" });
   const raw = await searchParams;
-  const asked = parseSettlementRange({ from: one(raw.from), to: one(raw.to) });
+  const asked = parseSettlementRange(raw);
   // A bad range says why and shows the default one.
   const range = asked.ok ? asked.range : (parseSettlementRange({}) as { ok: true; range: { from: string; to: string } }).range;
   const [days, t] = await Promise.all([settlementReport(merchant.id, range), getTranslations("merchant.settlement")]);

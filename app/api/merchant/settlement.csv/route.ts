@@ -22,7 +22,7 @@ const HEADER = [
 
 /** The owner's own store's settlement report (found from the session) as CSV, one line per day, newest first. */
 export const GET = withAuth({ allow: ["merchant-session"] }, async (req, ctx) => {
-  const parsed = parseSettlementRange({ from: req.nextUrl.searchParams.get("from"), to: req.nextUrl.searchParams.get("to") });
+  const parsed = parseSettlementRange(Object.fromEntries(req.nextUrl.searchParams));
   if (!parsed.ok) throw new DomainError("invalid_input", parsed.error);
   const merchant = await approvedMerchantOf(ctx.viewer!.userId);
   const days = await settlementReport(merchant.id, parsed.range);

@@ -1,0 +1,2 @@
+ALTER TABLE "merchants" ADD COLUMN "ring_new_orders" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+CREATE INDEX "ledger_entries_account_created_idx" ON "ledger_entries" USING btree ("account_id","created_at");
