@@ -49,6 +49,8 @@ export const CLIENT_NAMESPACES = [
   "merchant.staff.withdraw",
   "merchant.till",
   "operator.alliances.form",
+  "operator.alliances.dissolve",
+  "operator.alliances.join",
   "operator.draw.panel",
   "operator.ledger.checkPanel",
   "operator.merchants.review",

@@ -253,6 +253,65 @@ async function activeAlliance(tx: Tx, allianceId: number): Promise<{ id: number;
   return { id: Number(a.id), name: a.name, queueId: Number(a.queue_id) };
 }
 
+type DissolvingMember = { merchantId: number; name: string; ownQueueId: number; broughtFen: number };
+
+async function dissolveMembers(conn: Db | Tx, allianceId: number, queueId: number): Promise<DissolvingMember[]> {
+  const rows = await conn.execute<{ merchant_id: number; name: string; own_queue_id: number; brought_pool_fen: number }>(sql`
+    select am.merchant_id, m.name, am.own_queue_id, am.brought_pool_fen
+    from alliance_members am join merchants m on m.id = am.merchant_id
+    where am.alliance_id = ${allianceId} and m.queue_id = ${queueId}
+    order by am.merchant_id`);
+  const members = rows.rows.map((r) => ({ merchantId: Number(r.merchant_id), name: r.name, ownQueueId: Number(r.own_queue_id), broughtFen: Number(r.brought_pool_fen) }));
+  if (members.length === 0) throw new Error(`alliance ${allianceId} has no members on record`);
+  return members;
+}
+
+/** The shared queue's waiting entries, and each member's share of the pool (splitPool). */
+async function planSplit(conn: Db | Tx, queueId: number, members: DissolvingMember[], poolFen: number) {
+  const waiting = await conn.execute<{ id: number; merchant_id: number; target_fen: number }>(sql`
+    select id, merchant_id, target_fen from queue_entries
+    where queue_id = ${queueId} and status = 'waiting' order by position`);
+  const entries = waiting.rows.map((r) => ({ id: Number(r.id), memberId: Number(r.merchant_id), targetFen: Number(r.target_fen) }));
+  const stray = entries.find((e) => !members.some((m) => m.merchantId === e.memberId));
+  if (stray) throw new Error(`entry ${stray.id} of queue ${queueId} belongs to no member`);
+  // What each store put into the shared pool: its orders' pool shares, and its own pool on joining.
+  const paidIn = await conn.execute<{ merchant_id: number; fen: number }>(sql`
+    select o.merchant_id, coalesce(sum(o.pool_fen), 0)::bigint as fen
+    from ledger_transactions t join orders o on o.id = t.order_id
+    where t.kind = 'order_paid' and t.queue_id = ${queueId}
+    group by o.merchant_id`);
+  const paidBy = new Map(paidIn.rows.map((r) => [Number(r.merchant_id), Number(r.fen)]));
+  const shares = splitPool({
+    poolFen,
+    entries,
+    weights: members.map((m) => ({ memberId: m.merchantId, weight: m.broughtFen + (paidBy.get(m.merchantId) ?? 0) })),
+  });
+  return { entries, shares };
+}
+
+export type DissolvePreview = { allianceId: number; name: string; poolFen: number; members: Omit<DissolvedMember, "drainDue">[] };
+
+/** What dissolving would do now, for the confirmation (read without locks: the action re-plans under them). */
+export async function previewDissolve(allianceId: number, conn: Db | Tx = db): Promise<DissolvePreview | null> {
+  const res = await conn.execute<{ id: number; name: string; queue_id: number; pool: number }>(sql`
+    select a.id, a.name, a.queue_id, p.balance as pool from alliances a
+    join accounts p on p.queue_id = a.queue_id and p.kind = 'pool'
+    where a.id = ${allianceId} and a.dissolved_at is null`);
+  const a = res.rows[0];
+  if (!a) return null;
+  const members = await dissolveMembers(conn, Number(a.id), Number(a.queue_id));
+  const { entries, shares } = await planSplit(conn, Number(a.queue_id), members, Number(a.pool));
+  return {
+    allianceId: Number(a.id),
+    name: a.name,
+    poolFen: Number(a.pool),
+    members: members.map((m) => {
+      const mine = entries.filter((e) => e.memberId === m.merchantId);
+      return { merchantId: m.merchantId, name: m.name, queueId: m.ownQueueId, movedEntries: mine.length, movedFen: mine.reduce((s, e) => s + e.targetFen, 0), poolFen: shares.get(m.merchantId) ?? 0 };
+    }),
+  };
+}
+
 export type DissolvedMember = {
   merchantId: number;
   name: string;
@@ -276,15 +335,11 @@ export async function dissolveAlliance(tx: Tx, args: { allianceId: number; opera
   await tx.execute(sql`select pg_advisory_xact_lock(${ALLIANCE_LOCK_KEY})`);
   const alliance = await activeAlliance(tx, args.allianceId);
 
-  const rows = await tx.execute<{ merchant_id: number; name: string; own_queue_id: number; brought_pool_fen: number }>(sql`
-    select am.merchant_id, m.name, am.own_queue_id, am.brought_pool_fen
-    from alliance_members am join merchants m on m.id = am.merchant_id
-    where am.alliance_id = ${alliance.id} and m.queue_id = ${alliance.queueId}
-    order by am.merchant_id
-    for no key update of m`);
-  const members = rows.rows.map((r) => ({ merchantId: Number(r.merchant_id), name: r.name, ownQueueId: Number(r.own_queue_id), broughtFen: Number(r.brought_pool_fen) }));
-  if (members.length === 0) throw new Error(`alliance ${alliance.id} has no members on record`);
-  const ids = members.map((m) => m.merchantId);
+  // The member rows stay locked until commit: no approval change or other hand-over slips in.
+  await tx.execute(sql`
+    select m.id from alliance_members am join merchants m on m.id = am.merchant_id
+    where am.alliance_id = ${alliance.id} order by m.id for no key update of m`);
+  const members = await dissolveMembers(tx, alliance.id, alliance.queueId);
 
   // Order rows before queue locks, as a payment takes them; the payment re-reads the store's queue too.
   await tx.execute(sql`
@@ -294,26 +349,8 @@ export async function dissolveAlliance(tx: Tx, args: { allianceId: number; opera
 
   const pools = await lockQueues(tx, [alliance.queueId, ...members.map((m) => m.ownQueueId)]);
   const shared = pools.get(alliance.queueId)!;
-
-  const waiting = await tx.execute<{ id: number; merchant_id: number; target_fen: number }>(sql`
-    select id, merchant_id, target_fen from queue_entries
-    where queue_id = ${alliance.queueId} and status = 'waiting' order by position`);
-  const entries = waiting.rows.map((r) => ({ id: Number(r.id), memberId: Number(r.merchant_id), targetFen: Number(r.target_fen) }));
-  const stray = entries.find((e) => !ids.includes(e.memberId));
-  if (stray) throw new Error(`entry ${stray.id} of the shared queue belongs to no member`);
-
-  // What each store put into the shared pool: its orders' pool shares, and its own pool on joining.
-  const paidIn = await tx.execute<{ merchant_id: number; fen: number }>(sql`
-    select o.merchant_id, coalesce(sum(o.pool_fen), 0)::bigint as fen
-    from ledger_transactions t join orders o on o.id = t.order_id
-    where t.kind = 'order_paid' and t.queue_id = ${alliance.queueId}
-    group by o.merchant_id`);
-  const paidBy = new Map(paidIn.rows.map((r) => [Number(r.merchant_id), Number(r.fen)]));
-  const shares = splitPool({
-    poolFen: shared.balanceFen,
-    entries,
-    weights: members.map((m) => ({ memberId: m.merchantId, weight: m.broughtFen + (paidBy.get(m.merchantId) ?? 0) })),
-  });
+  // Planned again under the locks: the entries and the pool cannot change any more.
+  const { entries, shares } = await planSplit(tx, alliance.queueId, members, shared.balanceFen);
 
   const out: DissolvedMember[] = [];
   for (const m of members) {

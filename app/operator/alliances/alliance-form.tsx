@@ -7,7 +7,7 @@ import type { ActionState } from "@/lib/auth/action";
 import { formatFen } from "@/lib/money/format";
 import { formAllianceAction } from "./actions";
 
-export type CandidateStore = { merchantId: number; name: string; slug: string; poolFen: number; waitingCount: number };
+export type CandidateStore = { merchantId: number; name: string; slug: string; poolFen: number; waitingCount: number; waitingFen: number };
 
 type State = ActionState<{ allianceId: number; name: string; queueId: number; members: string[] }>;
 
@@ -47,6 +47,12 @@ export function AllianceForm({ candidates }: { candidates: CandidateStore[] }) {
           ))}
           <p id="alliance-confirm-title" className="font-semibold text-ink">{t("confirmTitle")}</p>
           <p className="text-sm text-ink">{t("confirmBody", { name: name.trim(), stores: list(chosen.map((c) => c.name)) })}</p>
+          <ul className="list-disc pl-5 text-sm text-ink" data-testid="alliance-confirm-moves">
+            {chosen.map((c) => (
+              <li key={c.merchantId}>{t("moves", { name: c.name, count: c.waitingCount, amount: formatFen(c.waitingFen), pool: formatFen(c.poolFen) })}</li>
+            ))}
+          </ul>
+          <p className="text-sm text-muted">{t("mergeRule")}</p>
           <p className="text-sm text-muted">{t(`modes.${mode}`)}</p>
           <div className="flex gap-2">
             <Button type="submit" pending={pending} pendingText={t("running")} data-testid="alliance-confirm-button">
@@ -76,16 +82,14 @@ export function AllianceForm({ candidates }: { candidates: CandidateStore[] }) {
             <p id="alliance-members-hint" className="text-xs text-muted">{t("membersHint")}</p>
             <ul className="divide-y divide-line rounded-xl ring-1 ring-line" data-testid="alliance-candidates">
               {candidates.map((c) => {
-                const blocked = c.waitingCount > 0;
                 return (
                   <li key={c.merchantId} className="px-3 py-2">
-                    <label className={`flex items-start gap-2 text-sm ${blocked ? "text-muted" : "text-ink"}`}>
+                    <label className="flex items-start gap-2 text-sm text-ink">
                       <input
                         type="checkbox"
                         name="merchantIds"
                         value={c.merchantId}
                         className="mt-1"
-                        disabled={blocked}
                         checked={checked.includes(c.merchantId)}
                         onChange={() => toggle(c.merchantId)}
                         data-testid={`member-${c.slug}`}
@@ -93,7 +97,7 @@ export function AllianceForm({ candidates }: { candidates: CandidateStore[] }) {
                       <span>
                         <span className="font-medium">{c.name}</span>
                         <span className="ml-1.5 text-xs text-muted">/s/{c.slug}</span>
-                        <span className="block text-xs text-muted">{blocked ? t("blocked", { count: c.waitingCount }) : t("pool", { amount: formatFen(c.poolFen) })}</span>
+                        <span className="block text-xs text-muted">{t("carries", { count: c.waitingCount, amount: formatFen(c.waitingFen), pool: formatFen(c.poolFen) })}</span>
                       </span>
                     </label>
                   </li>

@@ -4,7 +4,8 @@ import { getLocale, getTranslations } from "next-intl/server";
 import { Badge, Card, EmptyState, Money, PageHeader, SortableTable } from "@/app/_components";
 import { requireViewer } from "@/lib/auth/session";
 import { formatShortDateTime } from "@/lib/format/datetime";
-import { allianceCandidates, listAlliances } from "@/lib/merchants/alliances";
+import { allianceCandidates, listAlliances, previewDissolve } from "@/lib/merchants/alliances";
+import { DissolveForm, JoinForm } from "./alliance-actions";
 import { AllianceForm } from "./alliance-form";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -23,6 +24,9 @@ export default async function OperatorAlliancesPage() {
     getTranslations("operator.alliances"),
     getLocale(),
   ]);
+  // What dissolving each one would do now, for its confirmation (re-planned under the locks on confirm).
+  const previews = new Map((await Promise.all(alliances.map((a) => previewDissolve(a.id)))).flatMap((p) => (p ? [[p.allianceId, p] as const] : [])));
+  const joinable = candidates.map((c) => ({ merchantId: c.merchantId, name: c.name, waitingCount: c.waitingCount, waitingFen: c.waitingFen, poolFen: c.poolFen }));
 
   return (
     <div className="space-y-4">
@@ -41,10 +45,11 @@ export default async function OperatorAlliancesPage() {
               { label: t("cols.pool"), num: true },
               { label: t("cols.waiting"), num: true },
               { label: t("cols.created") },
+              { label: t("cols.actions"), sortable: false },
             ]}
             rows={alliances.map((a) => ({
               key: a.id,
-              values: [a.name, null, t(`mode.${a.payoutMode}`), a.poolFen, a.waitingCount, a.createdAt.getTime()],
+              values: [a.name, null, t(`mode.${a.payoutMode}`), a.poolFen, a.waitingCount, a.createdAt.getTime(), null],
               row: (
                 <tr data-testid={`alliance-${a.id}`}>
                   <td className={`${td} whitespace-nowrap`}>
@@ -74,6 +79,10 @@ export default async function OperatorAlliancesPage() {
                   <td className={`${td} whitespace-nowrap text-muted`}>
                     {formatShortDateTime(a.createdAt, { locale })} · {a.createdBy}
                   </td>
+                  <td className={`${td} space-y-2`}>
+                    <JoinForm allianceId={a.id} allianceName={a.name} waitingCount={a.waitingCount} candidates={joinable} />
+                    {previews.get(a.id) ? <DissolveForm effect={previews.get(a.id)!} /> : null}
+                  </td>
                 </tr>
               ),
             }))}
@@ -83,7 +92,7 @@ export default async function OperatorAlliancesPage() {
 
       <Card title={t("formTitle")}>
         <AllianceForm
-          candidates={candidates.map((c) => ({ merchantId: c.merchantId, name: c.name, slug: c.slug, poolFen: c.poolFen, waitingCount: c.waitingCount }))}
+          candidates={candidates.map((c) => ({ merchantId: c.merchantId, name: c.name, slug: c.slug, poolFen: c.poolFen, waitingCount: c.waitingCount, waitingFen: c.waitingFen }))}
         />
       </Card>
     </div>
