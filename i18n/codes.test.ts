@@ -37,6 +37,8 @@ const DATA: Record<string, RegExp> = {
   // read them and the fakes write them, as data.
   "lib/payments/wechat/bill.ts": /./,
   "lib/payments/alipay/bill.ts": /./,
+  "lib/payments/wechat/fund-bill.ts": /./,
+  "lib/payments/alipay/account-bill.ts": /./,
   "lib/payments/wechat/fake-server.ts": /./,
   "lib/payments/alipay/fake-server.ts": /./,
 };

@@ -25,9 +25,12 @@ function readNamespace(locale: string, file: string): Tree {
   return JSON.parse(fs.readFileSync(path.join(dir, locale, file), "utf8")) as Tree;
 }
 
-/** The ICU arguments a message uses: "{amount}", "{count, plural, …}" -> amount, count. */
+/**
+ * The ICU arguments a message uses: "{amount}", "{count, plural, …}" -> amount, count. A name is
+ * followed by "}" or ",": a plural branch's text ("=0 {Nobody waiting}") is not an argument.
+ */
 function argumentsOf(message: string): string[] {
-  return [...new Set([...message.matchAll(/\{\s*([A-Za-z_]\w*)/g)].map((m) => m[1]!))].sort();
+  return [...new Set([...message.matchAll(/\{\s*([A-Za-z_]\w*)\s*[},]/g)].map((m) => m[1]!))].sort();
 }
 
 describe("message files", () => {
