@@ -1,7 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useActionState, useState } from "react";
+import { createContext, use, useActionState, useState, type ReactNode } from "react";
 import { ConfirmSubmit, FormError, FormSuccess } from "@/app/_components";
 import { formatFen } from "@/lib/money/format";
 import { dissolveAllianceAction, joinAllianceAction } from "./actions";
@@ -13,10 +13,31 @@ export type DissolveEffect = {
   members: { merchantId: number; name: string; movedEntries: number; movedFen: number; poolFen: number }[];
 };
 
+type DissolveState = Awaited<ReturnType<typeof dissolveAllianceAction>>;
+const DissolveContext = createContext<{ action: (form: FormData) => void; pending: boolean } | null>(null);
+
+/**
+ * Holds the dissolve action above the alliances table and says how it went there: a dissolved
+ * alliance's row leaves the table, and its form with it, so a result kept in the row would vanish.
+ */
+export function DissolveResults({ children }: { children: ReactNode }) {
+  const t = useTranslations("operator.alliances.dissolve");
+  const [state, action, pending] = useActionState<DissolveState | null, FormData>(dissolveAllianceAction, null);
+  return (
+    <DissolveContext value={{ action, pending }}>
+      {state && !state.ok ? <FormError>{state.error}</FormError> : null}
+      {!pending && state?.ok ? <FormSuccess data-testid="dissolve-done">{t("done", { name: state.name, count: state.entries, pool: formatFen(state.poolFen) })}</FormSuccess> : null}
+      {children}
+    </DissolveContext>
+  );
+}
+
 /** Dissolve, with a dialog listing what each store gets back: its entries and its pool share. */
 export function DissolveForm({ effect }: { effect: DissolveEffect }) {
   const t = useTranslations("operator.alliances.dissolve");
-  const [state, action, pending] = useActionState(dissolveAllianceAction, null);
+  const dissolve = use(DissolveContext);
+  if (!dissolve) throw new Error("DissolveForm outside DissolveResults");
+  const { action, pending } = dissolve;
   return (
     <form action={action} className="space-y-1">
       <input type="hidden" name="allianceId" value={effect.allianceId} />
@@ -44,8 +65,6 @@ export function DissolveForm({ effect }: { effect: DissolveEffect }) {
       >
         {t("button")}
       </ConfirmSubmit>
-      {state && !state.ok ? <FormError>{state.error}</FormError> : null}
-      {!pending && state?.ok ? <FormSuccess data-testid="dissolve-done">{t("done", { name: state.name, count: state.entries, pool: formatFen(state.poolFen) })}</FormSuccess> : null}
     </form>
   );
 }
