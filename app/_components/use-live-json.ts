@@ -1,10 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { fresher, ReadClock, type Stamped } from "./live-reads";
-
-/** One clock for the page: every live value's reads are ordered by when they began. */
-const clock = new ReadClock();
+import useSWR from "swr";
 
 export type LiveJson<T> = {
   /** The newest of the server render, the polls and the page's own changes. */
@@ -16,17 +13,28 @@ export type LiveJson<T> = {
   change: (update: (data: T) => T) => void;
 };
 
+// Each mounted view polls under its own key. SWR's cache is shared by the whole page, so a view
+// mounted again (back to /me after another tab) would otherwise start from the answer an earlier
+// view got, which is older than the server render it was given.
+let mounts = 0;
+
+async function getJson<T>([url]: readonly [string, number]): Promise<T> {
+  const res = await fetch(url, { cache: "no-store", credentials: "same-origin" });
+  if (!res.ok) throw new Error(`${url}: ${res.status}`);
+  return (await res.json()) as T;
+}
+
 /**
- * Polls a small JSON route while the tab is visible: every `intervalMs`, paused in a background tab
- * (and fetched at once on return), backing off ×2 up to `maxBackoffMs` after errors. Starts from
- * the server-rendered `initial`, so nothing flashes. `pollOnMount` asks at once as well, for a page
- * that may come from a cache (the anonymous store page, lib/http/page-cache.ts): its `initial` can
- * be a few seconds old. Same-origin GET only, no inline script or eval.
- * An answer only replaces what is shown if its request began after the shown data was read
- * (app/_components/live-reads.ts): a slow poll never undoes a newer server render or change.
- * `until` (a stable function: module-level) stops the polling for good once an answer (or
- * `initial`) satisfies it: a figure that can no longer change (what a payment freed, once the
- * drain has run).
+ * Polls a small JSON route with SWR while the tab is visible: every `intervalMs`, paused in a
+ * background tab (and fetched at once when it comes back), backing off ×2 up to `maxBackoffMs`
+ * after errors. Starts from the server-rendered `initial`, so nothing flashes; `pollOnMount` asks at
+ * once as well, for a page that may come from a cache (the anonymous store page) and so be a few
+ * seconds old. `until` (a stable, module-level function) stops the polling for good once an answer
+ * (or `initial`) satisfies it: a figure that can no longer change.
+ *
+ * An old answer never replaces a newer one: the page's own changes and each new server render
+ * (router.refresh after an action) go in as SWR mutations, and SWR drops the answer of any request
+ * that began before the latest mutation (e2e/live-queue.e2e.ts holds such an answer back and checks).
  */
 export function useLiveJson<T>(
   url: string,
@@ -38,66 +46,40 @@ export function useLiveJson<T>(
     until,
   }: { intervalMs?: number; maxBackoffMs?: number; pollOnMount?: boolean; until?: (data: T) => boolean } = {},
 ): LiveJson<T> {
-  const [shown, setShown] = useState<Stamped<T>>({ data: initial, ticket: 0 });
-  const [lastInitial, setLastInitial] = useState(initial);
-  const delay = useRef(intervalMs);
-  const finished = until?.(initial) ?? false;
-  // A new server render (router.refresh after an action) brings fresher figures: take them, ahead
-  // of any poll still on its way (it began before the render arrived; the next one follows soon).
-  if (initial !== lastInitial) {
-    setLastInitial(initial);
-    setShown({ data: initial, ticket: clock.begin() });
-  }
+  const [mount] = useState(() => ++mounts);
+  const [finished, setFinished] = useState(() => until?.(initial) ?? false);
+  const { data = initial, mutate } = useSWR<T, Error, readonly [string, number]>([url, mount], getJson<T>, {
+    fallbackData: initial,
+    revalidateOnMount: pollOnMount && !finished,
+    // Once finished, showing the tab or coming back online no longer asks either.
+    revalidateOnFocus: !finished,
+    revalidateOnReconnect: !finished,
+    revalidateIfStale: false,
+    refreshInterval: (latest) => (until?.(latest ?? initial) ? 0 : intervalMs),
+    refreshWhenHidden: false,
+    // A poll every few seconds, never two of them in one interval.
+    dedupingInterval: Math.min(1_000, intervalMs / 2),
+    onErrorRetry: (_error, _key, _config, revalidate, { retryCount }) => {
+      const wait = Math.min(intervalMs * 2 ** retryCount, maxBackoffMs);
+      // A hidden tab asks again when it is shown (SWR revalidates on visibility and focus).
+      setTimeout(() => document.visibilityState === "visible" && void revalidate({ retryCount }), wait);
+    },
+  });
+  if (!finished && until?.(data)) setFinished(true);
 
-  const change = useCallback((update: (data: T) => T) => {
-    const ticket = clock.begin();
-    setShown((s) => fresher(s, { data: update(s.data), ticket }));
-  }, []);
-
+  // A new server render brings fresher figures than any poll already on its way: take it as a
+  // mutation, so that SWR ignores those polls' answers.
+  const lastInitial = useRef(initial);
   useEffect(() => {
-    if (finished) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let stopped = false;
-    let inFlight: AbortController | null = null;
+    if (initial === lastInitial.current) return;
+    lastInitial.current = initial;
+    void mutate(initial, { revalidate: false });
+  }, [initial, mutate]);
 
-    const schedule = (ms: number) => {
-      clearTimeout(timer);
-      if (!stopped && document.visibilityState === "visible") timer = setTimeout(tick, ms);
-    };
+  const change = useCallback(
+    (update: (data: T) => T) => void mutate((d) => update(d ?? initial), { revalidate: false }),
+    [mutate, initial],
+  );
 
-    async function tick() {
-      inFlight?.abort();
-      const ctl = new AbortController();
-      inFlight = ctl;
-      const ticket = clock.begin();
-      try {
-        const res = await fetch(url, { cache: "no-store", credentials: "same-origin", signal: ctl.signal });
-        if (!res.ok) throw new Error(`${res.status}`);
-        const data = (await res.json()) as T;
-        setShown((s) => fresher(s, { data, ticket }));
-        delay.current = intervalMs;
-        if (until?.(data)) return;
-      } catch {
-        if (ctl.signal.aborted) return;
-        delay.current = Math.min(delay.current * 2, maxBackoffMs);
-      }
-      schedule(delay.current);
-    }
-
-    const onVisibility = () => {
-      if (document.visibilityState === "visible") void tick();
-      else clearTimeout(timer);
-    };
-
-    schedule(pollOnMount ? 0 : delay.current);
-    document.addEventListener("visibilitychange", onVisibility);
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-      inFlight?.abort();
-      document.removeEventListener("visibilitychange", onVisibility);
-    };
-  }, [url, intervalMs, maxBackoffMs, pollOnMount, finished, until]);
-
-  return { data: shown.data, change };
+  return { data, change };
 }
