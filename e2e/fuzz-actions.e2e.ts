@@ -51,6 +51,8 @@ const POISON: [RegExp, fc.Arbitrary<string>][] = [
   [/^category$/, fc.constantFrom("casino", "DRINKS", "<b>drinks</b>", "drinks\u0000", ...PROTOTYPE_NAMES)],
   [/^licenceNo$/, fc.constantFrom("123", "<script>", "9131000MA1FL00001", "91310000MA1FL0000I", "' OR 1=1 --", "x".repeat(40))],
   [/^slug$/, fc.constantFrom("<script>", "' OR 1=1 --", "Tea House", "a", "长长长", "../etc", "x".repeat(100))],
+  // The store's new-order ring: only "on" or "off".
+  [/^ring$/, fc.constantFrom("", "ON", "yes", "true", "1", "<b>on</b>", "on\u0000", ...PROTOTYPE_NAMES)],
   [/^(decision|payoutMode)$/, fc.constantFrom("approve; drop table", "AUTO", "", "<b>manual</b>", "approve\u0000", ...PROTOTYPE_NAMES)],
   [/^orderNo$/, nastyString.filter((s) => !/^FL\d{6}[2-9A-Z]{8}$/.test(s))],
   // Not an invitation code's shape (12 of the unambiguous letters and digits).
