@@ -303,15 +303,23 @@ const CHECKS: InvariantCheck[] = [
       ) x where x.amount < 0 and x.running < 0
       union all
       -- A moved row keeps the place an entry held in its old queue; the entry it names is the same
-      -- unit of the same order (same customer, store, rule version and target) in another queue.
+      -- unit of the same order (same customer, store, rule version and target), now in another
+      -- queue or back in this one behind the place it left (a store that joined an alliance and
+      -- got its queue back when the alliance was dissolved).
       select 'moved place ' || m.id || ' of queue ' || m.queue_id || ' names entry ' || coalesce(e.id::text, 'none') || ' that does not match it'
       from queue_entries m left join queue_entries e on e.id = m.moved_entry_id
-      where m.status::text = 'moved' and (e.id is null or e.status::text = 'moved' or e.queue_id = m.queue_id
+      where m.status::text = 'moved' and (e.id is null or e.status::text = 'moved'
+        or (e.queue_id = m.queue_id and e.position <= m.position)
         or e.order_id <> m.order_id or e.customer_id <> m.customer_id or e.merchant_id <> m.merchant_id
         or e.rule_version_id <> m.rule_version_id or e.target_fen <> m.target_fen)
       union all
-      select 'entry ' || moved_entry_id || ' is named by ' || count(*) || ' places in one queue'
-      from queue_entries where status::text = 'moved' group by moved_entry_id, queue_id having count(*) > 1`,
+      -- An entry leaves a queue once per stay: each stay after the first began by leaving another
+      -- queue, which left a moved place there. More places in one queue than that is a double record.
+      select 'entry ' || q.moved_entry_id || ' is named by ' || q.n || ' places in queue ' || q.queue_id
+      from (select moved_entry_id, queue_id, count(*) as n,
+                   sum(count(*)) over (partition by moved_entry_id) as everywhere
+            from queue_entries where status::text = 'moved' group by moved_entry_id, queue_id) q
+      where q.n > 1 + (q.everywhere - q.n)`,
   },
 ];
 

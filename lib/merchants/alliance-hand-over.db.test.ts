@@ -191,6 +191,25 @@ describe("dissolving", () => {
     await expectLedgerClean();
   });
 
+  it("a store's entries that went into an alliance and came back, and go in again, keep the books clean", async () => {
+    // The round trip the operator's journey makes: waiting in the store's own queue, moved into an
+    // alliance, back to the same queue at the dissolve (behind the place they left), and out again.
+    const operator = await makeCustomer("operator");
+    const a = await store();
+    const b = await store();
+    const a1 = await waiter(a.id, 5_000);
+    const b1 = await waiter(b.id, 3_000);
+    const first = await form(operator, [a.id, b.id]);
+    expect((await waitingIn(first.queueId)).map((e) => e.orderId).sort()).toEqual([a1.orderId, b1.orderId].sort());
+    await dissolve(operator, first.alliance.id);
+    expect((await waitingIn(a.queueId!)).map((e) => e.orderId)).toEqual([a1.orderId]);
+    expect(await standing(a1.customer)).toMatchObject({ queueId: a.queueId, position: 1 });
+    await expectLedgerClean();
+    const second = await form(operator, [a.id, b.id]);
+    expect((await waitingIn(second.queueId)).map((e) => e.orderId).sort()).toEqual([a1.orderId, b1.orderId].sort());
+    await expectLedgerClean();
+  });
+
   it("splits a pool nobody waits for by what each store paid in", async () => {
     const operator = await makeCustomer("operator");
     const a = await makeStore({ minOrderFen: 1_000_000 }); // no entry: orders only feed the pool
