@@ -59,3 +59,28 @@ export function fenText(fen: number): string {
   const abs = Math.abs(fen);
   return `${fen < 0 ? "-" : ""}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
 }
+
+/** One movement of a fake account statement: the record, its direction, and the balance after it. */
+export type StatementLine = { record: FakeBillRecord; index: number; income: boolean; balanceFen: number };
+
+/**
+ * A statement's running balance and its totals, as both providers' account statements print them:
+ * a payment comes in, a refund or a transfer goes out.
+ */
+export function statementLines(records: FakeBillRecord[], openingFen: number) {
+  const sum = { inCount: 0, inFen: 0, outCount: 0, outFen: 0 };
+  let balanceFen = openingFen;
+  const lines: StatementLine[] = records.map((record, index) => {
+    const income = record.kind === "payment";
+    balanceFen += income ? record.amountFen : -record.amountFen;
+    if (income) {
+      sum.inCount++;
+      sum.inFen += record.amountFen;
+    } else {
+      sum.outCount++;
+      sum.outFen += record.amountFen;
+    }
+    return { record, index, income, balanceFen };
+  });
+  return { lines, sum };
+}

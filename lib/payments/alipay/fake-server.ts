@@ -3,7 +3,7 @@ import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { zipSync } from "fflate";
 import { chinaDayBounds, dateToChinaTime } from "../bill-text";
-import { BillTweaks, fenText, type FakeBillRecord } from "../fake-bill";
+import { BillTweaks, fenText, statementLines, type FakeBillRecord } from "../fake-bill";
 
 /**
  * A stand-in for Alipay's open API gateway in tests, written from Alipay's documentation and
@@ -481,18 +481,9 @@ export function renderAlipayAccountBill(records: FakeBillRecord[], day: string, 
     `${RULE}账务明细列表----------------------------------------`,
     ACCOUNT_HEADER,
   ];
-  let balance = 1_000_000_00;
-  const sum = { inCount: 0, inFen: 0, outCount: 0, outFen: 0 };
-  records.forEach((r, i) => {
-    const income = r.kind === "payment";
-    balance += income ? r.amountFen : -r.amountFen;
-    if (income) {
-      sum.inCount++;
-      sum.inFen += r.amountFen;
-    } else {
-      sum.outCount++;
-      sum.outFen += r.amountFen;
-    }
+  const statement = statementLines(records, 1_000_000_00);
+  const { sum } = statement;
+  statement.lines.forEach(({ record: r, index: i, income, balanceFen: balance }) => {
     const type = r.kind === "payment" ? "在线支付" : r.kind === "refund" ? "交易退款" : "转账";
     lines.push(
       [

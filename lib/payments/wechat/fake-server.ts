@@ -6,7 +6,7 @@ import type { AddressInfo, Socket } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { dateToChinaTime } from "../bill-text";
-import { BillTweaks, fenText, type FakeBillRecord } from "../fake-bill";
+import { BillTweaks, fenText, statementLines, type FakeBillRecord } from "../fake-bill";
 
 /**
  * A stand-in for WeChat Pay's API v3 in tests, written from WeChat Pay's documentation and
@@ -515,18 +515,9 @@ const WECHAT_FUND_SUMMARY_HEADER = "资金流水总笔数,收入笔数,收入金
  */
 export function renderWechatFundFlowBill(records: FakeBillRecord[], opening = 1_000_000_00): string {
   const lines = [WECHAT_FUND_HEADER];
-  let balance = opening;
-  const sum = { inCount: 0, inFen: 0, outCount: 0, outFen: 0 };
-  records.forEach((r, i) => {
-    const income = r.kind === "payment";
-    balance += income ? r.amountFen : -r.amountFen;
-    if (income) {
-      sum.inCount++;
-      sum.inFen += r.amountFen;
-    } else {
-      sum.outCount++;
-      sum.outFen += r.amountFen;
-    }
+  const statement = statementLines(records, opening);
+  const { sum } = statement;
+  statement.lines.forEach(({ record: r, index: i, income, balanceFen: balance }) => {
     const [name, type, ref, voucher] =
       r.kind === "payment" ? ["交易", "交易", r.tradeRef, r.orderNo] : r.kind === "refund" ? ["退款", "退款", r.refundRef ?? "", r.outId] : ["商家转账", "企业付款", r.tradeRef, r.outId];
     const cells = [
