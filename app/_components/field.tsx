@@ -21,21 +21,23 @@ export type FieldProps = Omit<ComponentProps<"input">, "id"> & {
   id?: string;
 };
 
-/**
- * A labelled input with its hint and error. The error is tied to the input with
- * aria-describedby and aria-invalid, so screen readers read it with the field.
- */
-export function Field({ name, label, hint, error, id, className, ...rest }: FieldProps) {
-  const inputId = id ?? `f-${name}`;
+/** The ids that tie a control to its hint and error (aria-describedby). */
+function describedIds(inputId: string, hint: ReactNode, error: string | null | undefined) {
   const hintId = `${inputId}-hint`;
   const errorId = `${inputId}-error`;
   const describedBy = [error ? errorId : null, hint ? hintId : null].filter(Boolean).join(" ") || undefined;
+  return { hintId, errorId, describedBy };
+}
+
+/** A control's label above it, and its error and hint below, for Field and SelectField. */
+function Labelled({ inputId, label, hint, error, className, children }: { inputId: string; label: ReactNode; hint?: ReactNode; error?: string | null; className?: string; children: ReactNode }) {
+  const { hintId, errorId } = describedIds(inputId, hint, error);
   return (
     <div className={cn("space-y-1.5", className)}>
       <label htmlFor={inputId} className="block text-sm font-medium text-ink">
         {label}
       </label>
-      <Input id={inputId} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...rest} />
+      {children}
       {error ? (
         <p id={errorId} className="text-sm text-danger" role="alert">
           {error}
@@ -47,6 +49,33 @@ export function Field({ name, label, hint, error, id, className, ...rest }: Fiel
         </p>
       ) : null}
     </div>
+  );
+}
+
+/**
+ * A labelled input with its hint and error. The error is tied to the input with
+ * aria-describedby and aria-invalid, so screen readers read it with the field.
+ */
+export function Field({ name, label, hint, error, id, className, ...rest }: FieldProps) {
+  const inputId = id ?? `f-${name}`;
+  return (
+    <Labelled inputId={inputId} label={label} hint={hint} error={error} className={className}>
+      <Input id={inputId} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedIds(inputId, hint, error).describedBy} {...rest} />
+    </Labelled>
+  );
+}
+
+export type SelectFieldProps = Omit<ComponentProps<"select">, "id"> & { name: string; label: ReactNode; hint?: ReactNode; error?: string | null; id?: string };
+
+/** Field's twin for a choice from a list: the same label, hint and error, on a select. */
+export function SelectField({ name, label, hint, error, id, className, children, ...rest }: SelectFieldProps) {
+  const inputId = id ?? `f-${name}`;
+  return (
+    <Labelled inputId={inputId} label={label} hint={hint} error={error} className={className}>
+      <select id={inputId} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedIds(inputId, hint, error).describedBy} className={INPUT} {...rest}>
+        {children}
+      </select>
+    </Labelled>
   );
 }
 

@@ -9,7 +9,7 @@ export { ConfirmSubmit } from "./confirm-submit";
 export { Dialog } from "./dialog";
 export { cn } from "./cn";
 export { EmptyState } from "./empty-state";
-export { Field, FormError, FormSuccess, Input, type FieldProps } from "./field";
+export { Field, FormError, FormSuccess, Input, SelectField, type FieldProps, type SelectFieldProps } from "./field";
 export { Money } from "./money";
 export { NewPasswordField } from "./new-password-field";
 export { PageHeader } from "./page-header";

@@ -1,5 +1,5 @@
 import { getLocale, getTranslations } from "next-intl/server";
-import { buttonClass } from "@/app/_components";
+import { buttonClass, SelectField } from "@/app/_components";
 import { locales } from "@/i18n/config";
 
 /**
@@ -17,23 +17,13 @@ export async function PosterDownload() {
       </h2>
       <p className="text-sm text-muted">{t("downloadHint")}</p>
       <form method="get" action="/api/merchant/poster" className="flex flex-wrap items-end gap-2" data-testid="poster-download">
-        <div className="space-y-1.5">
-          <label htmlFor="poster-lang" className="block text-sm font-medium text-ink">
-            {t("language")}
-          </label>
-          <select
-            id="poster-lang"
-            name="lang"
-            defaultValue={locale}
-            className="block h-11 rounded-xl border border-line bg-surface px-3 text-ink focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-200"
-          >
-            {locales.map((l) => (
-              <option key={l} value={l} lang={l}>
-                {tl(l)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField id="poster-lang" name="lang" label={t("language")} defaultValue={locale}>
+          {locales.map((l) => (
+            <option key={l} value={l} lang={l}>
+              {tl(l)}
+            </option>
+          ))}
+        </SelectField>
         <button type="submit" name="format" value="png" className={buttonClass("secondary")}>
           {t("downloadPng")}
         </button>

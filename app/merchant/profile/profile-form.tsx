@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
-import { Button, Field, FormError, FormSuccess } from "@/app/_components";
+import { Button, Field, FormError, FormSuccess, SelectField } from "@/app/_components";
 import { ADDRESS_MAX, HOURS_MAX, STORE_CATEGORIES } from "@/lib/merchants/profile-schema";
 import { updateProfileAction } from "./actions";
 
@@ -24,31 +24,14 @@ export function ProfileForm({ current }: { current: ProfileValues }) {
       <Field name="address" label={t("address")} autoComplete="street-address" maxLength={ADDRESS_MAX} defaultValue={value("address")} error={errorFor("address")} />
       <Field name="storePhone" label={t("phone")} type="tel" inputMode="tel" autoComplete="tel" maxLength={20} defaultValue={value("storePhone")} error={errorFor("storePhone")} />
       <Field name="hours" label={t("hours")} maxLength={HOURS_MAX} placeholder={t("hoursPlaceholder")} defaultValue={value("hours")} error={errorFor("hours")} />
-      <div className="space-y-1.5">
-        <label htmlFor="f-category" className="block text-sm font-medium text-ink">
-          {t("category")}
-        </label>
-        <select
-          id="f-category"
-          name="category"
-          defaultValue={value("category")}
-          aria-invalid={categoryError ? true : undefined}
-          aria-describedby={categoryError ? "f-category-error" : undefined}
-          className="block h-11 w-full rounded-xl border border-line bg-surface px-3 text-ink focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-200"
-        >
-          <option value="">{t("noCategory")}</option>
-          {STORE_CATEGORIES.map((c) => (
-            <option key={c} value={c}>
-              {tc(c)}
-            </option>
-          ))}
-        </select>
-        {categoryError ? (
-          <p id="f-category-error" role="alert" className="text-sm text-danger">
-            {categoryError}
-          </p>
-        ) : null}
-      </div>
+      <SelectField name="category" label={t("category")} defaultValue={value("category")} error={categoryError}>
+        <option value="">{t("noCategory")}</option>
+        {STORE_CATEGORIES.map((c) => (
+          <option key={c} value={c}>
+            {tc(c)}
+          </option>
+        ))}
+      </SelectField>
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium text-ink">{t("location")}</legend>
         <p className="text-xs text-muted">{t("locationHint")}</p>
