@@ -2,6 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { db } from "@/db";
 import { lastDays } from "@/db/day-series";
+import { mapFirst, mapRows } from "@/db/rows";
 
 export type DayFigures = { day: string; orders: number; cashFen: number; rebateFen: number; payoutsFen: number };
 
@@ -11,7 +12,7 @@ export type DayFigures = { day: string; orders: number; cashFen: number; rebateF
  */
 export async function merchantDailyFigures(merchantId: number, days = 30): Promise<DayFigures[]> {
   const w = lastDays(days);
-  const res = await db.execute<{ day: string; orders: number; cash: number; rebate: number; payouts: number }>(sql`
+  const res = await db.execute(sql`
     with ${w.ctes},
     o as (
       select ${w.dayOf(sql`paid_at`)} as day, count(*)::bigint as orders,
@@ -32,12 +33,12 @@ export async function merchantDailyFigures(merchantId: number, days = 30): Promi
            coalesce(o.rebate, 0) as rebate, coalesce(p.payouts, 0) as payouts
     from days d left join o on o.day = d.day left join p on p.day = d.day
     order by d.day`);
-  return res.rows.map((r) => ({
-    day: r.day,
-    orders: Number(r.orders),
-    cashFen: Number(r.cash),
-    rebateFen: Number(r.rebate),
-    payoutsFen: Number(r.payouts),
+  return mapRows(res, (r) => ({
+    day: r.str("day"),
+    orders: r.int("orders"),
+    cashFen: r.int("cash"),
+    rebateFen: r.int("rebate"),
+    payoutsFen: r.int("payouts"),
   }));
 }
 
@@ -54,11 +55,11 @@ export type SettlementFigures = {
  * landing on the same balance, so repayment shows as the balance climbing back to zero.
  */
 export async function merchantSettlement(merchantId: number): Promise<SettlementFigures> {
-  const res = await db.execute<{ balance: number; shortfalls: number }>(sql`
+  const res = await db.execute(sql`
     select a.balance,
            coalesce((select -sum(e.amount) from ledger_entries e join ledger_transactions t on t.id = e.transaction_id
                      where e.account_id = a.id and t.kind = 'refund_shortfall'), 0)::bigint as shortfalls
     from accounts a where a.merchant_id = ${merchantId} and a.kind = 'merchant_settlement'`);
-  const r = res.rows[0];
-  return { balanceFen: Number(r?.balance ?? 0), shortfallsFen: Number(r?.shortfalls ?? 0) };
+  // A store without a settlement account (none yet) reads as zero.
+  return mapFirst(res, (r) => ({ balanceFen: r.int("balance"), shortfallsFen: r.int("shortfalls") })) ?? { balanceFen: 0, shortfallsFen: 0 };
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { db } from "@/db";
+import { mapFirst } from "@/db/rows";
 import { queueGauge } from "./store";
 
 /** What the merchant console polls: enough to tell that the queue, the orders or the figures changed. */
@@ -26,7 +27,7 @@ export type StoreLive = {
  */
 export async function storeLive(merchantId: number, queueId: number): Promise<StoreLive> {
   const [orders, gauge] = await Promise.all([
-    db.execute<{ paid: number; refunded: number; last_paid: string | null; last_payout: string | null; ring: boolean }>(sql`
+    db.execute(sql`
       select count(*) filter (where status = 'paid')::int as paid,
              count(*) filter (where status = 'refunded')::int as refunded,
              (select to_char(o2.paid_at, 'YYYY-MM-DD"T"HH24:MI:SS.US') || '|' || o2.order_no
@@ -39,14 +40,13 @@ export async function storeLive(merchantId: number, queueId: number): Promise<St
        where merchant_id = ${merchantId} and created_at > now() - interval '1 day'`),
     queueGauge(queueId),
   ]);
-  const r = orders.rows[0]!;
-  return {
-    lastPaid: r.last_paid,
-    paid: Number(r.paid),
-    refunded: Number(r.refunded),
-    lastPayoutId: Number(r.last_payout ?? 0),
-    poolFen: gauge.poolFen,
-    waitingCount: gauge.waitingCount,
-    ring: r.ring === true,
-  };
+  // An aggregate without group by: always one row.
+  const r = mapFirst(orders, (c) => ({
+    lastPaid: c.strOrNull("last_paid"),
+    paid: c.int("paid"),
+    refunded: c.int("refunded"),
+    lastPayoutId: c.intOrNull("last_payout") ?? 0,
+    ring: c.boolOrNull("ring") === true,
+  }))!;
+  return { ...r, poolFen: gauge.poolFen, waitingCount: gauge.waitingCount };
 }

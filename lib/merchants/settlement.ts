@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { db } from "@/db";
+import { mapRows } from "@/db/rows";
 import { TIME_ZONE } from "@/i18n/config";
 
 /**
@@ -42,19 +43,7 @@ export const SETTLEMENT_MAX_DAYS = 366;
  * cost follows the range, not the store's age.
  */
 export async function settlementReport(merchantId: number, range: { from: string; to: string }): Promise<SettlementDay[]> {
-  const res = await db.execute<{
-    day: string;
-    orders: number;
-    sales: number;
-    rebate: number;
-    fee: number;
-    refunds: number;
-    refunds_fen: number;
-    rebate_back: number;
-    shortfall: number;
-    paid: number;
-    balance: number;
-  }>(sql`
+  const res = await db.execute(sql`
     with acct as (
       select id, balance from accounts where merchant_id = ${merchantId} and kind = 'merchant_settlement'
     ),
@@ -94,23 +83,23 @@ export async function settlementReport(merchantId: number, range: { from: string
     from running
     where day <= ${range.to}::date
     order by day desc`);
-  return res.rows.map((r) => {
-    const rebateFen = Number(r.rebate);
-    const rebateReturnedFen = Number(r.rebate_back);
-    const shortfallFen = Number(r.shortfall);
+  return mapRows(res, (r) => {
+    const rebateFen = r.int("rebate");
+    const rebateReturnedFen = r.int("rebate_back");
+    const shortfallFen = r.int("shortfall");
     return {
-      day: r.day,
-      orders: Number(r.orders),
-      salesFen: Number(r.sales),
+      day: r.str("day"),
+      orders: r.int("orders"),
+      salesFen: r.int("sales"),
       rebateFen,
-      platformFeeFen: Number(r.fee),
-      refunds: Number(r.refunds),
-      refundsFen: Number(r.refunds_fen),
+      platformFeeFen: r.int("fee"),
+      refunds: r.int("refunds"),
+      refundsFen: r.int("refunds_fen"),
       rebateReturnedFen,
       shortfallFen,
       owedFen: rebateFen - rebateReturnedFen + shortfallFen,
-      paidFen: Number(r.paid),
-      balanceFen: Number(r.balance),
+      paidFen: r.int("paid"),
+      balanceFen: r.int("balance"),
     };
   });
 }

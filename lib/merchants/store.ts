@@ -2,7 +2,8 @@ import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import { cache } from "react";
 import { db, type Tx } from "@/db";
-import { merchants, queues, ruleVersions, type Merchant, type RuleVersion } from "@/db/schema";
+import { mapFirst } from "@/db/rows";
+import { merchants, payoutMode, queues, ruleVersions, type Merchant, type RuleVersion } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
 import { openMerchantAccounts, openPoolAccount } from "@/lib/ledger";
 import { waitingLateral } from "@/lib/queue/ahead";
@@ -47,29 +48,24 @@ export type QueueGauge = {
  * Read once per render: the merchant console's layout (its live figures) and the page under it both ask.
  */
 export const queueGauge = cache(async (queueId: number): Promise<QueueGauge> => {
-  const res = await db.execute<{
-    payout_mode: "auto" | "manual";
-    pool: number;
-    head: number | null;
-    n: number;
-    total: number;
-  }>(sql`
+  const res = await db.execute(sql`
     select q.payout_mode,
            (select balance from accounts where queue_id = q.id and kind = 'pool') as pool,
            (select target_fen from queue_entries where queue_id = q.id and status = 'waiting' order by position limit 1) as head,
            w.waiting_n as n, w.waiting_fen as total
     from queues q ${waitingLateral}
     where q.id = ${queueId}`);
-  const r = res.rows[0];
-  if (!r) throw new DomainError("not_found", "queue.notFound", undefined, { queueId });
-  return {
+  // waiting_fen is a bigint less a numeric sum: numeric, which int() reads from its text.
+  const gauge = mapFirst(res, (r) => ({
     queueId,
-    payoutMode: r.payout_mode,
-    poolFen: Number(r.pool ?? 0),
-    headTargetFen: r.head === null ? null : Number(r.head),
-    waitingCount: Number(r.n),
-    waitingFen: Number(r.total),
-  };
+    payoutMode: r.oneOf("payout_mode", payoutMode.enumValues),
+    poolFen: r.intOrNull("pool") ?? 0,
+    headTargetFen: r.intOrNull("head"),
+    waitingCount: r.int("n"),
+    waitingFen: r.int("total"),
+  }));
+  if (!gauge) throw new DomainError("not_found", "queue.notFound", undefined, { queueId });
+  return gauge;
 });
 
 /**
