@@ -3,7 +3,8 @@ import { and, eq, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { db, type Tx } from "@/db";
 import { pgCode, pgConstraint } from "@/db/errors";
-import { merchants, queues, ruleVersions, users, type Merchant } from "@/db/schema";
+import { mapRows } from "@/db/rows";
+import { merchants, merchantStatus, payoutMode, queues, ruleVersions, users, type Merchant } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError, type MessageParams } from "@/lib/errors";
 import { requireOperator } from "@/lib/roles";
@@ -95,8 +96,7 @@ export async function applyForStore(
   const rules = checked.rules;
 
   // The user row is the per-applicant mutex: two submissions of one user run one after the other.
-  const userRes = await tx.execute<{ role: string }>(sql`select role from users where id = ${args.userId} for no key update`);
-  const user = userRes.rows[0];
+  const [user] = await tx.select({ role: users.role }).from(users).where(eq(users.id, args.userId)).for("no key update");
   if (!user) throw new DomainError("not_found", "merchant.userNotFound");
   if (user.role === "operator") throw new DomainError("not_allowed", "merchant.operatorCannotApply");
 
@@ -230,7 +230,7 @@ export type MerchantAdminRow = {
 
 /** Every merchant for the operator console: pending first (oldest first), then the rest by name. */
 export async function merchantsForOperator(): Promise<MerchantAdminRow[]> {
-  const res = await db.execute<Record<string, unknown>>(sql`
+  const res = await db.execute(sql`
     select m.id, m.slug, m.name, m.status, m.created_at, m.business_name, m.licence_no, m.contact_phone, m.address,
            m.suspended_at, m.suspended_reason, m.reviewed_at, m.review_reason, m.queue_id, m.rule_version,
            o.username as owner_username, o.display_name as owner_display_name, rv.username as reviewer_username,
@@ -245,29 +245,30 @@ export async function merchantsForOperator(): Promise<MerchantAdminRow[]> {
     order by (m.status = 'pending') desc,
              case when m.status = 'pending' then m.created_at end asc,
              m.name asc, m.id asc`);
-  return res.rows.map((r) => ({
-    id: Number(r.id),
-    slug: String(r.slug),
-    name: String(r.name),
-    status: r.status as Merchant["status"],
-    ownerUsername: String(r.owner_username),
-    ownerDisplayName: String(r.owner_display_name),
-    createdAt: new Date(r.created_at as string | Date),
-    reviewedAt: r.reviewed_at ? new Date(r.reviewed_at as string | Date) : null,
-    reviewReason: (r.review_reason as string | null) ?? null,
-    reviewerUsername: (r.reviewer_username as string | null) ?? null,
-    queueId: r.queue_id === null ? null : Number(r.queue_id),
-    payoutMode: (r.payout_mode as "auto" | "manual" | null) ?? null,
-    allianceName: (r.alliance_name as string | null) ?? null,
-    waitingCount: Number(r.waiting ?? 0),
-    ruleVersion: Number(r.rule_version),
-    rebateBps: Number(r.rebate_bps),
-    ruleChangedAt: new Date(r.rule_changed_at as string | Date),
-    businessName: (r.business_name as string | null) ?? null,
-    licenceNo: (r.licence_no as string | null) ?? null,
-    contactPhone: (r.contact_phone as string | null) ?? null,
-    address: (r.address as string | null) ?? null,
-    suspendedAt: r.suspended_at ? new Date(r.suspended_at as string | Date) : null,
-    suspendedReason: (r.suspended_reason as string | null) ?? null,
+  return mapRows(res, (r) => ({
+    id: r.int("id"),
+    slug: r.str("slug"),
+    name: r.str("name"),
+    status: r.oneOf("status", merchantStatus.enumValues),
+    ownerUsername: r.str("owner_username"),
+    ownerDisplayName: r.str("owner_display_name"),
+    createdAt: r.date("created_at"),
+    reviewedAt: r.dateOrNull("reviewed_at"),
+    reviewReason: r.strOrNull("review_reason"),
+    reviewerUsername: r.strOrNull("reviewer_username"),
+    queueId: r.intOrNull("queue_id"),
+    // null when the merchant has no queue (the left join finds none)
+    payoutMode: r.strOrNull("payout_mode") === null ? null : r.oneOf("payout_mode", payoutMode.enumValues),
+    allianceName: r.strOrNull("alliance_name"),
+    waitingCount: r.int("waiting"),
+    ruleVersion: r.int("rule_version"),
+    rebateBps: r.int("rebate_bps"),
+    ruleChangedAt: r.date("rule_changed_at"),
+    businessName: r.strOrNull("business_name"),
+    licenceNo: r.strOrNull("licence_no"),
+    contactPhone: r.strOrNull("contact_phone"),
+    address: r.strOrNull("address"),
+    suspendedAt: r.dateOrNull("suspended_at"),
+    suspendedReason: r.strOrNull("suspended_reason"),
   }));
 }

@@ -1,7 +1,8 @@
 import "server-only";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { db, type Tx } from "@/db";
 import { containsPattern } from "@/db/like";
+import { mapRows } from "@/db/rows";
 import { merchants, storePhotos, type Merchant } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
@@ -61,12 +62,12 @@ export async function deleteStorePhoto(tx: Tx, args: { ownerUserId: number }): P
 
 /** The photo of an open (approved) store, by slug, for the photo route; null when there is none. */
 export async function storePhotoBySlug(slug: string): Promise<{ bytes: Buffer; contentType: string; sha256: string; updatedAt: Date } | null> {
-  const res = await db.execute<{ bytes: Buffer; content_type: string; sha256: string; updated_at: Date }>(sql`
-    select p.bytes, p.content_type, p.sha256, p.updated_at
-    from store_photos p join merchants m on m.id = p.merchant_id
-    where m.slug = ${slug} and m.status = 'approved'`);
-  const r = res.rows[0];
-  return r ? { bytes: r.bytes, contentType: r.content_type, sha256: r.sha256, updatedAt: new Date(r.updated_at) } : null;
+  const [r] = await db
+    .select({ bytes: storePhotos.bytes, contentType: storePhotos.contentType, sha256: storePhotos.sha256, updatedAt: storePhotos.updatedAt })
+    .from(storePhotos)
+    .innerJoin(merchants, eq(merchants.id, storePhotos.merchantId))
+    .where(and(eq(merchants.slug, slug), eq(merchants.status, "approved")));
+  return r ?? null;
 }
 
 /** The photo's version (a prefix of its hash) for the URL, or null when the store has none. */
@@ -137,15 +138,7 @@ export async function listStores(opts: { q?: string; category?: StoreCategory; n
   if (opts.q) where.push(sql`m.name ilike ${containsPattern(opts.q)}`);
   if (opts.category) where.push(sql`m.category = ${opts.category}`);
   if (near) where.push(sql`m.latitude is not null`);
-  const res = await db.execute<{
-    slug: string;
-    name: string;
-    category: string | null;
-    address: string | null;
-    suspended: boolean;
-    sha256: string | null;
-    distance_m: number | null;
-  }>(sql`
+  const res = await db.execute(sql`
     select * from (
       select m.slug, m.name, m.category, m.address, m.suspended_at is not null as suspended, p.sha256, ${distance} as distance_m
       from merchants m left join store_photos p on p.merchant_id = m.id
@@ -153,13 +146,18 @@ export async function listStores(opts: { q?: string; category?: StoreCategory; n
     ) s
     ${near ? sql`where s.distance_m <= ${NEARBY_RADIUS_M} order by s.distance_m, s.name` : sql`order by s.name, s.slug`}
     limit ${LIST_LIMIT}`);
-  return res.rows.map((r) => ({
-    slug: r.slug,
-    name: r.name,
-    category: isStoreCategory(r.category) ? r.category : null,
-    address: r.address,
-    suspended: Boolean(r.suspended),
-    photoVersion: r.sha256 ? r.sha256.slice(0, 16) : null,
-    distanceM: r.distance_m === null ? null : Math.round(Number(r.distance_m)),
-  }));
+  return mapRows(res, (r) => {
+    const category = r.strOrNull("category");
+    const sha256 = r.strOrNull("sha256");
+    return {
+      slug: r.str("slug"),
+      name: r.str("name"),
+      category: isStoreCategory(category) ? category : null,
+      address: r.strOrNull("address"),
+      suspended: r.bool("suspended"),
+      photoVersion: sha256 ? sha256.slice(0, 16) : null,
+      // Near a location, only stores within the radius (so with a distance) are listed.
+      distanceM: near ? Math.round(r.decimal("distance_m")) : null,
+    };
+  });
 }
