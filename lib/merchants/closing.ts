@@ -1,6 +1,8 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { db, type Db, type Tx } from "@/db";
+import { mapFirst, mapRows } from "@/db/rows";
+import { merchants } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { csvRow, fenToYuanText } from "@/lib/csv";
 import { DomainError } from "@/lib/errors";
@@ -15,19 +17,25 @@ export type ClosingBlocker =
 
 /** Where the store stands; after closeStore's lock it sees everything committed before it. */
 async function closingBlockers(conn: Db | Tx, merchantId: number): Promise<ClosingBlocker[]> {
-  const res = await conn.execute<{ waiting: number; pending: number; refunds: number; settlement: number | null }>(sql`
+  const res = await conn.execute(sql`
     select
       (select count(*) from queue_entries where merchant_id = ${merchantId} and status = 'waiting')::int as waiting,
       (select count(*) from orders where merchant_id = ${merchantId} and status = 'pending')::int as pending,
       (select count(*) from payment_refunds r join orders o on o.id = r.order_id
         where o.merchant_id = ${merchantId} and r.status <> 'succeeded')::int as refunds,
       (select balance from accounts where merchant_id = ${merchantId} and kind = 'merchant_settlement') as settlement`);
-  const r = res.rows[0]!;
+  // A select without from: always one row.
+  const r = mapFirst(res, (c) => ({
+    waiting: c.int("waiting"),
+    pending: c.int("pending"),
+    refunds: c.int("refunds"),
+    settlement: c.intOrNull("settlement") ?? 0,
+  }))!;
   const out: ClosingBlocker[] = [];
-  if (Number(r.waiting) > 0) out.push({ kind: "waiting", count: Number(r.waiting) });
-  if (Number(r.pending) > 0) out.push({ kind: "pendingOrders", count: Number(r.pending) });
-  if (Number(r.refunds) > 0) out.push({ kind: "refunds", count: Number(r.refunds) });
-  if (Number(r.settlement ?? 0) < 0) out.push({ kind: "debt", amountFen: -Number(r.settlement) });
+  if (r.waiting > 0) out.push({ kind: "waiting", count: r.waiting });
+  if (r.pending > 0) out.push({ kind: "pendingOrders", count: r.pending });
+  if (r.refunds > 0) out.push({ kind: "refunds", count: r.refunds });
+  if (r.settlement < 0) out.push({ kind: "debt", amountFen: -r.settlement });
   return out;
 }
 
@@ -56,27 +64,29 @@ export function storeClosingBlockers(merchantId: number): Promise<ClosingBlocker
  * is locked FOR UPDATE first, which waits for any order being inserted for it and holds off new ones.
  */
 export async function closeStore(tx: Tx, args: { ownerUserId: number; slugTyped: string }): Promise<{ merchantId: number }> {
-  const res = await tx.execute<{ id: number; slug: string; status: string }>(sql`
-    select id, slug, status::text as status from merchants where owner_user_id = ${args.ownerUserId} for update`);
-  const m = res.rows[0];
+  const [m] = await tx
+    .select({ id: merchants.id, slug: merchants.slug, status: merchants.status })
+    .from(merchants)
+    .where(eq(merchants.ownerUserId, args.ownerUserId))
+    .for("update");
   if (!m || m.status !== "approved") throw new DomainError("forbidden", "merchant.notApproved");
   if (args.slugTyped.trim().toLowerCase() !== m.slug) throw new DomainError("invalid_input", "privacy.storeConfirm", "slug");
-  const merchantId = Number(m.id);
+  const merchantId = m.id;
   const blockers = await closingBlockers(tx, merchantId);
   if (blockers[0]) throw closingError(blockers[0]);
-  await tx.execute(sql`update merchants set status = 'closed' where id = ${merchantId}`);
+  await tx.update(merchants).set({ status: "closed" }).where(eq(merchants.id, merchantId));
   await recordAudit(tx, { actorUserId: args.ownerUserId, action: "store.close", subjectType: "merchant", subjectId: merchantId });
   return { merchantId };
 }
-
-type Row = Record<string, unknown>;
 
 /**
  * The store's own data as JSON: its profile, every rule version, its orders (customers by id only:
  * their personal data is theirs), queue entries and the settlement account's ledger lines.
  */
 export async function storeData(merchantId: number): Promise<Record<string, unknown>> {
-  const q = async (s: ReturnType<typeof sql>) => (await db.execute<Row>(s)).rows;
+  // Raw on purpose: the file holds the rows as Postgres sends them (snake_case columns, timestamps
+  // as Postgres writes them), and nothing here reads a column, so there is nothing to map.
+  const q = async (s: ReturnType<typeof sql>) => (await db.execute(s)).rows;
   const [store] = await q(sql`select id, slug, name, status, queue_id, rule_version, created_at, reviewed_at from merchants where id = ${merchantId}`);
   const [rules, orders, entries, settlement] = await Promise.all([
     q(sql`select * from rule_versions where merchant_id = ${merchantId} order by version`),
@@ -98,15 +108,16 @@ export async function storeData(merchantId: number): Promise<Record<string, unkn
 
 /** The store's orders as CSV, with a byte order mark for spreadsheet apps. */
 export async function storeOrdersCsv(merchantId: number): Promise<string> {
-  const res = await db.execute<Row>(sql`
+  // Raw so the times stay in the text Postgres writes (the file's format); the query builder
+  // would hand them back as Dates.
+  const res = await db.execute(sql`
     select order_no, customer_id, amount_fen, cash_fen, rebate_fen, points_used, status, created_at, paid_at, refunded_at
     from orders where merchant_id = ${merchantId} order by id`);
-  const t = (v: unknown) => (v instanceof Date ? v.toISOString() : v === null || v === undefined ? "" : String(v));
   const header = ["order_no", "customer_id", "amount_yuan", "cash_yuan", "rebate_yuan", "points_used", "status", "created_at", "paid_at", "refunded_at"];
-  const body = res.rows.map((r) =>
+  const body = mapRows(res, (r) =>
     csvRow([
-      t(r.order_no), Number(r.customer_id), fenToYuanText(Number(r.amount_fen)), fenToYuanText(Number(r.cash_fen)),
-      fenToYuanText(Number(r.rebate_fen)), Number(r.points_used), t(r.status), t(r.created_at), t(r.paid_at), t(r.refunded_at),
+      r.str("order_no"), r.int("customer_id"), fenToYuanText(r.int("amount_fen")), fenToYuanText(r.int("cash_fen")),
+      fenToYuanText(r.int("rebate_fen")), r.int("points_used"), r.str("status"), r.str("created_at"), r.strOrNull("paid_at") ?? "", r.strOrNull("refunded_at") ?? "",
     ]),
   );
   return `\uFEFF${csvRow(header)}${body.join("")}`;

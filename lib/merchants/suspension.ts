@@ -1,20 +1,23 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db";
+import { merchants } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
+import { requireOperator } from "@/lib/roles";
 import { reviewReasonSchema } from "./onboarding";
 
 async function lockForOperator(tx: Tx, merchantId: number, operatorId: number): Promise<{ status: string; suspended: boolean; slug: string }> {
-  const op = await tx.execute<{ role: string }>(sql`select role::text as role from users where id = ${operatorId}`);
-  if (op.rows[0]?.role !== "operator") throw new DomainError("forbidden", "merchant.reviewOperatorsOnly");
+  await requireOperator(tx, operatorId, "merchant.reviewOperatorsOnly");
   // FOR UPDATE: an order being created holds the row FOR KEY SHARE (lib/orders/create.ts); this
   // waits for it, and orders after this read the row as it commits.
-  const res = await tx.execute<{ status: string; suspended: boolean; slug: string }>(sql`
-    select status::text as status, suspended_at is not null as suspended, slug from merchants where id = ${merchantId} for update`);
-  const m = res.rows[0];
+  const [m] = await tx
+    .select({ status: merchants.status, suspendedAt: merchants.suspendedAt, slug: merchants.slug })
+    .from(merchants)
+    .where(eq(merchants.id, merchantId))
+    .for("update");
   if (!m) throw new DomainError("not_found", "store.notFoundOrNotApproved");
-  return m;
+  return { status: m.status, suspended: m.suspendedAt !== null, slug: m.slug };
 }
 
 /**
@@ -30,9 +33,10 @@ export async function suspendStore(tx: Tx, args: { merchantId: number; operatorI
   const m = await lockForOperator(tx, args.merchantId, args.operatorId);
   if (m.status !== "approved") throw new DomainError("conflict", "merchant.notOpen");
   if (m.suspended) throw new DomainError("conflict", "merchant.alreadySuspended");
-  await tx.execute(sql`
-    update merchants set suspended_at = now(), suspended_reason = ${reason}, suspended_by_user_id = ${args.operatorId}
-    where id = ${args.merchantId}`);
+  await tx
+    .update(merchants)
+    .set({ suspendedAt: sql`now()`, suspendedReason: reason, suspendedByUserId: args.operatorId })
+    .where(eq(merchants.id, args.merchantId));
   await recordAudit(tx, { actorUserId: args.operatorId, action: "merchant.suspend", subjectType: "merchant", subjectId: args.merchantId, reason });
   return { slug: m.slug };
 }
@@ -43,7 +47,7 @@ export async function reinstateStore(tx: Tx, args: { merchantId: number; operato
   if (!parsed.success) throw new DomainError("invalid_input", parsed.error.issues[0]?.message ?? "form.check", "reason");
   const m = await lockForOperator(tx, args.merchantId, args.operatorId);
   if (!m.suspended) throw new DomainError("conflict", "merchant.notSuspended");
-  await tx.execute(sql`update merchants set suspended_at = null, suspended_reason = null, suspended_by_user_id = null where id = ${args.merchantId}`);
+  await tx.update(merchants).set({ suspendedAt: null, suspendedReason: null, suspendedByUserId: null }).where(eq(merchants.id, args.merchantId));
   await recordAudit(tx, {
     actorUserId: args.operatorId,
     action: "merchant.reinstate",

@@ -1,7 +1,7 @@
 import "server-only";
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq } from "drizzle-orm";
 import { db, type Db, type Tx } from "@/db";
-import { alliances, merchants, queues, ruleVersions, type RuleVersion } from "@/db/schema";
+import { accounts, alliances, merchants, queues, ruleVersions, type RuleVersion } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
 import { checkRules, MERCHANT_RULE_KEYS, RULE_KEYS, type MerchantRules, type RuleMessage } from "./form";
@@ -55,16 +55,13 @@ export type LockedMerchant = { id: number; status: string; queueId: number | nul
 export async function lockMerchant(tx: Tx, merchantId: number): Promise<LockedMerchant> {
   // NO KEY UPDATE: orders keep inserting (their foreign keys take KEY SHARE), but two rule changes
   // of one store run one after the other, so version numbers never collide.
-  const res = await tx.execute<{ id: number; status: string; queue_id: number | null; rule_version: number }>(sql`
-    select id, status, queue_id, rule_version from merchants where id = ${merchantId} for no key update`);
-  const row = res.rows[0];
+  const [row] = await tx
+    .select({ id: merchants.id, status: merchants.status, queueId: merchants.queueId, ruleVersion: merchants.ruleVersion })
+    .from(merchants)
+    .where(eq(merchants.id, merchantId))
+    .for("no key update");
   if (!row) throw new DomainError("not_found", "store.notFound");
-  return {
-    id: Number(row.id),
-    status: row.status,
-    queueId: row.queue_id === null ? null : Number(row.queue_id),
-    ruleVersion: Number(row.rule_version),
-  };
+  return row;
 }
 
 async function currentVersion(tx: Tx | Db, merchantId: number, version: number): Promise<RuleVersion> {
@@ -135,7 +132,11 @@ export async function changeRules(
   let payoutModeSetTo: RuleSettings["payoutMode"] | null = null;
   if (result.changed && queue.allianceId === null && queue.payoutMode !== next.payoutMode) {
     // payout_mode is read under the pool lock when a payment is applied; take the same lock.
-    await tx.execute(sql`select id from accounts where queue_id = ${m.queueId} and kind = 'pool' for no key update`);
+    await tx
+      .select({ id: accounts.id })
+      .from(accounts)
+      .where(and(eq(accounts.queueId, m.queueId), eq(accounts.kind, "pool")))
+      .for("no key update");
     await tx.update(queues).set({ payoutMode: next.payoutMode }).where(eq(queues.id, m.queueId));
     payoutModeSetTo = next.payoutMode;
   }
