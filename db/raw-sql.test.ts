@@ -14,7 +14,7 @@ import { describe, expect, it } from "vitest";
 const ALLOWED: Record<string, [raw: number, unmapped: number]> = {
   "app/api/health/route.ts": [1, 0],
   "lib/api/keys.ts": [1, 0],
-  "lib/api/read.ts": [1, 1],
+  "lib/api/read.ts": [1, 0],
   "lib/audit/list.ts": [2, 0],
   "lib/auth/sms-code.ts": [1, 0],
   "lib/auth/throttle.ts": [2, 0],
@@ -37,11 +37,11 @@ const ALLOWED: Record<string, [raw: number, unmapped: number]> = {
   "lib/merchants/store.ts": [1, 0],
   "lib/notifications/deliver.ts": [1, 0],
   "lib/notifications/notify.ts": [2, 0],
-  "lib/observability/cluster-metrics.ts": [3, 3],
-  "lib/operator/charts.ts": [1, 1],
-  "lib/operator/merchant-detail.ts": [1, 1],
-  "lib/operator/overview.ts": [3, 3],
-  "lib/operator/search.ts": [3, 3],
+  "lib/observability/cluster-metrics.ts": [1, 0],
+  "lib/operator/charts.ts": [1, 0],
+  "lib/operator/merchant-detail.ts": [1, 0],
+  "lib/operator/overview.ts": [1, 0],
+  "lib/operator/search.ts": [1, 0],
   "lib/orders/create.ts": [1, 1],
   "lib/orders/customer-orders.ts": [2, 2],
   "lib/orders/expire-pending.ts": [4, 2],
@@ -82,7 +82,7 @@ const ALLOWED: Record<string, [raw: number, unmapped: number]> = {
   "lib/worker/unlock.ts": [1, 0],
   "db/index.ts": [2, 0],
   "db/migrate.ts": [2, 0],
-  "db/readiness.ts": [1, 1],
+  "db/readiness.ts": [1, 0],
 };
 
 const ROOT = path.resolve(__dirname, "..");

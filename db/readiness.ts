@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import type { Db } from "./index";
+import { mapFirst } from "./rows";
 
 /**
  * Whether this instance should take traffic: the database answers, and every migration this build
@@ -27,8 +28,8 @@ export async function readiness(db: Db): Promise<Readiness> {
   let applied: number;
   try {
     // drizzle's migrator records each applied migration in drizzle.__drizzle_migrations.
-    const res = await db.execute<{ n: number }>(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-    applied = Number(res.rows[0]?.n ?? 0);
+    const res = await db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+    applied = mapFirst(res, (r) => r.int("n")) ?? 0;
   } catch (e) {
     return { ready: false, reason: "database", detail: e instanceof Error ? e.message : String(e) };
   }

@@ -1,6 +1,8 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { db } from "@/db";
+import { mapFirst } from "@/db/rows";
+import { payoutKind } from "@/db/schema";
 import { queueGauge } from "@/lib/merchants/store";
 import { aheadLateral, placeInLine } from "@/lib/queue/ahead";
 import { entryStanding } from "@/lib/queue/progress";
@@ -51,18 +53,7 @@ export type EntryView = {
 
 /** One entry of the store's own orders, or null (another store's entry is as unknown as none). */
 export async function entryOfMerchant(merchantId: number, entryId: number): Promise<EntryView | null> {
-  const res = await db.execute<{
-    id: number;
-    order_no: string;
-    status: EntryView["status"];
-    paid_kind: EntryView["paid_kind"];
-    target_fen: number;
-    created_at: Date | string;
-    settled_at: Date | string | null;
-    pool: number;
-    ahead_n: number | null;
-    ahead_fen: number | null;
-  }>(sql`
+  const res = await db.execute(sql`
     select e.id, o.order_no, e.status, e.paid_kind, e.target_fen, e.created_at, e.settled_at,
            p.balance as pool, a.ahead_n, a.ahead_fen
     from queue_entries e
@@ -71,23 +62,33 @@ export async function entryOfMerchant(merchantId: number, entryId: number): Prom
     join accounts p on p.queue_id = e.queue_id and p.kind = 'pool'
     ${aheadLateral}
     where e.id = ${entryId} and e.merchant_id = ${merchantId} and e.status <> 'moved'`);
-  const r = res.rows[0];
+  // ahead_n and ahead_fen are null unless the entry waits (the lateral joins on that); ahead_fen is
+  // numeric (a bigint less a sum), which int() reads from its text.
+  const r = mapFirst(res, (c) => ({
+    id: c.int("id"),
+    orderNo: c.str("order_no"),
+    status: c.oneOf("status", ["waiting", "paid", "left", "cancelled"]),
+    paidKind: c.strOrNull("paid_kind") === null ? null : c.oneOf("paid_kind", payoutKind.enumValues),
+    targetFen: c.int("target_fen"),
+    createdAt: c.date("created_at"),
+    settledAt: c.dateOrNull("settled_at"),
+    poolFen: c.int("pool"),
+    aheadN: c.intOrNull("ahead_n"),
+    aheadFen: c.intOrNull("ahead_fen"),
+  }));
   if (!r) return null;
-  const waiting = r.status === "waiting";
-  const target = Number(r.target_fen);
-  const pool = Number(r.pool);
-  const standing = waiting ? entryStanding({ aheadFen: Number(r.ahead_fen ?? 0), targetFen: target, poolFen: pool }) : null;
+  const standing = r.status === "waiting" ? entryStanding({ aheadFen: r.aheadFen ?? 0, targetFen: r.targetFen, poolFen: r.poolFen }) : null;
   return {
-    id: Number(r.id),
-    order_no: r.order_no,
+    id: r.id,
+    order_no: r.orderNo,
     status: r.status,
-    paid_kind: r.paid_kind,
-    target_fen: target,
-    position: placeInLine(r.status, r.ahead_n),
+    paid_kind: r.paidKind,
+    target_fen: r.targetFen,
+    position: placeInLine(r.status, r.aheadN),
     ahead_fen: standing?.aheadFen ?? null,
     needed_fen: standing?.neededFen ?? null,
-    pool_fen: pool,
-    created_at: new Date(r.created_at).toISOString(),
-    settled_at: r.settled_at === null ? null : new Date(r.settled_at).toISOString(),
+    pool_fen: r.poolFen,
+    created_at: r.createdAt.toISOString(),
+    settled_at: r.settledAt?.toISOString() ?? null,
   };
 }

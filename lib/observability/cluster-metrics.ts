@@ -1,7 +1,9 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { count, sql } from "drizzle-orm";
 import { Gauge, type Registry } from "prom-client";
 import { db } from "@/db";
+import { mapRows } from "@/db/rows";
+import { orders as ordersTable, payouts as payoutsTable } from "@/db/schema";
 import { jobBacklog } from "@/lib/jobs/backlog";
 import { providerLabel } from "./metrics";
 
@@ -33,18 +35,24 @@ export function clusterGauges(registry: Registry) {
   };
 }
 
-type Row = Record<string, string | number | null>;
-const num = (v: string | number | null | undefined) => Number(v ?? 0);
-
 /** Reads the figures and sets the gauges (each reset first, so a vanished series goes away). */
 export async function refreshClusterGauges(gs: ClusterGauges, topQueues: number): Promise<void> {
   const [orders, payouts, queues, jobs] = await Promise.all([
-    db.execute<Row>(sql`
-      select provider, status::text as status, count(*) as n,
-             coalesce(sum(cash_fen) filter (where paid_at is not null), 0) as paid_fen
-      from orders group by provider, status`),
-    db.execute<Row>(sql`select kind::text as kind, count(*) as n, coalesce(sum(amount_fen), 0) as fen from payouts group by kind`),
-    db.execute<Row>(sql`
+    // The sums cast back to bigint arrive as numbers (db/index.ts's int8 parser).
+    db
+      .select({
+        provider: ordersTable.provider,
+        status: ordersTable.status,
+        n: count(),
+        paidFen: sql<number>`coalesce(sum(${ordersTable.cashFen}) filter (where ${ordersTable.paidAt} is not null), 0)::bigint`,
+      })
+      .from(ordersTable)
+      .groupBy(ordersTable.provider, ordersTable.status),
+    db
+      .select({ kind: payoutsTable.kind, n: count(), fen: sql<number>`coalesce(sum(${payoutsTable.amountFen}), 0)::bigint` })
+      .from(payoutsTable)
+      .groupBy(payoutsTable.kind),
+    db.execute(sql`
       with w as (
         select queue_id, count(*) as n, sum(target_fen) as fen
         from queue_entries where status = 'waiting' group by queue_id
@@ -58,17 +66,18 @@ export async function refreshClusterGauges(gs: ClusterGauges, topQueues: number)
 
   for (const gauge of Object.values(gs)) gauge.reset();
 
-  for (const r of orders.rows) {
-    const provider = providerLabel(String(r.provider));
-    gs.orders.inc({ provider, status: String(r.status) }, num(r.n));
-    gs.paidFen.inc({ provider }, num(r.paid_fen));
+  for (const r of orders) {
+    const provider = providerLabel(r.provider);
+    gs.orders.inc({ provider, status: r.status }, r.n);
+    gs.paidFen.inc({ provider }, r.paidFen);
   }
-  for (const r of payouts.rows) {
-    gs.payouts.set({ kind: String(r.kind) }, num(r.n));
-    gs.payoutsFen.set({ kind: String(r.kind) }, num(r.fen));
+  for (const r of payouts) {
+    gs.payouts.set({ kind: r.kind }, r.n);
+    gs.payoutsFen.set({ kind: r.kind }, r.fen);
   }
 
-  const all = queues.rows.map((r) => ({ id: num(r.queue_id), n: num(r.n), fen: num(r.fen), pool: num(r.pool) }));
+  // fen is numeric (a sum of bigint), which int() reads from its text.
+  const all = mapRows(queues, (r) => ({ id: r.int("queue_id"), n: r.int("n"), fen: r.int("fen"), pool: r.int("pool") }));
   all.sort((a, b) => b.n - a.n || a.id - b.id);
   const named = all.slice(0, topQueues);
   const rest = all.slice(topQueues);

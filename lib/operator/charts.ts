@@ -2,6 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { db } from "@/db";
 import { lastDays } from "@/db/day-series";
+import { mapRows } from "@/db/rows";
 
 export type PlatformDay = {
   day: string;
@@ -24,16 +25,7 @@ export type PlatformDay = {
  */
 export async function platformDailyFigures(days = 30): Promise<PlatformDay[]> {
   const w = lastDays(days);
-  const res = await db.execute<{
-    day: string;
-    orders: string;
-    fees: string;
-    pool_in: string;
-    payouts: string;
-    issued: string;
-    released: string;
-    expired: string;
-  }>(sql`
+  const res = await db.execute(sql`
     with ${w.ctes},
     t as (
       select t.id, t.kind, ${w.dayOf(sql`t.created_at`)} as day
@@ -57,14 +49,15 @@ export async function platformDailyFigures(days = 30): Promise<PlatformDay[]> {
            coalesce(f.released, 0) as released, coalesce(f.expired, 0) as expired
     from days d left join f on f.day = d.day
     order by d.day`);
-  return res.rows.map((r) => ({
-    day: r.day,
-    orders: Number(r.orders),
-    feesFen: Number(r.fees),
-    poolInFen: Number(r.pool_in),
-    payoutsFen: Number(r.payouts),
-    pointsIssued: Number(r.issued),
-    pointsReleased: Number(r.released),
-    pointsExpired: Number(r.expired),
+  // The sums are numeric (a sum of bigint), which int() reads from their text.
+  return mapRows(res, (r) => ({
+    day: r.str("day"),
+    orders: r.int("orders"),
+    feesFen: r.int("fees"),
+    poolInFen: r.int("pool_in"),
+    payoutsFen: r.int("payouts"),
+    pointsIssued: r.int("issued"),
+    pointsReleased: r.int("released"),
+    pointsExpired: r.int("expired"),
   }));
 }

@@ -1,7 +1,9 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, eq, ilike, isNull, or, sql } from "drizzle-orm";
 import { db } from "@/db";
 import { containsPattern } from "@/db/like";
+import { mapRows } from "@/db/rows";
+import { merchants, orderStatus, users } from "@/db/schema";
 import { hasUnstorableText } from "@/lib/format/unstorable-text";
 
 export type SearchHits = {
@@ -25,17 +27,22 @@ export async function searchAll(query: string): Promise<SearchHits> {
   const orderNo = q.replace(/\s+/g, "").toUpperCase();
   const login = q.toLowerCase();
   const [people, stores] = await Promise.all([
-    db.execute<{ id: number; display_name: string; username: string; role: string }>(sql`
-      select id, display_name, username, role from users
-      where (username = ${login} or phone = ${q}) and deleted_at is null
-      order by id limit ${LIMIT}`),
-    db.execute<{ id: number; name: string; slug: string; status: string }>(sql`
-      select id, name, slug, status from merchants
-      where name ilike ${containsPattern(q)} or slug ilike ${containsPattern(login)}
-      order by id limit ${LIMIT}`),
+    db
+      .select({ userId: users.id, displayName: users.displayName, username: users.username, role: users.role })
+      .from(users)
+      .where(and(or(eq(users.username, login), eq(users.phone, q)), isNull(users.deletedAt)))
+      .orderBy(users.id)
+      .limit(LIMIT),
+    db
+      .select({ merchantId: merchants.id, name: merchants.name, slug: merchants.slug, status: merchants.status })
+      .from(merchants)
+      .where(or(ilike(merchants.name, containsPattern(q)), ilike(merchants.slug, containsPattern(login))))
+      .orderBy(merchants.id)
+      .limit(LIMIT),
   ]);
-  const personIds = people.rows.map((p) => Number(p.id));
-  const orders = await db.execute<{ order_no: string; status: string; cash_fen: number; store: string; merchant_id: number; created_at: Date }>(sql`
+  const personIds = people.map((p) => p.userId);
+  // Raw: a union of the order by number and the people's latest orders, each with its own order and limit.
+  const orders = await db.execute(sql`
     select o.order_no, o.status, o.cash_fen, m.name as store, o.merchant_id, o.created_at
     from orders o join merchants m on m.id = o.merchant_id
     where o.order_no = ${orderNo}
@@ -45,15 +52,15 @@ export async function searchAll(query: string): Promise<SearchHits> {
      where o.customer_id = any(${sql.param(personIds)}::bigint[]) and o.order_no <> ${orderNo}
      order by o.created_at desc limit ${LIMIT})`);
   return {
-    orders: orders.rows.map((r) => ({
-      orderNo: r.order_no,
-      status: r.status,
-      cashFen: Number(r.cash_fen),
-      storeName: r.store,
-      merchantId: Number(r.merchant_id),
-      createdAt: new Date(r.created_at),
+    orders: mapRows(orders, (r) => ({
+      orderNo: r.str("order_no"),
+      status: r.oneOf("status", orderStatus.enumValues),
+      cashFen: r.int("cash_fen"),
+      storeName: r.str("store"),
+      merchantId: r.int("merchant_id"),
+      createdAt: r.date("created_at"),
     })),
-    people: people.rows.map((r) => ({ userId: Number(r.id), displayName: r.display_name, username: r.username, role: r.role })),
-    stores: stores.rows.map((r) => ({ merchantId: Number(r.id), name: r.name, slug: r.slug, status: r.status })),
+    people,
+    stores,
   };
 }
