@@ -1,7 +1,9 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, count, eq, inArray, isNull, ne, sql } from "drizzle-orm";
+import { z } from "zod";
 import { db, type Db, type Tx } from "@/db";
-import { queues, type Alliance } from "@/db/schema";
+import { mapFirst, mapRows } from "@/db/rows";
+import { allianceMembers, alliances, merchants, merchantStatus, orders, payoutMode, queueEntries, queues, type Alliance } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
 import { requireOperator } from "@/lib/roles";
@@ -18,6 +20,11 @@ export const ALLIANCE_RULES = { minMembers: 2, maxMembers: 20, nameMaxLength: 40
 // Forming, joining and dissolving are rare: one at a time keeps "not already in an alliance", the
 // member count and the name check simple. An arbitrary constant key for pg_advisory_xact_lock ("FLAL").
 const ALLIANCE_LOCK_KEY = 0x464c414c;
+
+/** Takes the one-at-a-time lock of forming, joining and dissolving (held until commit). */
+async function lockAlliances(tx: Tx): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${ALLIANCE_LOCK_KEY})`);
+}
 
 export type AllianceMember = { merchantId: number; name: string; slug: string };
 
@@ -67,28 +74,21 @@ export async function formAlliance(
   }
   await requireOperator(tx, args.operatorId, "alliance.operatorsOnly");
 
-  await tx.execute(sql`select pg_advisory_xact_lock(${ALLIANCE_LOCK_KEY})`);
-  const dup = await tx.execute(sql`select 1 from alliances where lower(name) = lower(${name}) and dissolved_at is null limit 1`);
-  if (dup.rows.length > 0) throw new DomainError("conflict", "alliance.nameTaken", "name", { name });
+  await lockAlliances(tx);
+  const dup = await tx
+    .select({ id: alliances.id })
+    .from(alliances)
+    .where(and(sql`lower(${alliances.name}) = lower(${name})`, isNull(alliances.dissolvedAt)))
+    .limit(1);
+  if (dup.length > 0) throw new DomainError("conflict", "alliance.nameTaken", "name", { name });
 
   const members = await lockFreeStores(tx, ids);
   const [queue] = await tx.insert(queues).values({ name, payoutMode: args.payoutMode ?? "auto" }).returning();
   if (!queue) throw new Error("alliance queue not created");
   await openPoolAccount(tx, queue.id);
 
-  const inserted = await tx.execute<{ id: number; name: string; queue_id: number; created_by_user_id: number; created_at: Date }>(sql`
-    insert into alliances (name, queue_id, created_by_user_id) values (${name}, ${queue.id}, ${args.operatorId})
-    returning id, name, queue_id, created_by_user_id, created_at`);
-  const a = inserted.rows[0]!;
-  const alliance: Alliance = {
-    id: Number(a.id),
-    name: a.name,
-    queueId: Number(a.queue_id),
-    createdByUserId: Number(a.created_by_user_id),
-    createdAt: new Date(a.created_at),
-    dissolvedAt: null,
-    dissolvedByUserId: null,
-  };
+  const [alliance] = await tx.insert(alliances).values({ name, queueId: queue.id, createdByUserId: args.operatorId }).returning();
+  if (!alliance) throw new Error("alliance not created");
   const { handedOver, repointed, drainDue } = await handOver(tx, { allianceId: alliance.id, queueId: queue.id, members, operatorId: args.operatorId });
 
   await recordAudit(tx, {
@@ -124,10 +124,10 @@ export type JoinedAlliance = { allianceId: number; queueId: number; member: Hand
 export async function joinAlliance(tx: Tx, args: { allianceId: number; merchantId: number; operatorId: number }): Promise<JoinedAlliance> {
   if (!Number.isSafeInteger(args.merchantId) || args.merchantId <= 0) throw new DomainError("invalid_input", "alliance.invalidMerchant", "merchantId");
   await requireOperator(tx, args.operatorId, "alliance.operatorsOnly");
-  await tx.execute(sql`select pg_advisory_xact_lock(${ALLIANCE_LOCK_KEY})`);
+  await lockAlliances(tx);
   const alliance = await activeAlliance(tx, args.allianceId);
-  const count = await tx.execute<{ n: number }>(sql`select count(*)::int as n from alliance_members where alliance_id = ${alliance.id}`);
-  if (Number(count.rows[0]?.n) >= ALLIANCE_RULES.maxMembers) {
+  const [joined] = await tx.select({ n: count() }).from(allianceMembers).where(eq(allianceMembers.allianceId, alliance.id));
+  if ((joined?.n ?? 0) >= ALLIANCE_RULES.maxMembers) {
     throw new DomainError("not_allowed", "alliance.full", "merchantId", { max: ALLIANCE_RULES.maxMembers });
   }
   const members = await lockFreeStores(tx, [args.merchantId]);
@@ -145,18 +145,28 @@ export async function joinAlliance(tx: Tx, args: { allianceId: number; merchantI
 
 /** Locks the stores' rows (until commit, so no approval change slips in) and checks they can join. */
 async function lockFreeStores(tx: Tx, ids: number[]): Promise<MemberRow[]> {
-  const rows = await tx.execute<{ id: number; name: string; slug: string; status: string; queue_id: number | null; alliance: string | null }>(sql`
+  // Raw: one statement locks the rows in id order (FOR NO KEY UPDATE OF m), with the alliance each
+  // store's queue belongs to beside them.
+  const res = await tx.execute(sql`
     select m.id, m.name, m.slug, m.status, m.queue_id,
            (select a.name from alliances a where a.queue_id = m.queue_id) as alliance
     from merchants m where m.id = any(${sql.param(ids)}::bigint[])
     order by m.id
     for no key update of m`);
-  if (rows.rows.length !== ids.length) throw new DomainError("not_found", "alliance.merchantMissing", "merchantIds");
-  for (const m of rows.rows) {
-    if (m.status !== "approved" || m.queue_id === null) throw new DomainError("not_allowed", "alliance.notApproved", "merchantIds", { name: m.name });
+  const rows = mapRows(res, (r) => ({
+    merchantId: r.int("id"),
+    name: r.str("name"),
+    slug: r.str("slug"),
+    status: r.oneOf("status", merchantStatus.enumValues),
+    queueId: r.intOrNull("queue_id"),
+    alliance: r.strOrNull("alliance"),
+  }));
+  if (rows.length !== ids.length) throw new DomainError("not_found", "alliance.merchantMissing", "merchantIds");
+  return rows.map((m) => {
+    if (m.status !== "approved" || m.queueId === null) throw new DomainError("not_allowed", "alliance.notApproved", "merchantIds", { name: m.name });
     if (m.alliance !== null) throw new DomainError("not_allowed", "alliance.alreadyIn", "merchantIds", { name: m.name, alliance: m.alliance });
-  }
-  return rows.rows.map((m) => ({ merchantId: Number(m.id), name: m.name, slug: m.slug, oldQueueId: Number(m.queue_id) }));
+    return { merchantId: m.merchantId, name: m.name, slug: m.slug, oldQueueId: m.queueId };
+  });
 }
 
 /**
@@ -171,23 +181,31 @@ async function handOver(
   const ids = args.members.map((m) => m.merchantId);
   // An unpaid order would otherwise be paid into the old queue (the payment re-reads the store's
   // queue as well: lib/orders/pay.ts). Before the queues are locked, like a payment.
-  const repointed = await tx.execute(sql`
-    update orders set queue_id = ${args.queueId}
-    where merchant_id = any(${sql.param(ids)}::bigint[]) and status = 'pending' and queue_id <> ${args.queueId}`);
+  const repointed = await tx
+    .update(orders)
+    .set({ queueId: args.queueId })
+    .where(and(inArray(orders.merchantId, ids), eq(orders.status, "pending"), ne(orders.queueId, args.queueId)));
 
   const pools = await lockQueues(tx, [args.queueId, ...args.members.map((m) => m.oldQueueId)]);
   const to = pools.get(args.queueId)!;
 
   // Read under the locks: every entry committed before them is here, and none can change.
-  const waiting = await tx.execute<{ id: number; queue_id: number; target_fen: number; joined_ms: number }>(sql`
-    select id, queue_id, target_fen, (extract(epoch from created_at) * 1000)::float8 as joined_ms
-    from queue_entries
-    where queue_id = any(${sql.param(args.members.map((m) => m.oldQueueId))}::bigint[]) and status = 'waiting'
-    order by queue_id, position`);
+  const waiting = await tx
+    .select({
+      id: queueEntries.id,
+      queueId: queueEntries.queueId,
+      targetFen: queueEntries.targetFen,
+      // Milliseconds with the microseconds as a fraction (float8 arrives as a number): a Date would
+      // round them off, and two entries of one millisecond would tie in mergeByArrival.
+      joinedMs: sql<number>`(extract(epoch from ${queueEntries.createdAt}) * 1000)::float8`,
+    })
+    .from(queueEntries)
+    .where(and(inArray(queueEntries.queueId, args.members.map((m) => m.oldQueueId)), eq(queueEntries.status, "waiting")))
+    .orderBy(queueEntries.queueId, queueEntries.position);
   const lists = args.members.map((m) =>
-    waiting.rows
-      .filter((r) => Number(r.queue_id) === m.oldQueueId)
-      .map((r) => ({ id: Number(r.id), memberId: m.merchantId, targetFen: Number(r.target_fen), joinedAtMs: Number(r.joined_ms) })),
+    waiting
+      .filter((r) => r.queueId === m.oldQueueId)
+      .map((r) => ({ id: r.id, memberId: m.merchantId, targetFen: r.targetFen, joinedAtMs: r.joinedMs })),
   );
   const merged = mergeByArrival(lists);
   await moveEntries(tx, { toQueueId: args.queueId, entryIds: merged.map((e) => e.id) });
@@ -214,7 +232,8 @@ async function handOver(
     });
   }
 
-  await tx.execute(sql`update merchants set queue_id = ${args.queueId} where id = any(${sql.param(ids)}::bigint[])`);
+  await tx.update(merchants).set({ queueId: args.queueId }).where(inArray(merchants.id, ids));
+  // Raw: one set-based insert of every member's row from the arrays.
   await tx.execute(sql`
     insert into alliance_members (alliance_id, merchant_id, own_queue_id, brought_pool_fen, brought_entries)
     select ${args.allianceId}, x.merchant_id, x.own_queue_id, x.pool, x.entries
@@ -235,8 +254,8 @@ async function lockQueues(tx: Tx, queueIds: number[]): Promise<Map<number, Locke
 
 /** In auto mode, a pool that now covers its head gets a drain job, after commit, as a payment does. */
 async function drainIfDue(tx: Tx, queueId: number, poolFen: number): Promise<boolean> {
-  const q = await tx.execute<{ payout_mode: PayoutMode }>(sql`select payout_mode from queues where id = ${queueId}`);
-  if (q.rows[0]?.payout_mode !== "auto") return false;
+  const [q] = await tx.select({ payoutMode: queues.payoutMode }).from(queues).where(eq(queues.id, queueId));
+  if (q?.payoutMode !== "auto") return false;
   const head = await headTarget(tx, queueId);
   const due = head !== null && poolFen >= head;
   if (due) await addJob(tx, "queue.drain", { queueId });
@@ -245,42 +264,45 @@ async function drainIfDue(tx: Tx, queueId: number, poolFen: number): Promise<boo
 
 async function activeAlliance(tx: Tx, allianceId: number): Promise<{ id: number; name: string; queueId: number }> {
   if (!Number.isSafeInteger(allianceId) || allianceId <= 0) throw new DomainError("invalid_input", "alliance.notFound", "allianceId");
-  const res = await tx.execute<{ id: number; name: string; queue_id: number; dissolved_at: Date | null }>(sql`
-    select id, name, queue_id, dissolved_at from alliances where id = ${allianceId} for update`);
-  const a = res.rows[0];
+  const [a] = await tx
+    .select({ id: alliances.id, name: alliances.name, queueId: alliances.queueId, dissolvedAt: alliances.dissolvedAt })
+    .from(alliances)
+    .where(eq(alliances.id, allianceId))
+    .for("update");
   if (!a) throw new DomainError("not_found", "alliance.notFound", "allianceId");
-  if (a.dissolved_at !== null) throw new DomainError("conflict", "alliance.dissolved", "allianceId", { name: a.name });
-  return { id: Number(a.id), name: a.name, queueId: Number(a.queue_id) };
+  if (a.dissolvedAt !== null) throw new DomainError("conflict", "alliance.dissolved", "allianceId", { name: a.name });
+  return { id: a.id, name: a.name, queueId: a.queueId };
 }
 
 type DissolvingMember = { merchantId: number; name: string; ownQueueId: number; broughtFen: number };
 
 async function dissolveMembers(conn: Db | Tx, allianceId: number, queueId: number): Promise<DissolvingMember[]> {
-  const rows = await conn.execute<{ merchant_id: number; name: string; own_queue_id: number; brought_pool_fen: number }>(sql`
-    select am.merchant_id, m.name, am.own_queue_id, am.brought_pool_fen
-    from alliance_members am join merchants m on m.id = am.merchant_id
-    where am.alliance_id = ${allianceId} and m.queue_id = ${queueId}
-    order by am.merchant_id`);
-  const members = rows.rows.map((r) => ({ merchantId: Number(r.merchant_id), name: r.name, ownQueueId: Number(r.own_queue_id), broughtFen: Number(r.brought_pool_fen) }));
+  const members = await conn
+    .select({ merchantId: allianceMembers.merchantId, name: merchants.name, ownQueueId: allianceMembers.ownQueueId, broughtFen: allianceMembers.broughtPoolFen })
+    .from(allianceMembers)
+    .innerJoin(merchants, eq(merchants.id, allianceMembers.merchantId))
+    .where(and(eq(allianceMembers.allianceId, allianceId), eq(merchants.queueId, queueId)))
+    .orderBy(allianceMembers.merchantId);
   if (members.length === 0) throw new Error(`alliance ${allianceId} has no members on record`);
   return members;
 }
 
 /** The shared queue's waiting entries, and each member's share of the pool (splitPool). */
 async function planSplit(conn: Db | Tx, queueId: number, members: DissolvingMember[], poolFen: number) {
-  const waiting = await conn.execute<{ id: number; merchant_id: number; target_fen: number }>(sql`
-    select id, merchant_id, target_fen from queue_entries
-    where queue_id = ${queueId} and status = 'waiting' order by position`);
-  const entries = waiting.rows.map((r) => ({ id: Number(r.id), memberId: Number(r.merchant_id), targetFen: Number(r.target_fen) }));
+  const entries = await conn
+    .select({ id: queueEntries.id, memberId: queueEntries.merchantId, targetFen: queueEntries.targetFen })
+    .from(queueEntries)
+    .where(and(eq(queueEntries.queueId, queueId), eq(queueEntries.status, "waiting")))
+    .orderBy(queueEntries.position);
   const stray = entries.find((e) => !members.some((m) => m.merchantId === e.memberId));
   if (stray) throw new Error(`entry ${stray.id} of queue ${queueId} belongs to no member`);
   // What each store put into the shared pool: its orders' pool shares, and its own pool on joining.
-  const paidIn = await conn.execute<{ merchant_id: number; fen: number }>(sql`
+  const paidIn = await conn.execute(sql`
     select o.merchant_id, coalesce(sum(o.pool_fen), 0)::bigint as fen
     from ledger_transactions t join orders o on o.id = t.order_id
     where t.kind = 'order_paid' and t.queue_id = ${queueId}
     group by o.merchant_id`);
-  const paidBy = new Map(paidIn.rows.map((r) => [Number(r.merchant_id), Number(r.fen)]));
+  const paidBy = new Map(mapRows(paidIn, (r) => [r.int("merchant_id"), r.int("fen")] as const));
   const shares = splitPool({
     poolFen,
     entries,
@@ -293,18 +315,18 @@ export type DissolvePreview = { allianceId: number; name: string; poolFen: numbe
 
 /** What dissolving would do now, for the confirmation (read without locks: the action re-plans under them). */
 export async function previewDissolve(allianceId: number, conn: Db | Tx = db): Promise<DissolvePreview | null> {
-  const res = await conn.execute<{ id: number; name: string; queue_id: number; pool: number }>(sql`
+  const res = await conn.execute(sql`
     select a.id, a.name, a.queue_id, p.balance as pool from alliances a
     join accounts p on p.queue_id = a.queue_id and p.kind = 'pool'
     where a.id = ${allianceId} and a.dissolved_at is null`);
-  const a = res.rows[0];
+  const a = mapFirst(res, (r) => ({ id: r.int("id"), name: r.str("name"), queueId: r.int("queue_id"), poolFen: r.int("pool") }));
   if (!a) return null;
-  const members = await dissolveMembers(conn, Number(a.id), Number(a.queue_id));
-  const { entries, shares } = await planSplit(conn, Number(a.queue_id), members, Number(a.pool));
+  const members = await dissolveMembers(conn, a.id, a.queueId);
+  const { entries, shares } = await planSplit(conn, a.queueId, members, a.poolFen);
   return {
-    allianceId: Number(a.id),
+    allianceId: a.id,
     name: a.name,
-    poolFen: Number(a.pool),
+    poolFen: a.poolFen,
     members: members.map((m) => {
       const mine = entries.filter((e) => e.memberId === m.merchantId);
       return { merchantId: m.merchantId, name: m.name, queueId: m.ownQueueId, movedEntries: mine.length, movedFen: mine.reduce((s, e) => s + e.targetFen, 0), poolFen: shares.get(m.merchantId) ?? 0 };
@@ -332,10 +354,11 @@ export type DissolvedAlliance = { allianceId: number; name: string; queueId: num
  */
 export async function dissolveAlliance(tx: Tx, args: { allianceId: number; operatorId: number }): Promise<DissolvedAlliance> {
   await requireOperator(tx, args.operatorId, "alliance.operatorsOnly");
-  await tx.execute(sql`select pg_advisory_xact_lock(${ALLIANCE_LOCK_KEY})`);
+  await lockAlliances(tx);
   const alliance = await activeAlliance(tx, args.allianceId);
 
   // The member rows stay locked until commit: no approval change or other hand-over slips in.
+  // Raw: one statement locks them in id order (FOR NO KEY UPDATE OF m).
   await tx.execute(sql`
     select m.id from alliance_members am join merchants m on m.id = am.merchant_id
     where am.alliance_id = ${alliance.id} order by m.id for no key update of m`);
@@ -378,7 +401,7 @@ export async function dissolveAlliance(tx: Tx, args: { allianceId: number; opera
   await tx.execute(sql`
     update merchants m set queue_id = am.own_queue_id
     from alliance_members am where am.alliance_id = ${alliance.id} and am.merchant_id = m.id and m.queue_id = ${alliance.queueId}`);
-  await tx.execute(sql`update alliances set dissolved_at = now(), dissolved_by_user_id = ${args.operatorId} where id = ${alliance.id}`);
+  await tx.update(alliances).set({ dissolvedAt: sql`now()`, dissolvedByUserId: args.operatorId }).where(eq(alliances.id, alliance.id));
   for (const m of out) m.drainDue = await drainIfDue(tx, m.queueId, pools.get(m.queueId)!.balanceFen + m.poolFen);
 
   await recordAudit(tx, {
@@ -393,30 +416,34 @@ export async function dissolveAlliance(tx: Tx, args: { allianceId: number; opera
 
 /** The approved stores whose new orders feed a queue, by name. */
 export async function queueMembers(queueId: number, conn: Db | Tx = db): Promise<AllianceMember[]> {
-  const res = await conn.execute<{ id: number; name: string; slug: string }>(sql`
-    select id, name, slug from merchants where queue_id = ${queueId} and status = 'approved' order by name, id`);
-  return res.rows.map((r) => ({ merchantId: Number(r.id), name: r.name, slug: r.slug }));
+  return conn
+    .select({ merchantId: merchants.id, name: merchants.name, slug: merchants.slug })
+    .from(merchants)
+    .where(and(eq(merchants.queueId, queueId), eq(merchants.status, "approved")))
+    .orderBy(merchants.name, merchants.id);
 }
 
 export type AllianceView = { id: number; name: string; queueId: number; createdAt: Date; members: AllianceMember[] };
 
+/** The columns of an AllianceView besides its members. */
+const allianceHead = { id: alliances.id, name: alliances.name, queueId: alliances.queueId, createdAt: alliances.createdAt };
+
 /** The alliance a store belongs to, with its members, or null. */
 export async function allianceOf(merchantId: number, conn: Db | Tx = db): Promise<AllianceView | null> {
-  const res = await conn.execute<{ id: number; name: string; queue_id: number; created_at: Date }>(sql`
-    select a.id, a.name, a.queue_id, a.created_at from alliances a
-    join merchants m on m.queue_id = a.queue_id where m.id = ${merchantId}`);
-  const r = res.rows[0];
+  const [r] = await conn
+    .select(allianceHead)
+    .from(alliances)
+    .innerJoin(merchants, eq(merchants.queueId, alliances.queueId))
+    .where(eq(merchants.id, merchantId));
   if (!r) return null;
-  return { id: Number(r.id), name: r.name, queueId: Number(r.queue_id), createdAt: new Date(r.created_at), members: await queueMembers(Number(r.queue_id), conn) };
+  return { ...r, members: await queueMembers(r.queueId, conn) };
 }
 
 /** The alliance that owns a queue, with its members, or null for a single store's queue. */
 export async function allianceOfQueue(queueId: number, conn: Db | Tx = db): Promise<AllianceView | null> {
-  const res = await conn.execute<{ id: number; name: string; queue_id: number; created_at: Date }>(sql`
-    select id, name, queue_id, created_at from alliances where queue_id = ${queueId}`);
-  const r = res.rows[0];
+  const [r] = await conn.select(allianceHead).from(alliances).where(eq(alliances.queueId, queueId));
   if (!r) return null;
-  return { id: Number(r.id), name: r.name, queueId: Number(r.queue_id), createdAt: new Date(r.created_at), members: await queueMembers(queueId, conn) };
+  return { ...r, members: await queueMembers(queueId, conn) };
 }
 
 export type AllianceSummary = AllianceView & {
@@ -427,20 +454,11 @@ export type AllianceSummary = AllianceView & {
   waitingFen: number;
 };
 
+const MEMBERS_JSON = z.array(z.object({ id: z.number().int(), name: z.string(), slug: z.string() })).nullable();
+
 /** Every alliance, newest first, with members, pool and queue size. */
 export async function listAlliances(): Promise<AllianceSummary[]> {
-  const res = await db.execute<{
-    id: number;
-    name: string;
-    queue_id: number;
-    created_at: Date;
-    created_by: string;
-    payout_mode: "auto" | "manual";
-    pool: number;
-    n: number;
-    total: number;
-    members: { id: number; name: string; slug: string }[] | null;
-  }>(sql`
+  const res = await db.execute(sql`
     select a.id, a.name, a.queue_id, a.created_at, u.display_name as created_by, q.payout_mode, p.balance as pool,
            w.waiting_n as n, w.waiting_fen as total,
            (select json_agg(json_build_object('id', m.id, 'name', m.name, 'slug', m.slug) order by m.name, m.id)
@@ -452,17 +470,19 @@ export async function listAlliances(): Promise<AllianceSummary[]> {
     ${waitingLateral}
     where a.dissolved_at is null
     order by a.id desc`);
-  return res.rows.map((r) => ({
-    id: Number(r.id),
-    name: r.name,
-    queueId: Number(r.queue_id),
-    createdAt: new Date(r.created_at),
-    createdBy: r.created_by,
-    payoutMode: r.payout_mode,
-    poolFen: Number(r.pool),
-    waitingCount: Number(r.n),
-    waitingFen: Number(r.total),
-    members: (r.members ?? []).map((m) => ({ merchantId: Number(m.id), name: m.name, slug: m.slug })),
+  // total (waiting_fen) is numeric, which int() reads from its text; members is json_agg's array,
+  // null when no approved store is left.
+  return mapRows(res, (r) => ({
+    id: r.int("id"),
+    name: r.str("name"),
+    queueId: r.int("queue_id"),
+    createdAt: r.date("created_at"),
+    createdBy: r.str("created_by"),
+    payoutMode: r.oneOf("payout_mode", payoutMode.enumValues),
+    poolFen: r.int("pool"),
+    waitingCount: r.int("n"),
+    waitingFen: r.int("total"),
+    members: (MEMBERS_JSON.parse(r.json("members")) ?? []).map((m) => ({ merchantId: m.id, name: m.name, slug: m.slug })),
   }));
 }
 
@@ -479,7 +499,7 @@ export type AllianceCandidate = {
 
 /** Approved stores in no alliance, for the forms, with what would move with them on joining. */
 export async function allianceCandidates(): Promise<AllianceCandidate[]> {
-  const res = await db.execute<{ id: number; name: string; slug: string; queue_id: number; pool: number; n: number; fen: number }>(sql`
+  const res = await db.execute(sql`
     select m.id, m.name, m.slug, m.queue_id, p.balance as pool, w.waiting_n as n, w.waiting_fen as fen
     from merchants m
     join accounts p on p.queue_id = m.queue_id and p.kind = 'pool'
@@ -488,13 +508,14 @@ export async function allianceCandidates(): Promise<AllianceCandidate[]> {
     where m.status = 'approved' and not exists (select 1 from alliances a where a.queue_id = m.queue_id)
     order by m.name, m.id
     limit 500`);
-  return res.rows.map((r) => ({
-    merchantId: Number(r.id),
-    name: r.name,
-    slug: r.slug,
-    queueId: Number(r.queue_id),
-    poolFen: Number(r.pool),
-    waitingCount: Number(r.n),
-    waitingFen: Number(r.fen),
+  // fen (waiting_fen) is numeric, which int() reads from its text.
+  return mapRows(res, (r) => ({
+    merchantId: r.int("id"),
+    name: r.str("name"),
+    slug: r.str("slug"),
+    queueId: r.int("queue_id"),
+    poolFen: r.int("pool"),
+    waitingCount: r.int("n"),
+    waitingFen: r.int("fen"),
   }));
 }
