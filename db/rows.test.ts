@@ -27,5 +27,7 @@ describe("raw row mappers", () => {
     expect(mapFirst(result(), (r) => r.int("n"))).toBeUndefined();
     expect(mapFirst(result({ n: null }), (r) => r.intOrNull("n"))).toBeNull();
     expect(() => mapFirst(result({ n: null }), (r) => r.int("n"))).toThrow(/integer/);
+    expect(mapFirst(result({ k: null }), (r) => r.oneOfOrNull("k", ["fifo", "draw"]))).toBeNull();
+    expect(() => mapFirst(result({ k: "raffle" }), (r) => r.oneOfOrNull("k", ["fifo", "draw"]))).toThrow(/one of fifo, draw/);
   });
 });

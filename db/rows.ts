@@ -63,6 +63,11 @@ export class Cells {
     return typeof v === "string" && (values as readonly string[]).includes(v) ? (v as V) : this.fail(name, `one of ${values.join(", ")}`);
   }
 
+  /** oneOf for a nullable column (a paid kind that only a paid row has). */
+  oneOfOrNull<const V extends string>(name: string, values: readonly V[]): V | null {
+    return this.row[name] === null ? null : this.oneOf(name, values);
+  }
+
   /** A text[] column (array_agg of text, say); null, as array_agg gives for no rows, is empty. */
   strList(name: string): string[] {
     const v = this.row[name];

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, inArray, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { Tx } from "@/db";
 import { accounts } from "@/db/schema";
 
@@ -89,12 +89,12 @@ export function customerAccountsOf(userId: number, ids: Record<string, number> |
 export async function settlementAccount(tx: Tx, merchantId: number): Promise<number> {
   const cached = settlementCache.get(merchantId);
   if (cached !== undefined) return cached;
-  const res = await tx.execute<{ id: number }>(
-    sql`select id from accounts where merchant_id = ${merchantId} and kind = 'merchant_settlement'`,
-  );
-  const id = res.rows[0]?.id;
-  if (id === undefined) throw new Error(`merchant ${merchantId} has no settlement account`);
-  return remember(settlementCache, merchantId, Number(id));
+  const [row] = await tx
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(and(eq(accounts.merchantId, merchantId), eq(accounts.kind, "merchant_settlement")));
+  if (!row) throw new Error(`merchant ${merchantId} has no settlement account`);
+  return remember(settlementCache, merchantId, row.id);
 }
 
 /** A customer account opened on first use, so not among CUSTOMER_KINDS. */
@@ -156,10 +156,18 @@ let platformCache: PlatformAccounts | undefined;
 /** The three platform-wide accounts created by the migrations. They never change, so cache them. */
 export async function platformAccounts(tx: Tx): Promise<PlatformAccounts> {
   if (platformCache) return platformCache;
-  const rows = await tx.execute<{ id: number; kind: string }>(
-    sql`select id, kind from accounts where kind in ('world','platform_fees','points_issued') and user_id is null and merchant_id is null and queue_id is null`,
-  );
-  const by = new Map(rows.rows.map((r) => [r.kind, Number(r.id)]));
+  const rows = await tx
+    .select({ id: accounts.id, kind: accounts.kind })
+    .from(accounts)
+    .where(
+      and(
+        inArray(accounts.kind, ["world", "platform_fees", "points_issued"]),
+        isNull(accounts.userId),
+        isNull(accounts.merchantId),
+        isNull(accounts.queueId),
+      ),
+    );
+  const by = new Map(rows.map((r) => [r.kind, r.id]));
   const world = by.get("world");
   const platformFees = by.get("platform_fees");
   const pointsIssued = by.get("points_issued");

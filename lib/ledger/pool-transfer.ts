@@ -1,6 +1,7 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, count, eq, inArray } from "drizzle-orm";
 import type { Tx } from "@/db";
+import { accounts } from "@/db/schema";
 import { post } from "./post";
 
 export type PoolTransfer = {
@@ -24,10 +25,11 @@ export async function transferPool(tx: Tx, t: PoolTransfer): Promise<number | nu
   if (!Number.isSafeInteger(t.amountFen) || t.amountFen < 0) throw new Error(`pool transfer of ${t.amountFen} fen`);
   if (t.fromPoolAccountId === t.toPoolAccountId) throw new Error("pool transfer to the same pool");
   if (t.amountFen === 0) return null;
-  const res = await tx.execute<{ n: number }>(sql`
-    select count(*)::int as n from accounts
-    where id in (${t.fromPoolAccountId}, ${t.toPoolAccountId}) and kind = 'pool' and asset = 'CNY'`);
-  if (Number(res.rows[0]?.n) !== 2) throw new Error("a pool transfer moves money between two pool accounts only");
+  const [pools] = await tx
+    .select({ n: count() })
+    .from(accounts)
+    .where(and(inArray(accounts.id, [t.fromPoolAccountId, t.toPoolAccountId]), eq(accounts.kind, "pool"), eq(accounts.asset, "CNY")));
+  if (pools?.n !== 2) throw new Error("a pool transfer moves money between two pool accounts only");
   return post(tx, {
     kind: "pool_transfer",
     queueId: t.fromQueueId,

@@ -1,10 +1,11 @@
 // Read-only ledger reports for the operator console: trial balance, account search, account
 // history and the payout export. Nothing here writes; lib/ledger/post.ts stays the only writer.
 import "server-only";
-import { sql } from "drizzle-orm";
+import { count, eq, max, sql } from "drizzle-orm";
 import { db, type Db, type Tx } from "@/db";
 import { containsPattern } from "@/db/like";
-import type { Account } from "@/db/schema";
+import { mapFirst, mapRows, type Cells } from "@/db/rows";
+import { accountKind, asset as assetEnum, ledgerEntries, payoutKind, payouts, type Account } from "@/db/schema";
 
 type Conn = Db | Tx;
 export type AccountKind = Account["kind"];
@@ -42,27 +43,24 @@ export type TrialBalance = {
  * kind the entries' total beside the kept balances' total. One pass over the entries.
  */
 export async function trialBalanceReport(conn: Conn = db): Promise<TrialBalance> {
-  const res = await conn.execute<{
-    kind: AccountKind;
-    asset: AssetCode;
-    accounts: number;
-    entries_total: number;
-    kept_total: number;
-  }>(sql`
+  const res = await conn.execute(sql`
     select a.kind::text as kind, a.asset::text as asset, count(*)::bigint as accounts,
            coalesce(sum(s.total), 0)::bigint as entries_total, coalesce(sum(a.balance), 0)::bigint as kept_total
     from accounts a
     left join (select account_id, sum(amount) as total from ledger_entries group by account_id) s on s.account_id = a.id
     group by a.kind, a.asset
     order by a.asset, a.kind`);
-  const kinds: KindTotal[] = res.rows.map((r) => ({
-    kind: r.kind,
-    asset: r.asset,
-    accounts: Number(r.accounts),
-    entriesTotal: Number(r.entries_total),
-    keptTotal: Number(r.kept_total),
-    derived: isDerivedKind(r.kind),
-  }));
+  const kinds: KindTotal[] = mapRows(res, (r) => {
+    const kind = r.oneOf("kind", accountKind.enumValues);
+    return {
+      kind,
+      asset: r.oneOf("asset", assetEnum.enumValues),
+      accounts: r.int("accounts"),
+      entriesTotal: r.int("entries_total"),
+      keptTotal: r.int("kept_total"),
+      derived: isDerivedKind(kind),
+    };
+  });
   const assets = (["CNY", "PTS"] as const).map((asset) => {
     const total = kinds.filter((k) => k.asset === asset).reduce((s, k) => s + k.entriesTotal, 0);
     return { asset, total, balanced: total === 0 };
@@ -90,22 +88,6 @@ export type AccountSummary = {
   createdAt: Date;
 };
 
-type AccountRow = {
-  id: number;
-  kind: AccountKind;
-  asset: AssetCode;
-  balance: number;
-  user_id: number | null;
-  merchant_id: number | null;
-  queue_id: number | null;
-  username: string | null;
-  display_name: string | null;
-  slug: string | null;
-  merchant_name: string | null;
-  queue_name: string | null;
-  created_at: Date;
-};
-
 const ACCOUNT_COLUMNS = sql`
   a.id, a.kind::text as kind, a.asset::text as asset, a.balance, a.user_id, a.merchant_id, a.queue_id,
   u.username, u.display_name, m.slug, m.name as merchant_name, q.name as queue_name, a.created_at`;
@@ -115,23 +97,28 @@ const OWNER_JOINS = sql`
   left join merchants m on m.id = a.merchant_id
   left join queues q on q.id = a.queue_id`;
 
-function toSummary(r: AccountRow): AccountSummary {
+/** A row of ACCOUNT_COLUMNS. */
+function toSummary(r: Cells): AccountSummary {
+  const userId = r.intOrNull("user_id");
+  const merchantId = r.intOrNull("merchant_id");
+  const queueId = r.intOrNull("queue_id");
   let owner: AccountOwner = { type: "platform" };
-  if (r.user_id !== null) {
-    owner = { type: "user", userId: Number(r.user_id), username: r.username ?? "", displayName: r.display_name ?? "" };
-  } else if (r.merchant_id !== null) {
-    owner = { type: "merchant", merchantId: Number(r.merchant_id), slug: r.slug ?? "", name: r.merchant_name ?? "" };
-  } else if (r.queue_id !== null) {
-    owner = { type: "queue", queueId: Number(r.queue_id), name: r.queue_name ?? "" };
+  if (userId !== null) {
+    owner = { type: "user", userId, username: r.strOrNull("username") ?? "", displayName: r.strOrNull("display_name") ?? "" };
+  } else if (merchantId !== null) {
+    owner = { type: "merchant", merchantId, slug: r.strOrNull("slug") ?? "", name: r.strOrNull("merchant_name") ?? "" };
+  } else if (queueId !== null) {
+    owner = { type: "queue", queueId, name: r.strOrNull("queue_name") ?? "" };
   }
+  const kind = r.oneOf("kind", accountKind.enumValues);
   return {
-    id: Number(r.id),
-    kind: r.kind,
-    asset: r.asset,
-    keptBalance: Number(r.balance),
-    derived: isDerivedKind(r.kind),
+    id: r.int("id"),
+    kind,
+    asset: r.oneOf("asset", assetEnum.enumValues),
+    keptBalance: r.int("balance"),
+    derived: isDerivedKind(kind),
     owner,
-    createdAt: new Date(r.created_at),
+    createdAt: r.date("created_at"),
   };
 }
 
@@ -152,7 +139,7 @@ export async function findAccounts(query: string, conn: Conn = db): Promise<Acco
   if (q === "" || q.includes("\u0000")) return [];
   const n = /^\d{1,15}$/.test(q) ? Number(q) : null;
   const p = containsPattern(q);
-  const res = await conn.execute<AccountRow>(sql`
+  const res = await conn.execute(sql`
     with hits as (
       select id from accounts where id = ${n}::bigint
       union select id from accounts where queue_id = ${n}::bigint
@@ -173,16 +160,16 @@ export async function findAccounts(query: string, conn: Conn = db): Promise<Acco
     ${OWNER_JOINS}
     order by a.user_id nulls first, a.merchant_id nulls first, a.queue_id nulls first, a.id
     limit ${ACCOUNT_SEARCH_LIMIT}`);
-  return res.rows.map(toSummary);
+  return mapRows(res, toSummary);
 }
 
 /** The three platform-wide accounts, for quick links. */
 export async function platformAccountList(conn: Conn = db): Promise<AccountSummary[]> {
-  const res = await conn.execute<AccountRow>(sql`
+  const res = await conn.execute(sql`
     select ${ACCOUNT_COLUMNS} from accounts a ${OWNER_JOINS}
     where a.user_id is null and a.merchant_id is null and a.queue_id is null
     order by a.id`);
-  return res.rows.map(toSummary);
+  return mapRows(res, toSummary);
 }
 
 export type AccountHistoryRow = {
@@ -227,29 +214,25 @@ export async function accountHistory(
   const before = opts.before ?? null;
   return db.transaction(
     async (tx) => {
-      const acc = await tx.execute<AccountRow>(sql`select ${ACCOUNT_COLUMNS} from accounts a ${OWNER_JOINS} where a.id = ${accountId}`);
-      const row = acc.rows[0];
-      if (!row) return null;
+      const account = mapFirst(
+        await tx.execute(sql`select ${ACCOUNT_COLUMNS} from accounts a ${OWNER_JOINS} where a.id = ${accountId}`),
+        toSummary,
+      );
+      if (!account) return null;
 
-      const agg = await tx.execute<{ n: number; total: number; newer: number }>(sql`
-        select count(*)::bigint as n, coalesce(sum(amount), 0)::bigint as total,
-               coalesce(sum(amount) filter (where ${before}::bigint is not null and id >= ${before}::bigint), 0)::bigint as newer
-        from ledger_entries where account_id = ${accountId}`);
-      const entryCount = Number(agg.rows[0]!.n);
-      const entriesTotal = Number(agg.rows[0]!.total);
-      const newer = Number(agg.rows[0]!.newer);
+      // The sums are read as the amount column's int8 (mapWith), as the ::bigint makes them.
+      const e = ledgerEntries;
+      const [agg] = await tx
+        .select({
+          n: count(),
+          total: sql`coalesce(sum(${e.amount}), 0)::bigint`.mapWith(e.amount),
+          newer: sql`coalesce(sum(${e.amount}) filter (where ${before}::bigint is not null and ${e.id} >= ${before}::bigint), 0)::bigint`.mapWith(e.amount),
+        })
+        .from(e)
+        .where(eq(e.accountId, accountId));
+      const { n: entryCount, total: entriesTotal, newer } = agg!;
 
-      const page = await tx.execute<{
-        id: number;
-        transaction_id: number;
-        amount: number;
-        created_at: Date;
-        kind: string;
-        reason: string | null;
-        order_no: string | null;
-        queue_id: number | null;
-        actor_name: string | null;
-      }>(sql`
+      const page = await tx.execute(sql`
         select e.id, e.transaction_id, e.amount, e.created_at, t.kind::text as kind, t.reason, o.order_no, t.queue_id,
                au.display_name as actor_name
         from ledger_entries e
@@ -260,28 +243,26 @@ export async function accountHistory(
         order by e.id desc
         limit ${pageSize + 1}`);
 
-      const hasOlder = page.rows.length > pageSize;
-      const slice = page.rows.slice(0, pageSize);
+      const entries = mapRows(page, (r) => ({
+        entryId: r.int("id"),
+        transactionId: r.int("transaction_id"),
+        txKind: r.str("kind"),
+        amount: r.int("amount"),
+        reason: r.strOrNull("reason"),
+        orderNo: r.strOrNull("order_no"),
+        queueId: r.intOrNull("queue_id"),
+        actorName: r.strOrNull("actor_name"),
+        createdAt: r.date("created_at"),
+      }));
+      const hasOlder = entries.length > pageSize;
       let balance = entriesTotal - newer;
-      const rows: AccountHistoryRow[] = slice.map((r) => {
-        const amount = Number(r.amount);
-        const out: AccountHistoryRow = {
-          entryId: Number(r.id),
-          transactionId: Number(r.transaction_id),
-          txKind: r.kind,
-          amount,
-          balanceAfter: balance,
-          reason: r.reason,
-          orderNo: r.order_no,
-          queueId: r.queue_id === null ? null : Number(r.queue_id),
-          actorName: r.actor_name,
-          createdAt: new Date(r.created_at),
-        };
-        balance -= amount;
+      const rows: AccountHistoryRow[] = entries.slice(0, pageSize).map((entry) => {
+        const out = { ...entry, balanceAfter: balance };
+        balance -= entry.amount;
         return out;
       });
       return {
-        account: toSummary(row),
+        account,
         entryCount,
         entriesTotal,
         rows,
@@ -319,8 +300,8 @@ export type PayoutExportFilter = {
 
 /** The newest payout id now: an export stops there, so rows written while it streams stay out. */
 export async function lastPayoutId(conn: Conn = db): Promise<number> {
-  const res = await conn.execute<{ id: number | null }>(sql`select max(id) as id from payouts`);
-  return Number(res.rows[0]?.id ?? 0);
+  const [row] = await conn.select({ id: max(payouts.id) }).from(payouts);
+  return row?.id ?? 0;
 }
 
 /**
@@ -331,20 +312,7 @@ export async function payoutExportBatch(
   opts: PayoutExportFilter & { afterId: number; upToId: number; limit: number },
   conn: Conn = db,
 ): Promise<PayoutExportRow[]> {
-  const res = await conn.execute<{
-    id: number;
-    created_at: Date;
-    queue_id: number;
-    queue_name: string;
-    entry_id: number;
-    position: number;
-    customer_id: number;
-    customer_name: string;
-    order_no: string;
-    amount_fen: number;
-    kind: "fifo" | "draw";
-    transaction_id: number;
-  }>(sql`
+  const res = await conn.execute(sql`
     select p.id, p.created_at, p.queue_id, q.name as queue_name, p.queue_entry_id as entry_id, e.position,
            p.customer_id, u.display_name as customer_name, o.order_no, p.amount_fen, p.kind::text as kind, p.transaction_id
     from payouts p
@@ -357,18 +325,18 @@ export async function payoutExportBatch(
       ${opts.until ? sql`and p.created_at < ${opts.until.toISOString()}::timestamptz` : sql``}
     order by p.id
     limit ${opts.limit}`);
-  return res.rows.map((r) => ({
-    payoutId: Number(r.id),
-    createdAt: new Date(r.created_at),
-    queueId: Number(r.queue_id),
-    queueName: r.queue_name,
-    entryId: Number(r.entry_id),
-    position: Number(r.position),
-    customerId: Number(r.customer_id),
-    customerName: r.customer_name,
-    orderNo: r.order_no,
-    amountFen: Number(r.amount_fen),
-    kind: r.kind,
-    transactionId: Number(r.transaction_id),
+  return mapRows(res, (r) => ({
+    payoutId: r.int("id"),
+    createdAt: r.date("created_at"),
+    queueId: r.int("queue_id"),
+    queueName: r.str("queue_name"),
+    entryId: r.int("entry_id"),
+    position: r.int("position"),
+    customerId: r.int("customer_id"),
+    customerName: r.str("customer_name"),
+    orderNo: r.str("order_no"),
+    amountFen: r.int("amount_fen"),
+    kind: r.oneOf("kind", payoutKind.enumValues),
+    transactionId: r.int("transaction_id"),
   }));
 }

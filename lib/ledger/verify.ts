@@ -1,6 +1,8 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
+import { mapRows } from "@/db/rows";
+import { ledgerEntries } from "@/db/schema";
 
 export type InvariantResult = { id: string; title: string; violations: number; examples: string[] };
 
@@ -330,21 +332,21 @@ const CHECKS: InvariantCheck[] = [
 export async function verifyLedger(conn: Db | Tx, more: readonly InvariantCheck[] = []): Promise<InvariantResult[]> {
   const out: InvariantResult[] = [];
   for (const c of [...CHECKS, ...more]) {
-    const res = await conn.execute<{ what: string }>(c.query);
-    out.push({
-      id: c.id,
-      title: c.title,
-      violations: res.rows.length,
-      examples: res.rows.slice(0, 5).map((r) => r.what),
-    });
+    // Every row is a violation, whatever its text: a description that concatenated a null (and so
+    // is null) still counts, and is shown as such rather than failing the whole check.
+    const found = mapRows(await conn.execute(c.query), (r) => r.strOrNull("what") ?? "(violation with no description)");
+    out.push({ id: c.id, title: c.title, violations: found.length, examples: found.slice(0, 5) });
   }
   return out;
 }
 
 /** Sum of every asset over all entries; both must be zero. */
 export async function trialBalance(conn: Db | Tx): Promise<{ asset: string; total: number }[]> {
-  const res = await conn.execute<{ asset: string; total: number }>(
-    sql`select asset::text, coalesce(sum(amount), 0)::bigint as total from ledger_entries group by asset order by asset`,
-  );
-  return res.rows.map((r) => ({ asset: r.asset, total: Number(r.total) }));
+  // The enum's order (CNY, PTS) is also its text order. mapWith reads the sum as the amount column's
+  // int8 (a number, refused past 2^53), typed by the schema rather than by a cast.
+  return conn
+    .select({ asset: ledgerEntries.asset, total: sql`coalesce(sum(${ledgerEntries.amount}), 0)::bigint`.mapWith(ledgerEntries.amount) })
+    .from(ledgerEntries)
+    .groupBy(ledgerEntries.asset)
+    .orderBy(ledgerEntries.asset);
 }

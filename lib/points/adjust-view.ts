@@ -1,6 +1,8 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { db } from "@/db";
+import { mapFirst, mapRows } from "@/db/rows";
+import { userRole } from "@/db/schema";
 import { hasUnstorableText } from "@/lib/format/unstorable-text";
 
 export type PointsCustomer = {
@@ -19,34 +21,25 @@ export async function findPointsCustomer(query: string): Promise<PointsCustomer 
   const q = query.trim().toLowerCase();
   // A NUL makes Postgres refuse the query (a 500 for ?q=%00); no user name or phone holds one.
   if (q.length === 0 || q.length > 64 || hasUnstorableText(q)) return null;
-  const res = await db.execute<{
-    id: number;
-    username: string;
-    phone: string | null;
-    display_name: string;
-    role: PointsCustomer["role"];
-    available: number | null;
-    locked: number | null;
-    reserve: number | null;
-  }>(sql`
+  const res = await db.execute(sql`
     select u.id, u.username, u.phone, u.display_name, u.role,
            (select balance from accounts where user_id = u.id and kind = 'points_available') as available,
            (select balance from accounts where user_id = u.id and kind = 'points_locked') as locked,
            (select balance from accounts where user_id = u.id and kind = 'points_reserve') as reserve
     from users u where u.username = ${q} or u.phone = ${q}
     limit 1`);
-  const r = res.rows[0];
-  if (!r) return null;
-  return {
-    userId: Number(r.id),
-    username: r.username,
-    phone: r.phone,
-    displayName: r.display_name,
-    role: r.role,
-    pointsAvailable: Number(r.available ?? 0),
-    pointsLocked: Number(r.locked ?? 0),
-    reserveFen: Number(r.reserve ?? 0),
-  };
+  // A user with no customer accounts (an operator, say) has null balances: shown as 0.
+  const found = mapFirst(res, (r) => ({
+    userId: r.int("id"),
+    username: r.str("username"),
+    phone: r.strOrNull("phone"),
+    displayName: r.str("display_name"),
+    role: r.oneOf("role", userRole.enumValues),
+    pointsAvailable: r.intOrNull("available") ?? 0,
+    pointsLocked: r.intOrNull("locked") ?? 0,
+    reserveFen: r.intOrNull("reserve") ?? 0,
+  }));
+  return found ?? null;
 }
 
 export type AdjustmentLine = {
@@ -63,16 +56,7 @@ export type AdjustmentLine = {
 /** Recent manual points adjustments, newest first; all customers, or one. */
 export async function recentAdjustments(opts: { userId?: number; limit?: number } = {}): Promise<AdjustmentLine[]> {
   const limit = Math.min(Math.max(opts.limit ?? 50, 1), 500);
-  const res = await db.execute<{
-    transaction_id: number;
-    user_id: number;
-    display_name: string;
-    username: string;
-    points: number;
-    reason: string | null;
-    operator_name: string | null;
-    created_at: Date;
-  }>(sql`
+  const res = await db.execute(sql`
     -- Driven by the audit log (operator actions only, indexed by time) rather than by scanning the
     -- ledger's transactions for one rare kind.
     select (l.details->>'transactionId')::bigint as transaction_id, l.subject_id::bigint as user_id,
@@ -85,14 +69,14 @@ export async function recentAdjustments(opts: { userId?: number; limit?: number 
       ${opts.userId ? sql`and l.subject_id = ${String(opts.userId)}` : sql``}
     order by l.created_at desc, l.id desc
     limit ${limit}`);
-  return res.rows.map((r) => ({
-    transactionId: Number(r.transaction_id),
-    userId: Number(r.user_id),
-    customerName: r.display_name,
-    username: r.username,
-    points: Number(r.points),
-    reason: r.reason,
-    operatorName: r.operator_name,
-    createdAt: new Date(r.created_at),
+  return mapRows(res, (r) => ({
+    transactionId: r.int("transaction_id"),
+    userId: r.int("user_id"),
+    customerName: r.str("display_name"),
+    username: r.str("username"),
+    points: r.int("points"),
+    reason: r.strOrNull("reason"),
+    operatorName: r.strOrNull("operator_name"),
+    createdAt: r.date("created_at"),
   }));
 }

@@ -1,7 +1,8 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { db, type Db, type Tx } from "@/db";
-import { mapFirst } from "@/db/rows";
+import { mapFirst, mapRows } from "@/db/rows";
+import { pointsLots } from "@/db/schema";
 import { inTransaction } from "@/db/transaction";
 import { platformAccounts, post } from "@/lib/ledger";
 import { lockPoints } from "./lots";
@@ -82,20 +83,24 @@ export async function expireLots(
 
   for (;;) {
     if (Date.now() >= deadline) return run;
-    const res: { rows: { id: number; user_id: number; at: string }[] } = await db.execute<{ id: number; user_id: number; at: string }>(sql`
-      select id, user_id, expires_at::text as at from points_lots
-      where remaining > 0 and expires_at is not null and expires_at <= ${now.toISOString()}
-        ${cursor ? sql`and (expires_at, id) > (${cursor.at}::timestamptz, ${cursor.id})` : sql``}
-      order by expires_at, id
-      limit ${batchSize}`);
-    if (res.rows.length === 0) {
+    // Annotated: the query reads `cursor`, which this loop sets from it.
+    const due: { id: number; userId: number; at: string }[] = mapRows(
+      await db.execute(sql`
+        select id, user_id, expires_at::text as at from points_lots
+        where remaining > 0 and expires_at is not null and expires_at <= ${now.toISOString()}
+          ${cursor ? sql`and (expires_at, id) > (${cursor.at}::timestamptz, ${cursor.id})` : sql``}
+        order by expires_at, id
+        limit ${batchSize}`),
+      (r) => ({ id: r.int("id"), userId: r.int("user_id"), at: r.str("at") }),
+    );
+    const last = due[due.length - 1];
+    if (!last) {
       run.done = true;
       return run;
     }
-    const last = res.rows[res.rows.length - 1]!;
-    cursor = { at: last.at, id: Number(last.id) };
+    cursor = { at: last.at, id: last.id };
     // Customers in the order of their oldest due lot; each one's due lots all expire together.
-    const ids = [...new Set(res.rows.map((r) => Number(r.user_id)))];
+    const ids = [...new Set(due.map((r) => r.userId))];
     try {
       const expired = await inTransaction(async (tx) => {
         const out: Expiry[] = [];
@@ -141,24 +146,11 @@ export type UpcomingExpiry = {
 
 /** A customer's available points by lot, soonest expiry first (lots that never expire last). */
 export async function upcomingExpiries(userId: number, limit = 50, conn: Db | Tx = db): Promise<UpcomingExpiry[]> {
-  const res = await conn.execute<{
-    id: number;
-    source: UpcomingExpiry["source"];
-    points: number;
-    remaining: number;
-    released_at: Date;
-    expires_at: Date | null;
-  }>(sql`
-    select id, source, points, remaining, released_at, expires_at from points_lots
-    where user_id = ${userId} and remaining > 0
-    order by expires_at nulls last, released_at, id
-    limit ${Math.min(Math.max(limit, 1), 500)}`);
-  return res.rows.map((r) => ({
-    lotId: Number(r.id),
-    source: r.source,
-    points: Number(r.points),
-    remaining: Number(r.remaining),
-    releasedAt: new Date(r.released_at),
-    expiresAt: r.expires_at === null ? null : new Date(r.expires_at),
-  }));
+  const l = pointsLots;
+  return conn
+    .select({ lotId: l.id, source: l.source, points: l.points, remaining: l.remaining, releasedAt: l.releasedAt, expiresAt: l.expiresAt })
+    .from(l)
+    .where(and(eq(l.userId, userId), gt(l.remaining, 0)))
+    .orderBy(sql`${l.expiresAt} nulls last`, asc(l.releasedAt), asc(l.id))
+    .limit(Math.min(Math.max(limit, 1), 500));
 }

@@ -1,6 +1,8 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import { db, type Db, type Tx } from "@/db";
+import { mapRows } from "@/db/rows";
+import { pointsReleases } from "@/db/schema";
 
 export type PointsEvent = {
   transactionId: number;
@@ -19,15 +21,7 @@ export type PointsEvent = {
  * or available points, with both changes (a release shows −n locked and +n available).
  */
 export async function pointsHistory(userId: number, limit = 100, conn: Db | Tx = db): Promise<PointsEvent[]> {
-  const res = await conn.execute<{
-    id: number;
-    kind: string;
-    reason: string | null;
-    order_no: string | null;
-    locked: number;
-    available: number;
-    created_at: Date;
-  }>(sql`
+  const res = await conn.execute(sql`
     select t.id, t.kind, t.reason, o.order_no, t.created_at,
            coalesce(sum(e.amount) filter (where a.kind = 'points_locked'), 0)::bigint as locked,
            coalesce(sum(e.amount) filter (where a.kind = 'points_available'), 0)::bigint as available
@@ -39,14 +33,14 @@ export async function pointsHistory(userId: number, limit = 100, conn: Db | Tx =
     group by t.id, o.order_no
     order by t.id desc
     limit ${Math.min(Math.max(limit, 1), 500)}`);
-  return res.rows.map((r) => ({
-    transactionId: Number(r.id),
-    kind: r.kind,
-    reason: r.reason,
-    orderNo: r.order_no,
-    locked: Number(r.locked),
-    available: Number(r.available),
-    createdAt: new Date(r.created_at),
+  return mapRows(res, (r) => ({
+    transactionId: r.int("id"),
+    kind: r.str("kind"),
+    reason: r.strOrNull("reason"),
+    orderNo: r.strOrNull("order_no"),
+    locked: r.int("locked"),
+    available: r.int("available"),
+    createdAt: r.date("created_at"),
   }));
 }
 
@@ -54,10 +48,11 @@ export type ReleaseLine = { day: string; points: number; createdAt: Date };
 
 /** A customer's daily releases, latest day first. */
 export async function releaseHistory(userId: number, limit = 30, conn: Db | Tx = db): Promise<ReleaseLine[]> {
-  const res = await conn.execute<{ day: string; points: number; created_at: Date }>(sql`
-    select day::text as day, points, created_at from points_releases
-    where user_id = ${userId}
-    order by day desc
-    limit ${Math.min(Math.max(limit, 1), 366)}`);
-  return res.rows.map((r) => ({ day: r.day, points: Number(r.points), createdAt: new Date(r.created_at) }));
+  // The day column reads as its 'YYYY-MM-DD' text (mode "string").
+  return conn
+    .select({ day: pointsReleases.day, points: pointsReleases.points, createdAt: pointsReleases.createdAt })
+    .from(pointsReleases)
+    .where(eq(pointsReleases.userId, userId))
+    .orderBy(desc(pointsReleases.day))
+    .limit(Math.min(Math.max(limit, 1), 366));
 }

@@ -5,6 +5,7 @@ import { inTransaction } from "@/db/transaction";
 import { balanceOf, derivedBalance, makeCustomer, makeStore, placePaidOrder } from "@/lib/testing/fixtures";
 import { expectLedgerClean } from "@/lib/testing/verify";
 import { addDays, isCalendarDay, shanghaiDay } from "./day";
+import { pointsHistory, releaseHistory } from "./history";
 import { dailyReleaseOf, releaseForCustomer, runDailyRelease } from "./release";
 
 afterAll(expectLedgerClean);
@@ -80,6 +81,16 @@ describe("day helpers", () => {
 });
 
 describe("releaseForCustomer", () => {
+  it("shows in the customer's points history (both changes on one line) and their list of releases", async () => {
+    const customer = await customerWith500Locked();
+    const day = freshDay();
+    const r = await inTransaction((tx) => releaseForCustomer(tx, customer, day, POLICY));
+    const [release, order] = await pointsHistory(customer);
+    expect(release).toEqual({ transactionId: r!.transactionId, kind: "points_release", reason: null, orderNo: null, locked: -10, available: 10, createdAt: expect.any(Date) });
+    expect(order).toMatchObject({ locked: 500, available: 0, orderNo: expect.any(String) });
+    expect(await releaseHistory(customer)).toEqual([{ day, points: 10, createdAt: expect.any(Date) }]);
+  });
+
   it("moves 10 of 500 locked points at 200 bps: PTS only, a lot, and a release record", async () => {
     const customer = await customerWith500Locked();
     const issuedBefore = await derivedBalance("points_issued");

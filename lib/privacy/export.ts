@@ -1,7 +1,8 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, count, eq, gt, min, sql, type SQL } from "drizzle-orm";
 import { db, type Tx } from "@/db";
-import { mapFirst } from "@/db/rows";
+import { mapRows } from "@/db/rows";
+import { auditLog, payoutAccountKind, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { csvRow, fenToYuanText, type CsvCell } from "@/lib/csv";
 import { RateLimitError } from "@/lib/errors";
@@ -15,8 +16,17 @@ export type ExportFile = "json" | "orders" | "ledger";
 
 type Row = Record<string, unknown>;
 
-async function rows(query: ReturnType<typeof sql>): Promise<Row[]> {
-  return (await db.execute<Row>(query)).rows;
+/** One section of the export, read raw: each column as the driver gives it (timestamps as Postgres' text). */
+function section(query: SQL) {
+  return db.execute(query);
+}
+
+/**
+ * A section's rows as they are, for the JSON download: nothing reads their columns, which go out
+ * untyped and unchanged. A section whose columns are read (the CSVs, the masked accounts) maps them.
+ */
+async function rows(query: SQL): Promise<Row[]> {
+  return (await section(query)).rows;
 }
 
 /**
@@ -25,11 +35,18 @@ async function rows(query: ReturnType<typeof sql>): Promise<Row[]> {
  * so parallel downloads cannot all slip under the limit.
  */
 export async function admitExport(tx: Tx, userId: number, file: ExportFile): Promise<void> {
-  await tx.execute(sql`select id from users where id = ${userId} for no key update`);
-  const res = await tx.execute(sql`
-    select count(*)::int as n, min(created_at) as oldest from audit_log
-    where action = 'privacy.export' and actor_user_id = ${userId} and created_at > now() - interval '1 hour'`);
-  const { n, oldest } = mapFirst(res, (r) => ({ n: r.int("n"), oldest: r.dateOrNull("oldest") })) ?? { n: 0, oldest: null };
+  await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for("no key update");
+  const [recent] = await tx
+    .select({ n: count(), oldest: min(auditLog.createdAt) })
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.action, "privacy.export"),
+        eq(auditLog.actorUserId, userId),
+        gt(auditLog.createdAt, sql`now() - interval '1 hour'`),
+      ),
+    );
+  const { n, oldest } = recent ?? { n: 0, oldest: null };
   if (n >= EXPORT_LIMIT_PER_HOUR) {
     const retryAtMs = (oldest?.getTime() ?? Date.now()) + 3_600_000;
     const seconds = Math.max(1, Math.ceil((retryAtMs - Date.now()) / 1000));
@@ -59,7 +76,7 @@ export async function personalData(userId: number): Promise<Record<string, unkno
       where e.customer_id = ${userId} and e.status <> 'moved' order by e.id`),
     rows(sql`
       select id, source, points, remaining, released_at, expires_at from points_lots where user_id = ${userId} order by id`),
-    ledgerLines(userId),
+    rows(ledgerLines(userId)),
     rows(sql`
       select id, amount_fen, fee_fen, status, reason, created_at, decided_at from withdrawals where user_id = ${userId} order by id`),
     payoutAccounts(userId),
@@ -103,49 +120,57 @@ export async function personalData(userId: number): Promise<Record<string, unkno
  * shared phone, and the person knows their own account.
  */
 async function payoutAccounts(userId: number): Promise<Row[]> {
-  const bound = await rows(sql`
+  const bound = await section(sql`
     select id, kind, openid, alipay_account, real_name, created_at, unbound_at from payout_accounts
     where user_id = ${userId} order by id`);
-  return bound.map((r) => ({
-    id: r.id,
-    ...maskPayoutAccount(destinationOf(r as Parameters<typeof destinationOf>[0])),
-    createdAt: r.created_at,
-    unboundAt: r.unbound_at,
+  return mapRows(bound, (r) => ({
+    id: r.int("id"),
+    ...maskPayoutAccount(
+      destinationOf({
+        kind: r.oneOf("kind", payoutAccountKind.enumValues),
+        openid: r.strOrNull("openid"),
+        alipay_account: r.strOrNull("alipay_account"),
+        real_name: r.strOrNull("real_name"),
+      }),
+    ),
+    // Postgres' text, as every other section's times.
+    createdAt: r.str("created_at"),
+    unboundAt: r.strOrNull("unbound_at"),
   }));
 }
 
 /** Every ledger line on the person's own accounts (wallet, withdrawals, points, reserve, refunds). */
-function ledgerLines(userId: number): Promise<Row[]> {
-  return rows(sql`
+function ledgerLines(userId: number): SQL {
+  return sql`
     select le.id, le.created_at, t.kind, a.kind as account, le.asset, le.amount, o.order_no
     from ledger_entries le
     join accounts a on a.id = le.account_id
     join ledger_transactions t on t.id = le.transaction_id
     left join orders o on o.id = t.order_id
     where a.user_id = ${userId}
-    order by le.id`);
+    order by le.id`;
 }
-
-const iso = (v: unknown): string => (v instanceof Date ? v.toISOString() : v === null || v === undefined ? "" : String(v));
-const num = (v: unknown): number => Number(v ?? 0);
 
 /** The person's orders as CSV (UTF-8 with a byte order mark, for spreadsheet apps). */
 export async function ordersCsv(userId: number): Promise<string> {
-  const data = await rows(sql`
+  const data = await section(sql`
     select o.order_no, m.name as store, o.amount_fen, o.points_used, o.cash_fen, o.points_earned, o.status, o.created_at, o.paid_at, o.refunded_at
     from orders o join merchants m on m.id = o.merchant_id where o.customer_id = ${userId} order by o.id`);
   const header = ["order_no", "store", "amount_yuan", "points_used", "cash_yuan", "points_earned", "status", "created_at", "paid_at", "refunded_at"];
-  return csv(header, data.map((r) => [
-    iso(r.order_no), iso(r.store), fenToYuanText(num(r.amount_fen)), num(r.points_used), fenToYuanText(num(r.cash_fen)),
-    num(r.points_earned), iso(r.status), iso(r.created_at), iso(r.paid_at), iso(r.refunded_at),
+  // Times as Postgres' text, as in the JSON download; a time not reached yet is an empty cell.
+  return csv(header, mapRows(data, (r) => [
+    r.str("order_no"), r.str("store"), fenToYuanText(r.int("amount_fen")), r.int("points_used"), fenToYuanText(r.int("cash_fen")),
+    r.int("points_earned"), r.str("status"), r.str("created_at"), r.strOrNull("paid_at") ?? "", r.strOrNull("refunded_at") ?? "",
   ]));
 }
 
 /** Every ledger line on the person's accounts as CSV: amounts in the account's unit (fen or points). */
 export async function ledgerCsv(userId: number): Promise<string> {
-  const data = await ledgerLines(userId);
+  const data = await section(ledgerLines(userId));
   const header = ["line_id", "time", "event", "account", "asset", "amount", "order_no"];
-  return csv(header, data.map((r) => [num(r.id), iso(r.created_at), iso(r.kind), iso(r.account), iso(r.asset), num(r.amount), iso(r.order_no)]));
+  return csv(header, mapRows(data, (r) => [
+    r.int("id"), r.str("created_at"), r.str("kind"), r.str("account"), r.str("asset"), r.int("amount"), r.strOrNull("order_no") ?? "",
+  ]));
 }
 
 function csv(header: string[], body: CsvCell[][]): string {

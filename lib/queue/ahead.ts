@@ -32,6 +32,9 @@ export const aheadLateral = sql`
       and ${settledEarly("s")}
   ) a on e.status = 'waiting'`;
 
+/** The statuses of an entry a customer or a merchant is shown: every one but a place that moved away. */
+export const SHOWN_STATUSES = ["waiting", "paid", "left", "cancelled"] as const;
+
 /**
  * SPEC's place in line, the one number the customer, the merchant's queue table and the POS API
  * show: the waiting entries ahead + 1, from `a.ahead_n` of aheadLateral; none unless waiting.

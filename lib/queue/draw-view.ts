@@ -1,6 +1,8 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { db } from "@/db";
+import { mapRows } from "@/db/rows";
+import { payoutMode } from "@/db/schema";
 import { DRAW_CAP_FEN } from "./draw";
 
 export type DrawQueue = {
@@ -17,21 +19,9 @@ export type DrawQueue = {
   candidateFen: number;
 };
 
-type QueueRow = {
-  id: number;
-  name: string;
-  payout_mode: "auto" | "manual";
-  stores: string[] | null;
-  pool: number;
-  n: number;
-  total: number;
-  cn: number;
-  ctotal: number;
-};
-
 /** Queues with waiting entries, for the draw page: pool, waiting and candidate figures. */
 export async function drawQueues(opts: { queueId?: number; limit?: number } = {}): Promise<DrawQueue[]> {
-  const res = await db.execute<QueueRow>(sql`
+  const res = await db.execute(sql`
     select q.id, q.name, q.payout_mode, a.balance as pool,
            (select array_agg(m.name order by m.name) from merchants m where m.queue_id = q.id and m.status = 'approved') as stores,
            w.n, w.total, w.cn, w.ctotal
@@ -46,16 +36,16 @@ export async function drawQueues(opts: { queueId?: number; limit?: number } = {}
     where w.n > 0 ${opts.queueId !== undefined ? sql`and q.id = ${opts.queueId}` : sql``}
     order by w.cn desc, q.id
     limit ${Math.min(opts.limit ?? 200, 500)}`);
-  return res.rows.map((r) => ({
-    queueId: Number(r.id),
-    name: r.name,
-    payoutMode: r.payout_mode,
-    stores: r.stores ?? [],
-    poolFen: Number(r.pool),
-    waitingCount: Number(r.n),
-    waitingFen: Number(r.total),
-    candidateCount: Number(r.cn),
-    candidateFen: Number(r.ctotal),
+  return mapRows(res, (r) => ({
+    queueId: r.int("id"),
+    name: r.str("name"),
+    payoutMode: r.oneOf("payout_mode", payoutMode.enumValues),
+    stores: r.strList("stores"),
+    poolFen: r.int("pool"),
+    waitingCount: r.int("n"),
+    waitingFen: r.int("total"),
+    candidateCount: r.int("cn"),
+    candidateFen: r.int("ctotal"),
   }));
 }
 
@@ -78,30 +68,11 @@ export type DrawLine = {
   createdAt: Date;
 };
 
-type LineRow = {
-  id: number;
-  queue_id: number;
-  queue_name: string;
-  operator_name: string;
-  candidates: number;
-  random_value: string;
-  chosen_index: number;
-  queue_entry_id: number;
-  position: number;
-  store_name: string;
-  customer_name: string;
-  order_no: string;
-  amount_fen: number;
-  cap_fen: number;
-  reason: string | null;
-  created_at: Date;
-};
-
 /** Latest draws (or one draw), newest first, with who ran them and whom they paid. */
 export async function drawHistory(opts: { drawId?: number; queueId?: number; limit?: number } = {}): Promise<DrawLine[]> {
   const where =
     opts.drawId !== undefined ? sql`where d.id = ${opts.drawId}` : opts.queueId !== undefined ? sql`where d.queue_id = ${opts.queueId}` : sql``;
-  const res = await db.execute<LineRow>(sql`
+  const res = await db.execute(sql`
     select d.id, d.queue_id, q.name as queue_name, op.display_name as operator_name, d.candidates, d.random_value,
            d.chosen_index, d.queue_entry_id, e.position, m.name as store_name, cu.display_name as customer_name,
            o.order_no, d.amount_fen, d.cap_fen, d.reason, d.created_at
@@ -115,22 +86,22 @@ export async function drawHistory(opts: { drawId?: number; queueId?: number; lim
     ${where}
     order by d.id desc
     limit ${Math.min(opts.limit ?? 50, 500)}`);
-  return res.rows.map((r) => ({
-    drawId: Number(r.id),
-    queueId: Number(r.queue_id),
-    queueName: r.queue_name,
-    operatorName: r.operator_name,
-    candidates: Number(r.candidates),
-    randomHex: r.random_value,
-    chosenIndex: Number(r.chosen_index),
-    entryId: Number(r.queue_entry_id),
-    position: Number(r.position),
-    storeName: r.store_name,
-    customerName: r.customer_name,
-    orderNo: r.order_no,
-    amountFen: Number(r.amount_fen),
-    capFen: Number(r.cap_fen),
-    reason: r.reason,
-    createdAt: new Date(r.created_at),
+  return mapRows(res, (r) => ({
+    drawId: r.int("id"),
+    queueId: r.int("queue_id"),
+    queueName: r.str("queue_name"),
+    operatorName: r.str("operator_name"),
+    candidates: r.int("candidates"),
+    randomHex: r.str("random_value"),
+    chosenIndex: r.int("chosen_index"),
+    entryId: r.int("queue_entry_id"),
+    position: r.int("position"),
+    storeName: r.str("store_name"),
+    customerName: r.str("customer_name"),
+    orderNo: r.str("order_no"),
+    amountFen: r.int("amount_fen"),
+    capFen: r.int("cap_fen"),
+    reason: r.strOrNull("reason"),
+    createdAt: r.date("created_at"),
   }));
 }

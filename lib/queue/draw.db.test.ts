@@ -7,6 +7,7 @@ import { balanceOf, entriesOf, makeCustomer, makeStore, placePaidOrder } from "@
 import { expectLedgerClean } from "@/lib/testing/verify";
 import { DRAW_CAP_FEN, pickUniform, runDraw } from "./draw";
 import { drainQueue } from "./drain";
+import { drawHistory, drawQueues } from "./draw-view";
 
 afterAll(expectLedgerClean);
 
@@ -244,5 +245,42 @@ describe("runDraw", () => {
       expect(new Set(before).size).toBe(4);
     }
     await expectLedgerClean();
+  });
+});
+
+describe("the draw page's reads", () => {
+  it("show a queue's pool, waiting and candidate figures, then the draw with whom it paid", async () => {
+    const q = await headTooBigQueue();
+    const [shown] = await drawQueues({ queueId: q.queueId });
+    // Pool 4290 (see headTooBigQueue); four waiting, the three small ones covered.
+    expect(shown).toEqual({
+      queueId: q.queueId,
+      name: expect.any(String),
+      payoutMode: "manual",
+      stores: [q.store.name],
+      poolFen: 4290,
+      waitingCount: 4,
+      waitingFen: 33_000,
+      candidateCount: 3,
+      candidateFen: 3_000,
+    });
+
+    const r = await inTransaction((tx) => runDraw(tx, { queueId: q.queueId, operatorId: q.operator, reason: "店庆" }, fixedSource("000000000005")));
+    const [line] = await drawHistory({ drawId: r.drawId });
+    expect(line).toMatchObject({
+      drawId: r.drawId,
+      queueId: q.queueId,
+      candidates: 3,
+      randomHex: "000000000005",
+      chosenIndex: 2,
+      entryId: r.entryId,
+      position: 4,
+      storeName: q.store.name,
+      amountFen: 1000,
+      capFen: DRAW_CAP_FEN,
+      reason: "店庆",
+    });
+    expect(line!.createdAt).toBeInstanceOf(Date);
+    expect((await drawHistory({ queueId: q.queueId })).map((l) => l.drawId)).toEqual([r.drawId]);
   });
 });

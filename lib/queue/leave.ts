@@ -1,12 +1,15 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { db, type Db, type Tx } from "@/db";
+import { mapFirst } from "@/db/rows";
+import { accounts, payoutMode, queueEntries } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
 import { addJob } from "@/lib/jobs";
 import { customerAccounts, platformAccounts, post } from "@/lib/ledger";
 import { formatFen } from "@/lib/money/format";
 import { lockPoints } from "@/lib/points/lots";
 import { exitCompensation } from "@/lib/rules/units";
+import { SHOWN_STATUSES } from "./ahead";
 import { headTarget, lockQueue } from "./lock";
 import { EntryMovedError } from "./move";
 
@@ -47,23 +50,32 @@ export type LeaveResult =
 
 type EntryRow = {
   id: number;
-  queue_id: number;
-  order_id: number;
-  status: "waiting" | "paid" | "left" | "cancelled";
-  target_fen: number;
-  exit_comp_bps: number;
-  queue_name: string;
-  payout_mode: "auto" | "manual";
+  queueId: number;
+  orderId: number;
+  status: (typeof SHOWN_STATUSES)[number];
+  targetFen: number;
+  exitCompBps: number;
+  queueName: string;
+  payoutMode: "auto" | "manual";
 };
 
 async function readEntry(conn: Db | Tx, entryId: number, customerId: number): Promise<EntryRow> {
-  const res = await conn.execute<EntryRow>(sql`
+  const res = await conn.execute(sql`
     select e.id, e.queue_id, e.order_id, e.status, e.target_fen, r.exit_comp_bps, q.name as queue_name, q.payout_mode
     from queue_entries e
     join rule_versions r on r.id = e.rule_version_id
     join queues q on q.id = e.queue_id
     where e.id = ${entryId} and e.customer_id = ${customerId} and e.status <> 'moved'`);
-  const row = res.rows[0];
+  const row = mapFirst(res, (r) => ({
+    id: r.int("id"),
+    queueId: r.int("queue_id"),
+    orderId: r.int("order_id"),
+    status: r.oneOf("status", SHOWN_STATUSES),
+    targetFen: r.int("target_fen"),
+    exitCompBps: r.int("exit_comp_bps"),
+    queueName: r.str("queue_name"),
+    payoutMode: r.oneOf("payout_mode", payoutMode.enumValues),
+  }));
   // Another customer's entry is "not found": its existence is none of this customer's business.
   if (!row) throw new DomainError("not_found", "queue.entryNotFound");
   return row;
@@ -84,16 +96,14 @@ function notWaiting(status: EntryRow["status"]): DomainError {
 }
 
 function quoteOf(e: EntryRow, poolFen: number): ExitQuote {
-  const targetFen = Number(e.target_fen);
-  const exitCompBps = Number(e.exit_comp_bps);
-  const fullPoints = exitCompensation(targetFen, exitCompBps);
+  const fullPoints = exitCompensation(e.targetFen, e.exitCompBps);
   const points = Math.min(fullPoints, Math.max(0, poolFen));
   return {
-    entryId: Number(e.id),
-    queueId: Number(e.queue_id),
-    queueName: e.queue_name,
-    targetFen,
-    exitCompBps,
+    entryId: e.id,
+    queueId: e.queueId,
+    queueName: e.queueName,
+    targetFen: e.targetFen,
+    exitCompBps: e.exitCompBps,
     fullPoints,
     poolFen,
     points,
@@ -108,9 +118,11 @@ function quoteOf(e: EntryRow, poolFen: number): ExitQuote {
 export async function exitQuote(entryId: number, customerId: number): Promise<ExitQuote> {
   const e = await readEntry(db, entryId, customerId);
   if (e.status !== "waiting") throw notWaiting(e.status);
-  const res = await db.execute<{ balance: number }>(sql`
-    select balance from accounts where queue_id = ${e.queue_id} and kind = 'pool'`);
-  return quoteOf(e, Number(res.rows[0]?.balance ?? 0));
+  const [pool] = await db
+    .select({ balance: accounts.balance })
+    .from(accounts)
+    .where(and(eq(accounts.queueId, e.queueId), eq(accounts.kind, "pool")));
+  return quoteOf(e, pool?.balance ?? 0);
 }
 
 /**
@@ -129,7 +141,7 @@ export async function leaveQueue(
 ): Promise<LeaveResult> {
   // Read unlocked only to learn the queue; everything is read again once the lock is held.
   const before = await readEntry(tx, args.entryId, args.customerId);
-  const queueId = Number(before.queue_id);
+  const queueId = before.queueId;
   // Every status but waiting is final, so a settled entry needs no lock to answer.
   if (before.status === "left") {
     return { outcome: "already_left", entryId: args.entryId, queueId, compensationPoints: null, drainDue: false };
@@ -140,7 +152,7 @@ export async function leaveQueue(
 
   const e = await readEntry(tx, args.entryId, args.customerId);
   // An alliance hand-over moved it while we waited (lib/queue/move.ts): lock its new queue instead.
-  if (Number(e.queue_id) !== queueId) throw new EntryMovedError(`entry ${e.id}`, queueId, Number(e.queue_id));
+  if (e.queueId !== queueId) throw new EntryMovedError(`entry ${e.id}`, queueId, e.queueId);
   if (e.status === "left") {
     return { outcome: "already_left", entryId: args.entryId, queueId, compensationPoints: null, drainDue: false };
   }
@@ -151,9 +163,10 @@ export async function leaveQueue(
     throw new DomainError("conflict", "queue.leave.changed", undefined, { points: quote.points });
   }
 
-  const marked = await tx.execute(sql`
-    update queue_entries set status = 'left', settled_at = now()
-    where id = ${args.entryId} and status = 'waiting'`);
+  const marked = await tx
+    .update(queueEntries)
+    .set({ status: "left", settledAt: sql`now()` })
+    .where(and(eq(queueEntries.id, args.entryId), eq(queueEntries.status, "waiting")));
   if (marked.rowCount !== 1) throw new Error(`leave of entry ${args.entryId} lost the queue lock`);
 
   const c = quote.points;
@@ -162,11 +175,11 @@ export async function leaveQueue(
     const customer = await customerAccounts(tx, args.customerId);
     await post(tx, {
       kind: "exit_compensation",
-      orderId: Number(e.order_id),
+      orderId: e.orderId,
       queueId,
       actorUserId: args.customerId,
       // Shown in the customer's history beside "退出排队补偿".
-      reason: `${e.queue_name}，免单金额 ${formatFen(quote.targetFen)}`,
+      reason: `${e.queueName}，免单金额 ${formatFen(quote.targetFen)}`,
       legs: [
         // The pool pays the points' value into the reserve that backs them…
         { accountId: pool.poolAccountId, asset: "CNY", amount: -c },
@@ -179,7 +192,7 @@ export async function leaveQueue(
   }
 
   // Leaving the head can uncover a smaller entry behind it that the pool already covers.
-  const head = e.payout_mode === "auto" ? await headTarget(tx, queueId) : null;
+  const head = e.payoutMode === "auto" ? await headTarget(tx, queueId) : null;
   const drainDue = head !== null && pool.balanceFen - c >= head;
   // In this transaction, so the drain cannot be lost after the leave commits (lib/jobs, queue.drain).
   if (drainDue) await addJob(tx, "queue.drain", { queueId });

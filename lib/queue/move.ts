@@ -1,6 +1,8 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, ne, sql } from "drizzle-orm";
 import type { Tx } from "@/db";
+import { mapRows } from "@/db/rows";
+import { orders } from "@/db/schema";
 
 export type MovedEntries = {
   /** How many entries moved, and the sum of their targets. */
@@ -26,10 +28,7 @@ export type MovedEntries = {
 export async function moveEntries(tx: Tx, args: { toQueueId: number; entryIds: number[] }): Promise<MovedEntries> {
   if (args.entryIds.length === 0) return { count: 0, totalFen: 0, emptiedQueueIds: [] };
   if (new Set(args.entryIds).size !== args.entryIds.length) throw new Error("an entry is listed twice");
-  const src = await tx.execute<{
-    id: number; queue_id: number; position: number; cum_fen: number; order_id: number; customer_id: number;
-    merchant_id: number; rule_version_id: number; target_fen: number; ord: number;
-  }>(sql`
+  const src = await tx.execute(sql`
     select e.id, e.queue_id, e.position, e.cum_fen, e.order_id, e.customer_id, e.merchant_id, e.rule_version_id, e.target_fen, u.ord
     from unnest(${sql.param(args.entryIds)}::bigint[]) with ordinality as u(id, ord)
     join queue_entries e on e.id = u.id
@@ -37,10 +36,10 @@ export async function moveEntries(tx: Tx, args: { toQueueId: number; entryIds: n
     order by u.ord`);
   // Under the locks nothing else settles a waiting entry; a missing one is a caller's mistake.
   if (src.rows.length !== args.entryIds.length) throw new Error(`only ${src.rows.length} of ${args.entryIds.length} entries can move`);
-  const rows = src.rows.map((r) => ({
-    id: Number(r.id), queueId: Number(r.queue_id), position: Number(r.position), cumFen: Number(r.cum_fen),
-    orderId: Number(r.order_id), customerId: Number(r.customer_id), merchantId: Number(r.merchant_id),
-    ruleVersionId: Number(r.rule_version_id), targetFen: Number(r.target_fen),
+  const rows = mapRows(src, (r) => ({
+    id: r.int("id"), queueId: r.int("queue_id"), position: r.int("position"), cumFen: r.int("cum_fen"),
+    orderId: r.int("order_id"), customerId: r.int("customer_id"), merchantId: r.int("merchant_id"),
+    ruleVersionId: r.int("rule_version_id"), targetFen: r.int("target_fen"),
   }));
   const totalFen = rows.reduce((s, r) => s + r.targetFen, 0);
 
@@ -71,17 +70,20 @@ export async function moveEntries(tx: Tx, args: { toQueueId: number; entryIds: n
                 ${col("targetFen")}::bigint[], ${col("cumFen")}::bigint[], ${col("id")}::bigint[])
       as x(queue_id, order_id, customer_id, merchant_id, rule_version_id, position, target_fen, cum_fen, id)`);
 
-  await tx.execute(sql`
-    update orders set queue_id = ${args.toQueueId}
-    where id = any(${sql.param([...new Set(rows.map((r) => r.orderId))])}::bigint[]) and queue_id <> ${args.toQueueId}`);
+  // The ids go as one array parameter (= any), not a list of one parameter each (inArray): a large
+  // hand-over can move more orders than a statement may have parameters.
+  await tx
+    .update(orders)
+    .set({ queueId: args.toQueueId })
+    .where(and(sql`${orders.id} = any(${sql.param([...new Set(rows.map((r) => r.orderId))])}::bigint[])`, ne(orders.queueId, args.toQueueId)));
 
   const sources = [...new Set(rows.map((r) => r.queueId))];
-  const emptied = await tx.execute<{ id: number }>(sql`
+  const emptied = await tx.execute(sql`
     update queues q set paid_through_position = q.next_position - 1, paid_through_fen = q.appended_fen
     where q.id = any(${sql.param(sources)}::bigint[])
       and not exists (select 1 from queue_entries e where e.queue_id = q.id and e.status = 'waiting')
     returning q.id`);
-  return { count: rows.length, totalFen, emptiedQueueIds: emptied.rows.map((r) => Number(r.id)).sort((a, b) => a - b) };
+  return { count: rows.length, totalFen, emptiedQueueIds: mapRows(emptied, (r) => r.int("id")).sort((a, b) => a - b) };
 }
 
 /**

@@ -1,7 +1,9 @@
 import "server-only";
 import { type SQL, sql } from "drizzle-orm";
 import { db } from "@/db";
-import { aheadLateral, placeInLine } from "./ahead";
+import { mapRows, type Cells } from "@/db/rows";
+import { payoutKind, payoutMode } from "@/db/schema";
+import { aheadLateral, placeInLine, SHOWN_STATUSES } from "./ahead";
 import { entryStanding } from "./progress";
 
 export type EntryProgress = {
@@ -26,22 +28,6 @@ export type EntryProgress = {
   poolFen: number;
   /** 0..10000: coveredFen against the target; only moves forwards while the entry waits. */
   progressBps: number;
-};
-
-type Row = {
-  id: number;
-  queue_id: number;
-  queue_name: string;
-  payout_mode: EntryProgress["payoutMode"];
-  order_no: string;
-  target_fen: number;
-  status: EntryProgress["status"];
-  paid_kind: EntryProgress["paidKind"];
-  created_at: Date;
-  settled_at: Date | null;
-  ahead_n: number | null;
-  ahead_fen: number | null;
-  pool: number;
 };
 
 /**
@@ -69,31 +55,32 @@ export function customerEntriesQuery(customerId: number, opts: { limit?: number;
  * `orderId` narrows it to one order's entries (the order page, a live position feed).
  */
 export async function customerEntries(customerId: number, opts: { limit?: number; orderId?: number } = {}): Promise<EntryProgress[]> {
-  const res = await db.execute<Row>(customerEntriesQuery(customerId, opts));
-  return res.rows.map(toProgress);
+  return mapRows(await db.execute(customerEntriesQuery(customerId, opts)), toProgress);
 }
 
-function toProgress(r: Row): EntryProgress {
-  const target = Number(r.target_fen);
-  const pool = Number(r.pool);
-  const waiting = r.status === "waiting";
-  const standing = waiting ? entryStanding({ aheadFen: Number(r.ahead_fen ?? 0), targetFen: target, poolFen: pool }) : null;
+function toProgress(r: Cells): EntryProgress {
+  const target = r.int("target_fen");
+  const pool = r.int("pool");
+  const status = r.oneOf("status", SHOWN_STATUSES);
+  const waiting = status === "waiting";
+  // ahead_fen is numeric (int8 minus a sum), so it arrives as an integer string.
+  const standing = waiting ? entryStanding({ aheadFen: r.intOrNull("ahead_fen") ?? 0, targetFen: target, poolFen: pool }) : null;
   return {
-    id: Number(r.id),
-    queueId: Number(r.queue_id),
-    queueName: r.queue_name,
-    payoutMode: r.payout_mode,
-    orderNo: r.order_no,
+    id: r.int("id"),
+    queueId: r.int("queue_id"),
+    queueName: r.str("queue_name"),
+    payoutMode: r.oneOf("payout_mode", payoutMode.enumValues),
+    orderNo: r.str("order_no"),
     targetFen: target,
-    status: r.status,
-    paidKind: r.paid_kind,
-    createdAt: new Date(r.created_at),
-    settledAt: r.settled_at ? new Date(r.settled_at) : null,
-    position: placeInLine(r.status, r.ahead_n),
+    status,
+    paidKind: r.oneOfOrNull("paid_kind", payoutKind.enumValues),
+    createdAt: r.date("created_at"),
+    settledAt: r.dateOrNull("settled_at"),
+    position: placeInLine(status, r.intOrNull("ahead_n")),
     aheadFen: standing?.aheadFen ?? null,
     neededFen: standing?.neededFen ?? null,
     coveredFen: standing?.coveredFen ?? null,
     poolFen: pool,
-    progressBps: standing ? standing.progressBps : r.status === "paid" ? 10_000 : 0,
+    progressBps: standing ? standing.progressBps : status === "paid" ? 10_000 : 0,
   };
 }

@@ -1,7 +1,9 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, count, eq, ne, sql } from "drizzle-orm";
 import { db } from "@/db";
-import { aheadLateral, placeInLine } from "./ahead";
+import { mapRows } from "@/db/rows";
+import { payoutKind, queueEntries } from "@/db/schema";
+import { aheadLateral, placeInLine, SHOWN_STATUSES } from "./ahead";
 
 export type QueueRow = {
   id: number;
@@ -27,20 +29,11 @@ export async function queueTable(
 ): Promise<{ rows: QueueRow[]; total: number }> {
   const page = Math.max(1, opts.page ?? 1);
   const onlyWaiting = (opts.status ?? "waiting") === "waiting";
+  // The same filter twice: for the page's raw join (entries aliased e) and for the count's builder.
   const filter = onlyWaiting ? sql`and e.status = 'waiting'` : sql`and e.status <> 'moved'`;
-  const [rows, count] = await Promise.all([
-    db.execute<{
-      id: number;
-      position: number;
-      ahead_n: number | null;
-      target_fen: number;
-      status: QueueRow["status"];
-      paid_kind: QueueRow["paidKind"];
-      order_no: string;
-      customer_name: string;
-      store_name: string;
-      created_at: Date;
-    }>(sql`
+  const shown = onlyWaiting ? eq(queueEntries.status, "waiting") : ne(queueEntries.status, "moved");
+  const [entries, [counted]] = await Promise.all([
+    db.execute(sql`
       select e.id, e.position, a.ahead_n, e.target_fen, e.status, e.paid_kind, o.order_no, u.display_name as customer_name,
              m.name as store_name, e.created_at
       from queue_entries e
@@ -52,21 +45,24 @@ export async function queueTable(
       where e.queue_id = ${queueId} ${filter}
       order by e.position
       limit ${QUEUE_PAGE_SIZE} offset ${(page - 1) * QUEUE_PAGE_SIZE}`),
-    db.execute<{ n: number }>(sql`select count(*)::bigint as n from queue_entries e where e.queue_id = ${queueId} ${filter}`),
+    db.select({ n: count() }).from(queueEntries).where(and(eq(queueEntries.queueId, queueId), shown)),
   ]);
   return {
-    rows: rows.rows.map((r) => ({
-      id: Number(r.id),
-      position: Number(r.position),
-      place: placeInLine(r.status, r.ahead_n),
-      targetFen: Number(r.target_fen),
-      status: r.status,
-      paidKind: r.paid_kind,
-      orderNo: r.order_no,
-      customerName: r.customer_name,
-      storeName: r.store_name,
-      createdAt: new Date(r.created_at),
-    })),
-    total: Number(count.rows[0]?.n ?? 0),
+    rows: mapRows(entries, (r) => {
+      const status = r.oneOf("status", SHOWN_STATUSES);
+      return {
+        id: r.int("id"),
+        position: r.int("position"),
+        place: placeInLine(status, r.intOrNull("ahead_n")),
+        targetFen: r.int("target_fen"),
+        status,
+        paidKind: r.oneOfOrNull("paid_kind", payoutKind.enumValues),
+        orderNo: r.str("order_no"),
+        customerName: r.str("customer_name"),
+        storeName: r.str("store_name"),
+        createdAt: r.date("created_at"),
+      };
+    }),
+    total: counted?.n ?? 0,
   };
 }

@@ -1,8 +1,12 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import os from "node:os";
+import { eq, lt, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/node-postgres";
 import type { WorkerEvents } from "graphile-worker";
 import pg from "pg";
+import { mapFirst } from "@/db/rows";
+import { jobRunners } from "@/db/schema";
 import { log } from "@/lib/observability/log";
 
 /**
@@ -38,7 +42,7 @@ export type Heartbeat = {
  * `deadAfterMs` names. Answers their worker ids.
  */
 export async function freeDeadRunnersJobs(client: pg.Pool | pg.Client, deadAfterMs = DEAD_AFTER_MS): Promise<string[]> {
-  const dead = await client.query<{ ids: string[] | null }>(
+  const dead = await client.query(
     `select array_agg(distinct j.locked_by) as ids
      from graphile_worker._private_jobs j
      where j.locked_by is not null and j.locked_at < now() - make_interval(secs => $1::float8 / 1000)
@@ -47,7 +51,7 @@ export async function freeDeadRunnersJobs(client: pg.Pool | pg.Client, deadAfter
          where j.locked_by = any(r.worker_ids) and r.seen_at > now() - make_interval(secs => $1::float8 / 1000))`,
     [deadAfterMs],
   );
-  const ids = dead.rows[0]?.ids ?? [];
+  const ids = mapFirst(dead, (r) => r.strList("ids")) ?? [];
   if (ids.length > 0) await client.query("select graphile_worker.force_unlock_workers($1::text[])", [ids]);
   return ids;
 }
@@ -71,19 +75,21 @@ export function startHeartbeat(
   });
   const pool = new pg.Pool({ connectionString, max: 1, connectionTimeoutMillis: 5_000 });
   pool.on("error", () => {});
+  // A pool of its own rather than the app's, so a busy app pool cannot delay a beat; drizzle over it
+  // for the runner's own row.
+  const conn = drizzle(pool);
   let failingSince: number | null = null;
 
   async function beat(): Promise<string[]> {
     try {
-      await pool.query(
-        `insert into job_runners (instance_id, worker_ids, host, pid) values ($1, $2::text[], $3, $4)
-         on conflict (instance_id) do update set worker_ids = excluded.worker_ids, seen_at = now()`,
-        [instanceId, [...workerIds], os.hostname(), String(process.pid)],
-      );
+      await conn
+        .insert(jobRunners)
+        .values({ instanceId, workerIds: [...workerIds], host: os.hostname(), pid: String(process.pid) })
+        .onConflictDoUpdate({ target: jobRunners.instanceId, set: { workerIds: sql`excluded.worker_ids`, seenAt: sql`now()` } });
       failingSince = null;
       const freed = await freeDeadRunnersJobs(pool, deadAfterMs);
       if (freed.length > 0) log.warn({ workers: freed }, "freed the jobs of job runners that stopped beating (killed or crashed)");
-      await pool.query(`delete from job_runners where seen_at < now() - interval '1 day'`);
+      await conn.delete(jobRunners).where(lt(jobRunners.seenAt, sql`now() - interval '1 day'`));
       return freed;
     } catch (err) {
       failingSince ??= Date.now();
@@ -100,7 +106,7 @@ export function startHeartbeat(
     beat,
     async stop() {
       clearInterval(timer);
-      await pool.query("delete from job_runners where instance_id = $1", [instanceId]).catch(() => {});
+      await conn.delete(jobRunners).where(eq(jobRunners.instanceId, instanceId)).catch(() => {});
       await pool.end().catch(() => {});
     },
   };
