@@ -36,7 +36,7 @@ async function readTransfer(withdrawalId: number) {
            a.kind, a.openid, a.alipay_account, a.real_name
     from withdrawals w join payout_accounts a on a.id = w.payout_account_id
     where w.id = ${withdrawalId}`);
-  const row = mapFirst(res, (r) =>
+  return mapFirst(res, (r) =>
     r.strOrNull("out_bill_no") === null
       ? undefined
       : {
@@ -54,7 +54,6 @@ async function readTransfer(withdrawalId: number) {
           }),
         },
   );
-  return row;
 }
 
 /**
