@@ -3,7 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db";
 import { preparedName, runPrepared, statement } from "@/db/prepared";
-import { orders, type Order } from "@/db/schema";
+import { accounts, orders, type Order } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
 import { approvedStore, type Store } from "@/lib/merchants/store";
 import { orderPreview } from "@/lib/rules/preview";
@@ -150,10 +150,11 @@ function orderValues(store: Store, input: CreateOrderInput, hash: string) {
 }
 
 async function availablePoints(tx: Tx, customerId: number): Promise<number> {
-  const res = await tx.execute<{ balance: number }>(
-    sql`select balance from accounts where user_id = ${customerId} and kind = 'points_available'`,
-  );
-  return Number(res.rows[0]?.balance ?? 0);
+  const [row] = await tx
+    .select({ balance: accounts.balance })
+    .from(accounts)
+    .where(and(eq(accounts.userId, customerId), eq(accounts.kind, "points_available")));
+  return row?.balance ?? 0;
 }
 
 async function findByKey(tx: Tx, customerId: number, key: string): Promise<Order | undefined> {

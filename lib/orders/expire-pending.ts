@@ -1,6 +1,7 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import { db } from "@/db";
+import { orders } from "@/db/schema";
 import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
 import { paymentProvider, ProviderUnavailableError, type PaymentProvider } from "@/lib/payments";
@@ -27,6 +28,14 @@ async function closeAtProvider(orderNo: string, providerId: string, lookup: Look
   return "closed";
 }
 
+/** Closes an order that is still pending (a payment applied meanwhile wins): how many rows it changed. */
+async function closePending(orderNo: string, status: "expired" | "cancelled") {
+  return db
+    .update(orders)
+    .set({ status, closedAt: sql`now()` })
+    .where(and(eq(orders.orderNo, orderNo), eq(orders.status, "pending")));
+}
+
 export type ExpiryRun = { expired: number; paid: number; unavailable: number; failed: number };
 
 /**
@@ -39,27 +48,28 @@ export type ExpiryRun = { expired: number; paid: number; unavailable: number; fa
 export async function expirePendingOrders(opts: { limit?: number; lookup?: Lookup; olderThanMinutes?: number } = {}): Promise<ExpiryRun> {
   const minutes = opts.olderThanMinutes ?? env.PAYMENT_EXPIRY_MINUTES;
   const lookup = opts.lookup ?? paymentProvider;
-  const due = await db.execute<{ order_no: string; provider: string }>(sql`
-    select order_no, provider from orders
-    where status = 'pending' and created_at < now() - make_interval(mins => ${minutes})
-    order by created_at limit ${opts.limit ?? 200}`);
+  const due = await db
+    .select({ orderNo: orders.orderNo, provider: orders.provider })
+    .from(orders)
+    .where(and(eq(orders.status, "pending"), lt(orders.createdAt, sql`now() - make_interval(mins => ${minutes})`)))
+    .orderBy(orders.createdAt)
+    .limit(opts.limit ?? 200);
   const run: ExpiryRun = { expired: 0, paid: 0, unavailable: 0, failed: 0 };
-  for (const row of due.rows) {
+  for (const row of due) {
     try {
-      if ((await closeAtProvider(row.order_no, row.provider, lookup)) === "paid") {
+      if ((await closeAtProvider(row.orderNo, row.provider, lookup)) === "paid") {
         run.paid++;
         continue;
       }
-      const marked = await db.execute(sql`
-        update orders set status = 'expired', closed_at = now() where order_no = ${row.order_no} and status = 'pending'`);
+      const marked = await closePending(row.orderNo, "expired");
       run.expired += marked.rowCount ?? 0;
     } catch (e) {
       if (e instanceof ProviderUnavailableError) {
         run.unavailable++;
-        log.warn({ orderNo: row.order_no, err: e.message }, "pending-order expiry: provider unavailable");
+        log.warn({ orderNo: row.orderNo, err: e.message }, "pending-order expiry: provider unavailable");
       } else {
         run.failed++;
-        log.error({ orderNo: row.order_no, err: e }, "pending-order expiry failed");
+        log.error({ orderNo: row.orderNo, err: e }, "pending-order expiry failed");
       }
     }
   }
@@ -72,9 +82,10 @@ export async function expirePendingOrders(opts: { limit?: number; lookup?: Looku
  * answer says so.
  */
 export async function cancelPendingOrder(customerId: number, orderNo: string, lookup: Lookup = paymentProvider): Promise<{ status: "cancelled" | "paid" }> {
-  const res = await db.execute<{ provider: string; status: string }>(sql`
-    select provider, status from orders where order_no = ${orderNo} and customer_id = ${customerId}`);
-  const row = res.rows[0];
+  const [row] = await db
+    .select({ provider: orders.provider, status: orders.status })
+    .from(orders)
+    .where(and(eq(orders.orderNo, orderNo), eq(orders.customerId, customerId)));
   if (!row) throw new DomainError("not_found", "order.notFound");
   if (row.status !== "pending") throw new DomainError("conflict", "payment.cannotCancel", undefined, { orderNo });
   const closed = await closeAtProvider(orderNo, row.provider, lookup).catch((e: unknown) => {
@@ -82,8 +93,7 @@ export async function cancelPendingOrder(customerId: number, orderNo: string, lo
     throw e;
   });
   if (closed === "paid") return { status: "paid" };
-  const marked = await db.execute(sql`
-    update orders set status = 'cancelled', closed_at = now() where order_no = ${orderNo} and status = 'pending'`);
+  const marked = await closePending(orderNo, "cancelled");
   if ((marked.rowCount ?? 0) === 0) throw new DomainError("conflict", "payment.cannotCancel", undefined, { orderNo });
   return { status: "cancelled" };
 }

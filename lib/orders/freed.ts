@@ -1,6 +1,8 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { db } from "@/db";
+import { mapRows } from "@/db/rows";
+import { payoutMode } from "@/db/schema";
 
 /** An entry of the customer's own that a payment's drain freed. */
 export type FreedEntry = { id: number; orderNo: string; targetFen: number };
@@ -31,15 +33,7 @@ const LIMIT = 500;
  * made it possible; the later one completed it). Lucky draws are nobody's payment.
  */
 export async function freedByPayment(customerId: number, orderId: number): Promise<FreedByPayment> {
-  const res = await db.execute<{
-    entry_id: number | null;
-    order_no: string | null;
-    target_fen: number | null;
-    mine: boolean | null;
-    payout_mode: "auto" | "manual";
-    pool: number;
-    head: number | null;
-  }>(sql`
+  const res = await db.execute(sql`
     with x as (
       select t.id, t.queue_id from ledger_transactions t where t.order_id = ${orderId} and t.kind = 'order_paid'
     ),
@@ -66,15 +60,22 @@ export async function freedByPayment(customerId: number, orderId: number): Promi
     left join (f join queue_entries e on e.id = f.queue_entry_id join orders o on o.id = e.order_id)
       on s.payout_mode = 'auto' and f.transaction_id < coalesce((select id from nx), ${Number.MAX_SAFE_INTEGER}::bigint)
     order by e.position`);
-  const first = res.rows[0];
+  const rows = mapRows(res, (r) => ({
+    // Null when nothing was freed: the state's one row, joined to no payout.
+    entry: r.intOrNull("entry_id") === null ? null : { id: r.int("entry_id"), orderNo: r.str("order_no"), targetFen: r.int("target_fen"), mine: r.bool("mine") },
+    payoutMode: r.oneOf("payout_mode", payoutMode.enumValues),
+    pool: r.int("pool"),
+    head: r.intOrNull("head"),
+  }));
+  const first = rows[0];
   // Not paid (yet): nothing freed, and nothing settled.
   if (!first) return { mine: [], othersCount: 0, othersFen: 0, settled: false };
-  const freed = res.rows.filter((r) => r.entry_id !== null);
-  const others = freed.filter((r) => !r.mine);
+  const freed = rows.flatMap((r) => (r.entry ? [r.entry] : []));
+  const others = freed.filter((e) => !e.mine);
   return {
-    mine: freed.filter((r) => r.mine).map((r) => ({ id: Number(r.entry_id), orderNo: r.order_no!, targetFen: Number(r.target_fen) })),
+    mine: freed.filter((e) => e.mine).map(({ id, orderNo, targetFen }) => ({ id, orderNo, targetFen })),
     othersCount: others.length,
-    othersFen: others.reduce((a, r) => a + Number(r.target_fen), 0),
-    settled: first.payout_mode === "manual" || first.head === null || Number(first.pool) < Number(first.head),
+    othersFen: others.reduce((a, e) => a + e.targetFen, 0),
+    settled: first.payoutMode === "manual" || first.head === null || first.pool < first.head,
   };
 }

@@ -1,7 +1,9 @@
 import "server-only";
-import { sql, type SQL } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { Tx } from "@/db";
 import { runComposed } from "@/db/prepared";
+import { mapFirst } from "@/db/rows";
+import { orders, orderStatus } from "@/db/schema";
 import { DomainError, isDomainError } from "@/lib/errors";
 import { addJob } from "@/lib/jobs";
 import {
@@ -196,23 +198,32 @@ export async function applyPayment(
  * expired and its payment returned the same way.
  */
 async function paymentNotApplied(tx: Tx, args: { orderNo: string; amountFen: number; providerRef: string; provider?: string }): Promise<PaidOrder> {
-  const res = await tx.execute<{ id: number; queue_id: number; customer_id: number; status: string; cash_fen: number; provider: string; provider_ref: string | null; deleted: boolean }>(sql`
+  const res = await tx.execute(sql`
     select o.id, o.queue_id, o.customer_id, o.status, o.cash_fen, o.provider, o.provider_ref, u.deleted_at is not null as deleted
     from orders o join users u on u.id = o.customer_id where o.order_no = ${args.orderNo}
     for no key update of o`);
-  const o = res.rows[0];
+  const o = mapFirst(res, (r) => ({
+    id: r.int("id"),
+    queueId: r.int("queue_id"),
+    customerId: r.int("customer_id"),
+    status: r.oneOf("status", orderStatus.enumValues),
+    cashFen: r.int("cash_fen"),
+    provider: r.str("provider"),
+    providerRef: r.strOrNull("provider_ref"),
+    deleted: r.bool("deleted"),
+  }));
   if (!o) throw new DomainError("not_found", "order.notFoundNo", undefined, { orderNo: args.orderNo });
-  if (Number(o.cash_fen) !== args.amountFen) {
+  if (o.cashFen !== args.amountFen) {
     throw new DomainError("conflict", "order.amountMismatch", undefined, { orderNo: args.orderNo });
   }
   const provider = args.provider ?? o.provider;
-  const order = { id: Number(o.id), orderNo: args.orderNo, customerId: Number(o.customer_id), queueId: Number(o.queue_id) };
+  const order = { id: o.id, orderNo: args.orderNo, customerId: o.customerId, queueId: o.queueId };
   const notApplied: PaidOrder = { orderId: order.id, orderNo: args.orderNo, queueId: order.queueId, applied: false, drainDue: false };
   if (await alreadyReturned(tx, provider, args.providerRef)) return notApplied;
   const payment = { provider, providerRef: args.providerRef, amountFen: args.amountFen };
 
   if (o.status === "paid" || o.status === "refunded") {
-    if (o.provider === provider && o.provider_ref === args.providerRef) return notApplied;
+    if (o.provider === provider && o.providerRef === args.providerRef) return notApplied;
     await returnPayment(tx, order, { ...payment, cause: "duplicate" });
     return { ...notApplied, returned: "duplicate" };
   }
@@ -234,7 +245,10 @@ async function paymentNotApplied(tx: Tx, args: { orderNo: string; amountFen: num
     // unrecorded while the provider retries for a day. A pending order is closed as expired (it can
     // never be paid now), exactly as a late payment finds an expired one.
     if (o.status === "pending") {
-      await tx.execute(sql`update orders set status = 'expired', closed_at = now() where id = ${order.id} and status = 'pending'`);
+      await tx
+        .update(orders)
+        .set({ status: "expired", closedAt: sql`now()` })
+        .where(and(eq(orders.id, order.id), eq(orders.status, "pending")));
     }
     await returnPayment(tx, order, { ...payment, cause: "points_gone" });
     return { ...notApplied, returned: "points_gone" };

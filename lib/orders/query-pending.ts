@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { db } from "@/db";
+import { mapRows } from "@/db/rows";
 import { env } from "@/lib/env";
 import { paymentProvider, ProviderUnavailableError, type PaymentProvider } from "@/lib/payments";
 import { expirePendingOrders, hasRemotePayment, type ExpiryRun } from "./expire-pending";
@@ -42,7 +43,7 @@ export async function queryPendingPayments(
   // limit successive runs go round all of them; an order of a provider found down in this run is
   // stamped too, or that provider's orders would fill every run ahead of the others'. A run racing
   // with this one skips the rows this statement holds, so the two ask about different orders.
-  const due = await db.execute<{ order_no: string; provider: string }>(sql`
+  const due = await db.execute(sql`
     with due as (
       select id from orders
       where status = 'pending' and provider not in ('dev', 'pos')
@@ -54,9 +55,10 @@ export async function queryPendingPayments(
     )
     update orders o set payment_checked_at = now() from due where o.id = due.id
     returning o.order_no, o.provider`);
+  const rows = mapRows(due, (r) => ({ orderNo: r.str("order_no"), provider: r.str("provider") }));
   const run: PaymentQueryRun = { checked: 0, paid: 0, unavailable: 0, failed: 0 };
   const down = new Set<string>();
-  for (const row of due.rows) {
+  for (const row of rows) {
     if (down.has(row.provider)) {
       run.unavailable++;
       continue;
@@ -65,21 +67,21 @@ export async function queryPendingPayments(
       const provider = lookup(row.provider);
       if (!hasRemotePayment(provider)) continue;
       run.checked++;
-      const status = await provider.queryPayment(row.order_no);
+      const status = await provider.queryPayment(row.orderNo);
       if (status.state !== "paid") continue;
       const paid = await applyPaymentEvent(provider.id, status.event);
       if (paid.applied || paid.returned) {
         run.paid++;
-        log.warn({ orderNo: row.order_no, provider: provider.id }, "payment query: paid with no notification received; applied");
+        log.warn({ orderNo: row.orderNo, provider: provider.id }, "payment query: paid with no notification received; applied");
       }
     } catch (e) {
       if (e instanceof ProviderUnavailableError) {
         down.add(row.provider);
         run.unavailable++;
-        log.warn({ orderNo: row.order_no, err: e }, "payment query: provider unavailable");
+        log.warn({ orderNo: row.orderNo, err: e }, "payment query: provider unavailable");
       } else {
         run.failed++;
-        log.error({ orderNo: row.order_no, err: e }, "payment query failed");
+        log.error({ orderNo: row.orderNo, err: e }, "payment query failed");
       }
     }
   }

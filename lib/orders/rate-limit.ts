@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/db";
+import { mapFirst } from "@/db/rows";
 import { env } from "@/lib/env";
 import { RateLimitError } from "@/lib/errors";
 
@@ -24,7 +25,7 @@ export async function checkOrderRate(
   idempotencyKey: string,
   limit = env.ORDER_RATE_PER_MINUTE,
 ): Promise<void> {
-  const res = await tx.execute<{ retry_after: number | null }>(sql`
+  const res = await tx.execute(sql`
     select ceil(extract(epoch from (min(created_at) + make_interval(secs => ${WINDOW_SECONDS}) - now())))::int as retry_after
     from (
       select created_at from orders
@@ -35,8 +36,8 @@ export async function checkOrderRate(
     having count(*) >= ${limit}
       -- A retry of an order already placed is answered with that order (idempotency), limit or not.
       and not exists (select 1 from orders where customer_id = ${customerId} and idempotency_key = ${idempotencyKey})`);
-  const row = res.rows[0];
-  if (!row) return;
-  const seconds = Math.max(1, Number(row.retry_after ?? WINDOW_SECONDS));
+  const retryAfter = mapFirst(res, (r) => r.intOrNull("retry_after"));
+  if (retryAfter === undefined) return;
+  const seconds = Math.max(1, retryAfter ?? WINDOW_SECONDS);
   throw new RateLimitError("order.tooMany", seconds, undefined, { limit, seconds });
 }

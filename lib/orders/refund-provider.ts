@@ -1,6 +1,8 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { db, type Tx } from "@/db";
+import { mapFirst } from "@/db/rows";
+import { paymentRefunds, paymentRefundStatus } from "@/db/schema";
 import { inTransaction } from "@/db/transaction";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
@@ -20,20 +22,6 @@ export class RefundStillProcessing extends Error {
   override name = "RefundStillProcessing";
 }
 
-type RefundRow = {
-  id: number;
-  order_id: number;
-  order_no: string;
-  payment_ref: string | null;
-  cash_fen: number;
-  provider: string;
-  status: "pending" | "succeeded" | "failed";
-  out_refund_no: string;
-  amount_fen: number;
-  reason: string | null;
-  accepted_at: Date | null;
-};
-
 /** An error's message for the operator: bounded, one line. */
 function describe(e: unknown): string {
   const m = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -50,35 +38,47 @@ function describe(e: unknown): string {
  * retries it with backoff; an accepted but unfinished refund is asked again later by query.
  */
 export async function sendRefund(job: JobPayload<"refund.send">, providerFor: ProviderFor = paymentProvider): Promise<MoneyOutResult["state"] | "skipped"> {
-  const res = await db.execute<RefundRow>(sql`
+  const res = await db.execute(sql`
     select r.id, r.order_id, o.order_no, coalesce(r.returned_payment_ref, o.provider_ref) as payment_ref, o.cash_fen, r.provider, r.status,
            r.out_refund_no, r.amount_fen, r.reason, r.accepted_at
     from payment_refunds r join orders o on o.id = r.order_id
     where r.id = ${job.refundId}`);
-  const row = res.rows[0];
-  if (!row || row.status !== "pending" || row.out_refund_no !== job.outRefundNo) return "skipped";
+  const row = mapFirst(res, (r) => ({
+    id: r.int("id"),
+    orderNo: r.str("order_no"),
+    paymentRef: r.strOrNull("payment_ref"),
+    cashFen: r.int("cash_fen"),
+    provider: r.str("provider"),
+    status: r.oneOf("status", paymentRefundStatus.enumValues),
+    outRefundNo: r.str("out_refund_no"),
+    amountFen: r.int("amount_fen"),
+    reason: r.strOrNull("reason"),
+    accepted: r.dateOrNull("accepted_at") !== null,
+  }));
+  if (!row || row.status !== "pending" || row.outRefundNo !== job.outRefundNo) return "skipped";
 
   const provider = providerFor(row.provider);
   let result: MoneyOutResult;
   try {
-    result = row.accepted_at
-      ? await provider.queryRefund({ outRefundNo: row.out_refund_no, orderNo: row.order_no })
+    result = row.accepted
+      ? await provider.queryRefund({ outRefundNo: row.outRefundNo, orderNo: row.orderNo })
       : await provider.refund({
-          outRefundNo: row.out_refund_no,
-          orderNo: row.order_no,
-          paymentRef: row.payment_ref,
-          refundFen: Number(row.amount_fen),
-          totalFen: Number(row.cash_fen),
+          outRefundNo: row.outRefundNo,
+          orderNo: row.orderNo,
+          paymentRef: row.paymentRef,
+          refundFen: row.amountFen,
+          totalFen: row.cashFen,
           reason: row.reason ?? undefined,
         });
   } catch (e) {
-    await db.execute(sql`
-      update payment_refunds set last_error = ${describe(e)}
-      where id = ${row.id} and status = 'pending' and out_refund_no = ${row.out_refund_no}`);
+    await db
+      .update(paymentRefunds)
+      .set({ lastError: describe(e) })
+      .where(and(eq(paymentRefunds.id, row.id), eq(paymentRefunds.status, "pending"), eq(paymentRefunds.outRefundNo, row.outRefundNo)));
     throw e;
   }
-  await inTransaction((tx) => settleRefund(tx, row.out_refund_no, result));
-  if (result.state === "processing") throw new RefundStillProcessing(`refund ${row.out_refund_no} is still processing at ${row.provider}`);
+  await inTransaction((tx) => settleRefund(tx, row.outRefundNo, result));
+  if (result.state === "processing") throw new RefundStillProcessing(`refund ${row.outRefundNo} is still processing at ${row.provider}`);
   return result.state;
 }
 
@@ -90,43 +90,53 @@ export async function sendRefund(job: JobPayload<"refund.send">, providerFor: Pr
  * the next try queries instead of asking again. Returns whether this answer changed the refund.
  */
 export async function settleRefund(tx: Tx, outRefundNoValue: string, result: MoneyOutResult): Promise<boolean> {
+  const pending = and(eq(paymentRefunds.outRefundNo, outRefundNoValue), eq(paymentRefunds.status, "pending"));
+  // A provider's reference, once given, is kept when a later answer comes without one.
+  const providerRef = sql`coalesce(${result.providerRef ?? null}, ${paymentRefunds.providerRef})`;
   if (result.state === "processing") {
-    const r = await tx.execute(sql`
-      update payment_refunds set accepted_at = coalesce(accepted_at, now()), provider_ref = coalesce(${result.providerRef ?? null}, provider_ref), last_error = null
-      where out_refund_no = ${outRefundNoValue} and status = 'pending'`);
+    const r = await tx
+      .update(paymentRefunds)
+      .set({ acceptedAt: sql`coalesce(${paymentRefunds.acceptedAt}, now())`, providerRef, lastError: null })
+      .where(pending);
     return (r.rowCount ?? 0) > 0;
   }
   if (result.state === "failed") {
-    const r = await tx.execute(sql`
-      update payment_refunds set status = 'failed', failure_reason = ${result.reason.slice(0, 300) || "refused"},
-             provider_ref = coalesce(${result.providerRef ?? null}, provider_ref), settled_at = now(), last_error = null
-      where out_refund_no = ${outRefundNoValue} and status = 'pending'`);
+    const r = await tx
+      .update(paymentRefunds)
+      .set({ status: "failed", failureReason: result.reason.slice(0, 300) || "refused", providerRef, settledAt: sql`now()`, lastError: null })
+      .where(pending);
     return (r.rowCount ?? 0) > 0;
   }
   // The guarded update is the once-only gate: a concurrent confirmation waits on the row, then
   // finds it no longer pending and posts nothing.
-  const done = await tx.execute<{ order_id: number; customer_id: number; amount_fen: number; queue_id: number; order_no: string }>(sql`
+  const done = await tx.execute(sql`
     update payment_refunds r set status = 'succeeded', provider_ref = ${result.providerRef}, settled_at = now(), last_error = null
     from orders o
     where r.out_refund_no = ${outRefundNoValue} and r.status = 'pending' and o.id = r.order_id
     returning r.order_id, o.customer_id, r.amount_fen, o.queue_id, o.order_no`);
-  const row = done.rows[0];
+  const row = mapFirst(done, (r) => ({
+    orderId: r.int("order_id"),
+    customerId: r.int("customer_id"),
+    amountFen: r.int("amount_fen"),
+    queueId: r.int("queue_id"),
+    orderNo: r.str("order_no"),
+  }));
   if (!row) return false;
   const platform = await platformAccounts(tx);
-  const owed = await refundsPendingAccount(tx, Number(row.customer_id));
+  const owed = await refundsPendingAccount(tx, row.customerId);
   await post(tx, {
     kind: "refund_sent",
-    orderId: Number(row.order_id),
-    queueId: Number(row.queue_id),
+    orderId: row.orderId,
+    queueId: row.queueId,
     // No reason: the provider's reference is kept on the refund row (a long token here would also
     // widen the ledger's account pages).
     legs: [
-      { accountId: owed, asset: "CNY", amount: -Number(row.amount_fen) },
-      { accountId: platform.world, asset: "CNY", amount: Number(row.amount_fen) },
+      { accountId: owed, asset: "CNY", amount: -row.amountFen },
+      { accountId: platform.world, asset: "CNY", amount: row.amountFen },
     ],
   });
   // One notification per refund sent: an order can have its own refund and a returned payment's.
-  await notify(tx, Number(row.customer_id), "refund_done", { orderNo: row.order_no, amountFen: Number(row.amount_fen) }, `refund:${outRefundNoValue}`);
+  await notify(tx, row.customerId, "refund_done", { orderNo: row.orderNo, amountFen: row.amountFen }, `refund:${outRefundNoValue}`);
   return true;
 }
 
@@ -139,29 +149,36 @@ export async function settleRefund(tx: Tx, outRefundNoValue: string, result: Mon
 export async function retryFailedRefund(tx: Tx, args: { orderId: number; actorUserId: number }): Promise<{ outRefundNo: string }> {
   await requireOperator(tx, args.actorUserId);
   // An order has its own refund and perhaps returned payments: the failed one is retried.
-  const res = await tx.execute<{ id: number; status: string; attempt: number; out_refund_no: string; failure_reason: string | null; order_no: string }>(sql`
+  const res = await tx.execute(sql`
     select r.id, r.status, r.attempt, r.out_refund_no, r.failure_reason, o.order_no
     from payment_refunds r join orders o on o.id = r.order_id
     where r.order_id = ${args.orderId}
     order by (r.status = 'failed') desc, r.id limit 1
     for no key update of r`);
-  const row = res.rows[0];
+  const row = mapFirst(res, (r) => ({
+    id: r.int("id"),
+    status: r.oneOf("status", paymentRefundStatus.enumValues),
+    attempt: r.int("attempt"),
+    outRefundNo: r.str("out_refund_no"),
+    failureReason: r.strOrNull("failure_reason"),
+    orderNo: r.str("order_no"),
+  }));
   if (!row) throw new DomainError("not_found", "refund.orderNotFound");
-  if (row.status !== "failed") throw new DomainError("not_allowed", "refund.retryNotFailed", undefined, { orderNo: row.order_no });
-  const attempt = Number(row.attempt) + 1;
-  const next = nextAttempt(row.out_refund_no, attempt);
-  await tx.execute(sql`
-    update payment_refunds set status = 'pending', attempt = ${attempt}, out_refund_no = ${next}, failure_reason = null,
-           provider_ref = null, accepted_at = null, settled_at = null, last_error = null
-    where id = ${row.id}`);
-  await addJob(tx, "refund.send", { refundId: Number(row.id), outRefundNo: next });
+  if (row.status !== "failed") throw new DomainError("not_allowed", "refund.retryNotFailed", undefined, { orderNo: row.orderNo });
+  const attempt = row.attempt + 1;
+  const next = nextAttempt(row.outRefundNo, attempt);
+  await tx
+    .update(paymentRefunds)
+    .set({ status: "pending", attempt, outRefundNo: next, failureReason: null, providerRef: null, acceptedAt: null, settledAt: null, lastError: null })
+    .where(eq(paymentRefunds.id, row.id));
+  await addJob(tx, "refund.send", { refundId: row.id, outRefundNo: next });
   await recordAudit(tx, {
     actorUserId: args.actorUserId,
     action: "refund.retry",
     subjectType: "order",
-    subjectId: row.order_no,
-    reason: row.failure_reason ?? undefined,
-    details: { previousOutRefundNo: row.out_refund_no, outRefundNo: next, attempt },
+    subjectId: row.orderNo,
+    reason: row.failureReason ?? undefined,
+    details: { previousOutRefundNo: row.outRefundNo, outRefundNo: next, attempt },
   });
   return { outRefundNo: next };
 }

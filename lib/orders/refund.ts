@@ -1,7 +1,8 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, count, eq, inArray, or, sql } from "drizzle-orm";
 import type { Tx } from "@/db";
-import { paymentRefunds } from "@/db/schema";
+import { mapFirst } from "@/db/rows";
+import { accounts, merchants, orders, orderStatus, paymentRefunds, payoutMode, queueEntries } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError, type MessageParams } from "@/lib/errors";
 import { requireOperator } from "@/lib/roles";
@@ -38,29 +39,10 @@ export type RefundResult = {
   drainDue: boolean;
 };
 
-type OrderRow = {
-  id: number;
-  order_no: string;
-  status: "pending" | "paid" | "refunded" | "expired" | "cancelled";
-  customer_id: number;
-  merchant_id: number;
-  queue_id: number;
-  cash_fen: number;
-  points_used: number;
-  rebate_fen: number;
-  platform_fee_fen: number;
-  points_earned: number;
-  pool_fen: number;
-  provider: string;
-  provider_ref: string | null;
-  payout_mode: "auto" | "manual";
-  settlement_id: number | null;
-};
-
 type Order = {
   id: number;
   orderNo: string;
-  status: OrderRow["status"];
+  status: (typeof orderStatus.enumValues)[number];
   customerId: number;
   merchantId: number;
   queueId: number;
@@ -78,7 +60,7 @@ type Order = {
 
 async function readOrder(tx: Tx, orderId: number, lock: boolean): Promise<Order | null> {
   // `for no key update of o` locks only the order row (taken after the queue lock, see refundOrder).
-  const res = await tx.execute<OrderRow>(sql`
+  const res = await tx.execute(sql`
     select o.id, o.order_no, o.status, o.customer_id, o.merchant_id, o.queue_id, o.cash_fen, o.points_used,
            o.rebate_fen, o.platform_fee_fen, o.points_earned, o.pool_fen, o.provider, o.provider_ref,
            q.payout_mode, s.id as settlement_id
@@ -87,27 +69,30 @@ async function readOrder(tx: Tx, orderId: number, lock: boolean): Promise<Order 
     left join accounts s on s.merchant_id = o.merchant_id and s.kind = 'merchant_settlement'
     where o.id = ${orderId}
     ${lock ? sql`for no key update of o` : sql``}`);
-  const r = res.rows[0];
-  if (!r) return null;
-  if (r.settlement_id === null) throw new Error(`order ${orderId}: merchant has no settlement account`);
-  return {
-    id: Number(r.id),
-    orderNo: r.order_no,
-    status: r.status,
-    customerId: Number(r.customer_id),
-    merchantId: Number(r.merchant_id),
-    queueId: Number(r.queue_id),
-    cashFen: Number(r.cash_fen),
-    pointsUsed: Number(r.points_used),
-    rebateFen: Number(r.rebate_fen),
-    platformFeeFen: Number(r.platform_fee_fen),
-    pointsEarned: Number(r.points_earned),
-    poolFen: Number(r.pool_fen),
-    provider: r.provider,
-    providerRef: r.provider_ref,
-    payoutMode: r.payout_mode,
-    settlementId: Number(r.settlement_id),
-  };
+  return (
+    mapFirst(res, (r) => {
+      const settlementId = r.intOrNull("settlement_id");
+      if (settlementId === null) throw new Error(`order ${orderId}: merchant has no settlement account`);
+      return {
+        id: r.int("id"),
+        orderNo: r.str("order_no"),
+        status: r.oneOf("status", orderStatus.enumValues),
+        customerId: r.int("customer_id"),
+        merchantId: r.int("merchant_id"),
+        queueId: r.int("queue_id"),
+        cashFen: r.int("cash_fen"),
+        pointsUsed: r.int("points_used"),
+        rebateFen: r.int("rebate_fen"),
+        platformFeeFen: r.int("platform_fee_fen"),
+        pointsEarned: r.int("points_earned"),
+        poolFen: r.int("pool_fen"),
+        provider: r.str("provider"),
+        providerRef: r.strOrNull("provider_ref"),
+        payoutMode: r.oneOf("payout_mode", payoutMode.enumValues),
+        settlementId,
+      };
+    }) ?? null
+  );
 }
 
 /** A refusal with its reason, a message code (messages/<locale>/errors.json, `refund.*`). */
@@ -123,9 +108,11 @@ function refuseByStatus(o: Order): void {
 async function authorize(tx: Tx, o: Order | null, actor: RefundActor, reason: string | undefined, needReason = true): Promise<Order> {
   const notFound = new DomainError("not_found", "refund.orderNotFound");
   if (actor.role === "merchant") {
-    const res = await tx.execute<{ id: number }>(sql`
-      select id from merchants where owner_user_id = ${actor.userId} and status = 'approved'`);
-    const merchantId = res.rows[0] ? Number(res.rows[0].id) : null;
+    const [own] = await tx
+      .select({ id: merchants.id })
+      .from(merchants)
+      .where(and(eq(merchants.ownerUserId, actor.userId), eq(merchants.status, "approved")));
+    const merchantId = own?.id ?? null;
     if (merchantId === null) throw new DomainError("forbidden", "refund.merchantNotApproved");
     if (!o || o.merchantId !== merchantId) throw notFound;
     return o;
@@ -226,10 +213,16 @@ export async function checkRefund(tx: Tx, args: { orderId: number; actor: Refund
   const o = await authorize(tx, await readOrder(tx, args.orderId, false), args.actor, undefined, false);
   refuseByStatus(o);
   const entries = await refuseUnlessAllWaiting(tx, o);
-  const res = await tx.execute<{ kind: string; balance: number }>(sql`
-    select kind, balance from accounts
-    where (user_id = ${o.customerId} and kind in ('points_locked', 'points_available')) or (queue_id = ${o.queueId} and kind = 'pool')`);
-  const by = new Map(res.rows.map((r) => [r.kind, Number(r.balance)]));
+  const balances = await tx
+    .select({ kind: accounts.kind, balance: accounts.balance })
+    .from(accounts)
+    .where(
+      or(
+        and(eq(accounts.userId, o.customerId), inArray(accounts.kind, ["points_locked", "points_available"])),
+        and(eq(accounts.queueId, o.queueId), eq(accounts.kind, "pool")),
+      ),
+    );
+  const by = new Map(balances.map((r) => [r.kind, r.balance]));
   const held = (by.get("points_locked") ?? 0) + (by.get("points_available") ?? 0);
   if (held < o.pointsEarned) throw refused("refund.pointsGone", { earned: o.pointsEarned, held });
   const pool = by.get("pool") ?? 0;
@@ -247,15 +240,18 @@ export async function checkRefund(tx: Tx, args: { orderId: number; actor: Refund
 
 /** Cancels the order's waiting entries: all of them, as counted under the queue lock. */
 async function cancelEntries(tx: Tx, o: Order, waiting: number): Promise<void> {
-  const marked = await tx.execute(sql`
-    update queue_entries set status = 'cancelled', settled_at = now()
-    where order_id = ${o.id} and status = 'waiting'`);
+  const marked = await tx
+    .update(queueEntries)
+    .set({ status: "cancelled", settledAt: sql`now()` })
+    .where(and(eq(queueEntries.orderId, o.id), eq(queueEntries.status, "waiting")));
   if (marked.rowCount !== waiting) throw new Error(`refund of order ${o.id} lost the queue lock`);
 }
 
 async function markRefunded(tx: Tx, o: Order): Promise<void> {
-  const done = await tx.execute(sql`
-    update orders set status = 'refunded', refunded_at = now() where id = ${o.id} and status = 'paid'`);
+  const done = await tx
+    .update(orders)
+    .set({ status: "refunded", refundedAt: sql`now()` })
+    .where(and(eq(orders.id, o.id), eq(orders.status, "paid")));
   if (done.rowCount !== 1) throw new Error(`order ${o.id} changed under its row lock`);
 }
 
@@ -272,15 +268,18 @@ async function drainIfDue(tx: Tx, o: Order, poolAfterFen: number): Promise<boole
 
 /** Refuses unless every entry of the order still waits; returns how many wait. */
 async function refuseUnlessAllWaiting(tx: Tx, o: Order): Promise<number> {
-  const entries = await tx.execute<{ status: string; n: number }>(sql`
-    select status, count(*)::int as n from queue_entries where order_id = ${o.id} group by status`);
-  const count = new Map(entries.rows.map((r) => [r.status, Number(r.n)]));
-  const paid = count.get("paid") ?? 0;
-  const left = count.get("left") ?? 0;
+  const entries = await tx
+    .select({ status: queueEntries.status, n: count() })
+    .from(queueEntries)
+    .where(eq(queueEntries.orderId, o.id))
+    .groupBy(queueEntries.status);
+  const byStatus = new Map(entries.map((r) => [r.status, r.n]));
+  const paid = byStatus.get("paid") ?? 0;
+  const left = byStatus.get("left") ?? 0;
   if (paid > 0) throw refused("refund.entriesPaid", { orderNo: o.orderNo, count: paid });
   if (left > 0) throw refused("refund.entriesLeft", { orderNo: o.orderNo, count: left });
-  if ((count.get("cancelled") ?? 0) > 0) throw new Error(`order ${o.id} is paid but has cancelled entries`);
-  return count.get("waiting") ?? 0;
+  if ((byStatus.get("cancelled") ?? 0) > 0) throw new Error(`order ${o.id} is paid but has cancelled entries`);
+  return byStatus.get("waiting") ?? 0;
 }
 
 type TakenPoints = { fromLocked: number; fromAvailable: number };

@@ -1,5 +1,5 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, count, eq, isNotNull } from "drizzle-orm";
 import type { Tx } from "@/db";
 import { paymentRefunds } from "@/db/schema";
 import { addJob } from "@/lib/jobs";
@@ -14,7 +14,8 @@ import { log } from "@/lib/observability/log";
  * `account_deleted` when it reached a closed order of an account deleted since (its entry would
  * wait, and any payout land, under an owner nobody can sign in as).
  */
-export type ReturnCause = "duplicate" | "points_gone" | "account_deleted";
+export const RETURN_CAUSES = ["duplicate", "points_gone", "account_deleted"] as const;
+export type ReturnCause = (typeof RETURN_CAUSES)[number];
 
 /** The order a returned payment belongs to, as the caller read it under the order's row lock. */
 export type ReturnedOrder = { id: number; orderNo: string; customerId: number; queueId: number };
@@ -29,9 +30,12 @@ export function returnOutRefundNo(orderNo: string, seq: number, attempt: number)
  * browser's query finding it) then changes nothing.
  */
 export async function alreadyReturned(tx: Tx, provider: string, providerRef: string): Promise<boolean> {
-  const res = await tx.execute(sql`
-    select 1 from payment_refunds where provider = ${provider} and returned_payment_ref = ${providerRef}`);
-  return res.rows.length > 0;
+  const rows = await tx
+    .select({ id: paymentRefunds.id })
+    .from(paymentRefunds)
+    .where(and(eq(paymentRefunds.provider, provider), eq(paymentRefunds.returnedPaymentRef, providerRef)))
+    .limit(1);
+  return rows.length > 0;
 }
 
 /**
@@ -58,9 +62,11 @@ export async function returnPayment(
       { accountId: owed, asset: "CNY", amount: payment.amountFen },
     ],
   });
-  const count = await tx.execute<{ n: number }>(sql`
-    select count(*)::int as n from payment_refunds where order_id = ${order.id} and returned_payment_ref is not null`);
-  const no = returnOutRefundNo(order.orderNo, Number(count.rows[0]?.n ?? 0) + 1, 1);
+  const [returned] = await tx
+    .select({ n: count() })
+    .from(paymentRefunds)
+    .where(and(eq(paymentRefunds.orderId, order.id), isNotNull(paymentRefunds.returnedPaymentRef)));
+  const no = returnOutRefundNo(order.orderNo, (returned?.n ?? 0) + 1, 1);
   const [row] = await tx
     .insert(paymentRefunds)
     .values({

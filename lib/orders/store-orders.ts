@@ -1,6 +1,8 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, count, eq, like, ne, sql } from "drizzle-orm";
 import { db } from "@/db";
+import { Cells, mapFirst, mapRows } from "@/db/rows";
+import { orders, orderStatus, paymentRefundStatus, queueEntries } from "@/db/schema";
 
 export type EntryCounts = { waiting: number; paid: number; left: number; cancelled: number };
 
@@ -32,27 +34,6 @@ export function normalizeOrderNo(input: string): string {
   return input.replace(/\s+/g, "").toUpperCase().replace(/[^0-9A-Z]/g, "").slice(0, 16);
 }
 
-type Row = {
-  id: number;
-  order_no: string;
-  status: OrderListRow["status"];
-  created_at: Date;
-  paid_at: Date | null;
-  refunded_at: Date | null;
-  amount_fen: number;
-  cash_fen: number;
-  points_used: number;
-  points_earned: number;
-  pool_fen: number;
-  provider: string;
-  customer_name: string;
-  refund_status: RefundStatus | null;
-  waiting: number;
-  paid: number;
-  left_n: number;
-  cancelled: number;
-};
-
 const SELECT = sql`
   select o.id, o.order_no, o.status, o.created_at, o.paid_at, o.refunded_at, o.amount_fen, o.cash_fen,
          o.points_used, o.points_earned, o.pool_fen, o.provider, u.display_name as customer_name,
@@ -69,24 +50,29 @@ const SELECT = sql`
     from queue_entries e where e.order_id = o.id
   ) c on true`;
 
-function toRow(r: Row): OrderListRow {
+/** A row of SELECT. */
+function toRow(r: Cells): OrderListRow {
   return {
-    id: Number(r.id),
-    orderNo: r.order_no,
-    status: r.status,
-    createdAt: new Date(r.created_at),
-    paidAt: r.paid_at ? new Date(r.paid_at) : null,
-    refundedAt: r.refunded_at ? new Date(r.refunded_at) : null,
-    amountFen: Number(r.amount_fen),
-    cashFen: Number(r.cash_fen),
-    pointsUsed: Number(r.points_used),
-    pointsEarned: Number(r.points_earned),
-    poolFen: Number(r.pool_fen),
-    provider: r.provider,
-    customerName: r.customer_name,
-    refundStatus: r.refund_status ?? null,
-    entries: { waiting: Number(r.waiting), paid: Number(r.paid), left: Number(r.left_n), cancelled: Number(r.cancelled) },
+    id: r.int("id"),
+    orderNo: r.str("order_no"),
+    status: r.oneOf("status", orderStatus.enumValues),
+    createdAt: r.date("created_at"),
+    paidAt: r.dateOrNull("paid_at"),
+    refundedAt: r.dateOrNull("refunded_at"),
+    amountFen: r.int("amount_fen"),
+    cashFen: r.int("cash_fen"),
+    pointsUsed: r.int("points_used"),
+    pointsEarned: r.int("points_earned"),
+    poolFen: r.int("pool_fen"),
+    provider: r.str("provider"),
+    customerName: r.str("customer_name"),
+    refundStatus: refundStatusOrNull(r, "refund_status"),
+    entries: { waiting: r.int("waiting"), paid: r.int("paid"), left: r.int("left_n"), cancelled: r.int("cancelled") },
   };
+}
+
+function refundStatusOrNull(r: Cells, name: string): RefundStatus | null {
+  return r.strOrNull(name) === null ? null : r.oneOf(name, paymentRefundStatus.enumValues);
 }
 
 /**
@@ -99,16 +85,19 @@ export async function storeOrders(
 ): Promise<{ rows: OrderListRow[]; total: number }> {
   const page = Math.max(1, opts.page ?? 1);
   const q = normalizeOrderNo(opts.q ?? "");
-  const filter = q ? sql`and o.order_no like ${`%${q}%`}` : sql``;
-  const [rows, count] = await Promise.all([
-    db.execute<Row>(sql`
+  const pattern = `%${q}%`;
+  const [rows, [total]] = await Promise.all([
+    db.execute(sql`
       ${SELECT}
-      where o.merchant_id = ${merchantId} ${filter}
+      where o.merchant_id = ${merchantId} ${q ? sql`and o.order_no like ${pattern}` : sql``}
       order by o.created_at desc, o.id desc
       limit ${ORDERS_PAGE_SIZE} offset ${(page - 1) * ORDERS_PAGE_SIZE}`),
-    db.execute<{ n: number }>(sql`select count(*)::bigint as n from orders o where o.merchant_id = ${merchantId} ${filter}`),
+    db
+      .select({ n: count() })
+      .from(orders)
+      .where(and(eq(orders.merchantId, merchantId), q ? like(orders.orderNo, pattern) : undefined)),
   ]);
-  return { rows: rows.rows.map(toRow), total: Number(count.rows[0]?.n ?? 0) };
+  return { rows: mapRows(rows, toRow), total: total?.n ?? 0 };
 }
 
 export type OrderEntry = { id: number; position: number; targetFen: number; status: keyof EntryCounts; settledAt: Date | null };
@@ -146,69 +135,61 @@ export type OrderDetail = OrderListRow & {
 export async function orderByNo(orderNo: string): Promise<OrderDetail | null> {
   const no = normalizeOrderNo(orderNo);
   if (!no) return null;
-  const res = await db.execute<Row & { merchant_id: number; store_name: string; username: string; rebate_fen: number; platform_fee_fen: number }>(sql`
+  const res = await db.execute(sql`
     select x.*, m.id as merchant_id, m.name as store_name, u2.username, o2.rebate_fen, o2.platform_fee_fen
     from (${SELECT} where o.order_no = ${no}) x
     join orders o2 on o2.id = x.id
     join merchants m on m.id = o2.merchant_id
     join users u2 on u2.id = o2.customer_id`);
-  const r = res.rows[0];
-  if (!r) return null;
-  const id = Number(r.id);
+  const order = mapFirst(res, (r) => ({
+    ...toRow(r),
+    merchantId: r.int("merchant_id"),
+    storeName: r.str("store_name"),
+    customerUsername: r.str("username"),
+    rebateFen: r.int("rebate_fen"),
+    platformFeeFen: r.int("platform_fee_fen"),
+  }));
+  if (!order) return null;
   const [entries, refund] = await Promise.all([
-    db.execute<{ id: number; position: number; target_fen: number; status: OrderEntry["status"]; settled_at: Date | null }>(sql`
-      select id, position, target_fen, status, settled_at from queue_entries where order_id = ${id} and status <> 'moved' order by queue_id, position`),
-    db.execute<{
-      provider: string;
-      status: RefundStatus;
-      out_refund_no: string;
-      attempt: number;
-      provider_ref: string | null;
-      failure_reason: string | null;
-      last_error: string | null;
-      settled_at: Date | null;
-      amount_fen: number;
-      actor_name: string;
-      actor_role: string;
-      reason: string | null;
-      created_at: Date;
-    }>(sql`
+    db
+      .select({
+        id: queueEntries.id,
+        position: queueEntries.position,
+        targetFen: queueEntries.targetFen,
+        status: queueEntries.status,
+        settledAt: queueEntries.settledAt,
+      })
+      .from(queueEntries)
+      .where(and(eq(queueEntries.orderId, order.id), ne(queueEntries.status, "moved")))
+      .orderBy(queueEntries.queueId, queueEntries.position),
+    db.execute(sql`
       select p.provider, p.status, p.out_refund_no, p.attempt, p.provider_ref, p.failure_reason, p.last_error, p.settled_at,
              p.amount_fen, u.display_name as actor_name, u.role as actor_role, p.reason, p.created_at
-      from payment_refunds p join users u on u.id = p.actor_user_id where p.order_id = ${id} and p.returned_payment_ref is null`),
+      from payment_refunds p join users u on u.id = p.actor_user_id where p.order_id = ${order.id} and p.returned_payment_ref is null`),
   ]);
-  const f = refund.rows[0];
   return {
-    ...toRow(r),
-    merchantId: Number(r.merchant_id),
-    storeName: r.store_name,
-    customerUsername: r.username,
-    rebateFen: Number(r.rebate_fen),
-    platformFeeFen: Number(r.platform_fee_fen),
-    entryList: entries.rows.map((e) => ({
-      id: Number(e.id),
-      position: Number(e.position),
-      targetFen: Number(e.target_fen),
-      status: e.status,
-      settledAt: e.settled_at ? new Date(e.settled_at) : null,
-    })),
-    refund: f
-      ? {
-          provider: f.provider,
-          status: f.status,
-          outRefundNo: f.out_refund_no,
-          attempt: Number(f.attempt),
-          providerRef: f.provider_ref,
-          failureReason: f.failure_reason,
-          lastError: f.last_error,
-          settledAt: f.settled_at ? new Date(f.settled_at) : null,
-          amountFen: Number(f.amount_fen),
-          actorName: f.actor_name,
-          actorRole: f.actor_role,
-          reason: f.reason,
-          createdAt: new Date(f.created_at),
-        }
-      : null,
+    ...order,
+    entryList: entries.map((e) => {
+      // Excluded by the query: a moved entry lives on in its new queue.
+      if (e.status === "moved") throw new Error(`order ${order.id}: moved entry ${e.id} listed`);
+      return { ...e, status: e.status };
+    }),
+    refund:
+      mapFirst(refund, (f) => ({
+        provider: f.str("provider"),
+        status: f.oneOf("status", paymentRefundStatus.enumValues),
+        outRefundNo: f.str("out_refund_no"),
+        attempt: f.int("attempt"),
+        providerRef: f.strOrNull("provider_ref"),
+        failureReason: f.strOrNull("failure_reason"),
+        lastError: f.strOrNull("last_error"),
+        settledAt: f.dateOrNull("settled_at"),
+        amountFen: f.int("amount_fen"),
+        actorName: f.str("actor_name"),
+        actorRole: f.str("actor_role"),
+        reason: f.strOrNull("reason"),
+        createdAt: f.date("created_at"),
+      })) ?? null,
   };
 }
 
@@ -229,29 +210,20 @@ export type RefundNeedingAttention = {
  * to the customer; an operator retries), or still pending after a failed call (the job retries).
  */
 export async function refundsNeedingAttention(limit = 100): Promise<RefundNeedingAttention[]> {
-  const res = await db.execute<{
-    order_id: number;
-    order_no: string;
-    store_name: string;
-    amount_fen: number;
-    status: RefundStatus;
-    out_refund_no: string;
-    problem: string | null;
-    created_at: Date;
-  }>(sql`
+  const res = await db.execute(sql`
     select r.order_id, o.order_no, m.name as store_name, r.amount_fen, r.status, r.out_refund_no,
            coalesce(r.failure_reason, r.last_error) as problem, r.created_at
     from payment_refunds r join orders o on o.id = r.order_id join merchants m on m.id = o.merchant_id
     where r.status = 'failed' or (r.status = 'pending' and r.last_error is not null)
     order by r.created_at, r.id limit ${limit}`);
-  return res.rows.map((r) => ({
-    orderId: Number(r.order_id),
-    orderNo: r.order_no,
-    storeName: r.store_name,
-    amountFen: Number(r.amount_fen),
-    status: r.status,
-    outRefundNo: r.out_refund_no,
-    problem: r.problem,
-    createdAt: new Date(r.created_at),
+  return mapRows(res, (r) => ({
+    orderId: r.int("order_id"),
+    orderNo: r.str("order_no"),
+    storeName: r.str("store_name"),
+    amountFen: r.int("amount_fen"),
+    status: r.oneOf("status", paymentRefundStatus.enumValues),
+    outRefundNo: r.str("out_refund_no"),
+    problem: r.strOrNull("problem"),
+    createdAt: r.date("created_at"),
   }));
 }

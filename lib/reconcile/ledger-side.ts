@@ -1,6 +1,7 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
+import { type Cells, mapRows } from "@/db/rows";
 import type { BillRow } from "@/lib/payments/provider";
 import type { Posting } from "./compare";
 
@@ -11,15 +12,16 @@ import type { Posting } from "./compare";
  * its `refund_sent` posting (the provider confirmed it), keyed by the refund's out_refund_no.
  */
 
-type Row = { transaction_id: number; kind: "payment" | "refund"; out_id: string; provider_ref: string | null; amount_fen: number; at: Date };
+const KINDS = ["payment", "refund"] as const;
 
-const toPosting = (r: Row): Posting => ({
-  transactionId: Number(r.transaction_id),
-  kind: r.kind,
-  outId: r.out_id,
-  providerRef: r.provider_ref,
-  amountFen: Number(r.amount_fen),
-  at: new Date(r.at),
+// amount_fen is a sum (numeric): int() reads its integer text.
+const toPosting = (r: Cells): Posting => ({
+  transactionId: r.int("transaction_id"),
+  kind: r.oneOf("kind", KINDS),
+  outId: r.str("out_id"),
+  providerRef: r.strOrNull("provider_ref"),
+  amountFen: r.int("amount_fen"),
+  at: r.date("at"),
 });
 
 /**
@@ -53,7 +55,7 @@ export async function railPostings(
   db: Db | Tx,
   args: { provider: string; from: Date; to: Date; payments: string[]; refunds: string[] },
 ): Promise<Posting[]> {
-  const res = await db.execute<Row>(sql`
+  const res = await db.execute(sql`
     with txs as (
       select t.id, 'payment' as kind, o.order_no as out_id, o.provider_ref, t.created_at
       from ledger_transactions t join orders o on o.id = t.order_id
@@ -86,7 +88,7 @@ export async function railPostings(
     group by x.id, x.kind, x.out_id, x.provider_ref, x.created_at
     having sum(e.amount) <> 0
     order by x.created_at, x.id`);
-  return res.rows.map(toPosting);
+  return mapRows(res, toPosting);
 }
 
 /**
@@ -97,7 +99,7 @@ export async function railPostings(
  * posting, so a sound ledger matches them exactly, and a posting twice, or of another amount, still shows.
  */
 export async function recordsBill(db: Db | Tx, args: { provider: string; from: Date; to: Date }): Promise<BillRow[]> {
-  const res = await db.execute<{ kind: "payment" | "refund"; out_id: string; provider_ref: string | null; amount_fen: number; at: Date }>(sql`
+  const res = await db.execute(sql`
     select 'payment' as kind, order_no as out_id, provider_ref, cash_fen as amount_fen, paid_at as at
     from orders
     where provider = ${args.provider} and cash_fen > 0 and paid_at >= ${args.from.toISOString()}::timestamptz and paid_at < ${args.to.toISOString()}::timestamptz
@@ -112,11 +114,11 @@ export async function recordsBill(db: Db | Tx, args: { provider: string; from: D
     where provider = ${args.provider} and status = 'succeeded' and amount_fen > 0
       and settled_at >= ${args.from.toISOString()}::timestamptz and settled_at < ${args.to.toISOString()}::timestamptz
     order by at`);
-  return res.rows.map((r) => ({
-    kind: r.kind,
-    outId: r.out_id,
-    providerRef: r.provider_ref ?? "",
-    amountFen: Number(r.amount_fen),
-    at: new Date(r.at),
+  return mapRows(res, (r) => ({
+    kind: r.oneOf("kind", KINDS),
+    outId: r.str("out_id"),
+    providerRef: r.strOrNull("provider_ref") ?? "",
+    amountFen: r.int("amount_fen"),
+    at: r.date("at"),
   }));
 }

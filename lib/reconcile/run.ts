@@ -1,6 +1,7 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { db, type Tx } from "@/db";
+import { reconciliationMismatches, reconciliationRuns } from "@/db/schema";
 import { inTransaction } from "@/db/transaction";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
@@ -57,13 +58,19 @@ function describe(e: unknown): string {
   return m.replace(/\s+/g, " ").slice(0, 300) || "failed";
 }
 
-/** The run row for the day, created if need be, locked for this transaction. */
+/**
+ * The run row for the day, created if need be, locked for this transaction (the no-op update on
+ * conflict takes the row lock), with its previous mismatches deleted.
+ */
 async function lockRun(tx: Tx, provider: string, day: string): Promise<number> {
-  const res = await tx.execute<{ id: number }>(sql`
-    insert into reconciliation_runs (provider, day) values (${provider}, ${day})
-    on conflict (provider, day) do update set provider = excluded.provider
-    returning id`);
-  return Number(res.rows[0]!.id);
+  const r = reconciliationRuns;
+  const [run] = await tx
+    .insert(r)
+    .values({ provider, day })
+    .onConflictDoUpdate({ target: [r.provider, r.day], set: { provider: sql`excluded.provider` } })
+    .returning({ id: r.id });
+  await tx.delete(reconciliationMismatches).where(eq(reconciliationMismatches.runId, run!.id));
+  return run!.id;
 }
 
 /**
@@ -99,18 +106,26 @@ export async function reconcileDay(provider: PaymentProvider, day: string): Prom
   } catch (e) {
     await inTransaction(async (tx) => {
       const runId = await lockRun(tx, provider.id, day);
-      await tx.execute(sql`delete from reconciliation_mismatches where run_id = ${runId}`);
-      await tx.execute(sql`
-        update reconciliation_runs set status = 'failed', error = ${describe(e)}, bill_source = null, provider_count = 0, provider_fen = 0,
-               ledger_count = 0, ledger_fen = 0, mismatch_count = 0, finished_at = now()
-        where id = ${runId}`);
+      await tx
+        .update(reconciliationRuns)
+        .set({
+          status: "failed",
+          error: describe(e),
+          billSource: null,
+          providerCount: 0,
+          providerFen: 0,
+          ledgerCount: 0,
+          ledgerFen: 0,
+          mismatchCount: 0,
+          finishedAt: sql`now()`,
+        })
+        .where(eq(reconciliationRuns.id, runId));
     });
     throw e;
   }
 
   await inTransaction(async (tx) => {
     const runId = await lockRun(tx, provider.id, day);
-    await tx.execute(sql`delete from reconciliation_mismatches where run_id = ${runId}`);
     const m = result.mismatches;
     if (m.length > 0) {
       await tx.execute(sql`
@@ -135,11 +150,20 @@ export async function reconcileDay(provider: PaymentProvider, day: string): Prom
       });
     }
     const t = result.totals;
-    await tx.execute(sql`
-      update reconciliation_runs set status = ${result.status}::reconciliation_status, error = null, bill_source = ${result.source},
-             provider_count = ${t.providerCount}, provider_fen = ${t.providerFen}, ledger_count = ${t.ledgerCount}, ledger_fen = ${t.ledgerFen},
-             mismatch_count = ${m.length}, finished_at = now()
-      where id = ${runId}`);
+    await tx
+      .update(reconciliationRuns)
+      .set({
+        status: result.status,
+        error: null,
+        billSource: result.source,
+        providerCount: t.providerCount,
+        providerFen: t.providerFen,
+        ledgerCount: t.ledgerCount,
+        ledgerFen: t.ledgerFen,
+        mismatchCount: m.length,
+        finishedAt: sql`now()`,
+      })
+      .where(eq(reconciliationRuns.id, runId));
   });
   return { status: result.status, totals: result.totals, mismatches: result.mismatches };
 }
@@ -154,10 +178,14 @@ export async function runReconcileJob(job: JobPayload<"reconcile.day">, provider
  * `actorUserId` is the operator who asked (audited), or null for the daily schedule.
  */
 export async function requestReconciliation(tx: Tx, args: { provider: string; day: string; actorUserId: number | null }): Promise<void> {
-  await tx.execute(sql`
-    insert into reconciliation_runs (provider, day, status, requested_by) values (${args.provider}, ${args.day}, 'queued', ${args.actorUserId})
-    on conflict (provider, day) do update
-      set status = 'queued', error = null, finished_at = null, requested_by = excluded.requested_by, requested_at = now()`);
+  const r = reconciliationRuns;
+  await tx
+    .insert(r)
+    .values({ provider: args.provider, day: args.day, status: "queued", requestedBy: args.actorUserId })
+    .onConflictDoUpdate({
+      target: [r.provider, r.day],
+      set: { status: "queued", error: null, finishedAt: null, requestedBy: sql`excluded.requested_by`, requestedAt: sql`now()` },
+    });
   await addJob(tx, "reconcile.day", { provider: args.provider, day: args.day });
   if (args.actorUserId !== null) {
     await recordAudit(tx, {

@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
+import { mapRows } from "@/db/rows";
 import type { Posting } from "./compare";
 
 /**
@@ -16,13 +17,11 @@ import type { Posting } from "./compare";
  * provider did not make, and another amount.
  */
 
-type Row = { out_bill_no: string; posting_id: number; posted_fen: number; posted_at: Date };
-
 export async function transferPostings(
   db: Db | Tx,
   args: { provider: string; from: Date; to: Date; outIds: string[] },
 ): Promise<Posting[]> {
-  const res = await db.execute<Row>(sql`
+  const res = await db.execute(sql`
     select w.out_bill_no, t.id as posting_id, world.amount as posted_fen, t.created_at as posted_at
     from withdrawals w
     join ledger_transactions t on t.id = w.settle_transaction_id and t.kind = 'withdrawal_paid'
@@ -34,12 +33,13 @@ export async function transferPostings(
       and ((w.settled_at >= ${args.from.toISOString()}::timestamptz and w.settled_at < ${args.to.toISOString()}::timestamptz)
            or w.out_bill_no = any(${sql.param(args.outIds)}::text[]))
     order by w.id`);
-  return res.rows.map((w) => ({
-    transactionId: Number(w.posting_id),
+  return mapRows(res, (w) => ({
+    transactionId: w.int("posting_id"),
     kind: "transfer",
-    outId: w.out_bill_no,
+    outId: w.str("out_bill_no"),
     providerRef: null,
-    amountFen: Number(w.posted_fen),
-    at: new Date(w.posted_at),
+    // A sum (numeric): int() reads its integer text.
+    amountFen: w.int("posted_fen"),
+    at: w.date("posted_at"),
   }));
 }

@@ -1,11 +1,14 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { db, type Tx } from "@/db";
+import { mapFirst } from "@/db/rows";
+import { payoutAccountKind, withdrawals } from "@/db/schema";
 import { inTransaction } from "@/db/transaction";
 import type { JobPayload } from "@/lib/jobs";
 import { customerAccounts, platformAccounts, post, withdrawalsSendingAccount } from "@/lib/ledger";
 import { paymentProvider, ProviderRecordNotFoundError, type MoneyOutResult, type PaymentProvider } from "@/lib/payments";
 import { destinationOf } from "./payout-accounts";
+import { WITHDRAWAL_STATUSES } from "./withdrawal-status";
 import { withdrawalSettled } from "./withdrawal-settled";
 import { lockWallet } from "./withdrawals";
 
@@ -17,20 +20,8 @@ export class TransferStillProcessing extends Error {
   override name = "TransferStillProcessing";
 }
 
-type TransferRow = {
-  id: number;
-  user_id: number;
-  status: string;
-  amount_fen: number;
-  fee_fen: number;
-  provider: string;
-  out_bill_no: string;
-  accepted_at: Date | null;
-  kind: "wechat" | "alipay";
-  openid: string | null;
-  alipay_account: string | null;
-  real_name: string | null;
-};
+/** A withdrawal whose transfer is in flight: approved (the first try has not marked it sending yet) or sending. */
+const inFlight = inArray(withdrawals.status, ["approved", "sending"]);
 
 /** An error's message for the operator: bounded, one line. */
 function describe(e: unknown): string {
@@ -38,13 +29,31 @@ function describe(e: unknown): string {
   return m.replace(/\s+/g, " ").slice(0, 300);
 }
 
-async function readTransfer(withdrawalId: number): Promise<TransferRow | undefined> {
-  const res = await db.execute<TransferRow>(sql`
+/** The withdrawal's transfer, or undefined when there is none (yet): provider and out-id are fixed together at approval. */
+async function readTransfer(withdrawalId: number) {
+  const res = await db.execute(sql`
     select w.id, w.user_id, w.status::text as status, w.amount_fen, w.fee_fen, w.provider, w.out_bill_no, w.accepted_at,
            a.kind, a.openid, a.alipay_account, a.real_name
     from withdrawals w join payout_accounts a on a.id = w.payout_account_id
     where w.id = ${withdrawalId}`);
-  return res.rows[0];
+  return mapFirst(res, (r) =>
+    r.strOrNull("out_bill_no") === null
+      ? undefined
+      : {
+          id: r.int("id"),
+          status: r.oneOf("status", WITHDRAWAL_STATUSES),
+          amountFen: r.int("amount_fen"),
+          feeFen: r.int("fee_fen"),
+          provider: r.str("provider"),
+          outBillNo: r.str("out_bill_no"),
+          account: destinationOf({
+            kind: r.oneOf("kind", payoutAccountKind.enumValues),
+            openid: r.strOrNull("openid"),
+            alipay_account: r.strOrNull("alipay_account"),
+            real_name: r.strOrNull("real_name"),
+          }),
+        },
+  );
 }
 
 /**
@@ -62,11 +71,13 @@ async function readTransfer(withdrawalId: number): Promise<TransferRow | undefin
  */
 export async function sendWithdrawal(job: JobPayload<"withdrawal.send">, providerFor: ProviderFor = paymentProvider): Promise<MoneyOutResult["state"] | "skipped"> {
   let row = await readTransfer(job.withdrawalId);
-  if (!row || row.out_bill_no !== job.outBillNo) return "skipped";
+  if (!row || row.outBillNo !== job.outBillNo) return "skipped";
   let first = false;
   if (row.status === "approved") {
-    const moved = await db.execute(sql`
-      update withdrawals set status = 'sending' where id = ${row.id} and status = 'approved' and out_bill_no = ${row.out_bill_no}`);
+    const moved = await db
+      .update(withdrawals)
+      .set({ status: "sending" })
+      .where(and(eq(withdrawals.id, row.id), eq(withdrawals.status, "approved"), eq(withdrawals.outBillNo, row.outBillNo)));
     first = (moved.rowCount ?? 0) === 1;
     // Someone else moved it first (a second worker): read where it is now.
     if (!first) row = (await readTransfer(job.withdrawalId))!;
@@ -75,9 +86,9 @@ export async function sendWithdrawal(job: JobPayload<"withdrawal.send">, provide
 
   const provider = providerFor(row.provider);
   const request = {
-    outBillNo: row.out_bill_no,
-    amountFen: Number(row.amount_fen) - Number(row.fee_fen),
-    account: destinationOf(row),
+    outBillNo: row.outBillNo,
+    amountFen: row.amountFen - row.feeFen,
+    account: row.account,
     // On the customer's statement at the provider (WeChat allows 32 characters).
     remark: "Freeline withdrawal",
   };
@@ -86,7 +97,7 @@ export async function sendWithdrawal(job: JobPayload<"withdrawal.send">, provide
     if (first) result = await provider.transfer(request);
     else {
       try {
-        result = await provider.queryTransfer({ outBillNo: row.out_bill_no });
+        result = await provider.queryTransfer({ outBillNo: row.outBillNo });
       } catch (e) {
         if (!(e instanceof ProviderRecordNotFoundError)) throw e;
         // The earlier call never reached the provider: asking with the same out-id is safe.
@@ -94,13 +105,14 @@ export async function sendWithdrawal(job: JobPayload<"withdrawal.send">, provide
       }
     }
   } catch (e) {
-    await db.execute(sql`
-      update withdrawals set last_error = ${describe(e)}
-      where id = ${row.id} and status::text in ('approved','sending') and out_bill_no = ${row.out_bill_no}`);
+    await db
+      .update(withdrawals)
+      .set({ lastError: describe(e) })
+      .where(and(eq(withdrawals.id, row.id), inFlight, eq(withdrawals.outBillNo, row.outBillNo)));
     throw e;
   }
-  await inTransaction((tx) => settleWithdrawal(tx, row.out_bill_no, result));
-  if (result.state === "processing") throw new TransferStillProcessing(`transfer ${row.out_bill_no} is still processing at ${row.provider}`);
+  await inTransaction((tx) => settleWithdrawal(tx, row.outBillNo, result));
+  if (result.state === "processing") throw new TransferStillProcessing(`transfer ${row.outBillNo} is still processing at ${row.provider}`);
   return result.state;
 }
 
@@ -113,28 +125,31 @@ export async function sendWithdrawal(job: JobPayload<"withdrawal.send">, provide
  * try asks by query. Returns whether this answer changed the withdrawal.
  */
 export async function settleWithdrawal(tx: Tx, outBillNo: string, result: MoneyOutResult): Promise<boolean> {
+  const pending = and(eq(withdrawals.outBillNo, outBillNo), inFlight);
+  // A provider's reference, once given, is kept when a later answer comes without one.
+  const providerRef = sql`coalesce(${result.providerRef ?? null}, ${withdrawals.providerRef})`;
   if (result.state === "processing") {
-    const r = await tx.execute(sql`
-      update withdrawals set accepted_at = coalesce(accepted_at, now()), provider_ref = coalesce(${result.providerRef ?? null}, provider_ref), last_error = null
-      where out_bill_no = ${outBillNo} and status::text in ('approved','sending')`);
+    const r = await tx
+      .update(withdrawals)
+      .set({ acceptedAt: sql`coalesce(${withdrawals.acceptedAt}, now())`, providerRef, lastError: null })
+      .where(pending);
     return (r.rowCount ?? 0) > 0;
   }
-  const owner = await tx.execute<{ user_id: number }>(sql`select user_id from withdrawals where out_bill_no = ${outBillNo}`);
-  if (!owner.rows[0]) return false;
+  const [owner] = await tx.select({ userId: withdrawals.userId }).from(withdrawals).where(eq(withdrawals.outBillNo, outBillNo));
+  if (!owner) return false;
   // The wallet mutex first, as every withdrawal step of the customer takes it.
-  await lockWallet(tx, Number(owner.rows[0].user_id));
+  await lockWallet(tx, owner.userId);
   const failed = result.state === "failed";
   const reason = failed ? result.reason.replace(/\s+/g, " ").trim().slice(0, 300) || "refused" : null;
-  const done = await tx.execute<{ id: number; user_id: number; amount_fen: number; fee_fen: number; provider: string }>(sql`
-    update withdrawals set status = ${failed ? "failed" : "paid"}, failure_reason = ${reason},
-           provider_ref = coalesce(${result.providerRef ?? null}, provider_ref), last_error = null
-    where out_bill_no = ${outBillNo} and status::text in ('approved','sending')
-    returning id, user_id, amount_fen, fee_fen, provider`);
-  const w = done.rows[0];
+  const [w] = await tx
+    .update(withdrawals)
+    .set({ status: failed ? "failed" : "paid", failureReason: reason, providerRef, lastError: null })
+    .where(pending)
+    .returning({ id: withdrawals.id, userId: withdrawals.userId, amountFen: withdrawals.amountFen, feeFen: withdrawals.feeFen, provider: withdrawals.provider });
   if (!w) return false;
-  const userId = Number(w.user_id);
-  const amountFen = Number(w.amount_fen);
-  const feeFen = Number(w.fee_fen);
+  // Never null here: withdrawals_transfer holds it for every approved or sending withdrawal.
+  if (w.provider === null) throw new Error(`withdrawal ${w.id} is in flight with no provider`);
+  const { userId, amountFen, feeFen } = w;
   const sending = await withdrawalsSendingAccount(tx, userId);
   const transactionId = failed
     ? await post(tx, {
@@ -154,7 +169,7 @@ export async function settleWithdrawal(tx: Tx, outBillNo: string, result: MoneyO
           { accountId: (await platformAccounts(tx)).platformFees, asset: "CNY", amount: feeFen },
         ],
       });
-  await tx.execute(sql`update withdrawals set settle_transaction_id = ${transactionId}, settled_at = now() where id = ${w.id}`);
-  await withdrawalSettled(tx, { withdrawalId: Number(w.id), userId, amountFen, outBillNo, provider: w.provider, outcome: failed ? "failed" : "paid", reason });
+  await tx.update(withdrawals).set({ settleTransactionId: transactionId, settledAt: sql`now()` }).where(eq(withdrawals.id, w.id));
+  await withdrawalSettled(tx, { withdrawalId: w.id, userId, amountFen, outBillNo, provider: w.provider, outcome: failed ? "failed" : "paid", reason });
   return true;
 }
