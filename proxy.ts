@@ -13,14 +13,16 @@ import { unavailablePage } from "@/lib/http/unavailable-page";
 import { REQUEST_ID_HEADER, requestIdFrom } from "@/lib/observability/request-id";
 
 /**
- * Runs before every page (not /api, not static assets), in this order:
+ * Runs before every request but Next's static files (config.matcher), in this order:
  * - the request id (lib/observability/request-id.ts), kept from a load balancer or made here;
- * - a path with a broken %-encoding (API paths too), which Next would answer with a 500: a 400;
+ * - a path with a broken %-encoding, which Next would answer with a 500: a 400.
+ * API paths stop there (lib/http/route.ts does the rest). Pages go on:
  * - the Origin check for page writes: a clear 403 instead of Next's 500 (lib/http/origin.ts);
  * - an action body Next cannot decode, or one over 1 MB: a 4xx (lib/http/request-guards.ts);
  * - the login redirect for a visitor with no session cookie in a signed-in area (the cookie is not
  *   verified here; lib/auth/session.ts is the real check);
- * - a 503 page with Retry-After while the database is down (db/health.ts; actions pass through);
+ * - a 503 page with Retry-After while the database is down, or after a render lost it (db/health.ts,
+ *   db/render-outage.ts; actions pass through);
  * - anonymous store pages from a few-seconds cache, production only (lib/http/page-cache.ts);
  * - security headers with a per-request CSP nonce on every page answer (lib/http/security-headers.ts).
  * X-Forwarded-Host and -Proto are set to PUBLIC_URL's, whatever the client sent.
@@ -196,7 +198,7 @@ function fillFromSelf(pathname: string, cookies: (string | undefined)[]): PageFi
 }
 
 export const config = {
-  // Everything but Next's static files: pages for all of the above, API paths for the decoding
-  // check and the request id (items 6 and 7).
+  // Everything but Next's static files: pages for all of the above, API paths for the request id
+  // and the decoding check.
   matcher: ["/((?!_next/static/|_next/image|favicon.ico|icon.svg|robots.txt).*)"],
 };

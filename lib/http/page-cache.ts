@@ -2,33 +2,17 @@ import { randomBytes } from "node:crypto";
 import { log } from "@/lib/observability/log";
 
 /**
- * A short-lived cache of anonymous store pages, kept by proxy.ts.
+ * Short-lived copies of the anonymous store page, kept by proxy.ts. It is the busiest page (every QR
+ * scan) and a render costs about 7 ms of CPU, but Next cannot cache a page with a per-request CSP
+ * nonce. A copy is the render's HTML with its nonce (128 random bits) replaced by the visitor's
+ * fresh one: exactly the page a render with that nonce would give (docs/performance.md).
  *
- * Why: the store page is what a customer opens when they scan a store's QR code, so it is the
- * busiest page, and a React render of it costs about 7 ms of the server's one core (docs/
- * performance.md). Next cannot cache it: every page carries a per-request CSP nonce, and Next's
- * own static and ISR pages cannot (its CSP guide). So the proxy keeps the HTML of the anonymous
- * page for a few seconds, and serves each visitor a copy with a fresh nonce of their own: the render's
- * nonce is a random 128-bit string, so replacing every occurrence of it with a new one gives
- * exactly the page a render with the new nonce would have given. Each response still has a
- * nonce no one else has seen, which is all a nonce-based CSP asks.
- *
- * What it caches, and what it never does:
- * - only pages the proxy has decided are anonymous (no session cookie on the request), for the
- *   store page's path with no query; the key is the path with the two cookies such a page reads
- *   (language and theme), so no visitor ever gets a page rendered with anything of another's;
- * - only a 200 with no Set-Cookie, from a render that was sent none of the visitor's cookies but
- *   those two. A 404 (an unknown slug) is served to the requests that waited for its render, so
- *   such a request costs one render and not two, but it is not kept: made-up slugs must not push
- *   the stores' pages out;
- * - for at most FRESH_MS, then stale-while-revalidate up to STALE_MS: one refresh runs in the
- *   background while the old copy is served; an entry older than that is rendered again first.
- *   The page's pool gauge asks for the live figures when it loads and follows the queue after
- *   that, so an old copy's gauge is put right at once. A rule, approval or alliance change clears the cache
- *   (expireStorePages, lib/http/store-pages.ts) in every instance at once, over LISTEN/NOTIFY (lib/cache/bus.ts).
- *
- * The cache lives on globalThis: proxy.ts and the server actions that clear it are compiled into
- * different bundles of the same process, and a module-level Map would exist once per bundle.
+ * Kept: page loads of /s/<slug> with no query and no session cookie, keyed by path, language and
+ * theme (the only cookies the render is sent); 200s only, fresh 5-10 s, then served stale while
+ * one refresh runs, up to 30 s. Never: a render that sets a cookie, a router's RSC fetch, a
+ * signed-in or queried request. A 404 goes to the requests waiting on its render and is not kept,
+ * so made-up slugs cannot push stores' pages out. Cleared on every instance by expireStorePages()
+ * (lib/http/store-pages.ts) after a rule, approval or alliance change.
  */
 
 /** A page as the proxy serves it. */
@@ -81,6 +65,8 @@ type Store = {
   fillToken: string;
 };
 
+// On globalThis: proxy.ts and the server actions that clear the cache are compiled into different
+// bundles of the same process, and a module-level Map would exist once per bundle.
 const STORE_KEY = Symbol.for("freeline.pageCache");
 
 function store(): Store {

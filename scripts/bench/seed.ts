@@ -23,7 +23,7 @@ export type BenchStore = {
 export type BenchCustomer = { id: number; username: string; reserveId: number; lockedId: number };
 export type Platform = { world: number; platformFees: number; pointsIssued: number };
 
-// Seeded users cannot log in: the bench mints session cookies instead (see scripts/bench.ts).
+// Seeded users cannot log in: the bench mints session cookies instead (see scripts/bench/checkout.ts).
 const NOT_A_HASH = "$argon2id$bench-seed-cannot-log-in";
 
 /**
@@ -115,6 +115,20 @@ export async function loadPlatform(pool: pg.Pool): Promise<Platform> {
   );
   const by = new Map(r.rows.map((x) => [x.kind, Number(x.id)]));
   return { world: by.get("world")!, platformFees: by.get("platform_fees")!, pointsIssued: by.get("points_issued")! };
+}
+
+/**
+ * The run's data: the order phases' stores and customers, and a store of its own for each long
+ * queue (the drain's, the position lookup's).
+ */
+export async function seedBench(db: Db, pool: pg.Pool, sizes: { stores: number; customers: number }) {
+  await seedUsers(pool, sizes.stores, sizes.customers);
+  const stores = await seedStores(db, pool, sizes.stores);
+  const [drainStore] = await seedStores(db, pool, 1, sizes.stores + 1, "bench-drain");
+  const [positionStore] = await seedStores(db, pool, 1, sizes.stores + 2, "bench-position");
+  const customers = await loadCustomers(pool);
+  const platform = await loadPlatform(pool);
+  return { stores, drainStore: drainStore!, positionStore: positionStore!, customers, platform };
 }
 
 /**

@@ -1,0 +1,147 @@
+// The browser checkout: the server action that places an order, the pay page the router fetches
+// next, and the provider's webhook that pays it; then each of the three alone.
+//
+// Sessions: seeded customers cannot log in (no password); the bench mints each one's Auth.js session
+// cookie with next-auth's own `encode` and the AUTH_SECRET it hands the server. That is exactly the
+// cookie a login would set, without 10,000 argon2 hashes.
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { encode } from "next-auth/jwt";
+import { signDevWebhook, SIGNATURE_HEADER } from "@/lib/payments/dev";
+import { multipart, request, runLoad } from "./load";
+import { meteredPhase, metered, pick, show, showCost, type Bench } from "./measure";
+import type { OrderPhase } from "./orders";
+import { ORDER_FEN } from "./reference";
+
+/** The id this build gave createOrderAction: what a browser sends as `Next-Action`. */
+export function createOrderActionId(root: string): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, ".next/server/server-reference-manifest.json"), "utf8")) as {
+    node: Record<string, { filename?: string; exportedName?: string }>;
+  };
+  const actionId = Object.entries(manifest.node).find(
+    ([, v]) => v.filename === "app/(customer)/actions.ts" && v.exportedName === "createOrderAction",
+  )?.[0];
+  if (!actionId) throw new Error("createOrderAction not found in .next/server/server-reference-manifest.json");
+  return actionId;
+}
+
+/** Signed-in customers and the checkout's three requests, each on its own so the steps can be measured apart. */
+export type CheckoutClient = {
+  cookies: string[];
+  placeOrder: (cookie: string) => Promise<string>;
+  payPage: (orderNo: string, cookie: string) => Promise<void>;
+  notifyPaid: (orderNo: string) => Promise<void>;
+};
+
+export async function checkoutClient(b: Bench, actionId: string, authSecret: string): Promise<CheckoutClient> {
+  const base = b.base;
+  const origin = base.origin;
+  const sessionCustomers = b.customers.slice(0, Math.min(b.customers.length, 2_000));
+  const cookies = await Promise.all(
+    sessionCustomers.map(async (c) => {
+      const jwt = await encode({
+        token: { sub: String(c.id), uid: c.id, role: "customer", name: c.username },
+        secret: authSecret,
+        salt: "authjs.session-token",
+      });
+      return `authjs.session-token=${jwt}`;
+    }),
+  );
+  const placeOrder = async (cookie: string): Promise<string> => {
+    const store = pick(b.stores);
+    // React 19's encodeReply of (prevState = null, formData): the form's fields under "_1_", then
+    // the root "0" last (the server reads the referenced fields in order; a JS object would put "0" first).
+    const form = multipart([
+      ["_1_slug", store.slug],
+      ["_1_amount", (ORDER_FEN / 100).toFixed(2)],
+      ["_1_points", ""],
+      ["_1_idempotencyKey", randomUUID()],
+      ["0", '[null,"$K1"]'],
+    ]);
+    const a = await request(base, "POST", `/s/${store.slug}`, {
+      "next-action": actionId,
+      accept: "text/x-component",
+      origin,
+      cookie,
+      "content-type": form.contentType,
+    }, form.body);
+    // The action answers { ok, orderNo, next }; the form then navigates to the pay page.
+    const m = /"next":"\/pay\/(FL\w+)"/.exec(a.body);
+    if (!m) throw new Error(`action ${a.status}: no pay address in the answer: ${a.body.slice(0, 200)}`);
+    return m[1]!;
+  };
+  // The pay page as the browser's router fetches it after the action: an RSC payload.
+  const payPage = async (orderNo: string, cookie: string): Promise<void> => {
+    let p = await request(base, "GET", `/pay/${orderNo}`, { rsc: "1", cookie });
+    // Next answers an RSC request without its cache-busting `_rsc` parameter with a 307 to the
+    // address that has it; the browser's router adds it itself, so follow that one redirect.
+    const to = String(p.headers.location ?? "");
+    if (p.status === 307 && /[?&]_rsc\b/.test(to)) p = await request(base, "GET", to.replace(/^https?:\/\/[^/]+/, ""), { rsc: "1", cookie });
+    if (p.status !== 200) throw new Error(`pay page ${p.status} ${String(p.headers.location ?? "")}: ${p.body.slice(0, 200)}`);
+  };
+  // The provider's signed notification, as the dev provider sends it.
+  const notifyPaid = async (orderNo: string): Promise<void> => {
+    const event = JSON.stringify({
+      type: "payment.succeeded",
+      eventId: randomUUID(),
+      orderNo,
+      amountFen: ORDER_FEN,
+      providerRef: `bench_${randomUUID().slice(0, 8)}`,
+    });
+    const w = await request(base, "POST", "/api/payments/dev/webhook", {
+      "content-type": "application/json",
+      [SIGNATURE_HEADER]: signDevWebhook(event),
+    }, event);
+    if (w.status !== 200) throw new Error(`webhook ${w.status}: ${w.body.slice(0, 200)}`);
+  };
+  return { cookies, placeOrder, payPage, notifyPaid };
+}
+
+/** One order = the three requests, as a browser makes them. */
+export function browserCheckout(b: Bench, s: CheckoutClient): Promise<OrderPhase> {
+  return meteredPhase(b, "action", { run: "app, browser checkout (server action + pay page + webhook), 100 stores", cost: "browser checkout" }, async () => {
+    const cookie = pick(s.cookies);
+    const orderNo = await s.placeOrder(cookie);
+    await s.payPage(orderNo, cookie);
+    await s.notifyPaid(orderNo);
+  });
+}
+
+/**
+ * Where a checkout's cost goes: each of its three requests alone, same load, its own window
+ * (orders placed by the first are paged and paid by the next two).
+ */
+export async function checkoutSteps(b: Bench, s: CheckoutClient): Promise<void> {
+  if (!b.want("steps")) return;
+  const stepS = Math.max(2, Math.round(b.sizes.loadS / 3));
+  const placed: { orderNo: string; cookie: string }[] = [];
+  const stepLoad = async (name: string, op: () => Promise<void>) => {
+    const m = metered(b.clock, b.raw, b.serverCpu);
+    const r = await runLoad({ concurrency: b.concurrency, seconds: stepS, warmupSeconds: 1, hooks: m.hooks }, op);
+    show(`checkout step alone: ${name}`, r);
+    showCost(name, m.cost(r));
+  };
+  await stepLoad("server action (order placed, pending)", async () => {
+    const cookie = pick(s.cookies);
+    placed.push({ orderNo: await s.placeOrder(cookie), cookie });
+  });
+  if (placed.length === 0) throw new Error("steps: the server action placed no order");
+  // A pending order's pay page can be shown again: cycle if this step outruns the first.
+  let j = 0;
+  await stepLoad("pay page (RSC)", async () => {
+    const o = placed[j++ % placed.length]!;
+    await s.payPage(o.orderNo, o.cookie);
+  });
+  // Each order is paid once; more would be a second payment, which is returned (another path).
+  let k = 0;
+  await stepLoad("payment webhook", async () => {
+    const o = placed[k++];
+    if (!o) {
+      // Not a spin of failures on the shared cores: wait out the window.
+      await new Promise((r) => setTimeout(r, 1_000));
+      throw new Error("steps: every placed order is paid");
+    }
+    await s.notifyPaid(o.orderNo);
+  });
+}
