@@ -2,7 +2,9 @@
 // production app on a fresh seeded database, with Debian's Chromium. Prints the performance,
 // accessibility and best-practices scores. A report, not a test: it exits 0 whatever the scores.
 // Also the store page's JavaScript (compressed as served, and unpacked), total blocking time and
-// main-thread work for each page. `npm run audit:ui -- --no-build` reuses the current .next/ build.
+// main-thread work for each page, and the scripts that cost the most main-thread time.
+// `-- --no-build` reuses the current .next/ build; `-- --runs=3` audits each page three times (issue
+// 18 asks for 3 of 3); `-- --page=store` or `--page=me` audits one page.
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
 import { DEMO_USERS } from "./lib/demo-seed";
@@ -35,6 +37,34 @@ function pageWeight(lhr: { audits: Record<string, { details?: unknown; displayVa
   );
 }
 
+/** The scripts that kept the main thread busiest (Lighthouse's bootup-time audit), named by file. */
+function busiestScripts(lhr: { audits: Record<string, { details?: unknown }> }): string {
+  const details = lhr.audits["bootup-time"]?.details;
+  const items = details && typeof details === "object" && "items" in details ? (details.items as { url: string; scripting?: number; scriptParseCompile?: number }[]) : [];
+  return items
+    .slice(0, 5)
+    .map((i) => `${i.url.replace(/^https?:\/\/[^/]+/, "").slice(-48)} ${Math.round(i.scripting ?? 0)}+${Math.round(i.scriptParseCompile ?? 0)} ms`)
+    .join(", ");
+}
+
+/** Where the main thread's time went (script evaluation, style and layout, parsing, ...). */
+function mainThreadByKind(lhr: { audits: Record<string, { details?: unknown }> }): string {
+  const details = lhr.audits["mainthread-work-breakdown"]?.details;
+  const items = details && typeof details === "object" && "items" in details ? (details.items as { groupLabel?: string; group?: string; duration?: number }[]) : [];
+  return items.map((i) => `${i.group ?? i.groupLabel} ${Math.round(i.duration ?? 0)} ms`).join(", ");
+}
+
+/** The element Lighthouse took for the largest contentful paint, as a short snippet. */
+function lcpElement(lhr: { audits: Record<string, { details?: unknown; displayValue?: string }> }): string {
+  const audit = lhr.audits["largest-contentful-paint-element"];
+  const found = JSON.stringify(audit?.details ?? {}).match(/"snippet":"((?:[^"\\]|\\.)*)"/);
+  return `${lhr.audits["largest-contentful-paint"]?.displayValue ?? "?"}, ${found?.[1] ? found[1].slice(0, 120) : "element unknown"}`;
+}
+
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const runs = Math.max(1, Number(arg("runs") ?? "1") || 1);
+const onlyPage = arg("page");
+
 const app = await startProductionApp();
 const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: ["--headless=new", ...CHROMIUM_ARGS] });
 try {
@@ -42,12 +72,14 @@ try {
   const cookie = await cookieHeader(demo.context);
   await demo.close();
 
-  const targets: { name: string; url: string; headers: Record<string, string> }[] = [
-    { name: "store page /s/noodle-bar", url: `${app.baseUrl}/s/noodle-bar`, headers: {} },
-    { name: "/me (signed in as demo)", url: `${app.baseUrl}/me`, headers: { Cookie: cookie } },
+  type Target = { key: string; name: string; url: string; headers: Record<string, string> };
+  const all: Target[] = [
+    { key: "store", name: "store page /s/noodle-bar", url: `${app.baseUrl}/s/noodle-bar`, headers: {} },
+    { key: "me", name: "/me (signed in as demo)", url: `${app.baseUrl}/me`, headers: { Cookie: cookie } },
   ];
+  const targets = all.filter((t) => onlyPage === undefined || t.key === onlyPage);
   const rows: string[] = [];
-  for (const t of targets) {
+  for (const t of targets.flatMap((x) => Array.from({ length: runs }, () => x))) {
     // A first visit warms the server (first render of each route compiles nothing, but fills caches).
     await fetch(t.url, { headers: t.headers });
     const result = await lighthouse(t.url, {
@@ -66,6 +98,9 @@ try {
     });
     rows.push(`${t.name.padEnd(28)} ${scores.join("  ")}`);
     rows.push(`    ${pageWeight(lhr)}`);
+    rows.push(`    busiest scripts (scripting+compile): ${busiestScripts(lhr)}`);
+    rows.push(`    main thread by kind: ${mainThreadByKind(lhr)}`);
+    rows.push(`    largest contentful paint: ${lcpElement(lhr)}`);
     // The audits that cost points, so a low score says where to look.
     const failing = Object.values(lhr.audits)
       .filter((a) => a.score !== null && a.score < 0.9 && a.scoreDisplayMode !== "informative" && a.scoreDisplayMode !== "manual")
