@@ -77,13 +77,22 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 /**
+ * What an operation answers: nothing when it did its work, OUT_OF_WORK when there was none left
+ * (a step that pays the orders an earlier step placed). A worker that is out of work stops, and
+ * the window ends when the last one does, so a short supply shortens the window rather than
+ * counting as errors or as idle time.
+ */
+export const OUT_OF_WORK = Symbol("out of work");
+type Op = (worker: number, i: number) => Promise<void | typeof OUT_OF_WORK>;
+
+/**
  * Closed loop: `concurrency` workers each call `op(worker, i)` back to back for `seconds`. Only
  * operations that start and finish inside the window count. `warmupSeconds` of the same load run
  * first and are discarded (JIT, connection pools, caches).
  */
 export async function runLoad(
   opts: { concurrency: number; seconds: number; warmupSeconds?: number; hooks?: WindowHooks },
-  op: (worker: number, i: number) => Promise<void>,
+  op: Op,
 ): Promise<RunResult> {
   if (opts.warmupSeconds && opts.warmupSeconds > 0) {
     await window(opts.concurrency, opts.warmupSeconds, op);
@@ -94,11 +103,7 @@ export async function runLoad(
   return r;
 }
 
-async function window(
-  concurrency: number,
-  seconds: number,
-  op: (worker: number, i: number) => Promise<void>,
-): Promise<RunResult> {
+async function window(concurrency: number, seconds: number, op: Op): Promise<RunResult> {
   const lat: number[] = [];
   let errors = 0;
   const firstErrors: string[] = [];
@@ -110,7 +115,7 @@ async function window(
     while (performance.now() < end) {
       const s = performance.now();
       try {
-        await op(w, counter++);
+        if ((await op(w, counter++)) === OUT_OF_WORK) return;
         completed += 1;
         const f = performance.now();
         if (f <= end) lat.push(f - s);
