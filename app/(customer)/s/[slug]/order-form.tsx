@@ -91,9 +91,10 @@ export function OrderForm({
       <OrderPreviewPanel preview={preview} />
       {formError ? <FormError>{formError}</FormError> : null}
       {next ? (
-        // Shown while the pay page loads, and the way on when scripts are off.
+        // Shown while the pay page loads, and the way on should the navigation fail. Not prefetched:
+        // the router is already fetching that page, and a prefetch was one more request per order.
         <p className="text-sm">
-          <Link className="font-medium text-brand-700 underline" href={next}>
+          <Link className="font-medium text-brand-700 underline" href={next} prefetch={false}>
             {t("created")}
           </Link>
         </p>
