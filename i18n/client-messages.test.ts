@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CLIENT_NAMESPACES, clientMessages, pickMessages } from "./client-messages";
+import { areaOf, CLIENT_NAMESPACES, clientMessages, pickMessages, type MessageArea } from "./client-messages";
 import { messages } from "./messages";
 
 const root = path.resolve(__dirname, "..");
@@ -25,10 +25,15 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** Every module a client component runs: the "use client" files and all they import from the project. */
-function clientModules(): Set<string> {
+/** The "use client" files: where the browser's part of a page starts. */
+function clientEntries(): string[] {
+  return sourceFiles(path.join(root, "app")).filter((f) => /^\s*["']use client["']/.test(fs.readFileSync(f, "utf8")));
+}
+
+/** A module and everything it imports from the project, types aside. */
+function closure(entry: string): Set<string> {
   const seen = new Set<string>();
-  const stack = sourceFiles(path.join(root, "app")).filter((f) => /^\s*["']use client["']/.test(fs.readFileSync(f, "utf8")));
+  const stack = [entry];
   while (stack.length > 0) {
     const file = stack.pop()!;
     if (seen.has(file)) continue;
@@ -43,18 +48,40 @@ function clientModules(): Set<string> {
   return seen;
 }
 
+/** The console whose layout an entry renders under (its folder), or null for any other page. */
+function areaOfFile(file: string): MessageArea | null {
+  const rel = path.relative(path.join(root, "app"), file);
+  return rel.startsWith("merchant/") ? "merchant" : rel.startsWith("operator/") ? "operator" : null;
+}
+
+/** The namespaces one module translates with, read from its code (not its comments). */
+function namespacesIn(file: string, unreadable: string[]): string[] {
+  const text = fs.readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+  const out: string[] = [];
+  for (const m of text.matchAll(/useTranslations\(([^)]*)\)/g)) {
+    const arg = m[1]!.trim();
+    const literal = /^["']([\w.]+)["']$/.exec(arg);
+    if (!literal) unreadable.push(`${path.relative(root, file)}: useTranslations(${arg})`);
+    else out.push(literal[1]!);
+  }
+  return out;
+}
+
 describe("client messages", () => {
-  const modules = clientModules();
+  const entries = clientEntries();
+  const modules = new Set<string>();
   const used = new Map<string, string[]>();
   const unreadable: string[] = [];
-  for (const file of modules) {
-    // Comments may mention useTranslations("…") as an example: only code counts.
-    const text = fs.readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
-    for (const m of text.matchAll(/useTranslations\(([^)]*)\)/g)) {
-      const arg = m[1]!.trim();
-      const literal = /^["']([\w.]+)["']$/.exec(arg);
-      if (!literal) unreadable.push(`${path.relative(root, file)}: useTranslations(${arg})`);
-      else used.set(literal[1]!, [...(used.get(literal[1]!) ?? []), path.relative(root, file)]);
+  // Each namespace with the entries that reach it, and the area each entry's page is in.
+  const reached: { ns: string; entry: string; area: MessageArea | null }[] = [];
+  for (const entry of entries) {
+    for (const file of closure(entry)) {
+      const fresh = !modules.has(file);
+      modules.add(file);
+      for (const ns of namespacesIn(file, fresh ? unreadable : [])) {
+        if (fresh) used.set(ns, [...(used.get(ns) ?? []), path.relative(root, file)]);
+        reached.push({ ns, entry: path.relative(root, entry), area: areaOfFile(entry) });
+      }
     }
   }
 
@@ -75,12 +102,45 @@ describe("client messages", () => {
     expect(unused).toEqual([]);
   });
 
+  it("a console's files are imported only from within that console, so they render under its layout", () => {
+    const crossing: string[] = [];
+    for (const file of sourceFiles(path.join(root, "app"))) {
+      for (const m of fs.readFileSync(file, "utf8").matchAll(/(?:import|export)\s[^;]*?from\s+["']([^"']+)["']/g)) {
+        const target = resolveImport(file, m[1]!);
+        if (target && areaOfFile(target) !== null && areaOfFile(target) !== areaOfFile(file)) crossing.push(`${path.relative(root, file)} -> ${m[1]}`);
+      }
+    }
+    expect(crossing).toEqual([]);
+    expect(areaOfFile(path.join(root, "app/merchant/live-console.tsx"))).toBe("merchant");
+  });
+
+  it("a console's namespaces are read only under that console's layout, which sends them", () => {
+    // The walk sees the consoles' own components (else this test could not fail).
+    expect(reached.some((r) => r.area === "merchant" && areaOf(r.ns) === "merchant")).toBe(true);
+    expect(reached.some((r) => r.area === "operator" && areaOf(r.ns) === "operator")).toBe(true);
+    const outside = reached
+      .filter(({ ns, area }) => areaOf(ns) !== null && areaOf(ns) !== area)
+      .map(({ ns, entry }) => `${ns} (reached from ${entry})`);
+    expect([...new Set(outside)]).toEqual([]);
+  });
+
   it("picks exactly those subtrees, in both languages, and far less than everything", () => {
     for (const locale of ["zh-CN", "en"] as const) {
       const picked = clientMessages(locale) as Record<string, Record<string, unknown>>;
       expect(picked.customer!.live).toEqual(messages[locale].customer.live);
-      expect(picked.operator).not.toHaveProperty("ledger.accounts");
-      expect(JSON.stringify(picked).length).toBeLessThan(JSON.stringify(messages[locale]).length / 2);
+      // A customer's page carries neither console's messages; each console gets its own.
+      expect(picked).not.toHaveProperty("merchant");
+      expect(picked).not.toHaveProperty("operator");
+      const operator = clientMessages(locale, "operator") as Record<string, Record<string, unknown>>;
+      expect(operator.operator).toHaveProperty("draw.panel");
+      expect(operator.operator).not.toHaveProperty("ledger.accounts");
+      expect(operator).not.toHaveProperty("merchant");
+      expect(operator.customer!.live).toEqual(messages[locale].customer.live);
+      const merchant = clientMessages(locale, "merchant") as Record<string, Record<string, unknown>>;
+      expect(merchant.merchant).toHaveProperty("live");
+      expect(merchant).not.toHaveProperty("operator");
+      expect(JSON.stringify(picked).length).toBeLessThan(JSON.stringify(operator).length);
+      expect(JSON.stringify(operator).length).toBeLessThan(JSON.stringify(messages[locale]).length / 2);
     }
     expect(() => pickMessages({ a: { b: "x" } }, ["a.c"])).toThrow(/no messages at a.c/);
     expect(pickMessages({ a: { b: "x", c: "y" }, d: "z" }, ["a.b"])).toEqual({ a: { b: "x" } });

@@ -83,14 +83,32 @@ export function pickMessages(all: Tree, paths: readonly string[]): Tree {
   return out;
 }
 
-const cache = new Map<Locale, Tree>();
+/**
+ * The console a namespace's client components live in, or null for those any page may show. A
+ * console's messages go only to its own pages (app/merchant/layout.tsx and app/operator/layout.tsx
+ * hand them down): they were a third of every customer page's HTML (docs/performance.md).
+ */
+export type MessageArea = "merchant" | "operator";
+export function areaOf(namespace: string): MessageArea | null {
+  if (namespace.startsWith("merchant.")) return "merchant";
+  if (namespace.startsWith("operator.")) return "operator";
+  return null;
+}
 
-/** What the layout hands to NextIntlClientProvider: computed once per language. */
-export function clientMessages(locale: Locale): Tree {
-  let picked = cache.get(locale);
+const cache = new Map<string, Tree>();
+
+/**
+ * What a layout hands to NextIntlClientProvider, computed once per language and area: the
+ * namespaces every page may need, and with an area, that console's too (a nested provider replaces
+ * its parent's messages rather than adding to them).
+ */
+export function clientMessages(locale: Locale, area: MessageArea | null = null): Tree {
+  const key = `${locale}:${area ?? ""}`;
+  let picked = cache.get(key);
   if (!picked) {
-    picked = pickMessages(messages[locale] as unknown as Tree, CLIENT_NAMESPACES);
-    cache.set(locale, picked);
+    const namespaces = CLIENT_NAMESPACES.filter((ns) => areaOf(ns) === null || areaOf(ns) === area);
+    picked = pickMessages(messages[locale] as unknown as Tree, namespaces);
+    cache.set(key, picked);
   }
   return picked;
 }

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { AreaNav, areaNavLinkClass } from "@/app/_components";
+import { AreaMessages } from "@/app/_components/area-messages";
 import { requireStore } from "@/lib/auth/session";
 import { storeLive } from "@/lib/merchants/live";
 import { LiveConsole } from "./live-console";
@@ -27,23 +28,25 @@ export default async function MerchantLayout({ children }: { children: ReactNode
   const live = await storeLive(merchant.id, merchant.queueId!);
   const links = LINKS.filter((l) => storeRole === "owner" || ("cashier" in l && l.cashier));
   return (
-    <div className="space-y-4">
-      <AreaNav
-        label={t("label")}
-        area={
-          <>
-            {t(storeRole === "owner" ? "area" : "cashierArea")} · <span className="font-medium text-ink">{merchant.name}</span>
-          </>
-        }
-        links={links.map((l) => ({ href: l.href, label: t(l.key) }))}
-        end={
-          <Link href={`/s/${merchant.slug}`} className={`${areaNavLinkClass} ml-auto text-muted`}>
-            {t("storePage")} ›
-          </Link>
-        }
-      />
-      <LiveConsole initial={live} isOwner={storeRole === "owner"} />
-      {children}
-    </div>
+    <AreaMessages area="merchant">
+      <div className="space-y-4">
+        <AreaNav
+          label={t("label")}
+          area={
+            <>
+              {t(storeRole === "owner" ? "area" : "cashierArea")} · <span className="font-medium text-ink">{merchant.name}</span>
+            </>
+          }
+          links={links.map((l) => ({ href: l.href, label: t(l.key) }))}
+          end={
+            <Link href={`/s/${merchant.slug}`} className={`${areaNavLinkClass} ml-auto text-muted`}>
+              {t("storePage")} ›
+            </Link>
+          }
+        />
+        <LiveConsole initial={live} isOwner={storeRole === "owner"} />
+        {children}
+      </div>
+    </AreaMessages>
   );
 }

@@ -1,6 +1,7 @@
 import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { AreaNav } from "@/app/_components";
+import { AreaMessages } from "@/app/_components/area-messages";
 import { requireViewer } from "@/lib/auth/session";
 
 const LINKS = [
@@ -24,9 +25,11 @@ export default async function OperatorLayout({ children }: { children: ReactNode
   await requireViewer("operator");
   const t = await getTranslations("operator.nav");
   return (
-    <div className="space-y-4">
-      <AreaNav label={t("label")} area={t("area")} links={LINKS.map((l) => ({ href: l.href, label: t(l.key) }))} />
-      {children}
-    </div>
+    <AreaMessages area="operator">
+      <div className="space-y-4">
+        <AreaNav label={t("label")} area={t("area")} links={LINKS.map((l) => ({ href: l.href, label: t(l.key) }))} />
+        {children}
+      </div>
+    </AreaMessages>
   );
 }
