@@ -9,8 +9,8 @@ describe("named prepared statements", () => {
   it("prepares a statement once per connection and runs it again with other values", async () => {
     const st = statement("prepared_test_add", "select $1::int + $2::int as sum");
     await inTransaction(async (tx) => {
-      expect(await runPrepared<{ sum: number }>(tx, st, [1, 2])).toEqual([{ sum: 3 }]);
-      expect(await runPrepared<{ sum: number }>(tx, st, [40, 2])).toEqual([{ sum: 42 }]);
+      expect((await runPrepared(tx, st, [1, 2])).rows).toEqual([{ sum: 3 }]);
+      expect((await runPrepared(tx, st, [40, 2])).rows).toEqual([{ sum: 42 }]);
       const prepared = await tx.execute<{ n: number }>(
         sql`select count(*)::int as n from pg_prepared_statements where name = ${st.name}`,
       );
@@ -23,17 +23,17 @@ describe("named prepared statements", () => {
     const b = statement("prepared_test_same", "select 2 as v");
     expect(a.name).not.toBe(b.name);
     await inTransaction(async (tx) => {
-      expect(await runPrepared<{ v: number }>(tx, a, [])).toEqual([{ v: 1 }]);
-      expect(await runPrepared<{ v: number }>(tx, b, [])).toEqual([{ v: 2 }]);
+      expect((await runPrepared(tx, a, [])).rows).toEqual([{ v: 1 }]);
+      expect((await runPrepared(tx, b, [])).rows).toEqual([{ v: 2 }]);
     });
   });
 
   it("runs a composed statement under a name of its text, with the values as parameters", async () => {
     const shape = (x: number, tail: boolean) => sql`select ${x}::int as x${tail ? sql`, 'tail' as t` : sql``}`;
     await inTransaction(async (tx) => {
-      expect(await runComposed(tx, "prepared_test_composed", shape(7, false))).toEqual([{ x: 7 }]);
-      expect(await runComposed(tx, "prepared_test_composed", shape(8, false))).toEqual([{ x: 8 }]);
-      expect(await runComposed(tx, "prepared_test_composed", shape(9, true))).toEqual([{ x: 9, t: "tail" }]);
+      expect((await runComposed(tx, "prepared_test_composed", shape(7, false))).rows).toEqual([{ x: 7 }]);
+      expect((await runComposed(tx, "prepared_test_composed", shape(8, false))).rows).toEqual([{ x: 8 }]);
+      expect((await runComposed(tx, "prepared_test_composed", shape(9, true))).rows).toEqual([{ x: 9, t: "tail" }]);
       const prepared = await tx.execute<{ n: number }>(
         sql`select count(*)::int as n from pg_prepared_statements where name like 'prepared_test_composed_%'`,
       );

@@ -21,6 +21,9 @@ import type { Db, Tx } from "./index";
  * statement goes through drizzle's session, with the same type parsing.
  */
 
+/** What a statement answers, for mapRows/mapFirst (db/rows.ts). */
+export type RawRows = { rows: readonly unknown[] };
+
 /** A statement with fixed text and numbered parameters ($1, $2, …). */
 export type Statement = { name: string; text: string };
 
@@ -42,11 +45,14 @@ export function preparedName(name: string): string {
   return named ? name : "";
 }
 
-/** Runs a fixed statement as a named prepared statement on the handle's connection (unnamed when switched off). */
-export async function runPrepared<R extends QueryResultRow>(conn: Tx | Db, st: Statement, values: unknown[]): Promise<R[]> {
+/**
+ * Runs a fixed statement as a named prepared statement on the handle's connection (unnamed when
+ * switched off). Its rows are read through a mapper (db/rows.ts), as every raw statement's are.
+ */
+export async function runPrepared(conn: Tx | Db, st: Statement, values: unknown[]): Promise<RawRows> {
   const q = conn._.session.prepareQuery({ sql: st.text, params: values }, undefined, named ? st.name : undefined, false);
-  const res = (await q.execute()) as QueryResult<R>;
-  return res.rows;
+  const res = (await q.execute()) as QueryResult<QueryResultRow>;
+  return { rows: res.rows };
 }
 
 const dialect = new PgDialect();
@@ -59,7 +65,7 @@ const MAX_COMPOSED = 256;
  * Runs a statement composed with drizzle's `sql` template as a named prepared statement: drizzle
  * still joins the fragments, Postgres parses and plans each shape once per connection.
  */
-export async function runComposed<R extends QueryResultRow>(conn: Tx | Db, label: string, query: SQL): Promise<R[]> {
+export async function runComposed(conn: Tx | Db, label: string, query: SQL): Promise<RawRows> {
   const q = dialect.sqlToQuery(query);
   let st = composed.get(q.sql);
   if (!st) {
@@ -67,5 +73,5 @@ export async function runComposed<R extends QueryResultRow>(conn: Tx | Db, label
     st = statement(label, q.sql);
     composed.set(q.sql, st);
   }
-  return runPrepared<R>(conn, st, q.params);
+  return runPrepared(conn, st, q.params);
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { Tx } from "@/db";
 import { runComposed, runPrepared, statement } from "@/db/prepared";
+import { type Cells, mapRows } from "@/db/rows";
 import type { LedgerTransaction } from "@/db/schema";
 import { pgCode, pgConstraint } from "@/db/errors";
 import { DomainError } from "@/lib/errors";
@@ -44,8 +45,8 @@ function refuseSettlementDebt(kind: TxKind, legs: Leg[], accounts: { id: number;
   if (SETTLEMENT_DEBT_KINDS.includes(kind)) return;
   for (const a of accounts) {
     if (a.kind !== "merchant_settlement") continue;
-    const change = legs.find((l) => l.accountId === Number(a.id))?.amount ?? 0;
-    if (change < 0 && Number(a.balance) + change < 0) throw new DomainError("insufficient_funds", "ledger.insufficient");
+    const change = legs.find((l) => l.accountId === a.id)?.amount ?? 0;
+    if (change < 0 && a.balance + change < 0) throw new DomainError("insufficient_funds", "ledger.insufficient");
   }
 }
 
@@ -76,7 +77,7 @@ export function mergeLegs(legs: Leg[]): Leg[] {
 export type PostingTail<T> = {
   ctes?: SQL;
   select: SQL;
-  read: (rows: Record<string, unknown>[]) => T;
+  read: (rows: Cells[]) => T;
 };
 
 /**
@@ -88,9 +89,9 @@ export async function post(tx: Tx, posting: Posting): Promise<number> {
   return postWith(tx, posting, {
     select: sql`select id from ledger_tx`,
     read: (rows) => {
-      const id = rows[0]?.id;
-      if (id === undefined) throw new Error("ledger transaction was not created");
-      return Number(id);
+      const row = rows[0];
+      if (row === undefined) throw new Error("ledger transaction was not created");
+      return row.int("id");
     },
   });
 }
@@ -122,13 +123,13 @@ export async function postWith<T>(tx: Tx, posting: Posting, tail: PostingTail<T>
   const assets = legs.map((l) => l.asset);
   const amounts = legs.map((l) => l.amount);
 
-  const locked = await runPrepared<{ id: number; kind: string; balance: number }>(tx, LOCK_KEPT_BALANCES, [ids]);
+  const locked = mapRows(await runPrepared(tx, LOCK_KEPT_BALANCES, [ids]), (r) => ({ id: r.int("id"), kind: r.str("kind"), balance: r.int("balance") }));
   refuseSettlementDebt(posting.kind, legs, locked);
 
-  let rows: Record<string, unknown>[];
+  let rows: Cells[];
   try {
     // Named by its text (db/prepared.ts): each caller's tail gives one shape, parsed once per connection.
-    rows = await runComposed<Record<string, unknown>>(tx, "post", sql`
+    const res = await runComposed(tx, "post", sql`
       with ledger_tx as (
         insert into ledger_transactions (kind, order_id, queue_id, actor_user_id, reason)
         values (${posting.kind}, ${posting.orderId ?? null}, ${posting.queueId ?? null},
@@ -148,6 +149,7 @@ export async function postWith<T>(tx: Tx, posting: Posting, tail: PostingTail<T>
         where a.id = l.account_id and a.kind not in ('world','platform_fees','points_issued')
       )${tail.ctes ? sql`, ${tail.ctes}` : sql``}
       ${tail.select}`);
+    rows = mapRows(res, (r) => r);
   } catch (e) {
     if (pgCode(e) === "23514" && pgConstraint(e) === "accounts_balance_guard") {
       throw new DomainError("insufficient_funds", "ledger.insufficient");

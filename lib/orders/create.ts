@@ -3,6 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db";
 import { preparedName, runPrepared, statement } from "@/db/prepared";
+import { mapFirst } from "@/db/rows";
 import { accounts, orders, type Order } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
 import { approvedStore, type Store } from "@/lib/merchants/store";
@@ -120,7 +121,11 @@ const LOCK_ORDER_PARTIES = statement(
  * as it committed, so no order slips in behind either (lib/privacy/deletion.ts, lib/privacy/store.ts).
  */
 async function lockOrderParties(tx: Tx, customerId: number, merchantId: number): Promise<void> {
-  const [row] = await runPrepared<{ deleted: boolean; status: string; suspended: boolean }>(tx, LOCK_ORDER_PARTIES, [customerId, merchantId]);
+  const row = mapFirst(await runPrepared(tx, LOCK_ORDER_PARTIES, [customerId, merchantId]), (r) => ({
+    deleted: r.bool("deleted"),
+    status: r.str("status"),
+    suspended: r.bool("suspended"),
+  }));
   if (!row || row.deleted) throw new DomainError("not_allowed", "privacy.accountDeleted");
   if (row.status === "closed") throw new DomainError("not_allowed", "privacy.storeClosed");
   // An operator's suspension (lib/merchants/suspension.ts) holds the row FOR UPDATE the same way.

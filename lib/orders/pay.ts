@@ -88,7 +88,7 @@ async function markPaid(
   payable: SQL,
 ): Promise<{ order: PayableOrder; rule: UnitRule } | null> {
   // Named by its text (db/prepared.ts): two shapes (the fast path's guard and the savepoint's).
-  const rows = await runComposed<Record<string, number | string>>(tx, "mark_paid", sql`
+  const res = await runComposed(tx, "mark_paid", sql`
     with o as (
       update orders set status = 'paid', paid_at = now(), provider_ref = ${args.providerRef},
                         provider = coalesce(${args.provider ?? null}::text, orders.provider),
@@ -99,25 +99,25 @@ async function markPaid(
     )
     select o.*, r.free_bps, r.unit_cap_fen, r.min_order_fen
     from o join rule_versions r on r.id = o.rule_version_id`);
-  const row = rows[0];
-  if (!row) return null;
-  return {
-    order: {
-      id: Number(row.id),
-      orderNo: args.orderNo,
-      customerId: Number(row.customer_id),
-      merchantId: Number(row.merchant_id),
-      queueId: Number(row.queue_id),
-      ruleVersionId: Number(row.rule_version_id),
-      cashFen: Number(row.cash_fen),
-      pointsUsed: Number(row.points_used),
-      rebateFen: Number(row.rebate_fen),
-      platformFeeFen: Number(row.platform_fee_fen),
-      pointsEarned: Number(row.points_earned),
-      poolFen: Number(row.pool_fen),
-    },
-    rule: { freeBps: Number(row.free_bps), unitCapFen: Number(row.unit_cap_fen), minOrderFen: Number(row.min_order_fen) },
-  };
+  return (
+    mapFirst(res, (r) => ({
+      order: {
+        id: r.int("id"),
+        orderNo: args.orderNo,
+        customerId: r.int("customer_id"),
+        merchantId: r.int("merchant_id"),
+        queueId: r.int("queue_id"),
+        ruleVersionId: r.int("rule_version_id"),
+        cashFen: r.int("cash_fen"),
+        pointsUsed: r.int("points_used"),
+        rebateFen: r.int("rebate_fen"),
+        platformFeeFen: r.int("platform_fee_fen"),
+        pointsEarned: r.int("points_earned"),
+        poolFen: r.int("pool_fen"),
+      },
+      rule: { freeBps: r.int("free_bps"), unitCapFen: r.int("unit_cap_fen"), minOrderFen: r.int("min_order_fen") },
+    })) ?? null
+  );
 }
 
 /** What a caller that knows more than the order may add to applyPayment. */

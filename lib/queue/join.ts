@@ -1,5 +1,6 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
+import { payoutMode } from "@/db/schema";
 import type { PostingTail } from "@/lib/ledger";
 import { settledEarly } from "./ahead";
 
@@ -105,14 +106,14 @@ export function appendEntries(args: {
       const first = rows[0];
       if (!first) throw new QueueMovedError(args.merchantId, args.queueId);
       const entries = rows
-        .filter((r) => r.id !== null)
-        .map((r) => ({ id: Number(r.id), position: Number(r.position), targetFen: Number(r.target_fen), place: Number(r.place) }));
+        .filter((r) => r.intOrNull("id") !== null)
+        .map((r) => ({ id: r.int("id"), position: r.int("position"), targetFen: r.int("target_fen"), place: r.int("place") }));
       return {
         entries,
         // The statement reads the queue as it was before its own insert: with nobody waiting, the
         // head is ours (or nobody's, when the order appended nothing).
-        headTargetFen: first.head === null ? (entries[0]?.targetFen ?? null) : Number(first.head),
-        payoutMode: first.payout_mode as Appended["payoutMode"],
+        headTargetFen: first.intOrNull("head") ?? entries[0]?.targetFen ?? null,
+        payoutMode: first.oneOf("payout_mode", payoutMode.enumValues),
       };
     },
   };

@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, eq } from "drizzle-orm";
 import type { Tx } from "@/db";
 import { runPrepared, statement } from "@/db/prepared";
+import { mapFirst } from "@/db/rows";
 import { queueEntries } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
 
@@ -20,9 +21,9 @@ const LOCK_QUEUE = statement(
  * that was committed before the lock was won.
  */
 export async function lockQueue(tx: Tx, queueId: number): Promise<LockedPool> {
-  const [row] = await runPrepared<{ id: number; balance: number }>(tx, LOCK_QUEUE, [queueId]);
-  if (!row) throw new DomainError("not_found", "queue.notFound", undefined, { queueId });
-  return { poolAccountId: Number(row.id), balanceFen: Number(row.balance) };
+  const pool = mapFirst(await runPrepared(tx, LOCK_QUEUE, [queueId]), (r) => ({ poolAccountId: r.int("id"), balanceFen: r.int("balance") }));
+  if (!pool) throw new DomainError("not_found", "queue.notFound", undefined, { queueId });
+  return pool;
 }
 
 /** Target of the waiting entry at the head of the queue, or null when none waits. */
