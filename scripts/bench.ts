@@ -4,6 +4,7 @@
 //   npm run bench -- --smoke      tiny sizes, a few seconds a phase (checks that every phase works)
 //   npm run bench -- --skip-build reuse the existing .next build
 //   npm run bench -- --cpu-prof   also write a V8 CPU profile of the server and print its top functions
+//   npm run bench -- --heap-snapshot  also take a heap snapshot of the server after the store page phase and sum it up
 //   npm run bench -- --keep-db    do not drop the bench database at the end
 //   npm run bench -- --only=pos   run only some phases (ref, pos, floor, action, steps, hot, page, render, drain, position)
 //
@@ -24,6 +25,7 @@ import { dbClock } from "./bench/db-time";
 import { closeAgent } from "./bench/load";
 import { loadAvg, log } from "./bench/log";
 import type { Bench } from "./bench/measure";
+import { awaitHeapSnapshot, summariseHeapSnapshot } from "./bench/heap";
 import { renderedPage, storePage } from "./bench/pages";
 import { report } from "./bench/results";
 import { freePort, runToEnd, startServer, summariseCpuProfiles, type Server } from "./bench/server";
@@ -36,6 +38,7 @@ const argv = process.argv.slice(2);
 const smoke = argv.includes("--smoke");
 const skipBuild = argv.includes("--skip-build");
 const cpuProf = argv.includes("--cpu-prof");
+const heapSnapshot = argv.includes("--heap-snapshot");
 const keepDb = argv.includes("--keep-db");
 // --node-args="--max-old-space-size=200 …": V8 flags for the server instead of those the app ships
 // with (scripts/lib/server-node-args.ts), to try a setting in a run of its own; --node-args= for none.
@@ -69,6 +72,7 @@ Object.assign(process.env, secrets, { DATABASE_URL: benchUrl.toString(), DATABAS
 const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "freeline-bench-"));
 const serverLog = path.join(outDir, "server.log");
 const profDir = path.join(outDir, "cpu-prof");
+const heapDir = path.join(outDir, "heap");
 
 let server: Server | undefined;
 let dbCreated = false;
@@ -131,6 +135,7 @@ async function main(): Promise<void> {
   // Read before the rendered page, whose renders grow the heap: the RSS figure stays the one of
   // the phases above.
   const rssMb = running.peakRssMb();
+  const heap = heapSnapshot ? await snapshotHeap(running) : undefined;
   const rendered = await renderedPage(b);
   await running.stop();
   server = undefined;
@@ -149,6 +154,16 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 500));
     console.log("\nServer CPU profile, top functions by self time:\n" + summariseCpuProfiles(profDir));
   }
+  if (heap) console.log(`\nServer heap after the store page phase (RSS peak ${rssMb.toFixed(0)} MB):\n${heap}`);
+}
+
+/** Signals the server to write a heap snapshot (it runs with --heapsnapshot-signal) and sums it up. */
+async function snapshotHeap(running: Server): Promise<string> {
+  const t = Date.now();
+  running.child.kill("SIGUSR2");
+  const file = await awaitHeapSnapshot(heapDir);
+  log(`heap snapshot written in ${((Date.now() - t) / 1000).toFixed(1)} s: ${file}`);
+  return summariseHeapSnapshot(file);
 }
 
 /** Creates the bench database; returns the server's version for the log. */
@@ -182,6 +197,7 @@ async function buildAndStart(): Promise<Server> {
     log("--skip-build: using the existing .next build");
   }
   const port = await freePort();
+  if (heapSnapshot) fs.mkdirSync(heapDir, { recursive: true });
   const serverEnv: NodeJS.ProcessEnv = {
     ...appEnv,
     PORT: String(port),
@@ -191,6 +207,7 @@ async function buildAndStart(): Promise<Server> {
   const started = await startServer(root, port, serverEnv, serverLog, [
     ...(nodeArgsFlag === undefined ? SERVER_NODE_ARGS : nodeArgsFlag.split(/\s+/).filter(Boolean)),
     ...(cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : []),
+    ...(heapSnapshot ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${heapDir}`] : []),
   ]);
   log(`next start on ${started.url.origin}; RSS so far ${started.peakRssMb().toFixed(0)} MB`);
   return started;
