@@ -39,6 +39,11 @@ const nextConfig: NextConfig = {
     // The poster renderer's font engine (lib/merchants/poster-font.ts): plain Node code with its own
     // WOFF2 decoder, loaded as is rather than bundled into the route.
     "fontkit",
+    // drizzle-orm and zod: required once at run time. Bundled, each route's chunks carried its own
+    // copy inside one merged module with the app's data code: 20 copies of its source in a bench
+    // server's heap, about 20 MB of it (docs/performance.md, "Memory"). Both are plain Node packages.
+    "drizzle-orm",
+    "zod",
   ],
   // The poster's font files are read from disk at run time (lib/merchants/poster-font.ts): the
   // standalone output carries the two weights it uses, WOFF2 only, and not the rest of the package
