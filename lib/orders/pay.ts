@@ -17,7 +17,7 @@ import { lockPoints, takeFromLots } from "@/lib/points/lots";
 import { appendEntries, type PlacedEntry } from "@/lib/queue/join";
 import { lockQueue } from "@/lib/queue/lock";
 import { queueUnits } from "@/lib/rules/units";
-import { purchaseAccountsOf, purchaseLegs } from "./purchase-legs";
+import { purchaseAccountsOf, purchaseLegs, purchaseSharesOf } from "./purchase-legs";
 import { alreadyReturned, returnPayment, type ReturnCause } from "./returned-payment";
 
 export type PaidOrder = {
@@ -108,12 +108,7 @@ async function markPaid(
         merchantId: r.int("merchant_id"),
         queueId: r.int("queue_id"),
         ruleVersionId: r.int("rule_version_id"),
-        cashFen: r.int("cash_fen"),
-        pointsUsed: r.int("points_used"),
-        rebateFen: r.int("rebate_fen"),
-        platformFeeFen: r.int("platform_fee_fen"),
-        pointsEarned: r.int("points_earned"),
-        poolFen: r.int("pool_fen"),
+        ...purchaseSharesOf(r),
       },
       rule: { freeBps: r.int("free_bps"), unitCapFen: r.int("unit_cap_fen"), minOrderFen: r.int("min_order_fen") },
     })) ?? null

@@ -1,3 +1,4 @@
+import type { Cells } from "@/db/rows";
 import type { Leg } from "@/lib/ledger";
 
 /** An order's shares, all fixed when it was created from its rule version. */
@@ -9,6 +10,18 @@ export type PurchaseShares = {
   poolFen: number;
   pointsUsed: number;
 };
+
+/** An order's shares from a raw row of the orders table (the payment's and the refund's own reads). */
+export function purchaseSharesOf(r: Cells): PurchaseShares {
+  return {
+    cashFen: r.int("cash_fen"),
+    rebateFen: r.int("rebate_fen"),
+    platformFeeFen: r.int("platform_fee_fen"),
+    pointsEarned: r.int("points_earned"),
+    poolFen: r.int("pool_fen"),
+    pointsUsed: r.int("points_used"),
+  };
+}
 
 /** The accounts a purchase moves money and points between. */
 export type PurchaseAccounts = {

@@ -12,7 +12,7 @@ import { addLot, lockPoints, takeFromLots } from "@/lib/points/lots";
 import { pointsPolicy } from "@/lib/points/policy";
 import { headTarget, lockQueue, type LockedPool } from "@/lib/queue/lock";
 import { EntryMovedError } from "@/lib/queue/move";
-import { purchaseAccountsOf, purchaseLegs, reverseLegs } from "./purchase-legs";
+import { purchaseAccountsOf, purchaseLegs, purchaseSharesOf, reverseLegs } from "./purchase-legs";
 
 /** Who asks for the refund. A merchant may refund only their own store's orders. */
 export type RefundActor = { userId: number; role: "merchant" | "operator" };
@@ -80,12 +80,7 @@ async function readOrder(tx: Tx, orderId: number, lock: boolean): Promise<Order 
         customerId: r.int("customer_id"),
         merchantId: r.int("merchant_id"),
         queueId: r.int("queue_id"),
-        cashFen: r.int("cash_fen"),
-        pointsUsed: r.int("points_used"),
-        rebateFen: r.int("rebate_fen"),
-        platformFeeFen: r.int("platform_fee_fen"),
-        pointsEarned: r.int("points_earned"),
-        poolFen: r.int("pool_fen"),
+        ...purchaseSharesOf(r),
         provider: r.str("provider"),
         providerRef: r.strOrNull("provider_ref"),
         payoutMode: r.oneOf("payout_mode", payoutMode.enumValues),
