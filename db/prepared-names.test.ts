@@ -1,27 +1,16 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { ROOT, sourceFiles, withoutComments } from "@/lib/testing/source-files";
 
 // Behind pgbouncer's transaction pool a named statement lives on one server connection, so
 // DATABASE_PREPARED_STATEMENTS=off must reach every named statement. Two drizzle `.prepare("…")`
 // calls once named theirs by hand and answered 500 behind pgbouncer (the topology's chaos run):
 // every `.prepare(` in app code takes its name from preparedName() (db/prepared.ts).
-const ROOT = path.resolve(__dirname, "..");
-const SKIP = new Set(["node_modules", ".next", "migrations"]);
-
-function sources(dir: string, out: string[] = []): string[] {
-  for (const e of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
-    const rel = `${dir}/${e.name}`;
-    if (e.isDirectory()) {
-      if (!SKIP.has(e.name)) sources(rel, out);
-    } else if (/\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name)) out.push(rel);
-  }
-  return out;
-}
 
 /** `.prepare(` calls whose argument is not a preparedName(…) call, as file:line. */
 function unnamedPrepares(file: string, text: string): string[] {
-  const code = text.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, " ")).replace(/\/\/.*$/gm, "");
+  const code = withoutComments(text);
   const out: string[] = [];
   for (const m of code.matchAll(/\.prepare\(\s*([^)\s]*)/g)) {
     if (!m[1]!.startsWith("preparedName(")) out.push(`${file}:${code.slice(0, m.index).split("\n").length}`);
@@ -31,7 +20,7 @@ function unnamedPrepares(file: string, text: string): string[] {
 
 describe("named statements", () => {
   it("every drizzle .prepare() in app code is named through preparedName()", () => {
-    const found = ["app", "lib", "db"].flatMap((d) => sources(d)).flatMap((f) => unnamedPrepares(f, fs.readFileSync(path.join(ROOT, f), "utf8")));
+    const found = ["app", "lib", "db"].flatMap((d) => sourceFiles(d, ["testing"])).flatMap((f) => unnamedPrepares(f, fs.readFileSync(path.join(ROOT, f), "utf8")));
     expect(found).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { ROOT, sourceFiles, withoutComments } from "@/lib/testing/source-files";
 
 // The census of raw SQL in app code (app/, lib/, db/; tests and lib/testing left out). Each file
 // that may run raw statements is listed with two counts:
@@ -79,30 +80,15 @@ const ALLOWED: Record<string, [raw: number, unmapped: number]> = {
   "db/readiness.ts": [1, 0],
 };
 
-const ROOT = path.resolve(__dirname, "..");
 const RAW = /\.(?:execute|query)\s*(?:<[^()]*>)?\s*\((?!\s*\))/g;
 const UNMAPPED = /\.(?:execute|query)\s*</g;
-const SKIP_DIRS = new Set(["node_modules", ".next", "testing", "embedded-pg", "migrations"]);
-
-function sources(dir: string, out: string[] = []): string[] {
-  for (const e of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
-    const rel = `${dir}/${e.name}`;
-    if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name)) sources(rel, out);
-    } else if (/\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name)) out.push(rel);
-  }
-  return out;
-}
-
-/** The code without its comments, which may name an API `….query(` in passing. */
-function code(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
-}
+// lib/testing is test code; embedded-pg and migrations are the database's own tooling.
+const SKIP = ["testing", "embedded-pg", "migrations"];
 
 function census(): Record<string, [number, number]> {
   const found: Record<string, [number, number]> = {};
-  for (const file of ["app", "lib", "db"].flatMap((d) => sources(d))) {
-    const text = code(fs.readFileSync(path.join(ROOT, file), "utf8"));
+  for (const file of ["app", "lib", "db"].flatMap((d) => sourceFiles(d, SKIP))) {
+    const text = withoutComments(fs.readFileSync(path.join(ROOT, file), "utf8"));
     const raw = text.match(RAW)?.length ?? 0;
     const unmapped = text.match(UNMAPPED)?.length ?? 0;
     if (raw > 0 || unmapped > 0) found[file] = [raw, unmapped];
@@ -120,7 +106,7 @@ describe("raw SQL census", () => {
   });
 
   it("counts a typed raw read, a plain write and a mapped read, and skips comments and builder calls", () => {
-    const text = code(`
+    const text = withoutComments(`
       // not this: x.query(
       await tx.execute<{ id: number }>(sql\`select id from t\`);
       await tx.execute(sql\`update t set a = 1\`);

@@ -1,14 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { ROOT, sourceFiles, withoutComments } from "@/lib/testing/source-files";
 import { areaOf, CLIENT_NAMESPACES, clientMessages, pickMessages, type MessageArea } from "./client-messages";
 import { messages } from "./messages";
 
-const root = path.resolve(__dirname, "..");
 
 function resolveImport(from: string, spec: string): string | null {
   let base: string;
-  if (spec.startsWith("@/")) base = path.join(root, spec.slice(2));
+  if (spec.startsWith("@/")) base = path.join(ROOT, spec.slice(2));
   else if (spec.startsWith(".")) base = path.resolve(path.dirname(from), spec);
   else return null; // a package
   for (const candidate of [base, `${base}.ts`, `${base}.tsx`, path.join(base, "index.ts"), path.join(base, "index.tsx")]) {
@@ -17,17 +17,14 @@ function resolveImport(from: string, spec: string): string | null {
   return null;
 }
 
-function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
-    const p = path.join(dir, d.name);
-    if (d.isDirectory()) return sourceFiles(p);
-    return /\.tsx?$/.test(d.name) && !/\.test\.tsx?$/.test(d.name) ? [p] : [];
-  });
+/** The app's source files, as absolute paths (the import walk resolves to those). */
+function appFiles(): string[] {
+  return sourceFiles("app").map((f) => path.join(ROOT, f));
 }
 
 /** The "use client" files: where the browser's part of a page starts. */
 function clientEntries(): string[] {
-  return sourceFiles(path.join(root, "app")).filter((f) => /^\s*["']use client["']/.test(fs.readFileSync(f, "utf8")));
+  return appFiles().filter((f) => /^\s*["']use client["']/.test(fs.readFileSync(f, "utf8")));
 }
 
 /** A module and everything it imports from the project, types aside. */
@@ -50,18 +47,18 @@ function closure(entry: string): Set<string> {
 
 /** The console whose layout an entry renders under (its folder), or null for any other page. */
 function areaOfFile(file: string): MessageArea | null {
-  const rel = path.relative(path.join(root, "app"), file);
+  const rel = path.relative(path.join(ROOT, "app"), file);
   return rel.startsWith("merchant/") ? "merchant" : rel.startsWith("operator/") ? "operator" : null;
 }
 
 /** The namespaces one module translates with, read from its code (not its comments). */
 function namespacesIn(file: string, unreadable: string[]): string[] {
-  const text = fs.readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+  const text = withoutComments(fs.readFileSync(file, "utf8"));
   const out: string[] = [];
   for (const m of text.matchAll(/useTranslations\(([^)]*)\)/g)) {
     const arg = m[1]!.trim();
     const literal = /^["']([\w.]+)["']$/.exec(arg);
-    if (!literal) unreadable.push(`${path.relative(root, file)}: useTranslations(${arg})`);
+    if (!literal) unreadable.push(`${path.relative(ROOT, file)}: useTranslations(${arg})`);
     else out.push(literal[1]!);
   }
   return out;
@@ -79,8 +76,8 @@ describe("client messages", () => {
       const fresh = !modules.has(file);
       modules.add(file);
       for (const ns of namespacesIn(file, fresh ? unreadable : [])) {
-        if (fresh) used.set(ns, [...(used.get(ns) ?? []), path.relative(root, file)]);
-        reached.push({ ns, entry: path.relative(root, entry), area: areaOfFile(entry) });
+        if (fresh) used.set(ns, [...(used.get(ns) ?? []), path.relative(ROOT, file)]);
+        reached.push({ ns, entry: path.relative(ROOT, entry), area: areaOfFile(entry) });
       }
     }
   }
@@ -104,14 +101,14 @@ describe("client messages", () => {
 
   it("a console's files are imported only from within that console, so they render under its layout", () => {
     const crossing: string[] = [];
-    for (const file of sourceFiles(path.join(root, "app"))) {
+    for (const file of appFiles()) {
       for (const m of fs.readFileSync(file, "utf8").matchAll(/(?:import|export)\s[^;]*?from\s+["']([^"']+)["']/g)) {
         const target = resolveImport(file, m[1]!);
-        if (target && areaOfFile(target) !== null && areaOfFile(target) !== areaOfFile(file)) crossing.push(`${path.relative(root, file)} -> ${m[1]}`);
+        if (target && areaOfFile(target) !== null && areaOfFile(target) !== areaOfFile(file)) crossing.push(`${path.relative(ROOT, file)} -> ${m[1]}`);
       }
     }
     expect(crossing).toEqual([]);
-    expect(areaOfFile(path.join(root, "app/merchant/live-console.tsx"))).toBe("merchant");
+    expect(areaOfFile(path.join(ROOT, "app/merchant/live-console.tsx"))).toBe("merchant");
   });
 
   it("a console's namespaces are read only under that console's layout, which sends them", () => {

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { ROOT, sourceFiles } from "@/lib/testing/source-files";
 import { locales } from "./config";
 import { messages } from "./messages";
 
@@ -8,17 +9,8 @@ import { messages } from "./messages";
 // reader in one language only, and a code missing from errors.json is shown to them raw: both are
 // caught here, before a reader sees them.
 
-const root = path.resolve(import.meta.dirname, "..");
 
-function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => {
-    const rel = `${dir}/${e.name}`;
-    if (e.isDirectory()) return sourceFiles(rel);
-    return /\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) ? [rel] : [];
-  });
-}
-
-const files = [...sourceFiles("lib"), ...sourceFiles("app")].map((file) => ({ file, text: fs.readFileSync(path.join(root, file), "utf8") }));
+const files = [...sourceFiles("lib"), ...sourceFiles("app")].map((file) => ({ file, text: fs.readFileSync(path.join(ROOT, file), "utf8") }));
 
 const CJK = /[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]/;
 
