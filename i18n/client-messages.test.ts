@@ -132,12 +132,12 @@ describe("client messages", () => {
       expect(operator.operator).toHaveProperty("draw.panel");
       expect(operator.operator).not.toHaveProperty("ledger.accounts");
       expect(operator).not.toHaveProperty("merchant");
-      expect(operator.customer!.live).toEqual(messages[locale].customer.live);
+      // A console's set is only its own: the shared ones come from the root layout, not twice.
+      expect(Object.keys(operator)).toEqual(["operator"]);
       const merchant = clientMessages(locale, "merchant") as Record<string, Record<string, unknown>>;
       expect(merchant.merchant).toHaveProperty("live");
       expect(merchant).not.toHaveProperty("operator");
-      expect(JSON.stringify(picked).length).toBeLessThan(JSON.stringify(operator).length);
-      expect(JSON.stringify(operator).length).toBeLessThan(JSON.stringify(messages[locale]).length / 2);
+      expect(JSON.stringify({ ...picked, ...operator }).length).toBeLessThan(JSON.stringify(messages[locale]).length / 2);
     }
     expect(() => pickMessages({ a: { b: "x" } }, ["a.c"])).toThrow(/no messages at a.c/);
     expect(pickMessages({ a: { b: "x", c: "y" }, d: "z" }, ["a.b"])).toEqual({ a: { b: "x" } });

@@ -98,15 +98,15 @@ export function areaOf(namespace: string): MessageArea | null {
 const cache = new Map<string, Tree>();
 
 /**
- * What a layout hands to NextIntlClientProvider, computed once per language and area: the
- * namespaces every page may need, and with an area, that console's too (a nested provider replaces
- * its parent's messages rather than adding to them).
+ * What a layout hands down, computed once per language and area: with no area, the namespaces any
+ * page may need (the root layout); with one, only that console's (its layout, which adds them to
+ * the root's in the browser: app/_components/with-area-messages.tsx).
  */
 export function clientMessages(locale: Locale, area: MessageArea | null = null): Tree {
   const key = `${locale}:${area ?? ""}`;
   let picked = cache.get(key);
   if (!picked) {
-    const namespaces = CLIENT_NAMESPACES.filter((ns) => areaOf(ns) === null || areaOf(ns) === area);
+    const namespaces = CLIENT_NAMESPACES.filter((ns) => areaOf(ns) === area);
     picked = pickMessages(messages[locale] as unknown as Tree, namespaces);
     cache.set(key, picked);
   }

@@ -1,8 +1,8 @@
-import { NextIntlClientProvider } from "next-intl";
 import { getLocale } from "next-intl/server";
 import type { ReactNode } from "react";
 import { defaultLocale, isLocale } from "@/i18n/config";
 import { clientMessages, type MessageArea } from "@/i18n/client-messages";
+import { WithAreaMessages } from "./with-area-messages";
 
 /**
  * The client messages of one console, for its layout to wrap its pages in. The root layout sends
@@ -10,5 +10,5 @@ import { clientMessages, type MessageArea } from "@/i18n/client-messages";
  */
 export async function AreaMessages({ area, children }: { area: MessageArea; children: ReactNode }) {
   const locale = await getLocale();
-  return <NextIntlClientProvider messages={clientMessages(isLocale(locale) ? locale : defaultLocale, area)}>{children}</NextIntlClientProvider>;
+  return <WithAreaMessages messages={clientMessages(isLocale(locale) ? locale : defaultLocale, area)}>{children}</WithAreaMessages>;
 }
