@@ -44,6 +44,11 @@ const nextConfig: NextConfig = {
     // server's heap, about 20 MB of it (docs/performance.md, "Memory"). Both are plain Node packages.
     "drizzle-orm",
     "zod",
+    // The payment SDKs: required at run time, and only by a provider that is configured (each
+    // provider imports its SDK on first use). Bundled, both sat in a 1.1 MB chunk that the route
+    // handlers and the pages each loaded at boot, configured or not.
+    "alipay-sdk",
+    "wechatpay-axios-plugin",
   ],
   // The poster's font files are read from disk at run time (lib/merchants/poster-font.ts): the
   // standalone output carries the two weights it uses, WOFF2 only, and not the rest of the package

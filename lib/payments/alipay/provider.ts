@@ -1,6 +1,6 @@
 import "server-only";
-import { createPrivateKey } from "node:crypto";
-import { AlipaySdk } from "alipay-sdk";
+import { createPrivateKey, createPublicKey, X509Certificate } from "node:crypto";
+import type { AlipaySdk } from "alipay-sdk";
 import { DomainError } from "@/lib/errors";
 import { parseYuan } from "@/lib/money/parse";
 import { BillFormatError } from "../bill-text";
@@ -74,20 +74,49 @@ function unavailableCode(a: Answer): boolean {
   return a.code === "20000" || a.code === "20001" || a.subCode === "ACQ.SYSTEM_ERROR" || a.subCode === "SYSTEM_ERROR";
 }
 
+/** A bare base64 key (Alipay's key tool) as PEM; a PEM as it is. */
+function asPem(key: string, label: string): string {
+  if (key.includes("-----BEGIN")) return key;
+  return `-----BEGIN ${label}-----\n${key.replace(/\s+/g, "")}\n-----END ${label}-----`;
+}
+
+/**
+ * Parses every key and certificate with node's own parsers, which throw on a malformed one: the
+ * SDK is created only on first use (below), so without this a bad key would surface at the first
+ * payment instead of stopping the start.
+ */
+function checkKeys(cfg: AlipayConfig): void {
+  createPrivateKey(asPem(cfg.privateKey, keyType(cfg.privateKey) === "PKCS8" ? "PRIVATE KEY" : "RSA PRIVATE KEY"));
+  if (cfg.certs) for (const pem of [cfg.certs.app, cfg.certs.alipayPublic, cfg.certs.alipayRoot]) new X509Certificate(pem);
+  else if (cfg.alipayPublicKey) createPublicKey(asPem(cfg.alipayPublicKey, "PUBLIC KEY"));
+}
+
+let sdkLoading: Promise<typeof import("alipay-sdk")> | undefined;
+
 export function createAlipayProvider(cfg: AlipayConfig): PaymentProvider {
-  const sdk = new AlipaySdk({
-    appId: cfg.appId,
-    privateKey: cfg.privateKey,
-    keyType: keyType(cfg.privateKey),
-    ...(cfg.certs
-      ? { appCertContent: cfg.certs.app, alipayPublicCertContent: cfg.certs.alipayPublic, alipayRootCertContent: cfg.certs.alipayRoot }
-      : { alipayPublicKey: cfg.alipayPublicKey }),
-    gateway: cfg.gateway,
-    timeout: cfg.timeoutMs,
-  });
+  checkKeys(cfg);
+  // The SDK is required on the first call that needs it and not when this module loads: a server
+  // without Alipay configured (a demo, the bench) never holds it, about 32 MB of RSS
+  // (docs/performance.md, "Memory").
+  let client: Promise<AlipaySdk> | undefined;
+  const alipay = () =>
+    (client ??= (sdkLoading ??= import("alipay-sdk")).then(
+      ({ AlipaySdk }) =>
+        new AlipaySdk({
+          appId: cfg.appId,
+          privateKey: cfg.privateKey,
+          keyType: keyType(cfg.privateKey),
+          ...(cfg.certs
+            ? { appCertContent: cfg.certs.app, alipayPublicCertContent: cfg.certs.alipayPublic, alipayRootCertContent: cfg.certs.alipayRoot }
+            : { alipayPublicKey: cfg.alipayPublicKey }),
+          gateway: cfg.gateway,
+          timeout: cfg.timeoutMs,
+        }),
+    ));
 
   /** Calls an API with its answer's sign verified; any failure to get a verified answer throws ProviderUnavailableError. */
   async function exec(method: string, bizContent: Record<string, unknown>): Promise<Answer> {
+    const sdk = await alipay();
     let answer: Answer;
     try {
       answer = (await sdk.exec(method, { bizContent }, { validateSign: true })) as Answer;
@@ -121,7 +150,7 @@ export function createAlipayProvider(cfg: AlipayConfig): PaymentProvider {
 
   async function createPayment(req: CreatePaymentRequest): Promise<PaymentAction> {
     const phone = req.device !== "desktop";
-    const url = sdk.pageExecute(phone ? "alipay.trade.wap.pay" : "alipay.trade.page.pay", "GET", {
+    const url = (await alipay()).pageExecute(phone ? "alipay.trade.wap.pay" : "alipay.trade.page.pay", "GET", {
       bizContent: {
         out_trade_no: req.orderNo,
         total_amount: fenToYuan(req.amountFen),
@@ -157,6 +186,7 @@ export function createAlipayProvider(cfg: AlipayConfig): PaymentProvider {
     async verifyNotification(rawBody) {
       const params = Object.fromEntries(new URLSearchParams(rawBody));
       if (!params.sign) throw new DomainError("unauthenticated", "notification without a sign");
+      const sdk = await alipay();
       let valid = false;
       try {
         valid = sdk.checkNotifySignV2(params);

@@ -1,6 +1,5 @@
 import "server-only";
-import { X509Certificate, type KeyObject } from "node:crypto";
-import { Aes, Formatter, Hash, Rsa, Wechatpay } from "wechatpay-axios-plugin";
+import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from "node:crypto";
 import { z } from "zod";
 import { DomainError } from "@/lib/errors";
 import { BillFormatError } from "../bill-text";
@@ -113,19 +112,49 @@ function rfc3339China(d: Date): string {
   return `${shifted.toISOString().slice(0, 19)}+08:00`;
 }
 
+type Sdk = typeof import("wechatpay-axios-plugin");
+let sdkLoading: Promise<Sdk> | undefined;
+
+/**
+ * The SDK, required on the first call that needs it and not when this module loads: a server
+ * without WeChat Pay configured (a demo, the bench) never holds it, about 21 MB of RSS
+ * (docs/performance.md, "Memory"). The keys are still parsed when the provider is created, so a
+ * bad key stops the start as before.
+ */
+function loadSdk(): Promise<Sdk> {
+  return (sdkLoading ??= import("wechatpay-axios-plugin"));
+}
+
 export function createWechatProvider(cfg: WechatConfig): PaymentProvider {
-  const privateKey: KeyObject = Rsa.from(cfg.privateKey, Rsa.KEY_TYPE_PRIVATE);
-  const platformKeys = new Map<string, KeyObject>([...cfg.platformKeys].map(([serial, pem]) => [serial, Rsa.from(pem, Rsa.KEY_TYPE_PUBLIC)]));
-  const wxpay = new Wechatpay({
-    mchid: cfg.mchid,
-    serial: cfg.merchantSerial,
-    privateKey: cfg.privateKey,
-    certs: Object.fromEntries(cfg.platformKeys),
-    baseURL: cfg.baseUrl,
-    timeout: cfg.timeoutMs,
-  });
+  // What the SDK's Rsa.from does with a PEM: node's own parsers, which throw on a malformed key.
+  const privateKey: KeyObject = createPrivateKey(cfg.privateKey);
+  const platformKeys = new Map<string, KeyObject>([...cfg.platformKeys].map(([serial, pem]) => [serial, createPublicKey(pem)]));
+  // The client is a Proxy that answers every property, `then` included: a promise resolved with it
+  // (or with one of its chain nodes) would take it for a thenable and call it, a request that never
+  // settles. So it and its nodes only ever travel inside a box.
+  let client: Promise<{ wxpay: object }> | undefined;
+  const boxedClient = () =>
+    (client ??= loadSdk().then(({ Wechatpay }) => ({
+      wxpay: new Wechatpay({
+        mchid: cfg.mchid,
+        serial: cfg.merchantSerial,
+        privateKey: cfg.privateKey,
+        certs: Object.fromEntries(cfg.platformKeys),
+        baseURL: cfg.baseUrl,
+        timeout: cfg.timeoutMs,
+      }),
+    })));
   /** The SDK's chain for a path such as `v3/pay/transactions/out-trade-no/{out_trade_no}/close`. */
-  const api = (path: string): Endpoint => path.split("/").reduce<unknown>((node, seg) => (node as Record<string, unknown>)[seg], wxpay) as Endpoint;
+  const api = (path: string): Endpoint => {
+    const boxedNode = async () => {
+      const { wxpay } = await boxedClient();
+      return { node: path.split("/").reduce<unknown>((node, seg) => (node as Record<string, unknown>)[seg], wxpay) as Endpoint };
+    };
+    return {
+      get: async (config) => (await boxedNode()).node.get(config),
+      post: async (data, config) => (await boxedNode()).node.post(data, config),
+    };
+  };
 
   async function createPayment(req: CreatePaymentRequest): Promise<PaymentAction> {
     const common = {
@@ -141,6 +170,7 @@ export function createWechatProvider(cfg: WechatConfig): PaymentProvider {
       if (!req.openid) throw new DomainError("not_allowed", "payment.needsWechatLogin");
       const res = await call<{ prepay_id: string }>("jsapi", () => api("v3/pay/transactions/jsapi").post({ ...common, payer: { openid: req.openid } }));
       if (!res.ok) throw refusedCreate(res);
+      const { Formatter, Rsa } = await loadSdk();
       const timeStamp = String(Formatter.timestamp());
       const nonceStr = Formatter.nonce();
       const pkg = `prepay_id=${res.data.prepay_id}`;
@@ -220,6 +250,7 @@ export function createWechatProvider(cfg: WechatConfig): PaymentProvider {
       if (!timestamp || !nonce || !serial || !signature) {
         throw new DomainError("unauthenticated", "notification without Wechatpay-Timestamp/Nonce/Serial/Signature");
       }
+      const { Aes, Formatter, Rsa } = await loadSdk();
       if (!/^\d{1,12}$/.test(timestamp) || Math.abs(Formatter.timestamp() - Number(timestamp)) > MAX_CLOCK_SKEW_S) {
         throw new DomainError("unauthenticated", "notification timestamp out of range");
       }
@@ -336,6 +367,7 @@ export function createWechatProvider(cfg: WechatConfig): PaymentProvider {
     );
     if (!file.ok) throw new ProviderUnavailableError("wechat", `${what} download: ${file.code}`);
     const bytes = Buffer.from(file.data);
+    const { Hash } = await loadSdk();
     if (Hash.sha1(bytes).toLowerCase() !== hashValue.toLowerCase()) {
       throw new ProviderUnavailableError("wechat", `${what} of ${day}: the file does not match its SHA1`);
     }
