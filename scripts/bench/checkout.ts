@@ -10,6 +10,7 @@ import path from "node:path";
 import { encode } from "next-auth/jwt";
 import { signDevWebhook, SIGNATURE_HEADER } from "@/lib/payments/dev";
 import { multipart, OUT_OF_WORK, request, runLoad } from "./load";
+import { log } from "./log";
 import { meteredPhase, metered, pick, show, showCost, type Bench } from "./measure";
 import type { OrderPhase } from "./orders";
 import { ORDER_FEN } from "./reference";
@@ -48,6 +49,8 @@ export type CheckoutClient = {
   placeOrder: (cookie: string) => Promise<Placed>;
   payPage: (order: Placed, cookie: string) => Promise<void>;
   notifyPaid: (orderNo: string) => Promise<void>;
+  /** How many pay page fetches Next answered with its `_rsc` 307: one per store, when all is well. */
+  rscRedirects: () => number;
 };
 
 export async function checkoutClient(b: Bench, actionId: string, authSecret: string): Promise<CheckoutClient> {
@@ -90,13 +93,23 @@ export async function checkoutClient(b: Bench, actionId: string, authSecret: str
   };
   // The pay page as the browser's router fetches it after the action: an RSC payload of the
   // segments below the layouts it shares with the store page.
+  // Next answers an RSC request without its cache-busting `_rsc` parameter with a 307 to the address
+  // that has it. The browser's router computes the parameter itself (a hash of the router headers
+  // above, so one value per store page) and never gets that 307; the bench learns each store's value
+  // from its first 307 and then sends it, as the browser does.
+  const rscParam = new Map<string, string>();
+  let rscRedirects = 0;
   const payPage = async ({ orderNo, slug }: Placed, cookie: string): Promise<void> => {
     const headers = { rsc: "1", "next-router-state-tree": storePageTree(slug), "next-url": `/s/${slug}`, cookie };
-    let p = await request(base, "GET", `/pay/${orderNo}`, headers);
-    // Next answers an RSC request without its cache-busting `_rsc` parameter with a 307 to the
-    // address that has it; the browser's router adds it itself, so follow that one redirect.
-    const to = String(p.headers.location ?? "");
-    if (p.status === 307 && /[?&]_rsc\b/.test(to)) p = await request(base, "GET", to.replace(/^https?:\/\/[^/]+/, ""), headers);
+    const known = rscParam.get(slug);
+    let p = await request(base, "GET", `/pay/${orderNo}${known ? `?_rsc=${known}` : ""}`, headers);
+    const to = new URL(String(p.headers.location ?? "/"), origin);
+    const learnt = to.searchParams.get("_rsc");
+    if (p.status === 307 && learnt && to.pathname === `/pay/${orderNo}`) {
+      rscParam.set(slug, learnt);
+      rscRedirects++;
+      p = await request(base, "GET", `${to.pathname}${to.search}`, headers);
+    }
     if (p.status !== 200) throw new Error(`pay page ${p.status} ${String(p.headers.location ?? "")}: ${p.body.slice(0, 200)}`);
   };
   // The provider's signed notification, as the dev provider sends it.
@@ -114,17 +127,19 @@ export async function checkoutClient(b: Bench, actionId: string, authSecret: str
     }, event);
     if (w.status !== 200) throw new Error(`webhook ${w.status}: ${w.body.slice(0, 200)}`);
   };
-  return { cookies, placeOrder, payPage, notifyPaid };
+  return { cookies, placeOrder, payPage, notifyPaid, rscRedirects: () => rscRedirects };
 }
 
 /** One order = the three requests, as a browser makes them. */
-export function browserCheckout(b: Bench, s: CheckoutClient): Promise<OrderPhase> {
-  return meteredPhase(b, "action", { run: "app, browser checkout (server action + pay page + webhook), 100 stores", cost: "browser checkout" }, async () => {
+export async function browserCheckout(b: Bench, s: CheckoutClient): Promise<OrderPhase> {
+  const phase = await meteredPhase(b, "action", { run: "app, browser checkout (server action + pay page + webhook), 100 stores", cost: "browser checkout" }, async () => {
     const cookie = pick(s.cookies);
     const order = await s.placeOrder(cookie);
     await s.payPage(order, cookie);
     await s.notifyPaid(order.orderNo);
   });
+  log(`  pay page fetches answered with Next's _rsc 307: ${s.rscRedirects()} (the first for each store)`);
+  return phase;
 }
 
 /**
