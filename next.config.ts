@@ -45,8 +45,8 @@ const nextConfig: NextConfig = {
     "drizzle-orm",
     "zod",
     // The payment SDKs: required at run time, and only by a provider that is configured (each
-    // provider imports its SDK on first use). Bundled, both sat in a 1.1 MB chunk that the route
-    // handlers and the pages each loaded at boot, configured or not.
+    // provider imports its SDK on first use). Bundled, both sat in a 1.1 MB chunk, one copy for the
+    // route handlers and one for the pages, that every route using payments loaded, configured or not.
     "alipay-sdk",
     "wechatpay-axios-plugin",
   ],

@@ -96,8 +96,8 @@ let sdkLoading: Promise<typeof import("alipay-sdk")> | undefined;
 export function createAlipayProvider(cfg: AlipayConfig): PaymentProvider {
   checkKeys(cfg);
   // The SDK is required on the first call that needs it and not when this module loads: a server
-  // without Alipay configured (a demo, the bench) never holds it, about 32 MB of RSS
-  // (docs/performance.md, "Memory").
+  // without Alipay configured (a demo, the bench) never holds it (required alone in plain Node, it
+  // adds 32 MB of RSS; docs/performance.md, "Eighth round").
   let client: Promise<AlipaySdk> | undefined;
   const alipay = () =>
     (client ??= (sdkLoading ??= import("alipay-sdk")).then(

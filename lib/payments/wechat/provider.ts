@@ -117,9 +117,9 @@ let sdkLoading: Promise<Sdk> | undefined;
 
 /**
  * The SDK, required on the first call that needs it and not when this module loads: a server
- * without WeChat Pay configured (a demo, the bench) never holds it, about 21 MB of RSS
- * (docs/performance.md, "Memory"). The keys are still parsed when the provider is created, so a
- * bad key stops the start as before.
+ * without WeChat Pay configured (a demo, the bench) never holds it (required alone in plain Node,
+ * it adds 21 MB of RSS; docs/performance.md, "Eighth round"). The keys are still parsed when the
+ * provider is created, so a bad key stops the start as before.
  */
 function loadSdk(): Promise<Sdk> {
   return (sdkLoading ??= import("wechatpay-axios-plugin"));
