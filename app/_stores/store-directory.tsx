@@ -40,7 +40,7 @@ export async function StoreDirectory({ query }: { query: DirectoryQuery }) {
   const order = [...STORE_CATEGORIES, "uncategorised"].filter((c) => groups.has(c));
   const label = (c: string) => (isStoreCategory(c) ? tc(c) : t("uncategorised"));
   const chip = (active: boolean) =>
-    `inline-flex min-h-11 items-center rounded-full border px-3 text-sm ${active ? "border-brand-600 bg-brand-50 text-brand-800" : "border-line text-ink"}`;
+    `inline-flex min-h-11 min-w-11 items-center justify-center rounded-full border px-3 text-sm ${active ? "border-brand-600 bg-brand-50 text-brand-800" : "border-line text-ink"}`;
   const keep = (extra: Record<string, string | undefined>) => {
     const p = new URLSearchParams();
     for (const [k, v] of Object.entries({ q: q || undefined, near: query.near && near ? query.near : undefined, ...extra })) if (v) p.set(k, v);

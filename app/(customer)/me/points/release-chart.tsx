@@ -60,7 +60,7 @@ export async function ReleaseChart({ locked, releaseBpsPerDay, firstDay, locale 
         {daysToAll <= CHART_DAYS ? t("allWithin", { last: lastDay }) : t("allLater", { days: daysToAll, last: lastDay })}
       </p>
       <details className="text-xs text-muted">
-        <summary className="inline-flex min-h-11 cursor-pointer items-center">{t("data")}</summary>
+        <summary className="inline-flex min-h-11 min-w-11 cursor-pointer items-center">{t("data")}</summary>
         <table className="mt-1 w-full" data-testid="release-chart-table">
           <thead>
             <tr>
