@@ -18,13 +18,20 @@ const TBT_GOAL_MS = 150;
 
 type NetworkItem = { url: string; resourceType?: string; transferSize?: number; resourceSize?: number };
 
+type Report = { audits: Record<string, { details?: unknown; displayValue?: string; numericValue?: number }> };
+
+/** The rows of an audit's table (its details' `items`), typed as the caller reads them; none when the audit has no table. */
+function auditItems<T>(lhr: Report, audit: string): T[] {
+  const details = lhr.audits[audit]?.details;
+  return details && typeof details === "object" && "items" in details ? (details.items as T[]) : [];
+}
+
 /**
  * The page's JavaScript as the phone receives it (compressed, as served: Next gzips its responses)
  * and unpacked, with the main-thread figures it costs: issue 18 tracks both.
  */
-function pageWeight(lhr: { audits: Record<string, { details?: unknown; displayValue?: string; numericValue?: number }> }): string {
-  const details = lhr.audits["network-requests"]?.details;
-  const items = details && typeof details === "object" && "items" in details ? (details.items as NetworkItem[]) : [];
+function pageWeight(lhr: Report): string {
+  const items = auditItems<NetworkItem>(lhr, "network-requests");
   const scripts = items.filter((i) => i.resourceType === "Script");
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   const compressed = scripts.reduce((sum, i) => sum + (i.transferSize ?? 0), 0);
@@ -38,24 +45,20 @@ function pageWeight(lhr: { audits: Record<string, { details?: unknown; displayVa
 }
 
 /** The scripts that kept the main thread busiest (Lighthouse's bootup-time audit), named by file. */
-function busiestScripts(lhr: { audits: Record<string, { details?: unknown }> }): string {
-  const details = lhr.audits["bootup-time"]?.details;
-  const items = details && typeof details === "object" && "items" in details ? (details.items as { url: string; scripting?: number; scriptParseCompile?: number }[]) : [];
-  return items
+function busiestScripts(lhr: Report): string {
+  return auditItems<{ url: string; scripting?: number; scriptParseCompile?: number }>(lhr, "bootup-time")
     .slice(0, 5)
     .map((i) => `${i.url.replace(/^https?:\/\/[^/]+/, "").slice(-48)} ${Math.round(i.scripting ?? 0)}+${Math.round(i.scriptParseCompile ?? 0)} ms`)
     .join(", ");
 }
 
 /** Where the main thread's time went (script evaluation, style and layout, parsing, ...). */
-function mainThreadByKind(lhr: { audits: Record<string, { details?: unknown }> }): string {
-  const details = lhr.audits["mainthread-work-breakdown"]?.details;
-  const items = details && typeof details === "object" && "items" in details ? (details.items as { groupLabel?: string; group?: string; duration?: number }[]) : [];
-  return items.map((i) => `${i.group ?? i.groupLabel} ${Math.round(i.duration ?? 0)} ms`).join(", ");
+function mainThreadByKind(lhr: Report): string {
+  return auditItems<{ groupLabel?: string; group?: string; duration?: number }>(lhr, "mainthread-work-breakdown").map((i) => `${i.group ?? i.groupLabel} ${Math.round(i.duration ?? 0)} ms`).join(", ");
 }
 
 /** The element Lighthouse took for the largest contentful paint, as a short snippet. */
-function lcpElement(lhr: { audits: Record<string, { details?: unknown; displayValue?: string }> }): string {
+function lcpElement(lhr: Report): string {
   const audit = lhr.audits["largest-contentful-paint-element"];
   const found = JSON.stringify(audit?.details ?? {}).match(/"snippet":"((?:[^"\\]|\\.)*)"/);
   return `${lhr.audits["largest-contentful-paint"]?.displayValue ?? "?"}, ${found?.[1] ? found[1].slice(0, 120) : "element unknown"}`;
@@ -107,11 +110,8 @@ try {
       .map((a) => `    - ${a.id}: ${a.title}${a.displayValue ? ` (${a.displayValue})` : ""}`);
     if (failing.length > 0) rows.push(...failing.slice(0, 12));
     // A console error is a bug to fix, not a score: say which.
-    const consoleErrors = lhr.audits["errors-in-console"]?.details;
-    if (consoleErrors && "items" in consoleErrors) {
-      for (const item of consoleErrors.items as { source?: string; description?: string; sourceLocation?: { url?: string } }[]) {
-        rows.push(`      console: ${item.source ?? "?"}: ${String(item.description ?? "").slice(0, 200)} ${item.sourceLocation?.url ?? ""}`);
-      }
+    for (const item of auditItems<{ source?: string; description?: string; sourceLocation?: { url?: string } }>(lhr, "errors-in-console")) {
+      rows.push(`      console: ${item.source ?? "?"}: ${String(item.description ?? "").slice(0, 200)} ${item.sourceLocation?.url ?? ""}`);
     }
   }
   console.log("\nLighthouse (mobile):");
