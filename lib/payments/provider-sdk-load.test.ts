@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
 import { createAlipayProvider, type AlipayConfig } from "./alipay/provider";
+import { generateWechatKeys } from "./wechat/fake-server";
 import { createWechatProvider, type WechatConfig } from "./wechat/provider";
 
 // Each provider requires its SDK on first use, so a server with no real provider configured never
@@ -76,5 +77,12 @@ describe("payment SDKs load on first use", () => {
       expect(() => createAlipayProvider(alipay({ privateKey: key }))).not.toThrow();
     }
     expect(() => createAlipayProvider(alipay({ alipayPublicKey: publicKey }))).not.toThrow();
+  });
+
+  it("certificate mode: every block of each file is parsed, as Alipay's root file holds several", () => {
+    const cert = generateWechatKeys().platformCert;
+    const certs = (alipayRoot: string) => alipay({ alipayPublicKey: undefined, certs: { app: cert, alipayPublic: cert, alipayRoot } });
+    expect(() => createAlipayProvider(certs(`${cert}\n${cert}`))).not.toThrow();
+    expect(() => createAlipayProvider(certs(`${cert}\n-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n`))).toThrow();
   });
 });

@@ -4,6 +4,7 @@ import type { AlipaySdk } from "alipay-sdk";
 import { DomainError } from "@/lib/errors";
 import { parseYuan } from "@/lib/money/parse";
 import { BillFormatError } from "../bill-text";
+import { pemBlocks } from "../pem";
 import {
   ORDER_NO,
   ProviderRecordNotFoundError,
@@ -87,20 +88,33 @@ function asPem(key: string, label: string): string {
  */
 function checkKeys(cfg: AlipayConfig): void {
   createPrivateKey(asPem(cfg.privateKey, keyType(cfg.privateKey) === "PKCS8" ? "PRIVATE KEY" : "RSA PRIVATE KEY"));
-  if (cfg.certs) for (const pem of [cfg.certs.app, cfg.certs.alipayPublic, cfg.certs.alipayRoot]) new X509Certificate(pem);
-  else if (cfg.alipayPublicKey) createPublicKey(asPem(cfg.alipayPublicKey, "PUBLIC KEY"));
+  if (cfg.certs) {
+    // Every block: Alipay's root certificate file holds several.
+    for (const file of [cfg.certs.app, cfg.certs.alipayPublic, cfg.certs.alipayRoot]) {
+      const blocks = pemBlocks(file, "CERTIFICATE");
+      if (blocks.length === 0) throw new Error("an Alipay certificate file holds no certificate");
+      for (const pem of blocks) new X509Certificate(pem);
+    }
+  } else if (cfg.alipayPublicKey) createPublicKey(asPem(cfg.alipayPublicKey, "PUBLIC KEY"));
 }
 
-let sdkLoading: Promise<typeof import("alipay-sdk")> | undefined;
+type Sdk = typeof import("alipay-sdk");
+let sdkLoading: Promise<Sdk> | undefined;
+
+/**
+ * The SDK, required on the first call that needs it and not when this module loads: a server
+ * without Alipay configured (a demo, the bench) never holds it (required alone in plain Node, it
+ * adds 32 MB of RSS; docs/performance.md, "Eighth round"). checkKeys stops a bad key at the start.
+ */
+function loadSdk(): Promise<Sdk> {
+  return (sdkLoading ??= import("alipay-sdk"));
+}
 
 export function createAlipayProvider(cfg: AlipayConfig): PaymentProvider {
   checkKeys(cfg);
-  // The SDK is required on the first call that needs it and not when this module loads: a server
-  // without Alipay configured (a demo, the bench) never holds it (required alone in plain Node, it
-  // adds 32 MB of RSS; docs/performance.md, "Eighth round").
   let client: Promise<AlipaySdk> | undefined;
   const alipay = () =>
-    (client ??= (sdkLoading ??= import("alipay-sdk")).then(
+    (client ??= loadSdk().then(
       ({ AlipaySdk }) =>
         new AlipaySdk({
           appId: cfg.appId,
