@@ -138,7 +138,7 @@ export async function browserCheckout(b: Bench, s: CheckoutClient): Promise<Orde
     await s.payPage(order, cookie);
     await s.notifyPaid(order.orderNo);
   });
-  log(`  pay page fetches answered with Next's _rsc 307: ${s.rscRedirects()} (the first for each store)`);
+  if (b.want("action")) log(`  pay page fetches answered with Next's _rsc 307: ${s.rscRedirects()} (the first for each store)`);
   return phase;
 }
 
