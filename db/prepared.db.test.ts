@@ -3,7 +3,8 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { inTransaction } from "./transaction";
-import { runComposed, runPrepared, statement } from "./prepared";
+import { merchants } from "./schema";
+import { builtOnce, runComposed, runPrepared, statement } from "./prepared";
 
 describe("named prepared statements", () => {
   it("prepares a statement once per connection and runs it again with other values", async () => {
@@ -39,6 +40,51 @@ describe("named prepared statements", () => {
       );
       // Two shapes, two statements; the second run of the first shape reused its name.
       expect(prepared.rows[0]?.n).toBe(2);
+    });
+  });
+});
+
+describe("a drizzle query built once (builtOnce)", () => {
+  it("builds once, runs on each transaction's connection with its values, and maps rows as drizzle does", async () => {
+    let builds = 0;
+    const query = builtOnce("prepared_test_built", (db) => {
+      builds++;
+      return db
+        .select({
+          sum: sql<number>`${sql.placeholder("a")}::int + ${sql.placeholder("b")}::int`.as("sum"),
+          at: sql<Date>`now()`.mapWith((v: string) => new Date(v)).as("at"),
+          // A left join that finds nothing: drizzle makes the whole row null, not an object of nulls.
+          merchant: merchants,
+        })
+        .from(sql`(select 1) as t`)
+        .leftJoin(merchants, sql`false`);
+    });
+    for (const [a, b] of [[1, 2], [40, 2]] as const) {
+      await inTransaction(async (tx) => {
+        const [row] = await query(tx, { a, b });
+        expect(row?.sum).toBe(a + b);
+        expect(row?.at).toBeInstanceOf(Date);
+        expect(row?.merchant).toBeNull();
+      });
+    }
+    expect(builds).toBe(1);
+    await inTransaction(async (tx) => {
+      await query(tx, { a: 1, b: 1 });
+      await query(tx, { a: 2, b: 2 });
+      const prepared = await tx.execute<{ n: number }>(
+        sql`select count(*)::int as n from pg_prepared_statements where name like 'prepared_test_built_%'`,
+      );
+      // Named after its text, prepared once on this connection and run twice.
+      expect(prepared.rows[0]?.n).toBe(1);
+    });
+  });
+
+  it("refuses a run that leaves a placeholder without a value, and changes nothing", async () => {
+    const query = builtOnce("prepared_test_missing", (db) =>
+      db.select({ v: sql<number>`${sql.placeholder("v")}::int`.as("v") }).from(sql`(select 1) as t`),
+    );
+    await inTransaction(async (tx) => {
+      await expect(query(tx, {})).rejects.toThrow(/placeholder/i);
     });
   });
 });

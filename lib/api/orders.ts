@@ -2,8 +2,8 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { and, eq, or, sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Tx } from "@/db";
-import { preparedName } from "@/db/prepared";
+import type { Db, Tx } from "@/db";
+import { builtOnce } from "@/db/prepared";
 import { apiIdempotency, apiKeys, MAX_ORDER_FEN, merchants, ruleVersions, users, type Merchant, type RuleVersion } from "@/db/schema";
 import { ApiKeyRefused, type PresentedApiKey } from "./keys";
 import { customerAccountIds, customerAccountsOf } from "@/lib/ledger";
@@ -90,16 +90,16 @@ function requestHash(input: PosOrderInput): string {
 }
 
 /** The customer a request names (phone or user name), as a CTE of the claim's statement. */
-function customerCte(tx: Tx, name: string) {
-  return tx.$with("customer").as(
-    tx
+function customerCte(db: Db) {
+  const name = sql.placeholder("customer");
+  return db.$with("customer").as(
+    db
       .select({ id: users.id })
       .from(users)
       .where(or(eq(users.username, name), eq(users.phone, name)))
       .limit(1),
   );
 }
-type CustomerCte = ReturnType<typeof customerCte>;
 
 type ClaimRead = {
   claimed: boolean;
@@ -111,19 +111,30 @@ type ClaimRead = {
   key?: { id: number; lastUsedAt: Date | null };
 };
 
+/** The values both claims take, by placeholder name. */
+type ClaimValues = { customer: string; key: string; hash: string };
+
 /**
  * The claim for a caller already authenticated (the till, tests): the merchant is known. Merchants
  * are never deleted and every caller names an existing one, so the row is there.
+ * Built once (db/prepared.ts): every value is a placeholder, so the text is the same for every order.
  */
-async function claimByMerchant(tx: Tx, merchantId: number, key: string, hash: string, customer: CustomerCte): Promise<ClaimRead> {
-  const claim = tx.$with("claim").as(
-    tx
+const claimByMerchantQuery = builtOnce("pos_claim", (db) => {
+  const customer = customerCte(db);
+  const claim = db.$with("claim").as(
+    db
       .insert(apiIdempotency)
-      .values({ merchantId, key, requestHash: hash, status: 0, response: {} })
+      .values({
+        merchantId: sql.placeholder("merchantId"),
+        key: sql.placeholder("key"),
+        requestHash: sql.placeholder("hash"),
+        status: 0,
+        response: {},
+      })
       .onConflictDoNothing({ target: [apiIdempotency.merchantId, apiIdempotency.key] })
       .returning({ key: apiIdempotency.key }),
   );
-  const [read] = await tx
+  return db
     .with(claim, customer)
     .select({
       claimed: sql<boolean>`exists (select 1 from ${claim})`,
@@ -137,10 +148,11 @@ async function claimByMerchant(tx: Tx, merchantId: number, key: string, hash: st
     .from(merchants)
     .leftJoin(ruleVersions, currentRule)
     .leftJoin(customer, sql`true`)
-    .where(eq(merchants.id, merchantId))
-    // Named (db/prepared.ts); the same text for every request, all values parameters.
-    .prepare(preparedName("pos_claim_v1"))
-    .execute();
+    .where(eq(merchants.id, sql.placeholder("merchantId")));
+});
+
+async function claimByMerchant(tx: Tx, merchantId: number, values: ClaimValues): Promise<ClaimRead> {
+  const [read] = await claimByMerchantQuery(tx, { ...values, merchantId });
   if (!read) throw new Error(`merchant ${merchantId} of an API key not found`);
   return read;
 }
@@ -149,39 +161,40 @@ async function claimByMerchant(tx: Tx, merchantId: number, key: string, hash: st
  * The claim with the API key checked in the same statement (the POS route): the key's row found by
  * its public prefix, its stored SHA-256 compared with the presented secret's, revoked keys and
  * unapproved stores refused, and the Idempotency-Key claimed only when all of that holds. One round
- * trip and one statement per order fewer than verifying the key first.
+ * trip and one statement per order fewer than verifying the key first. Built once, as above.
  *
  * The digests are compared by Postgres's `=`, not in constant time. What timing could leak is how
  * much of the stored digest a guess's digest matches; a guess's digest cannot be steered, and the
  * digest of a 238-bit random secret does not lead back to the secret.
  */
-async function claimByKey(tx: Tx, presented: PresentedApiKey, key: string, hash: string, customer: CustomerCte): Promise<ClaimRead> {
-  const keyRow = tx.$with("presented").as(
-    tx
+const claimByKeyQuery = builtOnce("pos_claim_key", (db) => {
+  const customer = customerCte(db);
+  const keyRow = db.$with("presented").as(
+    db
       .select({
         keyId: apiKeys.id,
         keyMerchantId: apiKeys.merchantId,
         lastUsedAt: apiKeys.lastUsedAt,
-        keyOk: sql<boolean>`(${apiKeys.secretHash} = ${presented.secretHash} and ${apiKeys.revokedAt} is null)`.as("key_ok"),
+        keyOk: sql<boolean>`(${apiKeys.secretHash} = ${sql.placeholder("secretHash")} and ${apiKeys.revokedAt} is null)`.as("key_ok"),
       })
       .from(apiKeys)
-      .where(eq(apiKeys.prefix, presented.prefix))
+      .where(eq(apiKeys.prefix, sql.placeholder("prefix")))
       .limit(1),
   );
   // insert … select, so that nothing is claimed for a refused key or store. The columns are the
   // table's, in its order (drizzle lists them all for a select given as SQL).
-  const claim = tx.$with("claim").as(
-    tx
+  const claim = db.$with("claim").as(
+    db
       .insert(apiIdempotency)
       .select(
-        sql`select p.merchant_id, ${key}, ${hash}, 0, '{}'::jsonb, now()
+        sql`select p.merchant_id, ${sql.placeholder("key")}, ${sql.placeholder("hash")}, 0, '{}'::jsonb, now()
             from presented p join merchants m on m.id = p.merchant_id
             where p.key_ok and m.status = 'approved' and m.queue_id is not null`,
       )
       .onConflictDoNothing({ target: [apiIdempotency.merchantId, apiIdempotency.key] })
       .returning({ key: apiIdempotency.key }),
   );
-  const [read] = await tx
+  return db
     .with(keyRow, claim, customer)
     .select({
       claimed: sql<boolean>`exists (select 1 from ${claim})`,
@@ -196,9 +209,11 @@ async function claimByKey(tx: Tx, presented: PresentedApiKey, key: string, hash:
     .from(keyRow)
     .innerJoin(merchants, eq(merchants.id, keyRow.keyMerchantId))
     .leftJoin(ruleVersions, currentRule)
-    .leftJoin(customer, sql`true`)
-    .prepare(preparedName("pos_claim_key_v1"))
-    .execute();
+    .leftJoin(customer, sql`true`);
+});
+
+async function claimByKey(tx: Tx, presented: PresentedApiKey, values: ClaimValues): Promise<ClaimRead> {
+  const [read] = await claimByKeyQuery(tx, { ...values, prefix: presented.prefix, secretHash: presented.secretHash });
   if (!read?.keyOk) throw new ApiKeyRefused("unauthenticated");
   if (read.merchant.status !== "approved" || read.merchant.queueId === null) throw new ApiKeyRefused("not_approved");
   return { ...read, key: { id: read.keyId, lastUsedAt: read.lastUsedAt } };
@@ -222,11 +237,9 @@ export async function createPosOrder(
   // One statement before the queue lock: claim the key, and read the customer (with their account
   // ids) and the store with its current rule. The checks follow in the order of the statements they
   // replace: the API key (when presented), a replay, then the customer, then the store.
-  const customer = customerCte(tx, input.customer);
+  const values: ClaimValues = { customer: input.customer, key, hash };
   const read =
-    "presented" in args
-      ? await claimByKey(tx, args.presented, key, hash, customer)
-      : await claimByMerchant(tx, args.merchantId, key, hash, customer);
+    "presented" in args ? await claimByKey(tx, args.presented, values) : await claimByMerchant(tx, args.merchantId, values);
   const merchantId = read.merchant.id;
 
   if (!read.claimed) {

@@ -2,7 +2,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db";
-import { preparedName, runPrepared, statement } from "@/db/prepared";
+import { builtOnce, runPrepared, statement } from "@/db/prepared";
 import { mapFirst } from "@/db/rows";
 import { accounts, orders, type Order } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
@@ -94,17 +94,42 @@ export async function insertPaidOrder(
 ): Promise<Order> {
   const full = { ...input, merchantId: store.merchant.id, pointsUsed: 0 };
   await lockOrderParties(tx, input.customerId, store.merchant.id);
-  const [order] = await tx
-    .insert(orders)
-    .values({ ...orderValues(store, full, requestHash(full)), status: "paid", paidAt: sql`now()`, providerRef: input.providerRef })
-    .returning()
-    // Named (db/prepared.ts). Its text is the same for every order: the same columns, every value a
-    // parameter (pg refuses a name reused with other text, so a new shape needs a new name).
-    .prepare(preparedName("insert_paid_order_v1"))
-    .execute();
+  const [order] = await insertPaidOrderQuery(tx, { ...orderValues(store, full, requestHash(full)), providerRef: input.providerRef });
   if (!order) throw new Error("paid order not inserted");
   return order;
 }
+
+type PaidOrderValues = ReturnType<typeof orderValues> & { providerRef: string };
+
+// Built once (db/prepared.ts): the same columns for every order, each value a placeholder of its
+// own name, so the text never changes.
+const insertPaidOrderQuery = builtOnce("insert_paid_order", (db) => {
+  const value = <K extends keyof PaidOrderValues>(k: K) => sql.placeholder(k);
+  return db
+    .insert(orders)
+    .values({
+      orderNo: value("orderNo"),
+      customerId: value("customerId"),
+      merchantId: value("merchantId"),
+      queueId: value("queueId"),
+      ruleVersionId: value("ruleVersionId"),
+      amountFen: value("amountFen"),
+      pointsUsed: value("pointsUsed"),
+      cashFen: value("cashFen"),
+      rebateFen: value("rebateFen"),
+      platformFeeFen: value("platformFeeFen"),
+      pointsEarned: value("pointsEarned"),
+      poolFen: value("poolFen"),
+      idempotencyKey: value("idempotencyKey"),
+      requestHash: value("requestHash"),
+      provider: value("provider"),
+      providerRef: value("providerRef"),
+      status: "paid" as const,
+      paidAt: sql`now()`,
+      // Every value orderValues() gives has its placeholder: a new column there fails to compile here.
+    } satisfies Record<keyof PaidOrderValues, unknown> & Partial<Record<keyof typeof orders.$inferInsert, unknown>>)
+    .returning();
+});
 
 // Every order runs it: a named prepared statement (db/prepared.ts).
 const LOCK_ORDER_PARTIES = statement(
