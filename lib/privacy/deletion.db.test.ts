@@ -228,6 +228,24 @@ describe("a deletion racing an order", () => {
     expect(isDomainError(err) && err.message).toBe("privacy.accountDeleted");
   });
 
+  it("a deletion holds a POS order off, which then refuses: the order's insert locks the customer and reads the deletion", async () => {
+    const c = await makeCustomer();
+    const store = await slowStore();
+    const username = (await db.execute<{ u: string }>(sql`select username as u from users where id = ${c}`)).rows[0]!.u;
+    const s = await Scheduler.open(["order", "deletion"]);
+    open = s;
+    await s.deletion.begin();
+    await s.deletion.step("delete", (tx) => deleteAccount(tx, c));
+    await s.order.begin();
+    const order = s.order.run("pos", (tx) =>
+      createPosOrder(tx, { merchantId: store.id, idempotencyKey: randomUUID(), input: posOrderSchema.parse({ customer: username, amount_fen: 4_000 }) as PosOrderInput }),
+    );
+    expect(await order.blocks()).toEqual(["deletion"]);
+    await s.deletion.commit();
+    const err = await order.fails();
+    expect(isDomainError(err) && err.message).toBe("privacy.accountDeleted");
+  });
+
   it("concurrent POS orders and web payments against a deletion never leave money with a deleted account", async () => {
     const store = await slowStore();
     for (let round = 0; round < 8; round += 1) {
