@@ -10,7 +10,7 @@ import { NotificationBell } from "@/app/_components/notification-bell";
 import { TabBar } from "@/app/_components/tab-bar";
 import { requestTheme } from "@/app/_components/theme";
 import { ThemeToggle } from "@/app/_components/theme-toggle";
-import { isLocale, defaultLocale } from "@/i18n/config";
+import { localeOr } from "@/i18n/config";
 import { clientMessages } from "@/i18n/client-messages";
 import { getViewer, storeAccessOf, type Role } from "@/lib/auth/session";
 import { PATH_HEADER } from "@/lib/auth/next-path";
@@ -133,7 +133,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     <html lang={locale} data-theme={theme ?? undefined}>
       <body>
         {/* Only what client components translate goes to the browser (i18n/client-messages.ts). */}
-        <NextIntlClientProvider messages={clientMessages(isLocale(locale) ? locale : defaultLocale)}>
+        <NextIntlClientProvider messages={clientMessages(localeOr(locale))}>
           <TopBar />
           {/* On phones the tab bar covers the bottom 56 px: the page ends above it (not on paper, where an
               A5 poster is narrower than `sm` and the extra space would push it onto a second page). */}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { preferredLocale, resolveLocale } from "./config";
+import { localeOr, preferredLocale, resolveLocale } from "./config";
 
 describe("a request's language", () => {
   it("follows the cookie, else the browser's Accept-Language, else Chinese", () => {
@@ -16,5 +16,11 @@ describe("a request's language", () => {
   it("reads the tags in the order written", () => {
     expect(preferredLocale("EN;q=0.1, zh")).toBe("en");
     expect(preferredLocale("")).toBeNull();
+  });
+
+  it("keeps a supported locale and gives the default for anything else", () => {
+    expect(localeOr("en")).toBe("en");
+    expect(localeOr("zh-CN")).toBe("zh-CN");
+    for (const other of ["EN", "fr", "", undefined, null, 42]) expect(localeOr(other)).toBe("zh-CN");
   });
 });

@@ -26,6 +26,11 @@ export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (locales as readonly string[]).includes(value);
 }
 
+/** `value` when it is a supported locale, else the default (a cookie or header may say anything). */
+export function localeOr(value: unknown): Locale {
+  return isLocale(value) ? value : defaultLocale;
+}
+
 /** The first of our languages in an Accept-Language header ("en-US,en;q=0.9" → en), by order of appearance. */
 export function preferredLocale(acceptLanguage: string | null | undefined): Locale | null {
   for (const part of (acceptLanguage ?? "").split(",")) {

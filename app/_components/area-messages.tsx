@@ -1,6 +1,6 @@
 import { getLocale } from "next-intl/server";
 import type { ReactNode } from "react";
-import { defaultLocale, isLocale } from "@/i18n/config";
+import { localeOr } from "@/i18n/config";
 import { clientMessages, type MessageArea } from "@/i18n/client-messages";
 import { WithAreaMessages } from "./with-area-messages";
 
@@ -10,5 +10,5 @@ import { WithAreaMessages } from "./with-area-messages";
  */
 export async function AreaMessages({ area, children }: { area: MessageArea; children: ReactNode }) {
   const locale = await getLocale();
-  return <WithAreaMessages messages={clientMessages(isLocale(locale) ? locale : defaultLocale, area)}>{children}</WithAreaMessages>;
+  return <WithAreaMessages messages={clientMessages(localeOr(locale), area)}>{children}</WithAreaMessages>;
 }

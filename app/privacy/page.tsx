@@ -3,7 +3,7 @@ import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { logout } from "@/app/(auth)/actions";
 import { Button, Card, FormSuccess, PageHeader } from "@/app/_components";
-import { isLocale, defaultLocale } from "@/i18n/config";
+import { localeOr } from "@/i18n/config";
 import { db } from "@/db";
 import { consentTime } from "@/lib/auth/consent";
 import { safeNextPath } from "@/lib/auth/next-path";
@@ -33,7 +33,7 @@ const SECTIONS = [
  */
 export default async function PrivacyPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const [viewer, t, raw, localeRaw] = await Promise.all([getViewer(), getTranslations("privacy.notice"), searchParams, getLocale()]);
-  const locale = isLocale(localeRaw) ? localeRaw : defaultLocale;
+  const locale = localeOr(localeRaw);
   const next = safeNextPath(typeof raw.next === "string" ? raw.next : undefined);
   const agreedAt = viewer && !viewer.consentDue ? await consentTime(db, viewer.userId) : null;
   return (

@@ -9,7 +9,7 @@
  *   arguments as JSON when the form has no fields, as signing out does);
  * - a server action body over Next's 1 MB limit, which Next reports as an error, not a 413.
  */
-import { defaultLocale, isLocale, type Locale } from "@/i18n/config";
+import { localeOr, type Locale } from "@/i18n/config";
 import en from "@/messages/en/common.json";
 import zh from "@/messages/zh-CN/common.json";
 
@@ -29,7 +29,7 @@ const TEXT: Record<Locale, typeof en.badRequest> = { en: en.badRequest, "zh-CN":
 
 /** The refusal's words in the visitor's language (the switcher's cookie), plain text. */
 export function problemText(problem: RequestProblem, localeCookie: string | undefined): { text: string; locale: Locale } {
-  const locale = isLocale(localeCookie) ? localeCookie : defaultLocale;
+  const locale = localeOr(localeCookie);
   return { text: TEXT[locale][problem], locale };
 }
 

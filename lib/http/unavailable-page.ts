@@ -1,5 +1,5 @@
 import "server-only";
-import { defaultLocale, isLocale, type Locale } from "@/i18n/config";
+import { localeOr, type Locale } from "@/i18n/config";
 import en from "@/messages/en/common.json";
 import zh from "@/messages/zh-CN/common.json";
 import { RETRY_AFTER_SECONDS } from "@/db/errors";
@@ -18,7 +18,7 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)}
  * address a page render was sent to names the page it came from: db/render-outage.ts).
  */
 export function unavailablePage(localeCookie: string | undefined, nonce: string, back?: string): { html: string; locale: Locale } {
-  const locale = isLocale(localeCookie) ? localeCookie : defaultLocale;
+  const locale = localeOr(localeCookie);
   const t = TEXT[locale];
   const html = `<!doctype html>
 <html lang="${locale}">

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { getLocale, getTranslations } from "next-intl/server";
 import { Card, EmptyState, PageHeader, Table, td, Th } from "@/app/_components";
-import { isLocale, defaultLocale } from "@/i18n/config";
+import { localeOr } from "@/i18n/config";
 import { requireViewer } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format/datetime";
 import { dataRequests } from "@/lib/privacy/requests";
@@ -20,7 +20,7 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function DataRequestsPage() {
   await requireViewer("operator", { next: "/operator/data-requests" });
   const [rows, t, localeRaw] = await Promise.all([dataRequests({ limit: 200 }), getTranslations("privacy.requests"), getLocale()]);
-  const locale = isLocale(localeRaw) ? localeRaw : defaultLocale;
+  const locale = localeOr(localeRaw);
   return (
     <div className="space-y-4">
       <PageHeader title={t("title")} description={t("description")} />

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { Badge, buttonClass, Card, EmptyState, PageHeader } from "@/app/_components";
-import { isLocale, defaultLocale } from "@/i18n/config";
+import { localeOr } from "@/i18n/config";
 import { requireViewer } from "@/lib/auth/session";
 import { formatShortDateTime } from "@/lib/format/datetime";
 import { listNotifications, unreadCount } from "@/lib/notifications/list";
@@ -28,7 +28,7 @@ export default async function NotificationsPage({ searchParams }: { searchParams
     listNotifications(viewer.userId, { beforeId }),
     unreadCount(viewer.userId),
   ]);
-  const locale = isLocale(rawLocale) ? rawLocale : defaultLocale;
+  const locale = localeOr(rawLocale);
 
   return (
     <div className="mx-auto max-w-2xl space-y-4">
