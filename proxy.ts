@@ -4,6 +4,7 @@ import { databaseAvailable, OUTAGE_PATH } from "@/db/health";
 import { LOCALE_COOKIE, resolveLocale } from "@/i18n/config";
 import { isTheme, THEME_COOKIE } from "@/app/_components/theme";
 import { PATH_HEADER, safeNextPath } from "@/lib/auth/next-path";
+import { SESSION_COOKIE } from "@/lib/auth/session-memo";
 import { env, internalUrl, publicOrigin } from "@/lib/env";
 import { ORIGIN_MESSAGES, originProblem } from "@/lib/http/origin";
 import { bodyProblem, pathDecodes, PROBLEM_STATUS, problemText, type RequestProblem } from "@/lib/http/request-guards";
@@ -28,9 +29,6 @@ import { REQUEST_ID_HEADER, requestIdFrom } from "@/lib/observability/request-id
  * X-Forwarded-Host and -Proto are set to PUBLIC_URL's, whatever the client sent.
  */
 
-// Auth.js v5 names its session cookie `authjs.session-token`, `__Secure-` prefixed over HTTPS,
-// and splits a large one into `.0`, `.1`, … chunks.
-const SESSION_COOKIE = /^(__Secure-)?authjs\.session-token(\.\d+)?$/;
 // /orders too: its pages stream behind a loading state, where a redirect from the page itself would
 // come after a 200 (the browser then follows it from a script), so the visitor is sent to sign in here.
 const SIGNED_IN_AREAS = /^\/(me|orders|merchant|operator)(\/|$)/;

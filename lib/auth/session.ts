@@ -1,6 +1,6 @@
 import "server-only";
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { headers } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { auth } from "./auth-js";
@@ -8,6 +8,7 @@ import { db } from "@/db";
 import { merchants, merchantStaff, users, type Merchant } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
 import { consentedVersion } from "./consent";
+import { SessionMemo, sessionKey, type SessionClaims } from "./session-memo";
 import { loginPath, PATH_HEADER } from "./next-path";
 import { consentPath, openBeforeConsent, PRIVACY_NOTICE_VERSION } from "./notice";
 import type { Role } from "./users";
@@ -23,15 +24,37 @@ export type Viewer = {
   consentDue: boolean;
 };
 
+// Per process: the pages and the actions are separate bundles, so each keeps its own (a miss only costs
+// one decode).
+const memo = new SessionMemo();
+
+/**
+ * Who the request's session token names, as Auth.js decodes it, or null. A request with no session
+ * cookie is anonymous without asking Auth.js; a token seen in the last minute is not decoded again
+ * (lib/auth/session-memo.ts says what that keeps and what it does not).
+ */
+async function sessionClaims(): Promise<SessionClaims | null> {
+  const key = sessionKey((await cookies()).getAll(), (await headers()).get("x-forwarded-proto"));
+  if (key === null) return null;
+  const known = memo.get(key);
+  if (known) return known;
+  const session = await auth();
+  const userId = Number(session?.user?.id);
+  if (!Number.isSafeInteger(userId) || userId <= 0) return null;
+  const claims = { userId, sessionVersion: session?.user?.sessionVersion ?? 0 };
+  memo.set(key, claims);
+  return claims;
+}
+
 /**
  * The signed-in user, or null. Cached per request. The JWT alone is not trusted: the user must
  * still exist, the token's session version must still be theirs, and the role and name are read
  * fresh from the database.
  */
 export const getViewer = cache(async (): Promise<Viewer | null> => {
-  const session = await auth();
-  const userId = Number(session?.user?.id);
-  if (!Number.isSafeInteger(userId) || userId <= 0) return null;
+  const claims = await sessionClaims();
+  if (!claims) return null;
+  const { userId } = claims;
   const [row] = await db
     .select({
       role: users.role,
@@ -45,7 +68,7 @@ export const getViewer = cache(async (): Promise<Viewer | null> => {
     .limit(1);
   // A token from before the user's last logout is dead, even though its signature is still good.
   // A deleted account's sessions were ended too; the deleted_at check is the second lock on that door.
-  if (!row || row.deletedAt !== null || row.sessionVersion !== (session?.user?.sessionVersion ?? 0)) return null;
+  if (!row || row.deletedAt !== null || row.sessionVersion !== claims.sessionVersion) return null;
   const consentDue = (row.consented === null ? 0 : Number(row.consented)) < PRIVACY_NOTICE_VERSION;
   return { userId, role: row.role, displayName: row.displayName, consentDue };
 });
