@@ -24,9 +24,14 @@ export type Viewer = {
   consentDue: boolean;
 };
 
-// Per process: the pages and the actions are separate bundles, so each keeps its own (a miss only costs
-// one decode).
-const memo = new SessionMemo();
+// On globalThis: the pages and the actions are compiled into different bundles of the same process,
+// and a module-level memo would exist once per bundle (a checkout's action and its pay page would
+// each decode the same token).
+const MEMO_KEY = Symbol.for("freeline.sessionMemo");
+function memo(): SessionMemo {
+  const g = globalThis as { [MEMO_KEY]?: SessionMemo };
+  return (g[MEMO_KEY] ??= new SessionMemo());
+}
 
 /**
  * Who the request's session token names, as Auth.js decodes it, or null. A request with no session
@@ -36,13 +41,13 @@ const memo = new SessionMemo();
 async function sessionClaims(): Promise<SessionClaims | null> {
   const key = sessionKey((await cookies()).getAll(), (await headers()).get("x-forwarded-proto"));
   if (key === null) return null;
-  const known = memo.get(key);
+  const known = memo().get(key);
   if (known) return known;
   const session = await auth();
   const userId = Number(session?.user?.id);
   if (!Number.isSafeInteger(userId) || userId <= 0) return null;
   const claims = { userId, sessionVersion: session?.user?.sessionVersion ?? 0 };
-  memo.set(key, claims);
+  memo().set(key, claims);
   return claims;
 }
 
