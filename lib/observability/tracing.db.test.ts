@@ -80,7 +80,8 @@ describe("traces", () => {
       expect(r.status).not.toBe(2);
       // The order's statements, each a span under the route's: the API key, the order, the ledger.
       const queries = queriesUnder(spans, r);
-      expect(queries.some((q) => /^insert into "orders"/i.test(q))).toBe(true);
+      // The POS insert starts with the CTE that locks the order's parties (lib/orders/create.ts).
+      expect(queries.some((q) => /^with "parties" as .* insert into "orders"/is.test(q))).toBe(true);
       expect(queries.some((q) => /ledger_entries/i.test(q))).toBe(true);
       expect(queries.some((q) => /api_keys/i.test(q))).toBe(true);
       // Parameters stay out of traces: no customer name, no token.
