@@ -33,6 +33,11 @@ describe("the session memo's key", () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
+  it("is a fixed-size hash, however large the cookies and the scheme header", () => {
+    const key = sessionKey([token("abc"), { name: "__Secure-authjs.session-token", value: "x".repeat(10_000) }], "h".repeat(5_000));
+    expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
   it("never gives two different token values one key (property)", () => {
     fc.assert(
       fc.property(fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), (a, b) => {

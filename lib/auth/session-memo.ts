@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /**
  * Auth.js's answer for a session cookie, remembered for a minute.
  *
@@ -26,13 +28,19 @@ export type SessionClaims = { userId: number; sessionVersion: number };
 /**
  * The memo key for a request's session cookies, or null when it carries none (no session: nothing to
  * decode). Other cookies (language, theme) are left out; the cookies' order does not count.
+ *
+ * A SHA-256 of them, not the cookies themselves: a signed-in client could otherwise send a valid
+ * token beside a large cookie of the other session name (which Auth.js ignores) or a long scheme
+ * header, and fill the memo with kilobyte keys. Hashed, a full memo is a few hundred kilobytes.
  */
 export function sessionKey(cookies: readonly { name: string; value: string }[], proto: string | null): string | null {
   const parts = cookies
     .filter((c) => SESSION_COOKIE.test(c.name) && c.value !== "")
     .map((c) => `${c.name}=${c.value}`)
     .sort();
-  return parts.length === 0 ? null : `${proto ?? ""}|${parts.join(";")}`;
+  if (parts.length === 0) return null;
+  // JSON: no separator in a value can make two different lists read the same.
+  return createHash("sha256").update(JSON.stringify([proto ?? "", parts])).digest("base64url");
 }
 
 type Entry = { claims: SessionClaims; at: number };

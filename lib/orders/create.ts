@@ -157,7 +157,8 @@ const insertPaidOrderQuery = builtOnce("insert_paid_order", (db) => {
     });
 });
 
-// Every order runs it: a named prepared statement (db/prepared.ts).
+// Every browser order runs it (a POS order locks in its insert): a named prepared statement
+// (db/prepared.ts).
 const LOCK_ORDER_PARTIES = statement(
   "lock_order_parties",
   `select u.deleted_at is not null as deleted, m.status::text as status, m.suspended_at is not null as suspended
