@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { and, eq, or, sql } from "drizzle-orm";
+import { and, eq, or, sql, type SQLWrapper } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, Tx } from "@/db";
 import { builtOnce } from "@/db/prepared";
@@ -100,6 +100,7 @@ function customerCte(db: Db) {
       .limit(1),
   );
 }
+type CustomerCte = ReturnType<typeof customerCte>;
 
 type ClaimRead = {
   claimed: boolean;
@@ -110,6 +111,21 @@ type ClaimRead = {
   /** The key's row, when the statement checked a presented key. */
   key?: { id: number; lastUsedAt: Date | null };
 };
+
+/**
+ * What both claims read: whether this request claimed the key, the customer with their account ids,
+ * and the store with its current rule. In the outer select, whose columns drizzle qualifies (a
+ * one-table select names them bare, and a bare "id" inside the subquery would be the account's).
+ */
+function claimRead(claim: SQLWrapper, customer: CustomerCte) {
+  return {
+    claimed: sql<boolean>`exists (select 1 from ${claim})`,
+    customerId: customer.id,
+    customerAccounts: customerAccountIds(customer.id),
+    merchant: merchants,
+    rule: ruleVersions,
+  };
+}
 
 /** The values both claims take, by placeholder name. */
 type ClaimValues = { customer: string; key: string; hash: string };
@@ -136,15 +152,7 @@ const claimByMerchantQuery = builtOnce("pos_claim", (db) => {
   );
   return db
     .with(claim, customer)
-    .select({
-      claimed: sql<boolean>`exists (select 1 from ${claim})`,
-      customerId: customer.id,
-      // In the outer select, whose columns drizzle qualifies (a one-table select names them bare,
-      // and a bare "id" inside the subquery would be the account's).
-      customerAccounts: customerAccountIds(customer.id),
-      merchant: merchants,
-      rule: ruleVersions,
-    })
+    .select(claimRead(claim, customer))
     .from(merchants)
     .leftJoin(ruleVersions, currentRule)
     .leftJoin(customer, sql`true`)
@@ -197,14 +205,10 @@ const claimByKeyQuery = builtOnce("pos_claim_key", (db) => {
   return db
     .with(keyRow, claim, customer)
     .select({
-      claimed: sql<boolean>`exists (select 1 from ${claim})`,
       keyId: keyRow.keyId,
       keyOk: keyRow.keyOk,
       lastUsedAt: keyRow.lastUsedAt,
-      customerId: customer.id,
-      customerAccounts: customerAccountIds(customer.id),
-      merchant: merchants,
-      rule: ruleVersions,
+      ...claimRead(claim, customer),
     })
     .from(keyRow)
     .innerJoin(merchants, eq(merchants.id, keyRow.keyMerchantId))
