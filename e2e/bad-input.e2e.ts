@@ -43,7 +43,7 @@ test.describe("bad input gets a clear message next to the field and changes noth
     await page.fill('input[name="amount"]', "30");
     const button = main(page).getByRole("button", { name: "下单并支付" });
     await button.dblclick();
-    await page.waitForURL(/\/pay\/FL/);
+    await expect(main(page).getByTestId("pay-here")).toBeVisible();
     await main(page).getByRole("button", { name: "确认支付（模拟）" }).dblclick();
     await page.waitForURL(/\/orders\/FL/);
     await page.goto("/me");

@@ -53,7 +53,7 @@ async function coveredManualQueue(browser: Parameters<Parameters<typeof test>[2]
     await customer.goto(`/s/${slug}`);
     await customer.fill('input[name="amount"]', yuan);
     await main(customer).getByRole("button", { name: /下单并支付/ }).click();
-    await customer.waitForURL(/\/pay\/FL/);
+    await expect(main(customer).getByTestId("pay-here")).toBeVisible();
     await main(customer).getByRole("button", { name: /确认支付/ }).click();
     await customer.waitForURL(/\/orders\/FL/);
   }

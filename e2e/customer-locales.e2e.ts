@@ -10,7 +10,7 @@ async function payInEnglish(p: Page, slug: string, yuan: string): Promise<void> 
   await p.goto(`/s/${slug}`);
   await p.fill('input[name="amount"]', yuan);
   await main(p).getByRole("button", { name: /Place order and pay/ }).click();
-  await p.waitForURL(/\/pay\/FL/);
+  await expect(main(p).getByTestId("pay-here")).toBeVisible();
   await main(p).getByRole("button", { name: /Confirm payment/ }).click();
   await p.waitForURL(/\/orders\/FL/);
 }
@@ -72,7 +72,7 @@ test("in Chinese on a phone by Accept-Language alone: the pages and their dates 
   await register(p, uniqueUser("loczh"), PASSWORD, "/s/tea-house");
   await p.fill('input[name="amount"]', "12");
   await main(p).getByRole("button", { name: /下单并支付/ }).click();
-  await p.waitForURL(/\/pay\/FL/);
+  await expect(main(p).getByTestId("pay-here")).toBeVisible();
   await main(p).getByRole("button", { name: /确认支付/ }).click();
   await p.waitForURL(/\/orders\/FL/);
   await p.goto("/me");

@@ -19,7 +19,7 @@ async function pay(p: Page, slug: string, yuan: string, button: RegExp, confirm:
   await p.goto(`/s/${slug}`);
   await p.fill('input[name="amount"]', yuan);
   await main(p).getByRole("button", { name: button }).click();
-  await p.waitForURL(/\/pay\/FL/);
+  await expect(main(p).getByTestId("pay-here")).toBeVisible();
   await main(p).getByRole("button", { name: confirm }).click();
   await p.waitForURL(/\/orders\/FL/);
 }

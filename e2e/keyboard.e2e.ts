@@ -69,7 +69,8 @@ async function keyboardOrder(page: Page, yuan: string): Promise<void> {
   await typeInto(page, main(page).locator('input[name="amount"]'), yuan);
   await tabTo(page, main(page).getByRole("button", { name: "下单并支付" }));
   await page.keyboard.press("Space");
-  await page.waitForURL(/\/pay\/FL/);
+  // The pay step replaces the form, and the focus moves to its heading.
+  await expect(main(page).getByTestId("pay-here").getByRole("heading", { name: "确认支付" })).toBeFocused();
   await tabTo(page, main(page).getByRole("button", { name: "确认支付（模拟）" }));
   await page.keyboard.press("Enter");
   await page.waitForURL(/\/orders\/FL/);

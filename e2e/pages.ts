@@ -53,7 +53,7 @@ export async function orderAndPay(page: Page, slug: string, yuan: string): Promi
   await page.goto(`/s/${slug}`);
   await page.fill('input[name="amount"]', yuan);
   await main(page).getByRole("button", { name: "下单并支付" }).click();
-  await page.waitForURL(/\/pay\/FL/);
+  await expect(main(page).getByTestId("pay-here")).toBeVisible();
   await expect(page.getByText("模拟支付")).toBeVisible();
   await main(page).getByRole("button", { name: "确认支付（模拟）" }).click();
   await page.waitForURL(/\/orders\/FL/);

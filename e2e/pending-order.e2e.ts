@@ -1,4 +1,5 @@
 import { expect, test } from "./test";
+import { checkA11y } from "./axe";
 import { main, register, uniqueUser } from "./pages";
 
 const PASSWORD = "pending-order-pass-2026";
@@ -11,13 +12,22 @@ test.describe("a pending order", () => {
     await page.goto("/s/tea-house");
     await page.fill('input[name="amount"]', "18.80");
     await main(page).getByRole("button", { name: "下单并支付" }).click();
-    await page.waitForURL(/\/pay\/FL/);
-    const payUrl = page.url();
-    await expect(page.getByTestId("pay-by")).toContainText("前完成支付");
+    // The pay step comes in place of the form, with the time to pay by.
+    const here = main(page).getByTestId("pay-here");
+    await expect(here.getByTestId("pay-by")).toContainText("前完成支付");
+    await expect(here).toContainText("¥18.80");
+    await expect(here.getByRole("heading", { name: "确认支付" })).toBeFocused();
+    const payUrl = `/pay/${(await here.getByTestId("pay-here-order-no").innerText()).trim()}`;
+    // Drawn without a navigation, so the journeys' axe check after each page load does not see it.
+    await checkA11y(page);
+    await page.emulateMedia({ colorScheme: "dark" });
+    await checkA11y(page, "dark");
+    await page.emulateMedia({ colorScheme: null });
 
-    // Leaving and coming back: the order waits, and can still be paid.
+    // Leaving and coming back: the order waits on its pay page, and can still be paid.
     await page.goto("/me");
     await page.goto(payUrl);
+    await expect(page.getByTestId("pay-by")).toContainText("前完成支付");
     await expect(main(page).getByRole("button", { name: "确认支付（模拟）" })).toBeVisible();
 
     await main(page).getByRole("button", { name: "取消订单" }).click();

@@ -118,7 +118,7 @@ for (const lang of ["zh-CN", "en"] as const) {
     // An order whose entry waits in the store's queue (paid through the simulated provider).
     await p.fill('input[name="amount"]', "30");
     await main(p).locator('button[type="submit"]').click();
-    await p.waitForURL(/\/pay\/FL/);
+    await expect(main(p).getByTestId("pay-here")).toBeVisible();
     await main(p).getByRole("button", { name: lang === "en" ? "Confirm payment (simulated)" : "确认支付（模拟）" }).click();
     await p.waitForURL(/\/orders\/FL/);
     const orderNo = (await p.getByTestId("order-no").innerText()).trim();

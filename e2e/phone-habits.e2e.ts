@@ -68,9 +68,10 @@ test("every interactive element on the customer pages is at least 44 × 44 px at
   await register(p, uniqueUser("habit"), PASSWORD, `/s/${slug}`);
   await p.fill('input[name="amount"]', "120");
   await main(p).getByRole("button", { name: /下单并支付/ }).click();
-  await p.waitForURL(/\/pay\/FL/);
-  const pending = new URL(p.url()).pathname;
-  const pendingTargets = await checkTargets(p, [pending]);
+  // The pay step drawn in place of the form, then the pay page a customer comes back to.
+  const pending = `/pay/${(await main(p).getByTestId("pay-here-order-no").innerText()).trim()}`;
+  const inPlace = (await smallTargets(p)).map((s) => `/s/${slug} (pay step): ${s.what} is ${s.width}×${s.height}`);
+  const pendingTargets = [...inPlace, ...(await checkTargets(p, [pending]))];
   await main(p).getByRole("button", { name: /确认支付/ }).click();
   await p.waitForURL(/\/orders\/FL/);
   const paid = new URL(p.url()).pathname;

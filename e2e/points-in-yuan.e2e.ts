@@ -53,7 +53,7 @@ for (const [locale, w] of Object.entries(WORDS) as [keyof typeof WORDS, (typeof 
     // ¥100 at the defaults: 500 points locked, one ¥100 entry, ¥13.00 in the pool.
     await p.fill('input[name="amount"]', "100");
     await main(p).getByRole("button", { name: w.order }).click();
-    await p.waitForURL(/\/pay\/FL/);
+    await expect(main(p).getByTestId("pay-here")).toBeVisible();
     await main(p).getByRole("button", { name: w.confirm }).click();
     await p.waitForURL(/\/orders\/FL/);
 

@@ -223,7 +223,7 @@ test("onboarding (zh-CN): the store link is suggested from the name, the operato
     await register(customer, uniqueUser("obcu"), PASSWORD, `/s/${slug}`);
     await customer.fill('input[name="amount"]', "30");
     await main(customer).getByRole("button", { name: "下单并支付" }).click();
-    await customer.waitForURL(/\/pay\/FL/);
+    await expect(main(customer).getByTestId("pay-here")).toBeVisible();
     await main(customer).getByRole("button", { name: "确认支付（模拟）" }).click();
     await customer.waitForURL(/\/orders\/FL/);
     const queue = async () =>

@@ -13,4 +13,4 @@ export const test = base.extend({
 });
 
 export { expect } from "@playwright/test";
-export type { APIRequestContext, APIResponse, Browser, BrowserContext, Locator, Page } from "@playwright/test";
+export type { APIRequestContext, APIResponse, Browser, BrowserContext, BrowserContextOptions, Locator, Page } from "@playwright/test";

@@ -2,27 +2,24 @@
 
 import { headers } from "next/headers";
 import { redirect, RedirectType } from "next/navigation";
-import QRCode from "qrcode";
 import { z } from "zod";
 import { db } from "@/db";
 import { inTransaction } from "@/db/transaction";
 import { validatedAction } from "@/lib/auth/action";
-import { clientAddress } from "@/lib/auth/client-address";
-import { env } from "@/lib/env";
-import { DomainError } from "@/lib/errors";
+import { DomainError, isDomainError } from "@/lib/errors";
 import { approvedStore } from "@/lib/merchants/store";
 import { parseYuan } from "@/lib/money/parse";
 import { customerBalances } from "@/lib/customers/summary";
+import { log } from "@/lib/observability/log";
 import { createPendingOrder } from "@/lib/orders/create";
 import { pointsForAmount } from "@/lib/rules/preview";
 import { checkOrderRate } from "@/lib/orders/rate-limit";
 import { cancelPendingOrder } from "@/lib/orders/expire-pending";
-import { startPayment } from "@/lib/orders/payment";
-import { boundWechatOpenid } from "@/lib/wallet/payout-accounts";
-import { wechatBindingAvailable } from "@/lib/wallet/wechat-binding";
+import { expiresAt } from "@/lib/orders/payment";
 import { customerOrder } from "@/lib/orders/view";
-import { checkoutProviders, payerDevice, providerForDevice, type PaymentAction } from "@/lib/payments";
+import { checkoutProviders, isSimulated, payerDevice, providerForDevice } from "@/lib/payments";
 import { confirmDevPayment } from "@/lib/payments/dev";
+import { paymentStep, type NextStep } from "./payment-step";
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,40}$/, "store.notFound");
 const orderNo = z.string().regex(/^FL\d{6}[2-9A-Z]{8}$/, "order.badNumber");
@@ -42,19 +39,48 @@ const createOrderSchema = z.object({
   idempotencyKey: z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, "form.refresh"),
 });
 
+/** What a placed order still owes, as the order form shows it beside the pay step; `payBy` is an ISO time. */
+export type Due = { cashFen: number; pointsUsed: number; payBy: string };
+
+/** The order form's next step: a page to open, the provider's step, or the simulated confirm drawn in place. */
+export type PlacedStep = NextStep | { simulated: true };
+
+/** createOrderAction's answer; `due` is absent when nothing is left to pay. */
+export type Placed = { orderNo: string; due?: Due; step: PlacedStep };
+
 /**
- * Creates a pending order at a store; the form then takes the customer to pay it. It answers with
- * the address instead of calling redirect(): a redirect from an action makes Next fetch the pay
- * page from itself over HTTP and stream it inside the action's response (see docs/performance.md).
+ * The first pay step of a new pending order. When the browser's provider is known, the payment is
+ * started here, so the customer goes from the order form straight to the provider (or the QR code,
+ * or the simulated confirm) without loading the pay page first. The pay page stays for choosing
+ * between providers, for coming back to an unpaid order, and for trying again after a provider's
+ * outage: a payment that cannot be started sends the customer there, the order kept.
  */
-export const createOrderAction = validatedAction(createOrderSchema, "any", async (input, { viewer }) => {
+async function firstStep(customerId: number, orderNo: string, provider: string | null): Promise<PlacedStep> {
+  if (provider !== null && isSimulated(provider)) return { simulated: true };
+  if (provider !== "wechat" && provider !== "alipay") return { next: `/pay/${orderNo}` };
+  try {
+    return await paymentStep(customerId, orderNo, provider);
+  } catch (e) {
+    if (!isDomainError(e)) throw e;
+    log.warn({ orderNo, code: e.code }, "payment not started from the order form; the pay page offers it again");
+    return { next: `/pay/${orderNo}` };
+  }
+}
+
+/**
+ * Creates a pending order at a store and answers its first pay step (firstStep). It answers instead
+ * of calling redirect(): a redirect from an action makes Next fetch the next page from itself over
+ * HTTP and stream it inside the action's response (see docs/performance.md).
+ */
+export const createOrderAction = validatedAction(createOrderSchema, "any", async (input, { viewer }): Promise<Placed> => {
   const amount = parseYuan(input.amount);
   if (!amount.ok) throw new DomainError("invalid_input", amount.message, "amount", amount.params);
   const store = await approvedStore(db, { slug: input.slug });
   // The provider this browser pays with, or the first offered when the customer will choose
   // (the pay page records the choice before the payment is created).
   const offered = checkoutProviders();
-  const provider = providerForDevice(payerDevice((await headers()).get("user-agent")), offered) ?? offered[0];
+  const chosen = providerForDevice(payerDevice((await headers()).get("user-agent")), offered);
+  const provider = chosen ?? offered[0];
   if (!provider) throw new DomainError("not_allowed", "payment.providerOff");
   const points = input.usePoints ? pointsForAmount(amount.fen, (await customerBalances(viewer.userId)).pointsAvailable) : input.points;
   const { order } = await inTransaction(async (tx) => {
@@ -68,69 +94,42 @@ export const createOrderAction = validatedAction(createOrderSchema, "any", async
       provider,
     }, store);
   });
-  return { orderNo: order.orderNo, next: order.status === "pending" ? `/pay/${order.orderNo}` : `/orders/${order.orderNo}` };
+  const placed = order.orderNo;
+  // A replayed key whose order is no longer pending (paid, cancelled, expired): its result page.
+  if (order.status !== "pending") return { orderNo: placed, step: { next: `/orders/${placed}` } };
+  const due: Due = {
+    cashFen: order.cashFen,
+    pointsUsed: order.pointsUsed,
+    payBy: expiresAt(order.createdAt).toISOString(),
+  };
+  return { orderNo: placed, due, step: await firstStep(viewer.userId, placed, chosen) };
 });
 
 /**
- * Confirms the simulated payment through the dev provider's signed webhook. The result page
- * replaces the pay page in the history, so Back after paying does not bring back a live 确认支付.
+ * Confirms the simulated payment through the dev provider's signed webhook. From the pay page, the
+ * result replaces it in the history, so Back after paying does not bring back a live 确认支付; from
+ * the store page's form it is pushed, so Back returns to the store.
  */
-export const confirmPaymentAction = validatedAction(z.object({ orderNo }), "any", async (input, { viewer }) => {
-  const order = await customerOrder(viewer.userId, input.orderNo);
-  if (order.status === "pending") {
-    await confirmDevPayment({ orderNo: order.orderNo, cashFen: order.cashFen });
-  }
-  redirect(`/orders/${order.orderNo}`, RedirectType.replace);
-});
-
-const IP = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]{2,39})$/;
-
-/** What the pay page's browser code does next; a QR code comes drawn as a data URL. */
-type NextStep =
-  | { next: string }
-  | { redirectTo: string }
-  | { qr: string }
-  | { jsapi: Extract<PaymentAction, { kind: "jsapi" }>["params"] };
+export const confirmPaymentAction = validatedAction(
+  z.object({ orderNo, from: z.literal("store", "form.refresh").optional() }),
+  "any",
+  async (input, { viewer }) => {
+    const order = await customerOrder(viewer.userId, input.orderNo);
+    if (order.status === "pending") {
+      await confirmDevPayment({ orderNo: order.orderNo, cashFen: order.cashFen });
+    }
+    redirect(`/orders/${order.orderNo}`, input.from === "store" ? RedirectType.push : RedirectType.replace);
+  },
+);
 
 /**
- * Starts paying a pending order with the chosen provider (WeChat Pay or Alipay): the browser then
- * goes to the provider's page, shows the QR code, or calls WeixinJSBridge.
+ * Starts paying a pending order with the chosen provider (WeChat Pay or Alipay), from the pay page:
+ * the browser then goes to the provider's page, shows the QR code, or calls WeixinJSBridge.
  */
 export const startPaymentAction = validatedAction(
   z.object({ orderNo, provider: z.enum(["wechat", "alipay"]) }),
   "any",
-  async (input, { viewer }): Promise<NextStep> => {
-    const h = await headers();
-    const address = clientAddress(h, { header: env.TRUSTED_PROXY_HEADER, hops: env.TRUSTED_PROXY_HOPS });
-    const device = payerDevice(h.get("user-agent"));
-    const openid = device === "wechat" && input.provider === "wechat" ? await boundWechatOpenid(viewer.userId) : undefined;
-    // JSAPI pays as the customer's openid: without one, WeChat's OAuth gets it first and comes back here.
-    if (device === "wechat" && input.provider === "wechat" && !openid && wechatBindingAvailable()) {
-      return { redirectTo: `/me/wallet/wechat?next=${encodeURIComponent(`/pay/${input.orderNo}`)}` };
-    }
-    const started = await startPayment({
-      customerId: viewer.userId,
-      orderNo: input.orderNo,
-      providerId: input.provider,
-      device,
-      // WeChat H5 wants the payer's address: only a trusted proxy header gives the real one.
-      clientIp: IP.test(address) ? address : "127.0.0.1",
-      // JSAPI inside WeChat pays as the customer's openid, from binding WeChat (WeChat's OAuth).
-      openid,
-    });
-    if (started.paid) return { next: `/orders/${input.orderNo}` };
-    const action = started.action;
-    switch (action.kind) {
-      case "redirect":
-        return { redirectTo: action.url };
-      case "qr":
-        return { qr: await QRCode.toDataURL(action.codeUrl, { margin: 1, width: 240 }) };
-      case "jsapi":
-        return { jsapi: action.params };
-      default:
-        return { next: `/pay/${input.orderNo}` };
-    }
-  },
+  async (input, { viewer }): Promise<NextStep> => paymentStep(viewer.userId, input.orderNo, input.provider),
 );
 
 /** Cancels one of the customer's pending orders (closed at the provider first). */

@@ -1,5 +1,6 @@
-// The browser checkout: the server action that places an order, the pay page the router fetches
-// next, and the provider's webhook that pays it; then each of the three alone.
+// The browser checkout: the server action that places an order and answers its pay step (drawn in
+// place on the store page), and the provider's webhook that pays it; then each alone, and the pay
+// page a customer opens when coming back to an unpaid order.
 //
 // Sessions: seeded customers cannot log in (no password); the bench mints each one's Auth.js session
 // cookie with next-auth's own `encode` and the AUTH_SECRET it hands the server. That is exactly the
@@ -43,7 +44,7 @@ function storePageTree(slug: string): string {
   return encodeURIComponent(JSON.stringify(tree));
 }
 
-/** Signed-in customers and the checkout's three requests, each on its own so the steps can be measured apart. */
+/** Signed-in customers and the checkout's requests, each on its own so the steps can be measured apart. */
 export type CheckoutClient = {
   cookies: string[];
   placeOrder: (cookie: string) => Promise<Placed>;
@@ -86,13 +87,18 @@ export async function checkoutClient(b: Bench, actionId: string, authSecret: str
       cookie,
       "content-type": form.contentType,
     }, form.body);
-    // The action answers { ok, orderNo, next }; the form then navigates to the pay page.
-    const m = /"next":"\/pay\/(FL\w+)"/.exec(a.body);
-    if (!m) throw new Error(`action ${a.status}: no pay address in the answer: ${a.body.slice(0, 200)}`);
+    // The action answers { ok, orderNo, due, step }; with the simulated provider the step is its
+    // confirm button, which the form draws in place (a real provider's is its page, QR code or
+    // JSAPI sheet). Either way the browser fetches no page of the app before paying.
+    const m = /"orderNo":"(FL\w+)"/.exec(a.body);
+    if (!m || !a.body.includes('"step":{"simulated":true}')) {
+      throw new Error(`action ${a.status}: no pay step in place in the answer: ${a.body.slice(0, 200)}`);
+    }
     return { orderNo: m[1]!, slug: store.slug };
   };
-  // The pay page as the browser's router fetches it after the action: an RSC payload of the
-  // segments below the layouts it shares with the store page.
+  // The pay page as the browser's router fetches it from the store page (the link of an order
+  // placed there): an RSC payload of the segments below the layouts the two pages share. Not part
+  // of the checkout since the pay step is drawn in place; measured as a step of its own.
   // Next answers an RSC request without its cache-busting `_rsc` parameter with a 307 to the address
   // that has it. The browser's router computes the parameter itself (a hash of the router headers
   // above, so one value per store page) and never gets that 307; the bench learns each store's value
@@ -130,21 +136,18 @@ export async function checkoutClient(b: Bench, actionId: string, authSecret: str
   return { cookies, placeOrder, payPage, notifyPaid, rscRedirects: () => rscRedirects };
 }
 
-/** One order = the three requests, as a browser makes them. */
+/** One order = the two requests, as a browser and the provider make them. */
 export async function browserCheckout(b: Bench, s: CheckoutClient): Promise<OrderPhase> {
-  const phase = await meteredPhase(b, "action", { run: "app, browser checkout (server action + pay page + webhook), 100 stores", cost: "browser checkout" }, async () => {
-    const cookie = pick(s.cookies);
-    const order = await s.placeOrder(cookie);
-    await s.payPage(order, cookie);
+  return meteredPhase(b, "action", { run: "app, browser checkout (server action + webhook), 100 stores", cost: "browser checkout" }, async () => {
+    const order = await s.placeOrder(pick(s.cookies));
     await s.notifyPaid(order.orderNo);
   });
-  if (b.want("action")) log(`  pay page fetches answered with Next's _rsc 307: ${s.rscRedirects()} (the first for each store)`);
-  return phase;
 }
 
 /**
- * Where a checkout's cost goes: each of its three requests alone, same load, its own window
- * (orders placed by the first are paged and paid by the next two).
+ * Where a checkout's cost goes: each of its requests alone, same load, its own window (orders
+ * placed by the first are paged and paid by the next two), and the pay page a customer opens when
+ * coming back to an unpaid order, which is no longer one of them.
  */
 export async function checkoutSteps(b: Bench, s: CheckoutClient): Promise<void> {
   if (!b.want("steps")) return;
@@ -163,10 +166,11 @@ export async function checkoutSteps(b: Bench, s: CheckoutClient): Promise<void> 
   if (placed.length === 0) throw new Error("steps: the server action placed no order");
   // A pending order's pay page can be shown again: cycle if this step outruns the first.
   let j = 0;
-  await stepLoad("pay page (RSC)", async () => {
+  await stepLoad("pay page (RSC, coming back; not in the checkout)", async () => {
     const o = placed[j++ % placed.length]!;
     await s.payPage(o.order, o.cookie);
   });
+  log(`  pay page fetches answered with Next's _rsc 307: ${s.rscRedirects()} (the first for each store)`);
   // Each order is paid once; more would be a second payment, which is returned (another path).
   // The webhook is the cheapest step, so it can pay every placed order before its window ends:
   // the window then ends there.

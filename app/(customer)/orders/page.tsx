@@ -8,7 +8,7 @@ import { formatShortDateTime } from "@/lib/format/datetime";
 import { formatFen } from "@/lib/money/format";
 import { customerOrdersPage, ORDER_FILTERS } from "@/lib/orders/customer-orders";
 import { expiresAt } from "@/lib/orders/payment";
-import { CancelButton } from "../pay/[orderNo]/cancel-button";
+import { CancelButton } from "../_ui/cancel-button";
 import { Countdown } from "./_ui/countdown";
 import { OrderStatusBadge, ReturnedNotice } from "./_ui/order-status";
 

@@ -13,7 +13,7 @@ import { customerOrder } from "@/lib/orders/view";
 import { customerEntries } from "@/lib/queue/position";
 import { EntryStatusBadge } from "../../_ui/entry-status";
 import { RiskNotice } from "../../_ui/risk-notice";
-import { CancelButton } from "../../pay/[orderNo]/cancel-button";
+import { CancelButton } from "../../_ui/cancel-button";
 import { Countdown } from "../_ui/countdown";
 import { OrderStatusBadge, ReturnedNotice } from "../_ui/order-status";
 import { FreedList } from "./freed-list";

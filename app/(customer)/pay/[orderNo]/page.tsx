@@ -9,8 +9,8 @@ import { formatFen } from "@/lib/money/format";
 import { expiresAt, syncPayment } from "@/lib/orders/payment";
 import { customerOrder } from "@/lib/orders/view";
 import { checkoutProviders, payerDevice, providerForDevice } from "@/lib/payments";
-import { CancelButton } from "./cancel-button";
-import { PayButton } from "./pay-button";
+import { CancelButton } from "../../_ui/cancel-button";
+import { PayButton } from "../../_ui/pay-button";
 import { ProviderPay } from "./provider-pay";
 
 type RealProvider = "wechat" | "alipay";

@@ -1,19 +1,13 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useActionState, useEffect } from "react";
+import { useActionState } from "react";
 import { Button, FormError } from "@/app/_components";
 import { startPaymentAction } from "../../actions";
+import { QrStep, useLeaveFor } from "../../_ui/pay-steps";
 
-type JsapiParams = { appId: string; timeStamp: string; nonceStr: string; package: string; signType: "RSA"; paySign: string };
-type Bridge = { invoke(name: string, params: JsapiParams, done: (res: { err_msg?: string }) => void): void };
-
-/** WeChat's in-app browser injects WeixinJSBridge; the JSAPI payment runs through it. */
-function payInWechat(params: JsapiParams, done: () => void): void {
-  const bridge = (window as unknown as { WeixinJSBridge?: Bridge }).WeixinJSBridge;
-  if (!bridge) return done();
-  bridge.invoke("getBrandWCPayRequest", params, () => done());
-}
+/** Pages of the app open with a full load here: the result page must not come from the router's cache. */
+const assign = (href: string) => window.location.assign(href);
 
 /**
  * One button per provider the customer may pay with. The server creates the payment; the browser
@@ -22,29 +16,12 @@ function payInWechat(params: JsapiParams, done: () => void): void {
 export function ProviderPay({ orderNo, providers }: { orderNo: string; providers: readonly ("wechat" | "alipay")[] }) {
   const t = useTranslations("customer.pay");
   const [state, action, pending] = useActionState(startPaymentAction, null);
-
-  useEffect(() => {
-    if (!state?.ok) return;
-    if ("redirectTo" in state) window.location.assign(state.redirectTo);
-    else if ("next" in state) window.location.assign(state.next);
-    // After the JSAPI sheet closes, reloading asks the provider how it ended.
-    else if ("jsapi" in state) payInWechat(state.jsapi, () => window.location.reload());
-  }, [state]);
+  useLeaveFor(state?.ok ? state : null, orderNo, assign);
 
   return (
     <div className="space-y-3">
       {state && !state.ok ? <FormError>{state.error}</FormError> : null}
-      {state?.ok && "qr" in state ? (
-        <div className="space-y-2 text-center" data-testid="pay-qr">
-          {/* A data URL drawn on the server: next/image has nothing to optimise here. */}
-          {/* eslint-disable-next-line @next/next/no-img-element */}
-          <img src={state.qr} alt={t("qrAlt")} width={240} height={240} className="mx-auto" />
-          <p className="text-sm text-muted">{t("scanQr")}</p>
-          <a className="font-medium text-brand-700 underline" href={`/pay/${orderNo}`}>
-            {t("checkPaid")}
-          </a>
-        </div>
-      ) : null}
+      {state?.ok && "qr" in state ? <QrStep qr={state.qr} orderNo={orderNo} /> : null}
       {providers.map((p) => (
         <form key={p} action={action}>
           <input type="hidden" name="orderNo" value={orderNo} />

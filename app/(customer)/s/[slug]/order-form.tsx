@@ -3,12 +3,14 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useActionState, useEffect, useId, useState } from "react";
+import { useActionState, useId, useState } from "react";
 import { Button, Field, FormError } from "@/app/_components";
 import { formatFen } from "@/lib/money/format";
 import { parseYuanWithin } from "@/lib/money/parse-within";
 import { orderPreview, pointsForAmount, type PreviewRule } from "@/lib/rules/preview";
 import { createOrderAction } from "../../actions";
+import { useLeaveFor } from "../../_ui/pay-steps";
+import { PayHere } from "./pay-here";
 
 export function OrderForm({
   slug,
@@ -27,10 +29,8 @@ export function OrderForm({
   const t = useTranslations("customer.store.form");
   const [state, action, pending] = useActionState(createOrderAction, null);
   const router = useRouter();
-  const next = state?.ok ? state.next : null;
-  useEffect(() => {
-    if (next) router.push(next);
-  }, [next, router]);
+  const placed = state?.ok ? state : null;
+  useLeaveFor(placed?.step ?? null, placed?.orderNo ?? null, router.push);
   const [amount, setAmount] = useState(state && !state.ok ? (state.values?.amount ?? "") : "");
   const [usePoints, setUsePoints] = useState(state && !state.ok ? state.values?.usePoints === "on" : false);
   const errorFor = (name: string) =>
@@ -44,6 +44,11 @@ export function OrderForm({
   const points = amountFen !== null && usePoints ? pointsForAmount(amountFen, availablePoints) : 0;
   const preview = amountFen !== null ? orderPreview(amountFen, points, rule) : null;
   const switchId = useId();
+
+  // The pay step drawn in place: the simulated confirm, or a QR code to scan.
+  if (placed?.due && "simulated" in placed.step) return <PayHere orderNo={placed.orderNo} due={placed.due} />;
+  if (placed?.due && "qr" in placed.step) return <PayHere orderNo={placed.orderNo} due={placed.due} qr={placed.step.qr} />;
+  const next = !placed ? null : "next" in placed.step ? placed.step.next : "redirectTo" in placed.step ? placed.step.redirectTo : `/pay/${placed.orderNo}`;
 
   return (
     <form action={action} className="space-y-3" noValidate>
@@ -91,7 +96,7 @@ export function OrderForm({
       <OrderPreviewPanel preview={preview} />
       {formError ? <FormError>{formError}</FormError> : null}
       {next ? (
-        // Shown while the pay page loads, and the way on should the navigation fail. Not prefetched:
+        // Shown while the next page loads, and the way on should the navigation fail. Not prefetched:
         // the router is already fetching that page, and a prefetch was one more request per order.
         <p className="text-sm">
           <Link className="font-medium text-brand-700 underline" href={next} prefetch={false}>

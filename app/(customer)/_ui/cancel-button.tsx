@@ -3,7 +3,7 @@
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
 import { Button, FormError } from "@/app/_components";
-import { cancelOrderAction } from "../../actions";
+import { cancelOrderAction } from "../actions";
 
 export function CancelButton({ orderNo }: { orderNo: string }) {
   const t = useTranslations("customer.pay");
