@@ -1,16 +1,21 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useActionState, useId, useState } from "react";
+import { useActionState, useEffect, useId, useState } from "react";
 import { Button, Field, FormError } from "@/app/_components";
 import { formatFen } from "@/lib/money/format";
 import { parseYuanWithin } from "@/lib/money/parse-within";
 import { orderPreview, pointsForAmount, type PreviewRule } from "@/lib/rules/preview";
 import { createOrderAction } from "../../actions";
 import { useLeaveFor } from "../../_ui/pay-steps";
-import { PayHere } from "./pay-here";
+
+// The pay step is drawn only once an order is placed, so its code is not part of the store page's
+// JavaScript (which every visitor loads and most only read); the form fetches it as it submits.
+const loadPayHere = () => import("./pay-here").then((m) => m.PayHere);
+const PayHere = dynamic(loadPayHere);
 
 export function OrderForm({
   slug,
@@ -31,6 +36,9 @@ export function OrderForm({
   const router = useRouter();
   const placed = state?.ok ? state : null;
   useLeaveFor(placed?.step ?? null, placed?.orderNo ?? null, router.push);
+  useEffect(() => {
+    if (pending) void loadPayHere();
+  }, [pending]);
   const [amount, setAmount] = useState(state && !state.ok ? (state.values?.amount ?? "") : "");
   const [usePoints, setUsePoints] = useState(state && !state.ok ? state.values?.usePoints === "on" : false);
   const errorFor = (name: string) =>
