@@ -1,10 +1,9 @@
 "use client";
 
-import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useActionState, useEffect, useId, useState } from "react";
+import { lazy, Suspense, useActionState, useEffect, useId, useState } from "react";
 import { Button, Field, FormError } from "@/app/_components";
 import { formatFen } from "@/lib/money/format";
 import { parseYuanWithin } from "@/lib/money/parse-within";
@@ -14,8 +13,9 @@ import { useLeaveFor } from "../../_ui/pay-steps";
 
 // The pay step is drawn only once an order is placed, so its code is not part of the store page's
 // JavaScript (which every visitor loads and most only read); the form fetches it as it submits.
-const loadPayHere = () => import("./pay-here").then((m) => m.PayHere);
-const PayHere = dynamic(loadPayHere);
+// React's lazy, not next/dynamic: next/dynamic lists its chunk among the page's scripts.
+const loadPayHere = () => import("./pay-here");
+const PayHere = lazy(() => loadPayHere().then((m) => ({ default: m.PayHere })));
 
 export function OrderForm({
   slug,
@@ -54,8 +54,13 @@ export function OrderForm({
   const switchId = useId();
 
   // The pay step drawn in place: the simulated confirm, or a QR code to scan.
-  if (placed?.due && "simulated" in placed.step) return <PayHere orderNo={placed.orderNo} due={placed.due} />;
-  if (placed?.due && "qr" in placed.step) return <PayHere orderNo={placed.orderNo} due={placed.due} qr={placed.step.qr} />;
+  if (placed?.due && ("simulated" in placed.step || "qr" in placed.step)) {
+    return (
+      <Suspense fallback={<p className="text-sm text-muted">{t("pending")}</p>}>
+        <PayHere orderNo={placed.orderNo} due={placed.due} qr={"qr" in placed.step ? placed.step.qr : undefined} />
+      </Suspense>
+    );
+  }
   const next = !placed ? null : "next" in placed.step ? placed.step.next : "redirectTo" in placed.step ? placed.step.redirectTo : `/pay/${placed.orderNo}`;
 
   return (
