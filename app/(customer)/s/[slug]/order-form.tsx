@@ -3,19 +3,14 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { lazy, Suspense, useActionState, useEffect, useId, useState } from "react";
+import { useActionState, useId, useState } from "react";
 import { Button, Field, FormError } from "@/app/_components";
 import { formatFen } from "@/lib/money/format";
 import { parseYuanWithin } from "@/lib/money/parse-within";
 import { orderPreview, pointsForAmount, type PreviewRule } from "@/lib/rules/preview";
 import { createOrderAction } from "../../actions";
 import { useLeaveFor } from "../../_ui/pay-steps";
-
-// The pay step is drawn only once an order is placed, so its code is not part of the store page's
-// JavaScript (which every visitor loads and most only read); the form fetches it as it submits.
-// React's lazy, not next/dynamic: next/dynamic lists its chunk among the page's scripts.
-const loadPayHere = () => import("./pay-here");
-const PayHere = lazy(() => loadPayHere().then((m) => ({ default: m.PayHere })));
+import { PayHere } from "./pay-here";
 
 export function OrderForm({
   slug,
@@ -36,9 +31,6 @@ export function OrderForm({
   const router = useRouter();
   const placed = state?.ok ? state : null;
   useLeaveFor(placed?.step ?? null, placed?.orderNo ?? null, router.push);
-  useEffect(() => {
-    if (pending) void loadPayHere();
-  }, [pending]);
   const [amount, setAmount] = useState(state && !state.ok ? (state.values?.amount ?? "") : "");
   const [usePoints, setUsePoints] = useState(state && !state.ok ? state.values?.usePoints === "on" : false);
   const errorFor = (name: string) =>
@@ -54,13 +46,8 @@ export function OrderForm({
   const switchId = useId();
 
   // The pay step drawn in place: the simulated confirm, or a QR code to scan.
-  if (placed?.due && ("simulated" in placed.step || "qr" in placed.step)) {
-    return (
-      <Suspense fallback={<p className="text-sm text-muted">{t("pending")}</p>}>
-        <PayHere orderNo={placed.orderNo} due={placed.due} qr={"qr" in placed.step ? placed.step.qr : undefined} />
-      </Suspense>
-    );
-  }
+  if (placed?.due && "simulated" in placed.step) return <PayHere orderNo={placed.orderNo} due={placed.due} />;
+  if (placed?.due && "qr" in placed.step) return <PayHere orderNo={placed.orderNo} due={placed.due} qr={placed.step.qr} />;
   const next = !placed ? null : "next" in placed.step ? placed.step.next : "redirectTo" in placed.step ? placed.step.redirectTo : `/pay/${placed.orderNo}`;
 
   return (
