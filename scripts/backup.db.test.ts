@@ -76,10 +76,12 @@ function pgDumpMajor(): number | null {
 // ships no client tools, and Debian 12's are 15: with no DATABASE_URL, `npm test` runs on the
 // embedded server, where the drill cannot run and says so. CI points DATABASE_URL at Postgres 15,
 // where it runs. A missing pg_dump is not skipped: the drill then fails with how to install it.
-const serverMajor = await withClient(databaseUrl(), async (c) => Math.floor(Number((await c.query<{ v: string }>("show server_version_num")).rows[0]!.v) / 10_000));
-const toolMajor = pgDumpMajor();
-const toolTooOld = toolMajor !== null && toolMajor < serverMajor;
-if (toolTooOld) console.warn(`backup drill skipped: pg_dump ${toolMajor} cannot dump this Postgres ${serverMajor} server (set DATABASE_URL to a server of pg_dump's version)`);
+// Asked inside the test: the test database's address is only set for the tests themselves.
+async function pgDumpTooOld(): Promise<string | null> {
+  const server = await withClient(databaseUrl(), async (c) => Math.floor(Number((await c.query<{ v: string }>("select current_setting('server_version_num') as v")).rows[0]!.v) / 10_000));
+  const tool = pgDumpMajor();
+  return tool !== null && tool < server ? `pg_dump ${tool} cannot dump this Postgres ${server} server (set DATABASE_URL to a server of pg_dump's version)` : null;
+}
 
 afterAll(async () => {
   await withClient(databaseUrl(), (c) => c.query(`drop database if exists "${restoredName}" with (force)`));
@@ -87,7 +89,12 @@ afterAll(async () => {
 });
 
 describe("backup and restore drill", () => {
-  it.skipIf(toolTooOld)("a pg_dump backup restores into a fresh database with a clean ledger and the same rows", async () => {
+  it("a pg_dump backup restores into a fresh database with a clean ledger and the same rows", async (ctx) => {
+    const tooOld = await pgDumpTooOld();
+    if (tooOld) {
+      console.warn(`backup drill skipped: ${tooOld}`);
+      ctx.skip();
+    }
     // Some money moving first: orders, a payout, and the drain job the payment added (no runner here).
     const store = await makeStore({ unitCapFen: 0 });
     const customer = await makeCustomer();
