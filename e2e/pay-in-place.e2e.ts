@@ -2,7 +2,7 @@ import pg from "pg";
 import { expect, test, type Browser, type BrowserContextOptions, type Page } from "./test";
 import { checkA11y } from "./axe";
 import { main, register, uniqueUser } from "./pages";
-import { startProviderApp, type ProviderApp } from "./provider-app";
+import { PLAIN_PHONE, providerAppForFile } from "./provider-app";
 
 // When the browser's provider is known, the order form starts the payment itself: the customer goes
 // from 下单并支付 straight to the provider (its page, or its QR code drawn in place) without the pay
@@ -10,32 +10,10 @@ import { startProviderApp, type ProviderApp } from "./provider-app";
 // browser's provider is known; the app talks to the WeChat Pay fake through the real SDK.
 
 const PASSWORD = "pay-in-place-pass-2026";
-const PHONE: BrowserContextOptions = {
-  viewport: { width: 390, height: 844 },
-  isMobile: true,
-  hasTouch: true,
-  userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1",
-};
-
-let app: ProviderApp;
-
-test.describe.configure({ mode: "serial" });
-
-test.beforeAll(async () => {
-  test.setTimeout(240_000);
-  app = await startProviderApp({ env: { PAYMENT_DISABLED: "alipay" } });
-});
-
-test.afterEach(({}, info) => {
-  if (info.status !== info.expectedStatus && app) console.error(`[provider app]\n${app.log()}`);
-});
-
-test.afterAll(async () => {
-  await app?.stop();
-});
+const app = providerAppForFile({ env: { PAYMENT_DISABLED: "alipay" } });
 
 async function orderStatus(orderNo: string): Promise<string | undefined> {
-  const c = new pg.Client({ connectionString: app.databaseUrl });
+  const c = new pg.Client({ connectionString: app().databaseUrl });
   await c.connect();
   try {
     return (await c.query<{ status: string }>("select status::text as status from orders where order_no = $1", [orderNo])).rows[0]?.status;
@@ -46,7 +24,7 @@ async function orderStatus(orderNo: string): Promise<string | undefined> {
 
 /** A new customer at the tea house, and every address the page's main frame shows from then on. */
 async function customer(browser: Browser, prefix: string, device: BrowserContextOptions): Promise<{ page: Page; visited: string[] }> {
-  const context = await browser.newContext({ ...device, baseURL: app.baseUrl, locale: "zh-CN" });
+  const context = await browser.newContext({ ...device, baseURL: app().baseUrl, locale: "zh-CN" });
   const page = await context.newPage();
   await register(page, uniqueUser(prefix), PASSWORD, "/s/tea-house");
   const visited: string[] = [];
@@ -62,7 +40,7 @@ async function placeOrder(page: Page, yuan: string): Promise<void> {
 }
 
 test("a phone goes from the order form straight to WeChat Pay's page, never the pay page, and back to the result", async ({ browser }) => {
-  const { page, visited } = await customer(browser, "inplh5", PHONE);
+  const { page, visited } = await customer(browser, "inplh5", PLAIN_PHONE);
   await placeOrder(page, "26.00");
   await page.waitForURL((u) => u.pathname === "/h5pay");
   const orderNo = new URL(page.url()).searchParams.get("order")!;
@@ -86,10 +64,10 @@ test("a desktop gets WeChat Pay's QR code in place of the form, and 我已支付
   await expect(page.getByText("模拟支付")).toHaveCount(0);
   await checkA11y(page); // drawn without a navigation: the check after each page load does not see it
   const orderNo = (await here.getByTestId("pay-here-order-no").innerText()).trim();
-  expect(app.wechat.calls).toContain("POST /v3/pay/transactions/native");
+  expect(app().wechat.calls).toContain("POST /v3/pay/transactions/native");
   expect(visited.filter((p) => p.startsWith("/pay/"))).toEqual([]);
   // Scanned and paid on the phone; the notification is late, so the pay page asks WeChat Pay.
-  app.wechat.pay(orderNo);
+  app().wechat.pay(orderNo);
   await here.getByRole("link", { name: "我已支付，查看结果" }).click();
   await page.waitForURL(`**/orders/${orderNo}`);
   await expect(page.getByRole("heading", { name: "支付成功" })).toBeVisible();
@@ -98,8 +76,8 @@ test("a desktop gets WeChat Pay's QR code in place of the form, and 我已支付
 });
 
 test("when WeChat Pay cannot be reached, the order is kept and the pay page offers the payment again", async ({ browser }) => {
-  const { page } = await customer(browser, "inplout", PHONE);
-  app.wechat.failNext("5xx");
+  const { page } = await customer(browser, "inplout", PLAIN_PHONE);
+  app().wechat.failNext("5xx");
   await placeOrder(page, "33.00");
   await page.waitForURL(/\/pay\/FL/);
   const orderNo = new URL(page.url()).pathname.split("/").pop()!;

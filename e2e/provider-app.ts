@@ -3,6 +3,7 @@ import pg from "pg";
 import { freePort } from "../lib/testing/throwaway-postgres";
 import { AlipayFake } from "../lib/payments/alipay/fake-server";
 import { WechatFake } from "../lib/payments/wechat/fake-server";
+import { test } from "./test";
 import { e2eServerEnv } from "./test-env";
 
 /**
@@ -156,4 +157,35 @@ export async function startProviderApp(opts: ProviderAppOptions = {}): Promise<P
     await stop();
     throw e;
   }
+}
+
+/** An ordinary phone browser (not WeChat's, not Alipay's): a plain phone's payment products (WeChat H5, Alipay wap). */
+export const PLAIN_PHONE = {
+  viewport: { width: 390, height: 844 },
+  isMobile: true,
+  hasTouch: true,
+  userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1",
+};
+
+/**
+ * One provider app for a spec file's tests, which run in order: started before the first, its log
+ * printed when a test fails, stopped after the last. Returns how to reach it from a test.
+ */
+export function providerAppForFile(opts: ProviderAppOptions = {}): () => ProviderApp {
+  let app: ProviderApp | undefined;
+  test.describe.configure({ mode: "serial" });
+  test.beforeAll(async () => {
+    test.setTimeout(240_000);
+    app = await startProviderApp(opts);
+  });
+  test.afterEach(({}, info) => {
+    if (info.status !== info.expectedStatus && app) console.error(`[provider app]\n${app.log()}`);
+  });
+  test.afterAll(async () => {
+    await app?.stop();
+  });
+  return () => {
+    if (!app) throw new Error("the provider app is not running (beforeAll failed)");
+    return app;
+  };
 }

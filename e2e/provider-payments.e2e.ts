@@ -1,7 +1,7 @@
 import pg from "pg";
 import { expect, test, type Browser, type Page } from "./test";
 import { login, main, register, uniqueUser } from "./pages";
-import { startProviderApp, type ProviderApp } from "./provider-app";
+import { PLAIN_PHONE, providerAppForFile } from "./provider-app";
 
 // Real money in and back out, on a phone, with no network: the app runs with WeChat Pay and Alipay
 // configured against the local fakes (e2e/provider-app.ts), talks to them through the real SDKs, and
@@ -9,33 +9,10 @@ import { startProviderApp, type ProviderApp } from "./provider-app";
 // WeChat's and Alipay's.
 
 const PASSWORD = "provider-pay-pass-2026";
-// An ordinary phone browser (not WeChat's, not Alipay's): it gets the choice, then WeChat H5 or Alipay wap pay.
-const PHONE = {
-  viewport: { width: 390, height: 844 },
-  isMobile: true,
-  hasTouch: true,
-  userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1",
-};
-
-let app: ProviderApp;
-
-test.describe.configure({ mode: "serial" });
-
-test.beforeAll(async () => {
-  test.setTimeout(240_000);
-  app = await startProviderApp();
-});
-
-test.afterEach(({}, info) => {
-  if (info.status !== info.expectedStatus && app) console.error(`[provider app]\n${app.log()}`);
-});
-
-test.afterAll(async () => {
-  await app?.stop();
-});
+const app = providerAppForFile();
 
 async function orderRow(orderNo: string) {
-  const c = new pg.Client({ connectionString: app.databaseUrl });
+  const c = new pg.Client({ connectionString: app().databaseUrl });
   await c.connect();
   try {
     const r = await c.query<{ status: string; provider: string; provider_ref: string | null; refund: string | null }>(
@@ -51,7 +28,7 @@ async function orderRow(orderNo: string) {
 }
 
 async function customer(browser: Browser, prefix: string): Promise<Page> {
-  const context = await browser.newContext({ ...PHONE, baseURL: app.baseUrl, locale: "zh-CN" });
+  const context = await browser.newContext({ ...PLAIN_PHONE, baseURL: app().baseUrl, locale: "zh-CN" });
   const page = await context.newPage();
   await register(page, uniqueUser(prefix), PASSWORD, "/s/tea-house");
   return page;
@@ -74,7 +51,7 @@ test("WeChat Pay H5 on a phone: the fake's cashier page stands in for WeChat's, 
   const page = await customer(browser, "wxh5");
   const orderNo = await orderWith(page, "38.00", "微信支付");
   await page.waitForURL((u) => u.pathname === "/h5pay");
-  expect(new URL(page.url()).searchParams.get("redirect_url")).toBe(`${app.baseUrl}/pay/${orderNo}`);
+  expect(new URL(page.url()).searchParams.get("redirect_url")).toBe(`${app().baseUrl}/pay/${orderNo}`);
   await expect(page.getByRole("heading", { name: "WeChat Pay (test fake)" })).toBeVisible();
   await expect(page.getByText("CNY 38.00")).toBeVisible();
   await page.getByRole("button", { name: "Pay" }).click();
@@ -82,11 +59,11 @@ test("WeChat Pay H5 on a phone: the fake's cashier page stands in for WeChat's, 
   await page.waitForURL(`**/orders/${orderNo}`);
   await expect(page.getByRole("heading", { name: "支付成功" })).toBeVisible();
   await expect(page.getByTestId("order-entries").locator("li")).not.toHaveCount(0);
-  expect(await orderRow(orderNo)).toMatchObject({ status: "paid", provider: "wechat", provider_ref: app.wechat.trades.get(orderNo)!.transactionId });
+  expect(await orderRow(orderNo)).toMatchObject({ status: "paid", provider: "wechat", provider_ref: app().wechat.trades.get(orderNo)!.transactionId });
   // The fake posted the signed, encrypted notification before sending the browser back, and the
   // app's webhook verified it through the SDK and acknowledged it (WeChat Pay wants a 2xx).
-  expect(app.wechat.calls).toContain("POST /v3/pay/transactions/h5");
-  expect(app.wechat.delivered.filter((d) => d.orderNo === orderNo)).toEqual([{ orderNo, status: 204 }]);
+  expect(app().wechat.calls).toContain("POST /v3/pay/transactions/h5");
+  expect(app().wechat.delivered.filter((d) => d.orderNo === orderNo)).toEqual([{ orderNo, status: 204 }]);
   await page.context().close();
 });
 
@@ -99,11 +76,11 @@ test("Alipay wap pay on a phone: the signed gateway address opens the fake's cas
   await page.getByRole("button", { name: "Pay" }).click();
   await page.waitForURL(`**/orders/${orderNo}`);
   await expect(page.getByRole("heading", { name: "支付成功" })).toBeVisible();
-  const trade = app.alipay.trades.get(orderNo)!;
+  const trade = app().alipay.trades.get(orderNo)!;
   expect(trade.status).toBe("TRADE_SUCCESS");
   expect(await orderRow(orderNo)).toMatchObject({ status: "paid", provider: "alipay", provider_ref: trade.tradeNo });
   // The RSA2-signed notification was verified by alipay-sdk in the app and answered `success`.
-  expect(app.alipay.delivered.filter((d) => d.orderNo === orderNo)).toEqual([{ orderNo, status: 200, answer: "success" }]);
+  expect(app().alipay.delivered.filter((d) => d.orderNo === orderNo)).toEqual([{ orderNo, status: 200, answer: "success" }]);
   await page.context().close();
 });
 
@@ -114,7 +91,7 @@ test("a refund that reaches the customer: the merchant refunds a WeChat Pay orde
   await page.getByRole("button", { name: "Pay" }).click();
   await page.waitForURL(`**/orders/${orderNo}`);
 
-  const merchant = await (await browser.newContext({ baseURL: app.baseUrl })).newPage();
+  const merchant = await (await browser.newContext({ baseURL: app().baseUrl })).newPage();
   await login(merchant, "tea", "merchant-pass-2026", "/merchant/queue");
   await merchant.goto("/merchant/orders");
   await merchant.getByTestId(`refund-table-${orderNo}`).click();
@@ -124,7 +101,7 @@ test("a refund that reaches the customer: the merchant refunds a WeChat Pay orde
   await merchant.context().close();
 
   // After the refund committed, the job runner asked WeChat Pay (the fake) for it under its out-id.
-  await expect.poll(() => app.wechat.refunds.get(`RF${orderNo}01`)?.status, { timeout: 30_000 }).toBe("SUCCESS");
+  await expect.poll(() => app().wechat.refunds.get(`RF${orderNo}01`)?.status, { timeout: 30_000 }).toBe("SUCCESS");
   await expect.poll(async () => (await orderRow(orderNo))?.refund, { timeout: 30_000 }).toBe("succeeded");
 
   await page.goto(`/orders/${orderNo}`);
@@ -141,19 +118,19 @@ test("the running app refuses forged notifications from both providers, and the 
   const page = await customer(browser, "forged");
   const orderNo = await orderWith(page, "19.90", "微信支付");
   await page.waitForURL((u) => u.pathname === "/h5pay");
-  app.wechat.pay(orderNo); // paid at the provider, but only a forged notification arrives
-  const wx = app.wechat.notification(orderNo, { forge: true });
-  const wxAnswer = await fetch(`${app.baseUrl}/api/payments/wechat/webhook`, { method: "POST", headers: wx.headers, body: wx.body });
+  app().wechat.pay(orderNo); // paid at the provider, but only a forged notification arrives
+  const wx = app().wechat.notification(orderNo, { forge: true });
+  const wxAnswer = await fetch(`${app().baseUrl}/api/payments/wechat/webhook`, { method: "POST", headers: wx.headers, body: wx.body });
   expect(wxAnswer.status).toBe(401);
-  const ali = app.alipay.notification(orderNo, { forge: true, amount: "19.90" });
-  const aliAnswer = await fetch(`${app.baseUrl}/api/payments/alipay/webhook`, { method: "POST", headers: ali.headers, body: ali.body });
+  const ali = app().alipay.notification(orderNo, { forge: true, amount: "19.90" });
+  const aliAnswer = await fetch(`${app().baseUrl}/api/payments/alipay/webhook`, { method: "POST", headers: ali.headers, body: ali.body });
   expect([aliAnswer.status, await aliAnswer.text()]).toEqual([401, "fail"]);
   expect(await orderRow(orderNo)).toMatchObject({ status: "pending", provider_ref: null });
   await page.context().close();
 });
 
 async function withdrawalRow(username: string) {
-  const c = new pg.Client({ connectionString: app.databaseUrl });
+  const c = new pg.Client({ connectionString: app().databaseUrl });
   await c.connect();
   try {
     const r = await c.query<{ status: string; provider: string | null; out_id: string | null; amount_fen: number }>(
@@ -173,7 +150,7 @@ test("a withdrawal to a bound Alipay account on a phone, paid through the Alipay
   // ¥100 in the wallet: an order at the fruit stand (empty at seed), then another customer's ¥700
   // order there frees its entry (the same arithmetic as the dev-provider journey). Both are paid at
   // the Alipay fake's cashier.
-  const context = await browser.newContext({ ...PHONE, baseURL: app.baseUrl, locale: "zh-CN" });
+  const context = await browser.newContext({ ...PLAIN_PHONE, baseURL: app().baseUrl, locale: "zh-CN" });
   const page = await context.newPage();
   const username = uniqueUser("wdali");
   await register(page, username, PASSWORD, "/s/fruit-stand");
@@ -216,7 +193,7 @@ test("a withdrawal to a bound Alipay account on a phone, paid through the Alipay
   await expect(form.getByTestId("withdraw-done")).toBeVisible();
 
   // The operator approves, seeing the masked account.
-  const ops = await (await browser.newContext({ baseURL: app.baseUrl })).newPage();
+  const ops = await (await browser.newContext({ baseURL: app().baseUrl })).newPage();
   await login(ops, "ops", "operator-pass-2026", "/operator");
   await ops.goto("/operator/withdrawals");
   const row = ops.getByTestId("pending-withdrawals").locator("tr").filter({ hasText: username });
@@ -233,8 +210,8 @@ test("a withdrawal to a bound Alipay account on a phone, paid through the Alipay
   await expect.poll(async () => (await withdrawalRow(username))?.status, { timeout: 30_000 }).toBe("paid");
   const w = (await withdrawalRow(username))!;
   expect(w).toMatchObject({ provider: "alipay", amount_fen: 6000 });
-  expect(app.alipay.transfers.get(w.out_id!)).toMatchObject({ status: "SUCCESS" });
-  expect(app.alipay.calls).toContain("alipay.fund.trans.uni.transfer");
+  expect(app().alipay.transfers.get(w.out_id!)).toMatchObject({ status: "SUCCESS" });
+  expect(app().alipay.calls).toContain("alipay.fund.trans.uni.transfer");
   await page.reload();
   const newest = page.getByTestId("withdrawal-history").locator("li").first();
   await expect(newest).toContainText("已打款");
