@@ -81,10 +81,17 @@ test("the preview before paying, one place on every surface, entries grouped by 
     await expect(merchant.getByTestId("queue-list").locator("li").nth(8)).toContainText("#9");
   });
 
-  await test.step("Back after paying shows the paid order, not a live 确认支付", async () => {
+  await test.step("Back after paying shows the store's form, not a live 确认支付, and ordering there again is a new order", async () => {
     await pay(p, slug, "12", /下单并支付/, /确认支付/);
+    const first = new URL(p.url()).pathname.split("/").pop()!;
     await p.goBack();
     await expect(main(p).getByRole("button", { name: /确认支付/ })).toHaveCount(0);
+    // The router brings the store page back from its cache, with the idempotency key the paid
+    // order used: the same amount again must still place a new order, not replay the paid one.
+    await p.fill('input[name="amount"]', "12");
+    await main(p).getByRole("button", { name: /下单并支付/ }).click();
+    const second = (await main(p).getByTestId("pay-here-order-no").innerText()).trim();
+    expect(second).not.toBe(first);
   });
   await merchant.close();
   await context.close();

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useActionState, useId, useState } from "react";
+import { useActionState, useEffect, useId, useState } from "react";
 import { Button, Field, FormError } from "@/app/_components";
 import { formatFen } from "@/lib/money/format";
 import { parseYuanWithin } from "@/lib/money/parse-within";
@@ -11,6 +11,35 @@ import { orderPreview, pointsForAmount, type PreviewRule } from "@/lib/rules/pre
 import { createOrderAction } from "../../actions";
 import { useLeaveFor } from "../../_ui/pay-steps";
 import { PayHere } from "./pay-here";
+
+// The idempotency keys that placed an order in this tab. Back after paying brings the store page
+// back from the router's cache with the key its order used: ordering there again must place a new
+// order, not replay the paid one (which the server would answer with that order's result).
+const PLACED_KEYS = "freeline.placedOrderKeys";
+
+function placedKeys(): string[] {
+  try {
+    const keys: unknown = JSON.parse(window.sessionStorage.getItem(PLACED_KEYS) ?? "[]");
+    return Array.isArray(keys) ? keys.filter((k): k is string => typeof k === "string") : [];
+  } catch {
+    return []; // storage off (a private window's quota, a policy): the server's key stands
+  }
+}
+
+function rememberPlaced(key: string): void {
+  try {
+    window.sessionStorage.setItem(PLACED_KEYS, JSON.stringify([...placedKeys().filter((k) => k !== key), key].slice(-20)));
+  } catch {
+    // as above
+  }
+}
+
+/** The server's key, or a new one when it already placed an order here (a page from the router's cache). */
+function unusedKey(serverKey: string): string {
+  if (typeof window === "undefined" || !placedKeys().includes(serverKey)) return serverKey;
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
 
 export function OrderForm({
   slug,
@@ -30,6 +59,11 @@ export function OrderForm({
   const [state, action, pending] = useActionState(createOrderAction, null);
   const router = useRouter();
   const placed = state?.ok ? state : null;
+  // Read once, at mount: on a page load the server's key is new, so hydration sees the same value.
+  const [key] = useState(() => unusedKey(idempotencyKey));
+  useEffect(() => {
+    if (placed) rememberPlaced(key);
+  }, [placed, key]);
   useLeaveFor(placed?.step ?? null, placed?.orderNo ?? null, router.push);
   const [amount, setAmount] = useState(state && !state.ok ? (state.values?.amount ?? "") : "");
   const [usePoints, setUsePoints] = useState(state && !state.ok ? state.values?.usePoints === "on" : false);
@@ -53,7 +87,7 @@ export function OrderForm({
   return (
     <form action={action} className="space-y-3" noValidate>
       <input type="hidden" name="slug" value={slug} />
-      <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
+      <input type="hidden" name="idempotencyKey" value={key} />
       <Field
         name="amount"
         label={t("amount")}
