@@ -1,5 +1,7 @@
 import { expect, test } from "./test";
 import { checkA11y } from "./axe";
+import { manifestActions, postAction } from "./matrix";
+import { E2E_BASE_URL } from "./test-env";
 import { main, register, uniqueUser } from "./pages";
 
 const PASSWORD = "pending-order-pass-2026";
@@ -23,6 +25,13 @@ test.describe("a pending order", () => {
     await page.emulateMedia({ colorScheme: "dark" });
     await checkA11y(page, "dark");
     await page.emulateMedia({ colorScheme: null });
+
+    // The confirm's `from` field takes one value: any other is refused with a message, and the order stays unpaid.
+    const confirm = manifestActions().find((a) => a.name === "confirmPaymentAction")!;
+    const refused = await postAction(page.request, confirm.id, "/s/tea-house", { orderNo: payUrl.split("/").pop()!, from: "elsewhere" }, { origin: E2E_BASE_URL });
+    expect(refused.status).toBeLessThan(500);
+    expect(refused.body).toContain('"ok":false');
+    expect(refused.body).toContain("请刷新页面后重试");
 
     // Leaving and coming back: the order waits on its pay page, and can still be paid.
     await page.goto("/me");

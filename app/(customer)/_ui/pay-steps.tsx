@@ -2,12 +2,13 @@
 
 import { useTranslations } from "next-intl";
 import { useEffect } from "react";
+import type { PlacedStep } from "../actions";
 
-type JsapiParams = { appId: string; timeStamp: string; nonceStr: string; package: string; signType: "RSA"; paySign: string };
+// The server's pay steps (payment-step.ts's, and the order form's simulated confirm), typed from
+// the server's own answer so the two cannot drift: next, redirectTo and jsapi leave the page.
+type Step = PlacedStep;
+type JsapiParams = Extract<Step, { jsapi: unknown }>["jsapi"];
 type Bridge = { invoke(name: string, params: JsapiParams, done: (res: { err_msg?: string }) => void): void };
-
-/** The pay steps of payment-step.ts and the order form: all but the last two leave the page. */
-type Step = { next: string } | { redirectTo: string } | { jsapi: JsapiParams } | { qr: string } | { simulated: true };
 
 /** WeChat's in-app browser injects WeixinJSBridge; the JSAPI payment runs through it. */
 function payInWechat(params: JsapiParams, done: () => void): void {

@@ -3,6 +3,7 @@
 import { useLocale, useTranslations } from "next-intl";
 import { useEffect, useRef } from "react";
 import { localeOr } from "@/i18n/config";
+import { Money } from "@/app/_components";
 import { formatDateTime } from "@/lib/format/datetime";
 import { formatFen } from "@/lib/money/format";
 import type { Due } from "../../actions";
@@ -44,7 +45,9 @@ export function PayHere({ orderNo, due, qr }: { orderNo: string; due: Due; qr?: 
           </>
         ) : null}
         <dt className="text-muted">{t("due")}</dt>
-        <dd className="text-lg font-semibold tabular-nums">{formatFen(due.cashFen)}</dd>
+        <dd className="text-lg font-semibold">
+          <Money fen={due.cashFen} />
+        </dd>
       </dl>
       <p className="text-sm text-muted" data-testid="pay-by">
         {t("expiresAt", { time: formatDateTime(new Date(due.payBy), { locale }) })}
